@@ -1,0 +1,68 @@
+import { Scalar } from '@scalar/hono-api-reference'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { getDb } from './lib/db'
+import { AppError, errorBody } from './lib/errors'
+import { captureException, log, requestLog } from './lib/observability'
+import { createRouter } from './lib/router'
+import { accountRoutes } from './modules/accounts/routes'
+import { catalogRoutes } from './modules/catalog/routes'
+import { healthRoutes } from './modules/health/routes'
+import { imageRoutes } from './modules/catalog/images-routes'
+
+export const app = createRouter()
+
+app.use('*', requestId({ headerName: 'X-Request-Id' }))
+app.use('*', requestLog)
+app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
+app.use('*', async (c, next) => {
+  c.set('db', getDb(c.env))
+  await next()
+})
+
+app.route('/', healthRoutes)
+app.route('/', imageRoutes)
+app.route('/api/v1', accountRoutes)
+app.route('/api/v1', catalogRoutes)
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+})
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'Edge Commerce API',
+    version: '1.0.0',
+    description:
+      'Money is an integer in minor units plus an ISO 4217 currency. Errors share one envelope: ' +
+      '`{ "error": { "code", "message", "details"? } }`. Lists are cursor-paginated.',
+  },
+})
+app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edge Commerce API' }))
+
+app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404))
+
+app.onError((err, c) => {
+  const rid = c.get('requestId')
+  if (err instanceof AppError) {
+    if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
+    return c.json(errorBody(err.code, err.message, err.details, rid), err.status)
+  }
+  if (err instanceof HTTPException) {
+    // Hono's own validators throw these for unreadable bodies (e.g. malformed JSON).
+    const status = err.status
+    if (status === 400) return c.json(errorBody('invalid_json', err.message || 'Malformed request body', undefined, rid), 400)
+    if (status === 413) return c.json(errorBody('payload_too_large', 'Request body is too large', undefined, rid), 413)
+    if (status === 401) return c.json(errorBody('unauthorized', err.message, undefined, rid), 401)
+    if (status < 500) return c.json(errorBody('validation_error', err.message, undefined, rid), 400)
+  }
+  log('error', 'unhandled error', {
+    request_id: rid,
+    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+  })
+  captureException(err, rid)
+  return c.json(errorBody('internal_error', `Something went wrong. Quote request id ${rid} to support.`, undefined, rid), 500)
+})

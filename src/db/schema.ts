@@ -1,0 +1,3 @@
+// Every drizzle table, for drizzle-kit (migrations) and for typed relational queries.
+export * from '../modules/accounts/tables'
+export * from '../modules/catalog/tables'

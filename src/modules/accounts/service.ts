@@ -1,0 +1,3 @@
+export async function purgeExpiredAuthState(_env: Env) {
+  return {}
+}

@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm'
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { users } from '../accounts/tables'
+
+export const categories = sqliteTable(
+  'categories',
+  {
+    id: text('id').primaryKey(),
+    parentId: text('parent_id'),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    description: text('description'),
+    position: integer('position').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('categories_slug_unique').on(t.slug), index('categories_parent_idx').on(t.parentId)],
+)
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    sellerId: text('seller_id')
+      .notNull()
+      .references(() => users.id),
+    categoryId: text('category_id').references(() => categories.id),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status', { enum: ['draft', 'active', 'archived'] }).notNull().default('draft'),
+    /** All variants of a product share one currency. */
+    currency: text('currency').notNull(),
+    /** Lowest variant price, kept in step on every variant write: drives price filters and sorting. */
+    priceMin: integer('price_min').notNull().default(0),
+    priceMax: integer('price_max').notNull().default(0),
+    /** Sum of variant stock, kept in step like priceMin. */
+    stockTotal: integer('stock_total').notNull().default(0),
+    ratingSum: integer('rating_sum').notNull().default(0),
+    ratingCount: integer('rating_count').notNull().default(0),
+    /** ratingSum / ratingCount in hundredths, integer so sorting by rating is exact. */
+    ratingAvgX100: integer('rating_avg_x100').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('products_slug_unique').on(t.slug),
+    index('products_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('products_status_price_idx').on(t.status, t.priceMin, t.id),
+    index('products_status_rating_idx').on(t.status, t.ratingAvgX100, t.id),
+    index('products_category_idx').on(t.categoryId, t.status),
+    index('products_seller_idx').on(t.sellerId, t.createdAt),
+  ],
+)
+
+export const productVariants = sqliteTable(
+  'product_variants',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    /** Integer minor units in the product's currency. */
+    price: integer('price').notNull(),
+    compareAtPrice: integer('compare_at_price'),
+    /** Never negative: the CHECK is the last line of defence against overselling. */
+    stock: integer('stock').notNull().default(0),
+    /** JSON object of attribute name -> value, e.g. {"size":"M","color":"red"}. */
+    attributes: text('attributes').notNull().default('{}'),
+    weightGrams: integer('weight_grams').notNull().default(0),
+    position: integer('position').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('product_variants_sku_unique').on(t.sku),
+    index('product_variants_product_idx').on(t.productId, t.position),
+    check('product_variants_stock_nonnegative', sql`${t.stock} >= 0`),
+    check('product_variants_price_nonnegative', sql`${t.price} >= 0`),
+  ],
+)
+
+export const productImages = sqliteTable(
+  'product_images',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    /** R2 object key, served at /images/:key. */
+    key: text('key').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    alt: text('alt'),
+    position: integer('position').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('product_images_key_unique').on(t.key), index('product_images_product_idx').on(t.productId, t.position)],
+)
+
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    rating: integer('rating').notNull(),
+    title: text('title'),
+    body: text('body'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reviews_product_user_unique').on(t.productId, t.userId),
+    index('reviews_product_idx').on(t.productId, t.createdAt),
+    check('reviews_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
+  ],
+)
+
+/**
+ * One row per cache namespace. Every catalog write bumps `catalog` in the same D1 batch as the
+ * change, and cached reads key on the current version, so a cached page can never outlive an edit.
+ */
+export const cacheVersions = sqliteTable('cache_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+})

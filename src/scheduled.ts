@@ -1,0 +1,15 @@
+import { log } from './lib/observability'
+import { purgeExpiredAuthState } from './modules/accounts/service'
+
+/** Cron work for the API Worker; each job is independent so one failure does not stop the rest. */
+export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const jobs: [string, () => Promise<unknown>][] = [['purge-expired-auth-state', () => purgeExpiredAuthState(env)]]
+  for (const [name, job] of jobs) {
+    try {
+      const result = await job()
+      log('info', 'scheduled job done', { job: name, cron: controller.cron, result })
+    } catch (err) {
+      log('error', 'scheduled job failed', { job: name, cron: controller.cron, error: String(err) })
+    }
+  }
+}
