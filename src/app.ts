@@ -10,6 +10,11 @@ import { accountRoutes } from './modules/accounts/routes'
 import { catalogRoutes } from './modules/catalog/routes'
 import { healthRoutes } from './modules/health/routes'
 import { imageRoutes } from './modules/catalog/images-routes'
+import { cartRoutes } from './modules/cart/routes'
+import { marketplaceRoutes } from './modules/marketplace/routes'
+import { notificationRoutes } from './modules/notifications/routes'
+import { orderRoutes } from './modules/orders/routes'
+import { pricingRoutes } from './modules/pricing/routes'
 
 export const app = createRouter()
 
@@ -25,6 +30,11 @@ app.route('/', healthRoutes)
 app.route('/', imageRoutes)
 app.route('/api/v1', accountRoutes)
 app.route('/api/v1', catalogRoutes)
+app.route('/api/v1', pricingRoutes)
+app.route('/api/v1', cartRoutes)
+app.route('/api/v1', orderRoutes)
+app.route('/api/v1', notificationRoutes)
+app.route('/api/v1', marketplaceRoutes)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
