@@ -2,3 +2,4 @@
 export * from '../modules/accounts/tables'
 export * from '../modules/catalog/tables'
 export * from '../modules/orders/tables'
+export * from '../modules/pricing/tables'
