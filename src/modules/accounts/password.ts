@@ -24,12 +24,31 @@ export async function hashPassword(password: string, iterations = PASSWORD_ITERA
   return { hash: base64url(hash), salt: base64url(salt), iterations }
 }
 
-/** Constant-time comparison of the derived key against the stored one. */
+/**
+ * Constant-time comparison of the derived key against the stored one. A stored value that cannot
+ * be used (not base64url, iterations workerd refuses) never matches rather than throwing.
+ */
 export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
-  const expected = fromBase64url(stored.hash)
-  const actual = await derive(password, fromBase64url(stored.salt), stored.iterations)
-  if (actual.length !== expected.length) return false
+  let expected: Uint8Array
+  let actual: Uint8Array
+  try {
+    expected = fromBase64url(stored.hash)
+    actual = await derive(password, fromBase64url(stored.salt), stored.iterations)
+  } catch {
+    return false
+  }
+  if (actual.length !== expected.length || expected.length === 0) return false
   let diff = 0
   for (let i = 0; i < actual.length; i++) diff |= actual[i]! ^ expected[i]!
   return diff === 0
+}
+
+/**
+ * Checked when the email is unknown, so a miss costs the same PBKDF2 work as a wrong password and
+ * response timing does not reveal which emails have accounts. It matches no password.
+ */
+export const DUMMY_PASSWORD_HASH: PasswordHash = {
+  hash: 'A'.repeat(43),
+  salt: 'A'.repeat(22),
+  iterations: PASSWORD_ITERATIONS,
 }

@@ -1,3 +1,325 @@
-export async function purgeExpiredAuthState(_env: Env) {
-  return {}
+import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import type { AuthUser } from '../../lib/context'
+import { getDb, type DB } from '../../lib/db'
+import { AppError, notFound, unauthorized } from '../../lib/errors'
+import { domainEvent, publishEvent } from '../../lib/events'
+import { newId } from '../../lib/ids'
+import { captureException, log } from '../../lib/observability'
+import { decodeCursor, paginate } from '../../lib/pagination'
+import { nowIso } from '../../lib/time'
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
+import {
+  LOCALES,
+  NOTIFICATION_CHANNELS,
+  type AdminUpdateUserInput,
+  type AdminUser,
+  type AdminUserQuery,
+  type PublicUser,
+  type RegisterInput,
+  type TokenResponse,
+  type UpdateMeInput,
+} from './schema'
+import { endSession, purgeExpiredRefreshTokens, revokeAllSessions, rotateSession, startSession } from './sessions'
+import { attemptSucceeded, beginAttempt, emailKey, ipKey, purgeStaleThrottles } from './throttle'
+import { users } from './tables'
+
+export { revokeAllSessions } from './sessions'
+
+type UserRow = typeof users.$inferSelect
+type AuthEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS'>
+
+/** Trimmed and lower-cased: the one form emails are stored and looked up in. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase()
+
+function parseChannels(json: string): PublicUser['notification_channels'] {
+  try {
+    const value: unknown = JSON.parse(json)
+    if (Array.isArray(value)) {
+      return NOTIFICATION_CHANNELS.filter((c) => value.includes(c))
+    }
+  } catch {
+    // a corrupt value falls back to the default below
+  }
+  return ['email']
+}
+
+/** The shape of a user that may leave this module: never the password hash or salt. */
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    role: row.role,
+    locale: (LOCALES as readonly string[]).includes(row.locale) ? (row.locale as PublicUser['locale']) : 'en',
+    notification_channels: parseChannels(row.notificationChannels),
+    telegram_chat_id: row.telegramChatId,
+    email_verified_at: row.emailVerifiedAt,
+  }
+}
+
+function toAdminUser(row: UserRow): AdminUser {
+  return { ...toPublicUser(row), disabled_at: row.disabledAt, created_at: row.createdAt, updated_at: row.updatedAt }
+}
+
+const findRow = (db: DB, id: string) => db.query.users.findFirst({ where: eq(users.id, id) })
+
+/** A user by id in the public shape, or null. Disabled users are returned too (see `disabled`). */
+export async function getUserById(db: DB, id: string): Promise<PublicUser | null> {
+  const row = await findRow(db, id)
+  return row ? toPublicUser(row) : null
+}
+
+/** A user who may sign in: exists and is not disabled. */
+export async function getActiveUserById(db: DB, id: string): Promise<PublicUser | null> {
+  const row = await findRow(db, id)
+  return row && !row.disabledAt ? toPublicUser(row) : null
+}
+
+/** Look a user up by email (any case); null when there is none. For password reset and similar flows. */
+export async function getUserByEmail(db: DB, email: string): Promise<(PublicUser & { disabled: boolean }) | null> {
+  const row = await db.query.users.findFirst({ where: eq(users.email, normalizeEmail(email)) })
+  return row ? { ...toPublicUser(row), disabled: row.disabledAt !== null } : null
+}
+
+/** Record that the user proved they own their email address. */
+export async function markEmailVerified(db: DB, userId: string): Promise<void> {
+  const now = nowIso()
+  await db
+    .update(users)
+    .set({ emailVerifiedAt: now, updatedAt: now })
+    .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
+}
+
+/** Replace the user's password and sign them out of every session (refresh-token family). */
+export async function setPassword(db: DB, userId: string, password: string): Promise<void> {
+  const hashed = await hashPassword(password)
+  await db
+    .update(users)
+    .set({ passwordHash: hashed.hash, passwordSalt: hashed.salt, passwordIterations: hashed.iterations, updatedAt: nowIso() })
+    .where(eq(users.id, userId))
+  await revokeAllSessions(db, userId)
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes('UNIQUE constraint failed')) return true
+  }
+  return false
+}
+
+const storedHash = (row: UserRow) => ({ hash: row.passwordHash, salt: row.passwordSalt, iterations: row.passwordIterations })
+
+// ---------------------------------------------------------------- auth flows
+
+/** Create a customer account, publish `account.registered` and sign the new user in. */
+export async function registerUser(
+  env: AuthEnv & Pick<Env, 'NOTIFICATIONS_QUEUE'>,
+  db: DB,
+  input: RegisterInput,
+): Promise<TokenResponse> {
+  const hashed = await hashPassword(input.password)
+  const now = nowIso()
+  const row: UserRow = {
+    id: newId('usr'),
+    email: normalizeEmail(input.email),
+    name: input.name,
+    phone: null,
+    role: 'customer',
+    passwordHash: hashed.hash,
+    passwordSalt: hashed.salt,
+    passwordIterations: hashed.iterations,
+    locale: input.locale ?? 'en',
+    notificationChannels: '["email"]',
+    telegramChatId: null,
+    emailVerifiedAt: null,
+    disabledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  try {
+    await db.insert(users).values(row)
+  } catch (err) {
+    // The unique index decides, so two concurrent registrations cannot both win.
+    if (isUniqueViolation(err)) throw new AppError('email_taken', 'An account with this email already exists')
+    throw err
+  }
+  const user = toPublicUser(row)
+  try {
+    await publishEvent(
+      env,
+      domainEvent('account.registered', { user_id: user.id, email: user.email, name: user.name, locale: user.locale }),
+    )
+  } catch (err) {
+    // The account exists; failing the request now would only make the client retry into 409.
+    log('error', 'account.registered not published', { user_id: user.id, error: String(err) })
+    captureException(err)
+  }
+  return startSession(env, db, user)
+}
+
+/**
+ * Password sign-in. Unknown email and wrong password answer the same 401 after the same PBKDF2
+ * work, and both count towards the email and IP throttles.
+ */
+export async function login(
+  env: AuthEnv,
+  db: DB,
+  input: { email: string; password: string; ip: string },
+): Promise<TokenResponse> {
+  const email = normalizeEmail(input.email)
+  const byEmail = emailKey(email)
+  const byIp = ipKey(input.ip)
+  await beginAttempt(db, [byEmail, byIp])
+  const row = await db.query.users.findFirst({ where: eq(users.email, email) })
+  const ok = await verifyPassword(input.password, row ? storedHash(row) : DUMMY_PASSWORD_HASH)
+  if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect')
+  await attemptSucceeded(db, [byEmail], [byIp])
+  if (row.disabledAt) throw new AppError('forbidden', 'This account is disabled')
+  return startSession(env, db, toPublicUser(row))
+}
+
+/** Rotate a refresh token; the new access token carries the user's current role. */
+export const refreshSession = (env: AuthEnv, db: DB, refreshToken: string) =>
+  rotateSession(env, db, refreshToken, (id) => getActiveUserById(db, id))
+
+export const logout = (db: DB, refreshToken: string) => endSession(db, refreshToken)
+
+// ---------------------------------------------------------------- profile
+
+/** The signed-in user's profile; a deleted or disabled account is treated as signed out. */
+export async function getMe(db: DB, userId: string): Promise<PublicUser> {
+  const user = await getActiveUserById(db, userId)
+  if (!user) throw unauthorized('This account no longer exists or is disabled')
+  return user
+}
+
+export async function updateMe(db: DB, userId: string, input: UpdateMeInput): Promise<PublicUser> {
+  const current = await getMe(db, userId)
+  const merged = { ...current, ...input }
+  // A channel the notifier cannot reach would fail silently later; refuse it now.
+  const problems = []
+  if ((merged.notification_channels.includes('sms') || merged.notification_channels.includes('whatsapp')) && !merged.phone) {
+    problems.push({ path: 'phone', message: 'a phone number is required for the sms and whatsapp channels' })
+  }
+  if (merged.notification_channels.includes('telegram') && !merged.telegram_chat_id) {
+    problems.push({ path: 'telegram_chat_id', message: 'a Telegram chat id is required for the telegram channel' })
+  }
+  if (problems.length) throw new AppError('validation_error', 'Invalid request body', problems)
+
+  const now = nowIso()
+  await db
+    .update(users)
+    .set({
+      name: merged.name,
+      phone: merged.phone,
+      locale: merged.locale,
+      notificationChannels: JSON.stringify(merged.notification_channels),
+      telegramChatId: merged.telegram_chat_id,
+      updatedAt: now,
+    })
+    .where(eq(users.id, userId))
+  return merged
+}
+
+/**
+ * Change the password after proving the current one (throttled like sign-in, per email). Every
+ * existing session is revoked and a fresh one returned, so only this device stays signed in.
+ */
+export async function changePassword(
+  env: AuthEnv,
+  db: DB,
+  userId: string,
+  input: { current_password: string; new_password: string },
+): Promise<TokenResponse> {
+  const row = await findRow(db, userId)
+  if (!row || row.disabledAt) throw unauthorized('This account no longer exists or is disabled')
+  const byEmail = emailKey(row.email)
+  await beginAttempt(db, [byEmail])
+  if (!(await verifyPassword(input.current_password, storedHash(row)))) {
+    throw new AppError('forbidden', 'Current password is incorrect', [{ path: 'current_password', message: 'is incorrect' }])
+  }
+  await attemptSucceeded(db, [byEmail], [])
+  await setPassword(db, userId, input.new_password)
+  return startSession(env, db, toPublicUser(row))
+}
+
+// ---------------------------------------------------------------- admin
+
+/** Users newest first, filtered by role and email prefix, keyset-paginated on (created_at, id). */
+export async function listUsers(db: DB, query: AdminUserQuery) {
+  const where: SQL[] = []
+  if (query.role) where.push(eq(users.role, query.role))
+  if (query.q) {
+    // A range on the unique email index instead of LIKE: no wildcard escaping, and it uses the index.
+    where.push(gte(users.email, query.q), lt(users.email, `${query.q}\uffff`))
+  }
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2)
+    if (typeof createdAt !== 'string' || typeof id !== 'string') {
+      throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
+    }
+    where.push(or(lt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), lt(users.id, id)))!)
+  }
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(...where))
+    .orderBy(desc(users.createdAt), desc(users.id))
+    .limit(query.limit + 1)
+  const page = paginate(rows, query.limit, (r) => [r.createdAt, r.id])
+  return { data: page.data.map(toAdminUser), next_cursor: page.next_cursor }
+}
+
+export async function getUserForAdmin(db: DB, id: string): Promise<AdminUser> {
+  const row = await findRow(db, id)
+  if (!row) throw notFound('User')
+  return toAdminUser(row)
+}
+
+/**
+ * Change a user's role or disable/enable them. An admin cannot demote or disable themselves, and
+ * no change may remove the last active admin (checked inside the UPDATE, so two admins demoting
+ * each other at once cannot both succeed). Disabling revokes every refresh token; the new role
+ * reaches the user's access token on their next refresh.
+ */
+export async function adminUpdateUser(db: DB, actor: AuthUser, id: string, input: AdminUpdateUserInput): Promise<AdminUser> {
+  const target = await findRow(db, id)
+  if (!target) throw notFound('User')
+  const demotes = input.role !== undefined && input.role !== 'admin'
+  if (id === actor.id && (demotes || input.disabled === true)) {
+    throw new AppError('conflict', 'You cannot remove your own admin access; ask another admin')
+  }
+  const now = nowIso()
+  const removesAdmin = target.role === 'admin' && (demotes || input.disabled === true)
+  const result = await db
+    .update(users)
+    .set({
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      ...(input.disabled === true ? { disabledAt: sql`COALESCE(${users.disabledAt}, ${now})` } : {}),
+      ...(input.disabled === false ? { disabledAt: null } : {}),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(users.id, id),
+        removesAdmin
+          ? sql`EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> ${id})`
+          : undefined,
+      ),
+    )
+    .run()
+  if (!result.meta.changes) throw new AppError('conflict', 'This change would leave the store without an active admin')
+  if (input.disabled === true) await revokeAllSessions(db, id)
+  return getUserForAdmin(db, id)
+}
+
+// ---------------------------------------------------------------- housekeeping
+
+/** Cron: drop expired refresh tokens and throttle rows whose window has ended. */
+export async function purgeExpiredAuthState(env: Pick<Env, 'DB'>) {
+  const db = getDb(env)
+  const refresh_tokens = await purgeExpiredRefreshTokens(db)
+  const login_throttle = await purgeStaleThrottles(db)
+  return { refresh_tokens, login_throttle }
 }

@@ -1,0 +1,76 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { createRouter } from '../../lib/router'
+import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenResponseSchema } from './schema'
+import { login, logout, refreshSession, registerUser } from './service'
+
+const tags = ['auth']
+
+/** The client address Cloudflare puts on every request; locally there may be none. */
+const clientIp = (header: string | undefined) => header?.trim() || 'unknown'
+
+export const authRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/register',
+      tags,
+      summary: 'Create a customer account and sign in',
+      request: jsonBody(RegisterBodySchema),
+      responses: {
+        201: jsonContent(TokenResponseSchema, 'Account created; tokens for the new session'),
+        ...errors(400, 409),
+      },
+    }),
+    async (c) => c.json(await registerUser(c.env, c.get('db'), c.req.valid('json')), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/login',
+      tags,
+      summary: 'Sign in with email and password',
+      description:
+        'Failed attempts are counted per email and per client IP in a fixed window; over the limit the answer is 429 with Retry-After.',
+      request: jsonBody(LoginBodySchema),
+      responses: {
+        200: jsonContent(TokenResponseSchema, 'Signed in'),
+        ...errors(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json')
+      const ip = clientIp(c.req.header('CF-Connecting-IP'))
+      return c.json(await login(c.env, c.get('db'), { ...body, ip }), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/refresh',
+      tags,
+      summary: 'Exchange a refresh token for a new token pair (rotation)',
+      description:
+        'Each refresh token works once. Presenting one that was already used revokes every token of that sign-in (401).',
+      request: jsonBody(RefreshBodySchema),
+      responses: {
+        200: jsonContent(TokenResponseSchema, 'New access and refresh tokens'),
+        ...errors(400, 401),
+      },
+    }),
+    async (c) => c.json(await refreshSession(c.env, c.get('db'), c.req.valid('json').refresh_token), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/logout',
+      tags,
+      summary: 'Sign out: revoke the refresh token and every token rotated from the same sign-in',
+      request: jsonBody(RefreshBodySchema),
+      responses: { 204: { description: 'Signed out (also when the token was unknown)' }, ...errors(400) },
+    }),
+    async (c) => {
+      await logout(c.get('db'), c.req.valid('json').refresh_token)
+      return c.body(null, 204)
+    },
+  )
