@@ -14,6 +14,10 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
           SENTRY_DSN: '',
+          // Stripe calls are routed to fakes/stripe.ts in-process (test/fakes.ts routeFetch).
+          STRIPE_SECRET_KEY: 'sk_test_vitest',
+          STRIPE_WEBHOOK_SECRET: 'whsec_vitest_secret',
+          STRIPE_API_BASE: 'https://api.stripe.com',
         },
       },
     }),
