@@ -1,0 +1,144 @@
+// Shared plumbing for the local scripts (npm start, npm run seed, npm run bench): paths, the node@22
+// toolchain on PATH, child processes, local migrations and the seed.
+import { spawn } from 'node:child_process'
+import { copyFileSync, existsSync, readdirSync } from 'node:fs'
+import { delimiter, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = join(ROOT, 'node_modules', '.bin')
+
+/**
+ * Child environment with node_modules/.bin first on PATH, as `npm run` does: that is where the
+ * node@22 devDependency and wrangler live, so the scripts also work when run as `node scripts/x.mjs`.
+ */
+export function childEnv(extra = {}) {
+  const path = process.env.PATH ?? ''
+  const withBin = path.split(delimiter)[0] === BIN ? path : `${BIN}${delimiter}${path}`
+  return { ...process.env, PATH: withBin, ...extra }
+}
+
+/**
+ * wrangler needs Node 22. When a script is started with an older node (not through npm), re-run it
+ * with the node@22 devDependency and exit with its status.
+ */
+export async function ensureNode22() {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major >= 22 || process.env.EC_REEXEC) return
+  const local = join(BIN, 'node')
+  if (!existsSync(local)) return
+  const code = await new Promise((resolve) => {
+    const child = spawn(local, process.argv.slice(1), { stdio: 'inherit', env: childEnv({ EC_REEXEC: '1' }) })
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
+    child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)))
+  })
+  process.exit(code)
+}
+
+/** Runs a command to completion (stdio inherited), rejecting on a non-zero exit. */
+export function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', env: childEnv(), ...opts })
+    child.on('error', reject)
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${signal ?? code}`)),
+    )
+  })
+}
+
+/** `.dev.vars` holds local secrets; a fresh clone only has the example. */
+export function ensureDevVars() {
+  const vars = join(ROOT, '.dev.vars')
+  if (!existsSync(vars)) {
+    copyFileSync(join(ROOT, '.dev.vars.example'), vars)
+    console.log('created .dev.vars from .dev.vars.example')
+  }
+}
+
+/** The API Worker's config first, then every workers/<name>/wrangler.toml (queue consumers, webhooks, fakes). */
+export function workerConfigs() {
+  const configs = ['wrangler.toml']
+  const dir = join(ROOT, 'workers')
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir).sort()) {
+      for (const file of ['wrangler.toml', 'wrangler.jsonc', 'wrangler.json']) {
+        if (existsSync(join(dir, name, file))) {
+          configs.push(relative(ROOT, join(dir, name, file)))
+          break
+        }
+      }
+    }
+  }
+  return configs
+}
+
+/** Applies pending D1 migrations to the local database in .wrangler/state (what `wrangler dev` reads). */
+export function migrateLocal() {
+  return run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local'], { env: childEnv({ CI: '1' }) })
+}
+
+/**
+ * Loads src/seed (TypeScript with extensionless imports) into Node by bundling it with esbuild,
+ * which wrangler already depends on.
+ */
+async function loadSeedModule() {
+  const { build } = await import('esbuild')
+  const out = await build({
+    entryPoints: [join(ROOT, 'src/seed/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    write: false,
+    logLevel: 'error',
+  })
+  const code = out.outputFiles[0].text
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)
+}
+
+// workerd complains once per Durable Object binding because getPlatformProxy does not run the
+// API Worker's code; harmless here (the seed uses only D1 and R2), so keep it off the console.
+const DO_NOISE = /DurableObjectNamespace in the config referenced the class|no such Durable Object class is exported/
+
+function quietly(stream) {
+  const write = stream.write.bind(stream)
+  stream.write = (chunk, ...rest) => (DO_NOISE.test(String(chunk)) ? true : write(chunk, ...rest))
+  return () => {
+    stream.write = write
+  }
+}
+
+/**
+ * Runs `fn(bindings)` with the local D1 and R2 of wrangler.toml, persisted to the same
+ * .wrangler/state that `wrangler dev` uses.
+ */
+async function withLocalBindings(fn) {
+  process.env.WRANGLER_LOG ??= 'error'
+  const restore = [quietly(process.stdout), quietly(process.stderr)]
+  const { getPlatformProxy } = await import('wrangler')
+  const proxy = await getPlatformProxy({ configPath: join(ROOT, 'wrangler.toml'), persist: true })
+  restore.forEach((r) => r())
+  try {
+    return await fn({ db: proxy.env.DB, images: proxy.env.IMAGES })
+  } finally {
+    await proxy.dispose()
+  }
+}
+
+/**
+ * Seeds the local store. With `ifNeeded`, skips when every seeded row is already there (so
+ * `npm start` does not rewrite demo rows you edited); otherwise always re-seeds.
+ */
+export async function seedLocal({ ifNeeded = false, products } = {}) {
+  const mod = await loadSeedModule()
+  const options = products ? { products } : {}
+  return withLocalBindings(async (bindings) => {
+    if (ifNeeded && (await mod.isSeeded(bindings.db, options))) {
+      console.log('demo data already present (npm run seed re-seeds)')
+      return
+    }
+    const started = Date.now()
+    await mod.seed(bindings, { ...options, log: (line) => console.log(`seed: ${line}`) })
+    console.log(`seed: done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  })
+}
