@@ -1,0 +1,150 @@
+import Stripe from 'stripe'
+import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
+
+/**
+ * Stripe through PaymentIntents (not Checkout Sessions): the storefront keeps its own checkout and
+ * confirms the intent with Stripe.js/Payment Element using the client_secret, the amount is fixed
+ * server-side from the order, and one intent per order is easy to make idempotent, to retrieve for
+ * reconciliation and to refund against. Checkout Sessions would add a hosted page, a second object
+ * to track and expiry handling for no gain here.
+ */
+
+export const DEFAULT_STRIPE_API_BASE = 'https://api.stripe.com'
+
+const clients = new Map<string, Stripe>()
+
+/**
+ * A Stripe SDK client on the fetch HTTP client. STRIPE_API_BASE (default https://api.stripe.com)
+ * is split into host/port/protocol for the SDK; a path prefix (the local fake lives at
+ * http://localhost:8790/stripe) is added by the fetch wrapper, since the SDK has no base-path option.
+ * The wrapper looks up the global fetch on every call, so tests that route fetch reach their fakes.
+ */
+export function stripeClient(env: ProviderEnv): Stripe {
+  const base = env.STRIPE_API_BASE || DEFAULT_STRIPE_API_BASE
+  const cacheKey = `${base}\n${env.STRIPE_SECRET_KEY}`
+  const cached = clients.get(cacheKey)
+  if (cached) return cached
+  if (!env.STRIPE_SECRET_KEY) throw new ProviderError('STRIPE_SECRET_KEY is not configured', false, 'not_configured')
+  const url = new URL(base)
+  const prefix = url.pathname.replace(/\/+$/, '')
+  const protocol = url.protocol === 'http:' ? 'http' : 'https'
+  const fetchFn: typeof fetch = (input, init) => {
+    if (!prefix) return fetch(input, init)
+    const target = new URL(input instanceof Request ? input.url : String(input))
+    target.pathname = prefix + target.pathname
+    return fetch(target.toString(), init)
+  }
+  const client = new Stripe(env.STRIPE_SECRET_KEY, {
+    httpClient: Stripe.createFetchHttpClient(fetchFn),
+    host: url.hostname,
+    port: url.port || (protocol === 'http' ? '80' : '443'),
+    protocol,
+    // Retries reuse the idempotency key the SDK or we set, so they can never double charge.
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    telemetry: false,
+  })
+  clients.set(cacheKey, client)
+  return client
+}
+
+/** Map an SDK error to ProviderError: 4xx refusals are final, network/5xx/409-in-progress retryable. */
+export function toProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err
+  if (err instanceof Stripe.errors.StripeError) {
+    const status = err.statusCode ?? 0
+    const retryable =
+      err instanceof Stripe.errors.StripeConnectionError ||
+      err instanceof Stripe.errors.StripeAPIError ||
+      err instanceof Stripe.errors.StripeRateLimitError ||
+      status >= 500 ||
+      status === 409 ||
+      status === 0
+    return new ProviderError(`Stripe: ${err.message}`, retryable, err.code ?? err.type)
+  }
+  return new ProviderError(`Stripe: ${err instanceof Error ? err.message : String(err)}`, true)
+}
+
+/** Our view of a PaymentIntent. */
+export function fromPaymentIntent(pi: Stripe.PaymentIntent): ProviderPayment {
+  let status: ProviderPayment['status'] = 'pending'
+  if (pi.status === 'succeeded') status = 'succeeded'
+  else if (pi.status === 'canceled') status = 'cancelled'
+  // Stripe puts a declined intent back to requires_payment_method with last_payment_error set.
+  else if (pi.status === 'requires_payment_method' && pi.last_payment_error) status = 'failed'
+  return {
+    ref: pi.id,
+    status,
+    amount: pi.amount,
+    amount_received: pi.amount_received ?? 0,
+    currency: pi.currency.toUpperCase(),
+    order_id: pi.metadata?.order_id ?? null,
+    failure_reason: pi.last_payment_error?.message ?? pi.last_payment_error?.code ?? pi.cancellation_reason ?? null,
+    client: { client_secret: pi.client_secret, payment_intent_id: pi.id },
+  }
+}
+
+function fromRefund(r: Stripe.Refund): ProviderRefund {
+  const status = r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending'
+  return { ref: r.id, status, amount: r.amount, currency: r.currency.toUpperCase() }
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw toProviderError(err)
+  }
+}
+
+export const stripeProvider: PaymentProvider = {
+  name: 'stripe',
+  confirmedBy: 'webhook',
+
+  async initiate(env, order, idempotencyKey) {
+    const pi = await call(() =>
+      stripeClient(env).paymentIntents.create(
+        {
+          amount: order.amount,
+          currency: order.currency.toLowerCase(),
+          automatic_payment_methods: { enabled: true },
+          description: `Order ${order.id}`,
+          metadata: { order_id: order.id, user_id: order.user_id },
+          ...(order.email ? { receipt_email: order.email } : {}),
+        },
+        { idempotencyKey },
+      ),
+    )
+    return fromPaymentIntent(pi)
+  },
+
+  async retrieve(env, ref) {
+    if (!ref) throw new ProviderError('A Stripe payment needs its PaymentIntent id', false)
+    return fromPaymentIntent(await call(() => stripeClient(env).paymentIntents.retrieve(ref)))
+  },
+
+  async cancel(env, ref, idempotencyKey) {
+    if (!ref) return
+    await call(() => stripeClient(env).paymentIntents.cancel(ref, {}, { idempotencyKey }))
+  },
+
+  async refund(env, payment, input) {
+    if (!payment.ref) throw new ProviderError('A Stripe refund needs the PaymentIntent id', false)
+    const ref = payment.ref
+    const refund = await call(() =>
+      stripeClient(env).refunds.create(
+        {
+          payment_intent: ref,
+          amount: input.amount,
+          metadata: input.metadata,
+          // Stripe accepts only these reasons; anything else stays in our own records.
+          ...(input.reason === 'duplicate' || input.reason === 'fraudulent' || input.reason === 'requested_by_customer'
+            ? { reason: input.reason }
+            : {}),
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    )
+    return fromRefund(refund)
+  },
+}

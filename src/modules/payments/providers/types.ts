@@ -1,0 +1,86 @@
+/**
+ * The seam every payment provider plugs into. A provider turns an order into "what the client
+ * needs to pay" (a Stripe client_secret, bank-transfer instructions, a Kaspi deep link…), can say
+ * what really happened to a payment, and can refund. Adding a provider is one file implementing
+ * this plus one line in ./index.ts.
+ */
+
+/** The bindings providers may read; each uses only its own. */
+export type ProviderEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'>
+
+/** The order facts a provider needs to charge for it. */
+export interface PayableOrder {
+  id: string
+  user_id: string
+  /** Minor units, exactly the order total. */
+  amount: number
+  /** ISO 4217, upper case. */
+  currency: string
+  email: string | null
+}
+
+/** Our provider-neutral view of a payment's state at the provider. */
+export type ProviderPaymentStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled'
+
+export interface ProviderPayment {
+  /** The provider's id for the payment (Stripe `pi_…`), null when there is none (manual). */
+  ref: string | null
+  status: ProviderPaymentStatus
+  amount: number
+  /** What the provider actually captured (0 until it succeeded). */
+  amount_received: number
+  currency: string
+  /** The order id the provider carries in its metadata, to cross-check. */
+  order_id: string | null
+  failure_reason: string | null
+  /** What the client needs to complete the payment, e.g. `{ client_secret }` or instructions. */
+  client: Record<string, unknown>
+}
+
+export interface ProviderRefund {
+  ref: string | null
+  status: 'pending' | 'succeeded' | 'failed'
+  amount: number
+  currency: string
+}
+
+export interface PaymentProvider {
+  /** Registry key, stored on payments.provider. */
+  readonly name: string
+  /**
+   * Who confirms the money arrived: 'webhook' (the provider tells us, signed), or 'staff' (a human
+   * confirms through POST /admin/orders/:id/confirm-payment).
+   */
+  readonly confirmedBy: 'webhook' | 'staff'
+  /**
+   * Start paying `order`. Must be idempotent on `idempotencyKey`: calling twice with the same key
+   * returns the same provider object (never a second charge).
+   */
+  initiate(env: ProviderEnv, order: PayableOrder, idempotencyKey: string): Promise<ProviderPayment>
+  /** The payment's true state at the provider (reconciliation, double clicks). */
+  retrieve(env: ProviderEnv, ref: string | null, order: PayableOrder): Promise<ProviderPayment>
+  /** Stop an unpaid payment so it can no longer be paid (order failed or cancelled). */
+  cancel(env: ProviderEnv, ref: string | null, idempotencyKey: string): Promise<void>
+  /** Give `amount` back; idempotent on `idempotencyKey`. Throws ProviderError on refusal. */
+  refund(
+    env: ProviderEnv,
+    payment: { ref: string | null; currency: string },
+    input: { amount: number; reason?: string; idempotencyKey: string; metadata: Record<string, string> },
+  ): Promise<ProviderRefund>
+}
+
+/**
+ * A provider call that failed. `retryable` distinguishes "the provider said no" (4xx: bad amount,
+ * already refunded) from "we could not reach it / it broke" (network, 5xx), where the same call
+ * with the same idempotency key may be retried safely.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly providerCode?: string,
+  ) {
+    super(message)
+    this.name = 'ProviderError'
+  }
+}
