@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   sku_taken: 409,
   already_reviewed: 409,
   out_of_stock: 409,
+  discount_unavailable: 409,
   invalid_transition: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,

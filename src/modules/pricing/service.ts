@@ -1,0 +1,307 @@
+/**
+ * Pricing service: the one place a price is turned into money owed. Carts and checkout both call
+ * `quote()`, which reads current prices and stock from the catalog and applies tax, shipping and
+ * discount rules through the pure maths in calculate.ts.
+ */
+import { sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { getDb, type DB } from '../../lib/db'
+import { newId } from '../../lib/ids'
+import { nowIso } from '../../lib/time'
+import { and, eq } from 'drizzle-orm'
+import { calculate, type CalcDiscount, type CalcShipping, type CalcTax } from './calculate'
+import { loadPricingVariants, type PricingVariant } from './catalog-source'
+import { errorMessages, findDiscountByCode, findTaxRate, shipsTo, toShippingMethod } from './rules'
+import { discountCustomerUsage, discountRedemptions, discounts, shippingMethods } from './tables'
+
+export * from './rules'
+
+export interface QuoteInput {
+  lines: { variant_id: string; quantity: number }[]
+  user_id?: string
+  country?: string
+  region?: string
+  shipping_method_id?: string
+  discount_code?: string
+  /**
+   * 'flag' (default, for checkout): price the quantity asked for and report a shortage as a
+   * problem. 'cap' (for cart reads): price at most the stock there is, dropping sold-out lines.
+   */
+  stock_policy?: 'flag' | 'cap'
+}
+
+export interface QuoteLine {
+  variant_id: string
+  product_id: string
+  seller_id: string
+  product_name: string
+  sku: string
+  variant_name: string
+  unit_price: number
+  quantity: number
+  subtotal: number
+  discount: number
+  tax: number
+  total: number
+  available_stock: number
+  weight_grams: number
+}
+
+export type QuoteProblemCode =
+  | 'invalid_quantity'
+  | 'variant_unavailable'
+  | 'out_of_stock'
+  | 'insufficient_stock'
+  | 'currency_mismatch'
+  | 'discount_not_found'
+  | 'discount_inactive'
+  | 'discount_not_started'
+  | 'discount_expired'
+  | 'discount_exhausted'
+  | 'discount_customer_limit'
+  | 'discount_requires_account'
+  | 'discount_min_subtotal'
+  | 'discount_currency'
+  | 'shipping_method_unavailable'
+
+export interface QuoteProblem {
+  variant_id?: string
+  code: QuoteProblemCode
+  message: string
+}
+
+export interface Quote {
+  /** The currency of the first priceable line; null when nothing could be priced. */
+  currency: string | null
+  lines: QuoteLine[]
+  subtotal: number
+  discount: number
+  tax: number
+  shipping: number
+  total: number
+  /** True when the applied tax rate is inclusive (tax is inside the prices, not added). */
+  tax_inclusive: boolean
+  discount_code: string | null
+  discount_id: string | null
+  shipping_method: { id: string; name: string } | null
+  problems: QuoteProblem[]
+}
+
+export const MAX_LINE_QUANTITY = 99
+
+/** Merge repeated variants (quantities add up), keeping first-seen order. */
+function mergeLines(lines: QuoteInput['lines']) {
+  const merged = new Map<string, number>()
+  for (const l of lines) merged.set(l.variant_id, (merged.get(l.variant_id) ?? 0) + l.quantity)
+  return [...merged].map(([variant_id, quantity]) => ({ variant_id, quantity }))
+}
+
+/**
+ * Price lines against the catalog as it is now, plus tax, shipping and an optional discount code.
+ * Never throws for a business problem: unavailable variants, shortages, mixed currencies and
+ * unusable codes/methods are listed in `problems` (a rejected code is simply not applied).
+ */
+export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
+  const db = getDb(env)
+  const policy = input.stock_policy ?? 'flag'
+  const problems: QuoteProblem[] = []
+  const requested = mergeLines(input.lines)
+  const variants = await loadPricingVariants(db, requested.map((l) => l.variant_id))
+  const byId = new Map(variants.map((v) => [v.variant_id, v]))
+
+  let currency: string | null = null
+  const priced: { v: PricingVariant; quantity: number }[] = []
+  for (const { variant_id, quantity } of requested) {
+    if (!Number.isSafeInteger(quantity) || quantity < 1) {
+      problems.push({ variant_id, code: 'invalid_quantity', message: 'Quantity must be a positive whole number' })
+      continue
+    }
+    const v = byId.get(variant_id)
+    if (!v || !v.available) {
+      problems.push({ variant_id, code: 'variant_unavailable', message: 'This item is no longer available' })
+      continue
+    }
+    currency ??= v.currency
+    if (v.currency !== currency) {
+      problems.push({
+        variant_id,
+        code: 'currency_mismatch',
+        message: `Priced in ${v.currency} while the order is in ${currency}; it cannot be bought together`,
+      })
+      continue
+    }
+    let qty = quantity
+    if (v.stock <= 0) {
+      problems.push({ variant_id, code: 'out_of_stock', message: 'Out of stock' })
+      if (policy === 'cap') continue
+    } else if (quantity > v.stock) {
+      problems.push({ variant_id, code: 'insufficient_stock', message: `Only ${v.stock} left in stock` })
+      if (policy === 'cap') qty = v.stock
+    }
+    priced.push({ v, quantity: qty })
+  }
+
+  const grossSubtotal = priced.reduce((a, p) => a + p.v.price * p.quantity, 0)
+  const discount = input.discount_code
+    ? await resolveDiscount(db, input.discount_code, { currency, subtotal: grossSubtotal, userId: input.user_id }, problems)
+    : null
+  const taxRow = input.country ? await findTaxRate(db, input.country, input.region) : undefined
+  const tax: CalcTax | null = taxRow ? { rate_bps: taxRow.rateBps, inclusive: taxRow.inclusive } : null
+  const shipping = input.shipping_method_id
+    ? await resolveShipping(db, input.shipping_method_id, { currency, country: input.country }, problems)
+    : null
+
+  const result = calculate({
+    lines: priced.map((p) => ({
+      key: p.v.variant_id,
+      unit_price: p.v.price,
+      quantity: p.quantity,
+      weight_grams: p.v.weight_grams,
+    })),
+    discount: discount?.calc ?? null,
+    tax,
+    shipping: shipping?.calc ?? null,
+  })
+
+  return {
+    currency,
+    lines: priced.map((p, i): QuoteLine => {
+      const r = result.lines[i]!
+      return {
+        variant_id: p.v.variant_id,
+        product_id: p.v.product_id,
+        seller_id: p.v.seller_id,
+        product_name: p.v.product_name,
+        sku: p.v.sku,
+        variant_name: p.v.variant_name,
+        unit_price: p.v.price,
+        quantity: p.quantity,
+        subtotal: r.subtotal,
+        discount: r.discount,
+        tax: r.tax,
+        total: r.total,
+        available_stock: Math.max(0, p.v.stock),
+        weight_grams: p.v.weight_grams,
+      }
+    }),
+    subtotal: result.subtotal,
+    discount: result.discount,
+    tax: result.tax,
+    shipping: result.shipping,
+    total: result.total,
+    tax_inclusive: tax?.inclusive ?? false,
+    discount_code: discount?.code ?? null,
+    discount_id: discount?.id ?? null,
+    shipping_method: shipping ? { id: shipping.id, name: shipping.name } : null,
+    problems,
+  }
+}
+
+/** A code's usability for this order; pushes a problem and returns null when it cannot apply. */
+async function resolveDiscount(
+  db: DB,
+  code: string,
+  ctx: { currency: string | null; subtotal: number; userId?: string },
+  problems: QuoteProblem[],
+): Promise<{ id: string; code: string; calc: CalcDiscount } | null> {
+  const fail = (c: QuoteProblemCode, message: string) => {
+    problems.push({ code: c, message })
+    return null
+  }
+  const d = await findDiscountByCode(db, code)
+  if (!d) return fail('discount_not_found', 'This discount code does not exist')
+  const now = nowIso()
+  if (!d.active) return fail('discount_inactive', 'This discount code is not active')
+  if (d.startsAt && d.startsAt > now) return fail('discount_not_started', 'This discount code is not valid yet')
+  if (d.expiresAt && d.expiresAt <= now) return fail('discount_expired', 'This discount code has expired')
+  if (d.usageLimit !== null && d.usedCount >= d.usageLimit) {
+    return fail('discount_exhausted', 'This discount code has been used up')
+  }
+  if (d.perCustomerLimit !== null) {
+    if (!ctx.userId) return fail('discount_requires_account', 'Sign in to use this discount code')
+    const usage = await db
+      .select({ used: discountCustomerUsage.used })
+      .from(discountCustomerUsage)
+      .where(and(eq(discountCustomerUsage.discountId, d.id), eq(discountCustomerUsage.userId, ctx.userId)))
+      .get()
+    if ((usage?.used ?? 0) >= d.perCustomerLimit) {
+      return fail('discount_customer_limit', 'You have already used this discount code as often as allowed')
+    }
+  }
+  if (d.currency && ctx.currency && d.currency !== ctx.currency) {
+    return fail('discount_currency', `This discount code only applies to orders in ${d.currency}`)
+  }
+  if (ctx.subtotal < d.minSubtotal) {
+    return fail('discount_min_subtotal', `This discount code needs a subtotal of at least ${d.minSubtotal} (minor units)`)
+  }
+  return { id: d.id, code: d.code, calc: { kind: d.kind, value: d.value } }
+}
+
+async function resolveShipping(
+  db: DB,
+  id: string,
+  ctx: { currency: string | null; country?: string },
+  problems: QuoteProblem[],
+): Promise<{ id: string; name: string; calc: CalcShipping } | null> {
+  const row = await db.select().from(shippingMethods).where(eq(shippingMethods.id, id)).get()
+  const m = row ? toShippingMethod(row) : undefined
+  let why: string | undefined
+  if (!m || !m.active) why = 'This shipping method does not exist or is not offered'
+  else if (ctx.currency && m.currency !== ctx.currency) why = `This shipping method is priced in ${m.currency}`
+  else if (!shipsTo(m, ctx.country)) {
+    why = ctx.country ? `This shipping method does not ship to ${ctx.country.toUpperCase()}` : 'Give a country for this shipping method'
+  }
+  if (why || !m) {
+    problems.push({ code: 'shipping_method_unavailable', message: why ?? 'Unavailable shipping method' })
+    return null
+  }
+  return {
+    id: m.id,
+    name: m.name,
+    calc: { kind: m.kind, amount: m.amount, free_over_amount: m.free_over_amount, per_kg_amount: m.per_kg_amount },
+  }
+}
+
+/**
+ * Statements that redeem a discount code, for the caller's checkout `db.batch()` so the
+ * redemption commits or fails together with the order. Limits are enforced by the database:
+ * `discounts.used_count + 1` fails CHECK discounts_usage_limit once the total limit is reached,
+ * and the per-customer counter row fails CHECK discount_customer_usage_limit once the customer's
+ * limit is reached; either aborts the whole batch (test with `isDiscountLimitError`). The order id
+ * is UNIQUE in discount_redemptions, so one order cannot redeem twice.
+ */
+export function discountRedemptionStatements(
+  db: DB,
+  input: { discount_id: string; user_id: string | null | undefined; order_id: string },
+): BatchItem<'sqlite'>[] {
+  const now = nowIso()
+  const out: BatchItem<'sqlite'>[] = [
+    db.run(sql`UPDATE ${discounts} SET used_count = used_count + 1, updated_at = ${now} WHERE id = ${input.discount_id}`),
+  ]
+  if (input.user_id) {
+    // max_uses is re-copied on every redemption so a limit the admin changed applies from now on.
+    out.push(
+      db.run(sql`INSERT INTO ${discountCustomerUsage} (discount_id, user_id, used, max_uses, updated_at)
+        SELECT id, ${input.user_id}, 1, per_customer_limit, ${now} FROM ${discounts} WHERE id = ${input.discount_id}
+        ON CONFLICT (discount_id, user_id) DO UPDATE
+        SET used = used + 1, max_uses = excluded.max_uses, updated_at = excluded.updated_at`),
+    )
+  }
+  out.push(
+    db.insert(discountRedemptions).values({
+      id: newId('dsr'),
+      discountId: input.discount_id,
+      userId: input.user_id ?? null,
+      orderId: input.order_id,
+      createdAt: now,
+    }),
+  )
+  return out
+}
+
+/** True when a batch failed because redeeming a code would exceed its total or per-customer limit. */
+export function isDiscountLimitError(err: unknown): boolean {
+  return errorMessages(err).some(
+    (m) => m.includes('discounts_usage_limit') || m.includes('discount_customer_usage_limit'),
+  )
+}
