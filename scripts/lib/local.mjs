@@ -1,7 +1,7 @@
 // Shared plumbing for the local scripts (npm start, npm run seed, npm run bench): paths, the node@22
 // toolchain on PATH, child processes, local migrations and the seed.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import { delimiter, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -141,4 +141,47 @@ export async function seedLocal({ ifNeeded = false, products } = {}) {
     await mod.seed(bindings, { ...options, log: (line) => console.log(`seed: ${line}`) })
     console.log(`seed: done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   })
+}
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export async function freePort() {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * A Worker config with its own `[dev] port` (e.g. workers/fakes on :8790) is an HTTP server other
+ * code calls by URL, so it runs as its own `wrangler dev` on that port. Every other config joins
+ * the API Worker in one multi-config `wrangler dev`, where queues and service bindings connect.
+ */
+export function devPortOf(configPath) {
+  const text = readFileSync(join(ROOT, configPath), 'utf8')
+  const dev = text.match(/^\[dev\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m)
+  const port = dev?.[1]?.match(/^\s*port\s*=\s*(\d+)/m)
+  return port ? Number(port[1]) : undefined
+}
+
+/** Polls `url` until it answers 200, or throws after `timeoutMs`. */
+export async function waitForOk(url, timeoutMs = 90_000, isAlive = () => true) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`server for ${url} exited before it was ready`)
+    try {
+      const res = await fetch(url)
+      await res.arrayBuffer()
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`${url} not ready after ${timeoutMs / 1000} s`)
 }
