@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   discount_unavailable: 409,
   invalid_transition: 409,
   idempotency_conflict: 409,
+  price_changed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
