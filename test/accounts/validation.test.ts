@@ -1,0 +1,112 @@
+import { SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { api, BASE } from '../helpers'
+import { PASSWORD, register, uniqueEmail } from './util'
+
+const post = (path: string, body: unknown) => api('POST', `/api/v1${path}`, { body })
+
+function expectEnvelope(res: { status: number; body: any }, code = 'validation_error') {
+  expect(res.status).toBe(400)
+  expect(res.body.error.code).toBe(code)
+  expect(res.body.error.message).toEqual(expect.any(String))
+  expect(res.body.error.request_id).toEqual(expect.any(String))
+}
+
+describe('validation errors use the envelope (400, never 500)', () => {
+  it('register: missing fields, each named in details', async () => {
+    const res = await post('/auth/register', {})
+    expectEnvelope(res)
+    const paths = res.body.error.details.map((d: { path: string }) => d.path).sort()
+    expect(paths).toEqual(['email', 'name', 'password'])
+  })
+
+  it('register: bad email, short and long passwords, blank name, unknown locale', async () => {
+    for (const body of [
+      { email: 'not-an-email', password: PASSWORD, name: 'A' },
+      { email: uniqueEmail(), password: 'short', name: 'A' },
+      { email: uniqueEmail(), password: 'x'.repeat(129), name: 'A' },
+      { email: uniqueEmail(), password: PASSWORD, name: '   ' },
+      { email: uniqueEmail(), password: PASSWORD, name: 'A', locale: 'fr' },
+      { email: 42, password: PASSWORD, name: 'A' },
+    ]) {
+      const res = await post('/auth/register', body)
+      expectEnvelope(res)
+      expect(res.body.error.details.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('register: a 128-character password is accepted, 8 is the minimum', async () => {
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'x'.repeat(128), name: 'A' })).status).toBe(201)
+    expect((await post('/auth/register', { email: uniqueEmail(), password: '12345678', name: 'A' })).status).toBe(201)
+  })
+
+  it('malformed JSON is a 400 invalid_json on every auth endpoint', async () => {
+    for (const path of ['/auth/register', '/auth/login', '/auth/refresh', '/auth/logout']) {
+      const res = await SELF.fetch(`${BASE}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"email": "a@b.c", ',
+      })
+      expect(res.status, path).toBe(400)
+      const body = (await res.json()) as { error: { code: string } }
+      expect(body.error.code).toBe('invalid_json')
+    }
+  })
+
+  it('a body that is not JSON at all, or JSON of the wrong type, is a 400', async () => {
+    const text = await SELF.fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', body: 'email=a@b.c&password=x' })
+    expect(text.status).toBe(400)
+    expectEnvelope(await post('/auth/login', [1, 2, 3]))
+    expectEnvelope(await post('/auth/login', 'null'))
+    expectEnvelope(await post('/auth/refresh', { refresh_token: 123 }))
+  })
+
+  it('login: missing password and bad email', async () => {
+    expectEnvelope(await post('/auth/login', { email: uniqueEmail() }))
+    expectEnvelope(await post('/auth/login', { email: 'nope', password: PASSWORD }))
+  })
+
+  it('PATCH /me with malformed JSON is a 400', async () => {
+    const t = await register()
+    const res = await SELF.fetch(`${BASE}/api/v1/me`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t.access_token}` },
+      body: '{',
+    })
+    expect(res.status).toBe(400)
+  })
+})
+
+describe('OpenAPI', () => {
+  it('documents every accounts route, with bearerAuth where a token is needed', async () => {
+    const doc = (await (await SELF.fetch(`${BASE}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>
+    }
+    const open = [
+      ['/api/v1/auth/register', 'post'],
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/refresh', 'post'],
+      ['/api/v1/auth/logout', 'post'],
+    ]
+    const secured = [
+      ['/api/v1/me', 'get'],
+      ['/api/v1/me', 'patch'],
+      ['/api/v1/me/password', 'post'],
+      ['/api/v1/me/addresses', 'get'],
+      ['/api/v1/me/addresses', 'post'],
+      ['/api/v1/me/addresses/{id}', 'get'],
+      ['/api/v1/me/addresses/{id}', 'patch'],
+      ['/api/v1/me/addresses/{id}', 'delete'],
+      ['/api/v1/admin/users', 'get'],
+      ['/api/v1/admin/users/{id}', 'get'],
+      ['/api/v1/admin/users/{id}', 'patch'],
+    ]
+    for (const [path, method] of open) {
+      expect(doc.paths[path!]?.[method!], `${method} ${path}`).toBeDefined()
+      expect(doc.paths[path!]![method!]!.security).toBeUndefined()
+    }
+    for (const [path, method] of secured) {
+      expect(doc.paths[path!]?.[method!]?.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }])
+    }
+  })
+})
