@@ -28,6 +28,11 @@ export const payments = sqliteTable(
     /** Set once when refunded items went back to stock, so a second refund cannot restock twice. */
     restockedAt: text('restocked_at'),
     failureReason: text('failure_reason'),
+    /**
+     * Lease for copying refunds onto the order (one writer at a time, so two refunds finishing
+     * together cannot both add their amount to the order twice).
+     */
+    refundSyncUntil: text('refund_sync_until'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
