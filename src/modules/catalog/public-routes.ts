@@ -1,0 +1,145 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { notFound } from '../../lib/errors'
+import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { pageOf, PageQuerySchema } from '../../lib/pagination'
+import { createRouter } from '../../lib/router'
+import { currentUser, requireAuth } from '../accounts/middleware'
+import { cachedCatalogRead } from './cache'
+import { categoryTree, getCategoryDetail, listCategories } from './categories'
+import { getProduct } from './products'
+import { createReview, listReviews } from './reviews'
+import {
+  CategoryDetailSchema,
+  CategoryListQuerySchema,
+  CategorySchema,
+  CategoryTreeNodeSchema,
+  IdOrSlugParamSchema,
+  ProductIdParamSchema,
+  ProductListQuerySchema,
+  ProductSchema,
+  ProductSummarySchema,
+  ReviewCreateSchema,
+  ReviewSchema,
+} from './schema'
+import { searchProducts } from './search'
+
+const cacheHeader = { 'X-Cache': { description: 'HIT when served from the KV catalog cache, MISS otherwise', schema: { type: 'string' as const, enum: ['HIT', 'MISS'] } } }
+const cached = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ ...jsonContent(schema, description), headers: cacheHeader })
+
+export const publicCatalogRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/categories',
+      tags: ['catalog'],
+      summary: 'The category tree (or a flat list with parent_id), with active product counts',
+      request: { query: CategoryListQuerySchema },
+      responses: {
+        200: cached(z.object({ data: z.union([z.array(CategoryTreeNodeSchema), z.array(CategorySchema)]) }), 'Categories'),
+        ...errors(400),
+      },
+    }),
+    async (c) => {
+      const { format } = c.req.valid('query')
+      const db = c.get('db')
+      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'categories', { format }, async () => {
+        const flat = await listCategories(db)
+        return { data: format === 'tree' ? categoryTree(flat) : flat }
+      })
+      c.header('X-Cache', hit ? 'HIT' : 'MISS')
+      return c.json(value, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/categories/{idOrSlug}',
+      tags: ['catalog'],
+      summary: 'One category with its ancestors (breadcrumb) and children',
+      request: { params: IdOrSlugParamSchema },
+      responses: { 200: cached(CategoryDetailSchema, 'The category'), ...errors(404) },
+    }),
+    async (c) => {
+      const { idOrSlug } = c.req.valid('param')
+      const db = c.get('db')
+      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'category', idOrSlug, () => getCategoryDetail(db, idOrSlug))
+      c.header('X-Cache', hit ? 'HIT' : 'MISS')
+      return c.json(value, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/products',
+      tags: ['catalog'],
+      summary: 'Search and browse active products',
+      description:
+        'q: full-text search over name and description (every word must match, the last one as a prefix; ' +
+        'name matches rank above description matches). category: id or slug, includes subcategories. ' +
+        'min_price/max_price filter on the lowest variant price (minor units). sort: relevance (default with q), ' +
+        'newest (default), price_asc, price_desc, rating. Keyset cursor: pass next_cursor back unchanged with the same sort.',
+      request: { query: ProductListQuerySchema },
+      responses: { 200: cached(pageOf(ProductSummarySchema), 'A page of products'), ...errors(400, 404) },
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const db = c.get('db')
+      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'products', query, () =>
+        searchProducts(db, { ...query, status: 'active' }),
+      )
+      c.header('X-Cache', hit ? 'HIT' : 'MISS')
+      return c.json(value, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/products/{idOrSlug}',
+      tags: ['catalog'],
+      summary: 'An active product with variants, images and rating',
+      request: { params: IdOrSlugParamSchema },
+      responses: { 200: cached(ProductSchema, 'The product'), ...errors(404) },
+    }),
+    async (c) => {
+      const { idOrSlug } = c.req.valid('param')
+      const db = c.get('db')
+      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'product', idOrSlug, async () => {
+        const product = await getProduct(db, idOrSlug, { status: 'active' })
+        if (!product) throw notFound('Product')
+        return product
+      })
+      c.header('X-Cache', hit ? 'HIT' : 'MISS')
+      return c.json(value, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/products/{id}/reviews',
+      tags: ['catalog'],
+      summary: "An active product's reviews, newest first",
+      request: { params: ProductIdParamSchema, query: PageQuerySchema },
+      responses: { 200: jsonContent(pageOf(ReviewSchema), 'A page of reviews'), ...errors(400, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const { limit, cursor } = c.req.valid('query')
+      return c.json(await listReviews(c.get('db'), id, limit, cursor), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/products/{id}/reviews',
+      tags: ['catalog'],
+      summary: 'Review a product (once per user; rating 1-5)',
+      security: bearerSecurity,
+      middleware: requireAuth(),
+      request: { params: ProductIdParamSchema, ...jsonBody(ReviewCreateSchema) },
+      responses: { 201: jsonContent(ReviewSchema, 'The review'), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      return c.json(await createReview(c.get('db'), currentUser(c), id, c.req.valid('json')), 201)
+    },
+  )

@@ -1,0 +1,133 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { DB } from '../../lib/db'
+import { AppError, badRequest } from '../../lib/errors'
+import { decodeCursor, paginate } from '../../lib/pagination'
+import { resolveCategoryId } from './categories'
+import { ftsQuery } from './fts'
+import type { ProductSort, ProductSummary } from './schema'
+
+export interface ProductSearch {
+  q?: string
+  category?: string
+  min_price?: number
+  max_price?: number
+  sort?: ProductSort
+  limit: number
+  cursor?: string
+  /** Public lists pass 'active'; management lists may pass any status or none. */
+  status?: 'draft' | 'active' | 'archived'
+  sellerId?: string
+}
+
+interface SummaryRow {
+  id: string
+  seller_id: string
+  category_id: string | null
+  name: string
+  slug: string
+  status: 'draft' | 'active' | 'archived'
+  currency: string
+  price_min: number
+  price_max: number
+  stock_total: number
+  rating_count: number
+  rating_avg_x100: number
+  image_key: string | null
+  created_at: string
+  updated_at: string
+  sort_key: string | number
+}
+
+/** bm25 column weights: product_id (unindexed), name, description. A name hit outweighs a description hit. */
+const BM25 = sql.raw('bm25(products_fts, 0.0, 10.0, 1.0)')
+
+const ORDER: Record<ProductSort, { key: SQL; desc: boolean; type: 'string' | 'number' }> = {
+  relevance: { key: sql.raw('h.rank'), desc: false, type: 'number' },
+  newest: { key: sql.raw('p.created_at'), desc: true, type: 'string' },
+  price_asc: { key: sql.raw('p.price_min'), desc: false, type: 'number' },
+  price_desc: { key: sql.raw('p.price_min'), desc: true, type: 'number' },
+  rating: { key: sql.raw('p.rating_avg_x100'), desc: true, type: 'number' },
+}
+
+export const imageUrl = (key: string) => `/images/${key}`
+
+export function toSummary(row: Omit<SummaryRow, 'sort_key'>): ProductSummary {
+  return {
+    id: row.id,
+    seller_id: row.seller_id,
+    category_id: row.category_id,
+    name: row.name,
+    slug: row.slug,
+    status: row.status,
+    currency: row.currency,
+    price_min: row.price_min,
+    price_max: row.price_max,
+    stock_total: row.stock_total,
+    in_stock: row.stock_total > 0,
+    rating: { average: row.rating_avg_x100 / 100, count: row.rating_count },
+    image_url: row.image_key ? imageUrl(row.image_key) : null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}
+
+/**
+ * The product list: optional full-text query, category subtree, price range, sort and keyset
+ * pagination. The cursor is (sort, sort value, id) of the last row, so rows inserted or deleted
+ * elsewhere never shift a page; only a row whose own sort value changes can move. Relevance
+ * pages key on the bm25 rank within the same query text.
+ */
+export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: ProductSummary[]; next_cursor: string | null }> {
+  const q = o.q?.trim() || undefined
+  const sort: ProductSort = o.sort ?? (q ? 'relevance' : 'newest')
+  if (sort === 'relevance' && !q) throw badRequest('sort=relevance needs a search query', [{ path: 'sort', message: 'give q or another sort' }])
+  if (o.min_price !== undefined && o.max_price !== undefined && o.min_price > o.max_price) {
+    throw badRequest('min_price must not exceed max_price', [{ path: 'min_price', message: 'greater than max_price' }])
+  }
+  const order = ORDER[sort]
+  let after: [string | number, string] | undefined
+  if (o.cursor) {
+    const [cursorSort, key, id] = decodeCursor(o.cursor, 3)
+    if (cursorSort !== sort || typeof key !== order.type || typeof id !== 'string') {
+      throw new AppError('invalid_cursor', 'The cursor belongs to a different sort order')
+    }
+    after = [key as string | number, id]
+  }
+
+  const match = q ? ftsQuery(q) : null
+  if (q && !match) return { data: [], next_cursor: null }
+
+  const where: SQL[] = []
+  if (o.status) where.push(sql`p.status = ${o.status}`)
+  if (o.sellerId) where.push(sql`p.seller_id = ${o.sellerId}`)
+  if (o.category) {
+    const categoryId = await resolveCategoryId(db, o.category)
+    where.push(sql`p.category_id IN (
+      WITH RECURSIVE sub(id) AS (
+        SELECT ${categoryId}
+        UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id
+      ) SELECT id FROM sub)`)
+  }
+  if (o.min_price !== undefined) where.push(sql`p.price_min >= ${o.min_price}`)
+  if (o.max_price !== undefined) where.push(sql`p.price_min <= ${o.max_price}`)
+  if (match && sort !== 'relevance') where.push(sql`p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH ${match})`)
+  if (after) where.push(sql`(${order.key}, p.id) ${sql.raw(order.desc ? '<' : '>')} (${after[0]}, ${after[1]})`)
+
+  const from =
+    sort === 'relevance'
+      ? sql`(SELECT product_id, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h
+            JOIN products p ON p.id = h.product_id`
+      : sql`products p`
+  const dir = sql.raw(order.desc ? 'DESC' : 'ASC')
+  const rows = await db.all<SummaryRow>(sql`
+    SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
+      p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at,
+      (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key,
+      ${order.key} AS sort_key
+    FROM ${from}
+    ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+    ORDER BY ${order.key} ${dir}, p.id ${dir}
+    LIMIT ${o.limit + 1}`)
+  const page = paginate(rows, o.limit, (row) => [sort, row.sort_key, row.id])
+  return { data: page.data.map(toSummary), next_cursor: page.next_cursor }
+}
