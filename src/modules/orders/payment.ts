@@ -1,0 +1,31 @@
+import type { OrderDetail } from './service'
+
+/** What checkout tells the client about paying. Providers may add fields (e.g. Stripe's client_secret). */
+export interface CheckoutPayment {
+  provider: 'stripe' | 'manual'
+  status: string
+  next_action?: Record<string, unknown>
+  [key: string]: unknown
+}
+
+/**
+ * THE seam for payment initiation at checkout: called once, after the order is committed and its
+ * OrderDO exists, and its result is stored as part of the idempotent checkout response (a retry
+ * with the same Idempotency-Key replays it without calling this again). The payments module
+ * replaces the Stripe branch with PaymentIntent creation returning `client_secret`.
+ */
+export async function initiatePayment(_env: Env, order: OrderDetail): Promise<CheckoutPayment> {
+  if (order.payment_provider === 'manual') {
+    return {
+      provider: 'manual',
+      status: 'awaiting_payment',
+      next_action: {
+        type: 'manual_payment',
+        amount: order.total,
+        reference: order.id,
+        pay_before: order.payment_due_at,
+      },
+    }
+  }
+  return { provider: 'stripe', status: 'requires_payment' }
+}

@@ -1,0 +1,284 @@
+/**
+ * Orders: the read side (views over D1's read model) and the write side (every status change goes
+ * through the order's OrderDO). Other modules use these functions, never the tables.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import type { AuthUser } from '../../lib/context'
+import { getDb, type DB } from '../../lib/db'
+import { AppError, notFound } from '../../lib/errors'
+import { money } from '../../lib/money'
+import { decodeCursor, paginate } from '../../lib/pagination'
+import { nowIso } from '../../lib/time'
+import type { OrderState, TransitionInput } from './model'
+import type { ShippingAddress } from './schema'
+import type { Actor } from './state-machine'
+import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
+
+export type OrderRow = typeof orders.$inferSelect
+export type OrderLineRow = typeof orderLines.$inferSelect
+type HistoryRow = typeof orderHistory.$inferSelect
+
+export function orderSummary(o: OrderRow) {
+  return {
+    id: o.id,
+    user_id: o.userId,
+    status: o.status,
+    currency: o.currency,
+    subtotal: money(o.subtotal, o.currency),
+    discount: money(o.discount, o.currency),
+    tax: money(o.tax, o.currency),
+    shipping: money(o.shipping, o.currency),
+    total: money(o.total, o.currency),
+    refunded: money(o.refundedAmount, o.currency),
+    tax_inclusive: o.taxInclusive,
+    email: o.email,
+    shipping_address: JSON.parse(o.shippingAddress) as ShippingAddress,
+    shipping_method: o.shippingMethodId ? { id: o.shippingMethodId, name: o.shippingMethodName ?? '' } : null,
+    discount_code: o.discountCode,
+    payment_provider: o.paymentProvider,
+    payment_due_at: o.paymentDueAt,
+    line_count: o.lineCount,
+    item_count: o.itemCount,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+  }
+}
+export type OrderSummary = ReturnType<typeof orderSummary>
+
+export function orderLineView(l: OrderLineRow, currency: string) {
+  return {
+    id: l.id,
+    product_id: l.productId,
+    variant_id: l.variantId,
+    seller_id: l.sellerId,
+    product_name: l.productName,
+    variant_name: l.variantName,
+    sku: l.sku,
+    unit_price: money(l.unitPrice, currency),
+    quantity: l.quantity,
+    subtotal: money(l.subtotal, currency),
+    discount: money(l.discount, currency),
+    tax: money(l.tax, currency),
+    total: money(l.total, currency),
+    fulfilment_status: l.fulfilmentStatus,
+    carrier: l.carrier,
+    tracking_number: l.trackingNumber,
+    shipped_at: l.shippedAt,
+  }
+}
+
+const timelineEntry = (h: HistoryRow) => ({
+  from: h.fromStatus as OrderStatus | null,
+  to: h.toStatus as OrderStatus,
+  actor: { type: h.actorType as Actor['type'], id: h.actorId },
+  reason: h.reason,
+  meta: h.meta ? (JSON.parse(h.meta) as Record<string, unknown>) : null,
+  at: h.at,
+})
+
+export function orderDetail(o: OrderRow, lines: OrderLineRow[], history: HistoryRow[]) {
+  return { ...orderSummary(o), lines: lines.map((l) => orderLineView(l, o.currency)), timeline: history.map(timelineEntry) }
+}
+export type OrderDetail = ReturnType<typeof orderDetail>
+
+async function loadDetail(db: DB, orderId: string): Promise<OrderDetail | null> {
+  const [[order], lines, history] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)).limit(1),
+    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position)),
+    db.select().from(orderHistory).where(eq(orderHistory.orderId, orderId)).orderBy(asc(orderHistory.seq)),
+  ])
+  return order ? orderDetail(order, lines, history) : null
+}
+
+/** One order with lines and status timeline, from the D1 read model. Throws AppError not_found. */
+export async function getOrder(env: Pick<Env, 'DB'>, orderId: string): Promise<OrderDetail> {
+  const detail = await loadDetail(getDb(env), orderId)
+  if (!detail) throw notFound('Order')
+  return detail
+}
+
+/** A customer's own order; someone else's answers 404, exactly like a missing one. */
+export async function getOwnOrder(env: Pick<Env, 'DB'>, user: AuthUser, orderId: string): Promise<OrderDetail> {
+  const detail = await loadDetail(getDb(env), orderId)
+  if (!detail || detail.user_id !== user.id) throw notFound('Order')
+  return detail
+}
+
+export interface ListOrdersQuery {
+  limit: number
+  cursor?: string
+  user_id?: string
+  status?: OrderStatus
+  /** created_at >= from (ISO) */
+  from?: string
+  /** created_at < to (ISO) */
+  to?: string
+}
+
+/** Orders newest first, keyset-paginated on (created_at, id), optionally filtered. */
+export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
+  const db = getDb(env)
+  const where: SQL[] = []
+  if (query.user_id) where.push(eq(orders.userId, query.user_id))
+  if (query.status) where.push(eq(orders.status, query.status))
+  if (query.from) where.push(gte(orders.createdAt, new Date(query.from).toISOString()))
+  if (query.to) where.push(lt(orders.createdAt, new Date(query.to).toISOString()))
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
+    where.push(or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)))!)
+  }
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(query.limit + 1)
+  const page = paginate(rows, query.limit, (o) => [o.createdAt, o.id])
+  return { data: page.data.map(orderSummary), next_cursor: page.next_cursor }
+}
+
+export const orderStub = (env: Pick<Env, 'ORDER'>, orderId: string) => env.ORDER.get(env.ORDER.idFromName(orderId))
+
+/**
+ * Move an order through its state machine (via its OrderDO, which serializes, records history,
+ * writes through to D1, releases stock on failed/cancelled and publishes the domain event).
+ * Throws AppError not_found / invalid_transition (409) / validation_error (400).
+ * `meta.refund_amount` (minor units) is the amount of a refund; omitted on `refunded` it means
+ * "the rest". Shipping needs `meta.carrier` and `meta.tracking_number`.
+ */
+export async function transitionOrder(
+  env: Pick<Env, 'DB' | 'ORDER'>,
+  orderId: string,
+  input: TransitionInput,
+): Promise<OrderDetail> {
+  const result = await orderStub(env, orderId).transition(orderId, input)
+  if (!result.ok) throw new AppError(result.code, result.message)
+  return getOrder(env, orderId)
+}
+
+/** Customer cancel: own order only, pending/processing only (the state machine refuses the rest). */
+export async function cancelOwnOrder(env: Pick<Env, 'DB' | 'ORDER'>, user: AuthUser, orderId: string, reason?: string) {
+  const [order] = await getDb(env).select({ userId: orders.userId }).from(orders).where(eq(orders.id, orderId)).limit(1)
+  if (!order || order.userId !== user.id) throw notFound('Order')
+  return transitionOrder(env, orderId, { to: 'cancelled', actor: { type: 'customer', id: user.id }, reason: reason ?? 'cancelled by customer' })
+}
+
+/** Staff/admin transition from the dashboard. */
+export async function adminTransition(
+  env: Pick<Env, 'DB' | 'ORDER'>,
+  user: AuthUser,
+  orderId: string,
+  body: { to: OrderStatus; reason?: string; carrier?: string; tracking_number?: string; refund_amount?: number },
+) {
+  const meta: TransitionInput['meta'] = {}
+  if (body.carrier) meta.carrier = body.carrier
+  if (body.tracking_number) meta.tracking_number = body.tracking_number
+  if (body.refund_amount !== undefined) meta.refund_amount = body.refund_amount
+  return transitionOrder(env, orderId, { to: body.to, actor: { type: 'staff', id: user.id }, reason: body.reason, meta })
+}
+
+/** The OrderDO's own view of the order (initialising it from D1 if it never got created). */
+export async function orderState(env: Pick<Env, 'ORDER'>, orderId: string): Promise<OrderState | null> {
+  return orderStub(env, orderId).get(orderId)
+}
+
+// ---- sellers -------------------------------------------------------------------------------
+
+function sellerLineView(l: OrderLineRow, o: Pick<OrderRow, 'status' | 'currency' | 'shippingAddress'>) {
+  return {
+    ...orderLineView(l, o.currency),
+    order_id: l.orderId,
+    order_status: o.status,
+    shipping_address: JSON.parse(o.shippingAddress) as ShippingAddress,
+    created_at: l.createdAt,
+  }
+}
+
+/** A seller's own order lines, newest first; only lines of orders that still matter to them. */
+export async function listSellerLines(
+  env: Pick<Env, 'DB'>,
+  sellerId: string,
+  query: { limit: number; cursor?: string; fulfilment_status?: FulfilmentStatus },
+) {
+  const db = getDb(env)
+  const where: SQL[] = [eq(orderLines.sellerId, sellerId)]
+  if (query.fulfilment_status) where.push(eq(orderLines.fulfilmentStatus, query.fulfilment_status))
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
+    where.push(or(lt(orderLines.createdAt, createdAt), and(eq(orderLines.createdAt, createdAt), lt(orderLines.id, id)))!)
+  }
+  const rows = await db
+    .select({ line: orderLines, status: orders.status, currency: orders.currency, shippingAddress: orders.shippingAddress })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(...where))
+    .orderBy(desc(orderLines.createdAt), desc(orderLines.id))
+    .limit(query.limit + 1)
+  const page = paginate(rows, query.limit, (r) => [r.line.createdAt, r.line.id])
+  return { data: page.data.map((r) => sellerLineView(r.line, r)), next_cursor: page.next_cursor }
+}
+
+const SHIPPABLE: OrderStatus[] = ['paid', 'partially_refunded']
+
+/**
+ * A seller marks one of their lines shipped. Allowed while the order is paid (or partially
+ * refunded) and the line unfulfilled. When the last unfulfilled line of the order ships, the
+ * order itself moves to `shipped` (with that line's tracking), by the seller as actor.
+ */
+export async function shipSellerLine(
+  env: Pick<Env, 'DB' | 'ORDER'>,
+  seller: AuthUser,
+  lineId: string,
+  body: { carrier: string; tracking_number: string },
+) {
+  const db = getDb(env)
+  const [row] = await db
+    .select({ line: orderLines, status: orders.status })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(eq(orderLines.id, lineId))
+    .limit(1)
+  if (!row || row.line.sellerId !== seller.id) throw notFound('Order line')
+  if (!SHIPPABLE.includes(row.status)) {
+    throw new AppError('invalid_transition', `Lines of a ${row.status} order cannot be shipped`)
+  }
+  if (row.line.fulfilmentStatus !== 'unfulfilled') throw new AppError('invalid_transition', 'This line has already shipped')
+  const at = nowIso()
+  // Conditional on the line still being unfulfilled and the order still shippable, so two
+  // concurrent requests (or a refund racing the shipment) cannot both win.
+  const [updated] = await db.batch([
+    db
+      .update(orderLines)
+      .set({ fulfilmentStatus: 'shipped', carrier: body.carrier, trackingNumber: body.tracking_number, shippedAt: at, updatedAt: at })
+      .where(
+        and(
+          eq(orderLines.id, lineId),
+          eq(orderLines.fulfilmentStatus, 'unfulfilled'),
+          sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.line.orderId} AND ${inArray(orders.status, SHIPPABLE)})`,
+        ),
+      )
+      .returning({ id: orderLines.id }),
+  ])
+  if (!updated.length) throw new AppError('invalid_transition', 'This line can no longer be shipped')
+  const [remaining] = await db
+    .select({ n: sql<number>`COUNT(*)` })
+    .from(orderLines)
+    .where(and(eq(orderLines.orderId, row.line.orderId), eq(orderLines.fulfilmentStatus, 'unfulfilled')))
+  if (remaining && Number(remaining.n) === 0) {
+    const result = await orderStub(env, row.line.orderId).transition(row.line.orderId, {
+      to: 'shipped',
+      actor: { type: 'seller', id: seller.id },
+      reason: 'all lines shipped',
+      meta: { carrier: body.carrier, tracking_number: body.tracking_number },
+    })
+    // Another seller's last line may have moved the order already: that is fine.
+    if (!result.ok && result.code !== 'invalid_transition') throw new AppError(result.code, result.message)
+  }
+  const [fresh] = await db
+    .select({ line: orderLines, status: orders.status, currency: orders.currency, shippingAddress: orders.shippingAddress })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(eq(orderLines.id, lineId))
+    .limit(1)
+  return sellerLineView(fresh!.line, fresh!)
+}
