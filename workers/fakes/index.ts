@@ -1,4 +1,9 @@
 import { Hono } from 'hono'
+import stripeFake from '../../fakes/stripe'
+import sendgridFake from '../../fakes/sendgrid'
+import twilioFake from '../../fakes/twilio'
+import whatsappFake from '../../fakes/whatsapp'
+import telegramFake from '../../fakes/telegram'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
@@ -6,6 +11,12 @@ import { Hono } from 'hono'
  * the real API's paths and JSON shapes; tests mount the same apps in-process (test/fakes.ts).
  */
 const app = new Hono()
+
+app.route('/stripe', stripeFake)
+app.route('/sendgrid', sendgridFake)
+app.route('/twilio', twilioFake)
+app.route('/whatsapp', whatsappFake)
+app.route('/telegram', telegramFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 
