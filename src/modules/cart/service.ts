@@ -1,0 +1,221 @@
+/**
+ * Carts: lines live in a CartDO (one per user, one per guest token); every read prices them
+ * through the pricing service, so a cart never trusts a stored or client-sent price.
+ */
+import type { CartLine } from '../../cart-do'
+import { AppError, notFound } from '../../lib/errors'
+import { randomToken } from '../../lib/ids'
+import { nowIso } from '../../lib/time'
+import { MAX_LINE_QUANTITY, quote, type QuoteProblem } from '../pricing/service'
+
+/** Whose cart: a signed-in user's, or a guest's identified by their cart token. */
+export type CartOwner = { userId: string } | { guestToken: string }
+
+/** `cart_` + 32 random bytes base64url (43 chars): unguessable, so the token is the key. */
+export const CART_TOKEN_PATTERN = /^cart_[A-Za-z0-9_-]{43}$/
+export const newCartToken = () => randomToken('cart')
+export const isCartToken = (t: string) => CART_TOKEN_PATTERN.test(t)
+
+function cartStub(env: Env, owner: CartOwner) {
+  const name = 'userId' in owner ? `user:${owner.userId}` : `guest:${owner.guestToken}`
+  return env.CART.get(env.CART.idFromName(name))
+}
+
+/** The raw lines of a cart, for checkout (which prices them itself through `quote`). */
+export async function getCartLines(env: Env, owner: CartOwner): Promise<{ variant_id: string; quantity: number }[]> {
+  const lines = await cartStub(env, owner).lines()
+  return lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity }))
+}
+
+/** Empty a cart (after a successful checkout, or on request). */
+export async function clearCart(env: Env, owner: CartOwner): Promise<void> {
+  await cartStub(env, owner).clear()
+}
+
+/** Current price and stock of one variant; 404 when it cannot be bought at all. */
+async function currentVariant(env: Env, variantId: string) {
+  const q = await quote(env, { lines: [{ variant_id: variantId, quantity: 1 }] })
+  const line = q.lines[0]
+  if (!line) throw notFound('Product variant')
+  return line
+}
+
+function outOfStock(variantId: string) {
+  return new AppError('out_of_stock', 'This item is out of stock', [{ path: 'variant_id', message: 'No stock available', variant_id: variantId }])
+}
+
+/** Add to a line; the line's quantity is capped at the stock there is (and 99). 409 when none is left. */
+export async function addItem(env: Env, owner: CartOwner, variantId: string, quantity: number) {
+  const v = await currentVariant(env, variantId)
+  if (v.available_stock <= 0) throw outOfStock(variantId)
+  const cap = Math.min(MAX_LINE_QUANTITY, v.available_stock)
+  const res = await cartStub(env, owner).add(variantId, quantity, cap, v.unit_price, nowIso())
+  if (!res.ok) throw new AppError('conflict', 'The cart is full; remove something first')
+  return { variant_id: variantId, quantity: res.line.quantity, capped: res.capped }
+}
+
+/** Set a line's quantity, capped at the stock there is. */
+export async function setItemQuantity(env: Env, owner: CartOwner, variantId: string, quantity: number) {
+  const v = await currentVariant(env, variantId)
+  if (v.available_stock <= 0) throw outOfStock(variantId)
+  const cap = Math.min(MAX_LINE_QUANTITY, v.available_stock)
+  const res = await cartStub(env, owner).set(variantId, quantity, cap, v.unit_price)
+  if (!res.ok) throw notFound('Cart item')
+  return { variant_id: variantId, quantity: res.line.quantity, capped: res.capped }
+}
+
+export async function removeItem(env: Env, owner: CartOwner, variantId: string): Promise<void> {
+  if (!(await cartStub(env, owner).remove(variantId))) throw notFound('Cart item')
+}
+
+/**
+ * Move a guest cart into a user's cart: quantities add up, capped by current stock (and 99);
+ * lines that can no longer be bought are dropped. The guest cart is emptied first (atomically,
+ * inside its object) so a repeated merge cannot add the same lines twice; if writing the user's
+ * cart fails, the lines are put back.
+ */
+export async function mergeGuestCart(
+  env: Env,
+  guestToken: string,
+  userId: string,
+): Promise<{ merged: string[]; dropped: string[] }> {
+  if (!isCartToken(guestToken)) return { merged: [], dropped: [] }
+  const guest = cartStub(env, { guestToken })
+  const lines = await guest.take()
+  if (!lines.length) return { merged: [], dropped: [] }
+  try {
+    const q = await quote(env, { lines: lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })) })
+    const stock = new Map(q.lines.map((l) => [l.variant_id, l.available_stock]))
+    const res = await cartStub(env, { userId }).mergeIn(
+      lines
+        .filter((l) => (stock.get(l.variant_id) ?? 0) > 0)
+        .map((l) => ({ ...l, cap: Math.min(MAX_LINE_QUANTITY, stock.get(l.variant_id) ?? 0) })),
+    )
+    const dropped = lines.map((l) => l.variant_id).filter((id) => !res.merged.includes(id))
+    return { merged: res.merged, dropped }
+  } catch (err) {
+    await guest.restore(lines)
+    throw err
+  }
+}
+
+export interface CartItem {
+  variant_id: string
+  product_id: string | null
+  seller_id: string | null
+  product_name: string | null
+  variant_name: string | null
+  sku: string | null
+  /** Current catalog price (what the shopper pays); null when the item cannot be bought. */
+  unit_price: number | null
+  price_at_add: number
+  /** Quantity stored in the cart. */
+  quantity: number
+  /** Quantity priced in the totals: the stored one, capped by stock (0 when unavailable). */
+  priced_quantity: number
+  available_stock: number
+  subtotal: number
+  discount: number
+  tax: number
+  total: number
+  added_at: string
+  available: boolean
+  price_changed: { old: number; new: number } | null
+  quantity_capped: boolean
+  problems: { code: string; message: string }[]
+}
+
+export interface CartView {
+  token?: string
+  currency: string | null
+  items: CartItem[]
+  item_count: number
+  subtotal: number
+  discount: number
+  tax: number
+  shipping: number
+  total: number
+  tax_inclusive: boolean
+  discount_code: string | null
+  shipping_method: { id: string; name: string } | null
+  problems: QuoteProblem[]
+}
+
+export interface CartPreview {
+  user_id?: string
+  country?: string
+  region?: string
+  shipping_method_id?: string
+  discount_code?: string
+}
+
+const emptyView = (): CartView => ({
+  currency: null,
+  items: [],
+  item_count: 0,
+  subtotal: 0,
+  discount: 0,
+  tax: 0,
+  shipping: 0,
+  total: 0,
+  tax_inclusive: false,
+  discount_code: null,
+  shipping_method: null,
+  problems: [],
+})
+
+/**
+ * The cart priced now: current catalog prices, quantities capped by stock, optional tax/shipping/
+ * discount preview. Lines whose price moved since they were added carry `price_changed`; lines that
+ * cannot be bought (or not in the stored quantity) are flagged and left out of / capped in the totals.
+ */
+export async function getCartView(env: Env, owner: CartOwner | null, preview: CartPreview = {}): Promise<CartView> {
+  const lines: CartLine[] = owner ? await cartStub(env, owner).lines() : []
+  if (!lines.length && !preview.discount_code) return emptyView()
+  const q = await quote(env, {
+    ...preview,
+    lines: lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+    stock_policy: 'cap',
+  })
+  const priced = new Map(q.lines.map((l) => [l.variant_id, l]))
+  const items = lines.map((l): CartItem => {
+    const p = priced.get(l.variant_id)
+    const problems = q.problems.filter((x) => x.variant_id === l.variant_id).map(({ code, message }) => ({ code, message }))
+    return {
+      variant_id: l.variant_id,
+      product_id: p?.product_id ?? null,
+      seller_id: p?.seller_id ?? null,
+      product_name: p?.product_name ?? null,
+      variant_name: p?.variant_name ?? null,
+      sku: p?.sku ?? null,
+      unit_price: p?.unit_price ?? null,
+      price_at_add: l.price_at_add,
+      quantity: l.quantity,
+      priced_quantity: p?.quantity ?? 0,
+      available_stock: p?.available_stock ?? 0,
+      subtotal: p?.subtotal ?? 0,
+      discount: p?.discount ?? 0,
+      tax: p?.tax ?? 0,
+      total: p?.total ?? 0,
+      added_at: l.added_at,
+      available: p !== undefined,
+      price_changed: p && p.unit_price !== l.price_at_add ? { old: l.price_at_add, new: p.unit_price } : null,
+      quantity_capped: p !== undefined && p.quantity < l.quantity,
+      problems,
+    }
+  })
+  return {
+    currency: q.currency,
+    items,
+    item_count: items.reduce((a, i) => a + i.quantity, 0),
+    subtotal: q.subtotal,
+    discount: q.discount,
+    tax: q.tax,
+    shipping: q.shipping,
+    total: q.total,
+    tax_inclusive: q.tax_inclusive,
+    discount_code: q.discount_code,
+    shipping_method: q.shipping_method,
+    problems: q.problems,
+  }
+}
