@@ -67,7 +67,8 @@ export async function createReview(db: DB, user: AuthUser, idOrSlug: string, inp
     body: input.body || null,
     createdAt: nowIso(),
   }
-  const r = input.rating
+  // D1 binds JS numbers as REAL; cast so the average below is integer division.
+  const r = sql`CAST(${input.rating} AS INTEGER)`
   try {
     await runBatch(db, [
       db.insert(reviews).values(row),

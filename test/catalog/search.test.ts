@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest'
+import { api, createUser } from '../helpers'
+import { makeCategory, makeProduct, sku, uniqueWord } from './fixtures'
+
+type Page = { data: { id: string; name: string; price_min: number; rating: { average: number } }[]; next_cursor: string | null }
+const list = (query: string) => api<Page>('GET', `/api/v1/products?${query}`)
+const ids = (page: Page) => page.data.map((p) => p.id)
+
+describe('full-text search', () => {
+  it('ranks a name match above a description match, and matches prefixes of the last word', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const inDescription = await makeProduct(seller, { name: 'Plain kettle', description: `A kettle that goes well with ${word} tea` })
+    const inName = await makeProduct(seller, { name: `${word} teapot`, description: 'Porcelain' })
+    await makeProduct(seller, { name: 'Unrelated', description: 'nothing here' })
+    const res = await list(`q=${word}`)
+    expect(res.status).toBe(200)
+    expect(ids(res.body)).toEqual([inName.id, inDescription.id])
+
+    const prefix = await list(`q=${encodeURIComponent(word.slice(0, 6))}`)
+    expect(ids(prefix.body)).toEqual([inName.id, inDescription.id])
+    const twoWords = await list(`q=${encodeURIComponent(`${word} teapo`)}`)
+    expect(ids(twoWords.body)).toEqual([inName.id])
+  })
+
+  it('never turns FTS syntax in user input into a 500', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const p = await makeProduct(seller, { name: `${word} lamp` })
+    for (const q of ['"foo AND (', 'NEAR(', '*', 'a OR', '")(*:^', 'name:foo', '-x', '"', 'AND', `${word}"`, `"${word} AND (`]) {
+      const res = await list(`q=${encodeURIComponent(q)}`)
+      expect(res.status, q).toBe(200)
+    }
+    const res = await list(`q=${encodeURIComponent(`"${word} (`)}`)
+    expect(ids(res.body)).toEqual([p.id])
+  })
+
+  it('does not show drafts or archived products', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    await makeProduct(seller, { name: `${word} draft`, status: 'draft' })
+    await makeProduct(seller, { name: `${word} old`, status: 'archived' })
+    const active = await makeProduct(seller, { name: `${word} live` })
+    expect(ids((await list(`q=${word}`)).body)).toEqual([active.id])
+  })
+})
+
+describe('filters and sorts', () => {
+  it('filters by category including subcategories, and by price range', async () => {
+    const admin = await createUser('admin')
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const root = await makeCategory(admin, `Kitchen ${word}`)
+    const child = await makeCategory(admin, `Cups ${word}`, root.id)
+    const grandchild = await makeCategory(admin, `Espresso cups ${word}`, child.id)
+    const other = await makeCategory(admin, `Garden ${word}`)
+    const a = await makeProduct(seller, { name: `${word} a`, category_id: root.id, variants: [{ sku: sku(), price: 500 }] })
+    const b = await makeProduct(seller, { name: `${word} b`, category_id: child.id, variants: [{ sku: sku(), price: 1500 }] })
+    const c = await makeProduct(seller, { name: `${word} c`, category_id: grandchild.id, variants: [{ sku: sku(), price: 2500 }] })
+    const d = await makeProduct(seller, { name: `${word} d`, category_id: other.id, variants: [{ sku: sku(), price: 1000 }] })
+
+    expect(new Set(ids((await list(`category=${root.id}`)).body))).toEqual(new Set([a.id, b.id, c.id]))
+    expect(new Set(ids((await list(`category=${child.slug}`)).body))).toEqual(new Set([b.id, c.id]))
+    expect(ids((await list(`category=${grandchild.id}`)).body)).toEqual([c.id])
+    expect(ids((await list(`category=${other.id}`)).body)).toEqual([d.id])
+    expect((await list('category=no-such-category')).status).toBe(404)
+
+    expect(ids((await list(`q=${word}&min_price=1000&max_price=2000&sort=price_asc`)).body)).toEqual([d.id, b.id])
+    expect(ids((await list(`q=${word}&category=${root.id}&min_price=1000&sort=price_desc`)).body)).toEqual([c.id, b.id])
+
+    const tree = await api('GET', '/api/v1/categories')
+    const rootNode = tree.body.data.find((n: { id: string }) => n.id === root.id)
+    expect(rootNode).toMatchObject({ product_count: 1, total_product_count: 3 })
+    expect(rootNode.children[0]).toMatchObject({ id: child.id, total_product_count: 2 })
+  })
+
+  it('sorts by price, newest and rating', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const cheap = await makeProduct(seller, { name: `${word} cheap`, variants: [{ sku: sku(), price: 100 }] })
+    const mid = await makeProduct(seller, { name: `${word} mid`, variants: [{ sku: sku(), price: 500 }, { sku: sku(), price: 50_000 }] })
+    const dear = await makeProduct(seller, { name: `${word} dear`, variants: [{ sku: sku(), price: 900 }] })
+    expect(ids((await list(`q=${word}&sort=price_asc`)).body)).toEqual([cheap.id, mid.id, dear.id])
+    expect(ids((await list(`q=${word}&sort=price_desc`)).body)).toEqual([dear.id, mid.id, cheap.id])
+    expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual([dear.id, mid.id, cheap.id])
+
+    for (const [product, rating] of [[cheap, 5], [dear, 2], [mid, 4]] as const) {
+      const reviewer = await createUser('customer')
+      expect((await api('POST', `/api/v1/products/${product.id}/reviews`, { headers: reviewer.auth, body: { rating } })).status).toBe(201)
+    }
+    const byRating = await list(`q=${word}&sort=rating`)
+    expect(ids(byRating.body)).toEqual([cheap.id, mid.id, dear.id])
+    expect(byRating.body.data.map((p) => p.rating.average)).toEqual([5, 4, 2])
+  })
+
+  it('rejects bad sort, bad cursor, bad prices and a cursor from another sort with 400', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    for (let i = 0; i < 3; i++) await makeProduct(seller, { name: `${word} ${i}` })
+    const page = await list(`q=${word}&sort=newest&limit=1`)
+    expect(page.body.next_cursor).toBeTruthy()
+    const cases: [string, string][] = [
+      ['sort=cheapest', 'validation_error'],
+      ['cursor=not-a-cursor', 'invalid_cursor'],
+      [`cursor=${encodeURIComponent(btoa('[1,2,3]'))}`, 'invalid_cursor'],
+      [`q=${word}&sort=price_asc&cursor=${page.body.next_cursor}`, 'invalid_cursor'],
+      ['min_price=-1', 'validation_error'],
+      ['min_price=9.99', 'validation_error'],
+      ['max_price=abc', 'validation_error'],
+      ['min_price=10&max_price=5', 'validation_error'],
+      ['limit=0', 'validation_error'],
+      ['limit=101', 'validation_error'],
+      ['sort=relevance', 'validation_error'],
+    ]
+    for (const [query, code] of cases) {
+      const res = await list(query)
+      expect(res.status, query).toBe(400)
+      expect((res.body as unknown as { error: { code: string } }).error.code, query).toBe(code)
+    }
+  })
+})
+
+describe('pagination stability', () => {
+  it('page 2 has no duplicates and no gaps after inserts and edits between pages', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const created: string[] = []
+    for (let i = 0; i < 7; i++) created.push((await makeProduct(seller, { name: `${word} item ${i}` })).id)
+    const expected = [...created].reverse()
+
+    const page1 = await list(`q=${word}&sort=newest&limit=3`)
+    expect(ids(page1.body)).toEqual(expected.slice(0, 3))
+
+    // Between pages: newer products arrive and older ones are edited (name, price, stock).
+    for (let i = 0; i < 3; i++) await makeProduct(seller, { name: `${word} late ${i}` })
+    for (const id of [expected[4]!, expected[0]!]) {
+      const res = await api('PATCH', `/api/v1/seller/products/${id}`, { headers: seller.auth, body: { name: `${word} renamed` } })
+      expect(res.status).toBe(200)
+      const detail = await api('GET', `/api/v1/seller/products/${id}`, { headers: seller.auth })
+      await api('PATCH', `/api/v1/seller/products/${id}/variants/${detail.body.variants[0].id}`, { headers: seller.auth, body: { price: 7, stock: 99 } })
+    }
+
+    const page2 = await list(`q=${word}&sort=newest&limit=3&cursor=${page1.body.next_cursor}`)
+    const page3 = await list(`q=${word}&sort=newest&limit=3&cursor=${page2.body.next_cursor}`)
+    expect(ids(page2.body)).toEqual(expected.slice(3, 6))
+    expect(ids(page3.body)).toEqual(expected.slice(6))
+    expect(page3.body.next_cursor).toBeNull()
+  })
+
+  it('walks every page of a price sort exactly once', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const prices = [300, 100, 300, 200, 100, 300, 200]
+    for (const price of prices) await makeProduct(seller, { name: `${word} p${price}`, variants: [{ sku: sku(), price }] })
+    const seen: string[] = []
+    const seenPrices: number[] = []
+    let cursor: string | null = null
+    do {
+      const res: Awaited<ReturnType<typeof list>> = await list(`q=${word}&sort=price_asc&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...ids(res.body))
+      seenPrices.push(...res.body.data.map((p) => p.price_min))
+      cursor = res.body.next_cursor
+    } while (cursor)
+    expect(seen).toHaveLength(prices.length)
+    expect(new Set(seen).size).toBe(prices.length)
+    expect(seenPrices).toEqual([...prices].sort((a, b) => a - b))
+  })
+
+  it('pages through relevance results by (rank, id)', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    for (let i = 0; i < 5; i++) await makeProduct(seller, { name: i % 2 ? `${word} name ${i}` : `thing ${i}`, description: i % 2 ? '' : `about ${word}` })
+    const all = ids((await list(`q=${word}&limit=50`)).body)
+    expect(all).toHaveLength(5)
+    const p1 = await list(`q=${word}&limit=2`)
+    const p2 = await list(`q=${word}&limit=2&cursor=${p1.body.next_cursor}`)
+    const p3 = await list(`q=${word}&limit=2&cursor=${p2.body.next_cursor}`)
+    expect([...ids(p1.body), ...ids(p2.body), ...ids(p3.body)]).toEqual(all)
+  })
+})
