@@ -72,9 +72,13 @@ export function workerConfigs() {
   return configs
 }
 
-/** Applies pending D1 migrations to the local database in .wrangler/state (what `wrangler dev` reads). */
-export function migrateLocal() {
-  return run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local'], { env: childEnv({ CI: '1' }) })
+/**
+ * Applies pending D1 migrations to the local database: .wrangler/state (what `wrangler dev`
+ * reads) unless `persistTo` names another state directory (the benchmark keeps its own).
+ */
+export function migrateLocal(persistTo) {
+  const args = ['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]
+  return run('wrangler', args, { env: childEnv({ CI: '1' }) })
 }
 
 /**
@@ -110,13 +114,15 @@ function quietly(stream) {
 
 /**
  * Runs `fn(bindings)` with the local D1 and R2 of wrangler.toml, persisted to the same
- * .wrangler/state that `wrangler dev` uses.
+ * .wrangler/state that `wrangler dev` uses (or to `persistTo`, like `wrangler dev --persist-to`).
  */
-async function withLocalBindings(fn) {
+async function withLocalBindings(persistTo, fn) {
   process.env.WRANGLER_LOG ??= 'error'
   const restore = [quietly(process.stdout), quietly(process.stderr)]
   const { getPlatformProxy } = await import('wrangler')
-  const proxy = await getPlatformProxy({ configPath: join(ROOT, 'wrangler.toml'), persist: true })
+  // getPlatformProxy wants the versioned directory that `--persist-to <dir>` uses inside <dir>.
+  const persist = persistTo ? { path: join(persistTo, 'v3') } : true
+  const proxy = await getPlatformProxy({ configPath: join(ROOT, 'wrangler.toml'), persist })
   restore.forEach((r) => r())
   try {
     return await fn({ db: proxy.env.DB, images: proxy.env.IMAGES })
@@ -129,10 +135,10 @@ async function withLocalBindings(fn) {
  * Seeds the local store. With `ifNeeded`, skips when every seeded row is already there (so
  * `npm start` does not rewrite demo rows you edited); otherwise always re-seeds.
  */
-export async function seedLocal({ ifNeeded = false, products } = {}) {
+export async function seedLocal({ ifNeeded = false, products, persistTo } = {}) {
   const mod = await loadSeedModule()
   const options = products ? { products } : {}
-  return withLocalBindings(async (bindings) => {
+  return withLocalBindings(persistTo, async (bindings) => {
     if (ifNeeded && (await mod.isSeeded(bindings.db, options))) {
       console.log('demo data already present (npm run seed re-seeds)')
       return

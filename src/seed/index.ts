@@ -139,10 +139,10 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
         rating_count = (SELECT count(*) FROM reviews r WHERE r.product_id = products.id)
       WHERE ${SEED_WHERE('prd')}`,
     ),
-    // Same rounding as ratingAverageX100 in plan.ts: half up, in hundredths.
+    // The catalog's formula (see ratingAverageX100 in plan.ts).
     db.prepare(
       `UPDATE products SET rating_avg_x100 = CASE WHEN rating_count = 0 THEN 0
-        ELSE (rating_sum * 200 + rating_count) / (rating_count * 2) END
+        ELSE (rating_sum * 100 + rating_count / 2) / rating_count END
       WHERE ${SEED_WHERE('prd')}`,
     ),
     db.prepare(

@@ -215,7 +215,10 @@ export function buildSeedPlan(options: SeedOptions = {}): SeedPlan {
   return plan
 }
 
-/** Mean rating in hundredths, rounded half up (ratings are positive); 0 when unrated. */
+/**
+ * Mean rating in hundredths, 0 when unrated: the same integer formula the catalog uses when a
+ * review is written (`(sum * 100 + count / 2) / count` in SQLite integer arithmetic).
+ */
 export function ratingAverageX100(sum: number, count: number): number {
-  return count === 0 ? 0 : Math.floor((sum * 200 + count) / (count * 2))
+  return count === 0 ? 0 : Math.floor((sum * 100 + Math.floor(count / 2)) / count)
 }

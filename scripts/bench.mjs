@@ -1,0 +1,177 @@
+// npm run bench: load-tests the local store on loopback and compares it with a bare Worker.
+//
+// Starts, on free ports, (1) the store under `wrangler dev` with its own state in
+// .wrangler/bench-state (migrated and seeded on first use, so your dev data is never touched)
+// and (2) scripts/bench/ceiling-worker.js, a Worker that only returns "ok". Then runs every
+// scenario in scripts/bench/scenarios.mjs with autocannon: warm-up, measured run, req/s, p50/p99
+// latency and the ratio to the ceiling. Both servers are stopped on exit, also on failure.
+//
+// Env: BENCH_CONNECTIONS (default 20), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
+// BENCH_ONLY (substring of scenario names to run).
+import autocannon from 'autocannon'
+import { spawn } from 'node:child_process'
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { childEnv, devPortOf, ensureDevVars, ensureNode22, freePort, migrateLocal, ROOT, seedLocal, waitForOk, workerConfigs } from './lib/local.mjs'
+import { DEMO_USERS, scenarios } from './bench/scenarios.mjs'
+
+await ensureNode22()
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+const ONLY = process.env.BENCH_ONLY
+const STATE = join(ROOT, '.wrangler', 'bench-state')
+const LOGS = join(ROOT, 'artifacts')
+
+const servers = []
+
+/** Starts `wrangler dev` in its own process group (so the whole tree can be stopped), logging to a file. */
+function startServer(name, args) {
+  mkdirSync(LOGS, { recursive: true })
+  const logFile = join(LOGS, `bench-${name}.log`)
+  const log = createWriteStream(logFile)
+  const child = spawn('wrangler', ['dev', ...args], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.pipe(log)
+  child.stderr.pipe(log)
+  const server = { name, child, logFile, alive: true }
+  child.on('exit', () => (server.alive = false))
+  servers.push(server)
+  return server
+}
+
+function stopServers() {
+  for (const s of servers) {
+    if (!s.alive) continue
+    try {
+      process.kill(-s.child.pid, 'SIGTERM')
+    } catch {
+      // already gone
+    }
+  }
+}
+
+process.on('exit', stopServers)
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopServers()
+    process.exit(130)
+  })
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+/** Warm-up (discarded), then the measured run. */
+async function measure(url, opts) {
+  await cannon({ url, duration: WARMUP, ...opts })
+  const r = await cannon({ url, duration: DURATION, ...opts })
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    bad: r.non2xx + r.errors + r.timeouts,
+  }
+}
+
+function context(base) {
+  const call = async (method, path, body, headers = {}) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const json = await res.json().catch(() => null)
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  return {
+    base,
+    demo: DEMO_USERS,
+    get: (path, headers) => call('GET', path, undefined, headers),
+    post: (path, body, headers) => call('POST', path, body, headers),
+    login: async (email, password) => {
+      const r = await call('POST', '/api/v1/auth/login', { email, password })
+      return { Authorization: `Bearer ${r.access_token}` }
+    },
+  }
+}
+
+function machine() {
+  const cpu = cpus()
+  const wrangler = JSON.parse(readFileSync(join(ROOT, 'node_modules/wrangler/package.json'), 'utf8')).version
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, wrangler ${wrangler}`
+}
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })
+
+try {
+  ensureDevVars()
+  await migrateLocal(STATE)
+  await seedLocal({ ifNeeded: true, persistTo: STATE })
+
+  const [main, ...others] = workerConfigs()
+  const grouped = [main, ...others.filter((c) => devPortOf(c) === undefined)]
+  const storePort = await freePort()
+  const ceilingPort = await freePort()
+  const store = startServer('store', [
+    ...grouped.flatMap((c) => ['-c', c]),
+    '--port', String(storePort),
+    '--inspector-port', String(await freePort()),
+    '--persist-to', STATE,
+  ])
+  const ceiling = startServer('ceiling', [
+    '-c', 'scripts/bench/wrangler.toml',
+    '--port', String(ceilingPort),
+    '--inspector-port', String(await freePort()),
+    '--persist-to', STATE,
+  ])
+  const storeUrl = `http://127.0.0.1:${storePort}`
+  const ceilingUrl = `http://127.0.0.1:${ceilingPort}`
+  await Promise.all([
+    waitForOk(`${storeUrl}/health`, 120_000, () => store.alive).catch((e) => {
+      throw new Error(`${e.message} (log: ${store.logFile})`)
+    }),
+    waitForOk(ceilingUrl, 120_000, () => ceiling.alive).catch((e) => {
+      throw new Error(`${e.message} (log: ${ceiling.logFile})`)
+    }),
+  ])
+
+  console.log(`\nmachine: ${machine()}`)
+  console.log(`load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per scenario, loopback, wrangler dev\n`)
+
+  const ceilingResult = await measure(ceilingUrl, { path: '/' })
+  console.log(`ceiling (bare Worker "ok"): ${fmt(ceilingResult.rps)} req/s, p50 ${ceilingResult.p50} ms, p99 ${ceilingResult.p99} ms`)
+
+  const rows = [['bare Worker "ok" (ceiling)', ceilingResult]]
+  const ctx = context(storeUrl)
+  for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
+    const opts = await scenario.setup(ctx)
+    const result = await measure(storeUrl, opts)
+    rows.push([scenario.name, result])
+    console.log(
+      `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+        `${fmt((result.rps / ceilingResult.rps) * 100)}% of ceiling${result.bad ? `, ${result.bad} non-2xx/errors` : ''}`,
+    )
+  }
+
+  console.log(`\n| scenario | req/s | p50 ms | p99 ms | vs ceiling | non-2xx/errors |`)
+  console.log(`|---|---:|---:|---:|---:|---:|`)
+  for (const [name, r] of rows) {
+    console.log(`| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt((r.rps / ceilingResult.rps) * 100)}% | ${r.bad} |`)
+  }
+  console.log(`\n${machine()}`)
+  const failed = rows.some(([, r]) => r.bad > 0)
+  if (failed) console.error('\nsome requests failed: see the non-2xx/errors column and artifacts/bench-store.log')
+  process.exitCode = failed ? 1 : 0
+} catch (err) {
+  console.error(`bench failed: ${err instanceof Error ? err.message : err}`)
+  process.exitCode = 1
+} finally {
+  stopServers()
+}
