@@ -19,6 +19,9 @@ export interface Tokens {
   refresh_token: string
 }
 
+/** A token response, or an error envelope: tests read whichever the status says. */
+export type AuthBody = Tokens & { error: { code: string; message: string; details?: { path?: string; message: string }[] } }
+
 export async function register(opts: { email?: string; password?: string; name?: string } = {}) {
   const res = await api<Tokens>('POST', '/api/v1/auth/register', {
     body: { email: opts.email ?? uniqueEmail(), password: opts.password ?? PASSWORD, name: opts.name ?? 'Ann Lee' },
@@ -28,9 +31,9 @@ export async function register(opts: { email?: string; password?: string; name?:
 }
 
 export const login = (email: string, password = PASSWORD, ip = uniqueIp()) =>
-  api<Tokens>('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'CF-Connecting-IP': ip } })
+  api<AuthBody>('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'CF-Connecting-IP': ip } })
 
-export const refresh = (refresh_token: string) => api<Tokens>('POST', '/api/v1/auth/refresh', { body: { refresh_token } })
+export const refresh = (refresh_token: string) => api<AuthBody>('POST', '/api/v1/auth/refresh', { body: { refresh_token } })
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 

@@ -1,0 +1,60 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it, vi } from 'vitest'
+import { getDb } from '../../src/lib/db'
+import type { DomainEvent } from '../../src/lib/events'
+import { purgeExpiredAuthState, registerUser } from '../../src/modules/accounts/service'
+import { api, createUser } from '../helpers'
+import { PASSWORD, refresh, register, setRefreshExpiry, uniqueEmail } from './util'
+
+describe('account.registered', () => {
+  it('is published with user_id, email, name and locale', async () => {
+    const sent: DomainEvent[] = []
+    const fakeEnv = { ...env, NOTIFICATIONS_QUEUE: { send: vi.fn(async (e: DomainEvent) => void sent.push(e)) } as unknown as Queue }
+    const email = uniqueEmail('event')
+    const res = await registerUser(fakeEnv, getDb(env), { email, password: PASSWORD, name: 'Ann', locale: 'ru' })
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({
+      type: 'account.registered',
+      id: expect.stringMatching(/^evt_/),
+      data: { user_id: res.user.id, email, name: 'Ann', locale: 'ru' },
+    })
+  })
+
+  it('a queue outage does not fail the registration', async () => {
+    const fakeEnv = {
+      ...env,
+      NOTIFICATIONS_QUEUE: { send: async () => Promise.reject(new Error('queue down')) } as unknown as Queue,
+    }
+    const res = await registerUser(fakeEnv, getDb(env), { email: uniqueEmail('outage'), password: PASSWORD, name: 'Ann' })
+    expect(res.refresh_token).toMatch(/^rt_/)
+  })
+})
+
+describe('purgeExpiredAuthState', () => {
+  it('deletes expired refresh tokens and keeps live ones', async () => {
+    const dead = await register()
+    const live = await register()
+    await setRefreshExpiry(dead.refresh_token, new Date(Date.now() - 1000).toISOString())
+    const result = await purgeExpiredAuthState(env)
+    expect(result.refresh_tokens).toBeGreaterThanOrEqual(1)
+    const left = await env.DB.prepare('SELECT user_id FROM refresh_tokens WHERE user_id IN (?, ?)')
+      .bind(dead.user.id, live.user.id)
+      .all<{ user_id: string }>()
+    expect(left.results.map((r) => r.user_id)).toEqual([live.user.id])
+    expect((await refresh(live.refresh_token)).status).toBe(200)
+  })
+})
+
+describe('last admin', () => {
+  it('an admin whose own admin role was just removed cannot remove the last remaining admin', async () => {
+    const a = await createUser('admin')
+    const b = await createUser('admin')
+    expect((await api('PATCH', `/api/v1/admin/users/${b.id}`, { headers: a.auth, body: { role: 'staff' } })).status).toBe(200)
+    // b's access token still says admin until it expires; a is now the only active admin.
+    const res = await api('PATCH', `/api/v1/admin/users/${a.id}`, { headers: b.auth, body: { role: 'customer' } })
+    expect(res.status).toBe(409)
+    const disable = await api('PATCH', `/api/v1/admin/users/${a.id}`, { headers: b.auth, body: { disabled: true } })
+    expect(disable.status).toBe(409)
+    expect((await api('GET', `/api/v1/admin/users/${a.id}`, { headers: a.auth })).body).toMatchObject({ role: 'admin', disabled_at: null })
+  })
+})
