@@ -1,12 +1,14 @@
 import { log } from './lib/observability'
 import { purgeExpiredAuthState } from './modules/accounts/service'
 import { sweepStaleOrders } from './modules/orders/sweep'
+import { reconcilePendingPayments } from './modules/payments/reconcile'
 
 /** Cron work for the API Worker; each job is independent so one failure does not stop the rest. */
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const jobs: [string, () => Promise<unknown>][] = [
     ['purge-expired-auth-state', () => purgeExpiredAuthState(env)],
     ['orders-sweep-stale-unpaid', () => sweepStaleOrders(env)],
+    ['payments-reconcile-pending', () => reconcilePendingPayments(env)],
   ]
   for (const [name, job] of jobs) {
     try {

@@ -1,3 +1,4 @@
+import { paymentForCheckout } from '../payments/service'
 import type { OrderDetail } from './service'
 
 /** What checkout tells the client about paying. Providers may add fields (e.g. Stripe's client_secret). */
@@ -14,18 +15,8 @@ export interface CheckoutPayment {
  * with the same Idempotency-Key replays it without calling this again). The payments module
  * replaces the Stripe branch with PaymentIntent creation returning `client_secret`.
  */
-export async function initiatePayment(_env: Env, order: OrderDetail): Promise<CheckoutPayment> {
-  if (order.payment_provider === 'manual') {
-    return {
-      provider: 'manual',
-      status: 'awaiting_payment',
-      next_action: {
-        type: 'manual_payment',
-        amount: order.total,
-        reference: order.id,
-        pay_before: order.payment_due_at,
-      },
-    }
-  }
-  return { provider: 'stripe', status: 'requires_payment' }
+export async function initiatePayment(env: Env, order: OrderDetail): Promise<CheckoutPayment> {
+  // Payments module (issue 4): creates the Stripe PaymentIntent (client_secret in next_action) or
+  // the manual-payment instructions, records the payment and moves the order to processing.
+  return paymentForCheckout(env, order)
 }

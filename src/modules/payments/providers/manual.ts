@@ -20,8 +20,13 @@ export const manualProvider: PaymentProvider = {
 
   async cancel() {},
 
+  async listRefunds() {
+    // Manual refunds exist only in D1.
+    return []
+  },
+
   async refund(_env, payment, input) {
-    return { ref: null, status: 'succeeded', amount: input.amount, currency: payment.currency }
+    return { ref: null, status: 'succeeded', amount: input.amount, currency: payment.currency, metadata: input.metadata }
   },
 }
 

@@ -86,7 +86,7 @@ export function fromPaymentIntent(pi: Stripe.PaymentIntent): ProviderPayment {
 
 function fromRefund(r: Stripe.Refund): ProviderRefund {
   const status = r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending'
-  return { ref: r.id, status, amount: r.amount, currency: r.currency.toUpperCase() }
+  return { ref: r.id, status, amount: r.amount, currency: r.currency.toUpperCase(), metadata: r.metadata ?? {} }
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -126,6 +126,12 @@ export const stripeProvider: PaymentProvider = {
   async cancel(env, ref, idempotencyKey) {
     if (!ref) return
     await call(() => stripeClient(env).paymentIntents.cancel(ref, {}, { idempotencyKey }))
+  },
+
+  async listRefunds(env, ref) {
+    if (!ref) return []
+    const page = await call(() => stripeClient(env).refunds.list({ payment_intent: ref, limit: 100 }))
+    return page.data.map(fromRefund)
   },
 
   async refund(env, payment, input) {

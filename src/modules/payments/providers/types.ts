@@ -42,6 +42,8 @@ export interface ProviderRefund {
   status: 'pending' | 'succeeded' | 'failed'
   amount: number
   currency: string
+  /** Ours carry metadata.refund_id, which ties a provider refund back to its D1 row. */
+  metadata: Record<string, string>
 }
 
 export interface PaymentProvider {
@@ -61,6 +63,8 @@ export interface PaymentProvider {
   retrieve(env: ProviderEnv, ref: string | null, order: PayableOrder): Promise<ProviderPayment>
   /** Stop an unpaid payment so it can no longer be paid (order failed or cancelled). */
   cancel(env: ProviderEnv, ref: string | null, idempotencyKey: string): Promise<void>
+  /** Every refund the provider holds for the payment (webhooks and reconciliation copy them to D1). */
+  listRefunds(env: ProviderEnv, ref: string | null): Promise<ProviderRefund[]>
   /** Give `amount` back; idempotent on `idempotencyKey`. Throws ProviderError on refusal. */
   refund(
     env: ProviderEnv,

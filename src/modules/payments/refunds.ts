@@ -1,0 +1,325 @@
+/**
+ * Refunds. Money first, order second:
+ *   1. reserve: one D1 batch inserts the refund row (pending) and adds its amount to
+ *      payments.amount_refunded; the CHECK amount_refunded <= amount_received aborts the batch if
+ *      the refund would exceed what was paid, however many refunds race;
+ *   2. ask the provider, with the refund row id as its idempotency key (a retry never refunds twice);
+ *   3. copy succeeded refunds onto the order (refunded / partially_refunded) under a short lease.
+ * Refunds made outside the API (Stripe dashboard) arrive by webhook and go through steps 1 and 3.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { AuthUser } from '../../lib/context'
+import { getDb } from '../../lib/db'
+import { AppError } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import { log } from '../../lib/observability'
+import { nowIso, addSeconds } from '../../lib/time'
+import { releaseStockStatements } from '../inventory/service'
+import { getOrder, orderState, transitionOrder } from '../orders/service'
+import type { Actor } from '../orders/state-machine'
+import type { PaymentsEnv } from './outcomes'
+import { getProvider } from './providers'
+import { ProviderError, type ProviderRefund } from './providers/types'
+import { findPaymentForOrder, getPayment, isConstraintError, raiseAlert, type PaymentRow, type RefundRow } from './store'
+import { payments, refunds } from './tables'
+
+const REFUNDABLE = ['paid', 'shipped', 'delivered', 'partially_refunded']
+
+export interface RefundInput {
+  amount?: number
+  reason?: string
+  restock?: boolean
+}
+
+export function refundView(r: RefundRow) {
+  return {
+    id: r.id,
+    order_id: r.orderId,
+    payment_id: r.paymentId,
+    provider: r.provider,
+    provider_ref: r.providerRef,
+    amount: { amount: r.amount, currency: r.currency },
+    reason: r.reason,
+    status: r.status,
+    restock: r.restock,
+    failure_reason: r.failureReason,
+    created_at: r.createdAt,
+  }
+}
+
+/** Staff refund of an order, full (no amount) or partial. Idempotent on `idempotencyKey`. */
+export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: string, input: RefundInput, idempotencyKey?: string) {
+  const db = getDb(env)
+  const order = await getOrder(env, orderId)
+  const key = idempotencyKey ?? newId('rfk')
+  if (idempotencyKey) {
+    const [existing] = await db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
+      .limit(1)
+    if (existing) return finishRefund(env, existing, staff)
+  }
+  if (!REFUNDABLE.includes(order.status)) {
+    throw new AppError('invalid_transition', `A ${order.status} order cannot be refunded`)
+  }
+  const payment = await findPaymentForOrder(env, orderId)
+  if (!payment || payment.status !== 'succeeded') throw new AppError('conflict', 'This order has no captured payment to refund')
+  const remaining = payment.amountReceived - payment.amountRefunded
+  const amount = input.amount ?? remaining
+  if (amount <= 0) throw new AppError('conflict', 'Nothing left to refund on this order')
+  if (amount > remaining) {
+    throw new AppError('conflict', `Refund of ${amount} exceeds the refundable ${remaining} ${payment.currency}`, [
+      { path: 'amount', message: `at most ${remaining}`, refundable: remaining },
+    ])
+  }
+  const now = nowIso()
+  const row: RefundRow = {
+    id: newId('ref'),
+    paymentId: payment.id,
+    orderId,
+    provider: payment.provider,
+    providerRef: null,
+    amount,
+    currency: payment.currency,
+    reason: input.reason ?? null,
+    status: 'pending',
+    restock: input.restock ?? false,
+    idempotencyKey: key,
+    requestedBy: staff.id,
+    failureReason: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  try {
+    await db.batch([
+      db.insert(refunds).values(row),
+      db
+        .update(payments)
+        .set({ amountRefunded: sql`${payments.amountRefunded} + ${amount}`, updatedAt: now })
+        .where(eq(payments.id, payment.id)),
+    ])
+  } catch (err) {
+    if (isConstraintError(err, 'payments_refund_within_received')) {
+      throw new AppError('conflict', 'Refunds would exceed what was paid for this order')
+    }
+    if (isConstraintError(err, 'UNIQUE') && idempotencyKey) {
+      // The same request raced us: answer with its result.
+      const [existing] = await db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
+        .limit(1)
+      if (existing) return finishRefund(env, existing, staff)
+    }
+    throw err
+  }
+  return finishRefund(env, row, staff)
+}
+
+/** Steps 2 and 3 for a reserved refund (also resumes a pending one on a retried request). */
+async function finishRefund(env: PaymentsEnv, row: RefundRow, staff: AuthUser) {
+  let current = row
+  if (current.status === 'pending' && !current.providerRef) {
+    const payment = await getPayment(env, current.paymentId)
+    let result: ProviderRefund
+    try {
+      result = await getProvider(current.provider).refund(
+        env,
+        { ref: payment.providerRef, currency: payment.currency },
+        {
+          amount: current.amount,
+          reason: current.reason ?? undefined,
+          idempotencyKey: `ec-refund-${current.id}`,
+          metadata: { order_id: current.orderId, refund_id: current.id },
+        },
+      )
+    } catch (err) {
+      const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
+      if (!pe.retryable) {
+        await releaseRefund(env, current, pe.message)
+        throw new AppError('conflict', `The payment provider refused the refund: ${pe.message}`)
+      }
+      log('error', 'refund: provider unreachable, left pending', { refund_id: current.id, error: pe.message })
+      throw new AppError('upstream_error', 'The payment provider could not be reached; retry with the same Idempotency-Key')
+    }
+    current = await recordProviderRefund(env, current, result)
+  }
+  if (current.status === 'succeeded') {
+    const payment = await getPayment(env, current.paymentId)
+    if (current.restock) await restockOnce(env, payment)
+    await syncOrderRefunds(env, payment, { type: 'staff', id: staff.id })
+  }
+  const order = await getOrder(env, current.orderId)
+  return { refund: refundView(current), order: { id: order.id, status: order.status, refunded: order.refunded } }
+}
+
+/** Store the provider's answer on our row; a failed refund gives its reserved amount back. */
+async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: ProviderRefund): Promise<RefundRow> {
+  const db = getDb(env)
+  const now = nowIso()
+  if (result.status === 'failed') {
+    await releaseRefund(env, { ...row, providerRef: result.ref }, 'failed at the provider')
+  } else {
+    await db
+      .update(refunds)
+      .set({ providerRef: result.ref, status: result.status, updatedAt: now })
+      .where(and(eq(refunds.id, row.id), eq(refunds.status, 'pending')))
+  }
+  const [fresh] = await db.select().from(refunds).where(eq(refunds.id, row.id)).limit(1)
+  return fresh!
+}
+
+/** pending → failed and the reservation undone, in one batch that only acts if it was still pending. */
+async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: string) {
+  const db = getDb(env)
+  const now = nowIso()
+  // changes() is the row count of the previous statement in the same batch (one transaction):
+  // the reservation is undone only by the batch that actually flipped the refund to failed.
+  await db.batch([
+    db
+      .update(refunds)
+      .set({ status: 'failed', providerRef: row.providerRef, failureReason: reason, updatedAt: now })
+      .where(and(eq(refunds.id, row.id), eq(refunds.status, 'pending'))),
+    db.run(sql`UPDATE ${payments} SET amount_refunded = amount_refunded - ${row.amount}, updated_at = ${now} WHERE id = ${row.paymentId} AND changes() = 1`),
+  ])
+}
+
+/** Put the order's items back in stock, at most once per payment (guarded by payments.restocked_at). */
+async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
+  if (payment.restockedAt) return
+  const order = await getOrder(env, payment.orderId)
+  const lines = order.lines.map((l) => ({ variant_id: l.variant_id, product_id: l.product_id, quantity: l.quantity }))
+  if (!lines.length) return
+  const db = getDb(env)
+  const guard = sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${payment.id} AND ${payments.restockedAt} IS NULL)`
+  const [first, ...rest] = releaseStockStatements(db, lines, guard)
+  await db.batch([
+    first!,
+    ...rest,
+    db.update(payments).set({ restockedAt: nowIso() }).where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
+  ])
+}
+
+/**
+ * Copy the provider's refunds for a payment into D1: ours (matched by provider id or by
+ * metadata.refund_id) get their final status, unknown ones (made in the Stripe dashboard) are
+ * inserted and reserved like ours. Then the order follows. Safe to run any number of times.
+ */
+export async function syncRefundsFromProvider(env: PaymentsEnv, payment: PaymentRow, actor: Actor, eventId?: string | null) {
+  const db = getDb(env)
+  const found = await getProvider(payment.provider).listRefunds(env, payment.providerRef)
+  for (const r of found) {
+    if (!r.ref) continue
+    const [byRef] = await db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.provider, payment.provider), eq(refunds.providerRef, r.ref)))
+      .limit(1)
+    const [byMeta] = byRef || !r.metadata.refund_id ? [] : await db.select().from(refunds).where(eq(refunds.id, r.metadata.refund_id)).limit(1)
+    const ours = byRef ?? byMeta
+    if (ours) {
+      if (ours.status === 'pending') await recordProviderRefund(env, ours, r)
+      continue
+    }
+    if (r.status === 'failed') continue
+    const now = nowIso()
+    const id = newId('ref')
+    try {
+      await db.batch([
+        db
+          .insert(refunds)
+          .values({
+            id,
+            paymentId: payment.id,
+            orderId: payment.orderId,
+            provider: payment.provider,
+            providerRef: r.ref,
+            amount: r.amount,
+            currency: r.currency,
+            reason: 'refunded at the provider',
+            status: r.status,
+            restock: false,
+            idempotencyKey: `provider:${r.ref}`,
+            requestedBy: null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing(),
+        db.run(sql`UPDATE ${payments} SET amount_refunded = amount_refunded + ${r.amount}, updated_at = ${now} WHERE id = ${payment.id} AND changes() = 1`),
+      ])
+    } catch (err) {
+      if (!isConstraintError(err, 'payments_refund_within_received')) throw err
+      await raiseAlert(env, 'refund_mismatch', {
+        orderId: payment.orderId,
+        paymentId: payment.id,
+        eventId,
+        details: { reason: 'provider refunds exceed the captured amount', provider_ref: r.ref, amount: r.amount },
+      })
+    }
+  }
+  await syncOrderRefunds(env, await getPayment(env, payment.id), actor)
+}
+
+const LEASE_SECONDS = 30
+
+/**
+ * Make the order's refunded amount equal the sum of succeeded refunds. One writer at a time
+ * (a lease on the payment row); whoever releases the lease re-checks afterwards, so a refund that
+ * finished while someone else held the lease is never left behind.
+ */
+export async function syncOrderRefunds(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<void> {
+  const db = getDb(env)
+  for (let round = 0; round < 5; round++) {
+    const now = nowIso()
+    const [lease] = await db
+      .update(payments)
+      .set({ refundSyncUntil: addSeconds(now, LEASE_SECONDS) })
+      .where(and(eq(payments.id, payment.id), sql`(${payments.refundSyncUntil} IS NULL OR ${payments.refundSyncUntil} < ${now})`))
+      .returning({ id: payments.id })
+    if (!lease) return // the holder re-checks after releasing, and will see our refund
+    let pendingDelta = 0
+    try {
+      pendingDelta = await applyRefundDelta(env, payment, actor)
+    } finally {
+      await db.update(payments).set({ refundSyncUntil: null }).where(eq(payments.id, payment.id))
+    }
+    if (pendingDelta === 0 && (await refundDelta(env, payment)) === 0) return
+  }
+}
+
+async function succeededRefundTotal(env: PaymentsEnv, paymentId: string): Promise<number> {
+  const [row] = await getDb(env)
+    .select({ total: sql<number>`COALESCE(SUM(${refunds.amount}), 0)` })
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded')))
+  return Number(row?.total ?? 0)
+}
+
+// The OrderDO's own state, not D1's read model: the DO is the writer, so it is never behind.
+async function refundDelta(env: PaymentsEnv, payment: PaymentRow): Promise<number> {
+  const order = await orderState(env, payment.orderId)
+  return order ? (await succeededRefundTotal(env, payment.id)) - order.refunded_amount : 0
+}
+
+/** One step under the lease: transition the order by the missing refund amount. Returns what is left. */
+async function applyRefundDelta(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<number> {
+  const order = await orderState(env, payment.orderId)
+  if (!order) return 0
+  const total = await succeededRefundTotal(env, payment.id)
+  const delta = total - order.refunded_amount
+  if (delta <= 0) return 0
+  if (!REFUNDABLE.includes(order.status)) {
+    log('warn', 'refund not applied to order in this status', { order_id: order.id, status: order.status, delta })
+    return 0
+  }
+  const remaining = order.total - order.refunded_amount
+  const to = delta >= remaining ? 'refunded' : 'partially_refunded'
+  await transitionOrder(env, order.id, {
+    to,
+    actor,
+    reason: to === 'refunded' ? 'refunded in full' : 'partial refund',
+    meta: { refund_amount: Math.min(delta, remaining), payment_id: payment.id },
+  })
+  return 0
+}

@@ -1,0 +1,100 @@
+import { createRoute } from '@hono/zod-openapi'
+import { bearerSecurity, errors, ErrorSchema, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { createRouter } from '../../lib/router'
+import { currentUser, requireAuth } from '../accounts/middleware'
+import { refundOrder } from './refunds'
+import {
+  AlertPageSchema,
+  AlertQuerySchema,
+  ConfirmPaymentBodySchema,
+  ConfirmPaymentResponseSchema,
+  PaymentPageSchema,
+  PaymentQuerySchema,
+  RefundBodySchema,
+  RefundHeaderSchema,
+  RefundResponseSchema,
+  StartedPaymentSchema,
+} from './schema'
+import { confirmManualPayment, listAlerts, listPayments, payOwnOrder } from './service'
+
+const customer = { tags: ['payments'], security: bearerSecurity, middleware: requireAuth() }
+const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+
+export const paymentRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...customer,
+      method: 'post',
+      path: '/orders/{id}/pay',
+      summary: 'Start (or resume) paying one of my orders',
+      description:
+        "Creates the provider payment for the order's exact total (Stripe: a PaymentIntent with " +
+        'metadata.order_id and an Idempotency-Key derived from the order) and moves the order to ' +
+        'processing. Calling it again returns the same PaymentIntent and client_secret: a double ' +
+        'click never creates a second charge. Manual orders get payment instructions.',
+      request: { params: IdParamSchema },
+      responses: { 200: jsonContent(StartedPaymentSchema, 'What the client needs to pay'), ...errors(401, 404, 409) },
+    }),
+    async (c) => c.json(await payOwnOrder(c.env, currentUser(c), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'get',
+      path: '/admin/payments',
+      summary: 'All payments, newest first, filterable by status, provider and order',
+      request: { query: PaymentQuerySchema },
+      responses: { 200: jsonContent(PaymentPageSchema, 'A page of payments'), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json(await listPayments(c.env, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'get',
+      path: '/admin/payment-alerts',
+      summary: 'Payment alerts: amount/currency mismatches, payments for failed orders, unknown orders',
+      request: { query: AlertQuerySchema },
+      responses: { 200: jsonContent(AlertPageSchema, 'A page of alerts'), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json(await listAlerts(c.env, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'post',
+      path: '/admin/orders/{id}/confirm-payment',
+      summary: 'Confirm a manual payment (bank transfer, cash on delivery) arrived: the order becomes paid',
+      request: { params: IdParamSchema, ...jsonBody(ConfirmPaymentBodySchema) },
+      responses: { 200: jsonContent(ConfirmPaymentResponseSchema, 'Payment recorded, order paid'), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await confirmManualPayment(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'post',
+      path: '/admin/orders/{id}/refunds',
+      summary: 'Refund an order in full or in part (through the provider), optionally restocking',
+      description:
+        'Refunds can never exceed what was captured (enforced atomically in D1). The Stripe refund ' +
+        'is made with an idempotency key; send an Idempotency-Key header to make the whole request ' +
+        'safe to retry. The order becomes refunded or partially_refunded.',
+      request: { params: IdParamSchema, headers: RefundHeaderSchema, ...jsonBody(RefundBodySchema) },
+      responses: {
+        201: jsonContent(RefundResponseSchema, 'Refund made'),
+        ...errors(400, 401, 403, 404, 409),
+        502: jsonContent(ErrorSchema, 'The provider could not be reached; retry with the same Idempotency-Key'),
+      },
+    }),
+    async (c) => {
+      const result = await refundOrder(
+        c.env,
+        currentUser(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+      )
+      return c.json(result, 201)
+    },
+  )

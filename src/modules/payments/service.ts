@@ -1,0 +1,234 @@
+/**
+ * Payments: starting a payment for an order, staff confirmation of manual payments, admin lists.
+ * Provider outcomes (webhooks, reconciliation) live in outcomes.ts, refunds in refunds.ts.
+ */
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import type { AuthUser } from '../../lib/context'
+import { getDb } from '../../lib/db'
+import { AppError } from '../../lib/errors'
+import { decodeCursor, paginate } from '../../lib/pagination'
+import { getOrder, getOwnOrder, transitionOrder, type OrderDetail } from '../orders/service'
+import type { Actor } from '../orders/state-machine'
+import { applyProviderState, type PaymentsEnv } from './outcomes'
+import { getProvider } from './providers'
+import type { PayableOrder, ProviderPayment } from './providers/types'
+import { ensurePaymentRow, findPaymentForOrder, markPaymentSucceeded, type PaymentRow } from './store'
+import { paymentAlerts, payments } from './tables'
+
+export type { PaymentsEnv } from './outcomes'
+
+export function paymentView(p: PaymentRow) {
+  return {
+    id: p.id,
+    order_id: p.orderId,
+    user_id: p.userId,
+    provider: p.provider,
+    provider_ref: p.providerRef,
+    status: p.status,
+    amount: { amount: p.amount, currency: p.currency },
+    amount_received: { amount: p.amountReceived, currency: p.currency },
+    amount_refunded: { amount: p.amountRefunded, currency: p.currency },
+    failure_reason: p.failureReason,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  }
+}
+
+const payable = (order: OrderDetail): PayableOrder => ({
+  id: order.id,
+  user_id: order.user_id,
+  amount: order.total.amount,
+  currency: order.currency,
+  email: order.email,
+})
+
+/**
+ * The provider key is derived from the order alone, so a double click, a retried request or a
+ * second Worker racing this one all send Stripe the same Idempotency-Key and get the same
+ * PaymentIntent back: one order can never create two charges.
+ */
+export const paymentIdempotencyKey = (orderId: string, provider: string) => `ec-pay-${orderId}-${provider}`
+
+/** What the client needs to pay, plus our payment record. */
+export interface StartedPayment {
+  payment: ReturnType<typeof paymentView>
+  provider: string
+  status: 'requires_payment' | 'awaiting_confirmation' | 'succeeded'
+  /** Stripe: `{ type: 'stripe_payment_intent', client_secret }`; manual: instructions. */
+  next_action: Record<string, unknown> | null
+}
+
+/**
+ * Start (or resume) paying an order with its checkout provider: creates the provider object for
+ * the order's exact amount and currency, records the payments row and (for providers that confirm
+ * by webhook) moves the order to processing. Calling it again returns the same provider object
+ * and client secret.
+ */
+export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: Actor): Promise<StartedPayment> {
+  const provider = getProvider(order.payment_provider)
+  const existing = await findPaymentForOrder(env, order.id, provider.name)
+  if (existing?.status === 'succeeded') {
+    return { payment: paymentView(existing), provider: provider.name, status: 'succeeded', next_action: null }
+  }
+  if (order.status !== 'pending' && order.status !== 'processing') {
+    throw new AppError('invalid_transition', `A ${order.status} order cannot be paid`)
+  }
+  let result: ProviderPayment
+  let row: PaymentRow
+  if (existing && (existing.providerRef || provider.confirmedBy === 'staff')) {
+    result = await provider.retrieve(env, existing.providerRef, payable(order))
+    row = existing
+  } else {
+    result = await provider.initiate(env, payable(order), paymentIdempotencyKey(order.id, provider.name))
+    row = await ensurePaymentRow(env, {
+      orderId: order.id,
+      userId: order.user_id,
+      provider: provider.name,
+      providerRef: result.ref,
+      amount: order.total.amount,
+      currency: order.currency,
+    })
+  }
+  if (result.status === 'succeeded') {
+    // Paid already (the webhook is just late): apply it now rather than hand out a used secret.
+    await applyProviderState(env, row, result, { actor: { type: 'provider', id: provider.name } })
+    const fresh = (await findPaymentForOrder(env, order.id, provider.name)) ?? row
+    return { payment: paymentView(fresh), provider: provider.name, status: 'succeeded', next_action: null }
+  }
+  // A provider payment now exists, so the order is processing. Manual orders stay pending: nothing
+  // happens until staff confirm the money arrived (confirmManualPayment moves them on).
+  if (order.status === 'pending' && provider.confirmedBy === 'webhook') {
+    try {
+      await transitionOrder(env, order.id, {
+        to: 'processing',
+        actor,
+        reason: 'payment initiated',
+        meta: { payment_id: row.id, provider: provider.name, provider_ref: result.ref },
+      })
+    } catch (err) {
+      // A concurrent click may have moved it already; anything else is a real refusal.
+      const fresh = await getOrder(env, order.id)
+      if (!(err instanceof AppError && err.code === 'invalid_transition' && fresh.status === 'processing')) throw err
+    }
+  }
+  return {
+    payment: paymentView(row),
+    provider: provider.name,
+    status: provider.confirmedBy === 'staff' ? 'awaiting_confirmation' : 'requires_payment',
+    next_action:
+      provider.name === 'stripe'
+        ? { type: 'stripe_payment_intent', ...result.client }
+        : { type: `${provider.name}_payment`, pay_before: order.payment_due_at, ...result.client },
+  }
+}
+
+/** POST /orders/:id/pay: the owner only; anyone else's order is a 404. */
+export async function payOwnOrder(env: PaymentsEnv, user: AuthUser, orderId: string) {
+  const order = await getOwnOrder(env, user, orderId)
+  return startPayment(env, order, { type: 'customer', id: user.id })
+}
+
+/**
+ * Checkout's payment seam (src/modules/orders/payment.ts): start paying right after the order is
+ * committed, so the checkout response already carries the client secret or the instructions.
+ */
+export async function paymentForCheckout(env: PaymentsEnv, order: OrderDetail) {
+  const started = await startPayment(env, order, { type: 'system' })
+  return {
+    provider: order.payment_provider,
+    status: started.status,
+    payment_id: started.payment.id,
+    amount: started.payment.amount,
+    next_action: started.next_action ?? undefined,
+  }
+}
+
+/** Staff confirm that a manual payment (bank transfer, cash on delivery) arrived: the order is paid. */
+export async function confirmManualPayment(env: PaymentsEnv, staff: AuthUser, orderId: string, input: { reference?: string; note?: string }) {
+  const order = await getOrder(env, orderId)
+  const provider = getProvider(order.payment_provider)
+  if (provider.confirmedBy !== 'staff') {
+    throw new AppError('conflict', `${provider.name} payments are confirmed by the provider, not by staff`)
+  }
+  const row = await ensurePaymentRow(env, {
+    orderId: order.id,
+    userId: order.user_id,
+    provider: provider.name,
+    providerRef: null,
+    amount: order.total.amount,
+    currency: order.currency,
+  })
+  const alreadyPaid = ['paid', 'shipped', 'delivered', 'partially_refunded', 'refunded'].includes(order.status)
+  if (!alreadyPaid) {
+    if (order.status !== 'pending' && order.status !== 'processing') {
+      throw new AppError('invalid_transition', `A ${order.status} order cannot be paid`)
+    }
+    const actor: Actor = { type: 'staff', id: staff.id }
+    const meta = { payment_id: row.id, provider: provider.name, ...(input.reference ? { reference: input.reference } : {}) }
+    if (order.status === 'pending') await transitionOrder(env, order.id, { to: 'processing', actor, reason: 'payment initiated', meta })
+    await transitionOrder(env, order.id, { to: 'paid', actor, reason: input.note ?? 'manual payment confirmed by staff', meta })
+  }
+  // Re-running after a crash (order already paid, row still pending) completes the record.
+  await markPaymentSucceeded(env, row.id, order.total.amount)
+  const fresh = (await findPaymentForOrder(env, order.id, provider.name)) ?? row
+  const updated = await getOrder(env, order.id)
+  return { payment: paymentView(fresh), order: { id: updated.id, status: updated.status } }
+}
+
+export interface ListPaymentsQuery {
+  limit: number
+  cursor?: string
+  status?: PaymentRow['status']
+  provider?: string
+  order_id?: string
+}
+
+/** Admin list, newest first, keyset-paginated on (created_at, id). */
+export async function listPayments(env: Pick<Env, 'DB'>, query: ListPaymentsQuery) {
+  const where: SQL[] = []
+  if (query.status) where.push(eq(payments.status, query.status))
+  if (query.provider) where.push(eq(payments.provider, query.provider))
+  if (query.order_id) where.push(eq(payments.orderId, query.order_id))
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
+    where.push(or(lt(payments.createdAt, createdAt), and(eq(payments.createdAt, createdAt), lt(payments.id, id)))!)
+  }
+  const rows = await getDb(env)
+    .select()
+    .from(payments)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(query.limit + 1)
+  const page = paginate(rows, query.limit, (p) => [p.createdAt, p.id])
+  return { data: page.data.map(paymentView), next_cursor: page.next_cursor }
+}
+
+/** Admin list of payment alerts (amount/currency mismatches, payments for dead orders), newest first. */
+export async function listAlerts(env: Pick<Env, 'DB'>, query: { limit: number; cursor?: string; order_id?: string }) {
+  const where: SQL[] = []
+  if (query.order_id) where.push(eq(paymentAlerts.orderId, query.order_id))
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
+    where.push(or(lt(paymentAlerts.createdAt, createdAt), and(eq(paymentAlerts.createdAt, createdAt), lt(paymentAlerts.id, id)))!)
+  }
+  const rows = await getDb(env)
+    .select()
+    .from(paymentAlerts)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(paymentAlerts.createdAt), desc(paymentAlerts.id))
+    .limit(query.limit + 1)
+  const page = paginate(rows, query.limit, (a) => [a.createdAt, a.id])
+  return {
+    data: page.data.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      order_id: a.orderId,
+      payment_id: a.paymentId,
+      event_id: a.eventId,
+      details: JSON.parse(a.details) as Record<string, unknown>,
+      created_at: a.createdAt,
+      resolved_at: a.resolvedAt,
+    })),
+    next_cursor: page.next_cursor,
+  }
+}

@@ -1,0 +1,17 @@
+import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
+
+/**
+ * The Stripe webhook Worker. Everything but routing lives in src/modules/payments/webhook.ts, which
+ * the vitest suite also runs against the API Worker's bindings.
+ */
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url)
+    if (url.pathname === '/webhooks/stripe') {
+      if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
+      return handleStripeWebhook(env, request)
+    }
+    if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'stripe-webhook' })
+    return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })
+  },
+} satisfies ExportedHandler<WebhookEnv>
