@@ -14,6 +14,7 @@ import { cartRoutes } from './modules/cart/routes'
 import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
 import { orderRoutes } from './modules/orders/routes'
+import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
 
 export const app = createRouter()
@@ -33,6 +34,7 @@ app.route('/api/v1', catalogRoutes)
 app.route('/api/v1', pricingRoutes)
 app.route('/api/v1', cartRoutes)
 app.route('/api/v1', orderRoutes)
+app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
 
