@@ -7,6 +7,8 @@ import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
+import { analyticsRoutes } from './modules/analytics/routes'
+import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
 import { healthRoutes } from './modules/health/routes'
 import { imageRoutes } from './modules/catalog/images-routes'
@@ -30,6 +32,8 @@ app.use('*', async (c, next) => {
 app.route('/', healthRoutes)
 app.route('/', imageRoutes)
 app.route('/api/v1', accountRoutes)
+// Email verification and password reset (tokens mailed by the notifications consumer).
+app.route('/api/v1', accountFlowRoutes)
 app.route('/api/v1', catalogRoutes)
 app.route('/api/v1', pricingRoutes)
 app.route('/api/v1', cartRoutes)
@@ -37,6 +41,7 @@ app.route('/api/v1', orderRoutes)
 app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
+app.route('/api/v1', analyticsRoutes)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
