@@ -3,12 +3,11 @@
  * `quote()`, which reads current prices and stock from the catalog and applies tax, shipping and
  * discount rules through the pure maths in calculate.ts.
  */
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
-import { and, eq } from 'drizzle-orm'
 import { calculate, type CalcDiscount, type CalcShipping, type CalcTax } from './calculate'
 import { loadPricingVariants, type PricingVariant } from './catalog-source'
 import { errorMessages, findDiscountByCode, findTaxRate, shipsTo, toShippingMethod } from './rules'
@@ -275,16 +274,28 @@ export function discountRedemptionStatements(
   input: { discount_id: string; user_id: string | null | undefined; order_id: string },
 ): BatchItem<'sqlite'>[] {
   const now = nowIso()
+  // Query builders only: drizzle's d1 batch cannot run `db.run(sql)` items that carry parameters.
   const out: BatchItem<'sqlite'>[] = [
-    db.run(sql`UPDATE ${discounts} SET used_count = used_count + 1, updated_at = ${now} WHERE id = ${input.discount_id}`),
+    db
+      .update(discounts)
+      .set({ usedCount: sql`${discounts.usedCount} + 1`, updatedAt: now })
+      .where(eq(discounts.id, input.discount_id)),
   ]
   if (input.user_id) {
     // max_uses is re-copied on every redemption so a limit the admin changed applies from now on.
+    const limit = sql<number | null>`(SELECT ${discounts.perCustomerLimit} FROM ${discounts} WHERE ${discounts.id} = ${input.discount_id})`
     out.push(
-      db.run(sql`INSERT INTO ${discountCustomerUsage} (discount_id, user_id, used, max_uses, updated_at)
-        SELECT id, ${input.user_id}, 1, per_customer_limit, ${now} FROM ${discounts} WHERE id = ${input.discount_id}
-        ON CONFLICT (discount_id, user_id) DO UPDATE
-        SET used = used + 1, max_uses = excluded.max_uses, updated_at = excluded.updated_at`),
+      db
+        .insert(discountCustomerUsage)
+        .values({ discountId: input.discount_id, userId: input.user_id, used: 1, maxUses: limit, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [discountCustomerUsage.discountId, discountCustomerUsage.userId],
+          set: {
+            used: sql`${discountCustomerUsage.used} + 1`,
+            maxUses: sql`excluded.max_uses`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        }),
     )
   }
   out.push(
