@@ -4,6 +4,8 @@ import sendgridFake from '../../fakes/sendgrid'
 import twilioFake from '../../fakes/twilio'
 import whatsappFake from '../../fakes/whatsapp'
 import telegramFake from '../../fakes/telegram'
+import { fakeKaspi } from '../../fakes/kaspi'
+import { fakeOzon } from '../../fakes/ozon'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
@@ -17,6 +19,8 @@ app.route('/sendgrid', sendgridFake)
 app.route('/twilio', twilioFake)
 app.route('/whatsapp', whatsappFake)
 app.route('/telegram', telegramFake)
+app.route('/kaspi', fakeKaspi)
+app.route('/ozon', fakeOzon)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 
