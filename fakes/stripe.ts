@@ -122,6 +122,11 @@ export function parseStripeForm(body: string): Params {
   return out
 }
 
+/** The raw form body (decoded by hand: workerd warns when .text() reads a form-encoded body). */
+async function bodyText(request: Request): Promise<string> {
+  return new TextDecoder().decode(await request.arrayBuffer())
+}
+
 function stripeError(c: Context, status: 400 | 401 | 402 | 404 | 409, type: string, message: string, extra: Json = {}) {
   return c.json({ error: { type, message, request_log_url: null, ...extra } }, status)
 }
@@ -175,7 +180,7 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
       return stripeError(c, 401, 'invalid_request_error', 'You did not provide an API key. Provide it as a Bearer token.')
     }
     if (c.req.method !== 'POST' || !idemKey) return next()
-    const body = await c.req.raw.clone().text()
+    const body = await bodyText(c.req.raw.clone())
     const fingerprint = `${c.req.path}\n${body}`
     const scoped = `${key}\n${idemKey}`
     const seen = state.idempotency.get(scoped)
@@ -215,7 +220,7 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
   })
 
   app.post('/v1/payment_intents', async (c) => {
-    const p = parseStripeForm(await c.req.text())
+    const p = parseStripeForm(await bodyText(c.req.raw))
     const amount = Number(p.amount)
     if (!Number.isSafeInteger(amount) || amount < 1) {
       return stripeError(c, 400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount', code: 'parameter_invalid_integer' })
@@ -269,7 +274,7 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
         code: 'payment_intent_unexpected_state',
       })
     }
-    const p = parseStripeForm(await c.req.text())
+    const p = parseStripeForm(await bodyText(c.req.raw))
     const method = typeof p.payment_method === 'string' ? p.payment_method : 'pm_card_visa'
     pi.payment_method = method
     if (/declined/i.test(method)) {
@@ -323,7 +328,7 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
         { code: 'payment_intent_unexpected_state' },
       )
     }
-    const p = parseStripeForm(await c.req.text())
+    const p = parseStripeForm(await bodyText(c.req.raw))
     pi.status = 'canceled'
     pi.canceled_at = now()
     pi.cancellation_reason = typeof p.cancellation_reason === 'string' ? p.cancellation_reason : null
@@ -332,7 +337,7 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
   })
 
   app.post('/v1/refunds', async (c) => {
-    const p = parseStripeForm(await c.req.text())
+    const p = parseStripeForm(await bodyText(c.req.raw))
     const piId = typeof p.payment_intent === 'string' ? p.payment_intent : undefined
     const chargeId = typeof p.charge === 'string' ? p.charge : piId ? state.paymentIntents.get(piId)?.latest_charge : undefined
     const charge = chargeId ? state.charges.get(chargeId) : undefined

@@ -1,0 +1,197 @@
+import { env } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { signStripePayload, stripeEvent } from '../../fakes/stripe'
+import { getDb } from '../../src/lib/db'
+import { paymentAlerts, paymentEvents } from '../../src/modules/payments/tables'
+import { variantStock } from '../fixtures/catalog'
+import { routeFetch } from '../fakes'
+import { confirmIntent, deliver, eventRow, getOrderAs, installStripe, lastEvent, paymentRow, placeOrder } from './harness'
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('Stripe webhook: signatures', () => {
+  it('applies a correctly signed payment_intent.succeeded: order paid, payment recorded, event stored once', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const payment = await paymentRow(order.id)
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    await confirmIntent(stripe, payment!.providerRef!)
+    const event = lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!)
+    const res = await deliver(event)
+    expect(res).toMatchObject({ status: 200, body: { received: true, outcome: 'order_paid' } })
+    const paid = await getOrderAs(user, order.id)
+    expect(paid.status).toBe('paid')
+    expect(paid.timeline.at(-1)).toMatchObject({ from: 'processing', to: 'paid', actor: { type: 'provider', id: 'stripe' } })
+    expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountReceived: order.total.amount })
+    expect(await eventRow(event.id as string)).toMatchObject({ type: 'payment_intent.succeeded', outcome: 'order_paid', attempts: 1 })
+  })
+
+  it('rejects a missing, wrong or too old signature with 400 and changes nothing', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const payment = await paymentRow(order.id)
+    await confirmIntent(stripe, payment!.providerRef!)
+    const event = lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!)
+    const body = JSON.stringify(event)
+
+    const missing = await deliver(event, { signature: null })
+    const wrongSecret = await deliver(event, { secret: 'whsec_someone_else' })
+    const tampered = await deliver(event, {
+      body: body.replace(`"amount_received":${order.total.amount}`, '"amount_received":1'),
+      signature: await signStripePayload(body, env.STRIPE_WEBHOOK_SECRET),
+    })
+    const garbage = await deliver(event, { signature: 't=123,v1=deadbeef' })
+    // Stripe's default tolerance is 300 s: a correctly signed but 10-minute-old delivery is a replay.
+    const expired = await deliver(event, { timestamp: Math.floor(Date.now() / 1000) - 600 })
+    for (const res of [missing, wrongSecret, tampered, garbage, expired]) {
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({ error: { code: 'invalid_signature' } })
+    }
+    expect(await eventRow(event.id as string)).toBeUndefined()
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    expect((await paymentRow(order.id))!.status).toBe('pending')
+
+    // The same event, properly signed, still works afterwards.
+    expect((await deliver(event)).body).toMatchObject({ outcome: 'order_paid' })
+  })
+})
+
+describe('Stripe webhook: exactly once', () => {
+  it('answers a duplicate event 200 without applying it again', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const payment = await paymentRow(order.id)
+    await confirmIntent(stripe, payment!.providerRef!)
+    const event = lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!)
+    expect((await deliver(event)).status).toBe(200)
+    const again = await deliver(event)
+    expect(again).toMatchObject({ status: 200, body: { received: true, duplicate: true, outcome: 'order_paid' } })
+    const paidTransitions = (await getOrderAs(user, order.id)).timeline.filter((t: { to: string }) => t.to === 'paid')
+    expect(paidTransitions).toHaveLength(1)
+    expect((await eventRow(event.id as string))!.attempts).toBe(1)
+  })
+
+  it('answers 500 when processing fails, and applies the event when Stripe retries it', async () => {
+    const { stripe } = installStripe()
+    const { user, order, product } = await placeOrder({ stock: 5, quantity: 2 })
+    expect(await variantStock(product.variants[0]!.id)).toBe(3)
+    const payment = await paymentRow(order.id)
+    await confirmIntent(stripe, payment!.providerRef!, 'pm_card_chargeDeclined')
+    const event = lastEvent(stripe, 'payment_intent.payment_failed', payment!.providerRef!)
+
+    // Stripe is unreachable while we re-check the intent: a transient failure.
+    vi.restoreAllMocks()
+    const outage = routeFetch({ 'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }) })
+    const first = await deliver(event)
+    expect(first.status).toBe(500)
+    const stored = await eventRow(event.id as string)
+    expect(stored).toMatchObject({ processedAt: null, attempts: 1 })
+    expect(stored!.lastError).toMatch(/Stripe/)
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    outage.mockRestore()
+
+    // Stripe's retry: reprocessed, order failed, stock released by the OrderDO.
+    routeFetch({ 'https://api.stripe.com': stripe.fetch })
+    const retry = await deliver(event)
+    expect(retry).toMatchObject({ status: 200, body: { outcome: 'order_failed' } })
+    expect(await eventRow(event.id as string)).toMatchObject({ attempts: 2, outcome: 'order_failed', lastError: null })
+    expect((await getOrderAs(user, order.id)).status).toBe('failed')
+    expect(await variantStock(product.variants[0]!.id)).toBe(5)
+    expect((await paymentRow(order.id))!.status).toBe('failed')
+    // The declined intent is cancelled so the dead order cannot be paid later.
+    expect(stripe.state.paymentIntents.get(payment!.providerRef!)!.status).toBe('canceled')
+  })
+})
+
+describe('Stripe webhook: ordering', () => {
+  it('ignores (and records) a late payment_failed after the order was paid', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const payment = await paymentRow(order.id)
+    const piId = payment!.providerRef!
+    // The customer's first card was declined, the second one worked...
+    await confirmIntent(stripe, piId, 'pm_card_chargeDeclined')
+    const failed = lastEvent(stripe, 'payment_intent.payment_failed', piId)
+    await confirmIntent(stripe, piId, 'pm_card_visa')
+    const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    // ...but Stripe delivers the success first and the failure afterwards.
+    expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'order_paid' })
+    const late = await deliver(failed)
+    expect(late).toMatchObject({ status: 200, body: { outcome: 'ignored_out_of_order' } })
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
+    expect(await eventRow(failed.id as string)).toMatchObject({ outcome: 'ignored_out_of_order' })
+    expect((await paymentRow(order.id))!.status).toBe('succeeded')
+  })
+
+  it('a stale failure delivered before the success still ends paid (Stripe is asked for the current state)', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId, 'pm_card_chargeDeclined')
+    const failed = lastEvent(stripe, 'payment_intent.payment_failed', piId)
+    await confirmIntent(stripe, piId, 'pm_card_visa')
+    expect((await deliver(failed)).body).toMatchObject({ outcome: 'order_paid' })
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
+    const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'already_paid' })
+  })
+})
+
+describe('Stripe webhook: money checks', () => {
+  it('does not pay an order when the amount differs, and raises an alert', async () => {
+    const { stripe } = installStripe()
+    const errors = vi.spyOn(console, 'error')
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    const real = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    const pi = (real.data as { object: Record<string, unknown> }).object
+    const short = stripeEvent('payment_intent.succeeded', { ...pi, amount: 100, amount_received: 100 })
+    const res = await deliver(short)
+    expect(res).toMatchObject({ status: 200, body: { outcome: 'amount_mismatch' } })
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    expect((await paymentRow(order.id))!.status).toBe('requires_review')
+    const alerts = await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]).toMatchObject({ kind: 'amount_mismatch', eventId: short.id })
+    expect(JSON.parse(alerts[0]!.details)).toMatchObject({ expected: order.total.amount, received: 100 })
+    const logged = errors.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"payment alert"'))
+    expect(JSON.parse(logged!)).toMatchObject({ level: 'error', alert: 'amount_mismatch', order_id: order.id })
+  })
+
+  it('does not pay an order when the currency differs', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    const pi = (lastEvent(stripe, 'payment_intent.succeeded', piId).data as { object: Record<string, unknown> }).object
+    const res = await deliver(stripeEvent('payment_intent.succeeded', { ...pi, currency: 'eur' }))
+    expect(res.body).toMatchObject({ outcome: 'currency_mismatch' })
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    const [alert] = await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))
+    expect(alert).toMatchObject({ kind: 'currency_mismatch' })
+  })
+
+  it('records an alert for a success on an order that already failed, without reviving it', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    const cancelled = await (await import('../helpers')).api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })
+    expect(cancelled.status).toBe(200)
+    expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'paid_after_terminal' })
+    expect((await getOrderAs(user, order.id)).status).toBe('cancelled')
+    const [alert] = await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))
+    expect(alert).toMatchObject({ kind: 'paid_after_terminal' })
+  })
+
+  it('ignores event types it does not handle, but stores them once', async () => {
+    installStripe()
+    const event = stripeEvent('customer.created', { id: 'cus_123', object: 'customer' })
+    expect((await deliver(event)).body).toMatchObject({ outcome: 'ignored_type' })
+    const rows = await getDb(env).select().from(paymentEvents).where(eq(paymentEvents.id, event.id as string))
+    expect(rows).toHaveLength(1)
+  })
+})
