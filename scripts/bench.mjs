@@ -11,7 +11,7 @@
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { childEnv, devPortOf, ensureDevVars, ensureNode22, freePort, migrateLocal, ROOT, seedLocal, waitForOk, workerConfigs } from './lib/local.mjs'
 import { DEMO_USERS, scenarios } from './bench/scenarios.mjs'
@@ -76,6 +76,7 @@ async function measure(url, opts) {
     p99: r.latency.p99,
     total: r.requests.total,
     bad: r.non2xx + r.errors + r.timeouts,
+    detail: `${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts)`,
   }
 }
 
@@ -142,7 +143,8 @@ try {
     }),
   ])
 
-  console.log(`\nmachine: ${machine()}`)
+  // Other processes on the box skew every figure; the load average says how busy it was.
+  console.log(`\nmachine: ${machine()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the run`)
   console.log(`load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per scenario, loopback, wrangler dev\n`)
 
   const ceilingResult = await measure(ceilingUrl, { path: '/' })
@@ -156,7 +158,7 @@ try {
     rows.push([scenario.name, result])
     console.log(
       `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `${fmt((result.rps / ceilingResult.rps) * 100)}% of ceiling${result.bad ? `, ${result.bad} non-2xx/errors` : ''}`,
+        `${fmt((result.rps / ceilingResult.rps) * 100)}% of ceiling${result.bad ? `, ${result.detail}` : ''}`,
     )
   }
 
@@ -165,7 +167,7 @@ try {
   for (const [name, r] of rows) {
     console.log(`| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt((r.rps / ceilingResult.rps) * 100)}% | ${r.bad} |`)
   }
-  console.log(`\n${machine()}`)
+  console.log(`\n${machine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} after the run`)
   const failed = rows.some(([, r]) => r.bad > 0)
   if (failed) console.error('\nsome requests failed: see the non-2xx/errors column and artifacts/bench-store.log')
   process.exitCode = failed ? 1 : 0

@@ -23,6 +23,22 @@ export const scenarios = [
   { name: 'product list, search', setup: async () => ({ path: '/api/v1/products?q=aurora&limit=20' }) },
   // A top-level category: the filter spans its four subcategories.
   { name: 'product list, category', setup: async () => ({ path: '/api/v1/products?category=electronics&limit=20' }) },
+  // Every request a different price floor, so nearly every read misses the KV cache and runs the
+  // FTS query on D1: the cost of a cold catalog page.
+  {
+    name: 'product list, search, uncached',
+    setup: async () => {
+      let n = 0
+      return {
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => ({ ...req, path: `/api/v1/products?q=aurora&limit=20&min_price=${(n++ * 7919) % 100_000}` }),
+          },
+        ],
+      }
+    },
+  },
   {
     name: 'product detail',
     setup: async (ctx) => {

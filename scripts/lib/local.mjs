@@ -1,7 +1,7 @@
 // Shared plumbing for the local scripts (npm start, npm run seed, npm run bench): paths, the node@22
 // toolchain on PATH, child processes, local migrations and the seed.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { delimiter, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -46,13 +46,17 @@ export function run(cmd, args, opts = {}) {
   })
 }
 
-/** `.dev.vars` holds local secrets; a fresh clone only has the example. */
+/**
+ * What a fresh clone lacks before `wrangler dev` can start: `.dev.vars` (local secrets; only the
+ * example is committed) and the static-assets directory, which git does not keep while empty.
+ */
 export function ensureDevVars() {
   const vars = join(ROOT, '.dev.vars')
   if (!existsSync(vars)) {
     copyFileSync(join(ROOT, '.dev.vars.example'), vars)
     console.log('created .dev.vars from .dev.vars.example')
   }
+  mkdirSync(join(ROOT, 'public'), { recursive: true })
 }
 
 /** The API Worker's config first, then every workers/<name>/wrangler.toml (queue consumers, webhooks, fakes). */
