@@ -7,7 +7,7 @@
  * stock and orders change together or not at all. Overselling is prevented by the variant's
  * CHECK(stock >= 0): a reservation that would go below zero aborts the whole batch.
  */
-import { sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { DB } from '../../lib/db'
 import { bumpCatalogVersion, refreshProductAggregates } from '../catalog/service'
@@ -41,9 +41,10 @@ function grouped(lines: readonly StockLine[]) {
  */
 export function reserveStockStatements(db: DB, lines: readonly StockLine[]): Statement[] {
   const { variants, productIds } = grouped(lines)
+  // Query builders, not db.run(sql``): drizzle's D1 batch cannot bind parameters of raw statements.
   const out: Statement[] = []
   for (const [id, qty] of variants) {
-    out.push(db.run(sql`UPDATE ${productVariants} SET stock = stock - ${qty} WHERE id = ${id}`))
+    out.push(db.update(productVariants).set({ stock: sql`${productVariants.stock} - ${qty}` }).where(eq(productVariants.id, id)))
   }
   out.push(refreshProductAggregates(db, [...productIds]), bumpCatalogVersion(db))
   return out
@@ -56,10 +57,14 @@ export function reserveStockStatements(db: DB, lines: readonly StockLine[]): Sta
  */
 export function releaseStockStatements(db: DB, lines: readonly StockLine[], onlyIf?: SQL): Statement[] {
   const { variants, productIds } = grouped(lines)
-  const guard = onlyIf ? sql` AND (${onlyIf})` : sql``
   const out: Statement[] = []
   for (const [id, qty] of variants) {
-    out.push(db.run(sql`UPDATE ${productVariants} SET stock = stock + ${qty} WHERE id = ${id}${guard}`))
+    out.push(
+      db
+        .update(productVariants)
+        .set({ stock: sql`${productVariants.stock} + ${qty}` })
+        .where(onlyIf ? and(eq(productVariants.id, id), onlyIf) : eq(productVariants.id, id)),
+    )
   }
   // A recompute, not an increment, so running it again (guard already flipped) changes nothing.
   out.push(refreshProductAggregates(db, [...productIds]), bumpCatalogVersion(db))

@@ -1,3 +1,167 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { PageQuerySchema } from '../../lib/pagination'
 import { createRouter } from '../../lib/router'
+import { currentUser, requireAuth } from '../accounts/middleware'
+import { checkout } from './checkout'
+import {
+  AdminOrderQuerySchema,
+  AdminTransitionBodySchema,
+  CancelBodySchema,
+  CheckoutBodySchema,
+  CheckoutResponseSchema,
+  IdempotencyHeaderSchema,
+  OrderDetailSchema,
+  OrderPageSchema,
+  SellerLineQuerySchema,
+  SellerLineSchema,
+  ShipLineBodySchema,
+} from './schema'
+import { adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listSellerLines, shipSellerLine } from './service'
 
+const customer = { security: bearerSecurity, middleware: requireAuth() }
+const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
+const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+
+const checkoutRoutes = createRouter().openapi(
+  createRoute({
+    ...customer,
+    tags: ['checkout'],
+    method: 'post',
+    path: '/checkout',
+    summary: 'Turn the cart into an order, reserving stock atomically',
+    description:
+      'Prices are re-read now (the cart never sets a price); pass `expected_total` to get 409 price_changed ' +
+      'if it moved. Stock for every line is reserved in the same atomic step that creates the order: ' +
+      'either everything happens or nothing (409 out_of_stock). The same Idempotency-Key replays the ' +
+      'first response (200); with a different body it is 409 idempotency_conflict.',
+    request: { headers: IdempotencyHeaderSchema, ...jsonBody(CheckoutBodySchema) },
+    responses: {
+      201: jsonContent(CheckoutResponseSchema, 'Order created'),
+      200: jsonContent(CheckoutResponseSchema, 'Replay of the order created earlier with this Idempotency-Key'),
+      ...errors(400, 401, 404, 409, 422),
+    },
+  }),
+  async (c) => {
+    const outcome = await checkout(c.env, currentUser(c), c.req.valid('header')['idempotency-key'], c.req.valid('json'))
+    if (outcome.replayed) c.header('Idempotent-Replayed', 'true')
+    return outcome.status === 201 ? c.json(outcome.body, 201) : c.json(outcome.body, 200)
+  },
+)
+
+const customerOrderRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...customer,
+      tags: ['orders'],
+      method: 'get',
+      path: '/orders',
+      summary: 'My orders, newest first',
+      request: { query: PageQuerySchema },
+      responses: { 200: jsonContent(OrderPageSchema, 'A page of orders'), ...errors(400, 401) },
+    }),
+    async (c) => c.json(await listOrders(c.env, { ...c.req.valid('query'), user_id: currentUser(c).id }), 200),
+  )
+  .openapi(
+    createRoute({
+      ...customer,
+      tags: ['orders'],
+      method: 'get',
+      path: '/orders/{id}',
+      summary: 'One of my orders with its lines and status timeline',
+      request: { params: IdParamSchema },
+      responses: { 200: jsonContent(OrderDetailSchema, 'The order'), ...errors(401, 404) },
+    }),
+    async (c) => c.json(await getOwnOrder(c.env, currentUser(c), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      ...customer,
+      tags: ['orders'],
+      method: 'post',
+      path: '/orders/{id}/cancel',
+      summary: 'Cancel my order while it is pending or processing; its stock goes back on sale',
+      request: {
+        params: IdParamSchema,
+        body: { content: { 'application/json': { schema: CancelBodySchema } }, required: false },
+      },
+      responses: { 200: jsonContent(OrderDetailSchema, 'The cancelled order'), ...errors(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {}
+      return c.json(await cancelOwnOrder(c.env, currentUser(c), c.req.valid('param').id, body?.reason), 200)
+    },
+  )
+
+const sellerRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...seller,
+      method: 'get',
+      path: '/seller/order-lines',
+      summary: 'Order lines of my products, newest first',
+      request: { query: SellerLineQuerySchema },
+      responses: { 200: jsonContent(z.object({ data: z.array(SellerLineSchema), next_cursor: z.string().nullable() }), 'A page of lines'), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json(await listSellerLines(c.env, currentUser(c).id, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...seller,
+      method: 'post',
+      path: '/seller/order-lines/{id}/ship',
+      summary: 'Mark one of my lines shipped with carrier and tracking number',
+      description:
+        'Allowed while the order is paid (or partially refunded) and the line is unfulfilled. When the ' +
+        'last unfulfilled line of the order ships, the order moves to shipped (order.shipped is published).',
+      request: { params: IdParamSchema, ...jsonBody(ShipLineBodySchema) },
+      responses: { 200: jsonContent(SellerLineSchema, 'The shipped line'), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await shipSellerLine(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+
+const adminRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'get',
+      path: '/admin/orders',
+      summary: 'All orders, newest first, filtered by status, customer and creation time',
+      request: { query: AdminOrderQuerySchema },
+      responses: { 200: jsonContent(OrderPageSchema, 'A page of orders'), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json(await listOrders(c.env, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'get',
+      path: '/admin/orders/{id}',
+      summary: 'Any order with lines and timeline',
+      request: { params: IdParamSchema },
+      responses: { 200: jsonContent(OrderDetailSchema, 'The order'), ...errors(401, 403, 404) },
+    }),
+    async (c) => c.json(await getOrder(c.env, c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'post',
+      path: '/admin/orders/{id}/transition',
+      summary: 'Move an order through its state machine',
+      description:
+        'Illegal transitions answer 409 invalid_transition. shipped needs carrier and tracking_number ' +
+        '(lines not yet shipped by their seller take them). partially_refunded needs refund_amount; ' +
+        'refunded without refund_amount refunds the remainder. failed/cancelled release the stock.',
+      request: { params: IdParamSchema, ...jsonBody(AdminTransitionBodySchema) },
+      responses: { 200: jsonContent(OrderDetailSchema, 'The order after the transition'), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await adminTransition(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+
+/** Mounted at /api/v1. */
 export const orderRoutes = createRouter()
+  .route('/', checkoutRoutes)
+  .route('/', customerOrderRoutes)
+  .route('/', sellerRoutes)
+  .route('/', adminRoutes)

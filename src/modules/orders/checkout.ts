@@ -1,0 +1,330 @@
+/**
+ * The checkout workflow: cart -> quote -> ONE D1 batch (order, lines, history, stock reservation,
+ * discount redemption, catalog cache bump, idempotency record) -> OrderDO -> clear cart -> payment.
+ *
+ * Consistency: the D1 batch is the commit point. Everything after it is either idempotent and
+ * repeated by a retry of the same Idempotency-Key (the OrderDO creation), or self-healing:
+ * - if the Worker dies before the OrderDO is created, the DO initialises itself from D1 on first
+ *   use (any read/transition through it, the key's replay, or the cron sweep in `sweepStaleOrders`,
+ *   which wakes DOs of overdue unpaid orders so their payment-timeout alarm fails them and releases
+ *   stock);
+ * - if it dies before the cart is cleared, the cart keeps its items (the shopper sees them again;
+ *   nothing is charged or reserved twice);
+ * - payment initiation runs once and its result replaces the stored response.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { AuthUser } from '../../lib/context'
+import { getDb, type DB } from '../../lib/db'
+import { AppError, type ErrorDetail } from '../../lib/errors'
+import { publishCatalogChange } from '../../lib/events'
+import { newId, sha256Hex } from '../../lib/ids'
+import { log } from '../../lib/observability'
+import { addSeconds, nowIso } from '../../lib/time'
+import { getAddress } from '../accounts/addresses'
+import { clearCart, getCartLines } from '../cart/service'
+import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
+import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
+import type { OrderState } from './model'
+import { d1Batch } from './d1-batch'
+import { initiatePayment, type CheckoutPayment } from './payment'
+import type { CheckoutBody, ShippingAddress } from './schema'
+import { getOrder, orderDetail, orderStub, type OrderDetail, type OrderLineRow, type OrderRow } from './service'
+import { idempotencyKeys, orderHistory, orderLines, orders } from './tables'
+
+export interface CheckoutResponse {
+  order: OrderDetail
+  payment: CheckoutPayment
+}
+
+export interface CheckoutOutcome {
+  /** 201 for a new order, 200 for a replay of an earlier one. */
+  status: 200 | 201
+  replayed: boolean
+  body: CheckoutResponse
+}
+
+const DEFAULT_PAYMENT_TIMEOUT_SECONDS = 1800
+
+export function paymentTimeoutSeconds(env: Partial<Pick<Env, 'ORDER_PAYMENT_TIMEOUT_SECONDS'>>): number {
+  const n = Number(env.ORDER_PAYMENT_TIMEOUT_SECONDS)
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_PAYMENT_TIMEOUT_SECONDS
+}
+
+/** Key order does not matter: the fingerprint is of the canonical (sorted-key) JSON. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+const fingerprintOf = (body: CheckoutBody) => sha256Hex(canonical(body))
+
+async function findKey(db: DB, userId: string, key: string) {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+    .limit(1)
+  return row
+}
+
+/** An earlier checkout with this key: replay it, or refuse if the body differs. */
+async function replay(env: Env, row: typeof idempotencyKeys.$inferSelect, fingerprint: string): Promise<CheckoutOutcome> {
+  if (row.fingerprint !== fingerprint) {
+    throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body')
+  }
+  // The first attempt may have died before creating the OrderDO; this (idempotent) call heals it.
+  if (row.orderId) await orderStub(env, row.orderId).get(row.orderId).catch(() => undefined)
+  return { status: 200, replayed: true, body: JSON.parse(row.response) as CheckoutResponse }
+}
+
+async function resolveAddress(db: DB, user: AuthUser, body: CheckoutBody): Promise<ShippingAddress> {
+  if (body.shipping_address) return body.shipping_address
+  const a = await getAddress(db, user.id, body.address_id!)
+  return {
+    name: a.name,
+    line1: a.line1,
+    ...(a.line2 ? { line2: a.line2 } : {}),
+    city: a.city,
+    ...(a.region ? { region: a.region } : {}),
+    ...(a.postal_code ? { postal_code: a.postal_code } : {}),
+    country: a.country.toUpperCase(),
+    ...(a.phone ? { phone: a.phone } : {}),
+  }
+}
+
+const STOCK_PROBLEMS = new Set(['out_of_stock', 'insufficient_stock'])
+const DISCOUNT_LIMIT_PROBLEMS = new Set(['discount_exhausted', 'discount_customer_limit'])
+
+/** Refuse a quote that is not exactly what the shopper can buy now. */
+function assertQuoteUsable(q: Quote, body: CheckoutBody) {
+  if (q.problems.length) {
+    const details: ErrorDetail[] = q.problems.map((p) => ({
+      message: p.message,
+      code: p.code,
+      ...(p.variant_id ? { variant_id: p.variant_id } : {}),
+    }))
+    if (q.problems.some((p) => STOCK_PROBLEMS.has(p.code))) {
+      throw new AppError('out_of_stock', 'Some items are not available in the quantity asked for', details)
+    }
+    if (q.problems.some((p) => DISCOUNT_LIMIT_PROBLEMS.has(p.code))) {
+      throw new AppError('discount_unavailable', 'This discount code can no longer be used', details)
+    }
+    throw new AppError('unprocessable', 'The cart cannot be checked out as it is', details)
+  }
+  if (!q.lines.length || !q.currency) throw new AppError('unprocessable', 'The cart is empty')
+  if (!q.shipping_method) throw new AppError('unprocessable', 'Choose a shipping method that ships to this address')
+  if (body.expected_total !== undefined && body.expected_total !== q.total) {
+    throw new AppError('price_changed', 'The total changed since you last saw it; review the new total', [
+      { message: `expected ${body.expected_total}, now ${q.total}`, expected_total: body.expected_total, total: q.total, currency: q.currency },
+    ])
+  }
+}
+
+const isUniqueKeyViolation = (err: unknown) => {
+  const texts: string[] = []
+  let e: unknown = err
+  for (let i = 0; e instanceof Error && i < 5; i++, e = (e as { cause?: unknown }).cause) texts.push(e.message)
+  return texts.some((m) => m.includes('UNIQUE') && m.includes('idempotency_keys'))
+}
+
+/**
+ * Check out the signed-in user's cart. Exactly once per (user, Idempotency-Key): the key's row is
+ * inserted in the same batch as the order, so of concurrent attempts one commits and the others
+ * fail on the UNIQUE index and replay the winner's stored response. Failed attempts store nothing,
+ * so a retry after e.g. out_of_stock is re-evaluated.
+ */
+export async function checkout(env: Env, user: AuthUser, idempotencyKey: string, body: CheckoutBody): Promise<CheckoutOutcome> {
+  const db = getDb(env)
+  const fingerprint = await fingerprintOf(body)
+  const earlier = await findKey(db, user.id, idempotencyKey)
+  if (earlier) return replay(env, earlier, fingerprint)
+
+  try {
+    return await placeOrder(env, db, user, idempotencyKey, fingerprint, body)
+  } catch (err) {
+    // A concurrent attempt with the same key may have won meanwhile (and emptied the cart or
+    // taken the stock this one saw): answer with its result rather than our error.
+    const winner = await findKey(db, user.id, idempotencyKey)
+    if (winner) return replay(env, winner, fingerprint)
+    throw err
+  }
+}
+
+async function placeOrder(
+  env: Env,
+  db: DB,
+  user: AuthUser,
+  idempotencyKey: string,
+  fingerprint: string,
+  body: CheckoutBody,
+): Promise<CheckoutOutcome> {
+  const address = await resolveAddress(db, user, body)
+  const cartLines = await getCartLines(env, { userId: user.id })
+  if (!cartLines.length) throw new AppError('unprocessable', 'The cart is empty')
+  const q = await quote(env, {
+    lines: cartLines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+    user_id: user.id,
+    country: address.country,
+    region: address.region,
+    shipping_method_id: body.shipping_method_id,
+    discount_code: body.discount_code,
+  })
+  assertQuoteUsable(q, body)
+
+  const now = nowIso()
+  const orderId = newId('ord')
+  const order: OrderRow = {
+    id: orderId,
+    userId: user.id,
+    status: 'pending',
+    version: 0,
+    currency: q.currency!,
+    subtotal: q.subtotal,
+    discount: q.discount,
+    tax: q.tax,
+    shipping: q.shipping,
+    total: q.total,
+    taxInclusive: q.tax_inclusive,
+    refundedAmount: 0,
+    email: body.email ?? user.email,
+    shippingAddress: JSON.stringify(address),
+    shippingMethodId: q.shipping_method!.id,
+    shippingMethodName: q.shipping_method!.name,
+    discountId: q.discount_id,
+    discountCode: q.discount_code,
+    paymentProvider: body.payment_provider,
+    lineCount: q.lines.length,
+    itemCount: q.lines.reduce((n, l) => n + l.quantity, 0),
+    stockReleasedAt: null,
+    paymentDueAt: addSeconds(now, paymentTimeoutSeconds(env)),
+    createdAt: now,
+    updatedAt: now,
+  }
+  const lines: OrderLineRow[] = q.lines.map((l, position) => ({
+    id: newId('oli'),
+    orderId,
+    position,
+    productId: l.product_id,
+    variantId: l.variant_id,
+    sellerId: l.seller_id,
+    productName: l.product_name,
+    variantName: l.variant_name,
+    sku: l.sku,
+    unitPrice: l.unit_price,
+    quantity: l.quantity,
+    subtotal: l.subtotal,
+    discount: l.discount,
+    tax: l.tax,
+    total: l.total,
+    fulfilmentStatus: 'unfulfilled',
+    carrier: null,
+    trackingNumber: null,
+    shippedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }))
+  const created: typeof orderHistory.$inferSelect = {
+    id: newId('ohi'),
+    orderId,
+    seq: 0,
+    fromStatus: null,
+    toStatus: 'pending',
+    actorType: 'customer',
+    actorId: user.id,
+    reason: 'checkout',
+    meta: null,
+    at: now,
+  }
+  const detail = orderDetail(order, lines, [created])
+  const firstPayment: CheckoutPayment = { provider: body.payment_provider, status: 'initiating' }
+
+  const statements: BatchItem<'sqlite'>[] = [
+    // First, so a concurrent duplicate fails on the key before anything else is evaluated.
+    db.insert(idempotencyKeys).values({
+      id: newId('idk'),
+      userId: user.id,
+      key: idempotencyKey,
+      fingerprint,
+      orderId,
+      responseStatus: 201,
+      response: JSON.stringify({ order: detail, payment: firstPayment } satisfies CheckoutResponse),
+      createdAt: now,
+    }),
+    db.insert(orders).values(order),
+    db.insert(orderLines).values(lines),
+    db.insert(orderHistory).values(created),
+    ...reserveStockStatements(db, q.lines),
+    ...(q.discount_id ? discountRedemptionStatements(db, { discount_id: q.discount_id, user_id: user.id, order_id: orderId }) : []),
+  ]
+  try {
+    await d1Batch(env.DB, statements)
+  } catch (err) {
+    if (isUniqueKeyViolation(err)) throw err // checkout() replays the winner
+    if (isOutOfStockError(err)) throw new AppError('out_of_stock', 'Some items sold out while you were checking out')
+    if (isDiscountLimitError(err)) throw new AppError('discount_unavailable', 'This discount code has just reached its usage limit')
+    throw err
+  }
+
+  // --- committed. Nothing below may undo the order; failures are logged and healed later. ---
+  const state: OrderState = {
+    id: orderId,
+    user_id: user.id,
+    status: 'pending',
+    seq: 0,
+    currency: order.currency,
+    total: order.total,
+    refunded_amount: 0,
+    email: order.email,
+    payment_provider: order.paymentProvider,
+    payment_due_at: order.paymentDueAt,
+    tracking: null,
+    created_at: now,
+    updated_at: now,
+    lines: q.lines.map((l, i) => ({
+      id: lines[i]!.id,
+      variant_id: l.variant_id,
+      product_id: l.product_id,
+      seller_id: l.seller_id,
+      product_name: l.product_name,
+      sku: l.sku,
+      quantity: l.quantity,
+      total: l.total,
+    })),
+  }
+  const after = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn()
+    } catch (err) {
+      log('error', `checkout: ${what} failed after commit`, { order_id: orderId, error: String(err) })
+    }
+  }
+  await after('order DO creation', () => orderStub(env, orderId).create(state))
+  await after('cart clearing', () => clearCart(env, { userId: user.id }))
+  await after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved'))
+
+  let payment: CheckoutPayment
+  try {
+    payment = await initiatePayment(env, detail)
+  } catch (err) {
+    // The order stands (stock held until the payment timeout); the client can retry paying.
+    log('error', 'checkout: payment initiation failed', { order_id: orderId, error: String(err) })
+    payment = { provider: body.payment_provider, status: 'initiation_failed' }
+  }
+  // Payment initiation may have moved the order on (e.g. to processing): answer with it as it is now.
+  const current = await getOrder(env, orderId).catch(() => detail)
+  const response: CheckoutResponse = { order: current, payment }
+  await after('idempotency response update', () =>
+    db
+      .update(idempotencyKeys)
+      .set({ response: JSON.stringify(response) })
+      .where(and(eq(idempotencyKeys.userId, user.id), eq(idempotencyKeys.key, idempotencyKey))),
+  )
+  return { status: 201, replayed: false, body: response }
+}
