@@ -53,6 +53,8 @@ export const CartItemSchema = z
     product_name: z.string().nullable(),
     variant_name: z.string().nullable(),
     sku: z.string().nullable(),
+    product_slug: z.string().nullable(),
+    image_url: z.string().nullable(),
     unit_price: z.number().int().nullable().openapi({ description: 'Current catalog price; null when unavailable' }),
     price_at_add: z.number().int().openapi({ description: 'Unit price when the line was added or last changed' }),
     quantity: z.number().int(),

@@ -106,6 +106,8 @@ export interface CartItem {
   product_name: string | null
   variant_name: string | null
   sku: string | null
+  product_slug: string | null
+  image_url: string | null
   /** Current catalog price (what the shopper pays); null when the item cannot be bought. */
   unit_price: number | null
   price_at_add: number
@@ -188,6 +190,8 @@ export async function getCartView(env: Env, owner: CartOwner | null, preview: Ca
       product_name: p?.product_name ?? null,
       variant_name: p?.variant_name ?? null,
       sku: p?.sku ?? null,
+      product_slug: p?.product_slug ?? null,
+      image_url: p?.image_url ?? null,
       unit_price: p?.unit_price ?? null,
       price_at_add: l.price_at_add,
       quantity: l.quantity,

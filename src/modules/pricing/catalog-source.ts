@@ -1,45 +1,43 @@
 /**
- * Where pricing gets current prices and stock: the catalog service. Kept in one small adapter so
- * the quote code does not depend on the catalog's exact return shape.
+ * Where pricing gets current prices and stock: the catalog service (never its tables). Kept in one
+ * small adapter so the quote code depends only on the few facts it needs.
  */
-import { inArray, eq } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
-import { productVariants, products } from '../catalog/tables'
+import { getVariantsForPricing } from '../catalog/service'
 
 export interface PricingVariant {
   variant_id: string
   product_id: string
   seller_id: string
   product_name: string
+  product_slug: string
   variant_name: string
   sku: string
   price: number
   currency: string
   stock: number
   weight_grams: number
-  /** Buyable now: the product is active. */
+  image_url: string | null
+  /** Buyable now: the product is active (draft and archived products are not sold). */
   available: boolean
 }
 
-// TEMPORARY until the catalog service exports getVariantsForPricing.
 export async function loadPricingVariants(db: DB, ids: string[]): Promise<PricingVariant[]> {
   if (!ids.length) return []
-  const rows = await db
-    .select({
-      variant_id: productVariants.id,
-      product_id: products.id,
-      seller_id: products.sellerId,
-      product_name: products.name,
-      variant_name: productVariants.name,
-      sku: productVariants.sku,
-      price: productVariants.price,
-      currency: products.currency,
-      stock: productVariants.stock,
-      weight_grams: productVariants.weightGrams,
-      status: products.status,
-    })
-    .from(productVariants)
-    .innerJoin(products, eq(products.id, productVariants.productId))
-    .where(inArray(productVariants.id, ids))
-  return rows.map(({ status, ...r }) => ({ ...r, available: status === 'active' }))
+  const rows = await getVariantsForPricing(db, ids)
+  return rows.map((r) => ({
+    variant_id: r.variant_id,
+    product_id: r.product_id,
+    seller_id: r.seller_id,
+    product_name: r.product_name,
+    product_slug: r.product_slug,
+    variant_name: r.variant_name,
+    sku: r.sku,
+    price: r.price,
+    currency: r.currency,
+    stock: r.stock,
+    weight_grams: r.weight_grams,
+    image_url: r.image_url,
+    available: r.product_status === 'active',
+  }))
 }

@@ -44,6 +44,9 @@ export interface QuoteLine {
   total: number
   available_stock: number
   weight_grams: number
+  /** Display extras for carts (not part of what checkout snapshots). */
+  product_slug: string
+  image_url: string | null
 }
 
 export type QuoteProblemCode =
@@ -181,6 +184,8 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
         total: r.total,
         available_stock: Math.max(0, p.v.stock),
         weight_grams: p.v.weight_grams,
+        product_slug: p.v.product_slug,
+        image_url: p.v.image_url,
       }
     }),
     subtotal: result.subtotal,
