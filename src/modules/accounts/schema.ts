@@ -47,7 +47,10 @@ const CountrySchema = z
   .trim()
   .toUpperCase()
   .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as KZ')
-  .openapi({ type: 'string', example: 'KZ' })
+  .openapi({ type: 'string', example: 'KZ', description: 'ISO 3166-1 alpha-2 (any case; stored upper-case)' })
+
+/** null clears the phone. The explicit type keeps `null` in the OpenAPI document. */
+const NullablePhoneSchema = PhoneSchema.nullable().openapi({ type: ['string', 'null'], example: '+77011234567' })
 
 // ---------------------------------------------------------------- users
 
@@ -104,7 +107,7 @@ export const TokenResponseSchema = z
 export const UpdateMeBodySchema = z
   .object({
     name: NameSchema.optional(),
-    phone: PhoneSchema.nullable().optional(),
+    phone: NullablePhoneSchema.optional(),
     locale: LocaleSchema.optional(),
     notification_channels: z
       .array(ChannelSchema)
@@ -160,7 +163,7 @@ const addressFields = {
   region: optionalLine(100),
   postal_code: optionalLine(20),
   country: CountrySchema,
-  phone: PhoneSchema.nullable().optional(),
+  phone: NullablePhoneSchema.optional(),
   is_default: z.boolean().optional(),
 }
 
