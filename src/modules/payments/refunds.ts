@@ -174,14 +174,18 @@ async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: Pr
 async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: string) {
   const db = getDb(env)
   const now = nowIso()
-  // changes() is the row count of the previous statement in the same batch (one transaction):
+  // changes() is the row count of the previous statement in the same batch (one transaction; query
+  // builders, since drizzle's D1 batch cannot bind raw statements' parameters):
   // the reservation is undone only by the batch that actually flipped the refund to failed.
   await db.batch([
     db
       .update(refunds)
       .set({ status: 'failed', providerRef: row.providerRef, failureReason: reason, updatedAt: now })
       .where(and(eq(refunds.id, row.id), eq(refunds.status, 'pending'))),
-    db.run(sql`UPDATE ${payments} SET amount_refunded = amount_refunded - ${row.amount}, updated_at = ${now} WHERE id = ${row.paymentId} AND changes() = 1`),
+    db
+      .update(payments)
+      .set({ amountRefunded: sql`${payments.amountRefunded} - ${row.amount}`, updatedAt: now })
+      .where(and(eq(payments.id, row.paymentId), sql`changes() = 1`)),
   ])
 }
 
@@ -246,7 +250,11 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
             updatedAt: now,
           })
           .onConflictDoNothing(),
-        db.run(sql`UPDATE ${payments} SET amount_refunded = amount_refunded + ${r.amount}, updated_at = ${now} WHERE id = ${payment.id} AND changes() = 1`),
+        // Only if the insert above happened (changes() = 1): a refund already copied adds nothing.
+        db
+          .update(payments)
+          .set({ amountRefunded: sql`${payments.amountRefunded} + ${r.amount}`, updatedAt: now })
+          .where(and(eq(payments.id, payment.id), sql`changes() = 1`)),
       ])
     } catch (err) {
       if (!isConstraintError(err, 'payments_refund_within_received')) throw err

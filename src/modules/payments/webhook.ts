@@ -92,7 +92,12 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
     return json({ received: true, outcome })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    log('error', 'stripe webhook: processing failed, Stripe will retry', { event_id: event.id, type: event.type, error: message })
+    log('error', 'stripe webhook: processing failed, Stripe will retry', {
+      event_id: event.id,
+      type: event.type,
+      error: message,
+      stack: err instanceof Error ? err.stack : undefined,
+    })
     await db
       .update(paymentEvents)
       .set({ lockedUntil: null, lastError: message.slice(0, 1000) })
