@@ -99,3 +99,31 @@ describe('guest → user merge', () => {
     expect(await mergeGuestCart(env, 'not-a-token', user.id)).toEqual({ merged: [], dropped: [] })
   })
 })
+
+describe('merge on sign-in', () => {
+  it('register and login carrying X-Cart-Token merge the guest cart automatically', async () => {
+    const p = await createProduct({ variants: [{ price: 1200, stock: 10 }] })
+    const v = p.variants[0]!.id
+    const email = `shopper-${Date.now()}@example.test`
+    const password = 'correct horse battery staple'
+
+    const t1 = (await add({}, v, 2)).body.token as string
+    const reg = await api('POST', '/api/v1/auth/register', {
+      headers: { 'X-Cart-Token': t1 },
+      body: { email, password, name: 'Shopper' },
+    })
+    expect(reg.status).toBe(201)
+    const auth = { Authorization: `Bearer ${reg.body.access_token}` }
+    expect((await api('GET', '/api/v1/cart', { headers: auth })).body.items).toMatchObject([{ variant_id: v, quantity: 2 }])
+    expect((await api('GET', '/api/v1/cart', { headers: { 'X-Cart-Token': t1 } })).body.items).toEqual([])
+
+    const t2 = (await add({}, v, 3)).body.token as string
+    const login = await api('POST', '/api/v1/auth/login', { headers: { 'X-Cart-Token': t2 }, body: { email, password } })
+    expect(login.status).toBe(200)
+    expect((await api('GET', '/api/v1/cart', { headers: auth })).body.items).toMatchObject([{ variant_id: v, quantity: 5 }])
+
+    // a malformed token never breaks signing in
+    const bad = await api('POST', '/api/v1/auth/login', { headers: { 'X-Cart-Token': 'junk' }, body: { email, password } })
+    expect(bad.status).toBe(200)
+  })
+})

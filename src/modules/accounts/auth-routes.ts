@@ -3,6 +3,7 @@ import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenResponseSchema } from './schema'
 import { login, logout, refreshSession, registerUser } from './service'
+import { mergeCartOnSignIn } from '../cart/service'
 
 const tags = ['auth']
 
@@ -22,7 +23,12 @@ export const authRoutes = createRouter()
         ...errors(400, 409),
       },
     }),
-    async (c) => c.json(await registerUser(c.env, c.get('db'), c.req.valid('json')), 201),
+    async (c) => {
+      const session = await registerUser(c.env, c.get('db'), c.req.valid('json'))
+      // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the new account.
+      await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
+      return c.json(session, 201)
+    },
   )
   .openapi(
     createRoute({
@@ -41,7 +47,10 @@ export const authRoutes = createRouter()
     async (c) => {
       const body = c.req.valid('json')
       const ip = clientIp(c.req.header('CF-Connecting-IP'))
-      return c.json(await login(c.env, c.get('db'), { ...body, ip }), 200)
+      const session = await login(c.env, c.get('db'), { ...body, ip })
+      // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the user's cart.
+      await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
+      return c.json(session, 200)
     },
   )
   .openapi(

@@ -5,6 +5,7 @@
 import type { CartLine } from '../../cart-do'
 import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
+import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { MAX_LINE_QUANTITY, quote, type QuoteProblem } from '../pricing/service'
 
@@ -96,6 +97,20 @@ export async function mergeGuestCart(
   } catch (err) {
     await guest.restore(lines)
     throw err
+  }
+}
+
+/**
+ * Hook for sign-in (login/register): merge the guest cart named by the request's X-Cart-Token into
+ * the user's cart. Never fails the sign-in: a missing or malformed token is ignored and a merge
+ * error is logged (the guest cart is put back, and POST /cart/merge can retry it).
+ */
+export async function mergeCartOnSignIn(env: Env, cartToken: string | undefined, userId: string): Promise<void> {
+  if (!cartToken || !isCartToken(cartToken)) return
+  try {
+    await mergeGuestCart(env, cartToken, userId)
+  } catch (err) {
+    log('warn', 'cart merge on sign-in failed', { user_id: userId, error: err instanceof Error ? err.message : String(err) })
   }
 }
 
