@@ -54,11 +54,12 @@ export async function deliver(
     })
   }
   const ctx = createExecutionContext()
-  await worker.queue!(batch as MessageBatch<unknown>, { ...env, ...opts.env } as Env, ctx)
+  const queue = worker.queue as ExportedHandlerQueueHandler<Env>
+  await queue(batch as MessageBatch<unknown>, { ...env, ...opts.env } as Env, ctx)
   const result = await getQueueResult(batch as MessageBatch<unknown>, ctx)
   return {
     ...result,
-    retryMessages: result.retryMessages.map((m) => ({ msgId: m.msgId, delaySeconds: delays.get(m.msgId) })),
+    retryMessages: result.retryMessages.map((m: { msgId: string }) => ({ msgId: m.msgId, delaySeconds: delays.get(m.msgId) })),
   }
 }
 
