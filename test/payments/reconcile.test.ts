@@ -1,0 +1,75 @@
+import { createScheduledController, env } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { getDb } from '../../src/lib/db'
+import { reconcilePendingPayments } from '../../src/modules/payments/reconcile'
+import { payments } from '../../src/modules/payments/tables'
+import { runScheduled } from '../../src/scheduled'
+import { variantStock } from '../fixtures/catalog'
+import { api } from '../helpers'
+import { confirmIntent, getOrderAs, installStripe, paymentRow, placeOrder } from './harness'
+
+afterEach(() => vi.restoreAllMocks())
+
+/** Pretend the payment started `minutes` ago. */
+async function age(orderId: string, minutes: number) {
+  const at = new Date(Date.now() - minutes * 60_000).toISOString()
+  await getDb(env).update(payments).set({ createdAt: at }).where(eq(payments.orderId, orderId))
+}
+
+describe('payment reconciliation (cron)', () => {
+  it('pays a stuck order whose PaymentIntent succeeded but whose webhook never came', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId) // Stripe has the money; no webhook is delivered.
+
+    // Too recent: left for the webhook.
+    expect(await reconcilePendingPayments(env)).toMatchObject({ checked: 0 })
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+
+    await age(order.id, 15)
+    const summary = await reconcilePendingPayments(env)
+    expect(summary).toMatchObject({ checked: 1, order_paid: 1 })
+    const detail = await getOrderAs(user, order.id)
+    expect(detail.status).toBe('paid')
+    expect(detail.timeline.at(-1)).toMatchObject({ to: 'paid', actor: { type: 'system', id: 'reconciliation' } })
+    expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountReceived: order.total.amount })
+    // Nothing pending any more: the next run has nothing to do.
+    expect(await reconcilePendingPayments(env)).toMatchObject({ checked: 0 })
+  })
+
+  it('fails a stuck order whose card was declined (stock released), and leaves an open one alone', async () => {
+    const { stripe } = installStripe()
+    const declined = await placeOrder({ stock: 4, quantity: 1 })
+    const open = await placeOrder()
+    await confirmIntent(stripe, (await paymentRow(declined.order.id))!.providerRef!, 'pm_card_chargeDeclined')
+    await age(declined.order.id, 30)
+    await age(open.order.id, 30)
+    const summary = await reconcilePendingPayments(env)
+    expect(summary).toMatchObject({ checked: 2, order_failed: 1, still_pending: 1 })
+    expect((await getOrderAs(declined.user, declined.order.id)).status).toBe('failed')
+    expect(await variantStock(declined.product.variants[0]!.id)).toBe(4)
+    expect((await getOrderAs(open.user, open.order.id)).status).toBe('processing')
+  })
+
+  it('cancels the open PaymentIntent of an order that expired or was cancelled', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    expect((await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })).status).toBe(200)
+    await age(order.id, 30)
+    expect(await reconcilePendingPayments(env)).toMatchObject({ cancelled_stale: 1 })
+    expect(stripe.state.paymentIntents.get(piId)!.status).toBe('canceled')
+    expect((await paymentRow(order.id))!.status).toBe('cancelled')
+  })
+
+  it('runs from the API Worker cron', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    await confirmIntent(stripe, (await paymentRow(order.id))!.providerRef!)
+    await age(order.id, 15)
+    await runScheduled(createScheduledController({ cron: '*/5 * * * *' }), env)
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
+  })
+})
