@@ -1,5 +1,7 @@
 import { log } from './lib/observability'
 import { purgeExpiredAuthState } from './modules/accounts/service'
+import { purgeSpentActionTokens } from './modules/accounts/action-tokens'
+import { getDb } from './lib/db'
 import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
 
@@ -7,6 +9,8 @@ import { reconcilePendingPayments } from './modules/payments/reconcile'
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const jobs: [string, () => Promise<unknown>][] = [
     ['purge-expired-auth-state', () => purgeExpiredAuthState(env)],
+    // Spent or expired email-verification and password-reset tokens.
+    ['purge-account-action-tokens', () => purgeSpentActionTokens(getDb(env))],
     ['orders-sweep-stale-unpaid', () => sweepStaleOrders(env)],
     ['payments-reconcile-pending', () => reconcilePendingPayments(env)],
   ]
