@@ -267,20 +267,15 @@ export async function updateVariant(db: DB, productId: string, variantId: string
   if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes)
   if (patch.weight_grams !== undefined) set.weightGrams = patch.weight_grams
   if (patch.position !== undefined) set.position = patch.position
-  let updated: unknown[] = []
-  try {
-    ;[updated] = await runBatch(db, [
-      db
-        .update(productVariants)
-        .set(set)
-        .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
-        .returning({ id: productVariants.id }),
-      refreshProductAggregates(db, product.id),
-      bumpCatalogVersion(db),
-    ]) as [unknown[]]
-  } catch (err) {
-    rethrowWriteError(err)
-  }
+  const [updated] = (await runBatch(db, [
+    db
+      .update(productVariants)
+      .set(set)
+      .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
+      .returning({ id: productVariants.id }),
+    refreshProductAggregates(db, product.id),
+    bumpCatalogVersion(db),
+  ]).catch((err: unknown) => rethrowWriteError(err))) as [unknown[]]
   if (!updated.length) throw notFound('Variant')
   return mustGet(db, product.id)
 }
