@@ -130,3 +130,30 @@ export const cacheVersions = sqliteTable('cache_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
 })
+
+/**
+ * Every manual stock change (set or delta) through the catalog's stock endpoint: an audit trail
+ * for sellers, and the Idempotency-Key record. The row is inserted in the same batch as the stock
+ * update, so a retried request with the same key hits the UNIQUE index and changes nothing.
+ */
+export const stockAdjustments = sqliteTable(
+  'stock_adjustments',
+  {
+    id: text('id').primaryKey(),
+    variantId: text('variant_id')
+      .notNull()
+      .references(() => productVariants.id, { onDelete: 'cascade' }),
+    productId: text('product_id').notNull(),
+    /** Who made the change (a user id; not a foreign key, so deleting a user keeps the history). */
+    userId: text('user_id').notNull(),
+    kind: text('kind', { enum: ['set', 'delta'] }).notNull(),
+    /** The new stock for `set`, the signed change for `delta`. */
+    quantity: integer('quantity').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('stock_adjustments_user_key_unique').on(t.userId, t.idempotencyKey),
+    index('stock_adjustments_variant_idx').on(t.variantId, t.createdAt),
+  ],
+)
