@@ -1,5 +1,5 @@
 /** Shared setup for the payments tests: the Stripe fake, paid-for orders, signed webhook deliveries. */
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { createStripeFake, signStripePayload } from '../../fakes/stripe'
 import { getDb } from '../../src/lib/db'
@@ -79,9 +79,7 @@ export async function deliver(
     opts.signature === undefined ? await signStripePayload(body, opts.secret ?? env.STRIPE_WEBHOOK_SECRET, opts.timestamp) : opts.signature
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (signature !== null) headers['Stripe-Signature'] = signature
-  const ctx = createExecutionContext()
-  const res = await worker.fetch(new Request('http://webhooks.test/webhooks/stripe', { method: 'POST', headers, body }), env, ctx)
-  await waitOnExecutionContext(ctx)
+  const res = await worker.fetch(new Request('http://webhooks.test/webhooks/stripe', { method: 'POST', headers, body }), env)
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
