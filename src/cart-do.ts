@@ -16,6 +16,9 @@ export type CartWrite =
 /** Most distinct lines one cart may hold. */
 export const MAX_CART_LINES = 50
 
+/** A guest cart untouched this long is deleted by its alarm (user carts never expire). */
+export const GUEST_CART_TTL_MS = 30 * 24 * 3600 * 1000
+
 /**
  * One shopping cart: per signed-in user (`user:<id>`) or per guest token (`guest:<token>`).
  * A single-writer object, so read-modify-write (quantities adding up, caps) needs no locking.
@@ -64,6 +67,17 @@ export class CartDO extends DurableObject<Env> {
     )
   }
 
+  /** (Re)arm the idle timeout: every guest write pushes the deletion back. */
+  private async expireAfter(ttlMs: number | null) {
+    if (ttlMs !== null) await this.ctx.storage.setAlarm(Date.now() + ttlMs)
+  }
+
+  /** The idle timeout fired: drop everything this object stored. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll()
+    this.createSchema()
+  }
+
   /** Lines in the order they were first added. */
   lines(): CartLine[] {
     return this.sql
@@ -78,7 +92,14 @@ export class CartDO extends DurableObject<Env> {
    * worked out by the caller from the catalog). The shopper has just seen `price`, so it becomes
    * the line's reference price.
    */
-  add(variantId: string, quantity: number, cap: number, price: number, now: string): CartWrite {
+  async add(
+    variantId: string,
+    quantity: number,
+    cap: number,
+    price: number,
+    now: string,
+    ttlMs: number | null = null,
+  ): Promise<CartWrite> {
     const existing = this.get(variantId)
     if (!existing && this.count() >= MAX_CART_LINES) return { ok: false, reason: 'cart_full' }
     const wanted = (existing?.quantity ?? 0) + quantity
@@ -89,15 +110,17 @@ export class CartDO extends DurableObject<Env> {
       added_at: existing?.added_at ?? now,
     }
     this.put(line)
+    await this.expireAfter(ttlMs)
     return { ok: true, line, capped: line.quantity < wanted }
   }
 
   /** Set an existing line's quantity, never above `cap`. */
-  set(variantId: string, quantity: number, cap: number, price: number): CartWrite {
+  async set(variantId: string, quantity: number, cap: number, price: number, ttlMs: number | null = null): Promise<CartWrite> {
     const existing = this.get(variantId)
     if (!existing) return { ok: false, reason: 'not_in_cart' }
     const line = { ...existing, quantity: Math.max(1, Math.min(quantity, cap)), price_at_add: price }
     this.put(line)
+    await this.expireAfter(ttlMs)
     return { ok: true, line, capped: line.quantity < quantity }
   }
 

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { getCartLines, mergeGuestCart, newCartToken } from '../../src/modules/cart/service'
 import { createProduct, setProductStatus, updateVariant } from '../fixtures/catalog'
@@ -125,5 +125,24 @@ describe('merge on sign-in', () => {
     // a malformed token never breaks signing in
     const bad = await api('POST', '/api/v1/auth/login', { headers: { 'X-Cart-Token': 'junk' }, body: { email, password } })
     expect(bad.status).toBe(200)
+  })
+})
+
+describe('guest cart expiry', () => {
+  it('a guest write arms an idle alarm that deletes the cart; user carts get none', async () => {
+    const p = await createProduct({ variants: [{ price: 100 }] })
+    const token = (await add({}, p.variants[0]!.id, 1)).body.token as string
+    const stub = env.CART.get(env.CART.idFromName(`guest:${token}`))
+    const alarm = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())
+    expect(alarm).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect((await api('GET', '/api/v1/cart', { headers: { 'X-Cart-Token': token } })).body.items).toEqual([])
+    // the object still works after being wiped
+    expect((await add({ 'X-Cart-Token': token }, p.variants[0]!.id, 1)).body.items).toHaveLength(1)
+
+    const user = await createUser()
+    await add(user.auth, p.variants[0]!.id, 1)
+    const userStub = env.CART.get(env.CART.idFromName(`user:${user.id}`))
+    expect(await runInDurableObject(userStub, (_o, state) => state.storage.getAlarm())).toBeNull()
   })
 })

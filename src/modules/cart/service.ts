@@ -2,7 +2,7 @@
  * Carts: lines live in a CartDO (one per user, one per guest token); every read prices them
  * through the pricing service, so a cart never trusts a stored or client-sent price.
  */
-import type { CartLine } from '../../cart-do'
+import { GUEST_CART_TTL_MS, type CartLine } from '../../cart-do'
 import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
 import { log } from '../../lib/observability'
@@ -16,6 +16,9 @@ export type CartOwner = { userId: string } | { guestToken: string }
 export const CART_TOKEN_PATTERN = /^cart_[A-Za-z0-9_-]{43}$/
 export const newCartToken = () => randomToken('cart')
 export const isCartToken = (t: string) => CART_TOKEN_PATTERN.test(t)
+
+/** Guest carts expire after a month without writes; user carts are kept. */
+const ttlFor = (owner: CartOwner) => ('guestToken' in owner ? GUEST_CART_TTL_MS : null)
 
 function cartStub(env: Env, owner: CartOwner) {
   const name = 'userId' in owner ? `user:${owner.userId}` : `guest:${owner.guestToken}`
@@ -50,7 +53,7 @@ export async function addItem(env: Env, owner: CartOwner, variantId: string, qua
   const v = await currentVariant(env, variantId)
   if (v.available_stock <= 0) throw outOfStock(variantId)
   const cap = Math.min(MAX_LINE_QUANTITY, v.available_stock)
-  const res = await cartStub(env, owner).add(variantId, quantity, cap, v.unit_price, nowIso())
+  const res = await cartStub(env, owner).add(variantId, quantity, cap, v.unit_price, nowIso(), ttlFor(owner))
   if (!res.ok) throw new AppError('conflict', 'The cart is full; remove something first')
   return { variant_id: variantId, quantity: res.line.quantity, capped: res.capped }
 }
@@ -60,7 +63,7 @@ export async function setItemQuantity(env: Env, owner: CartOwner, variantId: str
   const v = await currentVariant(env, variantId)
   if (v.available_stock <= 0) throw outOfStock(variantId)
   const cap = Math.min(MAX_LINE_QUANTITY, v.available_stock)
-  const res = await cartStub(env, owner).set(variantId, quantity, cap, v.unit_price)
+  const res = await cartStub(env, owner).set(variantId, quantity, cap, v.unit_price, ttlFor(owner))
   if (!res.ok) throw notFound('Cart item')
   return { variant_id: variantId, quantity: res.line.quantity, capped: res.capped }
 }
