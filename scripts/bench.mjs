@@ -33,8 +33,8 @@ function startServer(name, args) {
   const logFile = join(LOGS, `bench-${name}.log`)
   const log = createWriteStream(logFile)
   const child = spawn('wrangler', ['dev', ...args], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout.pipe(log)
-  child.stderr.pipe(log)
+  child.stdout.pipe(log, { end: false })
+  child.stderr.pipe(log, { end: false })
   const server = { name, child, logFile, alive: true }
   child.on('exit', () => (server.alive = false))
   servers.push(server)
@@ -135,10 +135,15 @@ try {
   const storeUrl = `http://127.0.0.1:${storePort}`
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`
   await Promise.all([
-    waitForOk(`${storeUrl}/health`, 120_000, () => store.alive).catch((e) => {
+    waitForOk(`${storeUrl}/health`, {
+      timeoutMs: 120_000,
+      isAlive: () => store.alive,
+      // Our API: JSON health with a request id echoed.
+      check: (res, text) => res.headers.has('X-Request-Id') && text.includes('"status":"ok"'),
+    }).catch((e) => {
       throw new Error(`${e.message} (log: ${store.logFile})`)
     }),
-    waitForOk(ceilingUrl, 120_000, () => ceiling.alive).catch((e) => {
+    waitForOk(ceilingUrl, { timeoutMs: 120_000, isAlive: () => ceiling.alive, check: (_res, text) => text === 'ok' }).catch((e) => {
       throw new Error(`${e.message} (log: ${ceiling.logFile})`)
     }),
   ])
@@ -155,6 +160,7 @@ try {
   for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
     const opts = await scenario.setup(ctx)
     const result = await measure(storeUrl, opts)
+    if (!store.alive) throw new Error(`the store exited during "${scenario.name}" (log: ${store.logFile})`)
     rows.push([scenario.name, result])
     console.log(
       `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +

@@ -153,18 +153,25 @@ export async function seedLocal({ ifNeeded = false, products, persistTo } = {}) 
   })
 }
 
-/** A TCP port nothing listens on right now (the OS picks it). */
+/**
+ * A TCP port nothing listens on right now. Picked below the kernel's ephemeral range (32768+),
+ * where other processes' `listen(0)` sockets (every workerd picks some) cannot grab it between
+ * this check and wrangler binding it.
+ */
 export async function freePort() {
   const { createServer } = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
+  const tryPort = (port) =>
+    new Promise((resolve) => {
+      const srv = createServer()
+      srv.unref()
+      srv.once('error', () => resolve(false))
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
     })
-  })
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    if (await tryPort(port)) return port
+  }
+  throw new Error('no free TCP port found in 20000-31999')
 }
 
 /**
@@ -179,15 +186,18 @@ export function devPortOf(configPath) {
   return port ? Number(port[1]) : undefined
 }
 
-/** Polls `url` until it answers 200, or throws after `timeoutMs`. */
-export async function waitForOk(url, timeoutMs = 90_000, isAlive = () => true) {
+/**
+ * Polls `url` until it answers 200 and `check(response, bodyText)` accepts it (so a stranger on
+ * the port does not pass for our server), or throws after `timeoutMs`.
+ */
+export async function waitForOk(url, { timeoutMs = 90_000, isAlive = () => true, check = () => true } = {}) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`server for ${url} exited before it was ready`)
     try {
       const res = await fetch(url)
-      await res.arrayBuffer()
-      if (res.ok) return
+      const text = await res.text()
+      if (res.ok && check(res, text)) return
     } catch {
       // not listening yet
     }
