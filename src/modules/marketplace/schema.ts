@@ -59,7 +59,7 @@ export const SyncRequestSchema = z
       .min(1)
       .max(1000)
       .optional()
-      .openapi({ description: 'Default: every product with a sync row for the chosen marketplaces' }),
+      .openapi({ description: 'Default: every active product plus every product already synced to the chosen marketplaces' }),
   })
   .openapi('MarketplaceSyncRequest')
 
