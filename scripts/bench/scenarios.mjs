@@ -49,3 +49,110 @@ export const scenarios = [
     },
   },
 ]
+
+// ---- carts and checkout (orders module) ----------------------------------------------------
+//
+// Seeded products have small stock, so these scenarios buy a dedicated product that setup creates
+// through the admin API with 1,000,000 units (one per bench run, SKU stamped with the time),
+// shipped with a flat-rate method it also creates, by shoppers it registers.
+
+let shop
+/** Once per bench run: admin login, the high-stock product, a shipping method, a pool of shoppers. */
+async function benchShop(ctx) {
+  if (shop) return shop
+  const admin = await ctx.login(ctx.demo.admin.email, ctx.demo.admin.password)
+  const stamp = Date.now().toString(36)
+  const product = await ctx.post(
+    '/api/v1/admin/products',
+    {
+      name: `Bench item ${stamp}`,
+      status: 'active',
+      currency: 'USD',
+      variants: [{ sku: `BENCH-${stamp}`, name: 'Standard', price: 1000, stock: 1_000_000 }],
+    },
+    admin,
+  )
+  const variantId = product.variants?.[0]?.id
+  if (!variantId) throw new Error(`admin product create returned no variant: ${JSON.stringify(product)}`)
+  const method = await ctx.post(
+    '/api/v1/admin/shipping-methods',
+    { name: `Bench flat ${stamp}`, kind: 'flat', currency: 'USD', amount: 500 },
+    admin,
+  )
+  // Enough shoppers that every connection of the warm-up and of the measured run has its own.
+  const count = 2 * Number(process.env.BENCH_CONNECTIONS ?? 20) + 2
+  const shoppers = []
+  for (let i = 0; i < count; i++) {
+    const r = await ctx.post('/api/v1/auth/register', {
+      email: `bench-${stamp}-${i}@example.com`,
+      password: 'bench-pass-1234',
+      name: `Bench shopper ${i}`,
+    })
+    shoppers.push({ Authorization: `Bearer ${r.access_token}` })
+  }
+  shop = { variantId, shippingMethodId: method.id, shoppers, next: 0 }
+  return shop
+}
+
+const json = { 'Content-Type': 'application/json' }
+/** Round-robin: concurrent requests may share a shopper (their cart's DO serializes them). */
+const anyShopper = (s) => s.shoppers[s.next++ % s.shoppers.length]
+
+scenarios.push(
+  {
+    name: 'add to cart (signed in, 1 unit)',
+    setup: async (ctx) => {
+      const s = await benchShop(ctx)
+      const body = JSON.stringify({ variant_id: s.variantId, quantity: 1 })
+      return {
+        requests: [{ method: 'POST', path: '/api/v1/cart/items', setupRequest: (req) => ({ ...req, headers: { ...json, ...anyShopper(s) }, body }) }],
+      }
+    },
+  },
+  {
+    name: 'cart read (signed in, priced)',
+    setup: async (ctx) => {
+      const s = await benchShop(ctx)
+      return { requests: [{ method: 'GET', path: '/api/v1/cart', setupRequest: (req) => ({ ...req, headers: anyShopper(s) }) }] }
+    },
+  },
+  {
+    // Each connection loops add-to-cart then checkout, so req/s counts both: checkouts/s is half.
+    // A cycle leases a shopper for itself (two cycles sharing a cart would empty it under each
+    // other) and gives it back when its checkout answers. Every checkout reserves stock and
+    // creates the order in one D1 batch, then its OrderDO.
+    name: 'checkout cycle (add 1 + checkout; checkouts/s = req/s / 2)',
+    setup: async (ctx) => {
+      const s = await benchShop(ctx)
+      const free = [...s.shoppers]
+      const add = JSON.stringify({ variant_id: s.variantId, quantity: 1 })
+      const order = JSON.stringify({
+        shipping_address: { name: 'Bench Shopper', line1: '1 Load St', city: 'Almaty', country: 'KZ' },
+        shipping_method_id: s.shippingMethodId,
+        payment_provider: 'manual',
+      })
+      let n = 0
+      return {
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/cart/items',
+            setupRequest: (req, c) => {
+              c.auth = free.pop()
+              if (!c.auth) throw new Error('bench: no free shopper left')
+              return { ...req, headers: { ...json, ...c.auth }, body: add }
+            },
+          },
+          {
+            method: 'POST',
+            path: '/api/v1/checkout',
+            setupRequest: (req, c) => ({ ...req, headers: { ...json, ...c.auth, 'Idempotency-Key': `bench-${process.pid}-${n++}` }, body: order }),
+            onResponse: (_status, _body, c) => {
+              if (c.auth) free.push(c.auth)
+            },
+          },
+        ],
+      }
+    },
+  },
+)
