@@ -75,10 +75,10 @@ export class OzonMarketplace implements Marketplace {
   }
 
   async pushProducts(products: SyncProduct[]): Promise<PushResult[]> {
-    const results: PushResult[] = []
-    for (const batch of chunks(products, IMPORT_BATCH)) {
-      const items = batch.flatMap((p) =>
-        p.offers.map((o) => ({
+    const items = products.flatMap((p) =>
+      p.offers.map((o) => ({
+        productId: p.id,
+        item: {
           offer_id: o.sku,
           name: p.offers.length > 1 ? `${p.name} ${o.name}` : p.name,
           price: minorToDecimal(o.price),
@@ -91,15 +91,20 @@ export class OzonMarketplace implements Marketplace {
           weight_unit: 'g',
           // 4191 is Ozon's "Аннотация" (description) attribute; category attributes need a mapping we do not keep.
           attributes: p.description ? [{ id: 4191, complex_id: 0, values: [{ value: p.description }] }] : [],
-        })),
-      )
-      if (!items.length) continue
+        },
+      })),
+    )
+    const taskOf = new Map<string, number>()
+    for (const batch of chunks(items, IMPORT_BATCH)) {
       // The import is asynchronous on Ozon's side: the answer is a task id, moderation comes later.
-      const res = await this.post<{ result?: { task_id?: number } }>('/v3/product/import', { items })
+      const res = await this.post<{ result?: { task_id?: number } }>('/v3/product/import', { items: batch.map((b) => b.item) })
       const taskId = res.result?.task_id
-      for (const p of batch) results.push({ product_id: p.id, ok: true, ...(taskId ? { external_id: `task:${taskId}` } : {}) })
+      if (taskId) for (const b of batch) taskOf.set(b.productId, taskId)
     }
-    return results
+    return products.map((p) => {
+      const taskId = taskOf.get(p.id)
+      return { product_id: p.id, ok: true, ...(taskId ? { external_id: `task:${taskId}` } : {}) }
+    })
   }
 
   async pushPrices(products: SyncProduct[]): Promise<PushResult[]> {
