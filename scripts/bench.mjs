@@ -66,8 +66,9 @@ function cannon(opts) {
   })
 }
 
-/** Warm-up (discarded), then the measured run. */
-async function measure(url, opts) {
+/** Warm-up (discarded), then the measured run. autocannon takes the path as part of the url. */
+async function measure(base, { path = '/', ...opts }) {
+  const url = base + path
   await cannon({ url, duration: WARMUP, ...opts })
   const r = await cannon({ url, duration: DURATION, ...opts })
   return {
@@ -161,6 +162,12 @@ try {
     const opts = await scenario.setup(ctx)
     const result = await measure(storeUrl, opts)
     if (!store.alive) throw new Error(`the store exited during "${scenario.name}" (log: ${store.logFile})`)
+    if (result.bad && opts.path) {
+      // Show what a failing answer looks like, so a wrong figure is not mistaken for a slow one.
+      const res = await fetch(storeUrl + opts.path, { method: opts.method, headers: opts.headers, body: opts.body }).catch((e) => e)
+      const sample = res instanceof Response ? `${res.status} ${(await res.text()).slice(0, 200)}` : String(res)
+      console.log(`  sample response now: ${sample}`)
+    }
     rows.push([scenario.name, result])
     console.log(
       `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +

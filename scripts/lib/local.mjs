@@ -121,13 +121,18 @@ function quietly(stream) {
  * .wrangler/state that `wrangler dev` uses (or to `persistTo`, like `wrangler dev --persist-to`).
  */
 async function withLocalBindings(persistTo, fn) {
-  process.env.WRANGLER_LOG ??= 'error'
+  // Only for this call: child processes started later (wrangler dev) inherit process.env.
+  const logLevel = process.env.WRANGLER_LOG
+  process.env.WRANGLER_LOG = 'error'
   const restore = [quietly(process.stdout), quietly(process.stderr)]
   const { getPlatformProxy } = await import('wrangler')
   // getPlatformProxy wants the versioned directory that `--persist-to <dir>` uses inside <dir>.
   const persist = persistTo ? { path: join(persistTo, 'v3') } : true
-  const proxy = await getPlatformProxy({ configPath: join(ROOT, 'wrangler.toml'), persist })
-  restore.forEach((r) => r())
+  const proxy = await getPlatformProxy({ configPath: join(ROOT, 'wrangler.toml'), persist }).finally(() => {
+    restore.forEach((r) => r())
+    if (logLevel === undefined) delete process.env.WRANGLER_LOG
+    else process.env.WRANGLER_LOG = logLevel
+  })
   try {
     return await fn({ db: proxy.env.DB, images: proxy.env.IMAGES })
   } finally {
