@@ -63,7 +63,7 @@ describe('notifications consumer: sending', () => {
   it('formats zero- and three-decimal currencies correctly', async () => {
     const fakes = installProviderFakes()
     const user = await createUser()
-    await deliver([orderEvent('order.payment_failed', user.id, { total: { amount: 1500, currency: 'JPY' } })])
+    await deliver([orderEvent('order.failed', user.id, { total: { amount: 1500, currency: 'JPY' } })])
     await deliver([orderEvent('order.refunded', user.id, { refund: { amount: 12345, currency: 'KWD' } })])
     expect(fakes.sendgrid.sent[0]!.subject).toBe('Payment for order ord_01jtestorder000000000000001 failed')
     expect(fakes.sendgrid.sent[0]!.text).toContain('¥1,500')

@@ -26,11 +26,14 @@ export const backoffSeconds = (attempts: number) =>
 /**
  * Which template an event gets, and whether it follows the customer's channel preferences.
  * Account messages carry a one-time link for the mailbox owner, so they go by email only.
- * Events not listed (order.created, order.failed, account.registered) send nothing.
+ * The orders module moves an unpaid order to `failed` when its payment fails or times out, so
+ * `order.failed` gets the payment-failed message too. Events not listed (order.created,
+ * account.registered) send nothing.
  */
 const PLANS: Partial<Record<DomainEvent['type'], { template: TemplateName; emailOnly: boolean }>> = {
   'order.paid': { template: 'order_confirmation', emailOnly: false },
   'order.payment_failed': { template: 'payment_failed', emailOnly: false },
+  'order.failed': { template: 'payment_failed', emailOnly: false },
   'order.shipped': { template: 'order_shipped', emailOnly: false },
   'order.delivered': { template: 'order_delivered', emailOnly: false },
   'order.refunded': { template: 'order_refunded', emailOnly: false },
