@@ -171,7 +171,7 @@ async function paymentFor(
     })
     return null
   }
-  return ensurePaymentRow(env, {
+  const row = await ensurePaymentRow(env, {
     orderId: order.id,
     userId: order.user_id,
     provider: 'stripe',
@@ -179,4 +179,15 @@ async function paymentFor(
     amount: order.total.amount,
     currency: order.currency,
   })
+  if (row.providerRef !== piId) {
+    // A second intent claiming this order (created outside the API): never let it pay the order.
+    await raiseAlert(env, 'unknown_order', {
+      orderId: order.id,
+      paymentId: row.id,
+      eventId,
+      details: { reason: 'PaymentIntent is not the one recorded for this order', payment_intent: piId, recorded: row.providerRef },
+    })
+    return null
+  }
+  return row
 }
