@@ -248,3 +248,19 @@ describe('isolation', () => {
     expect(mine.body.token).toBeUndefined()
   })
 })
+
+describe('one currency per cart', () => {
+  it('refuses to add an item priced in another currency than the cart holds', async () => {
+    const user = await createUser()
+    const usd = await createProduct({ currency: 'USD', variants: [{ price: 1000 }] })
+    const kzt = await createProduct({ currency: 'KZT', variants: [{ price: 450000 }] })
+    await add(user.auth, usd.variants[0]!.id, 1)
+    const r = await add(user.auth, kzt.variants[0]!.id, 1)
+    expect(r.status).toBe(409)
+    expect(r.body.error).toMatchObject({ code: 'conflict' })
+    expect(r.body.error.message).toContain('USD')
+    // once the cart is empty, the other currency is fine
+    await api('DELETE', '/api/v1/cart', { headers: user.auth })
+    expect((await add(user.auth, kzt.variants[0]!.id, 1)).body.currency).toBe('KZT')
+  })
+})

@@ -48,12 +48,27 @@ function outOfStock(variantId: string) {
   return new AppError('out_of_stock', 'This item is out of stock', [{ path: 'variant_id', message: 'No stock available', variant_id: variantId }])
 }
 
-/** Add to a line; the line's quantity is capped at the stock there is (and 99). 409 when none is left. */
+/**
+ * Add to a line; the line's quantity is capped at the stock there is (and 99). 404 when the variant
+ * cannot be bought, 409 out_of_stock when none is left, 409 conflict when it is priced in another
+ * currency than the cart (one order is paid in one currency).
+ */
 export async function addItem(env: Env, owner: CartOwner, variantId: string, quantity: number) {
-  const v = await currentVariant(env, variantId)
+  const stub = cartStub(env, owner)
+  const existing = (await stub.lines()).filter((l) => l.variant_id !== variantId)
+  // One quote for the cart plus the new variant: its price and stock, and the cart's currency.
+  const q = await quote(env, {
+    lines: [...existing, { variant_id: variantId, quantity: 1 }].map((l) => ({ variant_id: l.variant_id, quantity: 1 })),
+  })
+  const mine = q.problems.find((p) => p.variant_id === variantId)
+  if (mine?.code === 'currency_mismatch') {
+    throw new AppError('conflict', `This item is priced in another currency than your cart (${q.currency}); check out or empty the cart first`)
+  }
+  const v = q.lines.find((l) => l.variant_id === variantId)
+  if (!v) throw notFound('Product variant')
   if (v.available_stock <= 0) throw outOfStock(variantId)
   const cap = Math.min(MAX_LINE_QUANTITY, v.available_stock)
-  const res = await cartStub(env, owner).add(variantId, quantity, cap, v.unit_price, nowIso(), ttlFor(owner))
+  const res = await stub.add(variantId, quantity, cap, v.unit_price, nowIso(), ttlFor(owner))
   if (!res.ok) throw new AppError('conflict', 'The cart is full; remove something first')
   return { variant_id: variantId, quantity: res.line.quantity, capped: res.capped }
 }
