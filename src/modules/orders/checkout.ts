@@ -165,8 +165,7 @@ async function placeOrder(
   fingerprint: string,
   body: CheckoutBody,
 ): Promise<CheckoutOutcome> {
-  const address = await resolveAddress(db, user, body)
-  const cartLines = await getCartLines(env, { userId: user.id })
+  const [address, cartLines] = await Promise.all([resolveAddress(db, user, body), getCartLines(env, { userId: user.id })])
   if (!cartLines.length) throw new AppError('unprocessable', 'The cart is empty')
   const q = await quote(env, {
     lines: cartLines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
@@ -305,9 +304,12 @@ async function placeOrder(
       log('error', `checkout: ${what} failed after commit`, { order_id: orderId, error: String(err) })
     }
   }
-  await after('order DO creation', () => orderStub(env, orderId).create(state))
-  await after('cart clearing', () => clearCart(env, { userId: user.id }))
-  await after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved'))
+  // Independent of each other; payment initiation below needs the OrderDO to exist.
+  await Promise.all([
+    after('order DO creation', () => orderStub(env, orderId).create(state)),
+    after('cart clearing', () => clearCart(env, { userId: user.id })),
+    after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
+  ])
 
   let payment: CheckoutPayment
   try {

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
-import { AppError, notFound } from '../../lib/errors'
+import { AppError, badRequest, notFound } from '../../lib/errors'
 import { money } from '../../lib/money'
 import { decodeCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
@@ -115,14 +115,21 @@ export interface ListOrdersQuery {
   to?: string
 }
 
+/** Stored timestamps are UTC ISO strings, so a filter bound is normalised to the same shape. */
+function isoOrThrow(name: string, value: string): string {
+  const t = Date.parse(value)
+  if (Number.isNaN(t)) throw badRequest(`${name} must be an ISO 8601 time`, [{ path: name, message: 'invalid time' }])
+  return new Date(t).toISOString()
+}
+
 /** Orders newest first, keyset-paginated on (created_at, id), optionally filtered. */
 export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
   const db = getDb(env)
   const where: SQL[] = []
   if (query.user_id) where.push(eq(orders.userId, query.user_id))
   if (query.status) where.push(eq(orders.status, query.status))
-  if (query.from) where.push(gte(orders.createdAt, new Date(query.from).toISOString()))
-  if (query.to) where.push(lt(orders.createdAt, new Date(query.to).toISOString()))
+  if (query.from) where.push(gte(orders.createdAt, isoOrThrow('from', query.from)))
+  if (query.to) where.push(lt(orders.createdAt, isoOrThrow('to', query.to)))
   if (query.cursor) {
     const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
     where.push(or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)))!)
@@ -246,19 +253,17 @@ export async function shipSellerLine(
   const at = nowIso()
   // Conditional on the line still being unfulfilled and the order still shippable, so two
   // concurrent requests (or a refund racing the shipment) cannot both win.
-  const [updated] = await db.batch([
-    db
-      .update(orderLines)
-      .set({ fulfilmentStatus: 'shipped', carrier: body.carrier, trackingNumber: body.tracking_number, shippedAt: at, updatedAt: at })
-      .where(
-        and(
-          eq(orderLines.id, lineId),
-          eq(orderLines.fulfilmentStatus, 'unfulfilled'),
-          sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.line.orderId} AND ${inArray(orders.status, SHIPPABLE)})`,
-        ),
-      )
-      .returning({ id: orderLines.id }),
-  ])
+  const updated = await db
+    .update(orderLines)
+    .set({ fulfilmentStatus: 'shipped', carrier: body.carrier, trackingNumber: body.tracking_number, shippedAt: at, updatedAt: at })
+    .where(
+      and(
+        eq(orderLines.id, lineId),
+        eq(orderLines.fulfilmentStatus, 'unfulfilled'),
+        sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.line.orderId} AND ${inArray(orders.status, SHIPPABLE)})`,
+      ),
+    )
+    .returning({ id: orderLines.id })
   if (!updated.length) throw new AppError('invalid_transition', 'This line can no longer be shipped')
   const [remaining] = await db
     .select({ n: sql<number>`COUNT(*)` })
