@@ -76,8 +76,12 @@ async function measure(base, { path = '/', ...opts }) {
     p50: r.latency.p50,
     p99: r.latency.p99,
     total: r.requests.total,
-    bad: r.non2xx + r.errors + r.timeouts,
-    detail: `${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts)`,
+    // Zero completed requests is a failure too (every request slower than the run), not "0 req/s".
+    bad: r.non2xx + r.errors + r.timeouts + (r.requests.total === 0 ? 1 : 0),
+    detail:
+      r.requests.total === 0
+        ? 'no request completed within the run'
+        : `${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts)`,
   }
 }
 
