@@ -205,6 +205,25 @@ describe('notifications consumer: provider failures', () => {
     expect(result.retryMessages[0]?.delaySeconds).toBe(300)
   })
 
+  it('a retried channel the customer has since switched off is skipped, not retried forever', async () => {
+    const fakes = installProviderFakes()
+    const staff = await createUser('staff')
+    const user = await createUser()
+    await patchMe(user.auth, { phone: '+77011234567', notification_channels: ['sms'] })
+    fakes.twilio.failNext(503)
+    const event = orderEvent('order.paid', user.id)
+    expect((await deliver([event])).retryMessages).toHaveLength(1)
+
+    await patchMe(user.auth, { notification_channels: ['email'] })
+    const again = await deliver([event], { attempts: 2 })
+
+    expect(again.explicitAcks).toHaveLength(1)
+    expect(fakes.twilio.sent).toHaveLength(0)
+    expect(fakes.sendgrid.sent).toHaveLength(1)
+    const rows = (await deliveries(staff.auth, `?event_id=${event.id}`)).data
+    expect(Object.fromEntries(rows.map((r) => [r.channel, r.status]))).toEqual({ sms: 'skipped', email: 'sent' })
+  })
+
   it('a provider 4xx is recorded as failed, acked and never retried', async () => {
     const fakes = installProviderFakes()
     const staff = await createUser('staff')

@@ -11,7 +11,15 @@ import {
   type Channel,
   type TemplateName,
 } from './schema'
-import { CLAIM_LEASE_SECONDS, claimDelivery, recordDeadLetter, recordSkipped, settleDelivery, type DeliveryPlan } from './service'
+import {
+  CLAIM_LEASE_SECONDS,
+  claimDelivery,
+  recordDeadLetter,
+  recordSkipped,
+  settleDelivery,
+  skipDeselectedChannels,
+  type DeliveryPlan,
+} from './service'
 import { render, templateLocale, type TemplateContext } from './templates'
 
 export type NotificationsEnv = ProviderEnv & Pick<Env, 'DB'>
@@ -114,6 +122,8 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
   }
   const secret = account?.data?.link
   const channels: Channel[] = plan.emailOnly ? ['email'] : [...new Set(user.notification_channels)]
+  // A channel that was being retried but that the customer has since switched off is settled now.
+  if (attempts > 1) await skipDeselectedChannels(db, event.id, channels)
 
   let delaySeconds = 0
   for (const channel of channels) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
@@ -117,6 +117,20 @@ export async function recordSkipped(db: DB, plan: DeliveryPlan, reason: string):
     .insert(notificationDeliveries)
     .values({ id: newId('ntf'), ...plan, status: 'skipped', attempts: 0, lastError: reason, createdAt: at, updatedAt: at })
     .onConflictDoNothing()
+}
+
+/** Rows still `retrying` on channels the customer no longer wants become `skipped`. */
+export async function skipDeselectedChannels(db: DB, eventId: string, channels: Channel[]): Promise<void> {
+  await db
+    .update(notificationDeliveries)
+    .set({ status: 'skipped', lastError: 'channel no longer selected by the customer', updatedAt: nowIso() })
+    .where(
+      and(
+        eq(notificationDeliveries.eventId, eventId),
+        eq(notificationDeliveries.status, 'retrying'),
+        channels.length ? notInArray(notificationDeliveries.channel, channels) : undefined,
+      ),
+    )
 }
 
 /**
