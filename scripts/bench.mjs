@@ -36,7 +36,10 @@ function startServer(name, args) {
   child.stdout.pipe(log, { end: false })
   child.stderr.pipe(log, { end: false })
   const server = { name, child, logFile, alive: true }
-  child.on('exit', () => (server.alive = false))
+  child.on('exit', (code, signal) => {
+    server.alive = false
+    server.exit = signal ?? `code ${code}`
+  })
   servers.push(server)
   return server
 }
@@ -165,7 +168,7 @@ try {
   for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
     const opts = await scenario.setup(ctx)
     const result = await measure(storeUrl, opts)
-    if (!store.alive) throw new Error(`the store exited during "${scenario.name}" (log: ${store.logFile})`)
+    if (!store.alive) throw new Error(`the store exited (${store.exit}) during "${scenario.name}" (log: ${store.logFile})`)
     if (result.bad && opts.path) {
       // Show what a failing answer looks like, so a wrong figure is not mistaken for a slow one.
       const res = await fetch(storeUrl + opts.path, { method: opts.method, headers: opts.headers, body: opts.body }).catch((e) => e)
