@@ -44,7 +44,7 @@ export class OrderDO extends DurableObject<Env> {
         // seq 0 (creation) is already in D1: the checkout batch inserted it with the order.
         this.enqueueEvent(orderEvent(snapshot, 0, snapshot.created_at), 0)
       })
-      await this.flush()
+      await this.flushWithRetry()
       await this.scheduleAlarm()
       return snapshot
     })
@@ -62,7 +62,7 @@ export class OrderDO extends DurableObject<Env> {
       if (!state) return { ok: false, code: 'not_found', message: 'Order not found' }
       const result = this.apply(state, input)
       if (result.ok) {
-        await this.flush()
+        await this.flushWithRetry()
         await this.scheduleAlarm()
       }
       return result
@@ -94,7 +94,7 @@ export class OrderDO extends DurableObject<Env> {
     if (AWAITING_PAYMENT.includes(state.status) && state.payment_due_at && Date.parse(state.payment_due_at) <= Date.now()) {
       this.apply(state, { to: 'failed', actor: { type: 'system' }, reason: 'payment_timeout' })
     }
-    await this.flush()
+    await this.flushWithRetry()
     await this.scheduleAlarm()
   }
 
@@ -141,7 +141,7 @@ export class OrderDO extends DurableObject<Env> {
       // from the order, so if it did, consumers see a duplicate id and drop it.
       if (loaded.seq === 0) this.enqueueEvent(orderEvent(loaded, 0, loaded.created_at), 0)
     })
-    await this.flush()
+    await this.flushWithRetry()
     await this.scheduleAlarm()
     return loaded
   }
@@ -196,6 +196,15 @@ export class OrderDO extends DurableObject<Env> {
       this.enqueueEvent(orderEvent(next, next.seq, record.at, { refund_amount: refundAmount }), next.seq)
     })
     return { ok: true, order: next }
+  }
+
+  /**
+   * Arm a retry alarm before flushing, so if this object is evicted or crashes mid-flush the
+   * unsynced work is picked up again; scheduleAlarm() afterwards replaces it with the real next time.
+   */
+  private async flushWithRetry(): Promise<boolean> {
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_MS)
+    return this.flush()
   }
 
   /**
