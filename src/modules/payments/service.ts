@@ -88,6 +88,9 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
       amount: order.total.amount,
       currency: order.currency,
     })
+    // Defensive: should a different provider object already be recorded (keys expire after 24 h
+    // at Stripe), hand out the recorded one, the only one the webhook will accept for this order.
+    if (row.providerRef && row.providerRef !== result.ref) result = await provider.retrieve(env, row.providerRef, payable(order))
   }
   if (result.status === 'succeeded') {
     // Paid already (the webhook is just late): apply it now rather than hand out a used secret.
