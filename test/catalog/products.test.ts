@@ -78,6 +78,50 @@ describe('seller product CRUD', () => {
     expect((await api('GET', `/api/v1/seller/products/${p.id}`, { headers: seller.auth })).status).toBe(404)
   })
 
+  it('records stock changes and applies an Idempotency-Key retry once', async () => {
+    const seller = await createUser('seller')
+    const p = await makeProduct(seller, { variants: [{ sku: sku(), price: 100, stock: 10 }] })
+    const v = p.variants[0]!.id
+    const url = `/api/v1/seller/products/${p.id}/variants/${v}/stock`
+    const headers = { ...seller.auth, 'Idempotency-Key': 'restock-42' }
+    const first = await api('POST', url, { headers, body: { delta: -4 } })
+    expect(first.status).toBe(200)
+    expect(first.body.stock_total).toBe(6)
+    expect(first.headers.get('Idempotent-Replayed')).toBeNull()
+    const retry = await api('POST', url, { headers, body: { delta: -4 } })
+    expect(retry.status).toBe(200)
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true')
+    expect(retry.body.stock_total).toBe(6)
+    const misuse = await api('POST', url, { headers, body: { delta: -1 } })
+    expect(misuse.status).toBe(409)
+    expect(misuse.body.error.code).toBe('idempotency_conflict')
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => api('POST', url, { headers: { ...seller.auth, 'Idempotency-Key': 'burst' }, body: { delta: 1 } })),
+    )
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200])
+    await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${v}`, { headers: seller.auth, body: { stock: 50 } })
+    // Without a key every call applies.
+    await api('POST', url, { headers: seller.auth, body: { delta: 1 } })
+    await api('POST', url, { headers: seller.auth, body: { delta: 1 } })
+    const after = await api('GET', `/api/v1/seller/products/${p.id}`, { headers: seller.auth })
+    expect(after.body.stock_total).toBe(52)
+
+    type Entry = { id: string; kind: string; quantity: number; idempotency_key: string | null; user_id: string; created_at: string }
+    const history = await api('GET', `${url}?limit=3`, { headers: seller.auth })
+    expect(history.status).toBe(200)
+    const rest = await api('GET', `${url}?limit=10&cursor=${history.body.next_cursor}`, { headers: seller.auth })
+    const entries: Entry[] = [...history.body.data, ...rest.body.data]
+    expect(entries.map((h) => `${h.kind}:${h.quantity}:${h.idempotency_key}`).sort()).toEqual(
+      ['delta:-4:restock-42', 'delta:1:burst', 'delta:1:null', 'delta:1:null', 'set:50:null'].sort(),
+    )
+    // Newest first by (created_at, id), across the page boundary.
+    const keys = entries.map((h) => `${h.created_at}|${h.id}`)
+    expect(keys).toEqual([...keys].sort().reverse())
+    expect(entries.every((h) => h.user_id === seller.id)).toBe(true)
+    const other = await createUser('seller')
+    expect((await api('GET', url, { headers: other.auth })).status).toBe(404)
+  })
+
   it('refuses to delete the last variant', async () => {
     const seller = await createUser('seller')
     const p = await makeProduct(seller)

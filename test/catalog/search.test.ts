@@ -5,6 +5,12 @@ import { makeCategory, makeProduct, sku, uniqueWord } from './fixtures'
 type Page = { data: { id: string; name: string; price_min: number; rating: { average: number } }[]; next_cursor: string | null }
 const list = (query: string) => api<Page>('GET', `/api/v1/products?${query}`)
 const ids = (page: Page) => page.data.map((p) => p.id)
+/** The API's newest-first order: created_at, then id, both descending. */
+const byNewest = (a: { created_at?: unknown; id: string }, b: { created_at?: unknown; id: string }) => {
+  const ka = `${a.created_at}|${a.id}`
+  const kb = `${b.created_at}|${b.id}`
+  return ka < kb ? 1 : ka > kb ? -1 : 0
+}
 
 describe('full-text search', () => {
   it('ranks a name match above a description match, and matches prefixes of the last word', async () => {
@@ -82,7 +88,8 @@ describe('filters and sorts', () => {
     const dear = await makeProduct(seller, { name: `${word} dear`, variants: [{ sku: sku(), price: 900 }] })
     expect(ids((await list(`q=${word}&sort=price_asc`)).body)).toEqual([cheap.id, mid.id, dear.id])
     expect(ids((await list(`q=${word}&sort=price_desc`)).body)).toEqual([dear.id, mid.id, cheap.id])
-    expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual([dear.id, mid.id, cheap.id])
+    const newest = [cheap, mid, dear].sort(byNewest).map((p) => p.id)
+    expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual(newest)
 
     for (const [product, rating] of [[cheap, 5], [dear, 2], [mid, 4]] as const) {
       const reviewer = await createUser('customer')
@@ -124,9 +131,10 @@ describe('pagination stability', () => {
   it('page 2 has no duplicates and no gaps after inserts and edits between pages', async () => {
     const seller = await createUser('seller')
     const word = uniqueWord()
-    const created: string[] = []
-    for (let i = 0; i < 7; i++) created.push((await makeProduct(seller, { name: `${word} item ${i}` })).id)
-    const expected = [...created].reverse()
+    const made = []
+    for (let i = 0; i < 7; i++) made.push(await makeProduct(seller, { name: `${word} item ${i}` }))
+    // Products created in the same millisecond are ordered by id, so derive the order, don't assume it.
+    const expected = made.sort(byNewest).map((p) => p.id)
 
     const page1 = await list(`q=${word}&sort=newest&limit=3`)
     expect(ids(page1.body)).toEqual(expected.slice(0, 3))

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv, Role } from '../../lib/context'
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { pageOf } from '../../lib/pagination'
+import { pageOf, PageQuerySchema } from '../../lib/pagination'
 import { createRouter } from '../../lib/router'
 import { currentUser, requireAuth } from '../accounts/middleware'
 import { deleteImage, deleteImageObjects, type ImageUpload, uploadImage } from './images'
@@ -11,7 +11,6 @@ import { IMAGE_TYPES, MAX_IMAGE_BYTES } from './image-types'
 import { notifyCatalogChange } from './notify'
 import {
   addVariant,
-  changeStock,
   createProduct,
   deleteProduct,
   deleteVariant,
@@ -21,6 +20,7 @@ import {
   type WriteScope,
 } from './products'
 import {
+  IdempotencyHeaderSchema,
   ImageParamSchema,
   ImageSchema,
   ManageProductListQuerySchema,
@@ -29,12 +29,14 @@ import {
   ProductSchema,
   ProductSummarySchema,
   ProductUpdateSchema,
+  StockAdjustmentSchema,
   StockChangeSchema,
   VariantCreateSchema,
   VariantParamSchema,
   VariantUpdateSchema,
 } from './schema'
 import { searchProducts } from './search'
+import { changeStock, listStockAdjustments } from './stock'
 
 const Deleted = z.object({ deleted: z.literal(true) })
 
@@ -70,7 +72,10 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
   const roles: Role[] = kind === 'seller' ? ['seller', 'admin'] : ['staff', 'admin']
   const common = { tags: [kind === 'seller' ? 'seller products' : 'admin products'], security: bearerSecurity, middleware: requireAuth(...roles) }
   const who = kind === 'seller' ? 'your' : 'any'
-  const scopeOf = (c: Context<AppEnv>): WriteScope => (kind === 'seller' ? { sellerId: currentUser(c).id } : {})
+  const scopeOf = (c: Context<AppEnv>): WriteScope => {
+    const actorId = currentUser(c).id
+    return kind === 'seller' ? { actorId, sellerId: actorId } : { actorId }
+  }
 
   return createRouter()
     .openapi(
@@ -209,14 +214,34 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
         method: 'post',
         path: `${base}/{id}/variants/{variantId}/stock`,
         summary: 'Set stock ({"stock": n}) or adjust it ({"delta": ±n}; 409 out_of_stock below zero)',
-        request: { params: VariantParamSchema, ...jsonBody(StockChangeSchema) },
+        description:
+          'Recorded in the variant stock history. With an Idempotency-Key header a retry of the same change is applied ' +
+          'once and answers with the current product and `Idempotent-Replayed: true`.',
+        request: { params: VariantParamSchema, headers: IdempotencyHeaderSchema, ...jsonBody(StockChangeSchema) },
         responses: { 200: jsonContent(ProductSchema, 'The product'), ...errors(400, 401, 403, 404, 409) },
       }),
       async (c) => {
         const { id, variantId } = c.req.valid('param')
-        const product = await changeStock(c.get('db'), id, variantId, scopeOf(c), c.req.valid('json'))
-        notifyCatalogChange(c, [product.id], 'stock.changed')
+        const key = c.req.valid('header')['idempotency-key']
+        const { product, replayed } = await changeStock(c.get('db'), id, variantId, scopeOf(c), c.req.valid('json'), key)
+        if (replayed) c.header('Idempotent-Replayed', 'true')
+        else notifyCatalogChange(c, [product.id], 'stock.changed')
         return c.json(product, 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        ...common,
+        method: 'get',
+        path: `${base}/{id}/variants/{variantId}/stock`,
+        summary: "A variant's manual stock changes, newest first (who, set/delta, quantity, when)",
+        request: { params: VariantParamSchema, query: PageQuerySchema },
+        responses: { 200: jsonContent(pageOf(StockAdjustmentSchema), 'Stock history'), ...errors(400, 401, 403, 404) },
+      }),
+      async (c) => {
+        const { id, variantId } = c.req.valid('param')
+        const { limit, cursor } = c.req.valid('query')
+        return c.json(await listStockAdjustments(c.get('db'), id, variantId, scopeOf(c), limit, cursor), 200)
       },
     )
     .openapi(

@@ -4,14 +4,18 @@ import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from './db-util'
-import type { Product, ProductCreate, ProductUpdate, StockChange, VariantCreate, VariantUpdate } from './schema'
+import type { Product, ProductCreate, ProductUpdate, VariantCreate, VariantUpdate } from './schema'
 import { imageUrl } from './search'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
-import { bumpCatalogVersion, refreshProductAggregates } from './statements'
+import { bumpCatalogVersion, refreshProductAggregates, stockAdjustmentInsert } from './statements'
 import { categories, productImages, products, productVariants } from './tables'
 
-/** Who is writing: a seller only reaches their own products; staff/admin (no sellerId) reach all. */
+/**
+ * Who is writing: `actorId` is the caller (recorded in stock history); with `sellerId` set only
+ * that seller's products are reachable (staff/admin leave it unset and reach all).
+ */
 export interface WriteScope {
+  actorId: string
   sellerId?: string
 }
 
@@ -114,7 +118,7 @@ export async function productForWrite(db: DB, id: string, scope: WriteScope): Pr
   return row
 }
 
-async function mustGet(db: DB, id: string): Promise<Product> {
+export async function mustGet(db: DB, id: string): Promise<Product> {
   const product = await getProduct(db, id)
   if (!product) throw notFound('Product')
   return product
@@ -158,7 +162,7 @@ const variantValues = (productId: string, v: VariantCreate, position: number, no
   updatedAt: now,
 })
 
-function rethrowWriteError(err: unknown, slug?: string): never {
+export function rethrowWriteError(err: unknown, slug?: string): never {
   if (isUniqueViolation(err, 'products.slug')) throw new AppError('slug_taken', `Slug "${slug}" is already used by another product`)
   if (isUniqueViolation(err, 'product_variants.sku')) throw new AppError('sku_taken', 'That SKU is already used by another variant')
   if (isCheckViolation(err, 'stock')) throw new AppError('out_of_stock', 'Stock cannot go below zero')
@@ -267,41 +271,25 @@ export async function updateVariant(db: DB, productId: string, variantId: string
   if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes)
   if (patch.weight_grams !== undefined) set.weightGrams = patch.weight_grams
   if (patch.position !== undefined) set.position = patch.position
+  if (patch.stock !== undefined) {
+    // The history row must not be written for a variant of another product.
+    const own = await db.select({ id: productVariants.id }).from(productVariants).where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id))).get()
+    if (!own) throw notFound('Variant')
+  }
   const [updated] = (await runBatch(db, [
     db
       .update(productVariants)
       .set(set)
       .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
       .returning({ id: productVariants.id }),
+    ...(patch.stock !== undefined ? [stockAdjustmentInsert(db, product.id, variantId, scope.actorId, { stock: patch.stock })] : []),
     refreshProductAggregates(db, product.id),
     bumpCatalogVersion(db),
-  ]).catch((err: unknown) => rethrowWriteError(err))) as [unknown[]]
+  ]).catch((err: unknown) => {
+    if (isForeignKeyViolation(err)) throw notFound('Variant')
+    return rethrowWriteError(err)
+  })) as [unknown[]]
   if (!updated.length) throw notFound('Variant')
-  return mustGet(db, product.id)
-}
-
-/** Set stock absolutely or adjust it by a delta; a delta that would go below zero is a 409. */
-export async function changeStock(db: DB, productId: string, variantId: string, scope: WriteScope, change: StockChange): Promise<Product> {
-  const product = await productForWrite(db, productId, scope)
-  const now = nowIso()
-  const target = and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id))
-  const update =
-    'stock' in change
-      ? db.update(productVariants).set({ stock: change.stock, updatedAt: now }).where(target)
-      : db
-          .update(productVariants)
-          .set({ stock: sql`${productVariants.stock} + ${change.delta}`, updatedAt: now })
-          .where(and(target, sql`${productVariants.stock} + ${change.delta} >= 0`))
-  const [changed] = (await runBatch(db, [
-    update.returning({ id: productVariants.id }),
-    refreshProductAggregates(db, product.id),
-    bumpCatalogVersion(db),
-  ])) as [unknown[]]
-  if (!changed.length) {
-    const exists = await db.select({ id: productVariants.id }).from(productVariants).where(target).get()
-    if (!exists) throw notFound('Variant')
-    throw new AppError('out_of_stock', 'Not enough stock for that adjustment')
-  }
   return mustGet(db, product.id)
 }
 

@@ -173,6 +173,24 @@ export const StockChangeSchema = z
   ])
   .openapi('StockChange', { description: 'Either set stock to an absolute value or adjust it by a delta' })
 
+export const IdempotencyHeaderSchema = z.object({
+  'idempotency-key': z.string().min(1).max(200).optional().openapi({
+    description: 'Makes a retry of the same change apply once; reusing it for a different change is 409',
+  }),
+})
+
+export const StockAdjustmentSchema = z
+  .object({
+    id: z.string(),
+    variant_id: z.string(),
+    user_id: z.string(),
+    kind: z.enum(['set', 'delta']),
+    quantity: z.number().int().openapi({ description: 'The new stock for set, the signed change for delta' }),
+    idempotency_key: z.string().nullable(),
+    created_at: Timestamp,
+  })
+  .openapi('StockAdjustment')
+
 export const ProductCreateSchema = z
   .object({
     name: z.string().trim().min(1).max(200),

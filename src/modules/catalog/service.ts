@@ -18,11 +18,11 @@ export {
   deleteProduct,
   addVariant,
   updateVariant,
-  changeStock,
   deleteVariant,
   type WriteScope,
 } from './products'
 export { uploadImage, deleteImage } from './images'
+export { changeStock, listStockAdjustments, type StockAdjustment } from './stock'
 export { listReviews, createReview } from './reviews'
 export type { Product, ProductSummary, Variant, Category } from './schema'
 

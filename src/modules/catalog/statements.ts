@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
 import { nowIso } from '../../lib/time'
-import { cacheVersions, products } from './tables'
+import { newId } from '../../lib/ids'
+import { cacheVersions, products, stockAdjustments } from './tables'
 
 export const CATALOG_CACHE_NAME = 'catalog'
 
@@ -39,4 +40,25 @@ export function refreshProductAggregates(db: DB, productIds: string | string[]) 
 export async function readCatalogVersion(db: DB): Promise<number> {
   const row = await db.select({ version: cacheVersions.version }).from(cacheVersions).where(sql`${cacheVersions.name} = ${CATALOG_CACHE_NAME}`).get()
   return row?.version ?? 0
+}
+
+/** The stock-history row for a manual change; batch it with the stock UPDATE it describes. */
+export function stockAdjustmentInsert(
+  db: DB,
+  productId: string,
+  variantId: string,
+  userId: string,
+  change: { stock: number } | { delta: number },
+  idempotencyKey?: string,
+) {
+  return db.insert(stockAdjustments).values({
+    id: newId('stk'),
+    variantId,
+    productId,
+    userId,
+    kind: 'stock' in change ? 'set' : 'delta',
+    quantity: 'stock' in change ? change.stock : change.delta,
+    idempotencyKey: idempotencyKey ?? null,
+    createdAt: nowIso(),
+  })
 }
