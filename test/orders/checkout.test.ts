@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import type { DomainEvent } from '../../src/lib/events'
 import { getDb } from '../../src/lib/db'
 import { discounts } from '../../src/modules/pricing/tables'
 import { orderHistory, orderLines, orders } from '../../src/modules/orders/tables'
@@ -98,6 +99,7 @@ describe('POST /api/v1/checkout', () => {
     const p = await createProduct({ variants: [{ price: 1000, stock: 10 }] })
     const user = await createUser('customer')
     await addToCart(user, p.variants[0]!.id, 3)
+    const send = vi.spyOn(env.NOTIFICATIONS_QUEUE, 'send')
     const results = await Promise.all(Array.from({ length: 8 }, () => checkout(user, 'k-concurrent', checkoutBody(ship))))
     const statuses = results.map((r) => r.status).sort()
     expect(statuses.filter((s) => s === 201)).toHaveLength(1)
@@ -106,6 +108,12 @@ describe('POST /api/v1/checkout', () => {
     expect(ids.size).toBe(1)
     expect(await ordersOf(user.id)).toHaveLength(1)
     expect(await variantStock(p.variants[0]!.id)).toBe(7)
+    // One order, one order.created (whichever of the racing requests woke the OrderDO first).
+    const created = send.mock.calls
+      .map((c) => c[0] as DomainEvent)
+      .filter((e) => e.type === 'order.created' && e.data.order_id === results[0]!.body.order.id)
+    expect(created).toHaveLength(1)
+    send.mockRestore()
   })
 
   it('answers 409 idempotency_conflict for the same key with a different body', async () => {
