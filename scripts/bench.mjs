@@ -32,7 +32,10 @@ function startServer(name, args) {
   mkdirSync(LOGS, { recursive: true })
   const logFile = join(LOGS, `bench-${name}.log`)
   const log = createWriteStream(logFile)
-  const child = spawn('wrangler', ['dev', ...args], { cwd: ROOT, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  // A private dev registry: other `wrangler dev` sessions on the machine (an `npm start`, say)
+  // register the same Worker names, and every registry change reloads our servers mid-run.
+  const env = childEnv({ WRANGLER_REGISTRY_PATH: join(STATE, 'registry') })
+  const child = spawn('wrangler', ['dev', ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.pipe(log, { end: false })
   child.stderr.pipe(log, { end: false })
   const server = { name, child, logFile, alive: true }
