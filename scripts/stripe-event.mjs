@@ -93,6 +93,12 @@ async function deliver(event) {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body: payload })
   const text = await res.text()
   console.log(`${event.type} ${event.id} -> ${res.status} ${text}`)
+  if (res.status === 409) {
+    // Another delivery of this event is being applied right now (the local fake pushes its events
+    // itself when STRIPE_FAKE_WEBHOOK_URL is set); Stripe would simply retry later.
+    console.log('(already being delivered, e.g. by the fake itself: nothing to do)')
+    return true
+  }
   return res.ok
 }
 
