@@ -1,0 +1,167 @@
+// Entry point: sign-in gate, the layout (skip link, navigation per role, main region) and the
+// view chosen by the hash route.
+import { render } from 'preact'
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { currentUser, logout, onSessionChange, type Role, type User } from './api'
+import { AnalyticsPage } from './pages/analytics'
+import { CategoriesPage } from './pages/categories'
+import { CustomersPage } from './pages/customers'
+import { LoginPage } from './pages/login'
+import { MarketplacePage } from './pages/marketplace'
+import { NotificationsPage } from './pages/notifications'
+import { OrderDetailPage, OrdersPage } from './pages/orders'
+import { PaymentsPage } from './pages/payments'
+import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
+import { ProductEditPage, ProductsPage } from './pages/products'
+import { SellerLinesPage } from './pages/seller-lines'
+import { link, useRoute, type Route } from './router'
+
+interface NavItem {
+  path: string
+  label: string
+}
+
+const STAFF_NAV: NavItem[] = [
+  { path: 'analytics', label: 'Analytics' },
+  { path: 'orders', label: 'Orders' },
+  { path: 'products', label: 'Products' },
+  { path: 'categories', label: 'Categories' },
+  { path: 'customers', label: 'Customers & roles' },
+  { path: 'payments', label: 'Payments' },
+  { path: 'discounts', label: 'Discount codes' },
+  { path: 'tax-rates', label: 'Tax rates' },
+  { path: 'shipping', label: 'Shipping methods' },
+  { path: 'notifications', label: 'Notifications' },
+  { path: 'marketplace', label: 'Marketplace sync' },
+]
+
+const SELLER_NAV: NavItem[] = [
+  { path: 'sales', label: 'My sales' },
+  { path: 'products', label: 'My products' },
+  { path: 'lines', label: 'My order lines' },
+]
+
+const isStaff = (role: Role) => role === 'staff' || role === 'admin'
+
+function navFor(role: Role): NavItem[] {
+  if (isStaff(role)) return STAFF_NAV
+  if (role === 'seller') return SELLER_NAV
+  return []
+}
+
+function View({ user, route }: { user: User; route: Route }) {
+  const [section = navFor(user.role)[0]?.path, id] = route.parts
+  if (isStaff(user.role)) {
+    switch (section) {
+      case 'analytics':
+        return <AnalyticsPage scope="admin" route={route} />
+      case 'orders':
+        return id ? <OrderDetailPage id={id} /> : <OrdersPage route={route} />
+      case 'products':
+        return id ? <ProductEditPage scope="admin" id={id} /> : <ProductsPage scope="admin" route={route} />
+      case 'categories':
+        return <CategoriesPage />
+      case 'customers':
+        return <CustomersPage route={route} canEdit={user.role === 'admin'} selfId={user.id} />
+      case 'payments':
+        return <PaymentsPage route={route} />
+      case 'discounts':
+        return <DiscountsPage />
+      case 'tax-rates':
+        return <TaxRatesPage />
+      case 'shipping':
+        return <ShippingMethodsPage />
+      case 'notifications':
+        return <NotificationsPage route={route} />
+      case 'marketplace':
+        return <MarketplacePage route={route} />
+    }
+  } else if (user.role === 'seller') {
+    switch (section) {
+      case 'sales':
+        return <AnalyticsPage scope="seller" route={route} />
+      case 'products':
+        return id ? <ProductEditPage scope="seller" id={id} /> : <ProductsPage scope="seller" route={route} />
+      case 'lines':
+        return <SellerLinesPage route={route} />
+    }
+  } else {
+    return (
+      <section>
+        <h1>No dashboard for this account</h1>
+        <p>The dashboard is for admins, staff and sellers. You are signed in as a {user.role}.</p>
+      </section>
+    )
+  }
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page <code>#/{route.parts.join('/')}</code>. <a href={link('')}>Go to the start page</a>.
+      </p>
+    </section>
+  )
+}
+
+function Layout({ user, route, children }: { user: User; route: Route; children: ComponentChildren }) {
+  const main = useRef<HTMLElement>(null)
+  const first = useRef(true)
+  const section = route.parts[0] ?? navFor(user.role)[0]?.path
+  // Move focus to the new view after navigation so keyboard and screen-reader users start there.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    main.current?.focus({ preventScroll: true })
+  }, [route.parts.join('/')])
+  return (
+    <div class="shell">
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href={link('')}>
+          Edge Commerce <span>{isStaff(user.role) ? 'Admin' : 'Seller'}</span>
+        </a>
+        <div class="who">
+          <span>
+            {user.name} · <em>{user.role}</em>
+          </span>
+          <button type="button" onClick={() => void logout()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav class="side" aria-label="Dashboard">
+        <ul>
+          {navFor(user.role).map((item) => (
+            <li key={item.path}>
+              <a href={link(item.path)} aria-current={section === item.path ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" ref={main} tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  )
+}
+
+function App() {
+  const [user, setUser] = useState(currentUser)
+  const route = useRoute()
+  useEffect(() => onSessionChange(setUser), [])
+  if (!user) return <LoginPage />
+  return (
+    <Layout user={user} route={route}>
+      <View user={user} route={route} />
+    </Layout>
+  )
+}
+
+render(<App />, document.getElementById('app') as HTMLElement)

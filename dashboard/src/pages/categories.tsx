@@ -1,0 +1,174 @@
+// Category tree: create, rename/move/reorder, delete (the API refuses non-empty ones).
+import { useState } from 'preact/hooks'
+import { api, unwrap, type Schemas } from '../api'
+import { compact, Done, ErrorBox, Field, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+
+type Category = Schemas['Category']
+export interface CategoryOption extends Category {
+  depth: number
+}
+
+async function loadFlat(): Promise<CategoryOption[]> {
+  const { data } = await unwrap(api.GET('/api/v1/categories', { params: { query: { format: 'flat' } } }))
+  const flat = data as Category[]
+  const byParent = new Map<string | null, Category[]>()
+  for (const c of flat) byParent.set(c.parent_id, [...(byParent.get(c.parent_id) ?? []), c])
+  const out: CategoryOption[] = []
+  const walk = (parent: string | null, depth: number) => {
+    const children = (byParent.get(parent) ?? []).sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    for (const c of children) {
+      out.push({ ...c, depth })
+      walk(c.id, depth + 1)
+    }
+  }
+  walk(null, 0)
+  return out
+}
+
+/** Categories in tree order with their depth, for selects. */
+export function useCategoryOptions(): CategoryOption[] {
+  return useLoad(loadFlat, []).data ?? []
+}
+
+function CategoryRow({ category, all, onChanged }: { category: CategoryOption; all: CategoryOption[]; onChanged: () => void }) {
+  const [editing, setEditing] = useState(false)
+  const save = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    await unwrap(
+      api.PATCH('/api/v1/admin/categories/{id}', {
+        params: { path: { id: category.id } },
+        body: { name: String(v.name), slug: String(v.slug), parent_id: v.parent_id ? String(v.parent_id) : null, position: Number(v.position) },
+      }),
+    )
+    setEditing(false)
+    onChanged()
+  })
+  const remove = useAction(async () => {
+    if (!confirm(`Delete category ${category.name}?`)) return
+    await unwrap(api.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } } }))
+    onChanged()
+  })
+  return (
+    <tr>
+      <td style={{ paddingLeft: `${0.5 + category.depth * 1.25}rem` }}>
+        {editing ? (
+          <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit category ${category.name}`}>
+            <Field label="Name">
+              <input name="name" defaultValue={category.name} required />
+            </Field>
+            <Field label="Slug">
+              <input name="slug" defaultValue={category.slug} />
+            </Field>
+            <Field label="Parent">
+              <select name="parent_id" defaultValue={category.parent_id ?? ''}>
+                <option value="">(top level)</option>
+                {all
+                  .filter((c) => c.id !== category.id)
+                  .map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {'\u00a0\u00a0'.repeat(c.depth)}
+                      {c.name}
+                    </option>
+                  ))}
+              </select>
+            </Field>
+            <Field label="Position">
+              <input name="position" type="number" min={0} defaultValue={String(category.position)} size={4} />
+            </Field>
+            <button type="submit" disabled={save.busy}>
+              Save
+            </button>
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <>
+            {category.name} <span class="muted small">/{category.slug}</span>
+          </>
+        )}
+        <ErrorBox error={save.error ?? remove.error} />
+      </td>
+      <td class="num">{category.product_count}</td>
+      <td class="num">{category.total_product_count}</td>
+      <td class="row-actions">
+        {editing ? null : (
+          <button type="button" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
+            Edit
+          </button>
+        )}
+        <button type="button" class="danger" onClick={() => void remove.run()} aria-label={`Delete ${category.name}`}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  )
+}
+
+export function CategoriesPage() {
+  const list = useLoad(loadFlat, [])
+  const create = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    const created = await unwrap(
+      api.POST('/api/v1/admin/categories', {
+        body: { name: String(v.name), ...compact({ slug: String(v.slug).trim() }), parent_id: v.parent_id ? String(v.parent_id) : null },
+      }),
+    )
+    form.reset()
+    list.reload()
+    return `Created ${created.name}.`
+  })
+  return (
+    <section>
+      <PageTitle>Categories</PageTitle>
+      <form class="inline add" onSubmit={submit((f) => void create.run(f))} aria-label="New category">
+        <Field label="New category name">
+          <input name="name" required />
+        </Field>
+        <Field label="Slug (optional)">
+          <input name="slug" />
+        </Field>
+        <Field label="Parent">
+          <select name="parent_id">
+            <option value="">(top level)</option>
+            {(list.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {'\u00a0\u00a0'.repeat(c.depth)}
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button class="primary" type="submit" disabled={create.busy}>
+          Create
+        </button>
+      </form>
+      <ErrorBox error={create.error} />
+      <Done message={create.done} />
+      <Loading loaded={list} />
+      {list.data ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Category</th>
+              <th scope="col" class="num">
+                Products
+              </th>
+              <th scope="col" class="num">
+                With subcategories
+              </th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((c) => (
+              <CategoryRow key={`${c.id}-${c.updated_at}`} category={c} all={list.data ?? []} onChanged={list.reload} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,570 @@
+// Products for staff/admin (every product) and sellers (their own): list, create, edit, archive,
+// variants and stock, images uploaded to R2 with a preview.
+import { useEffect, useState } from 'preact/hooks'
+import { api, unwrap, uploadImage, type Schemas } from '../api'
+import { enums } from '../api-enums'
+import type { paths } from '../api-types'
+import { link, navigate, type Route } from '../router'
+import {
+  Badge,
+  compact,
+  Done,
+  ErrorBox,
+  Field,
+  formatDate,
+  formatMoney,
+  formValues,
+  Loading,
+  PageTitle,
+  Pager,
+  submit,
+  toMajor,
+  toMinor,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
+import { useCategoryOptions } from './categories'
+
+export type Scope = 'admin' | 'seller'
+type Product = Schemas['Product']
+type Variant = Schemas['Variant']
+type ProductStatus = Product['status']
+type ListQuery = NonNullable<paths['/api/v1/admin/products']['get']['parameters']['query']>
+
+const STATUSES: readonly ProductStatus[] = enums['Product.status']
+
+// The seller and admin endpoints take and return the same shapes; only the path (and so the scope
+// the server enforces) differs.
+const products = {
+  list: (scope: Scope, query: ListQuery) =>
+    scope === 'admin'
+      ? unwrap(api.GET('/api/v1/admin/products', { params: { query } }))
+      : unwrap(api.GET('/api/v1/seller/products', { params: { query: { ...query, seller_id: undefined } } })),
+  get: (scope: Scope, id: string) =>
+    scope === 'admin'
+      ? unwrap(api.GET('/api/v1/admin/products/{id}', { params: { path: { id } } }))
+      : unwrap(api.GET('/api/v1/seller/products/{id}', { params: { path: { id } } })),
+  create: (scope: Scope, body: Schemas['ProductCreate']) =>
+    scope === 'admin'
+      ? unwrap(api.POST('/api/v1/admin/products', { body }))
+      : unwrap(api.POST('/api/v1/seller/products', { body })),
+  update: (scope: Scope, id: string, body: Schemas['ProductUpdate']) =>
+    scope === 'admin'
+      ? unwrap(api.PATCH('/api/v1/admin/products/{id}', { params: { path: { id } }, body }))
+      : unwrap(api.PATCH('/api/v1/seller/products/{id}', { params: { path: { id } }, body })),
+  archive: (scope: Scope, id: string) =>
+    scope === 'admin'
+      ? unwrap(api.POST('/api/v1/admin/products/{id}/archive', { params: { path: { id } } }))
+      : unwrap(api.POST('/api/v1/seller/products/{id}/archive', { params: { path: { id } } })),
+  remove: (scope: Scope, id: string) =>
+    scope === 'admin'
+      ? unwrap(api.DELETE('/api/v1/admin/products/{id}', { params: { path: { id } } }))
+      : unwrap(api.DELETE('/api/v1/seller/products/{id}', { params: { path: { id } } })),
+  addVariant: (scope: Scope, id: string, body: Schemas['VariantCreate']) =>
+    scope === 'admin'
+      ? unwrap(api.POST('/api/v1/admin/products/{id}/variants', { params: { path: { id } }, body }))
+      : unwrap(api.POST('/api/v1/seller/products/{id}/variants', { params: { path: { id } }, body })),
+  updateVariant: (scope: Scope, id: string, variantId: string, body: Schemas['VariantUpdate']) =>
+    scope === 'admin'
+      ? unwrap(api.PATCH('/api/v1/admin/products/{id}/variants/{variantId}', { params: { path: { id, variantId } }, body }))
+      : unwrap(api.PATCH('/api/v1/seller/products/{id}/variants/{variantId}', { params: { path: { id, variantId } }, body })),
+  setStock: (scope: Scope, id: string, variantId: string, body: Schemas['StockChange']) =>
+    scope === 'admin'
+      ? unwrap(api.POST('/api/v1/admin/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId } }, body }))
+      : unwrap(api.POST('/api/v1/seller/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId } }, body })),
+  removeVariant: (scope: Scope, id: string, variantId: string) =>
+    scope === 'admin'
+      ? unwrap(api.DELETE('/api/v1/admin/products/{id}/variants/{variantId}', { params: { path: { id, variantId } } }))
+      : unwrap(api.DELETE('/api/v1/seller/products/{id}/variants/{variantId}', { params: { path: { id, variantId } } })),
+  removeImage: (scope: Scope, id: string, imageId: string) =>
+    scope === 'admin'
+      ? unwrap(api.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id, imageId } } }))
+      : unwrap(api.DELETE('/api/v1/seller/products/{id}/images/{imageId}', { params: { path: { id, imageId } } })),
+}
+
+const priceRange = (p: { price_min: number; price_max: number; currency: string }) =>
+  p.price_min === p.price_max ? formatMoney(p.price_min, p.currency) : `${formatMoney(p.price_min, p.currency)} – ${formatMoney(p.price_max, p.currency)}`
+
+export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
+  const q = route.query.get('q') ?? ''
+  const status = (route.query.get('status') ?? '') as ProductStatus | ''
+  const sellerId = route.query.get('seller_id') ?? ''
+  const pager = usePager(`${q}|${status}|${sellerId}`)
+  const list = useLoad(
+    () => products.list(scope, compact({ q, status: status || undefined, seller_id: sellerId, cursor: pager.cursor, limit: 25 })),
+    [scope, q, status, sellerId, pager.cursor],
+  )
+  return (
+    <section>
+      <PageTitle actions={<a class="button primary" href={link('products/new')}>New product</a>}>
+        {scope === 'admin' ? 'Products' : 'My products'}
+      </PageTitle>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={submit((f) => {
+          const v = formValues(f)
+          navigate('products', { q: String(v.q), status: String(v.status), seller_id: v.seller_id ? String(v.seller_id) : undefined })
+        })}
+      >
+        <Field label="Search">
+          <input name="q" type="search" defaultValue={q} />
+        </Field>
+        <Field label="Status">
+          <select name="status" defaultValue={status}>
+            <option value="">Any</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {scope === 'admin' ? (
+          <Field label="Seller id">
+            <input name="seller_id" defaultValue={sellerId} />
+          </Field>
+        ) : null}
+        <button type="submit">Filter</button>
+      </form>
+      <Loading loaded={list} />
+      {list.data ? (
+        list.data.data.length === 0 ? (
+          <p class="muted">No products.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span class="sr-only">Image</span>
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Price</th>
+                <th scope="col">Stock</th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.data.map((p) => (
+                <tr key={p.id}>
+                  <td class="thumb">{p.image_url ? <img src={p.image_url} alt="" width={40} height={40} loading="lazy" /> : null}</td>
+                  <td>
+                    <a href={link(`products/${p.id}`)}>{p.name}</a>
+                    <div class="muted small">{p.slug}</div>
+                  </td>
+                  <td>
+                    <Badge value={p.status} />
+                  </td>
+                  <td class="num">{priceRange(p)}</td>
+                  <td class="num">{p.stock_total}</td>
+                  <td>{formatDate(p.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+      <Pager pager={pager} nextCursor={list.data?.next_cursor} />
+    </section>
+  )
+}
+
+/** File input with a preview of the chosen image before it is uploaded. */
+function ImagePicker({ file, onFile, label = 'Image' }: { file: File | null; onFile: (f: File | null) => void; label?: string }) {
+  const [preview, setPreview] = useState<string | null>(null)
+  useEffect(() => {
+    if (!file) return setPreview(null)
+    const url = URL.createObjectURL(file)
+    setPreview(url)
+    return () => URL.revokeObjectURL(url)
+  }, [file])
+  return (
+    <div class="picker">
+      <Field label={label} hint="JPEG, PNG, WebP, GIF or AVIF, up to 5 MB">
+        <input name="image" type="file" accept="image/*" onChange={(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
+      </Field>
+      {preview ? <img class="preview" src={preview} alt="Preview of the chosen image" /> : null}
+    </div>
+  )
+}
+
+function CategorySelect({ value }: { value: string | null | undefined }) {
+  const options = useCategoryOptions()
+  return (
+    <Field label="Category">
+      <select name="category_id" defaultValue={value ?? ''} key={`${options.length}-${value}`}>
+        <option value="">None</option>
+        {options.map((c) => (
+          <option key={c.id} value={c.id}>
+            {'\u00a0\u00a0'.repeat(c.depth)}
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  )
+}
+
+function NewProduct({ scope }: { scope: Scope }) {
+  const [file, setFile] = useState<File | null>(null)
+  const [alt, setAlt] = useState('')
+  const create = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    const currency = String(v.currency).trim().toUpperCase()
+    const product = await products.create(scope, {
+      name: String(v.name),
+      ...compact({ slug: String(v.slug).trim(), seller_id: v.seller_id ? String(v.seller_id).trim() : '' }),
+      description: String(v.description),
+      category_id: v.category_id ? String(v.category_id) : null,
+      status: String(v.status) as ProductStatus,
+      currency,
+      variants: [
+        {
+          sku: String(v.sku),
+          ...compact({ name: String(v.variant_name).trim() }),
+          price: toMinor(String(v.price), currency),
+          stock: v.stock === '' ? 0 : Number(v.stock),
+        },
+      ],
+    })
+    if (file) await uploadImage(scope, product.id, file, alt || undefined)
+    navigate(`products/${product.id}`, { created: '1' })
+  })
+  return (
+    <section>
+      <PageTitle>New product</PageTitle>
+      <form class="stack" onSubmit={submit((f) => void create.run(f))}>
+        <ErrorBox error={create.error} />
+        <fieldset>
+          <legend>Details</legend>
+          <div class="grid">
+            <Field label="Name">
+              <input name="name" required />
+            </Field>
+            <Field label="Slug" hint="Left empty, it is made from the name">
+              <input name="slug" />
+            </Field>
+            <CategorySelect value={null} />
+            <Field label="Status">
+              <select name="status" defaultValue="draft">
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Currency">
+              <input name="currency" defaultValue="USD" size={4} />
+            </Field>
+            {scope === 'admin' ? (
+              <Field label="Seller id" hint="Owner of the product; empty: you">
+                <input name="seller_id" />
+              </Field>
+            ) : null}
+          </div>
+          <Field label="Description" wide>
+            <textarea name="description" rows={4} />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>First variant</legend>
+          <div class="grid">
+            <Field label="SKU">
+              <input name="sku" required />
+            </Field>
+            <Field label="Variant name" hint="Optional, e.g. Size M">
+              <input name="variant_name" />
+            </Field>
+            <Field label="Price" hint="In the currency's major unit, e.g. 12.50">
+              <input name="price" inputMode="decimal" required />
+            </Field>
+            <Field label="Stock">
+              <input name="stock" type="number" min={0} step={1} defaultValue="0" />
+            </Field>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Image</legend>
+          <ImagePicker file={file} onFile={setFile} />
+          <Field label="Image description (alt text)">
+            <input name="alt" value={alt} onInput={(e) => setAlt(e.currentTarget.value)} />
+          </Field>
+        </fieldset>
+        <div class="actions">
+          <button class="primary" type="submit" disabled={create.busy}>
+            {create.busy ? 'Creating…' : 'Create product'}
+          </button>
+          <a class="button" href={link('products')}>
+            Cancel
+          </a>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function DetailsForm({ scope, product, onSaved }: { scope: Scope; product: Product; onSaved: (p: Product) => void }) {
+  const save = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    onSaved(
+      await products.update(scope, product.id, {
+        name: String(v.name),
+        slug: String(v.slug),
+        description: String(v.description),
+        category_id: v.category_id ? String(v.category_id) : null,
+        status: String(v.status) as ProductStatus,
+        currency: String(v.currency).trim().toUpperCase(),
+      }),
+    )
+    return 'Saved.'
+  })
+  return (
+    <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-labelledby="details-title">
+      <h2 id="details-title">Details</h2>
+      <ErrorBox error={save.error} />
+      <Done message={save.done} />
+      <div class="grid">
+        <Field label="Name">
+          <input name="name" defaultValue={product.name} required />
+        </Field>
+        <Field label="Slug">
+          <input name="slug" defaultValue={product.slug} />
+        </Field>
+        <CategorySelect value={product.category_id} />
+        <Field label="Status">
+          <select name="status" defaultValue={product.status}>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Currency">
+          <input name="currency" defaultValue={product.currency} size={4} />
+        </Field>
+      </div>
+      <Field label="Description" wide>
+        <textarea name="description" rows={4} defaultValue={product.description} />
+      </Field>
+      <div class="actions">
+        <button class="primary" type="submit" disabled={save.busy}>
+          Save details
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; product: Product; variant: Variant; onSaved: (p: Product) => void }) {
+  const save = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    let next = await products.updateVariant(scope, product.id, variant.id, {
+      name: String(v.name),
+      price: toMinor(String(v.price), variant.currency),
+    })
+    if (v.stock !== String(variant.stock)) next = await products.setStock(scope, product.id, variant.id, { stock: Number(v.stock) })
+    onSaved(next)
+    return 'Saved.'
+  })
+  const remove = useAction(async () => {
+    if (!confirm(`Delete variant ${variant.sku}?`)) return
+    onSaved(await products.removeVariant(scope, product.id, variant.id))
+  })
+  const label = `variant ${variant.sku}`
+  return (
+    <tr>
+      <td>
+        <code>{variant.sku}</code>
+      </td>
+      <td colSpan={4}>
+        <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${label}`}>
+          <Field label="Name">
+            <input name="name" defaultValue={variant.name} />
+          </Field>
+          <Field label={`Price (${variant.currency})`}>
+            <input name="price" inputMode="decimal" defaultValue={toMajor(variant.price, variant.currency)} size={8} />
+          </Field>
+          <Field label="Stock">
+            <input name="stock" type="number" step={1} defaultValue={String(variant.stock)} size={6} aria-label={`Stock of ${label}`} />
+          </Field>
+          <button type="submit" disabled={save.busy}>
+            Save
+          </button>
+          <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+            Delete
+          </button>
+          <Done message={save.done} />
+          <ErrorBox error={save.error ?? remove.error} />
+        </form>
+      </td>
+    </tr>
+  )
+}
+
+function Variants({ scope, product, onSaved }: { scope: Scope; product: Product; onSaved: (p: Product) => void }) {
+  const add = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    onSaved(
+      await products.addVariant(scope, product.id, {
+        sku: String(v.sku),
+        ...compact({ name: String(v.name).trim() }),
+        price: toMinor(String(v.price), product.currency),
+        stock: v.stock === '' ? 0 : Number(v.stock),
+      }),
+    )
+    form.reset()
+    return 'Variant added.'
+  })
+  return (
+    <section aria-labelledby="variants-title">
+      <h2 id="variants-title">Variants and stock</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">SKU</th>
+            <th scope="col" colSpan={4}>
+              Name, price and stock
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {product.variants.map((v) => (
+            <VariantRow key={`${v.id}-${v.price}-${v.stock}-${v.name}`} scope={scope} product={product} variant={v} onSaved={onSaved} />
+          ))}
+        </tbody>
+      </table>
+      <form class="inline add" onSubmit={submit((f) => void add.run(f))} aria-label="Add a variant">
+        <Field label="New SKU">
+          <input name="sku" required />
+        </Field>
+        <Field label="Name">
+          <input name="name" />
+        </Field>
+        <Field label={`Price (${product.currency})`}>
+          <input name="price" inputMode="decimal" size={8} required />
+        </Field>
+        <Field label="Stock">
+          <input name="stock" type="number" min={0} step={1} defaultValue="0" size={6} />
+        </Field>
+        <button type="submit" disabled={add.busy}>
+          Add variant
+        </button>
+      </form>
+      <ErrorBox error={add.error} />
+      <Done message={add.done} />
+    </section>
+  )
+}
+
+function Images({ scope, product, onChanged }: { scope: Scope; product: Product; onChanged: () => void }) {
+  const [file, setFile] = useState<File | null>(null)
+  const [formKey, setFormKey] = useState(0)
+  const upload = useAction(async (form: HTMLFormElement) => {
+    if (!file) throw new Error('Choose an image first')
+    const alt = String(formValues(form).alt ?? '')
+    await uploadImage(scope, product.id, file, alt || undefined)
+    setFile(null)
+    setFormKey((k) => k + 1)
+    onChanged()
+    return 'Image uploaded.'
+  })
+  const remove = useAction(async (imageId: string) => {
+    await products.removeImage(scope, product.id, imageId)
+    onChanged()
+    return 'Image removed.'
+  })
+  return (
+    <section aria-labelledby="images-title">
+      <h2 id="images-title">Images</h2>
+      {product.images.length === 0 ? <p class="muted">No images yet.</p> : null}
+      <ul class="images">
+        {product.images.map((img) => (
+          <li key={img.id}>
+            <img src={img.url} alt={img.alt ?? ''} width={120} height={120} />
+            <span class="small">{img.alt ?? img.content_type}</span>
+            <button type="button" class="danger" onClick={() => void remove.run(img.id)} aria-label={`Remove image ${img.alt ?? img.id}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form key={formKey} class="stack" onSubmit={submit((f) => void upload.run(f))} aria-label="Upload an image">
+        <ImagePicker file={file} onFile={setFile} label="New image" />
+        <Field label="Image description (alt text)">
+          <input name="alt" />
+        </Field>
+        <div class="actions">
+          <button type="submit" disabled={upload.busy || !file}>
+            {upload.busy ? 'Uploading…' : 'Upload image'}
+          </button>
+        </div>
+      </form>
+      <ErrorBox error={upload.error ?? remove.error} />
+      <Done message={upload.done ?? remove.done} />
+    </section>
+  )
+}
+
+export function ProductEditPage({ scope, id }: { scope: Scope; id: string }) {
+  if (id === 'new') return <NewProduct scope={scope} />
+  return <EditProduct scope={scope} id={id} />
+}
+
+function EditProduct({ scope, id }: { scope: Scope; id: string }) {
+  const loaded = useLoad(() => products.get(scope, id), [scope, id])
+  const [product, setProduct] = useState<Product | null>(null)
+  useEffect(() => setProduct(loaded.data ?? null), [loaded.data])
+  const archive = useAction(async () => {
+    setProduct(await products.archive(scope, id))
+    return 'Archived: hidden from the store, kept for orders.'
+  })
+  const remove = useAction(async () => {
+    if (!confirm('Delete this product and its images?')) return
+    await products.remove(scope, id)
+    navigate('products')
+  })
+  if (!product) return <Loading loaded={loaded} />
+  return (
+    <section>
+      <PageTitle
+        actions={
+          <>
+            {product.status === 'active' ? (
+              <a class="button" href={`/api/v1/products/${encodeURIComponent(product.slug)}`} target="_blank" rel="noreferrer">
+                Public JSON
+              </a>
+            ) : null}
+            <a class="button" href={link('products')}>
+              All products
+            </a>
+          </>
+        }
+      >
+        {product.name}
+      </PageTitle>
+      <p class="muted">
+        <Badge value={product.status} /> <code>{product.id}</code> · seller <code>{product.seller_id}</code> · stock {product.stock_total}
+      </p>
+      <DetailsForm scope={scope} product={product} onSaved={setProduct} />
+      <Variants scope={scope} product={product} onSaved={setProduct} />
+      <Images scope={scope} product={product} onChanged={loaded.reload} />
+      <section aria-labelledby="lifecycle-title">
+        <h2 id="lifecycle-title">Archive or delete</h2>
+        <ErrorBox error={archive.error ?? remove.error} />
+        <Done message={archive.done} />
+        <div class="actions">
+          <button type="button" disabled={archive.busy || product.status === 'archived'} onClick={() => void archive.run()}>
+            Archive
+          </button>
+          <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+            Delete
+          </button>
+        </div>
+      </section>
+    </section>
+  )
+}

@@ -1,0 +1,235 @@
+// Small shared pieces: data loading hooks, a cursor pager, money formatting, labelled fields,
+// error and status messages.
+import type { ComponentChildren, JSX } from 'preact'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { ApiError } from './api'
+
+// ---------- loading and actions
+
+export interface Loaded<T> {
+  data: T | undefined
+  error: unknown
+  loading: boolean
+  reload: () => void
+}
+
+/** Runs `fn` when `deps` change (and on reload), keeping the last data while a reload runs. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true })
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    let live = true
+    setState((s) => ({ data: s.data, loading: true }))
+    fn().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    )
+    return () => {
+      live = false
+    }
+  }, [...deps, tick])
+  const reload = useCallback(() => setTick((t) => t + 1), [])
+  return { data: state.data, error: state.error, loading: state.loading, reload }
+}
+
+export interface Action<A extends unknown[]> {
+  run: (...args: A) => Promise<boolean>
+  busy: boolean
+  error: unknown
+  done: string | null
+  reset: () => void
+}
+
+/** Wraps a submit handler: busy flag, the API error to show, and a success message. */
+export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<string | void>): Action<A> {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const fnRef = useRef(fn)
+  fnRef.current = fn
+  const run = useCallback(async (...args: A) => {
+    setBusy(true)
+    setError(null)
+    setDone(null)
+    try {
+      setDone((await fnRef.current(...args)) ?? null)
+      return true
+    } catch (err) {
+      setError(err)
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }, [])
+  const reset = useCallback(() => {
+    setError(null)
+    setDone(null)
+  }, [])
+  return { run, busy, error, done, reset }
+}
+
+/** Cursor pagination: a stack of the cursors that led to the current page. */
+export function usePager(resetKey: string) {
+  const [stack, setStack] = useState<string[]>([])
+  useEffect(() => setStack([]), [resetKey])
+  return {
+    cursor: stack[stack.length - 1],
+    page: stack.length + 1,
+    next: (cursor: string) => setStack((s) => [...s, cursor]),
+    prev: () => setStack((s) => s.slice(0, -1)),
+  }
+}
+
+export function Pager({ pager, nextCursor }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined }) {
+  if (pager.page === 1 && !nextCursor) return null
+  return (
+    <nav class="pager" aria-label="Pages">
+      <button type="button" disabled={pager.page === 1} onClick={pager.prev}>
+        ← Previous
+      </button>
+      <span>Page {pager.page}</span>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pager.next(nextCursor)}>
+        Next →
+      </button>
+    </nav>
+  )
+}
+
+// ---------- money and dates
+
+const digitsCache = new Map<string, number>()
+
+/** Minor-unit digits of a currency (2 for USD, 0 for JPY), from Intl. */
+export function currencyDigits(currency: string): number {
+  let d = digitsCache.get(currency)
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    } catch {
+      d = 2
+    }
+    digitsCache.set(currency, d)
+  }
+  return d
+}
+
+export function formatMoney(amount: number, currency: string): string {
+  const digits = currencyDigits(currency)
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount / 10 ** digits)
+  } catch {
+    return `${(amount / 10 ** digits).toFixed(digits)} ${currency}`
+  }
+}
+
+export const Money = ({ value }: { value: { amount: number; currency: string } | null | undefined }) =>
+  value ? <span class="money">{formatMoney(value.amount, value.currency)}</span> : <span>—</span>
+
+/** A major-unit string as typed ("12.5") to the integer minor units the API wants (1250). */
+export function toMinor(input: string, currency: string): number {
+  const text = input.trim().replace(',', '.')
+  const digits = currencyDigits(currency)
+  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text)
+  if (!m || (!m[2] && !m[3])) return Number.NaN
+  const frac = (m[3] ?? '').padEnd(digits, '0')
+  // More decimals than the currency has: let the API refuse a non-integer instead of rounding here.
+  if (frac.length > digits) return Number(`${m[1]}${m[2] || '0'}.${m[3]}`) * 10 ** digits
+  return Number(`${m[1]}${m[2] || '0'}${frac}`)
+}
+
+export const toMajor = (amount: number, currency: string) => (amount / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency))
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+// ---------- messages and fields
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null
+  const e = error instanceof ApiError ? error : null
+  const message = e ? e.message : error instanceof Error ? error.message : String(error)
+  return (
+    <div class="error" role="alert">
+      <strong>{message}</strong>
+      {e && e.code !== 'http_error' ? <span class="code"> ({e.code})</span> : null}
+      {e && e.details.length > 0 ? (
+        <ul>
+          {e.details.map((d, i) => (
+            <li key={i}>
+              {d.path ? <code>{d.path}</code> : null} {d.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {e?.requestId ? <small>Request id {e.requestId}</small> : null}
+    </div>
+  )
+}
+
+export const Done = ({ message }: { message: string | null }) =>
+  message ? (
+    <p class="done" role="status">
+      {message}
+    </p>
+  ) : null
+
+export function Field({ label, children, hint, wide }: { label: string; children: ComponentChildren; hint?: string; wide?: boolean }) {
+  return (
+    <label class={wide ? 'field wide' : 'field'}>
+      <span class="label">{label}</span>
+      {children}
+      {hint ? <small class="hint">{hint}</small> : null}
+    </label>
+  )
+}
+
+export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{value.replace(/_/g, ' ')}</span>
+
+export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown } }) {
+  if (loaded.error) return <ErrorBox error={loaded.error} />
+  return loaded.loading ? (
+    <p class="muted" aria-live="polite">
+      Loading…
+    </p>
+  ) : null
+}
+
+export function PageTitle({ children, actions }: { children: ComponentChildren; actions?: ComponentChildren }) {
+  useEffect(() => {
+    document.title = `${typeof children === 'string' ? children : 'Dashboard'} · Edge Commerce`
+  }, [children])
+  return (
+    <header class="page-head">
+      <h1>{children}</h1>
+      {actions ? <div class="actions">{actions}</div> : null}
+    </header>
+  )
+}
+
+/** Form values by control name: strings for inputs and selects, booleans for checkboxes. */
+export function formValues(form: HTMLFormElement): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {}
+  for (const el of Array.from(form.elements)) {
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) || !el.name) continue
+    out[el.name] = el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value
+  }
+  return out
+}
+
+export type SubmitEvent = JSX.TargetedEvent<HTMLFormElement, Event>
+
+/** `onSubmit` handler that prevents navigation and hands over the form. */
+export const submit = (fn: (form: HTMLFormElement) => void) => (e: SubmitEvent) => {
+  e.preventDefault()
+  fn(e.currentTarget)
+}
+
+/** Omits empty strings so optional query parameters are left out. */
+export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  const out: Partial<T> = {}
+  for (const [k, v] of Object.entries(obj)) if (v !== '' && v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v
+  return out
+}
