@@ -46,6 +46,14 @@ describe('refunds', () => {
     expect(res.body).toMatchObject({ outcome: 'refunds_synced' })
     expect(await paymentRow(order.id)).toMatchObject({ amountRefunded: total })
     expect((await getOrderAs(user, order.id)).timeline.filter((t: { to: string }) => t.to.includes('refunded'))).toHaveLength(2)
+
+    const money = await api('GET', `/api/v1/admin/orders/${order.id}/payments`, { headers: staff.auth })
+    expect(money.status).toBe(200)
+    expect(money.body.payments).toHaveLength(1)
+    expect(money.body.refunds.map((r: { amount: { amount: number }; status: string }) => [r.amount.amount, r.status])).toEqual([
+      [1000, 'succeeded'],
+      [total - 1000, 'succeeded'],
+    ])
   })
 
   it('refuses an over-refund, including two racing refunds that together exceed the payment', async () => {

@@ -8,6 +8,7 @@ import {
   AlertQuerySchema,
   ConfirmPaymentBodySchema,
   ConfirmPaymentResponseSchema,
+  OrderPaymentsSchema,
   PaymentPageSchema,
   PaymentQuerySchema,
   RefundBodySchema,
@@ -15,7 +16,7 @@ import {
   RefundResponseSchema,
   StartedPaymentSchema,
 } from './schema'
-import { confirmManualPayment, listAlerts, listPayments, payOwnOrder } from './service'
+import { confirmManualPayment, listAlerts, listPayments, orderPayments, payOwnOrder } from './service'
 
 const customer = { tags: ['payments'], security: bearerSecurity, middleware: requireAuth() }
 const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
@@ -58,6 +59,17 @@ export const paymentRoutes = createRouter()
       responses: { 200: jsonContent(AlertPageSchema, 'A page of alerts'), ...errors(400, 401, 403) },
     }),
     async (c) => c.json(await listAlerts(c.env, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staff,
+      method: 'get',
+      path: '/admin/orders/{id}/payments',
+      summary: "One order's payment attempts and refunds",
+      request: { params: IdParamSchema },
+      responses: { 200: jsonContent(OrderPaymentsSchema, 'Payments and refunds of the order'), ...errors(401, 403) },
+    }),
+    async (c) => c.json(await orderPayments(c.env, c.req.valid('param').id), 200),
   )
   .openapi(
     createRoute({

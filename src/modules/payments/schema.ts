@@ -118,3 +118,7 @@ export const RefundSchema = z
 export const RefundResponseSchema = z
   .object({ refund: RefundSchema, order: z.object({ id: z.string(), status: z.string(), refunded: MoneySchema }) })
   .openapi('RefundResponse')
+
+export const OrderPaymentsSchema = z
+  .object({ payments: z.array(PaymentSchema), refunds: z.array(RefundSchema) })
+  .openapi('OrderPayments')

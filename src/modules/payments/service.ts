@@ -13,7 +13,8 @@ import { applyProviderState, type PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
 import type { PayableOrder, ProviderPayment } from './providers/types'
 import { ensurePaymentRow, findPaymentForOrder, markPaymentSucceeded, type PaymentRow } from './store'
-import { paymentAlerts, payments } from './tables'
+import { paymentAlerts, payments, refunds } from './tables'
+import { refundView } from './refunds'
 
 export type { PaymentsEnv } from './outcomes'
 
@@ -176,6 +177,16 @@ export async function confirmManualPayment(env: PaymentsEnv, staff: AuthUser, or
   const fresh = (await findPaymentForOrder(env, order.id, provider.name)) ?? row
   const updated = await getOrder(env, order.id)
   return { payment: paymentView(fresh), order: { id: updated.id, status: updated.status } }
+}
+
+/** Staff view of one order's money: its payment attempts and refunds, oldest first. */
+export async function orderPayments(env: Pick<Env, 'DB'>, orderId: string) {
+  const db = getDb(env)
+  const [rows, refundRows] = await db.batch([
+    db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.createdAt, payments.id),
+    db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(refunds.createdAt, refunds.id),
+  ])
+  return { payments: rows.map(paymentView), refunds: refundRows.map(refundView) }
 }
 
 export interface ListPaymentsQuery {
