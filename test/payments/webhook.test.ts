@@ -104,6 +104,30 @@ describe('Stripe webhook: exactly once', () => {
   })
 })
 
+describe('Stripe webhook: the API Worker is down', () => {
+  it('answers 500 while the OrderDO cannot be reached; Stripe’s retry ends with the order paid', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    const event = lastEvent(stripe, 'payment_intent.succeeded', piId)
+
+    const outage = vi.spyOn(env.ORDER, 'get').mockImplementation(() => {
+      throw new Error('Durable Object edge-commerce-api/OrderDO is unavailable')
+    })
+    const first = await deliver(event)
+    expect(first.status).toBe(500)
+    expect(await eventRow(event.id as string)).toMatchObject({ processedAt: null, attempts: 1 })
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    outage.mockRestore()
+
+    const retry = await deliver(event)
+    expect(retry).toMatchObject({ status: 200, body: { outcome: 'order_paid' } })
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
+    expect(await eventRow(event.id as string)).toMatchObject({ attempts: 2, outcome: 'order_paid' })
+  })
+})
+
 describe('Stripe webhook: ordering', () => {
   it('ignores (and records) a late payment_failed after the order was paid', async () => {
     const { stripe } = installStripe()
