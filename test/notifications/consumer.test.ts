@@ -266,7 +266,7 @@ describe('notifications consumer: provider failures', () => {
     expect(row).toMatchObject({ status: 'retrying', attempts: 6 })
 
     // The queue now moves the message to notifications-dlq, whose consumer is the same Worker.
-    const dlq = await deliver([event], { queue: 'notifications-dlq', ids: ['m-dead'], attempts: 6 })
+    const dlq = await deliver([event], { queue: 'notifications-dlq', ids: ['m-dead'], attempts: 1 })
     expect(dlq.explicitAcks).toEqual(['m-dead'])
     row = (await deliveries(staff.auth, `?event_id=${event.id}`)).data[0]!
     expect(row).toMatchObject({ status: 'dead', attempts: 6 })

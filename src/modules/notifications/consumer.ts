@@ -22,14 +22,23 @@ import {
 } from './service'
 import { render, templateLocale, type TemplateContext } from './templates'
 
-export type NotificationsEnv = ProviderEnv & Pick<Env, 'DB'>
+export type NotificationsEnv = ProviderEnv &
+  Pick<Env, 'DB'> & {
+    /** Optional override of the first retry delay (seconds), e.g. to watch dead-lettering locally. */
+    NOTIFICATIONS_RETRY_BASE_SECONDS?: string
+  }
 
 /** Retry delays: 30 s, 1 min, 2 min, 4 min … capped at an hour. */
 export const RETRY_BASE_SECONDS = 30
 export const RETRY_MAX_SECONDS = 3600
 
-export const backoffSeconds = (attempts: number) =>
-  Math.min(RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_SECONDS)
+export const backoffSeconds = (attempts: number, base = RETRY_BASE_SECONDS) =>
+  Math.min(base * 2 ** Math.max(0, attempts - 1), RETRY_MAX_SECONDS)
+
+const retryBase = (env: NotificationsEnv) => {
+  const base = Number(env.NOTIFICATIONS_RETRY_BASE_SECONDS)
+  return Number.isInteger(base) && base > 0 ? base : RETRY_BASE_SECONDS
+}
 
 /**
  * Which template an event gets, and whether it follows the customer's channel preferences.
@@ -164,7 +173,7 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
       })
     } else if (result.retryable) {
       await settleDelivery(db, claim.row, { status: 'retrying', error: result.error })
-      delaySeconds = Math.max(delaySeconds, backoffSeconds(attempts), result.retryAfterSeconds ?? 0)
+      delaySeconds = Math.max(delaySeconds, backoffSeconds(attempts, retryBase(env)), result.retryAfterSeconds ?? 0)
     } else {
       await settleDelivery(db, claim.row, { status: 'failed', error: result.error })
     }
@@ -195,7 +204,7 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
     } catch (err) {
       // D1 unavailable or a bug: nothing was settled, so trying again later is safe.
       log('error', 'notification event failed', { message_id: message.id, error: String(err) })
-      message.retry({ delaySeconds: backoffSeconds(message.attempts) })
+      message.retry({ delaySeconds: backoffSeconds(message.attempts, retryBase(env)) })
     }
   }
 }

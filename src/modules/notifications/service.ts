@@ -150,7 +150,8 @@ export async function recordDeadLetter(
         eventId: input.eventId,
         eventType: input.eventType,
         userId: input.userId,
-        attempts: input.attempts,
+        // The DLQ message's own attempt count restarts at 1; the deliveries know how often we tried.
+        attempts: sql`COALESCE((SELECT MAX(${notificationDeliveries.attempts}) FROM ${notificationDeliveries} WHERE ${notificationDeliveries.eventId} = ${input.eventId}), ${input.attempts})`,
         payload: JSON.stringify(input.payload),
         createdAt: at,
       })
