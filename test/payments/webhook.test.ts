@@ -6,6 +6,7 @@ import { getDb } from '../../src/lib/db'
 import { paymentAlerts, paymentEvents } from '../../src/modules/payments/tables'
 import { variantStock } from '../fixtures/catalog'
 import { routeFetch } from '../fakes'
+import { api, createUser } from '../helpers'
 import { confirmIntent, deliver, eventRow, getOrderAs, installStripe, lastEvent, paymentRow, placeOrder } from './harness'
 
 afterEach(() => vi.restoreAllMocks())
@@ -182,6 +183,10 @@ describe('Stripe webhook: money checks', () => {
     expect(JSON.parse(alerts[0]!.details)).toMatchObject({ expected: order.total.amount, received: 100 })
     const logged = errors.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"payment alert"'))
     expect(JSON.parse(logged!)).toMatchObject({ level: 'error', alert: 'amount_mismatch', order_id: order.id })
+    const staff = await createUser('staff')
+    const listed = await api('GET', `/api/v1/admin/payment-alerts?order_id=${order.id}`, { headers: staff.auth })
+    expect(listed.status).toBe(200)
+    expect(listed.body.data).toEqual([expect.objectContaining({ kind: 'amount_mismatch', order_id: order.id, details: expect.objectContaining({ received: 100 }) })])
   })
 
   it('does not pay an order when the currency differs', async () => {
@@ -203,7 +208,7 @@ describe('Stripe webhook: money checks', () => {
     const piId = (await paymentRow(order.id))!.providerRef!
     await confirmIntent(stripe, piId)
     const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
-    const cancelled = await (await import('../helpers')).api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })
+    const cancelled = await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })
     expect(cancelled.status).toBe(200)
     expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'paid_after_terminal' })
     expect((await getOrderAs(user, order.id)).status).toBe('cancelled')
