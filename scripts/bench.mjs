@@ -1,7 +1,7 @@
 // npm run bench: load-tests the local store on loopback and compares it with a bare Worker.
 //
 // Starts, on free ports, (1) the store under `wrangler dev` with its own state in
-// .wrangler/bench-state (migrated and seeded on first use, so your dev data is never touched)
+// $TMPDIR/edge-commerce-bench-<hash> (migrated and seeded on first use, so your dev data is never touched)
 // and (2) scripts/bench/ceiling-worker.js, a Worker that only returns "ok". Then runs every
 // scenario in scripts/bench/scenarios.mjs with autocannon: warm-up, measured run, req/s, p50/p99
 // latency and the ratio to the ceiling. Both servers are stopped on exit, also on failure.
@@ -11,7 +11,8 @@
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
-import { cpus, loadavg, totalmem } from 'node:os'
+import { createHash } from 'node:crypto'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { childEnv, devPortOf, ensureDevVars, ensureNode22, freePort, migrateLocal, ROOT, seedLocal, waitForOk, workerConfigs } from './lib/local.mjs'
 import { DEMO_USERS, scenarios } from './bench/scenarios.mjs'
@@ -22,7 +23,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const ONLY = process.env.BENCH_ONLY
-const STATE = join(ROOT, '.wrangler', 'bench-state')
+// Outside the project on purpose: with state under the project's .wrangler/, wrangler dev's
+// esbuild watcher rebuilt the Worker mid-run under concurrent KV writes ("Network connection
+// lost", then wrangler exited). One directory per checkout, kept between runs to skip re-seeding.
+const STATE = join(tmpdir(), `edge-commerce-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}`)
 const LOGS = join(ROOT, 'artifacts')
 
 const servers = []
@@ -124,6 +128,7 @@ const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, 
 
 try {
   ensureDevVars()
+  console.log(`bench state: ${STATE} (delete it to start from a fresh seed)`)
   await migrateLocal(STATE)
   await seedLocal({ ifNeeded: true, persistTo: STATE })
 
