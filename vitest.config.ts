@@ -48,6 +48,8 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/setup.ts'],
     include: ['test/**/*.test.ts'],
+    // test/browser runs in Node against `wrangler dev` (vitest.browser.config.ts), not in workerd.
+    exclude: ['test/browser/**', 'node_modules/**'],
     testTimeout: 30_000,
     // Request logs are noise when a test passes; keep them for failures.
     silent: 'passed-only',

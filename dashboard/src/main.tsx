@@ -1,5 +1,6 @@
 // Entry point: sign-in gate, the layout (skip link, navigation per role, main region) and the
 // view chosen by the hash route.
+import './select-default'
 import { render } from 'preact'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'

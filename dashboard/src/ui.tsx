@@ -1,7 +1,7 @@
 // Small shared pieces: data loading hooks, a cursor pager, money formatting, labelled fields,
 // error and status messages.
-import type { ComponentChildren, JSX } from 'preact'
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { cloneElement, isValidElement, type ComponentChildren, type JSX } from 'preact'
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
 import { ApiError } from './api'
 
 // ---------- loading and actions
@@ -177,12 +177,21 @@ export const Done = ({ message }: { message: string | null }) =>
   ) : null
 
 export function Field({ label, children, hint, wide }: { label: string; children: ComponentChildren; hint?: string; wide?: boolean }) {
+  const id = useId()
+  // The hint describes the control (aria-describedby) without becoming part of its name.
+  const control = hint && isValidElement(children) ? cloneElement(children, { 'aria-describedby': `${id}-hint` }) : children
   return (
-    <label class={wide ? 'field wide' : 'field'}>
-      <span class="label">{label}</span>
-      {children}
-      {hint ? <small class="hint">{hint}</small> : null}
-    </label>
+    <div class={wide ? 'field wide' : 'field'}>
+      <label>
+        <span class="label">{label}</span>
+        {control}
+      </label>
+      {hint ? (
+        <small class="hint" id={`${id}-hint`}>
+          {hint}
+        </small>
+      ) : null}
+    </div>
   )
 }
 

@@ -433,7 +433,7 @@ function Variants({ scope, product, onSaved }: { scope: Scope; product: Product;
         </thead>
         <tbody>
           {product.variants.map((v) => (
-            <VariantRow key={`${v.id}-${v.price}-${v.stock}-${v.name}`} scope={scope} product={product} variant={v} onSaved={onSaved} />
+            <VariantRow key={v.id} scope={scope} product={product} variant={v} onSaved={onSaved} />
           ))}
         </tbody>
       </table>

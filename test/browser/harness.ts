@@ -1,0 +1,217 @@
+// Shared pieces of the browser tests: Debian's headless Chromium through playwright-core (never a
+// downloaded browser), signing in through the dashboard, screenshots, and API calls that set up
+// data (paid orders) the way a shop would: checkout with the manual provider, then staff confirms.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+
+export const baseUrl = () => inject('baseUrl')
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const SCREENSHOTS = join(process.cwd(), 'artifacts', 'screenshots')
+
+export const DEMO = {
+  admin: { email: 'admin@example.com', password: 'admin-demo-pass' },
+  staff: { email: 'staff@example.com', password: 'staff-demo-pass' },
+  seller1: { email: 'seller1@example.com', password: 'seller-demo-pass' },
+  seller2: { email: 'seller2@example.com', password: 'seller-demo-pass' },
+} as const
+
+export interface Browser {
+  context: BrowserContext
+  page: Page
+  /** Page errors and console errors seen so far (a broken bundle shows up here). */
+  errors: string[]
+  close: () => Promise<void>
+}
+
+/** A fresh headless Chromium with its own temporary profile. */
+export async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'ec-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 860 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  })
+  context.setDefaultTimeout(15_000)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  page.on('console', (msg) => {
+    // 4xx answers the tests provoke on purpose are logged by Chromium as failed resources.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`)
+  })
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Signs in through the dashboard's login form and waits for the navigation to appear. */
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto(`${baseUrl()}/admin/`)
+  // Start signed out: the session lives in sessionStorage, which a reload keeps.
+  await page.evaluate(() => sessionStorage.clear())
+  await page.reload()
+  await page.getByLabel('Email').fill(who.email)
+  await page.getByLabel('Password').fill(who.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor()
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const path = join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
+
+// ---------- API set-up
+
+export interface ApiResult<T = any> {
+  status: number
+  body: T
+}
+
+export async function call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
+
+function expectOk<T>(what: string, res: ApiResult<T>): T {
+  if (res.status >= 300) throw new Error(`${what} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+export async function token(who: { email: string; password: string }): Promise<string> {
+  return expectOk('login', await call('POST', '/api/v1/auth/login', { body: who })).access_token
+}
+
+/** A new customer account (each order gets its own, so carts never mix between tests). */
+export async function newCustomer(): Promise<string> {
+  const email = `browser-${crypto.randomUUID().slice(0, 8)}@example.com`
+  return expectOk('register', await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Browser Test' } }))
+    .access_token
+}
+
+let shippingMethodId: string | undefined
+
+/** A free, ship-everywhere USD method (created once per run). */
+export async function shippingMethod(adminToken: string): Promise<string> {
+  shippingMethodId ??= expectOk(
+    'create shipping method',
+    await call('POST', '/api/v1/admin/shipping-methods', {
+      token: adminToken,
+      body: { name: `Browser test courier ${Date.now()}`, kind: 'flat', currency: 'USD', amount: 0 },
+    }),
+  ).id
+  return shippingMethodId!
+}
+
+export interface SeedVariant {
+  productId: string
+  productName: string
+  slug: string
+  variantId: string
+  sellerId: string
+}
+
+/** In-stock USD variants of active seeded products. */
+export async function someVariants(count: number): Promise<SeedVariant[]> {
+  const list = expectOk('products', await call('GET', '/api/v1/products?limit=40&sort=newest'))
+  const out: SeedVariant[] = []
+  for (const p of list.data as { id: string; slug: string; currency: string; in_stock: boolean }[]) {
+    if (out.length >= count) break
+    if (p.currency !== 'USD' || !p.in_stock) continue
+    const detail = expectOk('product', await call('GET', `/api/v1/products/${p.slug}`))
+    const variant = (detail.variants as { id: string; stock: number }[]).find((v) => v.stock >= 5)
+    if (variant) out.push({ productId: detail.id, productName: detail.name, slug: detail.slug, variantId: variant.id, sellerId: detail.seller_id })
+  }
+  if (out.length < count) throw new Error(`only ${out.length} USD variants in stock`)
+  return out
+}
+
+/** A paid order: a new customer checks out with the manual provider and staff confirms the payment. */
+export async function paidOrder(staffToken: string, items: { variantId: string; quantity: number }[]) {
+  const customer = await newCustomer()
+  for (const item of items) {
+    expectOk('add to cart', await call('POST', '/api/v1/cart/items', { token: customer, body: { variant_id: item.variantId, quantity: item.quantity } }))
+  }
+  const checkout = expectOk(
+    'checkout',
+    await call('POST', '/api/v1/checkout', {
+      token: customer,
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+      body: {
+        shipping_address: { name: 'Grace Hopper', line1: '1 Compiler Way', city: 'Arlington', country: 'US', postal_code: '22201' },
+        shipping_method_id: await shippingMethod(staffToken),
+        payment_provider: 'manual',
+      },
+    }),
+  )
+  const orderId: string = checkout.order.id
+  expectOk('confirm payment', await call('POST', `/api/v1/admin/orders/${orderId}/confirm-payment`, { token: staffToken, body: { reference: 'browser-test' } }))
+  return { id: orderId, total: checkout.order.total as { amount: number; currency: string } }
+}
+
+function crc32(bytes: Buffer): number {
+  let c = ~0
+  for (const b of bytes) {
+    c ^= b
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1
+  }
+  return ~c >>> 0
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(type, 4, 'ascii')
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
+  return Buffer.concat([head, data, crc])
+}
+
+/** A small PNG with a diagonal two-colour pattern, encoded here so the tests need no image files. */
+export function testPng(size = 48): Buffer {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(size, 0)
+  ihdr.writeUInt32BE(size, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, no interlace
+  const raw = Buffer.alloc(size * (1 + size * 3))
+  for (let y = 0; y < size; y++) {
+    const row = y * (1 + size * 3)
+    for (let x = 0; x < size; x++) raw.set((x + y) % 16 < 8 ? [36, 87, 197] : [245, 166, 35], row + 1 + x * 3)
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+}
