@@ -113,7 +113,12 @@ function expectOk<T>(what: string, res: ApiResult<T>): T {
 }
 
 export async function token(who: { email: string; password: string }): Promise<string> {
-  return expectOk('login', await call('POST', '/api/v1/auth/login', { body: who })).access_token
+  return (await session(who)).token
+}
+
+export async function session(who: { email: string; password: string }): Promise<{ token: string; userId: string }> {
+  const body = expectOk('login', await call('POST', '/api/v1/auth/login', { body: who }))
+  return { token: body.access_token, userId: body.user.id }
 }
 
 /** A new customer account (each order gets its own, so carts never mix between tests). */
@@ -145,13 +150,13 @@ export interface SeedVariant {
   sellerId: string
 }
 
-/** In-stock USD variants of active seeded products. */
-export async function someVariants(count: number): Promise<SeedVariant[]> {
-  const list = expectOk('products', await call('GET', '/api/v1/products?limit=40&sort=newest'))
+/** In-stock USD variants of active seeded products (of one seller when `sellerId` is given). */
+export async function someVariants(count: number, sellerId?: string): Promise<SeedVariant[]> {
+  const list = expectOk('products', await call('GET', '/api/v1/products?limit=100&sort=newest'))
   const out: SeedVariant[] = []
-  for (const p of list.data as { id: string; slug: string; currency: string; in_stock: boolean }[]) {
+  for (const p of list.data as { id: string; slug: string; currency: string; in_stock: boolean; seller_id: string }[]) {
     if (out.length >= count) break
-    if (p.currency !== 'USD' || !p.in_stock) continue
+    if (p.currency !== 'USD' || !p.in_stock || (sellerId && p.seller_id !== sellerId)) continue
     const detail = expectOk('product', await call('GET', `/api/v1/products/${p.slug}`))
     const variant = (detail.variants as { id: string; stock: number }[]).find((v) => v.stock >= 5)
     if (variant) out.push({ productId: detail.id, productName: detail.name, slug: detail.slug, variantId: variant.id, sellerId: detail.seller_id })

@@ -1,0 +1,77 @@
+// Staff move a paid order to shipped with tracking and refund another, from the order page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, DEMO, openBrowser, paidOrder, screenshot, signIn, someVariants, token, type Browser } from './harness'
+
+let browser: Browser
+let staff: string
+let toShip: { id: string }
+let toRefund: { id: string; total: { amount: number; currency: string } }
+
+beforeAll(async () => {
+  browser = await openBrowser()
+  staff = await token(DEMO.staff)
+  const [a, b] = await someVariants(2)
+  toShip = await paidOrder(staff, [{ variantId: a!.variantId, quantity: 2 }])
+  toRefund = await paidOrder(staff, [{ variantId: b!.variantId, quantity: 1 }])
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('orders in the dashboard', () => {
+  it('staff find a paid order, ship it with tracking, and see it in the timeline', async () => {
+    const { page } = browser
+    await signIn(page, DEMO.staff)
+    await page.getByRole('link', { name: 'Orders' }).click()
+    await page.getByLabel('Status').selectOption('paid')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.getByRole('link', { name: toShip.id }).click()
+    await page.getByRole('heading', { name: `Order ${toShip.id}` }).waitFor()
+
+    const form = page.getByRole('form', { name: 'Change status' })
+    await form.getByLabel('New status').selectOption('shipped')
+    await form.getByLabel('Carrier').fill('DHL')
+    await form.getByLabel('Tracking number').fill('JD014600006281230')
+    await form.getByRole('button', { name: 'Apply status' }).click()
+    await page.getByRole('status').filter({ hasText: 'Order is now shipped.' }).waitFor()
+    const timeline = page.getByRole('list').filter({ has: page.locator('time') })
+    await timeline.getByText('shipped', { exact: true }).waitFor()
+    await page.getByText('JD014600006281230').first().waitFor()
+    await screenshot(page, 'order-shipped')
+
+    const after = await call('GET', `/api/v1/admin/orders/${toShip.id}`, { token: staff })
+    expect(after.body.status).toBe('shipped')
+    expect(after.body.lines[0]).toMatchObject({ carrier: 'DHL', tracking_number: 'JD014600006281230' })
+    const steps = after.body.timeline.map((t: { to: string }) => t.to)
+    expect(steps.slice(-2)).toEqual(['paid', 'shipped'])
+  })
+
+  it('an impossible transition shows the API refusal', async () => {
+    const { page } = browser
+    // Already shipped: it cannot go back to pending.
+    const form = page.getByRole('form', { name: 'Change status' })
+    await form.getByLabel('New status').selectOption('pending')
+    await form.getByRole('button', { name: 'Apply status' }).click()
+    const alert = form.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toContain('invalid_transition')
+  })
+
+  it('staff refund a paid order in full', async () => {
+    const { page } = browser
+    await page.goto(page.url().replace(/#.*$/, `#/orders/${toRefund.id}`))
+    await page.getByRole('heading', { name: `Order ${toRefund.id}` }).waitFor()
+    const form = page.getByRole('form', { name: 'Refund' })
+    await form.getByLabel('Reason').fill('requested_by_customer')
+    await form.getByLabel('Put the items back in stock').check()
+    await form.getByRole('button', { name: 'Refund' }).click()
+    await form.getByRole('status').waitFor()
+    expect(await form.getByRole('status').innerText()).toContain('the order is refunded')
+    await screenshot(page, 'order-refunded')
+
+    const after = await call('GET', `/api/v1/admin/orders/${toRefund.id}`, { token: staff })
+    expect(after.body.status).toBe('refunded')
+    expect(after.body.refunded).toEqual(toRefund.total)
+    expect(browser.errors).toEqual([])
+  })
+})
