@@ -45,9 +45,10 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', va
   valueHeader?: string
 }) {
   const id = useId()
-  const W = 720
-  const H = 240
-  const left = 64
+  // About the pixel size of the card on a laptop screen, so the text is drawn near 1:1.
+  const W = 1000
+  const H = 260
+  const left = 72
   const bottom = 28
   const top = 10
   const max = Math.max(1, ...points.map((p) => p.value))
@@ -56,7 +57,7 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', va
   const step = plotW / Math.max(1, points.length)
   const barW = Math.max(1, Math.min(36, step * 0.7))
   const y = (v: number) => top + plotH - (v / max) * plotH
-  const every = Math.max(1, Math.ceil(points.length / 8))
+  const every = Math.max(1, Math.ceil(points.length / 12))
   return (
     <figure class="chart" data-chart="columns">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`} preserveAspectRatio="xMidYMid meet">
@@ -93,38 +94,43 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', va
   )
 }
 
-/** Horizontal bars for a ranked list (top products, orders per status). */
+/**
+ * Horizontal bars for a ranked list (top products, orders per status). Drawn in CSS pixels with
+ * percentage x positions rather than a scaled viewBox, so the text keeps its size in narrow cards.
+ */
 export function BarList({ title, points, labelHeader = 'Name', valueHeader = 'Value' }: { title: string; points: Point[]; labelHeader?: string; valueHeader?: string }) {
   const id = useId()
-  const row = 26
-  const W = 720
-  const labelW = 220
-  const valueW = 110
-  const H = Math.max(row, points.length * row) + 4
+  const row = 28
   const max = Math.max(1, ...points.map((p) => p.value))
-  const plotW = W - labelW - valueW
+  // Label column 0-38%, bars 39-75%, the value printed right after each bar.
+  const barStart = 39
+  const barSpan = 36
   return (
     <figure class="chart" data-chart="bars">
       {points.length === 0 ? (
         <p class="muted">Nothing in this range.</p>
       ) : (
-        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`}>
+        <svg width="100%" height={points.length * row} role="img" aria-labelledby={`${id}-t`}>
           <title id={`${id}-t`}>{title}</title>
-          {points.map((p, i) => (
-            <g key={`${p.label}-${i}`} transform={`translate(0 ${i * row + 2})`}>
-              <text class="axis" x={labelW - 8} y={row / 2 + 4} text-anchor="end">
-                {p.label.length > 30 ? `${p.label.slice(0, 29)}…` : p.label}
-              </text>
-              <rect class="bar" x={labelW} y={4} height={row - 8} width={Math.max(2, (p.value / max) * plotW)}>
-                <title>
-                  {p.label}: {p.display}
-                </title>
-              </rect>
-              <text class="value" x={labelW + Math.max(2, (p.value / max) * plotW) + 6} y={row / 2 + 4}>
-                {p.display}
-              </text>
-            </g>
-          ))}
+          {points.map((p, i) => {
+            const w = Math.max(0.5, (p.value / max) * barSpan)
+            const y = i * row
+            return (
+              <g key={`${p.label}-${i}`}>
+                <text class="axis" x={`${barStart - 1}%`} y={y + row / 2 + 4} text-anchor="end">
+                  {p.label.length > 28 ? `${p.label.slice(0, 27)}…` : p.label}
+                </text>
+                <rect class="bar" x={`${barStart}%`} y={y + 5} height={row - 10} width={`${w}%`}>
+                  <title>
+                    {p.label}: {p.display}
+                  </title>
+                </rect>
+                <text class="value" x={`${barStart + w}%`} dx={6} y={y + row / 2 + 4}>
+                  {p.display}
+                </text>
+              </g>
+            )
+          })}
         </svg>
       )}
       <figcaption>{title}</figcaption>

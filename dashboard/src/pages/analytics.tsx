@@ -36,10 +36,10 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
   const statuses: Point[] = report.orders_by_status.map((s) => ({ label: s.status.replace(/_/g, ' '), value: s.count, display: String(s.count) }))
   const products: Point[] = report.top_products
     .filter((p) => p.currency === currency)
-    .map((p) => ({ label: p.product_name, value: p.revenue, display: `${formatMoney(p.revenue, currency)} · ${p.quantity} sold` }))
+    .map((p) => ({ label: p.product_name, value: p.revenue, display: `${formatMoney(p.revenue, currency)} (${p.quantity})` }))
   const sellers: Point[] = report.top_sellers
     .filter((s) => s.currency === currency)
-    .map((s) => ({ label: s.seller_name ?? s.seller_id, value: s.revenue, display: `${formatMoney(s.revenue, currency)} · ${s.quantity} sold` }))
+    .map((s) => ({ label: s.seller_name ?? s.seller_id, value: s.revenue, display: `${formatMoney(s.revenue, currency)} (${s.quantity})` }))
   return (
     <div class="charts">
       <section class="card wide" aria-labelledby="rev-title">
@@ -57,12 +57,12 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
       </section>
       <section class="card" aria-labelledby="products-title">
         <h2 id="products-title">Top products</h2>
-        <BarList title={`Top products by revenue (${currency})`} points={products} labelHeader="Product" valueHeader="Revenue" />
+        <BarList title={`Top products by revenue (${currency}), units sold in brackets`} points={products} labelHeader="Product" valueHeader="Revenue (units)" />
       </section>
       {scope === 'admin' ? (
         <section class="card" aria-labelledby="sellers-title">
           <h2 id="sellers-title">Top sellers</h2>
-          <BarList title={`Top sellers by revenue (${currency})`} points={sellers} labelHeader="Seller" valueHeader="Revenue" />
+          <BarList title={`Top sellers by revenue (${currency}), units sold in brackets`} points={sellers} labelHeader="Seller" valueHeader="Revenue (units)" />
         </section>
       ) : null}
     </div>

@@ -1,0 +1,96 @@
+// Every admin page opens from the navigation without errors, and the settings pages create and
+// edit records through their forms, showing the API's validation messages when it refuses.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, DEMO, openBrowser, screenshot, signIn, token, type Browser } from './harness'
+
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await openBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const PAGES: [link: string, heading: string][] = [
+  ['Analytics', 'Sales analytics'],
+  ['Orders', 'Orders'],
+  ['Products', 'Products'],
+  ['Categories', 'Categories'],
+  ['Customers & roles', 'Customers and roles'],
+  ['Payments', 'Payments'],
+  ['Discount codes', 'Discount codes'],
+  ['Tax rates', 'Tax rates'],
+  ['Shipping methods', 'Shipping methods'],
+  ['Notifications', 'Notifications'],
+  ['Marketplace sync', 'Marketplace sync'],
+]
+
+describe('admin pages', () => {
+  it('every page in the navigation loads without an error', async () => {
+    const { page } = browser
+    await signIn(page, DEMO.admin)
+    const nav = page.getByRole('navigation', { name: 'Dashboard' })
+    for (const [label, heading] of PAGES) {
+      await nav.getByRole('link', { name: label }).click()
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor()
+      await expect.poll(() => page.getByText('Loading…').count(), { message: `${label} finished loading` }).toBe(0)
+      expect(await page.getByRole('alert').count(), `${label} shows no error`).toBe(0)
+      expect(await nav.getByRole('link', { name: label }).getAttribute('aria-current')).toBe('page')
+    }
+    expect(browser.errors).toEqual([])
+  })
+
+  it('the keyboard reaches the skip link first and it moves focus to the content', async () => {
+    const { page } = browser
+    await page.reload()
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+  })
+
+  it('creates and edits a shipping method, and shows validation errors from the API', async () => {
+    const { page } = browser
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Shipping methods' }).click()
+    await page.getByText('New shipping method').click()
+    const form = page.getByRole('form', { name: 'New shipping method' })
+    const name = `Courier ${Date.now().toString(36)}`
+    await form.getByLabel('Name').fill(name)
+    await form.getByLabel('Kind').selectOption('flat')
+    await form.getByLabel('Currency').fill('EUR')
+    await form.getByLabel('Price').fill('4.90')
+    await form.getByLabel('Countries').fill('DE, FR')
+    await form.getByRole('button', { name: 'Create' }).click()
+    const row = page.getByRole('row').filter({ hasText: name })
+    await row.waitFor()
+    expect(await row.innerText()).toContain('DE, FR')
+
+    const admin = await token(DEMO.admin)
+    const methods = (await call('GET', '/api/v1/admin/shipping-methods?limit=100', { token: admin })).body.data as { name: string; amount: number; currency: string; countries: string[] }[]
+    expect(methods.find((m) => m.name === name)).toMatchObject({ amount: 490, currency: 'EUR', countries: ['DE', 'FR'] })
+
+    // Edit: the price changes in place.
+    await row.getByRole('button', { name: 'Edit' }).click()
+    const edit = page.getByRole('form', { name: 'Edit shipping method' })
+    await edit.getByLabel('Price').fill('5.50')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('row').filter({ hasText: name }).filter({ hasText: '€5.50' }).waitFor()
+
+    // A country code the API refuses: its message (with the field) is shown, nothing is created.
+    await page.getByText('New shipping method').click()
+    await page.getByText('New shipping method').click()
+    const bad = page.getByRole('form', { name: 'New shipping method' })
+    await bad.getByLabel('Name').fill('Broken courier')
+    await bad.getByLabel('Currency').fill('EUR')
+    await bad.getByLabel('Price').fill('1')
+    await bad.getByLabel('Countries').fill('Germany')
+    await bad.getByRole('button', { name: 'Create' }).click()
+    const alert = bad.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toMatch(/countries/)
+    expect(await alert.innerText()).toMatch(/ISO 3166-1/)
+    await screenshot(page, 'shipping-methods')
+  })
+})
