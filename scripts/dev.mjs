@@ -42,7 +42,7 @@ for (const config of standalone) {
 
 console.log(`starting ${grouped.join(' + ')} on http://localhost:${port}`)
 for (const c of standalone) console.log(`starting ${c} on http://localhost:${devPortOf(c)}`)
-console.log(`  health  http://localhost:${port}/health\n  docs    http://localhost:${port}/docs\n  catalog http://localhost:${port}/api/v1/products`)
+console.log(`  health  http://localhost:${port}/health\n  docs    http://localhost:${port}/docs\n  catalog http://localhost:${port}/api/v1/products\n  admin   http://localhost:${port}/admin/`)
 
 const children = servers.map((args) => spawn('wrangler', args, { cwd: ROOT, stdio: 'inherit', env: childEnv() }))
 let exiting = false
