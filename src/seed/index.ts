@@ -30,6 +30,7 @@ export interface SeedRunOptions extends SeedOptions {
   log?: (line: string) => void
 }
 
+// Every seeded row's id is `<prefix>_seed_…`: that is how the seed tells its rows from real ones.
 // `_` is a LIKE wildcard, hence the escapes: these match ids such as `prd_seed_0001` only.
 const SEED_LIKE = (prefix: string) => `${prefix}\\_seed\\_%`
 const SEED_WHERE = (prefix: string) => `id LIKE '${SEED_LIKE(prefix)}' ESCAPE '\\'`

@@ -26,8 +26,6 @@ export interface SeedOptions {
 }
 
 export const DEFAULT_PRODUCT_COUNT = 1200
-/** Every seeded row's id starts with `<prefix>_seed_`, which is how the seed tells its rows from real ones. */
-export const SEED_ID_MARK = '_seed_'
 
 /** Seeded timestamps count from here so re-runs write identical rows. */
 const EPOCH = Date.UTC(2026, 0, 1)
