@@ -45,10 +45,18 @@ export interface CheckoutOutcome {
 }
 
 const DEFAULT_PAYMENT_TIMEOUT_SECONDS = 1800
+/** Bank transfers and cash on delivery take days, not minutes: 3 days unless configured. */
+const DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS = 3 * 86_400
 
-export function paymentTimeoutSeconds(env: Partial<Pick<Env, 'ORDER_PAYMENT_TIMEOUT_SECONDS'>>): number {
-  const n = Number(env.ORDER_PAYMENT_TIMEOUT_SECONDS)
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_PAYMENT_TIMEOUT_SECONDS
+/** How long an order may stay unpaid before its alarm fails it and releases the stock. */
+export function paymentTimeoutSeconds(
+  env: Partial<Pick<Env, 'ORDER_PAYMENT_TIMEOUT_SECONDS' | 'MANUAL_PAYMENT_TIMEOUT_SECONDS'>>,
+  provider: 'stripe' | 'manual' = 'stripe',
+): number {
+  const manual = provider === 'manual'
+  const n = Number(manual ? env.MANUAL_PAYMENT_TIMEOUT_SECONDS : env.ORDER_PAYMENT_TIMEOUT_SECONDS)
+  if (Number.isFinite(n) && n > 0) return Math.floor(n)
+  return manual ? DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS : DEFAULT_PAYMENT_TIMEOUT_SECONDS
 }
 
 /** Key order does not matter: the fingerprint is of the canonical (sorted-key) JSON. */
@@ -202,7 +210,7 @@ async function placeOrder(
     lineCount: q.lines.length,
     itemCount: q.lines.reduce((n, l) => n + l.quantity, 0),
     stockReleasedAt: null,
-    paymentDueAt: addSeconds(now, paymentTimeoutSeconds(env)),
+    paymentDueAt: addSeconds(now, paymentTimeoutSeconds(env, body.payment_provider)),
     createdAt: now,
     updatedAt: now,
   }
