@@ -118,7 +118,7 @@ export function BarList({ title, points, labelHeader = 'Name', valueHeader = 'Va
             return (
               <g key={`${p.label}-${i}`}>
                 <text class="axis" x={`${barStart - 1}%`} y={y + row / 2 + 4} text-anchor="end">
-                  {p.label.length > 28 ? `${p.label.slice(0, 27)}…` : p.label}
+                  {p.label.length > 22 ? `${p.label.slice(0, 21)}…` : p.label}
                 </text>
                 <rect class="bar" x={`${barStart}%`} y={y + 5} height={row - 10} width={`${w}%`}>
                   <title>

@@ -197,9 +197,10 @@ export function Field({ label, children, hint, wide }: { label: string; children
 
 export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{value.replace(/_/g, ' ')}</span>
 
-export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown } }) {
+/** The load error, or "Loading…" the first time (a reload keeps showing the old data instead). */
+export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown; data?: unknown } }) {
   if (loaded.error) return <ErrorBox error={loaded.error} />
-  return loaded.loading ? (
+  return loaded.loading && loaded.data === undefined ? (
     <p class="muted" aria-live="polite">
       Loading…
     </p>
