@@ -3808,6 +3808,36 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/orders/{id}/payments": {
+    /** One order's payment attempts and refunds */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Payments and refunds of the order */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OrderPayments"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/admin/orders/{id}/confirm-payment": {
     /** Confirm a manual payment (bank transfer, cash on delivery) arrived: the order becomes paid */
     post: {
@@ -5156,6 +5186,24 @@ export interface components {
       created_at: string;
       resolved_at: string | null;
     };
+    OrderPayments: {
+      payments: components["schemas"]["Payment"][];
+      refunds: components["schemas"]["Refund"][];
+    };
+    Refund: {
+      id: string;
+      order_id: string;
+      payment_id: string;
+      provider: string;
+      provider_ref: string | null;
+      amount: components["schemas"]["Money"];
+      reason: string | null;
+      /** @enum {string} */
+      status: "pending" | "succeeded" | "failed";
+      restock: boolean;
+      failure_reason: string | null;
+      created_at: string;
+    };
     ConfirmPaymentResponse: {
       payment: components["schemas"]["Payment"];
       order: {
@@ -5175,20 +5223,6 @@ export interface components {
         status: string;
         refunded: components["schemas"]["Money"];
       };
-    };
-    Refund: {
-      id: string;
-      order_id: string;
-      payment_id: string;
-      provider: string;
-      provider_ref: string | null;
-      amount: components["schemas"]["Money"];
-      reason: string | null;
-      /** @enum {string} */
-      status: "pending" | "succeeded" | "failed";
-      restock: boolean;
-      failure_reason: string | null;
-      created_at: string;
     };
     RefundBody: {
       /** @description Minor units; omit to refund everything not yet refunded */

@@ -67,6 +67,8 @@ describe('orders in the dashboard', () => {
     await form.getByRole('button', { name: 'Refund' }).click()
     await form.getByRole('status').waitFor()
     expect(await form.getByRole('status').innerText()).toContain('the order is refunded')
+    // The refund is listed with the order's payments once the page reloads them.
+    await page.getByRole('table', { name: 'Refunds' }).getByText('requested_by_customer').waitFor()
     await screenshot(page, 'order-refunded')
 
     const after = await call('GET', `/api/v1/admin/orders/${toRefund.id}`, { token: staff })

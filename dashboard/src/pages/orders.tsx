@@ -231,13 +231,14 @@ function Lines({ order }: { order: Order }) {
 }
 
 function Payments({ orderId, version }: { orderId: string; version: string }) {
-  const list = useLoad(() => unwrap(api.GET('/api/v1/admin/payments', { params: { query: { order_id: orderId, limit: 20 } } })), [orderId, version])
+  const loaded = useLoad(() => unwrap(api.GET('/api/v1/admin/orders/{id}/payments', { params: { path: { id: orderId } } })), [orderId, version])
+  const data = loaded.data
   return (
     <section aria-labelledby="payments-title">
-      <h2 id="payments-title">Payments</h2>
-      <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">No payment recorded yet.</p> : null}
-      {list.data && list.data.data.length > 0 ? (
+      <h2 id="payments-title">Payments and refunds</h2>
+      <Loading loaded={loaded} />
+      {data && data.payments.length === 0 ? <p class="muted">No payment recorded yet.</p> : null}
+      {data && data.payments.length > 0 ? (
         <table>
           <thead>
             <tr>
@@ -256,10 +257,11 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
             </tr>
           </thead>
           <tbody>
-            {list.data.data.map((p) => (
+            {data.payments.map((p) => (
               <tr key={p.id}>
                 <td>
                   <code>{p.id}</code>
+                  <div class="small muted">{formatDate(p.created_at)}</div>
                 </td>
                 <td>
                   {p.provider}
@@ -267,6 +269,7 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
                 </td>
                 <td>
                   <Badge value={p.status} />
+                  {p.failure_reason ? <div class="small">{p.failure_reason}</div> : null}
                 </td>
                 <td class="num">
                   <Money value={p.amount} />
@@ -276,6 +279,40 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
                 </td>
                 <td class="num">
                   <Money value={p.amount_refunded} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {data && data.refunds.length > 0 ? (
+        <table aria-label="Refunds">
+          <thead>
+            <tr>
+              <th scope="col">Refund</th>
+              <th scope="col">Status</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Restock</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.refunds.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <code>{r.id}</code>
+                  <div class="small muted">{formatDate(r.created_at)}</div>
+                </td>
+                <td>
+                  <Badge value={r.status} />
+                  {r.failure_reason ? <div class="small">{r.failure_reason}</div> : null}
+                </td>
+                <td>{r.reason ?? '—'}</td>
+                <td>{r.restock ? 'yes' : 'no'}</td>
+                <td class="num">
+                  <Money value={r.amount} />
                 </td>
               </tr>
             ))}
