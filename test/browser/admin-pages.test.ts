@@ -46,9 +46,9 @@ describe('admin pages', () => {
     await page.reload()
     await page.getByRole('heading', { level: 1 }).waitFor()
     await page.keyboard.press('Tab')
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    expect(await page.locator(':focus').innerText()).toBe('Skip to content')
     await page.keyboard.press('Enter')
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+    expect(await page.locator(':focus').getAttribute('id')).toBe('main')
   })
 
   it('creates and edits a shipping method, and shows validation errors from the API', async () => {
