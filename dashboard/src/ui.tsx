@@ -178,14 +178,17 @@ export const Done = ({ message }: { message: string | null }) =>
 
 export function Field({ label, children, hint, wide }: { label: string; children: ComponentChildren; hint?: string; wide?: boolean }) {
   const id = useId()
-  // The hint describes the control (aria-describedby) without becoming part of its name.
-  const control = hint && isValidElement(children) ? cloneElement(children, { 'aria-describedby': `${id}-hint` }) : children
+  // `for`/`id` rather than a wrapping label: a wrapped <select> would lend its options' text to
+  // the label. The hint describes the control (aria-describedby) without becoming its name.
+  const control = isValidElement(children)
+    ? cloneElement(children, { id: `${id}-c`, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })
+    : children
   return (
     <div class={wide ? 'field wide' : 'field'}>
-      <label>
-        <span class="label">{label}</span>
-        {control}
+      <label class="label" for={`${id}-c`}>
+        {label}
       </label>
+      {control}
       {hint ? (
         <small class="hint" id={`${id}-hint`}>
           {hint}

@@ -93,4 +93,50 @@ describe('admin pages', () => {
     expect(await alert.innerText()).toMatch(/ISO 3166-1/)
     await screenshot(page, 'shipping-methods')
   })
+
+  it('marketplace sync: re-run queues a push for the enabled marketplace; a disabled one says why', async () => {
+    const { page } = browser
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Marketplace sync' }).click()
+    const kaspi = page.getByRole('region', { name: /Kaspi/ })
+    await kaspi.getByText('enabled', { exact: true }).waitFor()
+    await kaspi.getByRole('button', { name: 'Re-run sync' }).click()
+    const done = kaspi.getByRole('status')
+    await done.waitFor()
+    expect(await done.innerText()).toMatch(/^Queued \d+ products in \d+ messages\.$/)
+    // The queued products show as pending rows (nothing consumes the queue in this test store).
+    await page.getByRole('row').filter({ hasText: 'pending' }).first().waitFor()
+
+    const ozon = page.getByRole('region', { name: /Ozon/ })
+    await ozon.getByRole('button', { name: 'Re-run sync' }).click()
+    const refused = ozon.getByRole('alert')
+    await refused.waitFor()
+    expect(await refused.innerText()).toContain('ozon is disabled: its credentials are not configured')
+    await screenshot(page, 'marketplace')
+  })
+
+  it('an admin changes a role; an expired access token is refreshed without signing out', async () => {
+    const { page } = browser
+    const admin = await token(DEMO.admin)
+    const email = `role-${Date.now().toString(36)}@example.com`
+    const created = await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Role Test' } })
+    expect(created.status).toBe(201)
+
+    // Break the access token: the next call answers 401 and the client refreshes and retries.
+    await page.evaluate(() => {
+      const key = 'ec.dashboard.session'
+      const s = JSON.parse(sessionStorage.getItem(key) ?? '{}')
+      sessionStorage.setItem(key, JSON.stringify({ ...s, access_token: 'expired.invalid.token' }))
+    })
+    await page.reload()
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Customers & roles' }).click()
+    await page.getByLabel('Email starts with').fill(email)
+    await page.getByRole('button', { name: 'Filter' }).click()
+    const row = page.getByRole('row').filter({ hasText: email })
+    await row.waitFor()
+    await row.getByLabel('Role', { exact: true }).selectOption('seller')
+    await row.getByRole('button', { name: 'Save role' }).click()
+    await expect.poll(async () => (await call('GET', `/api/v1/admin/users/${created.body.user.id}`, { token: admin })).body.role).toBe('seller')
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('ec.dashboard.session') ?? '{}').access_token)).not.toBe('expired.invalid.token')
+    expect(browser.errors).toEqual([])
+  })
 })

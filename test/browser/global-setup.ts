@@ -2,7 +2,7 @@
 // --persist-to directory) migrated and seeded, and `wrangler dev` on a free port. Stopped and
 // removed after the run.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -45,6 +45,11 @@ export default async function setup(project: TestProject) {
   // A small catalog keeps the seed to a few seconds; the scenarios create what they need.
   await seedLocal({ products: 40, persistTo: persist })
 
+  // Kaspi gets a token so the marketplace page has an enabled marketplace to re-sync (no consumer
+  // runs here, so nothing is sent: the queued sync shows as pending rows). Ozon stays disabled.
+  const envFile = join(persist, 'browser.env')
+  writeFileSync(envFile, 'KASPI_API_TOKEN=browser-test-kaspi-token\nKASPI_API_BASE=http://127.0.0.1:9/kaspi\n')
+
   const port = await freePort()
   const inspector = await freePort()
   const log: string[] = []
@@ -65,6 +70,8 @@ export default async function setup(project: TestProject) {
       // The committed example, not a developer's .dev.vars: known secrets, notifications to the log provider.
       '--env-file',
       '.dev.vars.example',
+      '--env-file',
+      envFile,
       '--show-interactive-dev-session=false',
     ],
     { cwd: ROOT, env: childEnv({ CI: '1', WRANGLER_SEND_METRICS: 'false' }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
