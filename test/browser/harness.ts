@@ -112,6 +112,14 @@ function expectOk<T>(what: string, res: ApiResult<T>): T {
   return res.body
 }
 
+let documentedPaths: Promise<Set<string>> | undefined
+
+/** Whether the running API documents `path` in /openapi.json (e.g. '/api/v1/admin/marketplace/status'). */
+export async function apiHas(path: string): Promise<boolean> {
+  documentedPaths ??= call('GET', '/openapi.json').then((res) => new Set(Object.keys(res.body?.paths ?? {})))
+  return (await documentedPaths).has(path)
+}
+
 export async function token(who: { email: string; password: string }): Promise<string> {
   return (await session(who)).token
 }
