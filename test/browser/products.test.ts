@@ -57,6 +57,8 @@ describe('products in the dashboard', () => {
     await page.getByRole('form', { name: `Edit variant ${sku}` }).getByRole('button', { name: 'Save' }).click()
     await page.getByRole('form', { name: `Edit variant ${sku}` }).getByRole('status').waitFor()
     expect((await call('GET', `/api/v1/products/${slug}`)).body.variants[0].stock).toBe(11)
+    await page.getByText(`Stock history of ${sku}`).click()
+    await page.getByText(/set to 11 by/).waitFor()
     expect(browser.errors).toEqual([])
   })
 

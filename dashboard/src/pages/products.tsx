@@ -77,6 +77,10 @@ const products = {
     scope === 'admin'
       ? unwrap(api.DELETE('/api/v1/admin/products/{id}/variants/{variantId}', { params: { path: { id, variantId } } }))
       : unwrap(api.DELETE('/api/v1/seller/products/{id}/variants/{variantId}', { params: { path: { id, variantId } } })),
+  stockHistory: (scope: Scope, id: string, variantId: string) =>
+    scope === 'admin'
+      ? unwrap(api.GET('/api/v1/admin/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } }))
+      : unwrap(api.GET('/api/v1/seller/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } })),
   removeImage: (scope: Scope, id: string, imageId: string) =>
     scope === 'admin'
       ? unwrap(api.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id, imageId } } }))
@@ -141,8 +145,12 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
+                <th scope="col" class="num">
+                  Price
+                </th>
+                <th scope="col" class="num">
+                  Stock
+                </th>
                 <th scope="col">Updated</th>
               </tr>
             </thead>
@@ -359,6 +367,22 @@ function DetailsForm({ scope, product, onSaved }: { scope: Scope; product: Produ
   )
 }
 
+/** The variant's recent manual stock changes (who, set or delta, when). */
+function StockHistory({ scope, productId, variant }: { scope: Scope; productId: string; variant: Variant }) {
+  const history = useLoad(() => products.stockHistory(scope, productId, variant.id), [scope, productId, variant.id, variant.stock])
+  if (!history.data) return <Loading loaded={history} />
+  if (history.data.data.length === 0) return <p class="muted small">No manual stock changes yet.</p>
+  return (
+    <ul class="small history">
+      {history.data.data.map((h) => (
+        <li key={h.id}>
+          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`} by <code>{h.user_id}</code>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; product: Product; variant: Variant; onSaved: (p: Product) => void }) {
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
@@ -375,6 +399,8 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
     onSaved(await products.removeVariant(scope, product.id, variant.id))
   })
   const label = `variant ${variant.sku}`
+  // Loaded only when opened: one request per variant would slow every product page down.
+  const [historyOpen, setHistoryOpen] = useState(false)
   return (
     <tr>
       <td>
@@ -400,6 +426,10 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
           <Done message={save.done} />
           <ErrorBox error={save.error ?? remove.error} />
         </form>
+        <details class="stock-history" onToggle={(e) => setHistoryOpen(e.currentTarget.open)}>
+          <summary>Stock history of {variant.sku}</summary>
+          {historyOpen ? <StockHistory scope={scope} productId={product.id} variant={variant} /> : null}
+        </details>
       </td>
     </tr>
   )
