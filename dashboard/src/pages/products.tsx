@@ -125,11 +125,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
             ))}
           </select>
         </Field>
-        {scope === 'admin' ? (
-          <Field label="Seller id">
-            <input name="seller_id" defaultValue={sellerId} />
-          </Field>
-        ) : null}
+        {scope === 'admin' ? <SellerSelect name="seller_id" value={sellerId} label="Seller" anyLabel="Any" /> : null}
         <button type="submit">Filter</button>
       </form>
       <Loading loaded={list} />
@@ -195,6 +191,23 @@ function ImagePicker({ file, onFile, label = 'Image' }: { file: File | null; onF
       </Field>
       {preview ? <img class="preview" src={preview} alt="Preview of the chosen image" /> : null}
     </div>
+  )
+}
+
+/** Staff/admin: choose a seller by name (the admin users list filtered to sellers). */
+function SellerSelect({ name, value, label, anyLabel, hint }: { name: string; value: string; label: string; anyLabel: string; hint?: string }) {
+  const sellers = useLoad(() => unwrap(api.GET('/api/v1/admin/users', { params: { query: { role: 'seller', limit: 100 } } })), [])
+  return (
+    <Field label={label} hint={hint}>
+      <select name={name} defaultValue={value} key={`${sellers.data?.data.length ?? 0}-${value}`}>
+        <option value="">{anyLabel}</option>
+        {(sellers.data?.data ?? []).map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name} ({u.email})
+          </option>
+        ))}
+      </select>
+    </Field>
   )
 }
 
@@ -267,11 +280,7 @@ function NewProduct({ scope }: { scope: Scope }) {
             <Field label="Currency">
               <input name="currency" defaultValue="USD" size={4} />
             </Field>
-            {scope === 'admin' ? (
-              <Field label="Seller id" hint="Owner of the product; empty: you">
-                <input name="seller_id" />
-              </Field>
-            ) : null}
+            {scope === 'admin' ? <SellerSelect name="seller_id" value="" label="Seller" anyLabel="Me" hint="Who sells (owns) the product" /> : null}
           </div>
           <Field label="Description" wide>
             <textarea name="description" rows={4} />
