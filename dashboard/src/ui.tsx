@@ -246,3 +246,14 @@ export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
   for (const [k, v] of Object.entries(obj)) if (v !== '' && v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v
   return out
 }
+
+// A message handed from one view to the next (e.g. "created, but the image upload failed").
+let flash: { error?: unknown; done?: string } | null = null
+export const setFlash = (next: { error?: unknown; done?: string }) => {
+  flash = next
+}
+export function takeFlash() {
+  const f = flash
+  flash = null
+  return f
+}

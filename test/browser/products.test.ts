@@ -79,4 +79,20 @@ describe('products in the dashboard', () => {
     expect(text).toContain('sku_taken')
     await screenshot(page, 'product-error')
   })
+
+  it('a refused image upload is explained on the new product page instead of creating a duplicate', async () => {
+    const { page } = browser
+    const name = `Bad Image Product ${Date.now().toString(36)}`
+    await page.goto(page.url().replace(/#.*$/, '#/products/new'))
+    await page.getByLabel('Name', { exact: true }).fill(name)
+    await page.getByLabel('SKU').fill(`BAD-${Date.now().toString(36).toUpperCase()}`)
+    await page.getByLabel('Price').fill('3')
+    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') })
+    await page.getByRole('button', { name: 'Create product' }).click()
+    await page.getByRole('heading', { name }).waitFor()
+    await page.getByText('Product created, but the image was not uploaded:').waitFor()
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.innerText()).toContain('unsupported_media_type')
+  })
 })

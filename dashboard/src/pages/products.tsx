@@ -17,7 +17,9 @@ import {
   Loading,
   PageTitle,
   Pager,
+  setFlash,
   submit,
+  takeFlash,
   toMajor,
   toMinor,
   useAction,
@@ -250,8 +252,12 @@ function NewProduct({ scope }: { scope: Scope }) {
         },
       ],
     })
-    if (file) await uploadImage(scope, product.id, file, alt || undefined)
-    navigate(`products/${product.id}`, { created: '1' })
+    // The product exists now: whatever happens to the image, continue on its page (a second
+    // submit here would create a second product).
+    let uploadError: unknown
+    if (file) await uploadImage(scope, product.id, file, alt || undefined).catch((err: unknown) => (uploadError = err))
+    setFlash(uploadError ? { error: uploadError, done: 'Product created, but the image was not uploaded:' } : { done: 'Product created.' })
+    navigate(`products/${product.id}`)
   })
   return (
     <section>
@@ -555,6 +561,7 @@ export function ProductEditPage({ scope, id }: { scope: Scope; id: string }) {
 
 function EditProduct({ scope, id }: { scope: Scope; id: string }) {
   const loaded = useLoad(() => products.get(scope, id), [scope, id])
+  const [flash] = useState(takeFlash)
   const [product, setProduct] = useState<Product | null>(null)
   useEffect(() => setProduct(loaded.data ?? null), [loaded.data])
   const archive = useAction(async () => {
@@ -588,6 +595,8 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
       <p class="muted">
         <Badge value={product.status} /> <code>{product.id}</code> · seller <code>{product.seller_id}</code> · stock {product.stock_total}
       </p>
+      <Done message={flash?.done ?? null} />
+      <ErrorBox error={flash?.error} />
       <DetailsForm scope={scope} product={product} onSaved={setProduct} />
       <Variants scope={scope} product={product} onSaved={setProduct} />
       <Images scope={scope} product={product} onChanged={loaded.reload} />
