@@ -25,6 +25,8 @@ const catalogVersion = async () =>
 
 describe('demo seed', () => {
   beforeAll(async () => {
+    // Fresh storage per test file: nothing seeded yet, so `npm start` would seed.
+    expect(await isSeeded(env.DB)).toBe(false)
     await seed(bindings())
   }, SEED_TIMEOUT)
 
