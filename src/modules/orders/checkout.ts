@@ -50,7 +50,7 @@ const DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS = 3 * 86_400
 
 /** How long an order may stay unpaid before its alarm fails it and releases the stock. */
 export function paymentTimeoutSeconds(
-  env: Partial<Pick<Env, 'ORDER_PAYMENT_TIMEOUT_SECONDS' | 'MANUAL_PAYMENT_TIMEOUT_SECONDS'>>,
+  env: { ORDER_PAYMENT_TIMEOUT_SECONDS?: string; MANUAL_PAYMENT_TIMEOUT_SECONDS?: string },
   provider: 'stripe' | 'manual' = 'stripe',
 ): number {
   const manual = provider === 'manual'
