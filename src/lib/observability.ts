@@ -25,7 +25,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
 })
 
 /** Sentry options for withSentry(): on only when SENTRY_DSN is set. */
-export const sentryOptions = (env: Env) => ({
+export const sentryOptions = (env: { SENTRY_DSN?: string; ENVIRONMENT?: string }) => ({
   dsn: env.SENTRY_DSN || undefined,
   enabled: Boolean(env.SENTRY_DSN),
   environment: env.ENVIRONMENT,

@@ -1,10 +1,14 @@
+import * as Sentry from '@sentry/cloudflare'
+import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
+
+type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
 /**
  * The Stripe webhook Worker. Everything but routing lives in src/modules/payments/webhook.ts, which
  * the vitest suite also runs against the API Worker's bindings.
  */
-export default {
+export default Sentry.withSentry(sentryOptions, {
   async fetch(request, env) {
     const url = new URL(request.url)
     if (url.pathname === '/webhooks/stripe') {
@@ -14,4 +18,4 @@ export default {
     if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'stripe-webhook' })
     return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })
   },
-} satisfies ExportedHandler<WebhookEnv>
+} satisfies ExportedHandler<Env>)
