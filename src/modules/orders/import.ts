@@ -1,0 +1,199 @@
+/**
+ * Creating orders that were placed elsewhere (Kaspi, Ozon) — added by the marketplace-sync work.
+ *
+ * Idempotent by construction: the order, its lines, its first history row, its stock reservation
+ * and an order_external_refs row go into ONE D1 batch, and order_external_refs has
+ * UNIQUE(source, external_id). A second import of the same external order (a retry, a concurrent
+ * cron and admin run) fails on that index, the whole batch rolls back, and the existing order is
+ * returned instead.
+ *
+ * The marketplace has already taken the payment, so the order starts in the status the marketplace
+ * reports (usually `paid`), with payment_provider `manual` and no payment deadline. The OrderDO
+ * initialises itself from these D1 rows on first use, like after checkout.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { getDb } from '../../lib/db'
+import { newId } from '../../lib/ids'
+import { log } from '../../lib/observability'
+import { nowIso } from '../../lib/time'
+import { ensureServiceUser } from '../accounts/service-users'
+import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
+import { orderExternalRefs } from './import-tables'
+import { RELEASES_STOCK } from './state-machine'
+import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
+
+export interface ExternalOrderLine {
+  product_id: string
+  variant_id: string
+  seller_id: string
+  product_name: string
+  variant_name: string
+  sku: string
+  /** Minor units, what the marketplace charged per unit. */
+  unit_price: number
+  quantity: number
+}
+
+export interface ExternalOrderInput {
+  /** Where the order was placed, e.g. 'kaspi' or 'ozon'. */
+  source: string
+  /** The source's id for the order; (source, external_id) is unique. */
+  external_id: string
+  external_number: string | null
+  status: OrderStatus
+  currency: string
+  /** Minor units; anything above the lines' sum is recorded as shipping. */
+  total: number
+  customer_name: string | null
+  created_at: string
+  lines: ExternalOrderLine[]
+}
+
+export interface ImportedOrder {
+  order_id: string
+  /** False when this external order had been imported before. */
+  created: boolean
+  /** False when stock could not be reserved (sold out here); the order is imported regardless. */
+  stock_reserved: boolean
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes('UNIQUE constraint failed') && e.message.includes('order_external_refs')) return true
+  }
+  return false
+}
+
+async function existing(db: ReturnType<typeof getDb>, source: string, externalId: string) {
+  const [row] = await db
+    .select({ orderId: orderExternalRefs.orderId, externalId: orderExternalRefs.externalId })
+    .from(orderExternalRefs)
+    .where(and(eq(orderExternalRefs.source, source), eq(orderExternalRefs.externalId, externalId)))
+  return row?.orderId ?? null
+}
+
+/** The order id for an external order, or null when it was never imported. */
+export async function findImportedOrder(env: Pick<Env, 'DB'>, source: string, externalId: string): Promise<string | null> {
+  return existing(getDb(env), source, externalId)
+}
+
+/** Create our order for an external one, exactly once per (source, external_id). */
+export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalOrderInput): Promise<ImportedOrder> {
+  if (!input.lines.length) throw new Error('an imported order needs at least one line')
+  const db = getDb(env)
+  const before = await existing(db, input.source, input.external_id)
+  if (before) return { order_id: before, created: false, stock_reserved: false }
+
+  // Imported orders belong to one disabled service user per source (nobody signs in as it).
+  const userId = await ensureServiceUser(db, `${input.source}-orders@marketplace.invalid`, `${input.source} marketplace`)
+  const now = nowIso()
+  const orderId = newId('ord')
+  const subtotal = input.lines.reduce((sum, l) => sum + l.unit_price * l.quantity, 0)
+  const fulfilment: FulfilmentStatus = input.status === 'delivered' ? 'delivered' : input.status === 'shipped' ? 'shipped' : 'unfulfilled'
+  const holdsStock = !RELEASES_STOCK.includes(input.status) && input.status !== 'refunded'
+  // stock_released_at set at creation means "nothing to put back": the order never held stock.
+  const statements = (reserve: boolean): BatchItem<'sqlite'>[] => [
+    // First, so a duplicate import fails on the unique index before anything else is written.
+    db.insert(orderExternalRefs).values({
+      orderId,
+      source: input.source,
+      externalId: input.external_id,
+      externalNumber: input.external_number,
+      createdAt: now,
+    }),
+    db.insert(orders).values({
+      id: orderId,
+      userId,
+      status: input.status,
+      version: 0,
+      currency: input.currency,
+      subtotal,
+      discount: 0,
+      tax: 0,
+      shipping: Math.max(0, input.total - subtotal),
+      total: Math.max(input.total, subtotal),
+      taxInclusive: true,
+      refundedAmount: 0,
+      email: null,
+      shippingAddress: JSON.stringify({ name: input.customer_name, source: input.source, external_number: input.external_number }),
+      shippingMethodId: null,
+      shippingMethodName: `${input.source} delivery`,
+      discountId: null,
+      discountCode: null,
+      paymentProvider: 'manual',
+      lineCount: input.lines.length,
+      itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
+      stockReleasedAt: reserve ? null : now,
+      paymentDueAt: null,
+      createdAt: input.created_at,
+      updatedAt: now,
+    }),
+    db.insert(orderLines).values(
+      input.lines.map((l, position) => ({
+        id: newId('oli'),
+        orderId,
+        position,
+        productId: l.product_id,
+        variantId: l.variant_id,
+        sellerId: l.seller_id,
+        productName: l.product_name,
+        variantName: l.variant_name,
+        sku: l.sku,
+        unitPrice: l.unit_price,
+        quantity: l.quantity,
+        subtotal: l.unit_price * l.quantity,
+        discount: 0,
+        tax: 0,
+        total: l.unit_price * l.quantity,
+        fulfilmentStatus: fulfilment,
+        carrier: null,
+        trackingNumber: null,
+        shippedAt: fulfilment === 'unfulfilled' ? null : now,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    ),
+    db.insert(orderHistory).values({
+      id: newId('ohi'),
+      orderId,
+      seq: 0,
+      fromStatus: null,
+      toStatus: input.status,
+      actorType: 'provider',
+      actorId: input.source,
+      reason: `imported from ${input.source}`,
+      meta: JSON.stringify({ external_id: input.external_id, external_number: input.external_number }),
+      at: now,
+    }),
+    ...(reserve
+      ? reserveStockStatements(
+          db,
+          input.lines.map((l) => ({ variant_id: l.variant_id, product_id: l.product_id, quantity: l.quantity })),
+        )
+      : []),
+  ]
+  const run = (items: BatchItem<'sqlite'>[]) => db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
+  try {
+    await run(statements(holdsStock))
+    return { order_id: orderId, created: true, stock_reserved: holdsStock }
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const winner = await existing(db, input.source, input.external_id)
+      if (winner) return { order_id: winner, created: false, stock_reserved: false }
+    }
+    if (!holdsStock || !isOutOfStockError(err)) throw err
+  }
+  // The marketplace sold units we no longer have: the sale happened, so record the order anyway.
+  log('warn', 'imported order exceeds stock; imported without reservation', { source: input.source, external_id: input.external_id })
+  try {
+    await run(statements(false))
+    return { order_id: orderId, created: true, stock_reserved: false }
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const winner = await existing(db, input.source, input.external_id)
+      if (winner) return { order_id: winner, created: false, stock_reserved: false }
+    }
+    throw err
+  }
+}
