@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { and, eq, lt, or, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { AppError } from './errors'
 import { base64url, fromBase64url } from './ids'
 
@@ -41,4 +43,14 @@ export function paginate<T>(rows: T[], limit: number, position: (row: T) => (str
   const data = hasMore ? rows.slice(0, limit) : rows
   const last = data[data.length - 1]
   return { data, next_cursor: hasMore && last ? encodeCursor(position(last)) : null }
+}
+
+/**
+ * The keyset condition for a newest-first list ordered by (created_at DESC, id DESC): the rows that
+ * come after the cursor's position. The cursor must have come from `paginate(..., r => [r.createdAt, r.id])`.
+ */
+export function olderThanCursor(cursor: string, createdAt: SQLiteColumn, id: SQLiteColumn): SQL {
+  const [c, i] = decodeCursor(cursor, 2)
+  if (typeof c !== 'string' || typeof i !== 'string') throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
+  return or(lt(createdAt, c), and(eq(createdAt, c), lt(id, i)))!
 }

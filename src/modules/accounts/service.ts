@@ -1,11 +1,11 @@
-import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, notFound, unauthorized } from '../../lib/errors'
 import { domainEvent, publishEvent } from '../../lib/events'
 import { newId } from '../../lib/ids'
 import { captureException, log } from '../../lib/observability'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
 import {
@@ -254,13 +254,7 @@ export async function listUsers(db: DB, query: AdminUserQuery) {
     // A range on the unique email index instead of LIKE: no wildcard escaping, and it uses the index.
     where.push(gte(users.email, query.q), lt(users.email, `${query.q}\uffff`))
   }
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2)
-    if (typeof createdAt !== 'string' || typeof id !== 'string') {
-      throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
-    }
-    where.push(or(lt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), lt(users.id, id)))!)
-  }
+  if (query.cursor) where.push(olderThanCursor(query.cursor, users.createdAt, users.id))
   const rows = await db
     .select()
     .from(users)

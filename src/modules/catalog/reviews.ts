@@ -3,7 +3,7 @@ import type { AuthUser } from '../../lib/context'
 import type { DB } from '../../lib/db'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { isUniqueViolation, runBatch } from './db-util'
 import type { Review, ReviewCreate } from './schema'
@@ -34,16 +34,10 @@ async function activeProduct(db: DB, idOrSlug: string) {
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listReviews(db: DB, idOrSlug: string, limit: number, cursor?: string) {
   const product = await activeProduct(db, idOrSlug)
-  let after = sql``
-  if (cursor) {
-    const [createdAt, id] = decodeCursor(cursor, 2)
-    if (typeof createdAt !== 'string' || typeof id !== 'string') throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
-    after = sql` AND (${reviews.createdAt}, ${reviews.id}) < (${createdAt}, ${id})`
-  }
   const rows = await db
     .select()
     .from(reviews)
-    .where(sql`${reviews.productId} = ${product.id}${after}`)
+    .where(and(eq(reviews.productId, product.id), cursor ? olderThanCursor(cursor, reviews.createdAt, reviews.id) : undefined))
     .orderBy(desc(reviews.createdAt), desc(reviews.id))
     .limit(limit + 1)
   const page = paginate(rows, limit, (r) => [r.createdAt, r.id])

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from './db-util'
 import { mustGet, productForWrite, type WriteScope } from './products'
@@ -100,16 +100,10 @@ export async function listStockAdjustments(
     .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
     .get()
   if (!variant) throw notFound('Variant')
-  let after = sql``
-  if (cursor) {
-    const [createdAt, id] = decodeCursor(cursor, 2)
-    if (typeof createdAt !== 'string' || typeof id !== 'string') throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
-    after = sql` AND (${stockAdjustments.createdAt}, ${stockAdjustments.id}) < (${createdAt}, ${id})`
-  }
   const rows = await db
     .select()
     .from(stockAdjustments)
-    .where(sql`${stockAdjustments.variantId} = ${variantId}${after}`)
+    .where(and(eq(stockAdjustments.variantId, variantId), cursor ? olderThanCursor(cursor, stockAdjustments.createdAt, stockAdjustments.id) : undefined))
     .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
     .limit(limit + 1)
   const page = paginate(rows, limit, (r) => [r.createdAt, r.id])

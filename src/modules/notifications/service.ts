@@ -1,9 +1,8 @@
-import { and, desc, eq, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { and, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
-import { AppError, notFound } from '../../lib/errors'
+import { notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import type { Channel, DeliveryQuery } from './schema'
 import { notificationDeadLetters, notificationDeliveries, type DeliveryStatus } from './tables'
@@ -188,12 +187,6 @@ function toDelivery(row: DeliveryRow) {
   }
 }
 
-const keysetBefore = (cursor: string, createdAt: SQLiteColumn, id: SQLiteColumn) => {
-  const [c, i] = decodeCursor(cursor, 2)
-  if (typeof c !== 'string' || typeof i !== 'string') throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
-  return or(lt(createdAt, c), and(eq(createdAt, c), lt(id, i)))!
-}
-
 /** Deliveries newest first with optional filters, keyset-paginated on (created_at, id). */
 export async function listDeliveries(db: DB, query: DeliveryQuery) {
   const t = notificationDeliveries
@@ -205,7 +198,7 @@ export async function listDeliveries(db: DB, query: DeliveryQuery) {
     query.event_type ? eq(t.eventType, query.event_type) : undefined,
     query.event_id ? eq(t.eventId, query.event_id) : undefined,
     query.user_id ? eq(t.userId, query.user_id) : undefined,
-    query.cursor ? keysetBefore(query.cursor, t.createdAt, t.id) : undefined,
+    query.cursor ? olderThanCursor(query.cursor, t.createdAt, t.id) : undefined,
   ]
   const rows = await db
     .select()
@@ -229,7 +222,7 @@ export async function listDeadLetters(db: DB, query: { limit: number; cursor?: s
   const rows = await db
     .select()
     .from(t)
-    .where(query.cursor ? keysetBefore(query.cursor, t.createdAt, t.id) : undefined)
+    .where(query.cursor ? olderThanCursor(query.cursor, t.createdAt, t.id) : undefined)
     .orderBy(desc(t.createdAt), desc(t.id))
     .limit(query.limit + 1)
   const page = paginate(rows, query.limit, (r) => [r.createdAt, r.id])

@@ -2,12 +2,12 @@
  * Orders: the read side (views over D1's read model) and the write side (every status change goes
  * through the order's OrderDO). Other modules use these functions, never the tables.
  */
-import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { money } from '../../lib/money'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import type { OrderState, TransitionInput } from './model'
 import type { ShippingAddress } from './schema'
@@ -130,10 +130,7 @@ export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
   if (query.status) where.push(eq(orders.status, query.status))
   if (query.from) where.push(gte(orders.createdAt, isoOrThrow('from', query.from)))
   if (query.to) where.push(lt(orders.createdAt, isoOrThrow('to', query.to)))
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
-    where.push(or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)))!)
-  }
+  if (query.cursor) where.push(olderThanCursor(query.cursor, orders.createdAt, orders.id))
   const rows = await db
     .select()
     .from(orders)
@@ -210,10 +207,7 @@ export async function listSellerLines(
   const db = getDb(env)
   const where: SQL[] = [eq(orderLines.sellerId, sellerId)]
   if (query.fulfilment_status) where.push(eq(orderLines.fulfilmentStatus, query.fulfilment_status))
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
-    where.push(or(lt(orderLines.createdAt, createdAt), and(eq(orderLines.createdAt, createdAt), lt(orderLines.id, id)))!)
-  }
+  if (query.cursor) where.push(olderThanCursor(query.cursor, orderLines.createdAt, orderLines.id))
   const rows = await db
     .select({ line: orderLines, status: orders.status, currency: orders.currency, shippingAddress: orders.shippingAddress })
     .from(orderLines)

@@ -2,11 +2,11 @@
  * Payments: starting a payment for an order, staff confirmation of manual payments, admin lists.
  * Provider outcomes (webhooks, reconciliation) live in outcomes.ts, refunds in refunds.ts.
  */
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
-import { decodeCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate } from '../../lib/pagination'
 import { getOrder, getOwnOrder, transitionOrder, type OrderDetail } from '../orders/service'
 import type { Actor } from '../orders/state-machine'
 import { applyProviderState, type PaymentsEnv } from './outcomes'
@@ -203,10 +203,7 @@ export async function listPayments(env: Pick<Env, 'DB'>, query: ListPaymentsQuer
   if (query.status) where.push(eq(payments.status, query.status))
   if (query.provider) where.push(eq(payments.provider, query.provider))
   if (query.order_id) where.push(eq(payments.orderId, query.order_id))
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
-    where.push(or(lt(payments.createdAt, createdAt), and(eq(payments.createdAt, createdAt), lt(payments.id, id)))!)
-  }
+  if (query.cursor) where.push(olderThanCursor(query.cursor, payments.createdAt, payments.id))
   const rows = await getDb(env)
     .select()
     .from(payments)
@@ -221,10 +218,7 @@ export async function listPayments(env: Pick<Env, 'DB'>, query: ListPaymentsQuer
 export async function listAlerts(env: Pick<Env, 'DB'>, query: { limit: number; cursor?: string; order_id?: string }) {
   const where: SQL[] = []
   if (query.order_id) where.push(eq(paymentAlerts.orderId, query.order_id))
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, 2) as [string, string]
-    where.push(or(lt(paymentAlerts.createdAt, createdAt), and(eq(paymentAlerts.createdAt, createdAt), lt(paymentAlerts.id, id)))!)
-  }
+  if (query.cursor) where.push(olderThanCursor(query.cursor, paymentAlerts.createdAt, paymentAlerts.id))
   const rows = await getDb(env)
     .select()
     .from(paymentAlerts)
