@@ -2,7 +2,7 @@
 // error and status messages.
 import { cloneElement, isValidElement, type ComponentChildren, type JSX } from 'preact'
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
-import { ApiError } from './api'
+import { ApiError, type Schemas } from './api'
 
 // ---------- loading and actions
 
@@ -199,6 +199,29 @@ export function Field({ label, children, hint, wide }: { label: string; children
 }
 
 export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{value.replace(/_/g, ' ')}</span>
+
+/** Provider, status and amount cells of a payment row (the order page and the payments list). */
+export const PaymentCells = ({ payment: p }: { payment: Schemas['Payment'] }) => (
+  <>
+    <td>
+      {p.provider}
+      {p.provider_ref ? <div class="small muted">{p.provider_ref}</div> : null}
+    </td>
+    <td>
+      <Badge value={p.status} />
+      {p.failure_reason ? <div class="small">{p.failure_reason}</div> : null}
+    </td>
+    <td class="num">
+      <Money value={p.amount} />
+    </td>
+    <td class="num">
+      <Money value={p.amount_received} />
+    </td>
+    <td class="num">
+      <Money value={p.amount_refunded} />
+    </td>
+  </>
+)
 
 /** The load error, or "Loading…" the first time (a reload keeps showing the old data instead). */
 export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown; data?: unknown } }) {

@@ -13,8 +13,9 @@ import {
   formValues,
   Loading,
   Money,
-  PageTitle,
   Pager,
+  PageTitle,
+  PaymentCells,
   submit,
   toMajor,
   toMinor,
@@ -263,23 +264,7 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
                   <code>{p.id}</code>
                   <div class="small muted">{formatDate(p.created_at)}</div>
                 </td>
-                <td>
-                  {p.provider}
-                  {p.provider_ref ? <div class="small muted">{p.provider_ref}</div> : null}
-                </td>
-                <td>
-                  <Badge value={p.status} />
-                  {p.failure_reason ? <div class="small">{p.failure_reason}</div> : null}
-                </td>
-                <td class="num">
-                  <Money value={p.amount} />
-                </td>
-                <td class="num">
-                  <Money value={p.amount_received} />
-                </td>
-                <td class="num">
-                  <Money value={p.amount_refunded} />
-                </td>
+                <PaymentCells payment={p} />
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,7 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, compact, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, submit, useLoad, usePager } from '../ui'
+import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, submit, useLoad, usePager } from '../ui'
 
 type PaymentStatus = Schemas['PaymentStatus']
 
@@ -124,23 +124,7 @@ export function PaymentsPage({ route }: { route: Route }) {
                     <code>{p.order_id}</code>
                   </a>
                 </td>
-                <td>
-                  {p.provider}
-                  {p.provider_ref ? <div class="small muted">{p.provider_ref}</div> : null}
-                </td>
-                <td>
-                  <Badge value={p.status} />
-                  {p.failure_reason ? <div class="small">{p.failure_reason}</div> : null}
-                </td>
-                <td class="num">
-                  <Money value={p.amount} />
-                </td>
-                <td class="num">
-                  <Money value={p.amount_received} />
-                </td>
-                <td class="num">
-                  <Money value={p.amount_refunded} />
-                </td>
+                <PaymentCells payment={p} />
               </tr>
             ))}
           </tbody>
