@@ -6,7 +6,7 @@ import { log } from './lib/observability'
 import { nowIso } from './lib/time'
 import type { OrderState, TransitionInput, TransitionRecord, TransitionResult } from './modules/orders/model'
 import { AWAITING_PAYMENT, RELEASES_STOCK, canTransition } from './modules/orders/state-machine'
-import { afterStockReleased, loadStateFromD1, orderEvent, writeThroughStatements } from './modules/orders/write-through'
+import { afterStatusChanged, afterStockReleased, loadStateFromD1, orderEvent, writeThroughStatements } from './modules/orders/write-through'
 
 /** How soon a failed D1 write-through or queue send is retried. */
 const RETRY_MS = 5_000
@@ -227,6 +227,8 @@ export class OrderDO extends DurableObject<Env> {
         await db.batch([first!, ...rest])
         sql.exec('UPDATE transitions SET synced = 1 WHERE seq = ?', row.seq)
         if (RELEASES_STOCK.includes(record.to_status)) await afterStockReleased(this.env, state)
+        // Imported orders only: tell their marketplace (best effort, never throws).
+        await afterStatusChanged(this.env, state, record)
       } catch (err) {
         log('error', 'order write-through failed', { order_id: state.id, seq: row.seq, error: String(err) })
         publishBelow = row.seq

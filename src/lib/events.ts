@@ -59,3 +59,20 @@ export async function publishCatalogChange(
   }
   await env.MARKETPLACE_QUEUE.send(message, { contentType: 'json' })
 }
+
+/**
+ * An imported (marketplace) order changed status in our system; the marketplace-sync consumer
+ * pushes it to the marketplace it came from. `id` is derived from the order and the transition
+ * sequence, so a re-sent copy has the same id.
+ */
+export interface OrderStatusChangedMessage {
+  id: string
+  type: 'marketplace.order_status_changed'
+  order_id: string
+  status: string
+  occurred_at: string
+}
+
+export async function publishOrderStatusChange(env: Pick<Env, 'MARKETPLACE_QUEUE'>, message: OrderStatusChangedMessage): Promise<void> {
+  await env.MARKETPLACE_QUEUE.send(message, { contentType: 'json' })
+}

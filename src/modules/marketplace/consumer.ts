@@ -1,7 +1,7 @@
 /**
  * The marketplace-sync queue consumer (run by workers/marketplace-sync, importable by tests).
- * Messages: `catalog.products_changed` from the catalog and orders, and `marketplace.sync_requested`
- * from the admin API. Each message is handled on its own: acked when every enabled marketplace
+ * Messages: `catalog.products_changed` from the catalog and orders, `marketplace.sync_requested`
+ * from the admin API, and `marketplace.order_status_changed` from the OrderDO (order-status.ts). Each message is handled on its own: acked when every enabled marketplace
  * took it (or refused it with a 4xx, recorded as an error), retried with exponential backoff on
  * 5xx/429/timeouts, and after MAX_RETRIES retries the queue moves it to marketplace-sync-dlq.
  */
@@ -11,6 +11,7 @@ import { getDb } from '../../lib/db'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import type { MarketplaceEnv } from './config'
+import { OrderStatusChanged, pushOrderStatus } from './order-status'
 import { syncProducts } from './sync'
 import { MARKETPLACES, marketplaceProducts } from './tables'
 
@@ -39,7 +40,8 @@ export const SyncRequested = z.object({
 })
 export type SyncRequestedMessage = z.infer<typeof SyncRequested>
 
-const Body = z.discriminatedUnion('type', [CatalogChange, SyncRequested])
+const ProductBody = z.discriminatedUnion('type', [CatalogChange, SyncRequested])
+const Body = z.discriminatedUnion('type', [CatalogChange, SyncRequested, OrderStatusChanged])
 
 export interface ConsumerOptions {
   /** Base URL to make relative image URLs absolute for the marketplaces. */
@@ -58,6 +60,16 @@ export async function handleMarketplaceBatch(batch: MessageBatch<unknown>, env: 
     const body = parsed.data
     const finalAttempt = message.attempts > MAX_RETRIES
     try {
+      if (body.type === 'marketplace.order_status_changed') {
+        // An imported order's status, pushed back to its marketplace; same retry rules as products.
+        if ((await pushOrderStatus(env, body)) === 'retry') {
+          log('warn', 'marketplace-sync: retrying message', { message_id: message.id, attempts: message.attempts, final: finalAttempt })
+          message.retry({ delaySeconds: backoffSeconds(message.attempts) })
+        } else {
+          message.ack()
+        }
+        continue
+      }
       const outcome = await syncProducts(env, body.product_ids, {
         trigger: body.type === 'marketplace.sync_requested' ? 'admin' : 'queue',
         force: body.type === 'marketplace.sync_requested',
@@ -88,7 +100,7 @@ export async function handleMarketplaceBatch(batch: MessageBatch<unknown>, env: 
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: MarketplaceEnv): Promise<void> {
   const db = getDb(env)
   for (const message of batch.messages) {
-    const parsed = Body.safeParse(message.body)
+    const parsed = ProductBody.safeParse(message.body)
     if (parsed.success) {
       const body = parsed.data
       const marketplaces = body.type === 'marketplace.sync_requested' ? body.marketplaces : [...MARKETPLACES]
@@ -105,6 +117,9 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: M
           )
       }
       log('error', 'marketplace-sync: message dead-lettered', { message_id: body.id, product_ids: body.product_ids.length })
+    } else {
+      // An order status push that never got through: nothing to mark, the log is the record.
+      log('error', 'marketplace-sync: message dead-lettered', { message_id: message.id, body: message.body })
     }
     message.ack()
   }

@@ -153,6 +153,22 @@ export class KaspiMarketplace implements Marketplace {
     return true
   }
 
+  /**
+   * Push our status to the Kaspi order with this code (our external id). POST /v2/orders needs
+   * Kaspi's own order id, which we do not store, so the order is looked up by code first; when it
+   * already has the status (a redelivered message) nothing is posted. Returns what happened.
+   */
+  async pushOrderStatus(code: string, ours: OrderStatus): Promise<'set' | 'already' | 'unmapped' | 'not_found'> {
+    const status = this.fromOurStatus(ours)
+    if (!status) return 'unmapped'
+    const list = await this.get<KaspiList<KaspiOrderResource>>('/v2/orders', { 'page[number]': 0, 'page[size]': 1, 'filter[orders][code]': code })
+    const order = list.data[0]
+    if (!order) return 'not_found'
+    if (order.attributes.status === status) return 'already'
+    await this.setOrderStatus(order.id, code, ours)
+    return 'set'
+  }
+
   toOurStatus(theirs: string): OrderStatus {
     return kaspiToOurStatus(theirs)
   }

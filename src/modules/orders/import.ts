@@ -78,6 +78,18 @@ export async function findImportedOrder(env: Pick<Env, 'DB'>, source: string, ex
   return existing(getDb(env), source, externalId)
 }
 
+/**
+ * Where an order came from, or null for our own checkout orders. A primary-key read, cheap enough
+ * for the OrderDO to do on every transition (marketplace status push, see write-through.ts).
+ */
+export async function externalRefOf(env: Pick<Env, 'DB'>, orderId: string): Promise<{ source: string; external_id: string } | null> {
+  const [row] = await getDb(env)
+    .select({ source: orderExternalRefs.source, externalId: orderExternalRefs.externalId })
+    .from(orderExternalRefs)
+    .where(eq(orderExternalRefs.orderId, orderId))
+  return row ? { source: row.source, external_id: row.externalId } : null
+}
+
 /** Create our order for an external one, exactly once per (source, external_id). */
 export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalOrderInput): Promise<ImportedOrder> {
   if (!input.lines.length) throw new Error('an imported order needs at least one line')

@@ -7,9 +7,10 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { DB } from '../../lib/db'
-import { domainEvent, publishCatalogChange, type DomainEvent } from '../../lib/events'
+import { domainEvent, publishCatalogChange, publishOrderStatusChange, type DomainEvent } from '../../lib/events'
 import { log } from '../../lib/observability'
 import { releaseStockStatements } from '../inventory/service'
+import { externalRefOf } from './import'
 import type { OrderState, TransitionRecord } from './model'
 import { RELEASES_STOCK, eventFor } from './state-machine'
 import { orderHistory, orderLines, orders } from './tables'
@@ -145,5 +146,26 @@ export async function afterStockReleased(env: Env, state: OrderState): Promise<v
   } catch (err) {
     // Not worth failing the transition for: the stock is back in D1 either way.
     log('warn', 'catalog change publish failed', { order_id: state.id, error: String(err) })
+  }
+}
+
+/**
+ * The transition is in D1: if the order was imported from a marketplace, ask the marketplace-sync
+ * queue to push the new status there (issue 5, statuses both ways). Best effort: a failed lookup
+ * or send is logged and never fails or retries the transition. The message id is derived from
+ * (order, seq), so the consumer recognises a second copy.
+ */
+export async function afterStatusChanged(env: Env, state: OrderState, t: TransitionRecord): Promise<void> {
+  try {
+    if (!(await externalRefOf(env, state.id))) return
+    await publishOrderStatusChange(env, {
+      id: `mos_${state.id.replace(/^ord_/, '')}_${t.seq}`,
+      type: 'marketplace.order_status_changed',
+      order_id: state.id,
+      status: t.to_status,
+      occurred_at: t.at,
+    })
+  } catch (err) {
+    log('warn', 'marketplace order status publish failed', { order_id: state.id, seq: t.seq, error: String(err) })
   }
 }
