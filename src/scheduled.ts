@@ -2,6 +2,7 @@ import { log } from './lib/observability'
 import { purgeExpiredAuthState } from './modules/accounts/service'
 import { purgeSpentActionTokens } from './modules/accounts/action-tokens'
 import { getDb } from './lib/db'
+import { purgeIdempotencyKeys } from './modules/orders/checkout'
 import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
 
@@ -12,6 +13,7 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     // Spent or expired email-verification and password-reset tokens.
     ['purge-account-action-tokens', () => purgeSpentActionTokens(getDb(env))],
     ['orders-sweep-stale-unpaid', () => sweepStaleOrders(env)],
+    ['orders-purge-idempotency-keys', () => purgeIdempotencyKeys(getDb(env))],
     ['payments-reconcile-pending', () => reconcilePendingPayments(env)],
   ]
   for (const [name, job] of jobs) {

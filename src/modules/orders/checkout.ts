@@ -12,7 +12,7 @@
  *   nothing is charged or reserved twice);
  * - payment initiation runs once and its result replaces the stored response.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lt } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
@@ -57,6 +57,18 @@ export function paymentTimeoutSeconds(
   const n = Number(manual ? env.MANUAL_PAYMENT_TIMEOUT_SECONDS : env.ORDER_PAYMENT_TIMEOUT_SECONDS)
   if (Number.isFinite(n) && n > 0) return Math.floor(n)
   return manual ? DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS : DEFAULT_PAYMENT_TIMEOUT_SECONDS
+}
+
+/**
+ * Idempotency keys protect retries of one checkout, which come within minutes (Stripe keeps its own
+ * keys for 24 hours). After IDEMPOTENCY_KEY_TTL_DAYS a key is forgotten so the table does not grow forever.
+ */
+export const IDEMPOTENCY_KEY_TTL_DAYS = 7
+
+export async function purgeIdempotencyKeys(db: DB, now = Date.now()): Promise<{ idempotency_keys: number }> {
+  const cutoff = new Date(now - IDEMPOTENCY_KEY_TTL_DAYS * 86_400_000).toISOString()
+  const res = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff))
+  return { idempotency_keys: res.meta.changes ?? 0 }
 }
 
 /** Key order does not matter: the fingerprint is of the canonical (sorted-key) JSON. */
