@@ -200,6 +200,23 @@ export function Field({ label, children, hint, wide }: { label: string; children
 
 export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{value.replace(/_/g, ' ')}</span>
 
+/** Column headings matching PaymentCells, so the two stay in step. */
+export const PaymentHeadings = () => (
+  <>
+    <th scope="col">Provider</th>
+    <th scope="col">Status</th>
+    <th scope="col" class="num">
+      Amount
+    </th>
+    <th scope="col" class="num">
+      Received
+    </th>
+    <th scope="col" class="num">
+      Refunded
+    </th>
+  </>
+)
+
 /** Provider, status and amount cells of a payment row (the order page and the payments list). */
 export const PaymentCells = ({ payment: p }: { payment: Schemas['Payment'] }) => (
   <>

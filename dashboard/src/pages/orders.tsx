@@ -16,6 +16,7 @@ import {
   Pager,
   PageTitle,
   PaymentCells,
+  PaymentHeadings,
   submit,
   toMajor,
   toMinor,
@@ -244,17 +245,7 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
           <thead>
             <tr>
               <th scope="col">Payment</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-              <th scope="col" class="num">
-                Received
-              </th>
-              <th scope="col" class="num">
-                Refunded
-              </th>
+              <PaymentHeadings />
             </tr>
           </thead>
           <tbody>

@@ -2,7 +2,7 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, submit, useLoad, usePager } from '../ui'
+import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, PaymentHeadings, submit, useLoad, usePager } from '../ui'
 
 type PaymentStatus = Schemas['PaymentStatus']
 
@@ -102,17 +102,7 @@ export function PaymentsPage({ route }: { route: Route }) {
             <tr>
               <th scope="col">Created</th>
               <th scope="col">Order</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-              <th scope="col" class="num">
-                Received
-              </th>
-              <th scope="col" class="num">
-                Refunded
-              </th>
+              <PaymentHeadings />
             </tr>
           </thead>
           <tbody>
