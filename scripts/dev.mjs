@@ -33,8 +33,8 @@ for (const config of standalone) {
     // Share D1/KV/R2 state with the API Worker instead of workers/<name>/.wrangler.
     '--persist-to',
     join(ROOT, '.wrangler', 'state'),
-    // wrangler looks for .dev.vars next to each config; standalone Workers (the Stripe webhook
-    // needs STRIPE_WEBHOOK_SECRET) read the root one instead.
+    // wrangler looks for .dev.vars next to each config; standalone Workers (the payment webhooks Worker
+    // needs the providers' secrets) read the root one instead.
     '--env-file',
     join(ROOT, '.dev.vars'),
   ])

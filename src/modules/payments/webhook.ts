@@ -1,5 +1,5 @@
 /**
- * Stripe webhook handling, importable so the webhook Worker (workers/stripe-webhook) serves it and
+ * Stripe webhook handling, importable so the webhook Worker (workers/payment-webhooks) serves it and
  * the vitest suite runs it against the real D1 + OrderDO bindings.
  *
  * 1. Verify Stripe-Signature with the SDK's async verifier (WebCrypto): missing, wrong or older than

@@ -5,8 +5,9 @@ import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments
 type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
 /**
- * The Stripe webhook Worker. Everything but routing lives in src/modules/payments/webhook.ts, which
- * the vitest suite also runs against the API Worker's bindings.
+ * The payment webhooks Worker: one route per provider (/webhooks/stripe, …). Everything but routing
+ * lives in src/modules/payments (webhook.ts and webhooks/), which the vitest suite also runs against
+ * the API Worker's bindings.
  */
 export default Sentry.withSentry(sentryOptions, {
   async fetch(request, env) {
@@ -15,7 +16,7 @@ export default Sentry.withSentry(sentryOptions, {
       if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
       return handleStripeWebhook(env, request)
     }
-    if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'stripe-webhook' })
+    if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
     return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })
   },
 } satisfies ExportedHandler<Env>)
