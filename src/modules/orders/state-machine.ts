@@ -2,7 +2,7 @@ import type { DomainEventType } from '../../lib/events'
 import type { OrderStatus } from './tables'
 
 /**
- * The order state machine (DESIGN.md), plus: a partial refund may be followed by another partial
+ * The order state machine (drawn in docs/architecture.md), plus: a partial refund may be followed by another partial
  * refund or a full one, and a partially refunded order can still ship.
  */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
