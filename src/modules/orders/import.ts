@@ -73,11 +73,6 @@ async function existing(db: ReturnType<typeof getDb>, source: string, externalId
   return row?.orderId ?? null
 }
 
-/** The order id for an external order, or null when it was never imported. */
-export async function findImportedOrder(env: Pick<Env, 'DB'>, source: string, externalId: string): Promise<string | null> {
-  return existing(getDb(env), source, externalId)
-}
-
 /**
  * Where an order came from, or null for our own checkout orders. A primary-key read, cheap enough
  * for the OrderDO to do on every transition (marketplace status push, see write-through.ts).
