@@ -8,7 +8,6 @@ import { nowIso } from './time'
 export type DomainEventType =
   | 'order.created'
   | 'order.paid'
-  | 'order.payment_failed'
   | 'order.shipped'
   | 'order.delivered'
   | 'order.cancelled'

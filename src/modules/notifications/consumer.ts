@@ -49,7 +49,6 @@ const retryBase = (env: NotificationsEnv) => {
  */
 const PLANS: Partial<Record<DomainEvent['type'], { template: TemplateName; emailOnly: boolean }>> = {
   'order.paid': { template: 'order_confirmation', emailOnly: false },
-  'order.payment_failed': { template: 'payment_failed', emailOnly: false },
   'order.failed': { template: 'payment_failed', emailOnly: false },
   'order.shipped': { template: 'order_shipped', emailOnly: false },
   'order.delivered': { template: 'order_delivered', emailOnly: false },
