@@ -13,8 +13,8 @@ describe('admin users', () => {
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ id: t.user.id, role: 'staff', disabled_at: null })
 
-    // The old access token still says customer until it expires...
-    expect((await api('GET', '/api/v1/admin/users', { headers: bearer(t.access_token) })).status).toBe(403)
+    // The old access token (issued as a customer) is refused at once...
+    expect((await api('GET', '/api/v1/admin/users', { headers: bearer(t.access_token) })).status).toBe(401)
     // ...and a refresh picks up the new role from D1.
     const r = await refresh(t.refresh_token)
     expect(r.status).toBe(200)

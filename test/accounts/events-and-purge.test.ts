@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { getDb } from '../../src/lib/db'
 import type { DomainEvent } from '../../src/lib/events'
-import { purgeExpiredAuthState, registerUser } from '../../src/modules/accounts/service'
+import { adminUpdateUser, purgeExpiredAuthState, registerUser } from '../../src/modules/accounts/service'
 import { api, createUser } from '../helpers'
 import { PASSWORD, refresh, register, setRefreshExpiry, uniqueEmail } from './util'
 
@@ -46,15 +46,17 @@ describe('purgeExpiredAuthState', () => {
 })
 
 describe('last admin', () => {
-  it('an admin whose own admin role was just removed cannot remove the last remaining admin', async () => {
+  it('an admin whose own admin role was just removed is refused at once and cannot remove the last admin', async () => {
     const a = await createUser('admin')
     const b = await createUser('admin')
     expect((await api('PATCH', `/api/v1/admin/users/${b.id}`, { headers: a.auth, body: { role: 'staff' } })).status).toBe(200)
-    // b's access token still says admin until it expires; a is now the only active admin.
+    // b's access token was revoked with the role change.
     const res = await api('PATCH', `/api/v1/admin/users/${a.id}`, { headers: b.auth, body: { role: 'customer' } })
-    expect(res.status).toBe(409)
-    const disable = await api('PATCH', `/api/v1/admin/users/${a.id}`, { headers: b.auth, body: { disabled: true } })
-    expect(disable.status).toBe(409)
+    expect(res.status).toBe(401)
+    // The guard inside the UPDATE still holds when the caller's role was checked before a concurrent demotion.
+    const stale = { id: b.id, role: 'admin' as const, email: b.email }
+    await expect(adminUpdateUser(env, getDb(env), stale, a.id, { role: 'customer' })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(adminUpdateUser(env, getDb(env), stale, a.id, { disabled: true })).rejects.toMatchObject({ code: 'conflict' })
     expect((await api('GET', `/api/v1/admin/users/${a.id}`, { headers: a.auth })).body).toMatchObject({ role: 'admin', disabled_at: null })
   })
 })

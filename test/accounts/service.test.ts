@@ -29,7 +29,7 @@ describe('service functions other modules call', () => {
   it('setPassword replaces the password and revokes every session', async () => {
     const email = uniqueEmail('reset')
     const t = await register({ email })
-    await setPassword(getDb(env), t.user.id, 'the reset password')
+    await setPassword(env, getDb(env), t.user.id, 'the reset password')
     expect((await refresh(t.refresh_token)).status).toBe(401)
     expect((await login(email, 'the reset password')).status).toBe(200)
   })

@@ -96,7 +96,7 @@ export const accountFlowRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid('json')
-      await confirmPasswordReset(c.get('db'), { token: body.token, newPassword: body.new_password })
+      await confirmPasswordReset(c.env, c.get('db'), { token: body.token, newPassword: body.new_password })
       return c.json({ status: 'password_reset' as const }, 200)
     },
   )

@@ -45,11 +45,12 @@ export const adminUserRoutes = createRouter()
       middleware: requireAuth('admin'),
       summary: 'Change a user’s role or disable/enable them (admin)',
       description:
-        'Disabling revokes every refresh token; a role change reaches the user on their next refresh. ' +
+        'Disabling revokes every refresh and access token at once; a role change revokes the access tokens, ' +
+        'so the next request needs a refresh, which carries the new role. ' +
         'An admin cannot demote or disable themselves, and the last active admin cannot be removed (409).',
       request: { params: IdParamSchema, ...jsonBody(AdminUpdateUserBodySchema) },
       responses: { 200: jsonContent(AdminUserSchema, 'Updated user'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) =>
-      c.json(await adminUpdateUser(c.get('db'), currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+      c.json(await adminUpdateUser(c.env, c.get('db'), currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )

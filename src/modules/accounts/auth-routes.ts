@@ -74,12 +74,12 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/auth/logout',
       tags,
-      summary: 'Sign out: revoke the refresh token and every token rotated from the same sign-in',
+      summary: 'Sign out: revoke the refresh token, every token rotated from the same sign-in and their access tokens',
       request: jsonBody(RefreshBodySchema),
       responses: { 204: { description: 'Signed out (also when the token was unknown)' }, ...errors(400) },
     }),
     async (c) => {
-      await logout(c.get('db'), c.req.valid('json').refresh_token)
+      await logout(c.env, c.get('db'), c.req.valid('json').refresh_token)
       return c.body(null, 204)
     },
   )

@@ -57,12 +57,16 @@ export async function requestPasswordReset(
  * password and revoke every refresh token the user holds, then retire their other reset links.
  * Receiving the link also proves the mailbox, so an unverified address becomes verified.
  */
-export async function confirmPasswordReset(db: DB, input: { token: string; newPassword: string }): Promise<void> {
+export async function confirmPasswordReset(
+  env: Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>,
+  db: DB,
+  input: { token: string; newPassword: string },
+): Promise<void> {
   const spent = await consumeActionToken(db, input.token, 'password_reset')
   if (!spent) throw invalidLink()
   const user = await getActiveUserById(db, spent.userId)
   if (!user) throw invalidLink()
-  await setPassword(db, user.id, input.newPassword)
+  await setPassword(env, db, user.id, input.newPassword)
   await retireActionTokens(db, user.id, 'password_reset')
   if (user.email === spent.email) await markEmailVerified(db, user.id)
 }

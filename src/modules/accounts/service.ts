@@ -21,12 +21,14 @@ import {
 } from './schema'
 import { endSession, purgeExpiredRefreshTokens, revokeAllSessions, rotateSession, startSession } from './sessions'
 import { attemptSucceeded, beginAttempt, emailKey, ipKey, purgeStaleThrottles } from './throttle'
+import { revokeUserAccess } from './revocation'
 import { users } from './tables'
 
 export { revokeAllSessions } from './sessions'
 
 type UserRow = typeof users.$inferSelect
-type AuthEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS'>
+type AuthEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS' | 'AUTH_STATE'>
+type StateEnv = Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>
 
 /** Trimmed and lower-cased: the one form emails are stored and looked up in. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase()
@@ -92,13 +94,13 @@ export async function markEmailVerified(db: DB, userId: string): Promise<void> {
 }
 
 /** Replace the user's password and sign them out of every session (refresh-token family). */
-export async function setPassword(db: DB, userId: string, password: string): Promise<void> {
+export async function setPassword(env: StateEnv, db: DB, userId: string, password: string): Promise<void> {
   const hashed = await hashPassword(password)
   await db
     .update(users)
     .set({ passwordHash: hashed.hash, passwordSalt: hashed.salt, passwordIterations: hashed.iterations, updatedAt: nowIso() })
     .where(eq(users.id, userId))
-  await revokeAllSessions(db, userId)
+  await revokeAllSessions(env, db, userId)
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -183,7 +185,7 @@ export async function login(
 export const refreshSession = (env: AuthEnv, db: DB, refreshToken: string) =>
   rotateSession(env, db, refreshToken, (id) => getActiveUserById(db, id))
 
-export const logout = (db: DB, refreshToken: string) => endSession(db, refreshToken)
+export const logout = (env: StateEnv, db: DB, refreshToken: string) => endSession(env, db, refreshToken)
 
 // ---------------------------------------------------------------- profile
 
@@ -240,7 +242,7 @@ export async function changePassword(
     throw new AppError('forbidden', 'Current password is incorrect', [{ path: 'current_password', message: 'is incorrect' }])
   }
   await attemptSucceeded(db, [byEmail], [])
-  await setPassword(db, userId, input.new_password)
+  await setPassword(env, db, userId, input.new_password)
   return startSession(env, db, toPublicUser(row))
 }
 
@@ -274,10 +276,16 @@ export async function getUserForAdmin(db: DB, id: string): Promise<AdminUser> {
 /**
  * Change a user's role or disable/enable them. An admin cannot demote or disable themselves, and
  * no change may remove the last active admin (checked inside the UPDATE, so two admins demoting
- * each other at once cannot both succeed). Disabling revokes every refresh token; the new role
- * reaches the user's access token on their next refresh.
+ * each other at once cannot both succeed). Disabling revokes every refresh and access token; a
+ * role change revokes the access tokens, and the next refresh issues one with the new role.
  */
-export async function adminUpdateUser(db: DB, actor: AuthUser, id: string, input: AdminUpdateUserInput): Promise<AdminUser> {
+export async function adminUpdateUser(
+  env: StateEnv,
+  db: DB,
+  actor: AuthUser,
+  id: string,
+  input: AdminUpdateUserInput,
+): Promise<AdminUser> {
   const target = await findRow(db, id)
   if (!target) throw notFound('User')
   const demotes = input.role !== undefined && input.role !== 'admin'
@@ -304,7 +312,9 @@ export async function adminUpdateUser(db: DB, actor: AuthUser, id: string, input
     )
     .run()
   if (!result.meta.changes) throw new AppError('conflict', 'This change would leave the store without an active admin')
-  if (input.disabled === true) await revokeAllSessions(db, id)
+  if (input.disabled === true) await revokeAllSessions(env, db, id)
+  // A changed role must not live on in tokens issued under the old one; a refresh picks up the new role.
+  else if (input.role !== undefined && input.role !== target.role) await revokeUserAccess(env, id)
   return getUserForAdmin(db, id)
 }
 

@@ -4,10 +4,12 @@ import { AppError } from '../../lib/errors'
 import { newId, randomToken, sha256Hex } from '../../lib/ids'
 import { addSeconds, nowIso } from '../../lib/time'
 import type { PublicUser, TokenResponse } from './schema'
+import { revokeSessionAccess, revokeUserAccess } from './revocation'
 import { refreshTokens } from './tables'
 import { signAccessToken } from './tokens'
 
-type TokenEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS'>
+type TokenEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS' | 'AUTH_STATE'>
+type StateEnv = Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>
 
 export const refreshTtlSeconds = (env: Pick<Env, 'REFRESH_TOKEN_TTL_SECONDS'>) =>
   Number(env.REFRESH_TOKEN_TTL_SECONDS) || 30 * 24 * 3600
@@ -29,8 +31,8 @@ async function newRefreshToken(env: TokenEnv, userId: string, familyId: string) 
   return { token, row }
 }
 
-async function tokenResponse(env: TokenEnv, user: PublicUser, refreshToken: string): Promise<TokenResponse> {
-  const access = await signAccessToken(env, { id: user.id, role: user.role, email: user.email })
+async function tokenResponse(env: TokenEnv, user: PublicUser, refreshToken: string, familyId: string): Promise<TokenResponse> {
+  const access = await signAccessToken(env, { id: user.id, role: user.role, email: user.email }, { sid: familyId })
   return {
     user,
     access_token: access.token,
@@ -42,23 +44,28 @@ async function tokenResponse(env: TokenEnv, user: PublicUser, refreshToken: stri
 
 /** Sign-in: start a new refresh-token family for the user and return the token pair. */
 export async function startSession(env: TokenEnv, db: DB, user: PublicUser): Promise<TokenResponse> {
-  const { token, row } = await newRefreshToken(env, user.id, newId('fam'))
+  const familyId = newId('fam')
+  const { token, row } = await newRefreshToken(env, user.id, familyId)
   await db.insert(refreshTokens).values(row)
-  return tokenResponse(env, user, token)
+  return tokenResponse(env, user, token, familyId)
 }
 
-export const revokeFamily = (db: DB, familyId: string, at = nowIso()) =>
-  db
+/** End one sign-in: its refresh tokens (D1) and its access tokens (KV marker) stop working. */
+export async function revokeFamily(env: StateEnv, db: DB, familyId: string, at = nowIso()): Promise<void> {
+  await db
     .update(refreshTokens)
     .set({ revokedAt: at })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+  await revokeSessionAccess(env, familyId)
+}
 
-/** Sign the user out everywhere: every refresh token they hold stops working. */
-export async function revokeAllSessions(db: DB, userId: string): Promise<void> {
+/** Sign the user out everywhere: every refresh token and every access token they hold stops working. */
+export async function revokeAllSessions(env: StateEnv, db: DB, userId: string): Promise<void> {
   await db
     .update(refreshTokens)
     .set({ revokedAt: nowIso() })
     .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+  await revokeUserAccess(env, userId)
 }
 
 /**
@@ -80,7 +87,7 @@ export async function rotateSession(
   const now = nowIso()
   if (row.revokedAt) throw invalidRefresh('Refresh token has been revoked')
   if (row.usedAt) {
-    await revokeFamily(db, row.familyId, now)
+    await revokeFamily(env, db, row.familyId, now)
     throw invalidRefresh('Refresh token was already used; every session from that sign-in has been signed out')
   }
   if (row.expiresAt <= now) throw invalidRefresh('Refresh token has expired')
@@ -99,25 +106,25 @@ export async function rotateSession(
     )
     .run()
   if (!consumed.meta.changes) {
-    await revokeFamily(db, row.familyId, now)
+    await revokeFamily(env, db, row.familyId, now)
     throw invalidRefresh('Refresh token was already used; every session from that sign-in has been signed out')
   }
 
   const user = await loadUser(row.userId)
   if (!user) {
-    await revokeFamily(db, row.familyId, now)
+    await revokeFamily(env, db, row.familyId, now)
     throw invalidRefresh('This account is disabled')
   }
   const next = await newRefreshToken(env, row.userId, row.familyId)
   await db.insert(refreshTokens).values(next.row)
-  return tokenResponse(env, user, next.token)
+  return tokenResponse(env, user, next.token, row.familyId)
 }
 
 /** Sign out the session (family) the token belongs to. Unknown tokens are ignored: logout is idempotent. */
-export async function endSession(db: DB, presented: string): Promise<void> {
+export async function endSession(env: StateEnv, db: DB, presented: string): Promise<void> {
   const hash = await sha256Hex(presented)
   const row = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, hash) })
-  if (row) await revokeFamily(db, row.familyId)
+  if (row) await revokeFamily(env, db, row.familyId)
 }
 
 /**
