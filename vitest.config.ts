@@ -10,6 +10,8 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // A tiny limit the rate-limit tests swap in for a tier's binding (wrangler.toml's are loose).
+        ratelimits: { RATE_LIMIT_TINY: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
         bindings: {
           TEST_MIGRATIONS: migrations,
           JWT_SECRET: 'test-secret-test-secret-test-secret-0123',

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { getDb } from './lib/db'
 import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
+import { rateLimitByIp } from './lib/ratelimit'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
@@ -24,6 +25,7 @@ export const app = createRouter()
 app.use('*', requestId({ headerName: 'X-Request-Id' }))
 app.use('*', requestLog)
 app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
+app.use('*', rateLimitByIp)
 app.use('*', async (c, next) => {
   c.set('db', getDb(c.env))
   await next()

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   invalid_token: 401,
   forbidden: 403,
+  challenge_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -6,10 +6,11 @@ import whatsappFake from '../../fakes/whatsapp'
 import telegramFake from '../../fakes/telegram'
 import { fakeKaspi } from '../../fakes/kaspi'
 import { fakeOzon } from '../../fakes/ozon'
+import turnstileFake from '../../fakes/turnstile'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
- * /whatsapp, /telegram, /kaspi, /ozon. Each fake is a Hono app in fakes/<provider>.ts that mirrors
+ * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify). Each fake is a Hono app in fakes/<provider>.ts that mirrors
  * the real API's paths and JSON shapes; tests mount the same apps in-process (test/fakes.ts).
  */
 const app = new Hono()
@@ -21,6 +22,7 @@ app.route('/whatsapp', whatsappFake)
 app.route('/telegram', telegramFake)
 app.route('/kaspi', fakeKaspi)
 app.route('/ozon', fakeOzon)
+app.route('/turnstile-fake', turnstileFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

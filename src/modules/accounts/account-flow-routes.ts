@@ -1,3 +1,4 @@
+import { requireTurnstile } from '../../lib/turnstile'
 import { createRoute, z } from '@hono/zod-openapi'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
@@ -68,9 +69,10 @@ export const accountFlowRoutes = createRouter()
       summary: 'Email a password-reset link',
       description:
         'Always 202, whether or not the address has an account. Throttled per address and per client IP (429 with Retry-After). ' +
-        'The link is valid for one hour and works once.',
+        'The link is valid for one hour and works once. When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).',
+      middleware: requireTurnstile(),
       request: jsonBody(z.object({ email: EmailSchema }).openapi('PasswordResetRequestBody')),
-      responses: { 202: jsonContent(AcceptedSchema, 'If the account exists, an email is on its way'), ...errors(400, 429) },
+      responses: { 202: jsonContent(AcceptedSchema, 'If the account exists, an email is on its way'), ...errors(400, 403, 429) },
     }),
     async (c) => {
       await requestPasswordReset(c.env, c.get('db'), {

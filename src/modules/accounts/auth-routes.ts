@@ -1,14 +1,14 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { clientIp } from '../../lib/ratelimit'
 import { createRouter } from '../../lib/router'
+import { requireTurnstile, TURNSTILE_HEADER } from '../../lib/turnstile'
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenResponseSchema } from './schema'
 import { login, logout, refreshSession, registerUser } from './service'
 import { mergeCartOnSignIn } from '../cart/service'
 
 const tags = ['auth']
 
-/** The client address Cloudflare puts on every request; locally there may be none. */
-const clientIp = (header: string | undefined) => header?.trim() || 'unknown'
 
 export const authRoutes = createRouter()
   .openapi(
@@ -17,10 +17,12 @@ export const authRoutes = createRouter()
       path: '/auth/register',
       tags,
       summary: 'Create a customer account and sign in',
+      description: 'When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).',
+      middleware: requireTurnstile(),
       request: jsonBody(RegisterBodySchema),
       responses: {
         201: jsonContent(TokenResponseSchema, 'Account created; tokens for the new session'),
-        ...errors(400, 409),
+        ...errors(400, 403, 409, 429),
       },
     }),
     async (c) => {
@@ -37,7 +39,9 @@ export const authRoutes = createRouter()
       tags,
       summary: 'Sign in with email and password',
       description:
-        'Failed attempts are counted per email and per client IP in a fixed window; over the limit the answer is 429 with Retry-After.',
+        'Failed attempts are counted in a 15-minute window. Five failures lock only that account from that client IP (429 with ' +
+        'Retry-After); past 10 failures for the account, or 20 from the IP, a Turnstile token in the CF-Turnstile-Response ' +
+        'header is required when Turnstile is on (403 challenge_required).',
       request: jsonBody(LoginBodySchema),
       responses: {
         200: jsonContent(TokenResponseSchema, 'Signed in'),
@@ -46,8 +50,11 @@ export const authRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid('json')
-      const ip = clientIp(c.req.header('CF-Connecting-IP'))
-      const session = await login(c.env, c.get('db'), { ...body, ip })
+      const session = await login(c.env, c.get('db'), {
+        ...body,
+        ip: clientIp(c),
+        turnstileToken: c.req.header(TURNSTILE_HEADER) || undefined,
+      })
       // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the user's cart.
       await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
       return c.json(session, 200)

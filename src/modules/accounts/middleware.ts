@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv, AuthUser, Role } from '../../lib/context'
 import { AppError, forbidden, unauthorized } from '../../lib/errors'
+import { rateLimitUser } from '../../lib/ratelimit'
 import { verifyAccessToken } from './tokens'
 
 function bearer(header: string | undefined): string | undefined {
@@ -13,17 +14,23 @@ function bearer(header: string | undefined): string | undefined {
 /** Sets `c.var.user` when a valid token is present; a present-but-bad token is still a 401. */
 export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header('Authorization'))
-  c.set('user', token ? await verifyAccessToken(c.env, token) : undefined)
+  const user = token ? await verifyAccessToken(c.env, token) : undefined
+  if (user) await rateLimitUser(c, user)
+  c.set('user', user)
   await next()
 })
 
-/** 401 unless a valid access token is present; with roles, 403 unless the caller has one of them. */
+/**
+ * 401 unless a valid, unrevoked access token is present; with roles, 403 unless the caller has one
+ * of them; then the per-user rate limit of the request's tier (429).
+ */
 export const requireAuth = (...roles: Role[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header('Authorization'))
     if (!token) throw unauthorized()
     const user = await verifyAccessToken(c.env, token)
     if (roles.length && !roles.includes(user.role)) throw forbidden()
+    await rateLimitUser(c, user)
     c.set('user', user)
     await next()
   })

@@ -24,8 +24,8 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const email = normalizeEmail(input.email)
   await beginAttempt(db, [
-    { key: `pwreset-email:${email}`, max: PASSWORD_RESET_MAX_PER_EMAIL },
-    { key: `pwreset-ip:${input.ip}`, max: PASSWORD_RESET_MAX_PER_IP },
+    { key: `pwreset-email:${email}`, max: PASSWORD_RESET_MAX_PER_EMAIL, over: 'block' },
+    { key: `pwreset-ip:${input.ip}`, max: PASSWORD_RESET_MAX_PER_IP, over: 'block' },
   ])
   const user = await getUserByEmail(db, email)
   if (!user || user.disabled) return

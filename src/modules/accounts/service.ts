@@ -20,7 +20,8 @@ import {
   type UpdateMeInput,
 } from './schema'
 import { endSession, purgeExpiredRefreshTokens, revokeAllSessions, rotateSession, startSession } from './sessions'
-import { attemptSucceeded, beginAttempt, emailKey, ipKey, purgeStaleThrottles } from './throttle'
+import { accountIpKey, accountKey, attemptSucceeded, beginAttempt, cancelAttempt, ipKey, passwordChangeKey, purgeStaleThrottles } from './throttle'
+import { turnstileEnabled, verifyTurnstile, type TurnstileEnv } from '../../lib/turnstile'
 import { revokeUserAccess } from './revocation'
 import { users } from './tables'
 
@@ -162,21 +163,29 @@ export async function registerUser(
 
 /**
  * Password sign-in. Unknown email and wrong password answer the same 401 after the same PBKDF2
- * work, and both count towards the email and IP throttles.
+ * work, and both count towards the throttles: (account, IP) locks after a few failures; past the
+ * per-account or per-IP threshold a Turnstile token is required (when Turnstile is on).
  */
 export async function login(
-  env: AuthEnv,
+  env: AuthEnv & TurnstileEnv,
   db: DB,
-  input: { email: string; password: string; ip: string },
+  input: { email: string; password: string; ip: string; turnstileToken?: string },
 ): Promise<TokenResponse> {
   const email = normalizeEmail(input.email)
-  const byEmail = emailKey(email)
-  const byIp = ipKey(input.ip)
-  await beginAttempt(db, [byEmail, byIp])
+  const keys = [accountIpKey(email, input.ip), accountKey(email), ipKey(input.ip)]
+  const { challenge } = await beginAttempt(db, keys)
+  if (challenge && turnstileEnabled(env)) {
+    try {
+      await verifyTurnstile(env, input.turnstileToken, input.ip)
+    } catch (err) {
+      await cancelAttempt(db, keys)
+      throw err
+    }
+  }
   const row = await db.query.users.findFirst({ where: eq(users.email, email) })
   const ok = await verifyPassword(input.password, row ? storedHash(row) : DUMMY_PASSWORD_HASH)
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect')
-  await attemptSucceeded(db, [byEmail], [byIp])
+  await attemptSucceeded(db, keys.slice(0, 2), keys.slice(2))
   if (row.disabledAt) throw new AppError('forbidden', 'This account is disabled')
   return startSession(env, db, toPublicUser(row))
 }
@@ -225,7 +234,7 @@ export async function updateMe(db: DB, userId: string, input: UpdateMeInput): Pr
 }
 
 /**
- * Change the password after proving the current one (throttled like sign-in, per email). Every
+ * Change the password after proving the current one (wrong guesses throttled per user). Every
  * existing session is revoked and a fresh one returned, so only this device stays signed in.
  */
 export async function changePassword(
@@ -236,12 +245,12 @@ export async function changePassword(
 ): Promise<TokenResponse> {
   const row = await findRow(db, userId)
   if (!row || row.disabledAt) throw unauthorized('This account no longer exists or is disabled')
-  const byEmail = emailKey(row.email)
-  await beginAttempt(db, [byEmail])
+  const byUser = passwordChangeKey(row.id)
+  await beginAttempt(db, [byUser])
   if (!(await verifyPassword(input.current_password, storedHash(row)))) {
     throw new AppError('forbidden', 'Current password is incorrect', [{ path: 'current_password', message: 'is incorrect' }])
   }
-  await attemptSucceeded(db, [byEmail], [])
+  await attemptSucceeded(db, [byUser], [])
   await setPassword(env, db, userId, input.new_password)
   return startSession(env, db, toPublicUser(row))
 }

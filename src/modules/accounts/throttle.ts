@@ -4,20 +4,46 @@ import { AppError } from '../../lib/errors'
 import { nowIso } from '../../lib/time'
 import { loginThrottle } from './tables'
 
-/** Failed sign-ins allowed per fixed window; the next attempt answers 429 until the window ends. */
+/**
+ * Failed sign-ins counted per fixed window. Only the pair (account, client IP) is ever locked, so
+ * nobody can lock a victim out from their own addresses. Past the softer per-account and per-IP
+ * thresholds a sign-in needs a Turnstile token (when Turnstile is on) instead of being refused.
+ */
 export const LOGIN_THROTTLE = {
   windowSeconds: 15 * 60,
-  maxFailuresPerEmail: 5,
-  maxFailuresPerIp: 20,
+  /** Then 429 for this account from this IP until the window ends. */
+  maxFailuresPerAccountAndIp: 5,
+  /** Then every sign-in to this account, from anywhere, needs a Turnstile token. */
+  challengeAfterAccountFailures: 10,
+  /** Then every sign-in from this IP needs a Turnstile token. */
+  challengeAfterIpFailures: 20,
+  /** Wrong current passwords on the (signed-in) password change: then 429. */
+  maxPasswordChangeFailures: 5,
 } as const
 
 export interface ThrottleKey {
   key: string
   max: number
+  /** block: 429 over the limit; challenge: the caller must pass a Turnstile challenge. */
+  over: 'block' | 'challenge'
 }
 
-export const emailKey = (email: string): ThrottleKey => ({ key: `email:${email}`, max: LOGIN_THROTTLE.maxFailuresPerEmail })
-export const ipKey = (ip: string): ThrottleKey => ({ key: `ip:${ip}`, max: LOGIN_THROTTLE.maxFailuresPerIp })
+export const accountIpKey = (email: string, ip: string): ThrottleKey => ({
+  key: `email+ip:${email}|${ip}`,
+  max: LOGIN_THROTTLE.maxFailuresPerAccountAndIp,
+  over: 'block',
+})
+export const accountKey = (email: string): ThrottleKey => ({
+  key: `email:${email}`,
+  max: LOGIN_THROTTLE.challengeAfterAccountFailures,
+  over: 'challenge',
+})
+export const ipKey = (ip: string): ThrottleKey => ({ key: `ip:${ip}`, max: LOGIN_THROTTLE.challengeAfterIpFailures, over: 'challenge' })
+export const passwordChangeKey = (userId: string): ThrottleKey => ({
+  key: `pwchange:${userId}`,
+  max: LOGIN_THROTTLE.maxPasswordChangeFailures,
+  over: 'block',
+})
 
 const windowCutoff = (now: number) => nowIso(now - LOGIN_THROTTLE.windowSeconds * 1000)
 
@@ -46,28 +72,38 @@ function refund(db: DB, key: string) {
     .where(eq(loginThrottle.key, key))
 }
 
+/** Give the attempt back on every key (it was refused before the password was checked). */
+export async function cancelAttempt(db: DB, keys: ThrottleKey[]): Promise<void> {
+  const [r, ...rs] = keys.map((k) => refund(db, k.key))
+  if (r) await db.batch([r, ...rs])
+}
+
 /**
  * Count an attempt against every key *before* checking the password, so concurrent guesses each
- * see their own count and a burst cannot slip past the limit. Throws 429 with Retry-After when any
- * key is over its limit (that attempt is not counted). The caller settles the attempt afterwards
- * with `attemptSucceeded` or leaves it counted as a failure.
+ * see their own count and a burst cannot slip past the limit. Throws 429 with Retry-After when a
+ * `block` key is over its limit (that attempt is not counted). Returns `challenge: true` when a
+ * `challenge` key is over its limit. The caller settles the attempt afterwards with
+ * `attemptSucceeded`, gives it back with `cancelAttempt`, or leaves it counted as a failure.
  */
-export async function beginAttempt(db: DB, keys: ThrottleKey[], now = Date.now()): Promise<void> {
+export async function beginAttempt(db: DB, keys: ThrottleKey[], now = Date.now()): Promise<{ challenge: boolean }> {
   const [first, ...rest] = keys.map((k) => bump(db, k.key, now))
-  if (!first) return
+  if (!first) return { challenge: false }
   const results = await db.batch([first, ...rest])
   let retryAfter = 0
+  let challenge = false
   results.forEach((rows, i) => {
     const row = rows[0]
     const limit = keys[i]!
-    if (row && row.failures > limit.max) {
-      const ends = Date.parse(row.windowStart) + LOGIN_THROTTLE.windowSeconds * 1000
-      retryAfter = Math.max(retryAfter, Math.ceil((ends - now) / 1000), 1)
+    if (!row || row.failures <= limit.max) return
+    if (limit.over === 'challenge') {
+      challenge = true
+      return
     }
+    const ends = Date.parse(row.windowStart) + LOGIN_THROTTLE.windowSeconds * 1000
+    retryAfter = Math.max(retryAfter, Math.ceil((ends - now) / 1000), 1)
   })
   if (retryAfter > 0) {
-    const [r, ...rs] = keys.map((k) => refund(db, k.key))
-    await db.batch([r!, ...rs])
+    await cancelAttempt(db, keys)
     throw new AppError(
       'rate_limited',
       `Too many failed sign-in attempts. Try again in ${retryAfter} seconds.`,
@@ -75,9 +111,10 @@ export async function beginAttempt(db: DB, keys: ThrottleKey[], now = Date.now()
       { 'Retry-After': String(retryAfter) },
     )
   }
+  return { challenge }
 }
 
-/** A correct password: the email's failures are forgotten, the other keys get this attempt back. */
+/** A correct password: the `clear` keys' failures are forgotten, the `refunded` keys get this attempt back. */
 export async function attemptSucceeded(db: DB, clear: ThrottleKey[], refunded: ThrottleKey[]): Promise<void> {
   const statements = [
     ...(clear.length ? [db.delete(loginThrottle).where(inArray(loginThrottle.key, clear.map((k) => k.key)))] : []),

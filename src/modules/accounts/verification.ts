@@ -27,7 +27,7 @@ export async function requestEmailVerification(
   const user = await getActiveUserById(db, userId)
   if (!user) throw new AppError('unauthorized', 'This account no longer exists or is disabled')
   if (user.email_verified_at) throw new AppError('conflict', 'This email address is already verified')
-  await beginAttempt(db, [{ key: `verify-email:${user.id}`, max: VERIFY_EMAIL_MAX_REQUESTS }])
+  await beginAttempt(db, [{ key: `verify-email:${user.id}`, max: VERIFY_EMAIL_MAX_REQUESTS, over: 'block' }])
   const { token, expiresAt } = await issueActionToken(db, {
     userId: user.id,
     email: user.email,
