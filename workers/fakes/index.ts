@@ -7,11 +7,13 @@ import telegramFake from '../../fakes/telegram'
 import { fakeKaspi } from '../../fakes/kaspi'
 import { fakeOzon } from '../../fakes/ozon'
 import turnstileFake from '../../fakes/turnstile'
+import paypalFake from '../../fakes/paypal'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
- * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify). Each fake is a Hono app in fakes/<provider>.ts that mirrors
- * the real API's paths and JSON shapes; tests mount the same apps in-process (test/fakes.ts).
+ * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal. Each fake
+ * is a Hono app in fakes/<provider>.ts that mirrors the real API's paths and JSON shapes; tests
+ * mount the same apps in-process (test/fakes.ts).
  */
 const app = new Hono()
 
@@ -23,6 +25,7 @@ app.route('/telegram', telegramFake)
 app.route('/kaspi', fakeKaspi)
 app.route('/ozon', fakeOzon)
 app.route('/turnstile-fake', turnstileFake)
+app.route('/paypal', paypalFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

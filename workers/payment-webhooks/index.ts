@@ -1,20 +1,31 @@
 import * as Sentry from '@sentry/cloudflare'
 import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
+import { handlePaypalWebhook } from '../../src/modules/payments/webhooks/paypal'
 
 type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
+type Handler = (env: Env, request: Request, param: string | undefined) => Promise<Response>
+
+/** One route per provider; POST only. `:param` is the last path segment where a route takes one. */
+const ROUTES: { pattern: RegExp; handle: Handler }[] = [
+  { pattern: /^\/webhooks\/stripe$/, handle: (env, req) => handleStripeWebhook(env, req) },
+  { pattern: /^\/webhooks\/paypal$/, handle: (env, req) => handlePaypalWebhook(env, req) },
+]
+
 /**
- * The payment webhooks Worker: one route per provider (/webhooks/stripe, …). Everything but routing
- * lives in src/modules/payments (webhook.ts and webhooks/), which the vitest suite also runs against
- * the API Worker's bindings.
+ * The payment webhooks Worker: one route per provider (/webhooks/stripe, /webhooks/paypal, …).
+ * Everything but routing lives in src/modules/payments (webhook.ts and webhooks/), which the vitest
+ * suite also runs against the API Worker's bindings.
  */
 export default Sentry.withSentry(sentryOptions, {
   async fetch(request, env) {
     const url = new URL(request.url)
-    if (url.pathname === '/webhooks/stripe') {
+    for (const route of ROUTES) {
+      const match = route.pattern.exec(url.pathname)
+      if (!match) continue
       if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-      return handleStripeWebhook(env, request)
+      return route.handle(env, request, match[1])
     }
     if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
     return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })

@@ -1,3 +1,4 @@
+import type { PaymentProviderName } from '../payments/providers/names'
 import type { Actor } from './state-machine'
 import type { OrderStatus } from './tables'
 
@@ -12,7 +13,7 @@ export interface OrderState {
   total: number
   refunded_amount: number
   email: string | null
-  payment_provider: 'stripe' | 'manual'
+  payment_provider: PaymentProviderName
   payment_due_at: string | null
   tracking: { carrier: string; tracking_number: string } | null
   created_at: string

@@ -1,9 +1,10 @@
+import type { PaymentProviderName } from '../payments/providers/names'
 import { paymentForCheckout } from '../payments/service'
 import type { OrderDetail } from './service'
 
 /** What checkout tells the client about paying. Providers may add fields (e.g. Stripe's client_secret). */
 export interface CheckoutPayment {
-  provider: 'stripe' | 'manual'
+  provider: PaymentProviderName
   status: string
   next_action?: Record<string, unknown>
   [key: string]: unknown
@@ -15,8 +16,8 @@ export interface CheckoutPayment {
  * with the same Idempotency-Key replays it without calling this again). The payments module
  * replaces the Stripe branch with PaymentIntent creation returning `client_secret`.
  */
-export async function initiatePayment(env: Env, order: OrderDetail): Promise<CheckoutPayment> {
+export async function initiatePayment(env: Env, order: OrderDetail, options: { phone?: string | null } = {}): Promise<CheckoutPayment> {
   // Payments module (issue 4): creates the Stripe PaymentIntent (client_secret in next_action) or
   // the manual-payment instructions, records the payment and moves the order to processing.
-  return paymentForCheckout(env, order)
+  return paymentForCheckout(env, order, options)
 }

@@ -3,6 +3,8 @@ import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
 import { ACTOR_TYPES } from './state-machine'
 import { FULFILMENT_STATUSES, ORDER_STATUSES } from './tables'
+import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
+import { KenyanPhoneSchema } from '../payments/schema'
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus')
 
@@ -30,7 +32,8 @@ export const CheckoutBodySchema = z
     address_id: z.string().min(1).max(64).optional().openapi({ description: 'One of your saved addresses, instead of shipping_address' }),
     shipping_method_id: z.string().min(1).max(64),
     discount_code: z.string().trim().min(1).max(64).optional(),
-    payment_provider: z.enum(['stripe', 'manual']),
+    payment_provider: z.enum(PAYMENT_PROVIDER_NAMES),
+    payment_phone: KenyanPhoneSchema.optional().openapi({ description: 'M-Pesa: the phone that receives the payment prompt' }),
     email: z.string().trim().email().max(254).optional(),
     expected_total: z
       .number()
@@ -43,6 +46,10 @@ export const CheckoutBodySchema = z
   .refine((b) => Boolean(b.shipping_address) !== Boolean(b.address_id), {
     message: 'Give exactly one of shipping_address or address_id',
     path: ['shipping_address'],
+  })
+  .refine((b) => b.payment_provider !== 'mpesa' || Boolean(b.payment_phone), {
+    message: 'M-Pesa needs payment_phone, the Kenyan number that receives the payment prompt',
+    path: ['payment_phone'],
   })
   .openapi('CheckoutBody')
 export type CheckoutBody = z.infer<typeof CheckoutBodySchema>
@@ -103,7 +110,7 @@ export const OrderSummarySchema = z
     shipping_address: ShippingAddressSchema,
     shipping_method: z.object({ id: z.string(), name: z.string() }).nullable(),
     discount_code: z.string().nullable(),
-    payment_provider: z.enum(['stripe', 'manual']),
+    payment_provider: z.enum(PAYMENT_PROVIDER_NAMES),
     payment_due_at: z.string().nullable(),
     line_count: z.number().int(),
     item_count: z.number().int(),
@@ -119,7 +126,7 @@ export const OrderDetailSchema = OrderSummarySchema.extend({
 
 export const PaymentInfoSchema = z
   .object({
-    provider: z.enum(['stripe', 'manual']),
+    provider: z.enum(PAYMENT_PROVIDER_NAMES),
     status: z.string().openapi({ example: 'requires_payment' }),
     next_action: z.record(z.string(), z.unknown()).optional(),
   })

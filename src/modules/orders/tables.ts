@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { users } from '../accounts/tables'
+import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
 
 export const ORDER_STATUSES = [
   'pending',
@@ -48,7 +49,7 @@ export const orders = sqliteTable(
     shippingMethodName: text('shipping_method_name'),
     discountId: text('discount_id'),
     discountCode: text('discount_code'),
-    paymentProvider: text('payment_provider', { enum: ['stripe', 'manual'] }).notNull(),
+    paymentProvider: text('payment_provider', { enum: PAYMENT_PROVIDER_NAMES }).notNull(),
     lineCount: integer('line_count').notNull(),
     itemCount: integer('item_count').notNull(),
     /** When stock was put back (failed/cancelled); set once, guarding the release against repeats. */

@@ -40,13 +40,12 @@ export async function reconcilePendingPayments(env: ReconcileEnv, now = Date.now
     try {
       const order = await getOrder(env, payment.orderId)
       const provider = PROVIDERS[payment.provider]!
-      const truth = await provider.retrieve(env, payment.providerRef, {
-        id: order.id,
-        user_id: order.user_id,
-        amount: order.total.amount,
-        currency: order.currency,
-        email: order.email,
-      })
+      const payable = { id: order.id, user_id: order.user_id, amount: order.total.amount, currency: order.currency, email: order.email }
+      let truth = await provider.retrieve(env, payment.providerRef, payable)
+      // Approved by the payer but waiting for us (PayPal capture) while its callback was lost.
+      if (truth.status === 'pending' && provider.complete && payment.providerRef && (order.status === 'pending' || order.status === 'processing')) {
+        truth = await provider.complete(env, payment.providerRef, payable)
+      }
       outcome = await applyProviderState(env, payment, truth, { actor: { type: 'system', id: 'reconciliation' } })
       if (outcome === 'still_pending' && (order.status === 'failed' || order.status === 'cancelled')) {
         await provider.cancel(env, payment.providerRef, `ec-cancel-${payment.id}`)

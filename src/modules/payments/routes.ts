@@ -9,6 +9,8 @@ import {
   ConfirmPaymentBodySchema,
   ConfirmPaymentResponseSchema,
   OrderPaymentsSchema,
+  PayBodySchema,
+  PaymentMethodsSchema,
   PaymentPageSchema,
   PaymentQuerySchema,
   RefundBodySchema,
@@ -16,6 +18,7 @@ import {
   RefundResponseSchema,
   StartedPaymentSchema,
 } from './schema'
+import { enabledProviders } from './providers'
 import { confirmManualPayment, listAlerts, listPayments, orderPayments, payOwnOrder } from './service'
 
 const customer = { tags: ['payments'], security: bearerSecurity, middleware: requireAuth() }
@@ -32,11 +35,28 @@ export const paymentRoutes = createRouter()
         "Creates the provider payment for the order's exact total (Stripe: a PaymentIntent with " +
         'metadata.order_id and an Idempotency-Key derived from the order) and moves the order to ' +
         'processing. Calling it again returns the same PaymentIntent and client_secret: a double ' +
-        'click never creates a second charge. Manual orders get payment instructions.',
-      request: { params: IdParamSchema },
-      responses: { 200: jsonContent(StartedPaymentSchema, 'What the client needs to pay'), ...errors(401, 404, 409) },
+        'click never creates a second charge. Manual orders get payment instructions. PayPal, ' +
+        'Paystack, Chapa and Kaspi Pay answer with a redirect/approval URL in next_action; calling it ' +
+        'again after the PayPal approval captures the payment. M-Pesa needs `phone` (a Kenyan number) ' +
+        'and pushes the payment prompt to it.',
+      request: { params: IdParamSchema, body: { content: { 'application/json': { schema: PayBodySchema } }, required: false } },
+      responses: {
+        200: jsonContent(StartedPaymentSchema, 'What the client needs to pay'),
+        ...errors(400, 401, 404, 409),
+        502: jsonContent(ErrorSchema, 'The provider could not be reached or refused the payment; retry'),
+      },
     }),
-    async (c) => c.json(await payOwnOrder(c.env, currentUser(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await payOwnOrder(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json') ?? {}), 200),
+  )
+  .openapi(
+    createRoute({
+      tags: ['payments'],
+      method: 'get',
+      path: '/payment-methods',
+      summary: 'The payment providers enabled on this store, with the currencies each can charge',
+      responses: { 200: jsonContent(PaymentMethodsSchema, 'Enabled providers') },
+    }),
+    async (c) => c.json({ data: enabledProviders(c.env) }, 200),
   )
   .openapi(
     createRoute({

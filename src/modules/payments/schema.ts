@@ -122,3 +122,29 @@ export const RefundResponseSchema = z
 export const OrderPaymentsSchema = z
   .object({ payments: z.array(PaymentSchema), refunds: z.array(RefundSchema) })
   .openapi('OrderPayments')
+
+/** A Kenyan mobile number in E.164 (Safaricom M-Pesa lines are +2547… and +2541…). */
+export const KenyanPhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+254[17]\d{8}$/, 'phone must be a Kenyan mobile number in E.164 form, e.g. +254712345678')
+  .openapi({ example: '+254712345678' })
+
+export const PayBodySchema = z
+  .object({
+    phone: KenyanPhoneSchema.optional().openapi({ description: 'M-Pesa: the phone that receives the payment prompt (STK push)' }),
+  })
+  .strict()
+  .openapi('PayBody')
+
+export const PaymentMethodsSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        provider: z.string().openapi({ example: 'paypal' }),
+        confirmed_by: z.enum(['webhook', 'staff']),
+        currencies: z.array(z.string()).nullable().openapi({ description: 'ISO 4217 codes it can charge; null: any' }),
+      }),
+    ),
+  })
+  .openapi('PaymentMethods')

@@ -10,8 +10,8 @@ import { olderThanCursor, paginate } from '../../lib/pagination'
 import { getOrder, getOwnOrder, transitionOrder, type OrderDetail } from '../orders/service'
 import type { Actor } from '../orders/state-machine'
 import { applyProviderState, type PaymentsEnv } from './outcomes'
-import { getProvider } from './providers'
-import type { PayableOrder, ProviderPayment } from './providers/types'
+import { assertUsable, getProvider } from './providers'
+import { ProviderError, type PayableOrder, type ProviderPayment } from './providers/types'
 import { ensurePaymentRow, findPaymentForOrder, markPaymentSucceeded, type PaymentRow } from './store'
 import { paymentAlerts, payments, refunds } from './tables'
 import { refundView } from './refunds'
@@ -50,6 +50,11 @@ const payable = (order: OrderDetail): PayableOrder => ({
  */
 export const paymentIdempotencyKey = (orderId: string, provider: string) => `ec-pay-${orderId}-${provider}`
 
+/** What the payer gives when paying: M-Pesa needs the phone to push the payment prompt to. */
+export interface PayOptions {
+  phone?: string | null
+}
+
 /** What the client needs to pay, plus our payment record. */
 export interface StartedPayment {
   payment: ReturnType<typeof paymentView>
@@ -65,7 +70,17 @@ export interface StartedPayment {
  * by webhook) moves the order to processing. Calling it again returns the same provider object
  * and client secret.
  */
-export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: Actor): Promise<StartedPayment> {
+export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: Actor, options: PayOptions = {}): Promise<StartedPayment> {
+  try {
+    return await startPaymentAt(env, order, actor, options)
+  } catch (err) {
+    // A provider that is unreachable or refuses is the provider's failure, not ours: 502, retryable.
+    if (err instanceof ProviderError) throw new AppError('upstream_error', `The payment provider did not accept the payment: ${err.message}`)
+    throw err
+  }
+}
+
+async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor, options: PayOptions): Promise<StartedPayment> {
   const provider = getProvider(order.payment_provider)
   const existing = await findPaymentForOrder(env, order.id, provider.name)
   if (existing?.status === 'succeeded') {
@@ -78,9 +93,14 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
   let row: PaymentRow
   if (existing && (existing.providerRef || provider.confirmedBy === 'staff')) {
     result = await provider.retrieve(env, existing.providerRef, payable(order))
+    // The payer is back from approving (PayPal): finish the payment now.
+    if (result.status === 'pending' && provider.complete && existing.providerRef) {
+      result = await provider.complete(env, existing.providerRef, payable(order))
+    }
     row = existing
   } else {
-    result = await provider.initiate(env, payable(order), paymentIdempotencyKey(order.id, provider.name))
+    assertUsable(env, provider.name, order.currency)
+    result = await provider.initiate(env, { ...payable(order), phone: options.phone ?? null }, paymentIdempotencyKey(order.id, provider.name))
     row = await ensurePaymentRow(env, {
       orderId: order.id,
       userId: order.user_id,
@@ -127,17 +147,17 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
 }
 
 /** POST /orders/:id/pay: the owner only; anyone else's order is a 404. */
-export async function payOwnOrder(env: PaymentsEnv, user: AuthUser, orderId: string) {
+export async function payOwnOrder(env: PaymentsEnv, user: AuthUser, orderId: string, options: PayOptions = {}) {
   const order = await getOwnOrder(env, user, orderId)
-  return startPayment(env, order, { type: 'customer', id: user.id })
+  return startPayment(env, order, { type: 'customer', id: user.id }, options)
 }
 
 /**
  * Checkout's payment seam (src/modules/orders/payment.ts): start paying right after the order is
  * committed, so the checkout response already carries the client secret or the instructions.
  */
-export async function paymentForCheckout(env: PaymentsEnv, order: OrderDetail) {
-  const started = await startPayment(env, order, { type: 'system' })
+export async function paymentForCheckout(env: PaymentsEnv, order: OrderDetail, options: PayOptions = {}) {
+  const started = await startPayment(env, order, { type: 'system' }, options)
   return {
     provider: order.payment_provider,
     status: started.status,

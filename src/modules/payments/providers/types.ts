@@ -6,7 +6,35 @@
  */
 
 /** The bindings providers may read; each uses only its own. */
-export type ProviderEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'>
+export type ProviderEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'> &
+  Partial<
+    Pick<
+      Env,
+      | 'APP_BASE_URL'
+      | 'PAYMENT_WEBHOOKS_BASE_URL'
+      | 'PAYPAL_API_BASE'
+      | 'PAYPAL_CLIENT_ID'
+      | 'PAYPAL_CLIENT_SECRET'
+      | 'PAYPAL_WEBHOOK_ID'
+      | 'PAYSTACK_API_BASE'
+      | 'PAYSTACK_SECRET_KEY'
+      | 'CHAPA_API_BASE'
+      | 'CHAPA_SECRET_KEY'
+      | 'CHAPA_WEBHOOK_SECRET'
+      | 'MPESA_API_BASE'
+      | 'MPESA_SHORTCODE'
+      | 'MPESA_CONSUMER_KEY'
+      | 'MPESA_CONSUMER_SECRET'
+      | 'MPESA_PASSKEY'
+      | 'MPESA_CALLBACK_SECRET'
+      | 'MPESA_INITIATOR_NAME'
+      | 'MPESA_SECURITY_CREDENTIAL'
+      | 'KASPI_PAY_API_BASE'
+      | 'KASPI_PAY_API_KEY'
+      | 'KASPI_PAY_ORGANIZATION_BIN'
+      | 'KASPI_PAY_WEBHOOK_SECRET'
+    >
+  >
 
 /** The order facts a provider needs to charge for it. */
 export interface PayableOrder {
@@ -17,6 +45,8 @@ export interface PayableOrder {
   /** ISO 4217, upper case. */
   currency: string
   email: string | null
+  /** The payer's phone in E.164 (M-Pesa pushes the payment prompt to it). */
+  phone?: string | null
 }
 
 /** Our provider-neutral view of a payment's state at the provider. */
@@ -54,6 +84,15 @@ export interface PaymentProvider {
    * confirms through POST /admin/orders/:id/confirm-payment).
    */
   readonly confirmedBy: 'webhook' | 'staff'
+  /** Currencies the provider can charge in (ISO 4217); null when any currency is accepted. */
+  readonly currencies?: readonly string[] | null
+  /** Whether its credentials are configured; a provider that is not enabled is not offered. */
+  enabled?(env: ProviderEnv): boolean
+  /**
+   * Finish a payment the payer has approved but the provider does not settle by itself (PayPal:
+   * capture an APPROVED order). Called only while the order is still unpaid; idempotent.
+   */
+  complete?(env: ProviderEnv, ref: string, order: PayableOrder): Promise<ProviderPayment>
   /**
    * Start paying `order`. Must be idempotent on `idempotencyKey`: calling twice with the same key
    * returns the same provider object (never a second charge).
