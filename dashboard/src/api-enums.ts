@@ -5,11 +5,21 @@ export const enums = {
   ],
   "CheckoutBody.payment_provider": [
     "stripe",
-    "manual"
+    "manual",
+    "paypal",
+    "paystack",
+    "chapa",
+    "mpesa",
+    "kaspi"
   ],
   "CheckoutPayment.provider": [
     "stripe",
-    "manual"
+    "manual",
+    "paypal",
+    "paystack",
+    "chapa",
+    "mpesa",
+    "kaspi"
   ],
   "Discount.kind": [
     "percentage",
@@ -95,7 +105,12 @@ export const enums = {
   ],
   "OrderSummary.payment_provider": [
     "stripe",
-    "manual"
+    "manual",
+    "paypal",
+    "paystack",
+    "chapa",
+    "mpesa",
+    "kaspi"
   ],
   "PaymentAlert.kind": [
     "amount_mismatch",

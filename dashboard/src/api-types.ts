@@ -157,7 +157,7 @@ export interface paths {
     };
   };
   "/api/v1/auth/logout": {
-    /** Sign out: revoke the refresh token and every token rotated from the same sign-in */
+    /** Sign out: revoke the refresh token, every token rotated from the same sign-in and their access tokens */
     post: {
       requestBody: {
         content: {
@@ -511,7 +511,7 @@ export interface paths {
     };
     /**
      * Change a user’s role or disable/enable them (admin)
-     * @description Disabling revokes every refresh token; a role change reaches the user on their next refresh. An admin cannot demote or disable themselves, and the last active admin cannot be removed (409).
+     * @description Disabling revokes every refresh and access token at once; a role change revokes the access tokens, so the next request needs a refresh, which carries the new role. An admin cannot demote or disable themselves, and the last active admin cannot be removed (409).
      */
     patch: {
       parameters: {
@@ -3692,7 +3692,7 @@ export interface paths {
   "/api/v1/orders/{id}/pay": {
     /**
      * Start (or resume) paying one of my orders
-     * @description Creates the provider payment for the order's exact total (Stripe: a PaymentIntent with metadata.order_id and an Idempotency-Key derived from the order) and moves the order to processing. Calling it again returns the same PaymentIntent and client_secret: a double click never creates a second charge. Manual orders get payment instructions.
+     * @description Creates the provider payment for the order's exact total (Stripe: a PaymentIntent with metadata.order_id and an Idempotency-Key derived from the order) and moves the order to processing. Calling it again returns the same PaymentIntent and client_secret: a double click never creates a second charge. Manual orders get payment instructions. PayPal, Paystack, Chapa and Kaspi Pay answer with a redirect/approval URL in next_action; calling it again after the PayPal approval captures the payment. M-Pesa needs `phone` (a Kenyan number) and pushes the payment prompt to it.
      */
     post: {
       parameters: {
@@ -3700,11 +3700,22 @@ export interface paths {
           id: string;
         };
       };
+      requestBody?: {
+        content: {
+          "application/json": components["schemas"]["PayBody"];
+        };
+      };
       responses: {
         /** @description What the client needs to pay */
         200: {
           content: {
             "application/json": components["schemas"]["StartedPayment"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
           };
         };
         /** @description Missing or invalid access token */
@@ -3723,6 +3734,25 @@ export interface paths {
         409: {
           content: {
             "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description The provider could not be reached or refused the payment; retry */
+        502: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/payment-methods": {
+    /** The payment providers enabled on this store, with the currencies each can charge */
+    get: {
+      responses: {
+        /** @description Enabled providers */
+        200: {
+          content: {
+            "application/json": components["schemas"]["PaymentMethods"];
           };
         };
       };
@@ -5085,7 +5115,7 @@ export interface components {
       } | null;
       discount_code: string | null;
       /** @enum {string} */
-      payment_provider: "stripe" | "manual";
+      payment_provider: "stripe" | "manual" | "paypal" | "paystack" | "chapa" | "mpesa" | "kaspi";
       payment_due_at: string | null;
       line_count: number;
       item_count: number;
@@ -5094,7 +5124,7 @@ export interface components {
     };
     CheckoutPayment: {
       /** @enum {string} */
-      provider: "stripe" | "manual";
+      provider: "stripe" | "manual" | "paypal" | "paystack" | "chapa" | "mpesa" | "kaspi";
       /** @example requires_payment */
       status: string;
       next_action?: {
@@ -5109,7 +5139,12 @@ export interface components {
       shipping_method_id: string;
       discount_code?: string;
       /** @enum {string} */
-      payment_provider: "stripe" | "manual";
+      payment_provider: "stripe" | "manual" | "paypal" | "paystack" | "chapa" | "mpesa" | "kaspi";
+      /**
+       * @description M-Pesa: the phone that receives the payment prompt
+       * @example +254712345678
+       */
+      payment_phone?: string;
       /** Format: email */
       email?: string;
       /** @description The total the shopper saw; if the current total differs, 409 price_changed */
@@ -5165,6 +5200,23 @@ export interface components {
     };
     /** @enum {string} */
     PaymentStatus: "pending" | "succeeded" | "failed" | "cancelled" | "requires_review";
+    PayBody: {
+      /**
+       * @description M-Pesa: the phone that receives the payment prompt (STK push)
+       * @example +254712345678
+       */
+      phone?: string;
+    };
+    PaymentMethods: {
+      data: ({
+          /** @example paypal */
+          provider: string;
+          /** @enum {string} */
+          confirmed_by: "webhook" | "staff";
+          /** @description ISO 4217 codes it can charge; null: any */
+          currencies: string[] | null;
+        })[];
+    };
     PaymentPage: {
       data: components["schemas"]["Payment"][];
       next_cursor: string | null;
