@@ -49,7 +49,10 @@ export interface paths {
     };
   };
   "/api/v1/auth/register": {
-    /** Create a customer account and sign in */
+    /**
+     * Create a customer account and sign in
+     * @description When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).
+     */
     post: {
       requestBody: {
         content: {
@@ -69,8 +72,20 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description Conflict with the current state */
         409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Too many requests */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -81,7 +96,7 @@ export interface paths {
   "/api/v1/auth/login": {
     /**
      * Sign in with email and password
-     * @description Failed attempts are counted per email and per client IP in a fixed window; over the limit the answer is 429 with Retry-After.
+     * @description Failed attempts are counted in a 15-minute window. Five failures lock only that account from that client IP (429 with Retry-After); past 10 failures for the account, or 20 from the IP, a Turnstile token in the CF-Turnstile-Response header is required when Turnstile is on (403 challenge_required).
      */
     post: {
       requestBody: {
@@ -643,7 +658,7 @@ export interface paths {
   "/api/v1/auth/password-reset/request": {
     /**
      * Email a password-reset link
-     * @description Always 202, whether or not the address has an account. Throttled per address and per client IP (429 with Retry-After). The link is valid for one hour and works once.
+     * @description Always 202, whether or not the address has an account. Throttled per address and per client IP (429 with Retry-After). The link is valid for one hour and works once. When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).
      */
     post: {
       requestBody: {
@@ -660,6 +675,12 @@ export interface paths {
         };
         /** @description Invalid input */
         400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -4405,7 +4426,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "validation_error" | "invalid_json" | "invalid_cursor" | "unauthorized" | "invalid_credentials" | "invalid_token" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "email_taken" | "slug_taken" | "sku_taken" | "already_reviewed" | "out_of_stock" | "discount_unavailable" | "invalid_transition" | "idempotency_conflict" | "price_changed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "upstream_error";
+        code: "validation_error" | "invalid_json" | "invalid_cursor" | "unauthorized" | "invalid_credentials" | "invalid_token" | "forbidden" | "challenge_required" | "not_found" | "method_not_allowed" | "conflict" | "email_taken" | "slug_taken" | "sku_taken" | "already_reviewed" | "out_of_stock" | "discount_unavailable" | "invalid_transition" | "idempotency_conflict" | "price_changed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "upstream_error";
         message: string;
         details?: {
             path?: string;
