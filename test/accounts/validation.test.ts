@@ -35,9 +35,19 @@ describe('validation errors use the envelope (400, never 500)', () => {
     }
   })
 
-  it('register: a 128-character password is accepted, 8 is the minimum', async () => {
-    expect((await post('/auth/register', { email: uniqueEmail(), password: 'x'.repeat(128), name: 'A' })).status).toBe(201)
-    expect((await post('/auth/register', { email: uniqueEmail(), password: '12345678', name: 'A' })).status).toBe(201)
+  it('register: a 128-character password is accepted, 10 is the minimum', async () => {
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'xy'.repeat(64), name: 'A' })).status).toBe(201)
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'kq7-vbn!2z', name: 'A' })).status).toBe(201)
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'kq7-vbn!2', name: 'A' })).status).toBe(400)
+  })
+
+  it('register: common passwords, blank ones, repeats and the email itself are refused', async () => {
+    const email = uniqueEmail('policy')
+    for (const password of ['password', '12345678', '        ', '          ', 'password123', 'Password1!', '1234567890', 'qwertyuiop', 'aaaaaaaaaaaa', email, email.toUpperCase()]) {
+      const res = await post('/auth/register', { email, password, name: 'A' })
+      expect(res.status, password).toBe(400)
+      expect(res.body.error.details[0].path, password).toBe('password')
+    }
   })
 
   it('malformed JSON is a 400 invalid_json on every auth endpoint', async () => {

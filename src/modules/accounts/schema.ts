@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuerySchema } from '../../lib/pagination'
 import { isCountryCode } from './countries'
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from './password-policy'
 
 export const ROLES = ['customer', 'seller', 'staff', 'admin'] as const
 export const LOCALES = ['en', 'ru', 'kk'] as const
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'whatsapp', 'telegram'] as const
 
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 128
+export { PASSWORD_MAX, PASSWORD_MIN } from './password-policy'
 
 /** Trimmed and lower-cased before the format check, so `  Ann@Example.COM ` is `ann@example.com`. */
 export const EmailSchema = z
@@ -18,12 +18,20 @@ export const EmailSchema = z
   .pipe(z.email({ message: 'must be a valid email address' }))
   .openapi({ type: 'string', format: 'email', example: 'ann@example.com' })
 
-// Not trimmed: a password is exactly what the user typed.
+// Not trimmed: a password is exactly what the user typed. The policy (password-policy.ts) applies
+// wherever a password is set; the email rule needs the account, so services check that part.
 export const PasswordSchema = z
   .string()
   .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
-  .openapi({ example: 'correct horse battery' })
+  .superRefine((value, ctx) => {
+    const problem = value.length >= PASSWORD_MIN && value.length <= PASSWORD_MAX ? passwordProblem(value) : null
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+  .openapi({
+    example: 'correct horse battery',
+    description: `At least ${PASSWORD_MIN} characters; not one of the 10,000 most common passwords; not the email address`,
+  })
 
 const NameSchema = z.string().trim().min(1, 'is required').max(100).openapi({ example: 'Ann Lee' })
 

@@ -8,6 +8,7 @@ import { captureException, log } from '../../lib/observability'
 import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
+import { passwordProblem } from './password-policy'
 import {
   LOCALES,
   NOTIFICATION_CHANNELS,
@@ -96,12 +97,20 @@ export async function markEmailVerified(db: DB, userId: string): Promise<void> {
 
 /** Replace the user's password and sign them out of every session (refresh-token family). */
 export async function setPassword(env: StateEnv, db: DB, userId: string, password: string): Promise<void> {
+  const row = await findRow(db, userId)
+  if (row) assertPasswordAllowed(password, row.email, 'new_password')
   const hashed = await hashPassword(password)
   await db
     .update(users)
     .set({ passwordHash: hashed.hash, passwordSalt: hashed.salt, passwordIterations: hashed.iterations, updatedAt: nowIso() })
     .where(eq(users.id, userId))
   await revokeAllSessions(env, db, userId)
+}
+
+/** 400 validation_error when the password breaks the policy (including: it is the email). */
+export function assertPasswordAllowed(password: string, email: string, path = 'password'): void {
+  const problem = passwordProblem(password, email)
+  if (problem) throw new AppError('validation_error', 'Invalid request body', [{ path, message: problem }])
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -121,6 +130,7 @@ export async function registerUser(
   db: DB,
   input: RegisterInput,
 ): Promise<TokenResponse> {
+  assertPasswordAllowed(input.password, input.email)
   const hashed = await hashPassword(input.password)
   const now = nowIso()
   const row: UserRow = {
