@@ -7,11 +7,14 @@ import telegramFake from '../../fakes/telegram'
 import { fakeKaspi } from '../../fakes/kaspi'
 import { fakeOzon } from '../../fakes/ozon'
 import turnstileFake from '../../fakes/turnstile'
+import chapaFake from '../../fakes/chapa'
 import paypalFake from '../../fakes/paypal'
+import paystackFake from '../../fakes/paystack'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
- * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal. Each fake
+ * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal, /paystack,
+ * /chapa. Each fake
  * is a Hono app in fakes/<provider>.ts that mirrors the real API's paths and JSON shapes; tests
  * mount the same apps in-process (test/fakes.ts).
  */
@@ -26,6 +29,8 @@ app.route('/kaspi', fakeKaspi)
 app.route('/ozon', fakeOzon)
 app.route('/turnstile-fake', turnstileFake)
 app.route('/paypal', paypalFake)
+app.route('/paystack', paystackFake)
+app.route('/chapa', chapaFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

@@ -1,7 +1,9 @@
 import * as Sentry from '@sentry/cloudflare'
 import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
+import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
 import { handlePaypalWebhook } from '../../src/modules/payments/webhooks/paypal'
+import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/paystack'
 
 type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
@@ -11,6 +13,8 @@ type Handler = (env: Env, request: Request, param: string | undefined) => Promis
 const ROUTES: { pattern: RegExp; handle: Handler }[] = [
   { pattern: /^\/webhooks\/stripe$/, handle: (env, req) => handleStripeWebhook(env, req) },
   { pattern: /^\/webhooks\/paypal$/, handle: (env, req) => handlePaypalWebhook(env, req) },
+  { pattern: /^\/webhooks\/paystack$/, handle: (env, req) => handlePaystackWebhook(env, req) },
+  { pattern: /^\/webhooks\/chapa$/, handle: (env, req) => handleChapaWebhook(env, req) },
 ]
 
 /**

@@ -1,6 +1,8 @@
 import { AppError } from '../../../lib/errors'
+import { chapaProvider } from './chapa'
 import { manualProvider } from './manual'
 import { paypalProvider } from './paypal'
+import { paystackProvider } from './paystack'
 import { stripeProvider } from './stripe'
 import type { PaymentProvider, ProviderEnv } from './types'
 
@@ -11,6 +13,8 @@ export const PROVIDERS: Readonly<Record<string, PaymentProvider>> = {
   stripe: stripeProvider,
   manual: manualProvider,
   paypal: paypalProvider,
+  paystack: paystackProvider,
+  chapa: chapaProvider,
 }
 
 export function getProvider(name: string): PaymentProvider {
