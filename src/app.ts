@@ -1,11 +1,10 @@
-import { Scalar } from '@scalar/hono-api-reference'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
-import { secureHeaders } from 'hono/secure-headers'
 import { getDb } from './lib/db'
 import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
 import { rateLimitByIp } from './lib/ratelimit'
+import { apiBodyLimit, apiCors, docsPage, requireJsonContentType, securityHeaders } from './lib/security'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
@@ -24,8 +23,13 @@ export const app = createRouter()
 
 app.use('*', requestId({ headerName: 'X-Request-Id' }))
 app.use('*', requestLog)
-app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
+// Security headers on everything (CSP on HTML), CORS before the rate limit so a 429 is readable
+// cross-origin, then body limits and the JSON content type before any handler reads a body.
+app.use('*', securityHeaders)
+app.use('/api/*', apiCors)
 app.use('*', rateLimitByIp)
+app.use('*', apiBodyLimit)
+app.use('*', requireJsonContentType)
 app.use('*', async (c, next) => {
   c.set('db', getDb(c.env))
   await next()
@@ -60,7 +64,11 @@ app.doc31('/openapi.json', {
       '`{ "error": { "code", "message", "details"? } }`. Lists are cursor-paginated.',
   },
 })
-app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edge Commerce API' }))
+app.get('/docs', docsPage)
+// The dashboard's static files pass through the Worker (run_worker_first in wrangler.toml) so they
+// get the security headers above.
+app.get('/admin', (c) => c.redirect('/admin/', 301))
+app.get('/admin/*', (c) => c.env.ASSETS.fetch(c.req.raw))
 
 app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404))
 

@@ -141,7 +141,7 @@ export interface paths {
   "/api/v1/auth/refresh": {
     /**
      * Exchange a refresh token for a new token pair (rotation)
-     * @description Each refresh token works once. Presenting one that was already used revokes every token of that sign-in (401).
+     * @description Each refresh token works once. Presenting one that was already used revokes every token of that sign-in (401). Without refresh_token in the body the ec_refresh cookie is used (cookie mode: send X-Session-Mode: cookie on login and refresh; the cookie is HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth).
      */
     post: {
       requestBody: {
@@ -4446,7 +4446,8 @@ export interface components {
        * @example 900
        */
       expires_in: number;
-      refresh_token: string;
+      /** @description Absent in cookie mode (X-Session-Mode: cookie): the token is in the HttpOnly ec_refresh cookie */
+      refresh_token?: string;
     };
     User: {
       /** @example usr_01jd2xk3m4n5p6q7r8s9t0v1w2 */
@@ -4469,7 +4470,10 @@ export interface components {
        * @example ann@example.com
        */
       email: string;
-      /** @example correct horse battery */
+      /**
+       * @description At least 10 characters; not one of the 10,000 most common passwords; not the email address
+       * @example correct horse battery
+       */
       password: string;
       /** @example Ann Lee */
       name: string;
@@ -4485,8 +4489,11 @@ export interface components {
       password: string;
     };
     RefreshBody: {
-      /** @example rt_3q2… */
-      refresh_token: string;
+      /**
+       * @description Omit to use the ec_refresh session cookie (cookie mode)
+       * @example rt_3q2…
+       */
+      refresh_token?: string;
     };
     UpdateMeBody: {
       /** @example Ann Lee */
@@ -4501,7 +4508,10 @@ export interface components {
     };
     ChangePasswordBody: {
       current_password: string;
-      /** @example correct horse battery */
+      /**
+       * @description At least 10 characters; not one of the 10,000 most common passwords; not the email address
+       * @example correct horse battery
+       */
       new_password: string;
     };
     AddressList: {
@@ -4584,7 +4594,10 @@ export interface components {
     PasswordResetConfirmBody: {
       /** @example rst_3q2-7wEvbD1u9CEcVZnUu6pVdOL4z9ZL2mUvUo8dN4k */
       token: string;
-      /** @example correct horse battery */
+      /**
+       * @description At least 10 characters; not one of the 10,000 most common passwords; not the email address
+       * @example correct horse battery
+       */
       new_password: string;
     };
     CategoryTreeNode: components["schemas"]["Category"] & {

@@ -1,5 +1,6 @@
 // The typed API client: openapi-fetch over the generated `paths` (src/api-types.ts), with the
-// session's bearer token added to every call and one refresh-and-retry on 401.
+// session's bearer token added to every call and one refresh-and-retry on 401 (refresh through the
+// HttpOnly session cookie).
 import createClient from 'openapi-fetch'
 import type { components, paths } from './api-types'
 
@@ -25,35 +26,29 @@ export class ApiError extends Error {
 interface Session {
   user: User
   access_token: string
-  refresh_token: string
   /** Epoch ms when the access token expires. */
   expires_at: number
 }
 
-// sessionStorage: the session survives a reload of the tab but not closing it, and no other
-// tab or site reads it.
-const STORAGE_KEY = 'ec.dashboard.session'
-let session: Session | null = readStored()
+// The access token lives only in memory. The refresh token is an HttpOnly; Secure; SameSite=Strict
+// cookie scoped to /api/v1/auth (X-Session-Mode: cookie), which no script can read; a reload or a
+// new tab gets its own access token from it (restoreSession below).
+let session: Session | null = null
 const listeners = new Set<(user: User | null) => void>()
 
-function readStored(): Session | null {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY)
-    return raw ? (JSON.parse(raw) as Session) : null
-  } catch {
-    return null
-  }
-}
+/** Where the API lives: this origin, or the one a Pages build names in <meta name="api-origin">. */
+const API_ORIGIN =
+  (typeof document !== 'undefined' && document.querySelector<HTMLMetaElement>('meta[name="api-origin"]')?.content) ||
+  location.origin
+const COOKIE_MODE = { 'X-Session-Mode': 'cookie' }
 
 function setSession(next: Session | null) {
   session = next
-  if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next))
-  else sessionStorage.removeItem(STORAGE_KEY)
   for (const fn of listeners) fn(next?.user ?? null)
 }
 
 function fromTokens(t: TokenResponse): Session {
-  return { user: t.user, access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000 }
+  return { user: t.user, access_token: t.access_token, expires_at: Date.now() + t.expires_in * 1000 }
 }
 
 export const currentUser = () => session?.user ?? null
@@ -62,33 +57,45 @@ export function onSessionChange(fn: (user: User | null) => void) {
   return () => void listeners.delete(fn)
 }
 
-// One refresh at a time: concurrent 401s wait for the same rotation (a refresh token works once).
+// One refresh at a time in this tab (concurrent 401s wait for the same rotation), and one at a time
+// across tabs (Web Locks): a refresh token works once, so two tabs rotating the shared cookie at
+// the same moment would look like token theft and sign both out. Inside the lock the browser sends
+// whatever cookie the previous holder left.
 let refreshing: Promise<boolean> | null = null
 
+async function rotate(): Promise<boolean> {
+  try {
+    const res = await fetch(`${API_ORIGIN}/api/v1/auth/refresh`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json', ...COOKIE_MODE },
+      body: '{}',
+    })
+    if (!res.ok) {
+      setSession(null)
+      return false
+    }
+    setSession(fromTokens((await res.json()) as TokenResponse))
+    return true
+  } catch {
+    return false
+  }
+}
+
 function refresh(): Promise<boolean> {
-  const token = session?.refresh_token
-  if (!token) return Promise.resolve(false)
   refreshing ??= (async () => {
     try {
-      const res = await fetch('/api/v1/auth/refresh', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refresh_token: token }),
-      })
-      if (!res.ok) {
-        setSession(null)
-        return false
-      }
-      setSession(fromTokens((await res.json()) as TokenResponse))
-      return true
-    } catch {
-      return false
+      const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+      return locks ? await locks.request('ec-dashboard-refresh', rotate) : await rotate()
     } finally {
       refreshing = null
     }
   })()
   return refreshing
 }
+
+/** A reload or a new tab: try to get an access token from the refresh cookie. */
+export const restoreSession = (): Promise<boolean> => refresh()
 
 function authorize(request: Request): Request {
   if (session) request.headers.set('Authorization', `Bearer ${session.access_token}`)
@@ -104,7 +111,7 @@ async function authedFetch(request: Request): Promise<Response> {
   return (await refresh()) ? fetch(authorize(retry)) : res
 }
 
-export const api = createClient<paths>({ baseUrl: location.origin, fetch: authedFetch })
+export const api = createClient<paths>({ baseUrl: API_ORIGIN, fetch: authedFetch })
 
 async function errorFrom(response: Response, body: unknown): Promise<ApiError> {
   const envelope = (body as { error?: ErrorEnvelope } | undefined)?.error
@@ -129,16 +136,20 @@ export async function unwrap<R extends { data?: unknown; error?: unknown; respon
 }
 
 export async function login(email: string, password: string): Promise<User> {
-  const tokens = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }))
+  const tokens = await unwrap(
+    api.POST('/api/v1/auth/login', { body: { email, password }, headers: COOKIE_MODE, credentials: 'include' }),
+  )
   setSession(fromTokens(tokens))
   return tokens.user
 }
 
+/** Sign out: the server revokes this sign-in (every tab sharing it) and clears the cookie. */
 export async function logout() {
-  const token = session?.refresh_token
   setSession(null)
-  if (token) await api.POST('/api/v1/auth/logout', { body: { refresh_token: token } }).catch(() => undefined)
+  await api.POST('/api/v1/auth/logout', { body: {}, headers: COOKIE_MODE, credentials: 'include' }).catch(() => undefined)
 }
+
+void restoreSession()
 
 /**
  * Uploads an image as multipart/form-data. openapi-fetch serialises JSON bodies only, so this one
@@ -148,7 +159,7 @@ export async function uploadImage(scope: 'admin' | 'seller', productId: string, 
   const form = new FormData()
   form.set('file', file)
   if (alt) form.set('alt', alt)
-  const res = await authedFetch(new Request(`/api/v1/${scope}/products/${encodeURIComponent(productId)}/images`, { method: 'POST', body: form }))
+  const res = await authedFetch(new Request(`${API_ORIGIN}/api/v1/${scope}/products/${encodeURIComponent(productId)}/images`, { method: 'POST', body: form }))
   const body: unknown = await res.json().catch(() => undefined)
   if (!res.ok) throw await errorFrom(res, body)
   return body as Schemas['ProductImage']

@@ -70,8 +70,8 @@ export async function openBrowser(): Promise<Browser> {
 /** Signs in through the dashboard's login form and waits for the navigation to appear. */
 export async function signIn(page: Page, who: { email: string; password: string }) {
   await page.goto(`${baseUrl()}/admin/`)
-  // Start signed out: the session lives in sessionStorage, which a reload keeps.
-  await page.evaluate(() => sessionStorage.clear())
+  // Start signed out: the session lives in the HttpOnly refresh cookie, which a reload keeps.
+  await page.context().clearCookies()
   await page.reload()
   await page.getByLabel('Email').fill(who.email)
   await page.getByLabel('Password').fill(who.password)

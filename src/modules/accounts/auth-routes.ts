@@ -6,6 +6,8 @@ import { requireTurnstile, TURNSTILE_HEADER } from '../../lib/turnstile'
 import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenResponseSchema } from './schema'
 import { login, logout, refreshSession, registerUser } from './service'
 import { mergeCartOnSignIn } from '../cart/service'
+import { getCookie } from 'hono/cookie'
+import { clearRefreshCookie, deliverTokens, presentedRefreshToken, REFRESH_COOKIE } from './refresh-cookie'
 
 const tags = ['auth']
 
@@ -29,7 +31,7 @@ export const authRoutes = createRouter()
       const session = await registerUser(c.env, c.get('db'), c.req.valid('json'))
       // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the new account.
       await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
-      return c.json(session, 201)
+      return c.json(deliverTokens(c, session), 201)
     },
   )
   .openapi(
@@ -57,7 +59,7 @@ export const authRoutes = createRouter()
       })
       // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the user's cart.
       await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
-      return c.json(session, 200)
+      return c.json(deliverTokens(c, session), 200)
     },
   )
   .openapi(
@@ -67,14 +69,19 @@ export const authRoutes = createRouter()
       tags,
       summary: 'Exchange a refresh token for a new token pair (rotation)',
       description:
-        'Each refresh token works once. Presenting one that was already used revokes every token of that sign-in (401).',
+        'Each refresh token works once. Presenting one that was already used revokes every token of that sign-in (401). ' +
+        'Without refresh_token in the body the ec_refresh cookie is used (cookie mode: send X-Session-Mode: cookie on ' +
+        'login and refresh; the cookie is HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth).',
       request: jsonBody(RefreshBodySchema),
       responses: {
         200: jsonContent(TokenResponseSchema, 'New access and refresh tokens'),
         ...errors(400, 401),
       },
     }),
-    async (c) => c.json(await refreshSession(c.env, c.get('db'), c.req.valid('json').refresh_token), 200),
+    async (c) => {
+      const token = presentedRefreshToken(c, c.req.valid('json').refresh_token)
+      return c.json(deliverTokens(c, await refreshSession(c.env, c.get('db'), token)), 200)
+    },
   )
   .openapi(
     createRoute({
@@ -86,7 +93,9 @@ export const authRoutes = createRouter()
       responses: { 204: { description: 'Signed out (also when the token was unknown)' }, ...errors(400) },
     }),
     async (c) => {
-      await logout(c.env, c.get('db'), c.req.valid('json').refresh_token)
+      const token = c.req.valid('json').refresh_token ?? getCookie(c, REFRESH_COOKIE)
+      if (token) await logout(c.env, c.get('db'), token)
+      clearRefreshCookie(c)
       return c.body(null, 204)
     },
   )

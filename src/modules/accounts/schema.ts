@@ -99,7 +99,14 @@ export const LoginBodySchema = z
   .openapi('LoginBody')
 
 export const RefreshBodySchema = z
-  .object({ refresh_token: z.string().min(1).max(200).openapi({ example: 'rt_3q2…' }) })
+  .object({
+    refresh_token: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ example: 'rt_3q2…', description: 'Omit to use the ec_refresh session cookie (cookie mode)' }),
+  })
   .openapi('RefreshBody')
 
 export const TokenResponseSchema = z
@@ -108,7 +115,10 @@ export const TokenResponseSchema = z
     access_token: z.string(),
     token_type: z.literal('Bearer'),
     expires_in: z.number().int().openapi({ description: 'Access token lifetime in seconds', example: 900 }),
-    refresh_token: z.string(),
+    refresh_token: z
+      .string()
+      .optional()
+      .openapi({ description: 'Absent in cookie mode (X-Session-Mode: cookie): the token is in the HttpOnly ec_refresh cookie' }),
   })
   .openapi('TokenResponse')
 
