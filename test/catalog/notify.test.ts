@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AppEnv } from '../../src/lib/context'
 import type { CatalogChangeMessage } from '../../src/lib/events'
 import { notifyCatalogChange } from '../../src/modules/catalog/notify'
@@ -27,12 +27,28 @@ describe('marketplace change notification', () => {
     expect(sent[0]).toMatchObject({ type: 'catalog.products_changed', product_ids: ['prd_a', 'prd_b'], reason: 'variant.updated' })
   })
 
-  it('never fails the request when the queue send fails', async () => {
-    const { request, waits } = appWith(async () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('never fails the request when the queue send fails, and logs the lost message', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const send = vi.fn(async () => {
       throw new Error('queue unavailable')
     })
+    const { request, waits } = appWith(send)
     const res = await request()
     expect(res.status).toBe(200)
-    await expect(Promise.all(waits)).resolves.toBeDefined()
+    expect(waits).toHaveLength(1)
+    await Promise.all(waits)
+    expect(send).toHaveBeenCalledTimes(1)
+    const logged = errors.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'catalog change publish failed',
+        product_ids: ['prd_a', 'prd_a', 'prd_b'],
+        reason: 'variant.updated',
+        error: 'Error: queue unavailable',
+      }),
+    )
   })
 })
