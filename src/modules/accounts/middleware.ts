@@ -22,18 +22,22 @@ export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
 
 /**
  * 401 unless a valid, unrevoked access token is present; with roles, 403 unless the caller has one
- * of them; then the per-user rate limit of the request's tier (429).
+ * of them; then the per-user rate limit of the request's tier (429). The middleware carries its
+ * `roles` so createRouter can publish them in /openapi.json (`x-roles`).
  */
 export const requireAuth = (...roles: Role[]) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearer(c.req.header('Authorization'))
-    if (!token) throw unauthorized()
-    const user = await verifyAccessToken(c.env, token)
-    if (roles.length && !roles.includes(user.role)) throw forbidden()
-    await rateLimitUser(c, user)
-    c.set('user', user)
-    await next()
-  })
+  Object.assign(
+    createMiddleware<AppEnv>(async (c, next) => {
+      const token = bearer(c.req.header('Authorization'))
+      if (!token) throw unauthorized()
+      const user = await verifyAccessToken(c.env, token)
+      if (roles.length && !roles.includes(user.role)) throw forbidden()
+      await rateLimitUser(c, user)
+      c.set('user', user)
+      await next()
+    }),
+    { roles: roles as readonly Role[] },
+  )
 
 /** The signed-in user inside a handler behind requireAuth. */
 export function currentUser(c: { get(key: 'user'): AuthUser | undefined }): AuthUser {

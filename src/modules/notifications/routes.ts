@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
+import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
-import { requireAuth } from '../accounts/middleware'
+import { authRoute, createRouter } from '../../lib/router'
 import { DeadLetterSchema, DeliveryDetailSchema, DeliveryQuerySchema, DeliverySchema } from './schema'
 import { getDelivery, listDeadLetters, listDeliveries } from './service'
 
-const common = { tags: ['admin: notifications'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const common = { tags: ['admin: notifications'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
 /** Mounted at /api/v1: what the notifications consumer sent, failed to send, or gave up on. */
 export const notificationRoutes = createRouter()
