@@ -132,6 +132,19 @@ export class CartDO extends DurableObject<Env> {
     this.sql.exec('DELETE FROM cart_lines')
   }
 
+  /**
+   * Take out what a checkout bought: each line loses the bought quantity and disappears at zero.
+   * Lines (or quantity) added while the checkout ran stay in the cart.
+   */
+  removeBought(lines: { variant_id: string; quantity: number }[]): void {
+    for (const l of lines) {
+      const existing = this.get(l.variant_id)
+      if (!existing) continue
+      if (existing.quantity <= l.quantity) this.remove(l.variant_id)
+      else this.put({ ...existing, quantity: existing.quantity - l.quantity })
+    }
+  }
+
   /** Empty the cart and hand back what it held (a guest cart being merged into a user's). */
   take(): CartLine[] {
     const lines = this.lines()

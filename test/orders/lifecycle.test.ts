@@ -54,26 +54,38 @@ describe('order lifecycle', () => {
     return res
   }
 
+  /** A manual order paid the way it really is: staff confirm the money arrived. */
+  const confirmPaid = async (orderId: string, note?: string) => {
+    const res = await api('POST', `/api/v1/admin/orders/${orderId}/confirm-payment`, { headers: admin.auth, body: note ? { note } : {} })
+    expect(res.status).toBe(200)
+    return res
+  }
+  const refund = (orderId: string, body: Record<string, unknown>) =>
+    api('POST', `/api/v1/admin/orders/${orderId}/refunds`, { headers: admin.auth, body })
+
   it('runs paid -> shipped -> delivered -> partial refunds -> refunded, recording history and events', async () => {
     const p = await createProduct({ variants: [{ price: 2000, stock: 5 }] })
     const { order, user } = await placeOrder(p.variants[0]!.id, ship, 1)
     expect(eventsFor(order.id).map((e) => e.type)).toEqual(['order.created'])
 
-    await markPaid(order.id, 'bank transfer received')
+    await confirmPaid(order.id, 'bank transfer received')
     const noTracking = await adminMove(order.id, { to: 'shipped' })
     expect(noTracking.status).toBe(400)
     const shipped = await adminMove(order.id, { to: 'shipped', carrier: 'DHL', tracking_number: 'JD0001' })
     expect(shipped.status).toBe(200)
     expect(shipped.body.lines[0]).toMatchObject({ fulfilment_status: 'shipped', carrier: 'DHL', tracking_number: 'JD0001' })
     expect((await adminMove(order.id, { to: 'delivered' })).status).toBe(200)
-    const part1 = await adminMove(order.id, { to: 'partially_refunded', refund_amount: 500 })
-    expect(part1.status).toBe(200)
-    const part2 = await adminMove(order.id, { to: 'partially_refunded', refund_amount: 300 })
-    expect(part2.body.refunded.amount).toBe(800)
-    const full = await adminMove(order.id, { to: 'refunded' })
-    expect(full.status).toBe(200)
-    expect(full.body.refunded.amount).toBe(2500)
-    expect(full.body.timeline.map((t: { to: string }) => t.to)).toEqual([
+    // Refunds only come from refunds that moved money (manual payments: recorded, paid out by hand).
+    const part1 = await refund(order.id, { amount: 500 })
+    expect(part1.status).toBe(201)
+    const part2 = await refund(order.id, { amount: 300 })
+    expect(part2.body.order.refunded.amount).toBe(800)
+    const full = await refund(order.id, {})
+    expect(full.status).toBe(201)
+    const detail = (await api('GET', `/api/v1/admin/orders/${order.id}`, { headers: admin.auth })).body
+    expect(detail.refunded.amount).toBe(2500)
+    expect(detail.status).toBe('refunded')
+    expect(detail.timeline.map((t: { to: string }) => t.to)).toEqual([
       'pending',
       'processing',
       'paid',
@@ -83,7 +95,7 @@ describe('order lifecycle', () => {
       'partially_refunded',
       'refunded',
     ])
-    expect(full.body.timeline.find((t: { to: string }) => t.to === 'paid')).toMatchObject({ from: 'processing', actor: { type: 'staff', id: admin.id }, reason: 'bank transfer received' })
+    expect(detail.timeline.find((t: { to: string }) => t.to === 'paid')).toMatchObject({ from: 'processing', actor: { type: 'staff', id: admin.id }, reason: 'bank transfer received' })
 
     const events = eventsFor(order.id)
     expect(events.map((e) => e.type)).toEqual([
@@ -101,9 +113,25 @@ describe('order lifecycle', () => {
     expect(events.slice(4).map((e) => (e.data as { refund: { amount: number } }).refund.amount)).toEqual([500, 300, 1700])
 
     // Refunded is final.
-    const after = await adminMove(order.id, { to: 'refunded' })
+    const after = await adminMove(order.id, { to: 'cancelled' })
     expect(after.status).toBe(409)
     expect(after.body.error.code).toBe('invalid_transition')
+  })
+
+  it('refuses refunded/partially_refunded by hand (no money moved); a real refund afterwards works', async () => {
+    const p = await createProduct({ variants: [{ price: 2000, stock: 5 }] })
+    const { order } = await placeOrder(p.variants[0]!.id, ship, 1)
+    await confirmPaid(order.id)
+    for (const body of [{ to: 'refunded' }, { to: 'partially_refunded', refund_amount: 100 }]) {
+      const res = await adminMove(order.id, body)
+      expect(res.status, body.to).toBe(409)
+      expect(res.body.error).toMatchObject({ code: 'invalid_transition', message: expect.stringMatching(/refund that moved money/) })
+    }
+    expect(await statusOf(order.id)).toBe('paid')
+    const real = await refund(order.id, {})
+    expect(real.status).toBe(201)
+    expect(real.body).toMatchObject({ refund: { status: 'succeeded', amount: { amount: 2500 } }, order: { status: 'refunded' } })
+    await expect(transitionOrder(env, order.id, { to: 'refunded', actor: { type: 'system' } })).rejects.toMatchObject({ code: 'invalid_transition' })
   })
 
   it('refuses illegal transitions with 409 invalid_transition and changes nothing', async () => {

@@ -3,10 +3,11 @@ import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { getDb } from '../../src/lib/db'
 import { reconcilePendingPayments } from '../../src/modules/payments/reconcile'
-import { payments } from '../../src/modules/payments/tables'
+import { paymentAlerts, payments } from '../../src/modules/payments/tables'
 import { runScheduled } from '../../src/scheduled'
 import { variantStock } from '../fixtures/catalog'
-import { api } from '../helpers'
+import { routeFetch } from '../fakes'
+import { api, createUser } from '../helpers'
 import { confirmIntent, getOrderAs, installStripe, paymentRow, placeOrder } from './harness'
 
 afterEach(() => vi.restoreAllMocks())
@@ -53,15 +54,61 @@ describe('payment reconciliation (cron)', () => {
     expect((await getOrderAs(open.user, open.order.id)).status).toBe('processing')
   })
 
-  it('cancels the open PaymentIntent of an order that expired or was cancelled', async () => {
+  it('cancelling an order cancels its PaymentIntent at once; a later confirm is refused as Stripe does', async () => {
     const { stripe } = installStripe()
     const { user, order } = await placeOrder()
     const piId = (await paymentRow(order.id))!.providerRef!
     expect((await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })).status).toBe(200)
+    expect(stripe.state.paymentIntents.get(piId)!.status).toBe('canceled')
+    expect((await paymentRow(order.id))!.status).toBe('cancelled')
+    await expect(confirmIntent(stripe, piId)).rejects.toThrow(/400.*payment_intent_unexpected_state/)
+  })
+
+  it('cancels the open PaymentIntent of a cancelled order that Stripe could not be told about at the time', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    vi.restoreAllMocks()
+    const outage = routeFetch({ 'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }) })
+    expect((await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })).status).toBe(200)
+    outage.mockRestore()
+    routeFetch({ 'https://api.stripe.com': stripe.fetch })
+    expect(stripe.state.paymentIntents.get(piId)!.status).toBe('requires_payment_method')
+    expect((await paymentRow(order.id))!.status).toBe('pending')
     await age(order.id, 30)
     expect(await reconcilePendingPayments(env)).toMatchObject({ cancelled_stale: 1 })
     expect(stripe.state.paymentIntents.get(piId)!.status).toBe('canceled')
     expect((await paymentRow(order.id))!.status).toBe('cancelled')
+  })
+
+  it('pays the order of a payment recorded succeeded while the order stayed processing (no redelivery needed)', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    // The webhook recorded the money, then died before telling the order.
+    const past = new Date(Date.now() - 5 * 60_000).toISOString()
+    await getDb(env).update(payments).set({ status: 'succeeded', amountReceived: order.total.amount, updatedAt: past }).where(eq(payments.orderId, order.id))
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    const summary = await reconcilePendingPayments(env)
+    expect(summary).toMatchObject({ healed_paid: 1 })
+    const detail = await getOrderAs(user, order.id)
+    expect(detail.status).toBe('paid')
+    expect(detail.timeline.filter((t: { to: string }) => t.to === 'paid')).toHaveLength(1)
+    expect(await reconcilePendingPayments(env)).toMatchObject({ healed_paid: 0 })
+  })
+
+  it('alerts staff once about an order that is paid with no succeeded payment behind it', async () => {
+    installStripe()
+    const { order } = await placeOrder({ provider: 'manual' })
+    const admin = await createUser('admin')
+    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'processing' } })).status).toBe(200)
+    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'paid' } })).status).toBe(200)
+    const later = Date.now() + 5 * 60_000
+    expect(await reconcilePendingPayments(env, later)).toMatchObject({ paid_without_payment: 1 })
+    expect(await reconcilePendingPayments(env, later)).toMatchObject({ paid_without_payment: 0 })
+    const alerts = await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))
+    expect(alerts.map((a) => a.kind)).toEqual(['paid_without_payment'])
   })
 
   it('runs from the API Worker cron', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { signStripePayload, stripeEvent } from '../../fakes/stripe'
 import { getDb } from '../../src/lib/db'
 import { paymentAlerts, paymentEvents } from '../../src/modules/payments/tables'
+import { handleStripeWebhook } from '../../src/modules/payments/webhook'
 import { variantStock } from '../fixtures/catalog'
 import { routeFetch } from '../fakes'
 import { api, createUser } from '../helpers'
@@ -202,18 +203,52 @@ describe('Stripe webhook: money checks', () => {
     expect(alert).toMatchObject({ kind: 'currency_mismatch' })
   })
 
-  it('records an alert for a success on an order that already failed, without reviving it', async () => {
+  it('refunds a success that arrives for an order cancelled meanwhile, records it, raises no alert', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId) // the shopper paid a moment before cancelling
+    const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    const cancelled = await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })
+    expect(cancelled.status).toBe(200)
+    // Shuffled duplicate deliveries of the success: one refund, one history entry.
+    for (let i = 0; i < 3; i++) expect((await deliver(succeeded)).status).toBe(200)
+    expect(await eventRow(succeeded.id as string)).toMatchObject({ outcome: 'late_payment_refunded' })
+    const detail = await getOrderAs(user, order.id)
+    expect(detail.status).toBe('cancelled')
+    const notes = detail.timeline.filter((t: { reason: string }) => t.reason === 'late payment refunded automatically')
+    expect(notes).toHaveLength(1)
+    expect(notes[0]).toMatchObject({ from: 'cancelled', to: 'cancelled', actor: { type: 'provider', id: 'stripe' } })
+    const refunds = [...stripe.state.refunds.values()].filter((r) => r.payment_intent === piId)
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amount: order.total.amount, status: 'succeeded' })
+    expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountRefunded: order.total.amount })
+    const staff = await createUser('staff')
+    const money = await api('GET', `/api/v1/admin/orders/${order.id}/payments`, { headers: staff.auth })
+    expect(money.body.refunds).toEqual([expect.objectContaining({ status: 'succeeded', amount: { amount: order.total.amount, currency: 'USD' } })])
+    // Stripe's own refund webhooks for it change nothing more.
+    expect((await deliver(lastEvent(stripe, 'charge.refunded'))).status).toBe(200)
+    expect((await getOrderAs(user, order.id)).status).toBe('cancelled')
+    expect(await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))).toEqual([])
+  })
+
+  it('alerts staff only when the automatic refund of a late payment is refused', async () => {
     const { stripe } = installStripe()
     const { user, order } = await placeOrder()
     const piId = (await paymentRow(order.id))!.providerRef!
     await confirmIntent(stripe, piId)
     const succeeded = lastEvent(stripe, 'payment_intent.succeeded', piId)
-    const cancelled = await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })
-    expect(cancelled.status).toBe(200)
+    expect((await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })).status).toBe(200)
+    // Someone refunded it by hand in the dashboard already, but our row does not know yet.
+    await stripe.app.request('/v1/refunds', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sk_test_vitest', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ payment_intent: piId }).toString(),
+    })
     expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'paid_after_terminal' })
-    expect((await getOrderAs(user, order.id)).status).toBe('cancelled')
     const [alert] = await getDb(env).select().from(paymentAlerts).where(eq(paymentAlerts.orderId, order.id))
     expect(alert).toMatchObject({ kind: 'paid_after_terminal' })
+    expect((await paymentRow(order.id))!.amountRefunded).toBe(0)
   })
 
   it('ignores event types it does not handle, but stores them once', async () => {
@@ -222,5 +257,47 @@ describe('Stripe webhook: money checks', () => {
     expect((await deliver(event)).body).toMatchObject({ outcome: 'ignored_type' })
     const rows = await getDb(env).select().from(paymentEvents).where(eq(paymentEvents.id, event.id as string))
     expect(rows).toHaveLength(1)
+  })
+})
+
+describe('Stripe webhook: the failure path itself fails', () => {
+  it('still releases the processing lease, so the redelivery is processed instead of answering 409', async () => {
+    const { stripe } = installStripe()
+    const { user, order } = await placeOrder()
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId)
+    const event = lastEvent(stripe, 'payment_intent.succeeded', piId)
+    const body = JSON.stringify(event)
+    // Processing fails (the OrderDO is unreachable) and so does recording the error in D1.
+    const outage = vi.spyOn(env.ORDER, 'get').mockImplementation(() => {
+      throw new Error('Durable Object edge-commerce-api/OrderDO is unavailable')
+    })
+    const flakyDb = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare') {
+          return (query: string) => {
+            if (query.startsWith('update') && query.includes('"last_error"')) throw new Error('D1_ERROR: SQLITE_BUSY')
+            return target.prepare(query)
+          }
+        }
+        const value = Reflect.get(target, prop)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const request = async () =>
+      new Request('http://webhooks.test/webhooks/stripe', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': await signStripePayload(body, env.STRIPE_WEBHOOK_SECRET) },
+        body,
+      })
+    const first = await handleStripeWebhook({ ...env, DB: flakyDb }, await request())
+    expect(first.status).toBe(500)
+    const stored = await eventRow(event.id as string)
+    expect(stored).toMatchObject({ processedAt: null, lockedUntil: null, lastError: null })
+    outage.mockRestore()
+
+    const retry = await deliver(event)
+    expect(retry).toMatchObject({ status: 200, body: { outcome: 'order_paid' } })
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
   })
 })

@@ -36,6 +36,11 @@ export async function clearCart(env: Env, owner: CartOwner): Promise<void> {
   await cartStub(env, owner).clear()
 }
 
+/** After a checkout: remove only what it bought (see CartDO.removeBought). */
+export async function removeBoughtLines(env: Env, owner: CartOwner, lines: { variant_id: string; quantity: number }[]): Promise<void> {
+  await cartStub(env, owner).removeBought(lines)
+}
+
 /** Current price and stock of one variant; 404 when it cannot be bought at all. */
 async function currentVariant(env: Env, variantId: string) {
   const q = await quote(env, { lines: [{ variant_id: variantId, quantity: 1 }] })

@@ -1,6 +1,7 @@
 /**
  * The checkout workflow: cart -> quote -> ONE D1 batch (order, lines, history, stock reservation,
- * discount redemption, catalog cache bump, idempotency record) -> OrderDO -> clear cart -> payment.
+ * discount redemption, catalog cache bump, idempotency record) -> OrderDO -> remove the bought
+ * lines from the cart -> payment.
  *
  * Consistency: the D1 batch is the commit point. Everything after it is either idempotent and
  * repeated by a retry of the same Idempotency-Key (the OrderDO creation), or self-healing:
@@ -22,7 +23,7 @@ import { newId, sha256Hex } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getAddress } from '../accounts/addresses'
-import { clearCart, getCartLines } from '../cart/service'
+import { getCartLines, removeBoughtLines } from '../cart/service'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
 import type { OrderState } from './model'
@@ -329,7 +330,8 @@ async function placeOrder(
   // Independent of each other; payment initiation below needs the OrderDO to exist.
   await Promise.all([
     after('order DO creation', () => orderStub(env, orderId).create(state)),
-    after('cart clearing', () => clearCart(env, { userId: user.id })),
+    // Only the lines bought: anything added to the cart while this checkout ran stays there.
+    after('cart clearing', () => removeBoughtLines(env, { userId: user.id }, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
     after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
   ])
 

@@ -2,14 +2,13 @@
  * Orders: the read side (views over D1's read model) and the write side (every status change goes
  * through the order's OrderDO). Other modules use these functions, never the tables.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { money } from '../../lib/money'
 import { olderThanCursor, paginate } from '../../lib/pagination'
-import { nowIso } from '../../lib/time'
-import type { OrderState, TransitionInput } from './model'
+import type { OrderState, PaymentSignal, RefundsSignal, TransitionInput, TransitionMeta } from './model'
 import type { ShippingAddress } from './schema'
 import type { Actor } from './state-machine'
 import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
@@ -219,12 +218,11 @@ export async function listSellerLines(
   return { data: page.data.map((r) => sellerLineView(r.line, r)), next_cursor: page.next_cursor }
 }
 
-const SHIPPABLE: OrderStatus[] = ['paid', 'partially_refunded']
-
 /**
- * A seller marks one of their lines shipped. Allowed while the order is paid (or partially
- * refunded) and the line unfulfilled. When the last unfulfilled line of the order ships, the
- * order itself moves to `shipped` (with that line's tracking), by the seller as actor.
+ * A seller marks one of their lines shipped. The OrderDO decides (the order paid or partially
+ * refunded, the line theirs and unfulfilled) and records it, so a refund racing the shipment is
+ * ordered against it there; when the last unfulfilled line ships, the DO moves the order to
+ * `shipped` (with that line's tracking), by the seller as actor.
  */
 export async function shipSellerLine(
   env: Pick<Env, 'DB' | 'ORDER'>,
@@ -233,51 +231,52 @@ export async function shipSellerLine(
   body: { carrier: string; tracking_number: string },
 ) {
   const db = getDb(env)
-  const [row] = await db
-    .select({ line: orderLines, status: orders.status })
-    .from(orderLines)
-    .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(eq(orderLines.id, lineId))
-    .limit(1)
-  if (!row || row.line.sellerId !== seller.id) throw notFound('Order line')
-  if (!SHIPPABLE.includes(row.status)) {
-    throw new AppError('invalid_transition', `Lines of a ${row.status} order cannot be shipped`)
-  }
-  if (row.line.fulfilmentStatus !== 'unfulfilled') throw new AppError('invalid_transition', 'This line has already shipped')
-  const at = nowIso()
-  // Conditional on the line still being unfulfilled and the order still shippable, so two
-  // concurrent requests (or a refund racing the shipment) cannot both win.
-  const updated = await db
-    .update(orderLines)
-    .set({ fulfilmentStatus: 'shipped', carrier: body.carrier, trackingNumber: body.tracking_number, shippedAt: at, updatedAt: at })
-    .where(
-      and(
-        eq(orderLines.id, lineId),
-        eq(orderLines.fulfilmentStatus, 'unfulfilled'),
-        sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.line.orderId} AND ${inArray(orders.status, SHIPPABLE)})`,
-      ),
-    )
-    .returning({ id: orderLines.id })
-  if (!updated.length) throw new AppError('invalid_transition', 'This line can no longer be shipped')
-  const [remaining] = await db
-    .select({ n: sql<number>`COUNT(*)` })
-    .from(orderLines)
-    .where(and(eq(orderLines.orderId, row.line.orderId), eq(orderLines.fulfilmentStatus, 'unfulfilled')))
-  if (remaining && Number(remaining.n) === 0) {
-    const result = await orderStub(env, row.line.orderId).transition(row.line.orderId, {
-      to: 'shipped',
-      actor: { type: 'seller', id: seller.id },
-      reason: 'all lines shipped',
-      meta: { carrier: body.carrier, tracking_number: body.tracking_number },
-    })
-    // Another seller's last line may have moved the order already: that is fine.
-    if (!result.ok && result.code !== 'invalid_transition') throw new AppError(result.code, result.message)
-  }
+  // Which order the line belongs to never changes, so the read model may answer that.
+  const [line] = await db.select({ orderId: orderLines.orderId, sellerId: orderLines.sellerId }).from(orderLines).where(eq(orderLines.id, lineId)).limit(1)
+  if (!line || line.sellerId !== seller.id) throw notFound('Order line')
+  const result = await orderStub(env, line.orderId).shipLine(line.orderId, {
+    line_id: lineId,
+    seller_id: seller.id,
+    carrier: body.carrier,
+    tracking_number: body.tracking_number,
+    actor: { type: 'seller', id: seller.id },
+  })
+  if (!result.ok) throw result.code === 'not_found' ? notFound('Order line') : new AppError(result.code, result.message)
   const [fresh] = await db
     .select({ line: orderLines, status: orders.status, currency: orders.currency, shippingAddress: orders.shippingAddress })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
     .where(eq(orderLines.id, lineId))
     .limit(1)
-  return sellerLineView(fresh!.line, fresh!)
+  // Answer with the DO's view of the line and order (D1 may still be catching up).
+  const mine = result.order.lines.find((l) => l.id === lineId)!
+  const view = sellerLineView(fresh!.line, fresh!)
+  return {
+    ...view,
+    order_status: result.order.status,
+    fulfilment_status: mine.fulfilment_status ?? view.fulfilment_status,
+    carrier: mine.carrier ?? view.carrier,
+    tracking_number: mine.tracking_number ?? view.tracking_number,
+    shipped_at: mine.shipped_at ?? view.shipped_at,
+  }
+}
+
+/** Tell the OrderDO what a payment did (see PaymentSignal); throws not_found for an unknown order. */
+export async function signalPayment(env: Pick<Env, 'ORDER'>, orderId: string, signal: PaymentSignal) {
+  const result = await orderStub(env, orderId).paymentSignal(orderId, signal)
+  if (!result.ok) throw notFound('Order')
+  return { outcome: result.outcome, order: result.order as OrderState }
+}
+
+/** Tell the OrderDO the order's succeeded refunds now total `refunded_total` (the only way to refunded). */
+export async function recordOrderRefunds(env: Pick<Env, 'ORDER'>, orderId: string, signal: RefundsSignal): Promise<OrderState> {
+  const result = await orderStub(env, orderId).recordRefunds(orderId, signal)
+  if (!result.ok) throw new AppError(result.code, result.message)
+  return result.order as OrderState
+}
+
+/** Add a history entry to the order that does not change its status. */
+export async function noteOnOrder(env: Pick<Env, 'ORDER'>, orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta }) {
+  const result = await orderStub(env, orderId).note(orderId, input)
+  if (!result.ok) throw new AppError(result.code, result.message)
 }

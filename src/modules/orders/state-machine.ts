@@ -22,6 +22,18 @@ export const canTransition = (from: OrderStatus, to: OrderStatus) => TRANSITIONS
 /** Statuses in which an unpaid order still holds stock and times out. */
 export const AWAITING_PAYMENT: readonly OrderStatus[] = ['pending', 'processing']
 
+/** The order's money has been captured (whatever happened since). */
+export const PAID_OR_LATER: readonly OrderStatus[] = ['paid', 'shipped', 'delivered', 'partially_refunded', 'refunded']
+
+/** Statuses a refund may start from. */
+export const REFUNDABLE: readonly OrderStatus[] = ['paid', 'shipped', 'delivered', 'partially_refunded']
+
+/** Reached only through a refund that moved money, never by a plain transition. */
+export const REFUND_STATUSES: readonly OrderStatus[] = ['refunded', 'partially_refunded']
+
+/** Lines of an order in these statuses can be shipped one by one. */
+export const SHIPPABLE: readonly OrderStatus[] = ['paid', 'partially_refunded']
+
 /** Entering these puts the reserved stock back. */
 export const RELEASES_STOCK: readonly OrderStatus[] = ['failed', 'cancelled']
 

@@ -15,7 +15,27 @@ import type { OrderState, TransitionRecord } from './model'
 import { RELEASES_STOCK, eventFor } from './state-machine'
 import { orderHistory, orderLines, orders } from './tables'
 
+/**
+ * Test seam for the write-through's failure handling: when set, the OrderDO asks it before each
+ * journal entry's D1 batch and throws instead of writing when it answers true (a D1 outage or
+ * SQLITE_BUSY, without having to break D1). Never set outside tests.
+ */
+export const writeThroughFaults: { inject: ((orderId: string, seq: number | 'converge') => boolean) | null } = { inject: null }
+
 export function writeThroughStatements(db: DB, state: OrderState, t: TransitionRecord): BatchItem<'sqlite'>[] {
+  if (t.kind === 'line' && t.line) {
+    const l = t.line
+    return [
+      db
+        .update(orderLines)
+        .set({ fulfilmentStatus: l.fulfilment_status, carrier: l.carrier, trackingNumber: l.tracking_number, shippedAt: l.shipped_at, updatedAt: t.at })
+        .where(eq(orderLines.id, l.id)),
+      db
+        .update(orders)
+        .set({ version: t.seq, updatedAt: t.at })
+        .where(and(eq(orders.id, state.id), lt(orders.version, t.seq))),
+    ]
+  }
   const out: BatchItem<'sqlite'>[] = [
     db
       .insert(orderHistory)
@@ -33,6 +53,10 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
       })
       .onConflictDoNothing(),
   ]
+  if (t.kind === 'note') {
+    out.push(db.update(orders).set({ version: t.seq, updatedAt: t.at }).where(and(eq(orders.id, state.id), lt(orders.version, t.seq))))
+    return out
+  }
   if (RELEASES_STOCK.includes(t.to_status)) {
     const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
     out.push(...releaseStockStatements(db, state.lines, notYetReleased))
@@ -75,6 +99,38 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
   return out
 }
 
+/**
+ * Bring D1's copy of the order to the DO's latest state in one batch, whatever journal entries
+ * are still failing: the status, version and refunded amount (only forward, version < seq) and
+ * each line's fulfilment. Used when an entry keeps failing, so one poisoned entry never holds
+ * the read model back; the entry's own history row follows when it finally goes through.
+ */
+export function convergeStatements(db: DB, state: OrderState): BatchItem<'sqlite'>[] {
+  const newer = and(eq(orders.id, state.id), lt(orders.version, state.seq))
+  const out: BatchItem<'sqlite'>[] = []
+  for (const l of state.lines) {
+    if (!l.fulfilment_status || l.fulfilment_status === 'unfulfilled') continue
+    out.push(
+      db
+        .update(orderLines)
+        .set({ fulfilmentStatus: l.fulfilment_status, carrier: l.carrier ?? null, trackingNumber: l.tracking_number ?? null, shippedAt: l.shipped_at ?? null, updatedAt: state.updated_at })
+        .where(and(eq(orderLines.id, l.id), sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${newer})`)),
+    )
+  }
+  if (RELEASES_STOCK.includes(state.status)) {
+    const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
+    out.push(...releaseStockStatements(db, state.lines, notYetReleased))
+    out.push(db.update(orders).set({ stockReleasedAt: state.updated_at }).where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)))
+  }
+  out.push(
+    db
+      .update(orders)
+      .set({ status: state.status, version: state.seq, refundedAmount: state.refunded_amount, updatedAt: state.updated_at })
+      .where(newer),
+  )
+  return out
+}
+
 /** Rebuild the DO's state from D1 (the DO was never created, or lost nothing but needs a reload). */
 export async function loadStateFromD1(db: DB, orderId: string): Promise<OrderState | null> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1)
@@ -104,6 +160,10 @@ export async function loadStateFromD1(db: DB, orderId: string): Promise<OrderSta
       sku: l.sku,
       quantity: l.quantity,
       total: l.total,
+      fulfilment_status: l.fulfilmentStatus,
+      carrier: l.carrier,
+      tracking_number: l.trackingNumber,
+      shipped_at: l.shippedAt,
     })),
   }
 }

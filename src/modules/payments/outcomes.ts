@@ -1,18 +1,20 @@
 /**
  * Applying what a provider says happened (from a webhook event or from asking it directly) to the
- * order. Shared by the Stripe webhook Worker and the reconciliation cron, so both follow one set
- * of rules:
- *   - money that does not match the order (amount or currency) never pays it: alert instead;
- *   - an order only moves forward: a late "failed" after "paid" is ignored (and recorded);
- *   - a payment for an order that already failed/cancelled is an alert (a human refunds it);
+ * order. Shared by every provider's webhook and by reconciliation, so all follow one set of rules:
+ *   - money that does not match the payment (amount or currency) never pays the order: alert instead;
+ *   - the order's OrderDO decides what the payment means for the order, from its own state (never
+ *     from D1's copy): pending/processing -> paid, a late "failed" after "paid" is ignored;
+ *   - a payment that succeeds for an order already failed/cancelled (expired, or cancelled while
+ *     the shopper was paying) is refunded automatically through the provider and recorded;
  *   - everything here is safe to run twice.
  */
 import { AppError } from '../../lib/errors'
 import { log } from '../../lib/observability'
-import { getOrder, transitionOrder, type OrderDetail } from '../orders/service'
+import { signalPayment } from '../orders/service'
 import type { Actor } from '../orders/state-machine'
 import { getProvider } from './providers'
 import type { ProviderEnv, ProviderPayment } from './providers/types'
+import { refundLatePayment } from './refunds'
 import { markPaymentSucceeded, markPaymentUnsuccessful, raiseAlert, type PaymentRow } from './store'
 
 export type PaymentsEnv = Pick<Env, 'DB' | 'ORDER'> & ProviderEnv
@@ -28,12 +30,10 @@ export type Outcome =
   | 'amount_mismatch'
   | 'currency_mismatch'
   | 'paid_after_terminal'
+  | 'late_payment_refunded'
   | 'unknown_order'
   | 'refunds_synced'
   | 'ignored_type'
-
-const PAID_OR_LATER = ['paid', 'shipped', 'delivered', 'partially_refunded', 'refunded']
-const UNPAID = ['pending', 'processing']
 
 export interface ApplyContext {
   /** Who is applying it, for the order history: the provider (webhook) or the system (cron). */
@@ -41,29 +41,20 @@ export interface ApplyContext {
   eventId?: string | null
 }
 
-/** Move the order forward, tolerating that someone else already moved it there. */
-async function moveOrder(env: PaymentsEnv, order: OrderDetail, to: 'processing' | 'paid' | 'failed', actor: Actor, reason: string, meta: Record<string, unknown>) {
-  try {
-    return await transitionOrder(env, order.id, { to, actor, reason, meta })
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'invalid_transition') {
-      const fresh = await getOrder(env, order.id)
-      if (fresh.status === to) return fresh
-    }
-    throw err
-  }
-}
-
-/** Apply the provider's view of a payment: succeeded → paid, failed/cancelled → failed, else nothing. */
+/**
+ * Apply the provider's view of a payment: succeeded -> paid, failed/cancelled -> failed, else
+ * nothing. The shared path every provider's webhook and reconciliation call (signature stable).
+ */
 export async function applyProviderState(env: PaymentsEnv, payment: PaymentRow, truth: ProviderPayment, ctx: ApplyContext): Promise<Outcome> {
   if (truth.status === 'succeeded') return applySucceeded(env, payment, truth, ctx)
   if (truth.status === 'failed' || truth.status === 'cancelled') return applyFailed(env, payment, truth, ctx)
   return 'still_pending'
 }
 
-async function loadOrder(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContext): Promise<OrderDetail | null> {
+/** Ask the OrderDO; an order that does not exist is an alert, not an error. */
+async function signal(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContext, input: Parameters<typeof signalPayment>[2]) {
   try {
-    return await getOrder(env, payment.orderId)
+    return await signalPayment(env, payment.orderId, input)
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') {
       await raiseAlert(env, 'unknown_order', {
@@ -79,84 +70,65 @@ async function loadOrder(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContex
 }
 
 async function applySucceeded(env: PaymentsEnv, payment: PaymentRow, truth: ProviderPayment, ctx: ApplyContext): Promise<Outcome> {
-  const order = await loadOrder(env, payment, ctx)
-  if (!order) return 'unknown_order'
   const received = truth.amount_received || truth.amount
-  const base = { orderId: order.id, paymentId: payment.id, eventId: ctx.eventId }
-  if (truth.order_id && truth.order_id !== order.id) {
+  const base = { orderId: payment.orderId, paymentId: payment.id, eventId: ctx.eventId }
+  if (truth.order_id && truth.order_id !== payment.orderId) {
     await raiseAlert(env, 'amount_mismatch', { ...base, details: { reason: 'metadata.order_id differs', provider_order_id: truth.order_id } })
     await markPaymentUnsuccessful(env, payment.id, 'requires_review', 'order id mismatch')
     return 'amount_mismatch'
   }
-  if (truth.currency !== order.currency) {
+  // The payment row carries the order's total and currency (fixed at checkout).
+  if (truth.currency !== payment.currency) {
     await raiseAlert(env, 'currency_mismatch', {
       ...base,
-      details: { expected: order.currency, received: truth.currency, amount: received, provider_ref: truth.ref },
+      details: { expected: payment.currency, received: truth.currency, amount: received, provider_ref: truth.ref },
     })
-    await markPaymentUnsuccessful(env, payment.id, 'requires_review', `currency ${truth.currency}, order in ${order.currency}`)
+    await markPaymentUnsuccessful(env, payment.id, 'requires_review', `currency ${truth.currency}, order in ${payment.currency}`)
     return 'currency_mismatch'
   }
-  if (received !== order.total.amount) {
+  if (received !== payment.amount) {
     await raiseAlert(env, 'amount_mismatch', {
       ...base,
-      details: { expected: order.total.amount, received, currency: order.currency, provider_ref: truth.ref },
+      details: { expected: payment.amount, received, currency: payment.currency, provider_ref: truth.ref },
     })
-    await markPaymentUnsuccessful(env, payment.id, 'requires_review', `received ${received}, order total ${order.total.amount}`)
+    await markPaymentUnsuccessful(env, payment.id, 'requires_review', `received ${received}, order total ${payment.amount}`)
     return 'amount_mismatch'
   }
-  // The money is real whatever the order's state: record it first, then move the order.
+  // The money is real whatever the order's state: record it first, then tell the order.
   await markPaymentSucceeded(env, payment.id, received)
-  if (PAID_OR_LATER.includes(order.status)) return 'already_paid'
-  if (!UNPAID.includes(order.status)) {
-    await raiseAlert(env, 'paid_after_terminal', {
-      ...base,
-      details: { order_status: order.status, amount: received, currency: order.currency, provider_ref: truth.ref, action: 'refund the customer' },
-    })
-    return 'paid_after_terminal'
-  }
   const meta = { payment_id: payment.id, provider: payment.provider, provider_ref: truth.ref, ...(ctx.eventId ? { event_id: ctx.eventId } : {}) }
-  let current = order
-  if (current.status === 'pending') current = await moveOrder(env, current, 'processing', ctx.actor, 'payment initiated', meta)
-  try {
-    await moveOrder(env, current, 'paid', ctx.actor, 'payment succeeded', meta)
-  } catch (err) {
-    // The payment-timeout alarm may have failed the order in the meantime.
-    if (err instanceof AppError && err.code === 'invalid_transition') {
-      const fresh = await getOrder(env, order.id)
-      if (PAID_OR_LATER.includes(fresh.status)) return 'already_paid'
-      await raiseAlert(env, 'paid_after_terminal', {
+  const result = await signal(env, payment, ctx, { kind: 'succeeded', amount: received, currency: truth.currency, actor: ctx.actor, meta })
+  if (!result) return 'unknown_order'
+  switch (result.outcome) {
+    case 'order_paid':
+    case 'already_paid':
+      return result.outcome
+    case 'paid_after_terminal':
+      return (await refundLatePayment(env, { ...payment, status: 'succeeded', amountReceived: received }, ctx, result.order.status))
+        ? 'late_payment_refunded'
+        : 'paid_after_terminal'
+    default:
+      // The DO's own total differs from the payment row's: a human must look.
+      await raiseAlert(env, 'amount_mismatch', {
         ...base,
-        details: { order_status: fresh.status, amount: received, currency: order.currency, provider_ref: truth.ref, action: 'refund the customer' },
+        details: { reason: `order refused the payment: ${result.outcome}`, received, currency: truth.currency, order_total: result.order.total },
       })
-      return 'paid_after_terminal'
-    }
-    throw err
+      return 'amount_mismatch'
   }
-  return 'order_paid'
 }
 
 async function applyFailed(env: PaymentsEnv, payment: PaymentRow, truth: ProviderPayment, ctx: ApplyContext): Promise<Outcome> {
-  const order = await loadOrder(env, payment, ctx)
-  if (!order) return 'unknown_order'
-  if (order.status === 'failed' || order.status === 'cancelled') {
-    await markPaymentUnsuccessful(env, payment.id, truth.status === 'cancelled' ? 'cancelled' : 'failed', truth.failure_reason)
-    return 'already_failed'
-  }
-  if (!UNPAID.includes(order.status)) {
-    log('warn', 'payment failure ignored: order already moved on', { order_id: order.id, order_status: order.status, event_id: ctx.eventId })
+  const status = truth.status === 'cancelled' ? 'cancelled' : 'failed'
+  const reason = `payment ${truth.status}${truth.failure_reason ? `: ${truth.failure_reason}` : ''}`
+  const meta = { payment_id: payment.id, provider_ref: truth.ref, ...(ctx.eventId ? { event_id: ctx.eventId } : {}) }
+  // The provider says this payment did not take money (now): record that first (a succeeded row
+  // is never touched), then let the order decide; the OrderDO releases the stock on entering failed.
+  await markPaymentUnsuccessful(env, payment.id, status, truth.failure_reason)
+  const result = await signal(env, payment, ctx, { kind: 'failed', actor: ctx.actor, reason, meta })
+  if (!result) return 'unknown_order'
+  if (result.outcome === 'ignored_out_of_order') {
+    log('warn', 'payment failure ignored: order already moved on', { order_id: payment.orderId, order_status: result.order.status, event_id: ctx.eventId })
     return 'ignored_out_of_order'
-  }
-  await markPaymentUnsuccessful(env, payment.id, truth.status === 'cancelled' ? 'cancelled' : 'failed', truth.failure_reason)
-  try {
-    // The OrderDO releases the reserved stock on entering failed.
-    await moveOrder(env, order, 'failed', ctx.actor, `payment ${truth.status}${truth.failure_reason ? `: ${truth.failure_reason}` : ''}`, {
-      payment_id: payment.id,
-      provider_ref: truth.ref,
-      ...(ctx.eventId ? { event_id: ctx.eventId } : {}),
-    })
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'invalid_transition') return 'ignored_out_of_order'
-    throw err
   }
   // A declined intent can still be retried by the client; cancel it so a dead order cannot be paid.
   if (truth.status === 'failed') {
@@ -166,5 +138,5 @@ async function applyFailed(env: PaymentsEnv, payment: PaymentRow, truth: Provide
       log('warn', 'could not cancel the provider payment of a failed order', { payment_id: payment.id, error: String(err) })
     }
   }
-  return 'order_failed'
+  return result.outcome === 'order_failed' ? 'order_failed' : 'already_failed'
 }

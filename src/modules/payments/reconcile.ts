@@ -1,20 +1,27 @@
 /**
- * Reconciliation (cron): webhooks can be lost, delayed past their retries or rejected while our
- * side was broken. Every run looks at provider payments still pending after
- * PAYMENT_RECONCILE_AFTER_MINUTES, asks the provider for the true state and applies it with the
- * same rules as the webhook: succeeded → paid (amount checked), failed/cancelled → failed. If the
- * order already expired (payment timeout) while the intent is still open, the intent is cancelled
- * so the customer cannot pay for an order that no longer holds stock.
+ * Reconciliation (cron) heals every mismatch between payments and orders:
+ *   1. provider payments still pending after PAYMENT_RECONCILE_AFTER_MINUTES: ask the provider for
+ *      the true state and apply it with the webhook's rules (succeeded -> paid, failed/cancelled ->
+ *      failed); an open payment of an order that already closed is cancelled at the provider;
+ *   2. a payment recorded succeeded whose order is not paid (the request died between recording
+ *      the money and telling the order): pay the order through its OrderDO (or, if the order has
+ *      closed meanwhile, refund the late payment automatically);
+ *   3. an order paid with no succeeded payment behind it: alert staff (once per order).
+ * Candidates are found in D1; every decision is the OrderDO's.
  */
-import { and, asc, eq, lt } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm'
 import { getDb } from '../../lib/db'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { getOrder } from '../orders/service'
+import { orderExternalRefs } from '../orders/import-tables'
+import { getOrder, orderState, signalPayment } from '../orders/service'
+import { PAID_OR_LATER } from '../orders/state-machine'
+import { orders } from '../orders/tables'
 import { applyProviderState, type Outcome, type PaymentsEnv } from './outcomes'
 import { PROVIDERS } from './providers'
-import { markPaymentUnsuccessful } from './store'
-import { payments } from './tables'
+import { refundLatePayment } from './refunds'
+import { markPaymentUnsuccessful, raiseAlert } from './store'
+import { paymentAlerts, payments } from './tables'
 
 const BATCH = 50
 
@@ -58,5 +65,87 @@ export async function reconcilePendingPayments(env: ReconcileEnv, now = Date.now
     }
     summary[outcome] = (summary[outcome] ?? 0) + 1
   }
-  return summary
+  const healed = await healSucceededPayments(env, now)
+  const unbacked = await alertPaidWithoutPayment(env, now)
+  return { ...summary, ...healed, ...unbacked }
+}
+
+/** Leave the request that is recording a payment this long to finish before stepping in. */
+const GRACE_MS = 60_000
+
+/** 2. Succeeded payments whose order (as D1 sees it) is still unpaid: tell the OrderDO. */
+export async function healSucceededPayments(env: ReconcileEnv, now = Date.now()) {
+  const cutoff = nowIso(now - GRACE_MS)
+  const rows = await getDb(env)
+    .select({ payment: payments })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(payments.status, 'succeeded'), inArray(orders.status, ['pending', 'processing']), lt(payments.updatedAt, cutoff)))
+    .orderBy(asc(payments.updatedAt))
+    .limit(BATCH)
+  const out = { succeeded_checked: 0, healed_paid: 0, late_payment_refunded: 0, heal_errors: 0 }
+  for (const { payment } of rows) {
+    out.succeeded_checked++
+    const actor = { type: 'system' as const, id: 'reconciliation' }
+    try {
+      const result = await signalPayment(env, payment.orderId, {
+        kind: 'succeeded',
+        amount: payment.amountReceived,
+        currency: payment.currency,
+        actor,
+        reason: 'payment succeeded (reconciliation)',
+        meta: { payment_id: payment.id, provider: payment.provider, provider_ref: payment.providerRef },
+      })
+      if (result.outcome === 'order_paid') out.healed_paid++
+      else if (result.outcome === 'paid_after_terminal' && PROVIDERS[payment.provider]?.confirmedBy === 'webhook') {
+        if (await refundLatePayment(env, payment, { actor }, result.order.status)) out.late_payment_refunded++
+      } else if (result.outcome === 'amount_mismatch' || result.outcome === 'currency_mismatch') {
+        await raiseAlert(env, result.outcome, {
+          orderId: payment.orderId,
+          paymentId: payment.id,
+          details: { reason: 'succeeded payment does not match the order', amount: payment.amountReceived, currency: payment.currency },
+        })
+      }
+    } catch (err) {
+      log('error', 'reconciliation: could not pay the order of a succeeded payment', { payment_id: payment.id, order_id: payment.orderId, error: String(err) })
+      out.heal_errors++
+    }
+  }
+  return out
+}
+
+/** 3. Orders paid (or later) with no succeeded payment: money may be missing; a human must look. */
+export async function alertPaidWithoutPayment(env: ReconcileEnv, now = Date.now()) {
+  const cutoff = nowIso(now - GRACE_MS)
+  const db = getDb(env)
+  const rows = await db
+    .select({ id: orders.id, status: orders.status, total: orders.total, currency: orders.currency })
+    .from(orders)
+    .where(
+      and(
+        inArray(orders.status, [...PAID_OR_LATER]),
+        lt(orders.updatedAt, cutoff),
+        // Marketplace orders were paid on the marketplace: no payment of ours exists.
+        notExists(db.select({ one: sql`1` }).from(orderExternalRefs).where(eq(orderExternalRefs.orderId, orders.id))),
+        notExists(db.select({ one: sql`1` }).from(payments).where(and(eq(payments.orderId, orders.id), eq(payments.status, 'succeeded')))),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(paymentAlerts)
+            .where(and(eq(paymentAlerts.orderId, orders.id), eq(paymentAlerts.kind, 'paid_without_payment'))),
+        ),
+      ),
+    )
+    .limit(BATCH)
+  let alerted = 0
+  for (const order of rows) {
+    const live = await orderState(env, order.id)
+    if (!live || !PAID_OR_LATER.includes(live.status)) continue
+    await raiseAlert(env, 'paid_without_payment', {
+      orderId: order.id,
+      details: { order_status: live.status, total: live.total, currency: live.currency, action: 'check that the money arrived' },
+    })
+    alerted++
+  }
+  return { paid_without_payment: alerted }
 }

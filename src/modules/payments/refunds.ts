@@ -13,17 +13,15 @@ import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
-import { nowIso, addSeconds } from '../../lib/time'
+import { nowIso } from '../../lib/time'
 import { releaseStockStatements } from '../inventory/service'
-import { getOrder, orderState, transitionOrder } from '../orders/service'
-import type { Actor } from '../orders/state-machine'
-import type { PaymentsEnv } from './outcomes'
+import { getOrder, noteOnOrder, orderState, recordOrderRefunds } from '../orders/service'
+import { REFUNDABLE, type Actor } from '../orders/state-machine'
+import type { ApplyContext, PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
 import { ProviderError, type ProviderRefund } from './providers/types'
 import { findPaymentForOrder, getPayment, isConstraintError, raiseAlert, type PaymentRow, type RefundRow } from './store'
 import { payments, refunds } from './tables'
-
-const REFUNDABLE = ['paid', 'shipped', 'delivered', 'partially_refunded']
 
 export interface RefundInput {
   amount?: number
@@ -60,8 +58,11 @@ export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: st
       .limit(1)
     if (existing) return finishRefund(env, existing, staff)
   }
-  if (!REFUNDABLE.includes(order.status)) {
-    throw new AppError('invalid_transition', `A ${order.status} order cannot be refunded`)
+  // The OrderDO's status, not D1's copy (which may lag behind it).
+  const live = await orderState(env, orderId)
+  const status = live?.status ?? order.status
+  if (!REFUNDABLE.includes(status)) {
+    throw new AppError('invalid_transition', `A ${status} order cannot be refunded`)
   }
   const payment = await findPaymentForOrder(env, orderId)
   if (!payment || payment.status !== 'succeeded') throw new AppError('conflict', 'This order has no captured payment to refund')
@@ -269,30 +270,19 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
   await syncOrderRefunds(env, await getPayment(env, payment.id), actor)
 }
 
-const LEASE_SECONDS = 30
-
 /**
- * Make the order's refunded amount equal the sum of succeeded refunds. One writer at a time
- * (a lease on the payment row); whoever releases the lease re-checks afterwards, so a refund that
- * finished while someone else held the lease is never left behind.
+ * Make the order's refunded amount equal the sum of succeeded refunds. The OrderDO serializes and
+ * only ever moves the amount up, so concurrent or repeated calls are harmless. A refund of an
+ * order that never got paid (a late payment refunded automatically) leaves the order as it is.
  */
 export async function syncOrderRefunds(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<void> {
-  const db = getDb(env)
-  for (let round = 0; round < 5; round++) {
-    const now = nowIso()
-    const [lease] = await db
-      .update(payments)
-      .set({ refundSyncUntil: addSeconds(now, LEASE_SECONDS) })
-      .where(and(eq(payments.id, payment.id), sql`(${payments.refundSyncUntil} IS NULL OR ${payments.refundSyncUntil} < ${now})`))
-      .returning({ id: payments.id })
-    if (!lease) return // the holder re-checks after releasing, and will see our refund
-    let pendingDelta = 0
-    try {
-      pendingDelta = await applyRefundDelta(env, payment, actor)
-    } finally {
-      await db.update(payments).set({ refundSyncUntil: null }).where(eq(payments.id, payment.id))
-    }
-    if (pendingDelta === 0 && (await refundDelta(env, payment)) === 0) return
+  const total = await succeededRefundTotal(env, payment.id)
+  if (total <= 0) return
+  try {
+    await recordOrderRefunds(env, payment.orderId, { refunded_total: total, actor, meta: { payment_id: payment.id } })
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === 'invalid_transition' || err.code === 'not_found'))) throw err
+    log('warn', 'refund not applied to the order in its status', { order_id: payment.orderId, payment_id: payment.id, total, error: err.message })
   }
 }
 
@@ -304,30 +294,92 @@ async function succeededRefundTotal(env: PaymentsEnv, paymentId: string): Promis
   return Number(row?.total ?? 0)
 }
 
-// The OrderDO's own state, not D1's read model: the DO is the writer, so it is never behind.
-async function refundDelta(env: PaymentsEnv, payment: PaymentRow): Promise<number> {
-  const order = await orderState(env, payment.orderId)
-  return order ? (await succeededRefundTotal(env, payment.id)) - order.refunded_amount : 0
-}
-
-/** One step under the lease: transition the order by the missing refund amount. Returns what is left. */
-async function applyRefundDelta(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<number> {
-  const order = await orderState(env, payment.orderId)
-  if (!order) return 0
-  const total = await succeededRefundTotal(env, payment.id)
-  const delta = total - order.refunded_amount
-  if (delta <= 0) return 0
-  if (!REFUNDABLE.includes(order.status)) {
-    log('warn', 'refund not applied to order in this status', { order_id: order.id, status: order.status, delta })
-    return 0
+/**
+ * A payment that succeeded for an order already failed or cancelled (it expired, or was cancelled
+ * while the shopper was paying): give the money back through the provider at once and record it,
+ * as a refund row and an entry in the order's history. Idempotent per payment (the refund's key is
+ * derived from it). Returns false when the provider refused, after raising an alert so a human
+ * refunds by hand; throws when the provider could not be reached (the caller's retry resumes).
+ */
+export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContext, orderStatus: string): Promise<boolean> {
+  const db = getDb(env)
+  const key = `late-payment:${payment.id}`
+  const [existing] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.orderId, payment.orderId), eq(refunds.idempotencyKey, key)))
+    .limit(1)
+  if (existing?.status === 'succeeded' || (existing?.status === 'pending' && existing.providerRef)) return true
+  let row = existing
+  if (!row) {
+    const fresh = await getPayment(env, payment.id)
+    const amount = fresh.amountReceived - fresh.amountRefunded
+    if (amount <= 0) return true // refunded already (e.g. by hand at the provider)
+    const now = nowIso()
+    row = {
+      id: newId('ref'),
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      provider: payment.provider,
+      providerRef: null,
+      amount,
+      currency: payment.currency,
+      reason: `late payment: the order was ${orderStatus}`,
+      status: 'pending',
+      restock: false,
+      idempotencyKey: key,
+      requestedBy: null,
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await db.batch([
+        db.insert(refunds).values(row),
+        db
+          .update(payments)
+          .set({ amountRefunded: sql`${payments.amountRefunded} + ${amount}`, updatedAt: now })
+          .where(eq(payments.id, payment.id)),
+      ])
+    } catch (err) {
+      if (!isConstraintError(err, 'UNIQUE')) throw err
+      return refundLatePayment(env, payment, ctx, orderStatus) // a concurrent delivery reserved it
+    }
   }
-  const remaining = order.total - order.refunded_amount
-  const to = delta >= remaining ? 'refunded' : 'partially_refunded'
-  await transitionOrder(env, order.id, {
-    to,
-    actor,
-    reason: to === 'refunded' ? 'refunded in full' : 'partial refund',
-    meta: { refund_amount: Math.min(delta, remaining), payment_id: payment.id },
+  let result: ProviderRefund
+  try {
+    result = await getProvider(row.provider).refund(
+      env,
+      { ref: payment.providerRef, currency: payment.currency },
+      { amount: row.amount, reason: 'duplicate', idempotencyKey: `ec-refund-${row.id}`, metadata: { order_id: row.orderId, refund_id: row.id } },
+    )
+  } catch (err) {
+    const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
+    if (pe.retryable) throw pe
+    await releaseRefund(env, row, pe.message)
+    await raiseAlert(env, 'paid_after_terminal', {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      eventId: ctx.eventId,
+      details: { order_status: orderStatus, amount: row.amount, currency: row.currency, provider_ref: payment.providerRef, refund_error: pe.message, action: 'refund the customer' },
+    })
+    return false
+  }
+  const recorded = await recordProviderRefund(env, row, result)
+  if (recorded.status === 'failed') {
+    await raiseAlert(env, 'paid_after_terminal', {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      eventId: ctx.eventId,
+      details: { order_status: orderStatus, amount: row.amount, currency: row.currency, refund_id: row.id, action: 'refund the customer' },
+    })
+    return false
+  }
+  await noteOnOrder(env, payment.orderId, {
+    actor: ctx.actor,
+    reason: 'late payment refunded automatically',
+    meta: { payment_id: payment.id, refund_id: row.id, refund_amount: row.amount, provider_ref: payment.providerRef, refund_status: recorded.status },
   })
-  return 0
+  log('warn', 'late payment refunded automatically', { order_id: payment.orderId, payment_id: payment.id, refund_id: row.id, amount: row.amount })
+  return true
 }

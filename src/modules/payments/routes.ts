@@ -87,7 +87,7 @@ export const paymentRoutes = createRouter()
       path: '/admin/orders/{id}/payments',
       summary: "One order's payment attempts and refunds",
       request: { params: IdParamSchema },
-      responses: { 200: jsonContent(OrderPaymentsSchema, 'Payments and refunds of the order'), ...errors(401, 403) },
+      responses: { 200: jsonContent(OrderPaymentsSchema, 'Payments and refunds of the order'), ...errors(401, 403, 404) },
     }),
     async (c) => c.json(await orderPayments(c.env, c.req.valid('param').id), 200),
   )

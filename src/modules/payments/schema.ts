@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
+import { paymentAlerts } from './tables'
 
 export const PaymentStatusSchema = z.enum(['pending', 'succeeded', 'failed', 'cancelled', 'requires_review']).openapi('PaymentStatus')
 
@@ -50,7 +51,7 @@ export const AlertQuerySchema = PageQuerySchema.extend({ order_id: z.string().ma
 export const PaymentAlertSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['amount_mismatch', 'currency_mismatch', 'paid_after_terminal', 'unknown_order', 'refund_mismatch']),
+    kind: z.enum(paymentAlerts.kind.enumValues),
     order_id: z.string().nullable(),
     payment_id: z.string().nullable(),
     event_id: z.string().nullable(),

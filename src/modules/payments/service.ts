@@ -5,10 +5,11 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb } from '../../lib/db'
-import { AppError } from '../../lib/errors'
+import { AppError, notFound } from '../../lib/errors'
 import { olderThanCursor, paginate } from '../../lib/pagination'
-import { getOrder, getOwnOrder, transitionOrder, type OrderDetail } from '../orders/service'
-import type { Actor } from '../orders/state-machine'
+import { getOrder, getOwnOrder, orderState, signalPayment, type OrderDetail } from '../orders/service'
+import { AWAITING_PAYMENT, type Actor } from '../orders/state-machine'
+import { cancelOpenPayments } from './cancel'
 import { applyProviderState, type PaymentsEnv } from './outcomes'
 import { assertUsable, getProvider } from './providers'
 import { ProviderError, type PayableOrder, type ProviderPayment } from './providers/types'
@@ -86,8 +87,11 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
   if (existing?.status === 'succeeded') {
     return { payment: paymentView(existing), provider: provider.name, status: 'succeeded', next_action: null }
   }
-  if (order.status !== 'pending' && order.status !== 'processing') {
-    throw new AppError('invalid_transition', `A ${order.status} order cannot be paid`)
+  // Whether the order can still be paid is the OrderDO's call, not D1's (which may lag behind it).
+  const live = await orderState(env, order.id)
+  if (!live) throw notFound('Order')
+  if (!AWAITING_PAYMENT.includes(live.status)) {
+    throw new AppError('invalid_transition', `A ${live.status} order cannot be paid`)
   }
   let result: ProviderPayment
   let row: PaymentRow
@@ -119,20 +123,19 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
     const fresh = (await findPaymentForOrder(env, order.id, provider.name)) ?? row
     return { payment: paymentView(fresh), provider: provider.name, status: 'succeeded', next_action: null }
   }
-  // A provider payment now exists, so the order is processing. Manual orders stay pending: nothing
+  // A provider payment now exists, so the order is processing (idempotent in the DO: a second click
+  // or a concurrent request finds it processing already). Manual orders stay pending: nothing
   // happens until staff confirm the money arrived (confirmManualPayment moves them on).
-  if (order.status === 'pending' && provider.confirmedBy === 'webhook') {
-    try {
-      await transitionOrder(env, order.id, {
-        to: 'processing',
-        actor,
-        reason: 'payment initiated',
-        meta: { payment_id: row.id, provider: provider.name, provider_ref: result.ref },
-      })
-    } catch (err) {
-      // A concurrent click may have moved it already; anything else is a real refusal.
-      const fresh = await getOrder(env, order.id)
-      if (!(err instanceof AppError && err.code === 'invalid_transition' && fresh.status === 'processing')) throw err
+  if (provider.confirmedBy === 'webhook') {
+    const moved = await signalPayment(env, order.id, {
+      kind: 'initiated',
+      actor,
+      meta: { payment_id: row.id, provider: provider.name, provider_ref: result.ref },
+    })
+    if (moved.outcome === 'not_payable') {
+      // The order closed while we were creating the payment: close the payment too.
+      await cancelOpenPayments(env, order.id).catch(() => undefined)
+      throw new AppError('invalid_transition', `A ${moved.order.status} order cannot be paid`)
     }
   }
   return {
@@ -182,15 +185,19 @@ export async function confirmManualPayment(env: PaymentsEnv, staff: AuthUser, or
     amount: order.total.amount,
     currency: order.currency,
   })
-  const alreadyPaid = ['paid', 'shipped', 'delivered', 'partially_refunded', 'refunded'].includes(order.status)
-  if (!alreadyPaid) {
-    if (order.status !== 'pending' && order.status !== 'processing') {
-      throw new AppError('invalid_transition', `A ${order.status} order cannot be paid`)
-    }
-    const actor: Actor = { type: 'staff', id: staff.id }
-    const meta = { payment_id: row.id, provider: provider.name, ...(input.reference ? { reference: input.reference } : {}) }
-    if (order.status === 'pending') await transitionOrder(env, order.id, { to: 'processing', actor, reason: 'payment initiated', meta })
-    await transitionOrder(env, order.id, { to: 'paid', actor, reason: input.note ?? 'manual payment confirmed by staff', meta })
+  const actor: Actor = { type: 'staff', id: staff.id }
+  const meta = { payment_id: row.id, provider: provider.name, ...(input.reference ? { reference: input.reference } : {}) }
+  // The OrderDO decides: pending/processing -> paid, already paid -> nothing, closed -> refused.
+  const moved = await signalPayment(env, order.id, {
+    kind: 'succeeded',
+    amount: order.total.amount,
+    currency: order.currency,
+    actor,
+    reason: input.note ?? 'manual payment confirmed by staff',
+    meta,
+  })
+  if (moved.outcome !== 'order_paid' && moved.outcome !== 'already_paid') {
+    throw new AppError('invalid_transition', `A ${moved.order.status} order cannot be paid`)
   }
   // Re-running after a crash (order already paid, row still pending) completes the record.
   await markPaymentSucceeded(env, row.id, order.total.amount)
@@ -201,6 +208,7 @@ export async function confirmManualPayment(env: PaymentsEnv, staff: AuthUser, or
 
 /** Staff view of one order's money: its payment attempts and refunds, oldest first. */
 export async function orderPayments(env: Pick<Env, 'DB'>, orderId: string) {
+  await getOrder(env, orderId) // 404 for an order that does not exist
   const db = getDb(env)
   const [rows, refundRows] = await db.batch([
     db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(payments.createdAt, payments.id),

@@ -108,7 +108,17 @@ export const paymentAlerts = sqliteTable(
   {
     id: text('id').primaryKey(),
     kind: text('kind', {
-      enum: ['amount_mismatch', 'currency_mismatch', 'paid_after_terminal', 'unknown_order', 'refund_mismatch'],
+      enum: [
+        'amount_mismatch',
+        'currency_mismatch',
+        'paid_after_terminal',
+        'unknown_order',
+        'refund_mismatch',
+        // An OrderDO's write-through to D1 kept failing (the DO keeps retrying with backoff).
+        'order_sync_stalled',
+        // An order is paid but no succeeded payment exists for it (found by reconciliation).
+        'paid_without_payment',
+      ],
     }).notNull(),
     orderId: text('order_id'),
     paymentId: text('payment_id'),

@@ -98,13 +98,34 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
       error: message,
       stack: err instanceof Error ? err.stack : undefined,
     })
-    await db
-      .update(paymentEvents)
-      .set({ lockedUntil: null, lastError: message.slice(0, 1000) })
-      .where(eq(paymentEvents.id, event.id))
-      .catch(() => undefined)
+    await releaseLease(env, event.id, message)
     return json({ error: { code: 'internal_error', message: 'Processing failed; retry later' } }, 500)
   }
+}
+
+/**
+ * Give the event back after a failed attempt so the provider's redelivery processes it at once
+ * instead of meeting the 60 s lease (409). Recording the error is a nicety; releasing the lease is
+ * not, so if the combined write fails, the lease alone is released, with a few quick retries.
+ */
+export async function releaseLease(env: Pick<Env, 'DB'>, eventId: string, error: string): Promise<boolean> {
+  const db = getDb(env)
+  try {
+    await db.update(paymentEvents).set({ lockedUntil: null, lastError: error.slice(0, 1000) }).where(eq(paymentEvents.id, eventId))
+    return true
+  } catch (err) {
+    log('error', 'webhook: recording the failure failed; releasing the lease alone', { event_id: eventId, error: String(err) })
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await db.update(paymentEvents).set({ lockedUntil: null }).where(eq(paymentEvents.id, eventId))
+      return true
+    } catch (err) {
+      log('error', 'webhook: releasing the processing lease failed', { event_id: eventId, attempt: attempt + 1, error: String(err) })
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt))
+    }
+  }
+  return false
 }
 
 const PI_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled']
