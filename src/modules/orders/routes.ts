@@ -151,8 +151,9 @@ const adminRoutes = createRouter()
       summary: 'Move an order through its state machine',
       description:
         'Illegal transitions answer 409 invalid_transition. shipped needs carrier and tracking_number ' +
-        '(lines not yet shipped by their seller take them). partially_refunded needs refund_amount; ' +
-        'refunded without refund_amount refunds the remainder. failed/cancelled release the stock.',
+        '(lines not yet shipped by their seller take them). refunded/partially_refunded answer 409: ' +
+        'they come only from a refund that moved money (POST /admin/orders/{id}/refunds). ' +
+        'failed/cancelled release the stock and cancel the open provider payment.',
       request: { params: IdParamSchema, ...jsonBody(AdminTransitionBodySchema) },
       responses: { 200: jsonContent(OrderDetailSchema, 'The order after the transition'), ...errors(400, 401, 403, 404, 409) },
     }),
