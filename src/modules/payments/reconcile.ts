@@ -48,15 +48,17 @@ export async function reconcilePendingPayments(env: ReconcileEnv, now = Date.now
       const order = await getOrder(env, payment.orderId)
       const provider = PROVIDERS[payment.provider]!
       const payable = { id: order.id, user_id: order.user_id, amount: order.total.amount, currency: order.currency, email: order.email }
+      // The order's status as its OrderDO has it (D1's copy may lag behind).
+      const status = (await orderState(env, order.id))?.status ?? order.status
       let truth = await provider.retrieve(env, payment.providerRef, payable)
       // Approved by the payer but waiting for us (PayPal capture) while its callback was lost.
-      if (truth.status === 'pending' && provider.complete && payment.providerRef && (order.status === 'pending' || order.status === 'processing')) {
+      if (truth.status === 'pending' && provider.complete && payment.providerRef && (status === 'pending' || status === 'processing')) {
         truth = await provider.complete(env, payment.providerRef, payable)
       }
       outcome = await applyProviderState(env, payment, truth, { actor: { type: 'system', id: 'reconciliation' } })
-      if (outcome === 'still_pending' && (order.status === 'failed' || order.status === 'cancelled')) {
+      if (outcome === 'still_pending' && (status === 'failed' || status === 'cancelled')) {
         await provider.cancel(env, payment.providerRef, `ec-cancel-${payment.id}`)
-        await markPaymentUnsuccessful(env, payment.id, 'cancelled', `order ${order.status}`)
+        await markPaymentUnsuccessful(env, payment.id, 'cancelled', `order ${status}`)
         outcome = 'cancelled_stale'
       }
     } catch (err) {

@@ -7,7 +7,7 @@ import { getDb } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { paymentAlerts, payments, refunds } from './tables'
+import { paymentAlerts, paymentEvents, payments, refunds } from './tables'
 
 export type PaymentRow = typeof payments.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect
@@ -115,6 +115,31 @@ export function isConstraintError(err: unknown, name: string): boolean {
   for (let i = 0; i < 5 && e; i++) {
     if (e instanceof Error && e.message.includes(name)) return true
     e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined
+  }
+  return false
+}
+
+/**
+ * Give the event back after a failed attempt so the provider's redelivery processes it at once
+ * instead of meeting the 60 s lease (409). Recording the error is a nicety; releasing the lease is
+ * not, so if the combined write fails, the lease alone is released, with a few quick retries.
+ */
+export async function releaseLease(env: Pick<Env, 'DB'>, eventId: string, error: string): Promise<boolean> {
+  const db = getDb(env)
+  try {
+    await db.update(paymentEvents).set({ lockedUntil: null, lastError: error.slice(0, 1000) }).where(eq(paymentEvents.id, eventId))
+    return true
+  } catch (err) {
+    log('error', 'webhook: recording the failure failed; releasing the lease alone', { event_id: eventId, error: String(err) })
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await db.update(paymentEvents).set({ lockedUntil: null }).where(eq(paymentEvents.id, eventId))
+      return true
+    } catch (err) {
+      log('error', 'webhook: releasing the processing lease failed', { event_id: eventId, attempt: attempt + 1, error: String(err) })
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt))
+    }
   }
   return false
 }

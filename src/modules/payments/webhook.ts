@@ -19,7 +19,7 @@ import { AppError } from '../../lib/errors'
 import { applyProviderState, type Outcome, type PaymentsEnv } from './outcomes'
 import { fromPaymentIntent, stripeProvider } from './providers/stripe'
 import { syncRefundsFromProvider } from './refunds'
-import { ensurePaymentRow, findPaymentByRef, raiseAlert, type PaymentRow } from './store'
+import { ensurePaymentRow, findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from './store'
 import { paymentEvents } from './tables'
 
 export type WebhookEnv = PaymentsEnv & Pick<Env, 'STRIPE_WEBHOOK_SECRET'>
@@ -103,30 +103,6 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
   }
 }
 
-/**
- * Give the event back after a failed attempt so the provider's redelivery processes it at once
- * instead of meeting the 60 s lease (409). Recording the error is a nicety; releasing the lease is
- * not, so if the combined write fails, the lease alone is released, with a few quick retries.
- */
-export async function releaseLease(env: Pick<Env, 'DB'>, eventId: string, error: string): Promise<boolean> {
-  const db = getDb(env)
-  try {
-    await db.update(paymentEvents).set({ lockedUntil: null, lastError: error.slice(0, 1000) }).where(eq(paymentEvents.id, eventId))
-    return true
-  } catch (err) {
-    log('error', 'webhook: recording the failure failed; releasing the lease alone', { event_id: eventId, error: String(err) })
-  }
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await db.update(paymentEvents).set({ lockedUntil: null }).where(eq(paymentEvents.id, eventId))
-      return true
-    } catch (err) {
-      log('error', 'webhook: releasing the processing lease failed', { event_id: eventId, attempt: attempt + 1, error: String(err) })
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt))
-    }
-  }
-  return false
-}
 
 const PI_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled']
 const REFUND_EVENTS = ['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']

@@ -14,13 +14,13 @@ import { getDb } from '../../../lib/db'
 import { AppError } from '../../../lib/errors'
 import { log } from '../../../lib/observability'
 import { addSeconds, nowIso } from '../../../lib/time'
-import { getOrder, type OrderDetail } from '../../orders/service'
+import { getOrder, orderState, type OrderDetail } from '../../orders/service'
 import type { Actor } from '../../orders/state-machine'
 import { applyProviderState, type Outcome, type PaymentsEnv } from '../outcomes'
 import { getProvider } from '../providers'
 import type { PayableOrder } from '../providers/types'
 import { syncRefundsFromProvider } from '../refunds'
-import { findPaymentByRef, raiseAlert, type PaymentRow } from '../store'
+import { findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from '../store'
 import { paymentEvents } from '../tables'
 
 const LEASE_SECONDS = 60
@@ -87,11 +87,8 @@ export async function processEvent(env: PaymentsEnv, event: ProviderEvent, apply
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     log('error', 'payment webhook: processing failed, the provider will retry', { provider: event.provider, event_id: id, error: message })
-    await db
-      .update(paymentEvents)
-      .set({ lockedUntil: null, lastError: message.slice(0, 1000) })
-      .where(eq(paymentEvents.id, id))
-      .catch(() => undefined)
+    // Releases the lease even if recording the error fails, so the retry is not met with 409.
+    await releaseLease(env, id, message)
     return { kind: 'failed' }
   }
 }
@@ -132,7 +129,9 @@ export async function applyFromProvider(env: PaymentsEnv, payment: PaymentRow, a
     return 'unknown_order'
   }
   let truth = await provider.retrieve(env, payment.providerRef, payableOf(order))
-  if (truth.status === 'pending' && provider.complete && payment.providerRef && UNPAID.includes(order.status)) {
+  // Whether the order is still unpaid is the OrderDO's answer, not D1's copy (which may lag).
+  const status = (await orderState(env, order.id))?.status ?? order.status
+  if (truth.status === 'pending' && provider.complete && payment.providerRef && UNPAID.includes(status)) {
     truth = await provider.complete(env, payment.providerRef, payableOf(order))
   }
   return applyProviderState(env, payment, truth, { actor, eventId })
