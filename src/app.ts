@@ -3,7 +3,11 @@ import { requestId } from 'hono/request-id'
 import { getDb } from './lib/db'
 import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
+import { prometheusText, requestMetrics } from './lib/metrics'
 import { rateLimitByIp } from './lib/ratelimit'
+import { requireAuth } from './modules/accounts/middleware'
+import { createRoute, z } from '@hono/zod-openapi'
+import { bearerSecurity, errors } from './lib/openapi-schemas'
 import { apiBodyLimit, apiCors, docsPage, requireJsonContentType, securityHeaders } from './lib/security'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
@@ -22,6 +26,7 @@ import { pricingRoutes } from './modules/pricing/routes'
 export const app = createRouter()
 
 app.use('*', requestId({ headerName: 'X-Request-Id' }))
+app.use('*', requestMetrics)
 app.use('*', requestLog)
 // Security headers on everything (CSP on HTML), CORS before the rate limit so a 429 is readable
 // cross-origin, then body limits and the JSON content type before any handler reads a body.
@@ -36,6 +41,24 @@ app.use('*', async (c, next) => {
 })
 
 app.route('/', healthRoutes)
+app.openapi(
+  createRoute({
+    method: 'get',
+    path: '/metrics',
+    tags: ['ops'],
+    summary: 'Prometheus metrics of this Worker instance (staff, admin)',
+    description:
+      'Requests by route template, method and status, latency histograms and business events seen by the ' +
+      'instance that answers (text format 0.0.4). Store-wide figures are in Analytics Engine (docs/observability.md).',
+    security: bearerSecurity,
+    middleware: requireAuth('staff', 'admin'),
+    responses: {
+      200: { description: 'Prometheus text', content: { 'text/plain': { schema: z.string() } } },
+      ...errors(401, 403),
+    },
+  }),
+  (c) => c.text(prometheusText(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
+)
 app.route('/', imageRoutes)
 app.route('/api/v1', accountRoutes)
 // Email verification and password reset (tokens mailed by the notifications consumer).
