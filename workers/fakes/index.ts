@@ -8,13 +8,14 @@ import { fakeKaspi } from '../../fakes/kaspi'
 import { fakeOzon } from '../../fakes/ozon'
 import turnstileFake from '../../fakes/turnstile'
 import chapaFake from '../../fakes/chapa'
+import mpesaFake from '../../fakes/mpesa'
 import paypalFake from '../../fakes/paypal'
 import paystackFake from '../../fakes/paystack'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
  * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal, /paystack,
- * /chapa. Each fake
+ * /chapa, /mpesa. Each fake
  * is a Hono app in fakes/<provider>.ts that mirrors the real API's paths and JSON shapes; tests
  * mount the same apps in-process (test/fakes.ts).
  */
@@ -31,6 +32,7 @@ app.route('/turnstile-fake', turnstileFake)
 app.route('/paypal', paypalFake)
 app.route('/paystack', paystackFake)
 app.route('/chapa', chapaFake)
+app.route('/mpesa', mpesaFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

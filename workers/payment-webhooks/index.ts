@@ -2,12 +2,13 @@ import * as Sentry from '@sentry/cloudflare'
 import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
+import { handleMpesaCallback } from '../../src/modules/payments/webhooks/mpesa'
 import { handlePaypalWebhook } from '../../src/modules/payments/webhooks/paypal'
 import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/paystack'
 
 type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
-type Handler = (env: Env, request: Request, param: string | undefined) => Promise<Response>
+type Handler = (env: Env, request: Request, param: string | undefined, suffix: string | undefined) => Promise<Response>
 
 /** One route per provider; POST only. `:param` is the last path segment where a route takes one. */
 const ROUTES: { pattern: RegExp; handle: Handler }[] = [
@@ -15,6 +16,11 @@ const ROUTES: { pattern: RegExp; handle: Handler }[] = [
   { pattern: /^\/webhooks\/paypal$/, handle: (env, req) => handlePaypalWebhook(env, req) },
   { pattern: /^\/webhooks\/paystack$/, handle: (env, req) => handlePaystackWebhook(env, req) },
   { pattern: /^\/webhooks\/chapa$/, handle: (env, req) => handleChapaWebhook(env, req) },
+  // M-Pesa callbacks are unsigned: the per-order secret in the path is what authenticates them.
+  {
+    pattern: /^\/webhooks\/mpesa\/([A-Za-z0-9_.-]{1,200})(\/reversal)?$/,
+    handle: (env, req, token, reversal) => handleMpesaCallback(env, req, token ?? '', reversal ? 'reversal' : 'stk'),
+  },
 ]
 
 /**
@@ -29,7 +35,7 @@ export default Sentry.withSentry(sentryOptions, {
       const match = route.pattern.exec(url.pathname)
       if (!match) continue
       if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-      return route.handle(env, request, match[1])
+      return route.handle(env, request, match[1], match[2])
     }
     if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
     return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })

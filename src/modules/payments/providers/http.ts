@@ -17,7 +17,7 @@ export interface JsonResponse<T> {
 export async function fetchJson<T = Record<string, unknown>>(
   provider: string,
   url: string,
-  init: RequestInit & { throwOn4xx?: boolean } = {},
+  init: RequestInit & { throwOn4xx?: boolean; pass5xx?: boolean } = {},
 ): Promise<JsonResponse<T>> {
   let res: Response
   try {
@@ -32,7 +32,7 @@ export async function fetchJson<T = Record<string, unknown>>(
   } catch {
     body = { raw: text.slice(0, 500) }
   }
-  if (res.status >= 500 || res.status === 429) {
+  if ((res.status >= 500 && !init.pass5xx) || res.status === 429) {
     throw new ProviderError(`${provider}: HTTP ${res.status} ${text.slice(0, 200)}`, true, `http_${res.status}`)
   }
   if (res.status >= 400 && init.throwOn4xx) {

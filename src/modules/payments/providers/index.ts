@@ -1,6 +1,7 @@
 import { AppError } from '../../../lib/errors'
 import { chapaProvider } from './chapa'
 import { manualProvider } from './manual'
+import { mpesaProvider } from './mpesa'
 import { paypalProvider } from './paypal'
 import { paystackProvider } from './paystack'
 import { stripeProvider } from './stripe'
@@ -15,6 +16,7 @@ export const PROVIDERS: Readonly<Record<string, PaymentProvider>> = {
   paypal: paypalProvider,
   paystack: paystackProvider,
   chapa: chapaProvider,
+  mpesa: mpesaProvider,
 }
 
 export function getProvider(name: string): PaymentProvider {

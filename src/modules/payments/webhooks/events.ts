@@ -81,7 +81,13 @@ export async function processEvent(env: PaymentsEnv, event: ProviderEvent, apply
   }
   try {
     const outcome = await apply()
-    await db.update(paymentEvents).set({ processedAt: nowIso(), outcome, lockedUntil: null, lastError: null }).where(eq(paymentEvents.id, id))
+    // The provider did not confirm anything yet: leave the event open, so the same callback arriving
+    // again (the genuine one, after a premature or unconfirmable copy) is applied, not skipped.
+    const settled = outcome !== 'still_pending'
+    await db
+      .update(paymentEvents)
+      .set({ processedAt: settled ? nowIso() : null, outcome, lockedUntil: null, lastError: null })
+      .where(eq(paymentEvents.id, id))
     log('info', 'payment webhook: applied', { provider: event.provider, event_id: id, type: event.type, outcome })
     return { kind: 'applied', outcome }
   } catch (err) {
