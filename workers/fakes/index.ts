@@ -8,6 +8,7 @@ import { fakeKaspi } from '../../fakes/kaspi'
 import { fakeOzon } from '../../fakes/ozon'
 import turnstileFake from '../../fakes/turnstile'
 import chapaFake from '../../fakes/chapa'
+import kaspiPayFake from '../../fakes/kaspi-pay'
 import mpesaFake from '../../fakes/mpesa'
 import paypalFake from '../../fakes/paypal'
 import paystackFake from '../../fakes/paystack'
@@ -15,7 +16,7 @@ import paystackFake from '../../fakes/paystack'
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
  * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal, /paystack,
- * /chapa, /mpesa. Each fake
+ * /chapa, /mpesa, /kaspi-pay. Each fake
  * is a Hono app in fakes/<provider>.ts that mirrors the real API's paths and JSON shapes; tests
  * mount the same apps in-process (test/fakes.ts).
  */
@@ -33,6 +34,7 @@ app.route('/paypal', paypalFake)
 app.route('/paystack', paystackFake)
 app.route('/chapa', chapaFake)
 app.route('/mpesa', mpesaFake)
+app.route('/kaspi-pay', kaspiPayFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/cloudflare'
 import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
+import { handleKaspiWebhook } from '../../src/modules/payments/webhooks/kaspi'
 import { handleMpesaCallback } from '../../src/modules/payments/webhooks/mpesa'
 import { handlePaypalWebhook } from '../../src/modules/payments/webhooks/paypal'
 import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/paystack'
@@ -16,6 +17,7 @@ const ROUTES: { pattern: RegExp; handle: Handler }[] = [
   { pattern: /^\/webhooks\/paypal$/, handle: (env, req) => handlePaypalWebhook(env, req) },
   { pattern: /^\/webhooks\/paystack$/, handle: (env, req) => handlePaystackWebhook(env, req) },
   { pattern: /^\/webhooks\/chapa$/, handle: (env, req) => handleChapaWebhook(env, req) },
+  { pattern: /^\/webhooks\/kaspi$/, handle: (env, req) => handleKaspiWebhook(env, req) },
   // M-Pesa callbacks are unsigned: the per-order secret in the path is what authenticates them.
   {
     pattern: /^\/webhooks\/mpesa\/([A-Za-z0-9_.-]{1,200})(\/reversal)?$/,

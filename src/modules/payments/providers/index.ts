@@ -1,5 +1,6 @@
 import { AppError } from '../../../lib/errors'
 import { chapaProvider } from './chapa'
+import { kaspiPayProvider } from './kaspi'
 import { manualProvider } from './manual'
 import { mpesaProvider } from './mpesa'
 import { paypalProvider } from './paypal'
@@ -17,6 +18,7 @@ export const PROVIDERS: Readonly<Record<string, PaymentProvider>> = {
   paystack: paystackProvider,
   chapa: chapaProvider,
   mpesa: mpesaProvider,
+  kaspi: kaspiPayProvider,
 }
 
 export function getProvider(name: string): PaymentProvider {
