@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
-import { getDb } from './lib/db'
+import { d1Session } from './lib/db'
 import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
 import { prometheusText, requestMetrics } from './lib/metrics'
@@ -35,10 +35,8 @@ app.use('/api/*', apiCors)
 app.use('*', rateLimitByIp)
 app.use('*', apiBodyLimit)
 app.use('*', requireJsonContentType)
-app.use('*', async (c, next) => {
-  c.set('db', getDb(c.env))
-  await next()
-})
+// One D1 session per request (replica reads, read-your-own-writes bookmarks): src/lib/db.ts.
+app.use('*', d1Session)
 
 app.route('/', healthRoutes)
 app.openapi(

@@ -6,7 +6,6 @@ import { nowIso } from '../../lib/time'
 import type { Category, CategoryCreate, CategoryDetail, CategoryUpdate } from './schema'
 import { isUniqueViolation, runBatch } from './db-util'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
-import { bumpCatalogVersion } from './statements'
 import { categories, products } from './tables'
 
 export type CategoryNode = Category & { children: CategoryNode[] }
@@ -132,7 +131,6 @@ export async function createCategory(db: DB, input: CategoryCreate): Promise<Cat
         createdAt: now,
         updatedAt: now,
       }),
-      bumpCatalogVersion(db),
     ])
   } catch (err) {
     if (isUniqueViolation(err, 'categories.slug')) throw new AppError('slug_taken', `Slug "${slug}" is already used by another category`)
@@ -152,7 +150,7 @@ export async function updateCategory(db: DB, id: string, patch: CategoryUpdate):
   if (patch.description !== undefined) set.description = patch.description
   if (patch.position !== undefined) set.position = patch.position
   try {
-    await runBatch(db, [db.update(categories).set(set).where(eq(categories.id, id)), bumpCatalogVersion(db)])
+    await runBatch(db, [db.update(categories).set(set).where(eq(categories.id, id))])
   } catch (err) {
     if (isUniqueViolation(err, 'categories.slug')) throw new AppError('slug_taken', `Slug "${patch.slug}" is already used by another category`)
     throw err
@@ -177,7 +175,6 @@ export async function deleteCategory(db: DB, id: string): Promise<void> {
         AND NOT EXISTS (SELECT 1 FROM categories c WHERE c.parent_id = ${id})
         AND NOT EXISTS (SELECT 1 FROM products p WHERE p.category_id = ${id})`,
     ),
-    bumpCatalogVersion(db),
   ])
 }
 

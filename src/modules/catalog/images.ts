@@ -8,7 +8,6 @@ import { runBatch } from './db-util'
 import { IMAGE_TYPES, isImageType, MAX_IMAGE_BYTES, sniffImageType } from './image-types'
 import { productForWrite, toImage, type WriteScope } from './products'
 import type { ProductImage } from './schema'
-import { bumpCatalogVersion } from './statements'
 import { productImages } from './tables'
 
 const MAX_IMAGES_PER_PRODUCT = 20
@@ -56,7 +55,6 @@ export async function uploadImage(db: DB, bucket: R2Bucket, productId: string, s
         position: sql`(SELECT COALESCE(MAX(position) + 1, 0) FROM product_images WHERE product_id = ${product.id})`,
         createdAt: nowIso(),
       }),
-      bumpCatalogVersion(db),
     ])
   } catch (err) {
     await bucket.delete(key).catch(() => undefined)
@@ -72,7 +70,7 @@ export async function deleteImage(db: DB, bucket: R2Bucket, productId: string, i
   const where = and(eq(productImages.id, imageId), eq(productImages.productId, product.id))
   const image = await db.select().from(productImages).where(where).get()
   if (!image) throw notFound('Image')
-  await runBatch(db, [db.delete(productImages).where(where), bumpCatalogVersion(db)])
+  await runBatch(db, [db.delete(productImages).where(where)])
   await deleteImageObjects(bucket, [image.key])
 }
 

@@ -7,7 +7,7 @@ import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } 
 import type { Product, ProductCreate, ProductUpdate, VariantCreate, VariantUpdate } from './schema'
 import { imageUrl } from './search'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
-import { bumpCatalogVersion, refreshProductAggregates, stockAdjustmentInsert } from './statements'
+import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
 import { categories, productImages, products, productVariants } from './tables'
 
 /**
@@ -193,7 +193,6 @@ export async function createProduct(db: DB, sellerId: string, input: ProductCrea
         }),
         db.insert(productVariants).values(input.variants.map((v, i) => variantValues(id, v, i, now))),
         refreshProductAggregates(db, id),
-        bumpCatalogVersion(db),
       ])
       return mustGet(db, id)
     } catch (err) {
@@ -219,7 +218,7 @@ export async function updateProduct(db: DB, id: string, scope: WriteScope, patch
   if (patch.status !== undefined) set.status = patch.status
   if (patch.currency !== undefined) set.currency = patch.currency
   try {
-    await runBatch(db, [db.update(products).set(set).where(eq(products.id, existing.id)), bumpCatalogVersion(db)])
+    await runBatch(db, [db.update(products).set(set).where(eq(products.id, existing.id))])
   } catch (err) {
     rethrowWriteError(err, patch.slug)
   }
@@ -235,7 +234,7 @@ export async function deleteProduct(db: DB, id: string, scope: WriteScope): Prom
   if (existing.status === 'active') throw new AppError('conflict', 'Archive the product (status "archived") before deleting it')
   const images = await db.select({ key: productImages.key }).from(productImages).where(eq(productImages.productId, existing.id))
   try {
-    await runBatch(db, [db.delete(products).where(eq(products.id, existing.id)), bumpCatalogVersion(db)])
+    await runBatch(db, [db.delete(products).where(eq(products.id, existing.id))])
   } catch (err) {
     if (isForeignKeyViolation(err)) throw new AppError('conflict', 'The product is referenced by orders; keep it archived instead')
     throw err
@@ -252,7 +251,6 @@ export async function addVariant(db: DB, productId: string, scope: WriteScope, i
     await runBatch(db, [
       db.insert(productVariants).values(variantValues(product.id, input, count, now)),
       refreshProductAggregates(db, product.id),
-      bumpCatalogVersion(db),
     ])
   } catch (err) {
     rethrowWriteError(err)
@@ -284,7 +282,6 @@ export async function updateVariant(db: DB, productId: string, variantId: string
       .returning({ id: productVariants.id }),
     ...(patch.stock !== undefined ? [stockAdjustmentInsert(db, product.id, variantId, scope.actorId, { stock: patch.stock })] : []),
     refreshProductAggregates(db, product.id),
-    bumpCatalogVersion(db),
   ]).catch((err: unknown) => {
     if (isForeignKeyViolation(err)) throw notFound('Variant')
     return rethrowWriteError(err)
@@ -314,7 +311,6 @@ export async function deleteVariant(db: DB, productId: string, variantId: string
         )
         .returning({ id: productVariants.id }),
       refreshProductAggregates(db, product.id),
-      bumpCatalogVersion(db),
     ])) as [unknown[]]
     if (!deleted.length) throw new AppError('conflict', 'A product needs at least one variant')
   } catch (err) {

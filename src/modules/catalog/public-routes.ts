@@ -4,7 +4,7 @@ import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
 import { createRouter } from '../../lib/router'
 import { currentUser, requireAuth } from '../accounts/middleware'
-import { cachedCatalogRead } from './cache'
+import { CATEGORIES_TAG, cachedCatalogRead, productTag } from './cache'
 import { categoryTree, getCategoryDetail, listCategories } from './categories'
 import { getProduct } from './products'
 import { createReview, listReviews } from './reviews'
@@ -107,7 +107,7 @@ export const publicCatalogRoutes = createRouter()
         const product = await getProduct(db, idOrSlug, { status: 'active' })
         if (!product) throw notFound('Product')
         return product
-      })
+      }, [productTag(idOrSlug), CATEGORIES_TAG])
       c.header('X-Cache', hit ? 'HIT' : 'MISS')
       return c.json(value, 200)
     },

@@ -7,7 +7,6 @@ import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { isUniqueViolation, runBatch } from './db-util'
 import type { Review, ReviewCreate } from './schema'
-import { bumpCatalogVersion } from './statements'
 import { products, reviews } from './tables'
 
 type ReviewRow = typeof reviews.$inferSelect
@@ -75,7 +74,6 @@ export async function createReview(db: DB, user: AuthUser, idOrSlug: string, inp
           ratingAvgX100: sql`((rating_sum + ${r}) * 100 + (rating_count + 1) / 2) / (rating_count + 1)`,
         })
         .where(eq(products.id, product.id)),
-      bumpCatalogVersion(db),
     ])
   } catch (err) {
     if (isUniqueViolation(err, 'reviews.product_id')) throw new AppError('already_reviewed', 'You have already reviewed this product')

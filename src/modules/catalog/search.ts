@@ -119,15 +119,21 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
             JOIN products p ON p.id = h.product_id`
       : sql`products p`
   const dir = sql.raw(order.desc ? 'DESC' : 'ASC')
+  // The first image is looked up for the page's rows only: in the select list of the inner query
+  // it ran for every match before the sort (thousands of lookups for a popular search word).
   const rows = await db.all<SummaryRow>(sql`
-    SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
-      p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at,
-      (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key,
-      ${order.key} AS sort_key
-    FROM ${from}
-    ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-    ORDER BY ${order.key} ${dir}, p.id ${dir}
-    LIMIT ${o.limit + 1}`)
+    SELECT page.*,
+      (SELECT i.key FROM product_images i WHERE i.product_id = page.id ORDER BY i.position, i.id LIMIT 1) AS image_key
+    FROM (
+      SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
+        p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at,
+        ${order.key} AS sort_key
+      FROM ${from}
+      ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+      ORDER BY ${order.key} ${dir}, p.id ${dir}
+      LIMIT ${o.limit + 1}
+    ) page
+    ORDER BY page.sort_key ${dir}, page.id ${dir}`)
   const page = paginate(rows, o.limit, (row) => [sort, row.sort_key, row.id])
   return { data: page.data.map(toSummary), next_cursor: page.next_cursor }
 }

@@ -8,7 +8,8 @@ import { parseAttributes, getProduct } from './products'
 import type { Product } from './schema'
 import { imageUrl } from './search'
 
-export { bumpCatalogVersion, readCatalogVersion, refreshProductAggregates } from './statements'
+export { refreshProductAggregates } from './statements'
+export { invalidateAfterStockChange } from './cache'
 export { listCategories, categoryTree, getCategoryDetail, createCategory, updateCategory, deleteCategory } from './categories'
 export { searchProducts, type ProductSearch } from './search'
 export {

@@ -2,21 +2,7 @@ import { inArray, sql } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
 import { nowIso } from '../../lib/time'
 import { newId } from '../../lib/ids'
-import { cacheVersions, products, stockAdjustments } from './tables'
-
-export const CATALOG_CACHE_NAME = 'catalog'
-
-/**
- * The statement that bumps the catalog cache version. Put it in the SAME db.batch as any write
- * that changes what public catalog reads show (price, stock, status, names, images, ratings):
- * cached pages are keyed on the version, so they stop being served the moment the write commits.
- */
-export function bumpCatalogVersion(db: DB) {
-  return db
-    .insert(cacheVersions)
-    .values({ name: CATALOG_CACHE_NAME, version: 1 })
-    .onConflictDoUpdate({ target: cacheVersions.name, set: { version: sql`${cacheVersions.version} + 1` } })
-}
+import { products, stockAdjustments } from './tables'
 
 /**
  * Recompute products.price_min / price_max / stock_total from the variants, in SQL, for one or
@@ -34,12 +20,6 @@ export function refreshProductAggregates(db: DB, productIds: string | string[]) 
       updatedAt: nowIso(),
     })
     .where(inArray(products.id, ids))
-}
-
-/** Current catalog cache version (strongly consistent: read from D1, not KV). */
-export async function readCatalogVersion(db: DB): Promise<number> {
-  const row = await db.select({ version: cacheVersions.version }).from(cacheVersions).where(sql`${cacheVersions.name} = ${CATALOG_CACHE_NAME}`).get()
-  return row?.version ?? 0
 }
 
 /** The stock-history row for a manual change; batch it with the stock UPDATE it describes. */

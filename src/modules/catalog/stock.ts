@@ -6,7 +6,7 @@ import { nowIso } from '../../lib/time'
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from './db-util'
 import { mustGet, productForWrite, type WriteScope } from './products'
 import type { Product, StockChange } from './schema'
-import { bumpCatalogVersion, refreshProductAggregates, stockAdjustmentInsert } from './statements'
+import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
 import { productVariants, stockAdjustments } from './tables'
 
 type AdjustmentRow = typeof stockAdjustments.$inferSelect
@@ -59,7 +59,6 @@ export async function changeStock(
       stockAdjustmentInsert(db, product.id, variantId, scope.actorId, change, idempotencyKey),
       db.update(productVariants).set({ stock, updatedAt: nowIso() }).where(target),
       refreshProductAggregates(db, product.id),
-      bumpCatalogVersion(db),
     ])
   } catch (err) {
     if (isCheckViolation(err, 'stock')) throw new AppError('out_of_stock', 'Not enough stock for that adjustment')

@@ -10,7 +10,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { DB } from '../../lib/db'
-import { bumpCatalogVersion, refreshProductAggregates } from '../catalog/service'
+import { refreshProductAggregates } from '../catalog/service'
 import { productVariants } from '../catalog/tables'
 
 export interface StockLine {
@@ -36,8 +36,8 @@ function grouped(lines: readonly StockLine[]) {
 /**
  * Take stock for every line. If any variant has fewer units than asked, its CHECK(stock >= 0)
  * fails and D1 rolls back the whole batch; detect that with `isOutOfStockError`. The product's
- * stock_total (the catalog's sum of variant stock) is recomputed and the catalog cache version
- * bumped in the same batch, so cached product pages stop showing the old stock at commit.
+ * stock_total (the catalog's sum of variant stock) is recomputed in the same batch. After the
+ * commit, the caller invalidates the cached pages with `invalidateAfterStockChange` (catalog/cache).
  */
 export function reserveStockStatements(db: DB, lines: readonly StockLine[]): Statement[] {
   const { variants, productIds } = grouped(lines)
@@ -46,7 +46,7 @@ export function reserveStockStatements(db: DB, lines: readonly StockLine[]): Sta
   for (const [id, qty] of variants) {
     out.push(db.update(productVariants).set({ stock: sql`${productVariants.stock} - ${qty}` }).where(eq(productVariants.id, id)))
   }
-  out.push(refreshProductAggregates(db, [...productIds]), bumpCatalogVersion(db))
+  out.push(refreshProductAggregates(db, [...productIds]))
   return out
 }
 
@@ -67,7 +67,7 @@ export function releaseStockStatements(db: DB, lines: readonly StockLine[], only
     )
   }
   // A recompute, not an increment, so running it again (guard already flipped) changes nothing.
-  out.push(refreshProductAggregates(db, [...productIds]), bumpCatalogVersion(db))
+  out.push(refreshProductAggregates(db, [...productIds]))
   return out
 }
 

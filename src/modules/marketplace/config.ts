@@ -7,6 +7,8 @@ import type { MarketplaceName } from './tables'
 export interface MarketplaceEnv {
   DB: D1Database
   MARKETPLACE_QUEUE?: Queue
+  /** The public catalog cache (imported orders take stock): absent where the Worker has no binding. */
+  CATALOG_CACHE?: KVNamespace
   KASPI_API_BASE?: string
   KASPI_API_TOKEN?: string
   KASPI_MERCHANT_ID?: string

@@ -10,7 +10,7 @@ import { publishCatalogChange } from '../../lib/events'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { getVariantsForPricing } from '../catalog/service'
+import { getVariantsForPricing, invalidateAfterStockChange } from '../catalog/service'
 import { importExternalOrder } from '../orders/import'
 import type { MarketplaceEnv } from './config'
 import { MarketplaceError, type ExternalOrder } from './marketplace'
@@ -124,6 +124,11 @@ export async function importOne(db: DB, env: MarketplaceEnv, order: ExternalOrde
       updatedAt: now,
     })
     .onConflictDoNothing()
+  if (imported.created && imported.stock_reserved) {
+    await invalidateAfterStockChange(env, db, lines, 'reserved').catch((err: unknown) =>
+      log('warn', 'catalog cache invalidation failed', { order_id: imported.order_id, error: String(err) }),
+    )
+  }
   if (imported.created && imported.stock_reserved && env.MARKETPLACE_QUEUE) {
     // The sale took our stock: the other marketplace must see the new quantity too.
     await publishCatalogChange({ MARKETPLACE_QUEUE: env.MARKETPLACE_QUEUE }, [...new Set(lines.map((l) => l.product_id))], `${order.marketplace}.order_imported`)

@@ -1,7 +1,7 @@
 /**
  * The checkout workflow: cart -> quote -> ONE D1 batch (order, lines, history, stock reservation,
- * discount redemption, catalog cache bump, idempotency record) -> OrderDO -> remove the bought
- * lines from the cart -> payment.
+ * discount redemption, idempotency record) -> OrderDO + remove the bought lines from the cart +
+ * catalog cache invalidation -> payment.
  *
  * Consistency: the D1 batch is the commit point. Everything after it is either idempotent and
  * repeated by a retry of the same Idempotency-Key (the OrderDO creation), or self-healing:
@@ -24,6 +24,7 @@ import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getAddress } from '../accounts/addresses'
 import { getCartLines, removeBoughtLines } from '../cart/service'
+import { invalidateAfterStockChange } from '../catalog/service'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
 import type { OrderState } from './model'
@@ -333,6 +334,7 @@ async function placeOrder(
     // Only the lines bought: anything added to the cart while this checkout ran stays there.
     after('cart clearing', () => removeBoughtLines(env, { userId: user.id }, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
     after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
+    after('catalog cache invalidation', () => invalidateAfterStockChange(env, db, q.lines, 'reserved')),
   ])
 
   let payment: CheckoutPayment

@@ -6,9 +6,10 @@
  */
 import { and, asc, eq, lt, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { DB } from '../../lib/db'
+import { getDb, type DB } from '../../lib/db'
 import { domainEvent, publishCatalogChange, publishOrderStatusChange, type DomainEvent } from '../../lib/events'
 import { log } from '../../lib/observability'
+import { invalidateAfterStockChange } from '../catalog/service'
 import { releaseStockStatements } from '../inventory/service'
 import { externalRefOf } from './import'
 import type { OrderState, TransitionRecord } from './model'
@@ -207,6 +208,9 @@ export async function afterStockReleased(env: Env, state: OrderState): Promise<v
     // Not worth failing the transition for: the stock is back in D1 either way.
     log('warn', 'catalog change publish failed', { order_id: state.id, error: String(err) })
   }
+  await invalidateAfterStockChange(env, getDb(env), state.lines, 'released').catch((err: unknown) =>
+    log('warn', 'catalog cache invalidation failed', { order_id: state.id, error: String(err) }),
+  )
 }
 
 /**
