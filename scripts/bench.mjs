@@ -6,16 +6,38 @@
 // scenario in scripts/bench/scenarios.mjs with autocannon: warm-up, measured run, req/s, p50/p99
 // latency and the ratio to the ceiling. Both servers are stopped on exit, also on failure.
 //
+// Then two checks that are not throughput runs: the catalog cache hit ratio of the other pages
+// after 100 orders of one product (must stay >= 95%), and a flash sale (BENCH_FLASH_BUYERS
+// concurrent buyers, default 1,000, for BENCH_FLASH_UNITS units of one SKU, default 100: exactly
+// that many orders, every other buyer 409, no 5xx, the server alive; p50/p99 reported).
+//
 // Env: BENCH_CONNECTIONS (default 20), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
-// BENCH_ONLY (substring of scenario names to run).
+// BENCH_ONLY (substring of scenario names to run; "none" skips them), BENCH_PRODUCTS (catalog size,
+// default the seed's; each size keeps its own state directory), BENCH_SKIP_CHECKS=1 (no hit-ratio
+// or flash-sale check).
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { childEnv, devPortOf, ensureDevVars, ensureNode22, freePort, migrateLocal, ROOT, seedLocal, waitForOk, workerConfigs } from './lib/local.mjs'
-import { DEMO_USERS, scenarios } from './bench/scenarios.mjs'
+import { SignJWT } from 'jose'
+import {
+  childEnv,
+  devPortOf,
+  ensureBenchUsers,
+  ensureDevVars,
+  ensureNode22,
+  freePort,
+  migrateLocal,
+  readDevVars,
+  ROOT,
+  seedLocal,
+  waitForOk,
+  workerConfigs,
+} from './lib/local.mjs'
+import { benchShop, DEMO_USERS, scenarios } from './bench/scenarios.mjs'
+import { cacheHitRatioAfterOrders, flashSale } from './bench/checks.mjs'
 
 await ensureNode22()
 
@@ -23,10 +45,17 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const ONLY = process.env.BENCH_ONLY
+const PRODUCTS = process.env.BENCH_PRODUCTS ? Number(process.env.BENCH_PRODUCTS) : undefined
+if (PRODUCTS !== undefined && !(Number.isSafeInteger(PRODUCTS) && PRODUCTS > 0)) throw new Error('BENCH_PRODUCTS must be a positive integer')
+const FLASH_BUYERS = Number(process.env.BENCH_FLASH_BUYERS ?? 1000)
+const FLASH_UNITS = Number(process.env.BENCH_FLASH_UNITS ?? 100)
+const CHECKS = process.env.BENCH_SKIP_CHECKS !== '1'
+/** Seeded shopper accounts: the flash sale's buyers, and beyond them the checkout scenarios' shoppers. */
+const BENCH_USERS = FLASH_BUYERS + 2 * CONNECTIONS + 2 + 200
 // Outside the project on purpose: with state under the project's .wrangler/, wrangler dev's
 // esbuild watcher rebuilt the Worker mid-run under concurrent KV writes ("Network connection
 // lost", then wrangler exited). One directory per checkout, kept between runs to skip re-seeding.
-const STATE = join(tmpdir(), `edge-commerce-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}`)
+const STATE = join(tmpdir(), `edge-commerce-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}${PRODUCTS ? `-${PRODUCTS}` : ''}`)
 const LOGS = join(ROOT, 'artifacts')
 
 const servers = []
@@ -95,7 +124,18 @@ async function measure(base, { path = '/', ...opts }) {
   }
 }
 
-function context(base) {
+function context(base, vars) {
+  const secret = new TextEncoder().encode(vars.JWT_SECRET ?? '')
+  // The same claims as src/modules/accounts/tokens.ts signAccessToken, for the seeded bench_usr_<n> accounts.
+  const token = (i) =>
+    new SignJWT({ role: 'customer', email: `bench-${i}@bench.example` })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(`bench_usr_${i}`)
+      .setIssuer('edge-commerce')
+      .setAudience('edge-commerce-api')
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(secret)
   const call = async (method, path, body, headers = {}) => {
     const res = await fetch(base + path, {
       method,
@@ -111,6 +151,10 @@ function context(base) {
     demo: DEMO_USERS,
     get: (path, headers) => call('GET', path, undefined, headers),
     post: (path, body, headers) => call('POST', path, body, headers),
+    shoppers: async (from, count) => {
+      if (from + count > BENCH_USERS) throw new Error(`bench: only ${BENCH_USERS} bench shoppers are seeded`)
+      return Promise.all(Array.from({ length: count }, async (_, k) => ({ Authorization: `Bearer ${await token(from + k)}` })))
+    },
     login: async (email, password) => {
       const r = await call('POST', '/api/v1/auth/login', { email, password })
       return { Authorization: `Bearer ${r.access_token}` }
@@ -130,7 +174,8 @@ try {
   ensureDevVars()
   console.log(`bench state: ${STATE} (delete it to start from a fresh seed)`)
   await migrateLocal(STATE)
-  await seedLocal({ ifNeeded: true, persistTo: STATE })
+  await seedLocal({ ifNeeded: true, persistTo: STATE, ...(PRODUCTS ? { products: PRODUCTS } : {}) })
+  await ensureBenchUsers({ count: BENCH_USERS, persistTo: STATE })
 
   const [main, ...others] = workerConfigs()
   const grouped = [main, ...others.filter((c) => devPortOf(c) === undefined)]
@@ -180,7 +225,7 @@ try {
   }
 
   const rows = []
-  const ctx = context(storeUrl)
+  const ctx = context(storeUrl, readDevVars())
   for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
     const opts = await scenario.setup(ctx)
     const ceilingRps = await ceilingNow()
@@ -205,9 +250,31 @@ try {
     console.log(`| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(c)} | ${fmt((r.rps / c) * 100)}% | ${r.bad} |`)
   }
   console.log(`\nceiling: the bare "ok" Worker under the same wrangler dev, measured for ${ceilingDuration} s right before each scenario.`)
+
+  let checksFailed = false
+  if (CHECKS) {
+    const shop = await benchShop(ctx)
+    const ratio = await cacheHitRatioAfterOrders(ctx, shop, { orders: 100, buyersFrom: FLASH_BUYERS + 2 * CONNECTIONS + 2 })
+    console.log(
+      `\ncache hit ratio of ${ratio.pages} other catalog pages after ${ratio.orders} orders of one product: ` +
+        `${fmt(ratio.ratio * 100, 1)}% (${ratio.hits} HIT, ${ratio.pages - ratio.hits} MISS; target >= 95%)`,
+    )
+    if (ratio.ratio < 0.95) checksFailed = true
+    if (!store.alive) throw new Error(`the store exited (${store.exit}) during the hit-ratio check (log: ${store.logFile})`)
+
+    const sale = await flashSale(ctx, shop, { buyers: FLASH_BUYERS, units: FLASH_UNITS })
+    const alive = store.alive && (await fetch(`${storeUrl}/health`).then((r) => r.ok, () => false))
+    console.log(
+      `\nflash sale: ${sale.buyers} concurrent buyers, ${sale.units} units of one SKU -> ${sale.created} orders (201), ` +
+        `${sale.conflicts} sold out (409), ${sale.other} other answers${sale.other ? ` (${JSON.stringify(sale.otherStatuses)})` : ''}; ` +
+        `checkout p50 ${sale.p50} ms, p99 ${sale.p99} ms, max ${sale.max} ms, all answered in ${fmt(sale.wallMs / 1000, 1)} s; ` +
+        `stock left ${sale.stockLeft}; server ${alive ? 'alive' : 'DEAD'}`,
+    )
+    if (sale.created !== sale.units || sale.other > 0 || sale.stockLeft !== 0 || !alive) checksFailed = true
+  }
   console.log(`\n${machine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} after the run`)
-  const failed = rows.some(([, r]) => r.bad > 0)
-  if (failed) console.error('\nsome requests failed: see the non-2xx/errors column and artifacts/bench-store.log')
+  const failed = rows.some(([, r]) => r.bad > 0) || checksFailed
+  if (failed) console.error('\nsome requests or checks failed: see the non-2xx/errors column, the checks above and artifacts/bench-store.log')
   process.exitCode = failed ? 1 : 0
 } catch (err) {
   console.error(`bench failed: ${err instanceof Error ? err.message : err}`)

@@ -6,7 +6,8 @@
 // Idempotency-Key headers). Responses other than 2xx are counted and shown as errors.
 //
 // ctx: { base, get(path, headers?) -> JSON, post(path, body, headers?) -> JSON,
-//        login(email, password) -> { Authorization } headers, demo: DEMO_USERS }
+//        login(email, password) -> { Authorization } headers, demo: DEMO_USERS,
+//        shoppers(from, count) -> [{ Authorization }] for the seeded bench accounts bench_usr_<n> }
 
 /** The seeded demo accounts (src/seed/users.ts). */
 export const DEMO_USERS = {
@@ -54,9 +55,10 @@ export const scenarios = [
 //
 // Seeded products have small stock, so these scenarios buy a dedicated product that setup creates
 // through the admin API with 1,000,000 units (one per bench run, SKU stamped with the time),
-// shipped with a flat-rate method it also creates, by shoppers it registers.
+// shipped with a flat-rate method it also creates, by the seeded bench shoppers.
 
 let shop
+export { benchShop }
 /** Once per bench run: admin login, the high-stock product, a shipping method, a pool of shoppers. */
 async function benchShop(ctx) {
   if (shop) return shop
@@ -79,18 +81,11 @@ async function benchShop(ctx) {
     { name: `Bench flat ${stamp}`, kind: 'flat', currency: 'USD', amount: 500 },
     admin,
   )
-  // Enough shoppers that every connection of the warm-up and of the measured run has its own.
+  // Enough shoppers that every connection of the warm-up and of the measured run has its own
+  // (seeded bench accounts with tokens signed by the bench: registering hashes a password each).
   const count = 2 * Number(process.env.BENCH_CONNECTIONS ?? 20) + 2
-  const shoppers = []
-  for (let i = 0; i < count; i++) {
-    const r = await ctx.post('/api/v1/auth/register', {
-      email: `bench-${stamp}-${i}@example.com`,
-      password: 'bench-pass-1234',
-      name: `Bench shopper ${i}`,
-    })
-    shoppers.push({ Authorization: `Bearer ${r.access_token}` })
-  }
-  shop = { variantId, shippingMethodId: method.id, shoppers, next: 0 }
+  const shoppers = await ctx.shoppers(0, count)
+  shop = { productId: product.id, variantId, shippingMethodId: method.id, shoppers, next: 0 }
   return shop
 }
 

@@ -210,3 +210,33 @@ export async function waitForOk(url, { timeoutMs = 90_000, isAlive = () => true,
   }
   throw new Error(`${url} not ready after ${timeoutMs / 1000} s`)
 }
+
+/**
+ * Inserts `count` customer accounts for the benchmark's shoppers (ids bench_usr_0…, no usable
+ * password: the bench signs their access tokens itself with JWT_SECRET). Idempotent; run it
+ * before `wrangler dev` starts on the same state, never beside it.
+ */
+export async function ensureBenchUsers({ count, persistTo }) {
+  return withLocalBindings(persistTo, async ({ db }) => {
+    const now = new Date().toISOString()
+    const stmt = db.prepare(
+      `INSERT OR IGNORE INTO users (id, email, name, role, password_hash, password_salt, password_iterations, created_at, updated_at)
+       VALUES (?, ?, ?, 'customer', 'x', 'x', 1, ?, ?)`,
+    )
+    for (let i = 0; i < count; i += 500) {
+      const batch = []
+      for (let j = i; j < Math.min(count, i + 500); j++) batch.push(stmt.bind(`bench_usr_${j}`, `bench-${j}@bench.example`, `Bench shopper ${j}`, now, now))
+      await db.batch(batch)
+    }
+  })
+}
+
+/** KEY=value lines of .dev.vars (the local secrets wrangler dev reads). */
+export function readDevVars() {
+  const vars = {}
+  for (const line of readFileSync(join(ROOT, '.dev.vars'), 'utf8').split('\n')) {
+    const m = line.match(/^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/)
+    if (m) vars[m[1]] = m[2]
+  }
+  return vars
+}
