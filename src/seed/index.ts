@@ -4,11 +4,13 @@ import { users } from '../modules/accounts/tables'
 import { categories, productImages, productVariants, products, reviews } from '../modules/catalog/tables'
 import { drawProductImage } from './images'
 import { buildSeedPlan, type SeedOptions, type SeedPlan } from './plan'
+import { hasShipping, seedStoreSettings } from './store'
 import { runInBatches, upsertStatements } from './upsert'
 import { DEMO_PASSWORDS } from './users'
 
 export { buildSeedPlan, DEFAULT_PRODUCT_COUNT, type SeedOptions } from './plan'
 export { DEMO_PASSWORDS } from './users'
+export { seedStoreSettings, SEED_DISCOUNTS, SEED_SHIPPING_METHODS, SEED_TAX_RATES } from './store'
 
 /** The bindings the seed writes to; the same objects in workerd tests and through getPlatformProxy in Node. */
 export interface SeedBindings {
@@ -72,7 +74,8 @@ export async function seedCounts(db: D1Database): Promise<SeedCounts> {
 export async function isSeeded(db: D1Database, options: SeedOptions = {}): Promise<boolean> {
   const want = expectedCounts(buildSeedPlan(options))
   const have = await seedCounts(db)
-  return (Object.keys(want) as (keyof SeedCounts)[]).every((k) => have[k] >= want[k])
+  // A store seeded before shipping/tax settings were part of the seed is topped up too.
+  return (Object.keys(want) as (keyof SeedCounts)[]).every((k) => have[k] >= want[k]) && (await hasShipping(db))
 }
 
 /**
@@ -154,6 +157,8 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
       ON CONFLICT(name) DO UPDATE SET version = version + 1`,
     ),
   ])
+  const settings = await seedStoreSettings(db)
+  if (settings) log(`store settings: ${settings} shipping methods, tax rates and discount codes added`)
   const counts = expectedCounts(plan)
   log(`seeded ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
   return counts

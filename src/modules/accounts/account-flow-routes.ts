@@ -5,6 +5,7 @@ import { createRouter } from '../../lib/router'
 import { currentUser, requireAuth } from './middleware'
 import { confirmPasswordReset, requestPasswordReset } from './password-reset'
 import { EmailSchema, PasswordSchema } from './schema'
+import { attachGuestOrders } from '../orders/guest'
 import { confirmEmailVerification, requestEmailVerification } from './verification'
 
 const tags = ['auth']
@@ -58,6 +59,8 @@ export const accountFlowRoutes = createRouter()
     }),
     async (c) => {
       const result = await confirmEmailVerification(c.get('db'), c.req.valid('json').token)
+      // The mailbox is proven now: guest orders placed with this email join the account.
+      await attachGuestOrders(c.get('db'), { id: result.user_id, email: result.email })
       return c.json({ status: 'verified' as const, ...result }, 200)
     },
   )

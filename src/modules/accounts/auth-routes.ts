@@ -8,6 +8,7 @@ import { login, logout, refreshSession, registerUser } from './service'
 import { mergeCartOnSignIn } from '../cart/service'
 import { getCookie } from 'hono/cookie'
 import { clearRefreshCookie, deliverTokens, presentedRefreshToken, REFRESH_COOKIE } from './refresh-cookie'
+import { attachGuestOrders } from '../orders/guest'
 
 const tags = ['auth']
 
@@ -59,6 +60,8 @@ export const authRoutes = createRouter()
       })
       // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the user's cart.
       await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
+      // Guest orders placed with this email join the account once the email is proven (verified).
+      if (session.user.email_verified_at) await attachGuestOrders(c.get('db'), session.user)
       return c.json(deliverTokens(c, session), 200)
     },
   )

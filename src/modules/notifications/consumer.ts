@@ -2,6 +2,7 @@ import { getDb, type DB } from '../../lib/db'
 import type { DomainEvent } from '../../lib/events'
 import { log } from '../../lib/observability'
 import { getUserById } from '../accounts/service'
+import { GUEST_SERVICE_EMAIL, orderLink, type OrderLinkEnv } from '../orders/order-link'
 import { providerFor, type ProviderEnv } from './providers'
 import type { OutboundMessage } from './providers/types'
 import {
@@ -23,7 +24,10 @@ import {
 import { render, templateLocale, type TemplateContext } from './templates'
 
 export type NotificationsEnv = ProviderEnv &
-  Pick<Env, 'DB'> & {
+  Pick<Env, 'DB'> &
+  OrderLinkEnv & {
+    /** Where the signed order link in order emails points (the storefront). */
+    APP_BASE_URL?: string
     /** Optional override of the first retry delay (seconds), e.g. to watch dead-lettering locally. */
     NOTIFICATIONS_RETRY_BASE_SECONDS?: string
   }
@@ -112,7 +116,9 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
     log('error', 'notification event data is malformed; dropped', { event_id: event.id, type: event.type })
     return { retry: false }
   }
-  const user = await getUserById(db, userId)
+  let user = await getUserById(db, userId)
+  // Guest checkout: the order's email receives it, or the account the order has since joined.
+  if (user && order?.data && user.email === GUEST_SERVICE_EMAIL) user = await guestOrderRecipient(db, order.data.order_id, user)
   if (!user) {
     log('warn', 'notification for an unknown user; dropped', { event_id: event.id, user_id: userId })
     return { retry: false }
@@ -124,6 +130,7 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
     name: user.name,
     order: order?.data,
     account: account?.data,
+    orderLink: order?.data ? await orderLink(env, order.data.order_id).catch(() => undefined) : undefined,
     expiresInMinutes: account?.data
       ? Math.max(1, Math.round((Date.parse(account.data.expires_at) - Date.parse(event.occurred_at)) / 60_000))
       : undefined,
@@ -186,6 +193,26 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
     })
   }
   return delaySeconds > 0 ? { retry: true, delaySeconds: Math.min(delaySeconds, RETRY_MAX_SECONDS) } : { retry: false }
+}
+
+type Recipient_ = NonNullable<Awaited<ReturnType<typeof getUserById>>>
+
+/** A guest order's recipient: the account it joined, else its checkout email, by email only. */
+async function guestOrderRecipient(db: DB, orderId: string, guest: Recipient_): Promise<Recipient_ | null> {
+  const row = await db.$client
+    .prepare('SELECT user_id, email, shipping_address FROM orders WHERE id = ?')
+    .bind(orderId)
+    .first<{ user_id: string; email: string | null; shipping_address: string }>()
+  if (!row) return guest
+  if (row.user_id !== guest.id) return getUserById(db, row.user_id)
+  if (!row.email) return null
+  let name = ''
+  try {
+    name = String((JSON.parse(row.shipping_address) as { name?: string }).name ?? '')
+  } catch {
+    // keep the generic greeting
+  }
+  return { ...guest, email: row.email, name: name || row.email, phone: null, telegram_chat_id: null, notification_channels: ['email'] }
 }
 
 /**

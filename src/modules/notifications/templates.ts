@@ -17,6 +17,8 @@ export interface TemplateContext {
   name: string
   order?: OrderEventData
   account?: AccountTokenEventData
+  /** The signed link to the order's page on the storefront. */
+  orderLink?: string
   /** Minutes until a one-time link expires. */
   expiresInMinutes?: number
 }
@@ -61,17 +63,19 @@ const compact = (lines: (string | undefined)[]) => lines.filter((l): l is string
 type CopyFn = (ctx: TemplateContext, locale: TemplateLocale) => Copy
 
 const COPY: Record<TemplateName, CopyFn> = {
-  order_confirmation: ({ order }, l) => {
+  order_confirmation: ({ order, orderLink }, l) => {
     const o = order!
     const ref = orderRef(o)
     return l === 'ru'
       ? {
           subject: `Заказ ${ref} подтверждён`,
-          lines: compact([`Спасибо за заказ ${ref}! Мы получили оплату ${money(o.total, l)}.`, itemsSummary(o, l)]),
+          lines: compact([`Спасибо за заказ ${ref}! Мы получили оплату ${money(o.total, l)}.`, itemsSummary(o, l), orderLink ? 'Статус заказа — по ссылке ниже.' : undefined]),
+          link: orderLink,
         }
       : {
           subject: `Order ${ref} confirmed`,
-          lines: compact([`Thank you for your order ${ref}! We have received your payment of ${money(o.total, l)}.`, itemsSummary(o, l)]),
+          lines: compact([`Thank you for your order ${ref}! We have received your payment of ${money(o.total, l)}.`, itemsSummary(o, l), orderLink ? 'Follow your order at the link below.' : undefined]),
+          link: orderLink,
         }
   },
   payment_failed: ({ order }, l) => {

@@ -23,7 +23,7 @@ import { newId, sha256Hex } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getAddress } from '../accounts/addresses'
-import { getCartLines, removeBoughtLines } from '../cart/service'
+import { getCartLines, removeBoughtLines, type CartOwner } from '../cart/service'
 import { invalidateAfterStockChange } from '../catalog/service'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
@@ -163,14 +163,21 @@ const isUniqueKeyViolation = (err: unknown) => {
  * fail on the UNIQUE index and replay the winner's stored response. Failed attempts store nothing,
  * so a retry after e.g. out_of_stock is re-evaluated.
  */
-export async function checkout(env: Env, user: AuthUser, idempotencyKey: string, body: CheckoutBody): Promise<CheckoutOutcome> {
+export async function checkout(
+  env: Env,
+  user: AuthUser,
+  idempotencyKey: string,
+  body: CheckoutBody,
+  /** Whose cart is bought: the user's own, or (guest checkout, see guest.ts) a guest cart. */
+  cart: CartOwner = { userId: user.id },
+): Promise<CheckoutOutcome> {
   const db = getDb(env)
   const fingerprint = await fingerprintOf(body)
   const earlier = await findKey(db, user.id, idempotencyKey)
   if (earlier) return replay(env, earlier, fingerprint)
 
   try {
-    return await placeOrder(env, db, user, idempotencyKey, fingerprint, body)
+    return await placeOrder(env, db, user, cart, idempotencyKey, fingerprint, body)
   } catch (err) {
     // A concurrent attempt with the same key may have won meanwhile (and emptied the cart or
     // taken the stock this one saw): answer with its result rather than our error.
@@ -184,11 +191,12 @@ async function placeOrder(
   env: Env,
   db: DB,
   user: AuthUser,
+  cart: CartOwner,
   idempotencyKey: string,
   fingerprint: string,
   body: CheckoutBody,
 ): Promise<CheckoutOutcome> {
-  const [address, cartLines] = await Promise.all([resolveAddress(db, user, body), getCartLines(env, { userId: user.id })])
+  const [address, cartLines] = await Promise.all([resolveAddress(db, user, body), getCartLines(env, cart)])
   if (!cartLines.length) throw new AppError('unprocessable', 'The cart is empty')
   const q = await quote(env, {
     lines: cartLines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
@@ -260,7 +268,7 @@ async function placeOrder(
     fromStatus: null,
     toStatus: 'pending',
     actorType: 'customer',
-    actorId: user.id,
+    actorId: 'guestToken' in cart ? null : user.id,
     reason: 'checkout',
     meta: null,
     at: now,
@@ -332,7 +340,7 @@ async function placeOrder(
   await Promise.all([
     after('order DO creation', () => orderStub(env, orderId).create(state)),
     // Only the lines bought: anything added to the cart while this checkout ran stays there.
-    after('cart clearing', () => removeBoughtLines(env, { userId: user.id }, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
+    after('cart clearing', () => removeBoughtLines(env, cart, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
     after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
     after('catalog cache invalidation', () => invalidateAfterStockChange(env, db, q.lines, 'reserved')),
   ])

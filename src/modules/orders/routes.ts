@@ -1,15 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { unauthorized } from '../../lib/errors'
 import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { PageQuerySchema } from '../../lib/pagination'
 import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { CartTokenHeaderSchema } from '../cart/schema'
+import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
 import { checkout } from './checkout'
+import { guestCheckout } from './guest'
+import { guestOrderRoutes } from './guest-routes'
 import {
   AdminOrderQuerySchema,
   AdminTransitionBodySchema,
   CancelBodySchema,
   CheckoutBodySchema,
   CheckoutResponseSchema,
+  GuestCheckoutResponseSchema,
   IdempotencyHeaderSchema,
   OrderDetailSchema,
   OrderPageSchema,
@@ -25,27 +30,40 @@ const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAu
 
 const checkoutRoutes = createRouter().openapi(
   createRoute({
-    ...customer,
     tags: ['checkout'],
     method: 'post',
     path: '/checkout',
-    summary: 'Turn the cart into an order, reserving stock atomically',
+    // Signed in (Bearer) buys the user's cart; a guest buys the X-Cart-Token cart with an email.
+    middleware: optionalAuth,
+    security: [...bearerSecurity, {}],
+    summary: 'Turn the cart into an order, reserving stock atomically (signed in, or as a guest)',
     description:
       'Prices are re-read now (the cart never sets a price); pass `expected_total` to get 409 price_changed ' +
       'if it moved. Stock for every line is reserved in the same atomic step that creates the order: ' +
       'either everything happens or nothing (409 out_of_stock). The same Idempotency-Key replays the ' +
-      'first response (200); with a different body it is 409 idempotency_conflict.',
-    request: { headers: IdempotencyHeaderSchema, ...jsonBody(CheckoutBodySchema) },
+      'first response (200); with a different body it is 409 idempotency_conflict.\n\n' +
+      '**Guest checkout**: without a Bearer token, send the guest cart\'s `X-Cart-Token` and an `email` ' +
+      '(and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a ' +
+      'signed, unguessable URL of the order page (also mailed with the order confirmation); the order ' +
+      'is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later ' +
+      'verifies (or signs in with) the same email.',
+    request: { headers: IdempotencyHeaderSchema.merge(CartTokenHeaderSchema), ...jsonBody(CheckoutBodySchema) },
     responses: {
-      201: jsonContent(CheckoutResponseSchema, 'Order created'),
-      200: jsonContent(CheckoutResponseSchema, 'Replay of the order created earlier with this Idempotency-Key'),
+      201: jsonContent(GuestCheckoutResponseSchema, 'Order created'),
+      200: jsonContent(GuestCheckoutResponseSchema, 'Replay of the order created earlier with this Idempotency-Key'),
       ...errors(400, 401, 404, 409, 422),
     },
   }),
   async (c) => {
-    const outcome = await checkout(c.env, currentUser(c), c.req.valid('header')['idempotency-key'], c.req.valid('json'))
+    const headers = c.req.valid('header')
+    const user = c.get('user')
+    let outcome: Awaited<ReturnType<typeof checkout>> & { link?: string }
+    if (user) outcome = await checkout(c.env, user, headers['idempotency-key'], c.req.valid('json'))
+    else if (headers['x-cart-token']) outcome = await guestCheckout(c.env, c.get('db'), headers['x-cart-token'], headers['idempotency-key'], c.req.valid('json'))
+    else throw unauthorized('Sign in, or send the guest cart\'s X-Cart-Token and an email to check out as a guest')
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true')
-    return outcome.status === 201 ? c.json(outcome.body, 201) : c.json(outcome.body, 200)
+    const body = outcome.link ? { ...outcome.body, order_link: outcome.link } : outcome.body
+    return outcome.status === 201 ? c.json(body, 201) : c.json(body, 200)
   },
 )
 
@@ -163,6 +181,7 @@ const adminRoutes = createRouter()
 /** Mounted at /api/v1. */
 export const orderRoutes = createRouter()
   .route('/', checkoutRoutes)
+  .route('/', guestOrderRoutes)
   .route('/', customerOrderRoutes)
   .route('/', sellerRoutes)
   .route('/', adminRoutes)

@@ -135,6 +135,10 @@ export const PaymentInfoSchema = z
 
 export const CheckoutResponseSchema = z.object({ order: OrderDetailSchema, payment: PaymentInfoSchema }).openapi('CheckoutResponse')
 
+export const GuestCheckoutResponseSchema = CheckoutResponseSchema.extend({
+  order_link: z.string().url().optional().openapi({ description: 'Guest checkout only: the signed URL of the order page' }),
+}).openapi('GuestCheckoutResponse')
+
 export const OrderPageSchema = pageOf(OrderSummarySchema).openapi('OrderPage')
 
 export const AdminOrderQuerySchema = PageQuerySchema.extend({
