@@ -8,7 +8,7 @@ import { rateLimitByIp } from './lib/ratelimit'
 import { requireAuth } from './modules/accounts/middleware'
 import { createRoute, z } from '@hono/zod-openapi'
 import { bearerSecurity, errors } from './lib/openapi-schemas'
-import { apiBodyLimit, apiCors, docsPage, requireJsonContentType, securityHeaders } from './lib/security'
+import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from './lib/security'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
@@ -22,6 +22,7 @@ import { notificationRoutes } from './modules/notifications/routes'
 import { orderRoutes } from './modules/orders/routes'
 import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
+import { storefrontRoutes } from './modules/storefront'
 
 export const app = createRouter()
 
@@ -69,6 +70,8 @@ app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
+// The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
+app.route('/', storefrontRoutes as never)
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
@@ -85,7 +88,8 @@ app.doc31('/openapi.json', {
       '`{ "error": { "code", "message", "details"? } }`. Lists are cursor-paginated.',
   },
 })
-app.get('/docs', docsPage)
+// /docs (the API reference, served offline from the pinned npm bundle) is a storefront route:
+// src/modules/storefront/pages/docs.ts.
 // The dashboard's static files pass through the Worker (run_worker_first in wrangler.toml) so they
 // get the security headers above.
 app.get('/admin', (c) => c.redirect('/admin/', 301))

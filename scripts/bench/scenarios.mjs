@@ -49,6 +49,17 @@ export const scenarios = [
       return { path: `/api/v1/products/${slug}` }
     },
   },
+  // The storefront's product page as HTML, served from the HTML cache after the first request
+  // (compare its req/s with "GET /health" and the bare Worker ceiling of the same run).
+  {
+    name: 'storefront product page (cached HTML)',
+    setup: async (ctx) => {
+      const list = await ctx.get('/api/v1/products?limit=1')
+      const slug = list.data?.[0]?.slug
+      if (!slug) throw new Error('product list is empty: is the store seeded?')
+      return { path: `/p/${slug}`, headers: { Accept: 'text/html' } }
+    },
+  },
 ]
 
 // ---- carts and checkout (orders module) ----------------------------------------------------

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import stripeFake from '../../fakes/stripe'
+import stripeFake, { stripeFake as stripeFakeInstance } from '../../fakes/stripe'
+import { createStripeJsFake } from '../../fakes/stripe-js'
 import sendgridFake from '../../fakes/sendgrid'
 import twilioFake from '../../fakes/twilio'
 import whatsappFake from '../../fakes/whatsapp'
@@ -23,6 +24,8 @@ import paystackFake from '../../fakes/paystack'
 const app = new Hono()
 
 app.route('/stripe', stripeFake)
+// Stripe.js stand-in for the storefront's payment form; confirms through the Stripe fake above.
+app.route('/stripe-js', createStripeJsFake((req, env, ctx) => stripeFakeInstance.app.fetch(req, env as never, ctx)))
 app.route('/sendgrid', sendgridFake)
 app.route('/twilio', twilioFake)
 app.route('/whatsapp', whatsappFake)

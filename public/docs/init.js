@@ -1,0 +1,3 @@
+// Starts the Scalar API reference on /docs (a file, not an inline script, so a strict CSP allows it).
+const app = document.getElementById('app')
+window.Scalar.createApiReference('#app', { url: app?.dataset.openapiUrl || '/openapi.json', hideClientButton: false })

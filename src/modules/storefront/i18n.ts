@@ -1,0 +1,159 @@
+/** Storefront copy in English and Russian. Keys are the English meaning; `{name}` placeholders are filled by t(). */
+
+export const LOCALES = ['en', 'ru'] as const
+export type Locale = (typeof LOCALES)[number]
+
+const ru: Record<string, string> = {
+  'Skip to content': 'Перейти к содержимому',
+  Search: 'Поиск',
+  'Search products': 'Поиск товаров',
+  Cart: 'Корзина',
+  Account: 'Кабинет',
+  'Sign in': 'Войти',
+  'Sign up': 'Регистрация',
+  'Sign out': 'Выйти',
+  Language: 'Язык',
+  Categories: 'Категории',
+  'Featured products': 'Лучшие товары',
+  'New arrivals': 'Новинки',
+  Home: 'Главная',
+  'In stock only': 'Только в наличии',
+  'Min price': 'Цена от',
+  'Max price': 'Цена до',
+  'Sort by': 'Сортировка',
+  Newest: 'Сначала новые',
+  'Price: low to high': 'Сначала дешевле',
+  'Price: high to low': 'Сначала дороже',
+  'Top rated': 'С высоким рейтингом',
+  Relevance: 'По релевантности',
+  Apply: 'Применить',
+  'Next page': 'Следующая страница',
+  'First page': 'Первая страница',
+  'No products found.': 'Товары не найдены.',
+  '{n} results for “{q}”': 'Найдено: {n} по запросу «{q}»',
+  'Results by category': 'Результаты по категориям',
+  'Sold out': 'Нет в наличии',
+  '{n} in stock': 'В наличии: {n}',
+  'Only {n} left': 'Осталось {n}',
+  Option: 'Вариант',
+  Quantity: 'Количество',
+  'Add to cart': 'В корзину',
+  'Added to your cart.': 'Товар добавлен в корзину.',
+  Reviews: 'Отзывы',
+  'No reviews yet.': 'Отзывов пока нет.',
+  '{avg} out of 5 ({n} reviews)': '{avg} из 5 ({n} отзывов)',
+  'Your cart is empty.': 'Ваша корзина пуста.',
+  'Continue shopping': 'Продолжить покупки',
+  Update: 'Обновить',
+  Remove: 'Удалить',
+  'Discount code': 'Промокод',
+  'Apply code': 'Применить',
+  'Remove code': 'Убрать промокод',
+  'Shipping to': 'Доставка в',
+  Subtotal: 'Сумма',
+  Discount: 'Скидка',
+  Tax: 'Налог',
+  'Tax (included)': 'Налог (включён)',
+  Shipping: 'Доставка',
+  Total: 'Итого',
+  'Go to checkout': 'Оформить заказ',
+  Checkout: 'Оформление заказа',
+  Email: 'Эл. почта',
+  'Full name': 'Имя и фамилия',
+  'Address line 1': 'Адрес',
+  'Address line 2 (optional)': 'Адрес, строка 2 (необязательно)',
+  City: 'Город',
+  'Region (optional)': 'Регион (необязательно)',
+  'Postal code': 'Почтовый индекс',
+  Country: 'Страна',
+  'Phone (optional)': 'Телефон (необязательно)',
+  'Shipping address': 'Адрес доставки',
+  'Saved address': 'Сохранённый адрес',
+  'A new address': 'Новый адрес',
+  'Shipping method': 'Способ доставки',
+  'No shipping method delivers to this country.': 'В эту страну доставка недоступна.',
+  Payment: 'Оплата',
+  'Card (Stripe)': 'Банковская карта (Stripe)',
+  'Bank transfer / pay later': 'Банковский перевод / оплата позже',
+  'Place order': 'Оформить заказ',
+  'Please correct the following:': 'Исправьте, пожалуйста:',
+  Order: 'Заказ',
+  'Order {id}': 'Заказ {id}',
+  'Thank you! Your order is paid.': 'Спасибо! Заказ оплачен.',
+  'We are confirming your payment…': 'Подтверждаем оплату…',
+  'Pay now': 'Оплатить',
+  'Pay for your order': 'Оплатите заказ',
+  'The payment did not go through. Your order is kept: try again.': 'Оплата не прошла. Заказ сохранён — попробуйте ещё раз.',
+  'This order was not paid in time or the payment failed. Put its items back in your cart to try again.':
+    'Заказ не был оплачен вовремя или оплата не прошла. Верните товары в корзину, чтобы попробовать снова.',
+  'Put the items back in my cart': 'Вернуть товары в корзину',
+  'Payment instructions': 'Как оплатить',
+  Status: 'Статус',
+  Timeline: 'История',
+  Items: 'Товары',
+  'Tracking number': 'Трек-номер',
+  Carrier: 'Служба доставки',
+  'Keep this link to follow your order:': 'Сохраните ссылку, чтобы следить за заказом:',
+  'Your orders': 'Ваши заказы',
+  'You have no orders yet.': 'У вас пока нет заказов.',
+  Addresses: 'Адреса',
+  'Add an address': 'Добавить адрес',
+  Save: 'Сохранить',
+  Delete: 'Удалить',
+  'Change password': 'Сменить пароль',
+  'Current password': 'Текущий пароль',
+  'New password': 'Новый пароль',
+  Password: 'Пароль',
+  Name: 'Имя',
+  'Forgot your password?': 'Забыли пароль?',
+  'Reset your password': 'Сброс пароля',
+  'Send reset link': 'Отправить ссылку',
+  'If an account exists for that email, a reset link is on its way.': 'Если такой аккаунт есть, мы отправили ссылку для сброса.',
+  'Choose a new password': 'Задайте новый пароль',
+  'Your password was changed. Sign in with the new one.': 'Пароль изменён. Войдите с новым паролем.',
+  'Your email address is verified.': 'Адрес электронной почты подтверждён.',
+  'Confirm your email': 'Подтверждение почты',
+  'Confirm my email': 'Подтвердить почту',
+  'No account yet?': 'Ещё нет аккаунта?',
+  'Already have an account?': 'Уже есть аккаунт?',
+  'Password changed.': 'Пароль изменён.',
+  'Address saved.': 'Адрес сохранён.',
+  'Page not found': 'Страница не найдена',
+  'Something went wrong. Please try again.': 'Что-то пошло не так. Попробуйте ещё раз.',
+  pending: 'ожидает оплаты',
+  processing: 'оплачивается',
+  paid: 'оплачен',
+  shipped: 'отправлен',
+  delivered: 'доставлен',
+  failed: 'не оплачен',
+  cancelled: 'отменён',
+  partially_refunded: 'частично возвращён',
+  refunded: 'возвращён',
+  'API reference': 'Документация API',
+}
+
+export function t(locale: Locale, key: string, vars: Record<string, string | number> = {}): string {
+  const text = (locale === 'ru' ? ru[key] : undefined) ?? key
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`))
+}
+
+/** The first supported language in Accept-Language (q-values honoured), English otherwise. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  if (!header) return 'en'
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(';')
+      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())?.[1]).find(Boolean)
+      return { lang: (tag ?? '').toLowerCase().split('-')[0] ?? '', q: q ? Number(q) : 1, i }
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i)
+  for (const r of ranked) {
+    if (r.lang === 'ru' || r.lang === 'kk' || r.lang === 'be' || r.lang === 'uk') return 'ru'
+    if (r.lang === 'en') return 'en'
+  }
+  return 'en'
+}
+
+export const intlLocale = (l: Locale) => (l === 'ru' ? 'ru-RU' : 'en-US')

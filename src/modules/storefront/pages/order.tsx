@@ -1,0 +1,222 @@
+import { Hono } from 'hono'
+import type { OrderDetail } from '../../orders/service'
+import { callApi, errorMessages } from '../api'
+import { Messages } from '../components/layout'
+import { COOKIES, setShopCookie, visitorHeaders, withCustomer, type ShopContext, type ShopEnv } from '../context'
+import { flash, takeFlash } from '../flash'
+import { dateTime, price } from '../format'
+import { t, type Locale } from '../i18n'
+import { originOf, privatePage } from '../render'
+import { CART_COOKIE_MAX_AGE } from './cart'
+
+interface StartedPayment {
+  provider: string
+  status: string
+  next_action: Record<string, unknown> | null
+}
+
+const UNPAID = new Set(['pending', 'processing'])
+
+function stripeConfig(env: Env) {
+  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY || 'pk_test_local_fake_key', jsUrl: env.STRIPE_JS_URL || 'https://js.stripe.com/v3' }
+}
+
+/** Instructions and redirect links a provider returned, shown as text and links (never executed). */
+function PaymentInstructions(props: { action: Record<string, unknown>; locale: Locale }) {
+  const entries = Object.entries(props.action).filter(([k]) => k !== 'type')
+  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url'].map((k) => props.action[k]).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
+  return (
+    <section class="instructions" aria-labelledby="pay-instr">
+      <h2 id="pay-instr">{t(props.locale, 'Payment instructions')}</h2>
+      {url ? (
+        <p>
+          <a class="button primary" href={url}>
+            {t(props.locale, 'Pay now')}
+          </a>
+        </p>
+      ) : null}
+      <dl>
+        {entries
+          .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+          .map(([k, v]) => (
+            <>
+              <dt>{k.replace(/_/g, ' ')}</dt>
+              <dd>{String(v)}</dd>
+            </>
+          ))}
+      </dl>
+    </section>
+  )
+}
+
+function Timeline(props: { order: OrderDetail; locale: Locale }) {
+  const l = props.locale
+  return (
+    <ol class="timeline">
+      {props.order.timeline.map((e) => (
+        <li>
+          <strong>{t(l, e.to)}</strong> <time datetime={e.at}>{dateTime(e.at, l)}</time>
+          {typeof e.meta?.tracking_number === 'string' ? (
+            <span>
+              {' '}
+              · {t(l, 'Tracking number')}: {e.meta.tracking_number}
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+async function orderPage(c: ShopContext, id: string, sig: string) {
+  const l = c.get('locale')
+  const res = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
+  if (res.status !== 200) {
+    return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  }
+  let order = res.body
+  const flashed = takeFlash(c)
+  const redirectStatus = c.req.query('redirect_status')
+  const returning = redirectStatus === 'succeeded' || redirectStatus === 'processing'
+  // Back from the payment page: the webhook normally marks the order paid within seconds, so the
+  // page waits for it (re-rendering itself); after ~20 s it asks the provider directly instead.
+  const waited = Math.min(99, Number(c.req.query('wait')) || 0)
+  const waitForWebhook = returning && UNPAID.has(order.status) && waited < 10
+  let payment: StartedPayment | null = null
+  let payErrors: string[] = []
+  if (UNPAID.has(order.status) && !waitForWebhook) {
+    const started = await callApi<StartedPayment>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`)
+    if (started.status === 200) payment = started.body
+    else payErrors = errorMessages(started, t(l, 'Something went wrong. Please try again.'))
+    if (payment?.status === 'succeeded') {
+      const again = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
+      if (again.status === 200) order = again.body
+    }
+  }
+  const m = (amount: number) => price(amount, order.currency, l)
+  const self = `/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`
+  const waiting = waitForWebhook
+  const declined = redirectStatus === 'failed' && UNPAID.has(order.status)
+  const secret = payment?.next_action?.type === 'stripe_payment_intent' ? String(payment.next_action.client_secret ?? '') : ''
+  const stripe = stripeConfig(c.env)
+  const tracking = order.lines.filter((ln) => ln.tracking_number)
+  return privatePage(
+    c,
+    {
+      title: t(l, 'Order {id}', { id: order.id }),
+      islands: secret && !waiting ? ['payment'] : [],
+      refreshSeconds: waiting ? 2 : undefined,
+      refreshUrl: waiting ? `${self}&redirect_status=${redirectStatus}&wait=${waited + 1}` : undefined,
+    },
+    <>
+      <h1>{t(l, 'Order {id}', { id: order.id })}</h1>
+      <Messages errors={[...(flashed.errors ?? []), ...payErrors, ...(declined ? [t(l, 'The payment did not go through. Your order is kept: try again.'), ...(c.req.query('decline') ? [c.req.query('decline')!.slice(0, 200)] : [])] : [])]} notice={flashed.notice} locale={l} />
+      <p class="status" data-status={order.status}>
+        {t(l, 'Status')}: <strong>{t(l, order.status)}</strong>
+      </p>
+      {order.status === 'paid' || order.status === 'shipped' || order.status === 'delivered' ? <p class="alert notice" role="status">{t(l, 'Thank you! Your order is paid.')}</p> : null}
+      {waiting ? (
+        <p class="alert notice" role="status">
+          {t(l, 'We are confirming your payment…')}
+        </p>
+      ) : null}
+      {secret && !waiting ? (
+        <section class="pay" aria-labelledby="pay-h">
+          <h2 id="pay-h">{t(l, 'Pay for your order')}</h2>
+          <form id="payment-form" data-stripe-js={stripe.jsUrl} data-publishable-key={stripe.publishableKey} data-client-secret={secret} data-return-url={`${originOf(c)}${self}`} data-locale={l}>
+            <div id="payment-element"></div>
+            <p id="payment-message" role="alert" class="field-error"></p>
+            <button type="submit" class="primary" id="pay-button">
+              {t(l, 'Pay now')} {m(order.total.amount)}
+            </button>
+          </form>
+          <noscript>
+            <p>{l === 'ru' ? 'Для оплаты картой включите JavaScript.' : 'Paying by card needs JavaScript.'}</p>
+          </noscript>
+        </section>
+      ) : null}
+      {payment && payment.next_action && !secret ? <PaymentInstructions action={payment.next_action} locale={l} /> : null}
+      {order.status === 'failed' || order.status === 'cancelled' ? (
+        <form method="post" action={`/orders/${encodeURIComponent(id)}/reorder?sig=${encodeURIComponent(sig)}`}>
+          <p>{t(l, 'This order was not paid in time or the payment failed. Put its items back in your cart to try again.')}</p>
+          <button type="submit" class="primary">
+            {t(l, 'Put the items back in my cart')}
+          </button>
+        </form>
+      ) : null}
+      <section aria-labelledby="items-h">
+        <h2 id="items-h">{t(l, 'Items')}</h2>
+        <ul class="order-lines">
+          {order.lines.map((ln) => (
+            <li>
+              {ln.product_name} <span class="muted">{ln.variant_name}</span> × {ln.quantity} — {m(ln.total.amount)}
+            </li>
+          ))}
+        </ul>
+        <dl class="totals">
+          <dt>{t(l, 'Subtotal')}</dt>
+          <dd>{m(order.subtotal.amount)}</dd>
+          {order.discount.amount ? (
+            <>
+              <dt>{t(l, 'Discount')}</dt>
+              <dd>−{m(order.discount.amount)}</dd>
+            </>
+          ) : null}
+          <dt>{t(l, 'Shipping')}</dt>
+          <dd>{m(order.shipping.amount)}</dd>
+          <dt>{order.tax_inclusive ? t(l, 'Tax (included)') : t(l, 'Tax')}</dt>
+          <dd>{m(order.tax.amount)}</dd>
+          <dt class="grand">{t(l, 'Total')}</dt>
+          <dd class="grand">{m(order.total.amount)}</dd>
+        </dl>
+      </section>
+      {tracking.length ? (
+        <section aria-labelledby="track-h">
+          <h2 id="track-h">{t(l, 'Tracking number')}</h2>
+          <ul>
+            {tracking.map((ln) => (
+              <li>
+                {ln.product_name}: {t(l, 'Carrier')} {ln.carrier ?? '—'}, {t(l, 'Tracking number')} <strong>{ln.tracking_number}</strong>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section aria-labelledby="tl-h">
+        <h2 id="tl-h">{t(l, 'Timeline')}</h2>
+        <Timeline order={order} locale={l} />
+      </section>
+      {!c.get('customer') ? (
+        <p class="muted">
+          {t(l, 'Keep this link to follow your order:')} <a href={self}>{`${originOf(c)}${self}`}</a>
+        </p>
+      ) : null}
+    </>,
+  )
+}
+
+export const orderPages = new Hono<ShopEnv>()
+orderPages.use('/orders/*', withCustomer)
+
+orderPages.get('/orders/:id', (c) => orderPage(c, c.req.param('id'), c.req.query('sig') ?? ''))
+
+/** A failed or cancelled order's items go back into the visitor's cart, to check out again. */
+orderPages.post('/orders/:id/reorder', async (c) => {
+  const l = c.get('locale')
+  const id = c.req.param('id')
+  const sig = c.req.query('sig') ?? ''
+  const res = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
+  if (res.status !== 200) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  const problems: string[] = []
+  for (const line of res.body.lines) {
+    const added = await callApi(c, 'POST', '/api/v1/cart/items', { headers: visitorHeaders(c), body: { variant_id: line.variant_id, quantity: line.quantity } })
+    const token = added.headers.get('X-Cart-Token')
+    if (token && !c.get('customer') && token !== c.get('cartToken')) {
+      setShopCookie(c, COOKIES.cart, token, CART_COOKIE_MAX_AGE)
+      c.set('cartToken', token)
+    }
+    if (added.status !== 200) problems.push(`${line.product_name}: ${errorMessages(added, t(l, 'Something went wrong. Please try again.')).join(' ')}`)
+  }
+  if (problems.length) flash(c, 'error', problems)
+  return c.redirect('/cart', 303)
+})

@@ -1,0 +1,209 @@
+import { env, SELF } from 'cloudflare:test'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { seedStoreSettings } from '../../src/seed'
+import { BASE, api, createUser } from '../helpers'
+
+type Seller = Awaited<ReturnType<typeof createUser>>
+
+async function page(path: string, init: RequestInit = {}) {
+  const res = await SELF.fetch(`${BASE}${path}`, { redirect: 'manual', ...init })
+  return { status: res.status, html: await res.text(), headers: res.headers }
+}
+
+/** A form post from our own pages (the csrf check wants our Origin), carrying the given cookies. */
+async function post(path: string, form: Record<string, string>, cookies: Map<string, string>) {
+  const res = await SELF.fetch(`${BASE}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BASE, Cookie: cookieHeader(cookies) },
+    body: new URLSearchParams(form).toString(),
+  })
+  keepCookies(res, cookies)
+  return { status: res.status, location: res.headers.get('Location'), html: await res.text() }
+}
+
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+function keepCookies(res: Response, jar: Map<string, string>) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair, ...attrs] = line.split(';')
+    const [k, v] = pair!.split('=')
+    if (attrs.some((a) => /max-age=0/i.test(a.trim())) || v === '') jar.delete(k!.trim())
+    else jar.set(k!.trim(), v!.trim())
+  }
+}
+async function get(path: string, jar: Map<string, string>) {
+  const res = await SELF.fetch(`${BASE}${path}`, { redirect: 'manual', headers: { Cookie: cookieHeader(jar) } })
+  keepCookies(res, jar)
+  return { status: res.status, html: await res.text(), location: res.headers.get('Location') }
+}
+
+async function createProduct(seller: Seller, name: string, variants: { sku: string; price: number; stock: number; name?: string }[], categoryId?: string) {
+  const res = await api('POST', '/api/v1/seller/products', {
+    headers: seller.auth,
+    body: { name, description: `A fine ${name}.`, currency: 'USD', status: 'active', ...(categoryId ? { category_id: categoryId } : {}), variants },
+  })
+  if (res.status !== 201) throw new Error(`create product: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body as { id: string; slug: string; variants: { id: string }[] }
+}
+
+describe('storefront pages', () => {
+  let seller: Seller
+  let product: { id: string; slug: string; variants: { id: string }[] }
+  let categorySlug: string
+  beforeAll(async () => {
+    await seedStoreSettings(env.DB)
+    seller = await createUser('seller')
+    const admin = await createUser('admin')
+    const cat = await api('POST', '/api/v1/admin/categories', { headers: admin.auth, body: { name: 'Kitchen' } })
+    expect(cat.status).toBe(201)
+    categorySlug = cat.body.slug
+    product = await createProduct(
+      seller,
+      'Copper Kettle',
+      [
+        { sku: `KTL-S-${Date.now()}`, price: 4500, stock: 3, name: 'Small' },
+        { sku: `KTL-L-${Date.now()}`, price: 6500, stock: 0, name: 'Large' },
+      ],
+      cat.body.id,
+    )
+  })
+
+  it('home, category and search render as HTML with the product', async () => {
+    const home = await page('/')
+    expect(home.status).toBe(200)
+    expect(home.headers.get('Content-Type')).toContain('text/html')
+    expect(home.html).toContain('Copper Kettle')
+    const cat = await page(`/c/${categorySlug}`)
+    expect(cat.status).toBe(200)
+    expect(cat.html).toContain(`/p/${product.slug}`)
+    const ld = [...cat.html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]!))
+    expect(ld.find((d) => d['@type'] === 'BreadcrumbList')?.itemListElement).toHaveLength(2)
+    const search = await page('/search?q=kettle')
+    expect(search.html).toContain('Copper Kettle')
+    expect(search.html).toMatch(/Kitchen <span class="count">\(1\)<\/span>/)
+    // Bad filter input is a readable message, not an error code.
+    const bad = await page(`/c/${categorySlug}?min=abc`)
+    expect(bad.status).toBe(200)
+    expect(bad.html).toContain('enter a number such as 25 or 25.50')
+  })
+
+  it('product page: variants with price and stock, sold-out variant, JSON-LD Product/Offer', async () => {
+    const p = await page(`/p/${product.slug}`)
+    expect(p.status).toBe(200)
+    expect(p.html).toContain('$45.00')
+    expect(p.html).toContain('Only 3 left')
+    expect(p.html).toMatch(/value="[^"]+" disabled=""|disabled="" [^>]*value=/)
+    const ld = [...p.html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]!))
+    const prod = ld.find((d) => d['@type'] === 'Product')
+    expect(prod.offers).toHaveLength(2)
+    expect(prod.offers[0]).toMatchObject({ '@type': 'Offer', price: '45.00', priceCurrency: 'USD', availability: 'https://schema.org/InStock' })
+    expect(prod.offers[1].availability).toBe('https://schema.org/OutOfStock')
+    expect(p.html).toContain(`<link rel="canonical" href="${BASE}/p/${product.slug}"`)
+    expect(p.html).toContain('property="og:title"')
+    expect(p.html).not.toMatch(/<script(?![^>]*(type="application\/(ld\+)?json"|src=))[^>]*>/)
+    expect((await page('/p/no-such-product')).status).toBe(404)
+  })
+
+  it('a cached product page changes after a price edit', async () => {
+    const first = await page(`/p/${product.slug}`)
+    const second = await page(`/p/${product.slug}`)
+    expect(second.headers.get('X-Cache')).toBe('HIT')
+    expect(second.html).toBe(first.html)
+    const edit = await api('PATCH', `/api/v1/seller/products/${product.id}/variants/${product.variants[0]!.id}`, { headers: seller.auth, body: { price: 3999 } })
+    expect(edit.status).toBe(200)
+    const after = await page(`/p/${product.slug}`)
+    expect(after.headers.get('X-Cache')).toBe('MISS')
+    expect(after.html).toContain('$39.99')
+    expect(after.html).not.toContain('$45.00')
+  })
+
+  it('Russian by Accept-Language, and the switcher cookie wins', async () => {
+    const ru = await page(`/p/${product.slug}`, { headers: { 'Accept-Language': 'ru-RU,ru;q=0.9,en;q=0.8' } })
+    expect(ru.html).toContain('<html lang="ru">')
+    expect(ru.html).toContain('В корзину')
+    expect(ru.html).toMatch(/39,99\s\$/)
+    const jar = new Map<string, string>()
+    const sw = await post('/preferences/language', { locale: 'en', back: `/p/${product.slug}` }, jar)
+    expect(sw.status).toBe(303)
+    expect(sw.location).toBe(`/p/${product.slug}`)
+    const en = await SELF.fetch(`${BASE}/p/${product.slug}`, { headers: { 'Accept-Language': 'ru', Cookie: cookieHeader(jar) } })
+    expect(await en.text()).toContain('Add to cart')
+    // A post from another site is refused.
+    const foreign = await SELF.fetch(`${BASE}/preferences/language`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
+      body: 'locale=ru&back=/',
+    })
+    expect(foreign.status).toBe(400)
+    expect(foreign.headers.getSetCookie().join()).not.toContain('ec_lang')
+  })
+
+  it('a guest buys through the forms: add, discount, checkout, signed order page', async () => {
+    const jar = new Map<string, string>()
+    const add = await post('/cart/add', { variant_id: product.variants[0]!.id, quantity: '2', back: `/p/${product.slug}` }, jar)
+    expect(add.status).toBe(303)
+    expect(jar.get('ec_cart')).toMatch(/^cart_/)
+    const cart = await get('/cart', jar)
+    expect(cart.html).toContain('Copper Kettle')
+    expect(cart.html).toContain('Added to your cart.')
+    const badCode = await post('/cart/discount', { code: 'NOPE' }, jar)
+    expect(badCode.status).toBe(303)
+    expect((await get('/cart', jar)).html).toMatch(/role="alert"/)
+    await post('/cart/discount', { code: 'welcome10' }, jar)
+    const discounted = await get('/cart', jar)
+    expect(discounted.html).toContain('WELCOME10')
+    const checkout = await get('/checkout', jar)
+    expect(checkout.status).toBe(200)
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(checkout.html)![1]!
+    const code = /name="discount_code" value="([^"]*)"/.exec(checkout.html)![1]!
+    expect(code).toBe('WELCOME10')
+    const missing = await post('/checkout', { idempotency_key: key, email: 'nope', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' }, jar)
+    expect(missing.status).toBe(400)
+    expect(missing.html).toContain('Enter your email address')
+    expect(missing.html).toContain('Enter the street address.')
+    const form = {
+      idempotency_key: key,
+      email: 'shopper@example.test',
+      name: 'Ada Guest',
+      line1: '1 Main St',
+      city: 'Nairobi',
+      country: 'KE',
+      shipping_method_id: 'shp_seed_flat',
+      payment_provider: 'manual',
+      discount_code: code,
+    }
+    const placed = await post('/checkout', form, jar)
+    expect(placed.status).toBe(303)
+    expect(placed.location).toMatch(/^\/orders\/ord_[a-z0-9]+\?sig=[A-Za-z0-9_-]{43}$/)
+    // Submitting the same form again (double click) replays the same order.
+    const again = await post('/checkout', form, jar)
+    expect(again.location).toBe(placed.location)
+    const order = await get(placed.location!, jar)
+    expect(order.status).toBe(200)
+    expect(order.html).toContain('Copper Kettle')
+    expect(order.html).toContain('Payment instructions')
+    expect(order.html).not.toContain('role="alert"') // the discount error was shown once, then forgotten
+    expect(order.html).toContain('$80.97') // 2 × 39.99 − 10% (8.00) + 8.99 flat; KE VAT is included in prices
+    const tampered = placed.location!.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A'))
+    expect((await get(tampered, jar)).status).toBe(404)
+    expect((await get('/cart', jar)).html).toContain('Your cart is empty.')
+  })
+
+  it('sitemaps list every active product and category; robots points at the index', async () => {
+    const robots = await page('/robots.txt')
+    expect(robots.html).toContain(`Sitemap: ${BASE}/sitemap.xml`)
+    const index = await page('/sitemap.xml')
+    const files = [...index.html.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!)
+    expect(files).toContain(`${BASE}/sitemap-categories.xml`)
+    const urls: string[] = []
+    for (const f of files) {
+      const r = await page(new URL(f).pathname)
+      expect(r.status).toBe(200)
+      urls.push(...[...r.html.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!))
+    }
+    const { results } = await env.DB.prepare("SELECT slug FROM products WHERE status = 'active'").all<{ slug: string }>()
+    for (const r of results) expect(urls).toContain(`${BASE}/p/${r.slug}`)
+    expect(urls).toContain(`${BASE}/c/${categorySlug}`)
+    expect((await page('/sitemap-products-99.xml')).status).toBe(404)
+  })
+})
