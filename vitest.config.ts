@@ -20,6 +20,9 @@ export default defineConfig({
           STRIPE_SECRET_KEY: 'sk_test_vitest',
           STRIPE_WEBHOOK_SECRET: 'whsec_vitest_secret',
           STRIPE_API_BASE: 'https://api.stripe.com',
+          // The storefront's Stripe.js (production origin; a developer's .dev.vars points it at the local fake).
+          STRIPE_JS_URL: 'https://js.stripe.com/v3',
+          STRIPE_PUBLISHABLE_KEY: 'pk_test_vitest',
           // Notifications: real provider origins (tests route them to fakes/ with routeFetch) and
           // test credentials, overriding whatever a developer's .dev.vars says.
           NOTIFICATIONS_PROVIDER_MODE: 'live',
