@@ -3619,7 +3619,7 @@ export interface paths {
     };
   };
   "/api/v1/admin/orders/{id}": {
-    /** Any order with lines and timeline */
+    /** Any order with lines, timeline and the actions it allows */
     get: {
       parameters: {
         path: {
@@ -3630,7 +3630,7 @@ export interface paths {
         /** @description The order */
         200: {
           content: {
-            "application/json": components["schemas"]["Order"];
+            "application/json": components["schemas"]["AdminOrder"];
           };
         };
         /** @description Missing or invalid access token */
@@ -5198,6 +5198,10 @@ export interface components {
       carrier: string;
       tracking_number: string;
     };
+    AdminOrder: components["schemas"]["Order"] & ({
+      /** @description From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), refund (POST …/refunds while something is left to refund), confirm_payment (manual payment awaiting confirmation) */
+      allowed_actions: ("confirm_payment" | "ship" | "deliver" | "cancel" | "refund")[];
+    });
     AdminOrderTransition: {
       to: components["schemas"]["OrderStatus"];
       reason?: string;

@@ -16,7 +16,11 @@ import { PaymentsPage } from './pages/payments'
 import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
 import { ProductEditPage, ProductsPage } from './pages/products'
 import { SellerLinesPage } from './pages/seller-lines'
+import { ConfirmHost, MessageArea, routeChanged } from './feedback'
 import { link, useRoute, type Route } from './router'
+
+/** The storefront's account page, where a customer who signs in here is sent. */
+const STOREFRONT_ACCOUNT = '/account'
 
 interface NavItem {
   path: string
@@ -111,6 +115,7 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
   const section = route.parts[0] ?? navFor(user.role)[0]?.path
   // Move focus to the new view after navigation so keyboard and screen-reader users start there.
   useEffect(() => {
+    routeChanged()
     if (first.current) {
       first.current = false
       return
@@ -130,7 +135,7 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
           <span>
             {user.name} · <em>{user.role}</em>
           </span>
-          <button type="button" onClick={() => void logout()}>
+          <button type="button" onClick={signOut}>
             Sign out
           </button>
         </div>
@@ -147,20 +152,55 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
+        <MessageArea />
         {children}
       </main>
+      <ConfirmHost />
     </div>
   )
 }
 
+/** Customers have no dashboard: their account page is the storefront's. */
+function ToStorefront() {
+  useEffect(() => location.replace(STOREFRONT_ACCOUNT), [])
+  return (
+    <main id="main" class="login">
+      <p>
+        Taking you to <a href={STOREFRONT_ACCOUNT}>your account</a>…
+      </p>
+    </main>
+  )
+}
+
+// Set while the user signs out themselves, so losing the session otherwise reads as "expired".
+let signingOut = false
+const signOut = () => {
+  signingOut = true
+  void logout().finally(() => (signingOut = false))
+}
+
 function App() {
   const [user, setUser] = useState(currentUser)
+  const [expired, setExpired] = useState(false)
   const route = useRoute()
-  useEffect(() => onSessionChange(setUser), [])
-  if (!user) return <LoginPage />
+  useEffect(
+    () =>
+      onSessionChange((next) => {
+        setUser((prev) => {
+          if (prev && !next && !signingOut) setExpired(true)
+          if (next) setExpired(false)
+          return next
+        })
+      }),
+    [],
+  )
+  if (!user) return <LoginPage expired={expired} />
+  if (user.role === 'customer') return <ToStorefront />
   return (
     <Layout user={user} route={route}>
-      <View user={user} route={route} />
+      {/* Keyed by the path: a view for another id (order, product…) starts fresh, never with the
+          previous one's typed values, messages or data. */}
+      <View key={route.parts.join('/')} user={user} route={route} />
     </Layout>
   )
 }

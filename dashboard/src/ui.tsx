@@ -2,7 +2,10 @@
 // error and status messages.
 import { cloneElement, isValidElement, type ComponentChildren, type JSX } from 'preact'
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
-import { ApiError, type Schemas } from './api'
+import { type Schemas } from './api'
+import { announce, announceAfterNavigation, clearMessage, ErrorSummary, useFieldError } from './feedback'
+
+export { confirmAction, FormErrors, invalid } from './feedback'
 
 // ---------- loading and actions
 
@@ -32,6 +35,9 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { data: state.data, error: state.error, loading: state.loading, reload }
 }
 
+/** Thrown by an action the user called off (e.g. declined its confirmation). */
+export const CANCELLED = Symbol('cancelled')
+
 export interface Action<A extends unknown[]> {
   run: (...args: A) => Promise<boolean>
   busy: boolean
@@ -40,7 +46,10 @@ export interface Action<A extends unknown[]> {
   reset: () => void
 }
 
-/** Wraps a submit handler: busy flag, the API error to show, and a success message. */
+/**
+ * Wraps a submit handler: busy flag and the error to show beside the form; the success message
+ * goes to the page's one message area. Throw `CANCELLED` to stop quietly (a declined confirmation).
+ */
 export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<string | void>): Action<A> {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
@@ -51,11 +60,14 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<strin
     setBusy(true)
     setError(null)
     setDone(null)
+    clearMessage()
     try {
-      setDone((await fnRef.current(...args)) ?? null)
+      const message = (await fnRef.current(...args)) ?? null
+      setDone(message)
+      if (message) announce({ kind: 'done', text: message })
       return true
     } catch (err) {
-      setError(err)
+      if (err !== CANCELLED) setError(err)
       return false
     } finally {
       setBusy(false)
@@ -147,41 +159,22 @@ export function formatDate(iso: string | null | undefined): string {
 
 // ---------- messages and fields
 
-export function ErrorBox({ error }: { error: unknown }) {
-  if (!error) return null
-  const e = error instanceof ApiError ? error : null
-  const message = e ? e.message : error instanceof Error ? error.message : String(error)
-  return (
-    <div class="error" role="alert">
-      <strong>{message}</strong>
-      {e && e.code !== 'http_error' ? <span class="code"> ({e.code})</span> : null}
-      {e && e.details.length > 0 ? (
-        <ul>
-          {e.details.map((d, i) => (
-            <li key={i}>
-              {d.path ? <code>{d.path}</code> : null} {d.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {e?.requestId ? <small>Request id {e.requestId}</small> : null}
-    </div>
-  )
-}
-
-export const Done = ({ message }: { message: string | null }) =>
-  message ? (
-    <p class="done" role="status">
-      {message}
-    </p>
-  ) : null
+/** An error (API envelope or local) with its field paths in human words; not focused. */
+export const ErrorBox = ({ error }: { error: unknown }) => <ErrorSummary error={error} />
 
 export function Field({ label, children, hint, wide }: { label: string; children: ComponentChildren; hint?: string; wide?: boolean }) {
   const id = useId()
+  const name = isValidElement(children) ? (children.props as { name?: string }).name : undefined
+  const problem = useFieldError(name, label)
+  const describedBy = [hint ? `${id}-hint` : '', problem ? `${id}-err` : ''].filter(Boolean).join(' ')
   // `for`/`id` rather than a wrapping label: a wrapped <select> would lend its options' text to
   // the label. The hint describes the control (aria-describedby) without becoming its name.
   const control = isValidElement(children)
-    ? cloneElement(children, { id: `${id}-c`, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })
+    ? cloneElement(children, {
+        id: `${id}-c`,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(problem ? { 'aria-invalid': 'true' } : {}),
+      })
     : children
   return (
     <div class={wide ? 'field wide' : 'field'}>
@@ -192,6 +185,11 @@ export function Field({ label, children, hint, wide }: { label: string; children
       {hint ? (
         <small class="hint" id={`${id}-hint`}>
           {hint}
+        </small>
+      ) : null}
+      {problem ? (
+        <small class="field-error" id={`${id}-err`}>
+          {label} {problem}
         </small>
       ) : null}
     </div>
@@ -287,13 +285,6 @@ export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
   return out
 }
 
-// A message handed from one view to the next (e.g. "created, but the image upload failed").
-let flash: { error?: unknown; done?: string } | null = null
-export const setFlash = (next: { error?: unknown; done?: string }) => {
-  flash = next
-}
-export function takeFlash() {
-  const f = flash
-  flash = null
-  return f
-}
+/** A message for the next view (e.g. "created, but the image upload failed"). */
+export const setFlash = (next: { error?: unknown; done?: string }) =>
+  announceAfterNavigation(next.error ? { kind: 'error', error: next.error, text: next.done } : { kind: 'done', text: next.done ?? '' })

@@ -37,7 +37,7 @@ describe('admin pages', () => {
       if (label === 'Marketplace sync' && !marketplace) continue
       await nav.getByRole('link', { name: label }).click()
       await page.getByRole('heading', { level: 1, name: heading }).waitFor()
-      await expect.poll(() => page.getByText('Loading…').count(), { message: `${label} finished loading` }).toBe(0)
+      await expect.poll(() => page.getByText('Loading…').count(), { message: `${label} finished loading`, timeout: 10_000 }).toBe(0)
       expect(await page.getByRole('alert').count(), `${label} shows no error`).toBe(0)
       expect(await nav.getByRole('link', { name: label }).getAttribute('aria-current')).toBe('page')
     }
@@ -92,7 +92,7 @@ describe('admin pages', () => {
     await bad.getByRole('button', { name: 'Create' }).click()
     const alert = bad.getByRole('alert')
     await alert.waitFor()
-    expect(await alert.innerText()).toMatch(/countries/)
+    expect(await alert.innerText()).toMatch(/Country 1/)
     expect(await alert.innerText()).toMatch(/ISO 3166-1/)
     await screenshot(page, 'shipping-methods')
   })
@@ -104,7 +104,7 @@ describe('admin pages', () => {
     const kaspi = page.getByRole('region', { name: /Kaspi/ })
     await kaspi.getByText('enabled', { exact: true }).waitFor()
     await kaspi.getByRole('button', { name: 'Re-run sync' }).click()
-    const done = kaspi.getByRole('status')
+    const done = page.locator('.messages')
     await done.waitFor()
     expect(await done.innerText()).toMatch(/^Queued \d+ products in \d+ messages\.$/)
     // The queued products show as pending rows (nothing consumes the queue in this test store).

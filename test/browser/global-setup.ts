@@ -38,6 +38,12 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 export default async function setup(project: TestProject) {
+  // EC_BROWSER_BASE_URL: drive a store that is already running (quicker when iterating on a test).
+  if (process.env.EC_BROWSER_BASE_URL) {
+    await run(process.execPath, [join(ROOT, 'dashboard/build.mjs')])
+    project.provide('baseUrl', process.env.EC_BROWSER_BASE_URL)
+    return
+  }
   const started = Date.now()
   const persist = mkdtempSync(join(tmpdir(), 'ec-browser-state-'))
   await run(process.execPath, [join(ROOT, 'dashboard/build.mjs')])

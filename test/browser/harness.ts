@@ -175,6 +175,13 @@ export async function someVariants(count: number, sellerId?: string): Promise<Se
 
 /** A paid order: a new customer checks out with the manual provider and staff confirms the payment. */
 export async function paidOrder(staffToken: string, items: { variantId: string; quantity: number }[]) {
+  const order = await placedOrder(staffToken, items)
+  expectOk('confirm payment', await call('POST', `/api/v1/admin/orders/${order.id}/confirm-payment`, { token: staffToken, body: { reference: 'browser-test' } }))
+  return order
+}
+
+/** An order awaiting its manual payment: a new customer checks out with the manual provider. */
+export async function placedOrder(staffToken: string, items: { variantId: string; quantity: number }[]) {
   const customer = await newCustomer()
   for (const item of items) {
     expectOk('add to cart', await call('POST', '/api/v1/cart/items', { token: customer, body: { variant_id: item.variantId, quantity: item.quantity } }))
@@ -191,9 +198,7 @@ export async function paidOrder(staffToken: string, items: { variantId: string; 
       },
     }),
   )
-  const orderId: string = checkout.order.id
-  expectOk('confirm payment', await call('POST', `/api/v1/admin/orders/${orderId}/confirm-payment`, { token: staffToken, body: { reference: 'browser-test' } }))
-  return { id: orderId, total: checkout.order.total as { amount: number; currency: string } }
+  return { id: checkout.order.id as string, total: checkout.order.total as { amount: number; currency: string } }
 }
 
 function crc32(bytes: Buffer): number {

@@ -1,4 +1,4 @@
-// Staff move a paid order to shipped with tracking and refund another, from the order page.
+// Staff ship a paid order with tracking and refund another, from the order page's actions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, DEMO, openBrowser, paidOrder, screenshot, signIn, someVariants, token, type Browser } from './harness'
 
@@ -28,12 +28,12 @@ describe('orders in the dashboard', () => {
     await page.getByRole('link', { name: toShip.id }).click()
     await page.getByRole('heading', { name: `Order ${toShip.id}` }).waitFor()
 
-    const form = page.getByRole('form', { name: 'Change status' })
-    await form.getByLabel('New status').selectOption('shipped')
+    const form = page.getByRole('form', { name: 'Ship' })
     await form.getByLabel('Carrier').fill('DHL')
     await form.getByLabel('Tracking number').fill('JD014600006281230')
-    await form.getByRole('button', { name: 'Apply status' }).click()
-    await page.getByRole('status').filter({ hasText: 'Order is now shipped.' }).waitFor()
+    await form.getByRole('button', { name: 'Ship' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Mark as shipped' }).click()
+    await page.getByRole('status').filter({ hasText: `Order ${toShip.id} is now shipped.` }).waitFor()
     const timeline = page.getByRole('list').filter({ has: page.locator('time') })
     await timeline.getByText('shipped', { exact: true }).waitFor()
     await page.getByText('JD014600006281230').first().waitFor()
@@ -46,15 +46,11 @@ describe('orders in the dashboard', () => {
     expect(steps.slice(-2)).toEqual(['paid', 'shipped'])
   })
 
-  it('an impossible transition shows the API refusal', async () => {
+  it('a shipped order offers delivery and refunds, not shipping again', async () => {
     const { page } = browser
-    // Already shipped: it cannot go back to pending.
-    const form = page.getByRole('form', { name: 'Change status' })
-    await form.getByLabel('New status').selectOption('pending')
-    await form.getByRole('button', { name: 'Apply status' }).click()
-    const alert = form.getByRole('alert')
-    await alert.waitFor()
-    expect(await alert.innerText()).toContain('invalid_transition')
+    await page.getByRole('button', { name: 'Mark as delivered' }).waitFor()
+    expect(await page.getByRole('form', { name: 'Ship' }).count()).toBe(0)
+    expect(await page.getByRole('form', { name: 'Refund' }).count()).toBe(1)
   })
 
   it('staff refund a paid order in full', async () => {
@@ -65,8 +61,8 @@ describe('orders in the dashboard', () => {
     await form.getByLabel('Reason').fill('requested_by_customer')
     await form.getByLabel('Put the items back in stock').check()
     await form.getByRole('button', { name: 'Refund' }).click()
-    await form.getByRole('status').waitFor()
-    expect(await form.getByRole('status').innerText()).toContain('the order is refunded')
+    await page.getByRole('dialog').getByRole('button', { name: /^Refund / }).click()
+    await page.getByRole('status').filter({ hasText: `on order ${toRefund.id}; it is now refunded.` }).waitFor()
     // The refund is listed with the order's payments once the page reloads them.
     await page.getByRole('table', { name: 'Refunds' }).getByText('requested_by_customer').waitFor()
     await screenshot(page, 'order-refunded')

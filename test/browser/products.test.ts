@@ -55,7 +55,7 @@ describe('products in the dashboard', () => {
     // Editing stock in the variant row goes through the API too.
     await page.getByLabel(`Stock of variant ${sku}`).fill('11')
     await page.getByRole('form', { name: `Edit variant ${sku}` }).getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('form', { name: `Edit variant ${sku}` }).getByRole('status').waitFor()
+    await page.locator('.messages').getByText('Saved.').waitFor()
     expect((await call('GET', `/api/v1/products/${slug}`)).body.variants[0].stock).toBe(11)
     await page.getByText(`Stock history of ${sku}`).click()
     await page.getByText(/set to 11 by/).waitFor()

@@ -1,7 +1,7 @@
 // Category tree: create, rename/move/reorder, delete (the API refuses non-empty ones).
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
-import { compact, Done, ErrorBox, Field, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+import { CANCELLED, compact, confirmAction, ErrorBox, Field, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
 
 type Category = Schemas['Category']
 export interface CategoryOption extends Category {
@@ -44,7 +44,8 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
     onChanged()
   })
   const remove = useAction(async () => {
-    if (!confirm(`Delete category ${category.name}?`)) return
+    const ok = await confirmAction({ title: `Delete category ${category.name}?`, body: ['The API refuses a category that still has products or subcategories.'], confirm: 'Delete category', danger: true })
+    if (!ok) throw CANCELLED
     await unwrap(api.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } } }))
     onChanged()
   })
@@ -144,7 +145,6 @@ export function CategoriesPage() {
         </button>
       </form>
       <ErrorBox error={create.error} />
-      <Done message={create.done} />
       <Loading loaded={list} />
       {list.data ? (
         <table>

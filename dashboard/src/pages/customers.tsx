@@ -3,7 +3,7 @@
 import { api, unwrap, type Role, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, compact, Done, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
 
 type AdminUser = Schemas['AdminUser']
 
@@ -11,6 +11,20 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
   const update = useAction(async (body: Schemas['AdminUpdateUserBody']) => {
     await unwrap(api.PATCH('/api/v1/admin/users/{id}', { params: { path: { id: user.id } }, body }))
     onChanged()
+  })
+  const toggle = useAction(async () => {
+    if (!user.disabled_at) {
+      const ok = await confirmAction({
+        title: `Disable ${user.name}?`,
+        body: [`${user.email} can no longer sign in, and open sessions stop working, until an admin enables the account again.`],
+        confirm: 'Disable account',
+        danger: true,
+      })
+      if (!ok) throw CANCELLED
+    }
+    await unwrap(api.PATCH('/api/v1/admin/users/{id}', { params: { path: { id: user.id } }, body: { disabled: !user.disabled_at } }))
+    onChanged()
+    return `${user.email} is ${user.disabled_at ? 'enabled' : 'disabled'}.`
   })
   return (
     <tr>
@@ -40,14 +54,14 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
         ) : (
           <Badge value={user.role} />
         )}
-        <ErrorBox error={update.error} />
+        <ErrorBox error={update.error ?? toggle.error} />
       </td>
       <td>{user.disabled_at ? <Badge value="disabled" /> : <Badge value="active" />}</td>
       <td>{formatDate(user.created_at)}</td>
       <td class="row-actions">
         <a href={link('orders', { user_id: user.id })}>Orders</a>
         {canEdit && !isSelf ? (
-          <button type="button" class={user.disabled_at ? '' : 'danger'} disabled={update.busy} onClick={() => void update.run({ disabled: !user.disabled_at })}>
+          <button type="button" class={user.disabled_at ? '' : 'danger'} disabled={toggle.busy} onClick={() => void toggle.run()}>
             {user.disabled_at ? 'Enable' : 'Disable'}
           </button>
         ) : null}

@@ -3,7 +3,7 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
-import { Badge, compact, Done, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import { Badge, compact, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
 
 type Status = Schemas['MarketplaceStatus']
 type Run = NonNullable<Status['last_push']>
@@ -67,7 +67,6 @@ function MarketplaceCard({ status, onChanged }: { status: Status; onChanged: () 
         <RunLine label="Last import" run={status.last_import} />
       </dl>
       <ErrorBox error={sync.error ?? importNow.error} />
-      <Done message={sync.done ?? importNow.done} />
       <div class="actions">
         <button type="button" class="primary" disabled={sync.busy} onClick={() => void sync.run()}>
           {sync.busy ? 'Queueing…' : 'Re-run sync'}

@@ -1,15 +1,19 @@
 // Orders for staff/admin: list with filters, detail with lines, payments and the status timeline,
 // transitions (ship with tracking, deliver, cancel…), manual payment confirmation and refunds.
-import { api, unwrap, type Schemas } from '../api'
+import { api, ApiError, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
 import {
   Badge,
+  CANCELLED,
   compact,
-  Done,
+  confirmAction,
   ErrorBox,
   Field,
   formatDate,
+  formatMoney,
+  FormErrors,
+  invalid,
   formValues,
   Loading,
   Money,
@@ -18,7 +22,6 @@ import {
   PaymentCells,
   PaymentHeadings,
   submit,
-  toMajor,
   toMinor,
   useAction,
   useLoad,
@@ -26,6 +29,7 @@ import {
 } from '../ui'
 
 type Order = Schemas['Order']
+type AdminOrder = Schemas['AdminOrder']
 type OrderStatus = Schemas['OrderStatus']
 
 /** A date input (YYYY-MM-DD, local day) as the ISO instant the API filters on. */
@@ -142,6 +146,17 @@ export function OrdersPage({ route }: { route: Route }) {
   )
 }
 
+/** A timeline detail in words: money keys (minor units) in the order's currency. */
+function metaText(key: string, value: unknown, currency: string): string {
+  const label = key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())
+  if (typeof value === 'number' && /(^|_)(amount|total|refunded)$/.test(key)) return `${label}: ${formatMoney(value, currency)}`
+  if (value && typeof value === 'object' && 'amount' in value && 'currency' in value) {
+    const m = value as { amount: number; currency: string }
+    return `${label}: ${formatMoney(m.amount, m.currency)}`
+  }
+  return `${label}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`
+}
+
 function Timeline({ order }: { order: Order }) {
   return (
     <section aria-labelledby="timeline-title">
@@ -166,7 +181,7 @@ function Timeline({ order }: { order: Order }) {
               {t.meta && Object.keys(t.meta).length > 0 ? (
                 <div class="muted small">
                   {Object.entries(t.meta)
-                    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                    .map(([k, v]) => metaText(k, v, order.currency))
                     .join(' · ')}
                 </div>
               ) : null}
@@ -299,126 +314,203 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
   )
 }
 
-function Actions({ order, onChanged }: { order: Order; onChanged: (o: Order | null) => void }) {
-  const transition = useAction(async (form: HTMLFormElement) => {
+type OrderAction = AdminOrder['allowed_actions'][number]
+
+/** Staff actions the order's status allows (from the API's allowed_actions), each confirmed. */
+function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => void }) {
+  const allowed = new Set<OrderAction>(order.allowed_actions)
+  const items = `${order.item_count} ${order.item_count === 1 ? 'item' : 'items'}`
+  const move = async (body: Schemas['AdminOrderTransition']) => {
+    const next = await unwrap(api.POST('/api/v1/admin/orders/{id}/transition', { params: { path: { id: order.id } }, body }))
+    onChanged()
+    return `Order ${order.id} is now ${next.status.replace(/_/g, ' ')}.`
+  }
+  const ship = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
-    const next = await unwrap(
-      api.POST('/api/v1/admin/orders/{id}/transition', {
-        params: { path: { id: order.id } },
-        body: {
-          to: String(v.to) as OrderStatus,
-          ...compact({
-            reason: String(v.reason).trim(),
-            carrier: String(v.carrier).trim(),
-            tracking_number: String(v.tracking_number).trim(),
-          }),
-        },
-      }),
-    )
-    onChanged(next)
-    return `Order is now ${next.status.replace(/_/g, ' ')}.`
+    const carrier = String(v.carrier).trim()
+    const tracking = String(v.tracking_number).trim()
+    const missing: Record<string, string> = {}
+    if (!carrier) missing.carrier = 'is required'
+    if (!tracking) missing.tracking_number = 'is required'
+    if (Object.keys(missing).length) throw invalid('Shipping needs the carrier and the tracking number.', missing)
+    const ok = await confirmAction({
+      title: `Ship order ${order.id}?`,
+      body: [`${items} to ${order.shipping_address.name} go out with ${carrier}, tracking number ${tracking}.`, 'The customer is notified.'],
+      confirm: 'Mark as shipped',
+    })
+    if (!ok) throw CANCELLED
+    return move({ to: 'shipped', carrier, tracking_number: tracking, ...compact({ reason: String(v.reason).trim() }) })
+  })
+  const deliver = useAction(async () => {
+    const ok = await confirmAction({ title: `Mark order ${order.id} delivered?`, body: [`${items} to ${order.shipping_address.name} arrived.`], confirm: 'Mark as delivered' })
+    if (!ok) throw CANCELLED
+    return move({ to: 'delivered' })
+  })
+  const cancel = useAction(async (form: HTMLFormElement) => {
+    const reason = String(formValues(form).reason).trim()
+    const ok = await confirmAction({
+      title: `Cancel order ${order.id}?`,
+      body: [`The order of ${formatMoney(order.total.amount, order.currency)} is cancelled and its reserved stock released. This cannot be undone.`],
+      confirm: 'Cancel the order',
+      danger: true,
+    })
+    if (!ok) throw CANCELLED
+    return move({ to: 'cancelled', ...compact({ reason }) })
   })
   const confirmPayment = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
+    const ok = await confirmAction({
+      title: `Confirm payment of order ${order.id}?`,
+      body: [`You received ${formatMoney(order.total.amount, order.currency)} for this order.`],
+      confirm: 'Confirm payment received',
+    })
+    if (!ok) throw CANCELLED
     await unwrap(
       api.POST('/api/v1/admin/orders/{id}/confirm-payment', {
         params: { path: { id: order.id } },
         body: compact({ reference: String(v.reference).trim(), note: String(v.note).trim() }),
       }),
     )
-    onChanged(null)
-    return 'Payment confirmed: the order is paid.'
-  })
-  const refund = useAction(async (form: HTMLFormElement) => {
-    const v = formValues(form)
-    const amount = String(v.amount).trim()
-    const result = await unwrap(
-      api.POST('/api/v1/admin/orders/{id}/refunds', {
-        params: { path: { id: order.id }, header: { 'idempotency-key': String(v.key) } },
-        body: {
-          ...(amount ? { amount: toMinor(amount, order.currency) } : {}),
-          ...compact({ reason: String(v.reason).trim() }),
-          restock: v.restock === true,
-        },
-      }),
-    )
-    onChanged(null)
-    return `Refunded ${toMajor(result.refund.amount.amount, result.refund.amount.currency)} ${result.refund.amount.currency}; the order is ${result.order.status.replace(/_/g, ' ')}.`
+    onChanged()
+    return `Payment confirmed: order ${order.id} is paid.`
   })
   const remaining = order.total.amount - order.refunded.amount
+  const left = formatMoney(remaining, order.currency)
+  const refund = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    const typed = String(v.amount).trim()
+    let amount: number | undefined
+    if (typed) {
+      amount = toMinor(typed, order.currency)
+      if (!Number.isInteger(amount) || amount <= 0) throw invalid('The refund amount is not a valid amount.', { amount: `must be a positive amount in ${order.currency}` })
+      if (amount > remaining) throw invalid(`The refund is more than the ${left} left to refund.`, { amount: `can be at most ${left}` })
+    }
+    const restock = v.restock === true
+    const what = amount === undefined ? `everything left, ${left},` : `${formatMoney(amount, order.currency)} of the ${left} left`
+    const ok = await confirmAction({
+      title: `Refund order ${order.id}?`,
+      body: [
+        `Refund ${what} on order ${order.id} (total ${formatMoney(order.total.amount, order.currency)}) to the customer.`,
+        restock ? 'The items go back in stock.' : 'The items are not put back in stock.',
+      ],
+      confirm: `Refund ${amount === undefined ? left : formatMoney(amount, order.currency)}`,
+      danger: true,
+    })
+    if (!ok) throw CANCELLED
+    let result
+    try {
+      result = await unwrap(
+        api.POST('/api/v1/admin/orders/{id}/refunds', {
+          params: { path: { id: order.id }, header: { 'idempotency-key': String(v.key) } },
+          body: { ...(amount !== undefined ? { amount } : {}), ...compact({ reason: String(v.reason).trim() }), restock },
+        }),
+      )
+    } catch (err) {
+      const limit = err instanceof ApiError ? (err.details[0] as { refundable?: unknown } | undefined)?.refundable : undefined
+      if (typeof limit === 'number') {
+        const max = formatMoney(limit, order.currency)
+        throw invalid(`The refund is more than the ${max} left to refund.`, { amount: `can be at most ${max}` })
+      }
+      throw err
+    }
+    onChanged()
+    return `Refunded ${formatMoney(result.refund.amount.amount, result.refund.amount.currency)} on order ${order.id}; it is now ${result.order.status.replace(/_/g, ' ')}.`
+  })
+  if (allowed.size === 0) {
+    return (
+      <section aria-labelledby="actions-title">
+        <h2 id="actions-title">Actions</h2>
+        <p class="muted">Nothing more can be done with a {order.status.replace(/_/g, ' ')} order.</p>
+      </section>
+    )
+  }
   return (
-    <section aria-labelledby="actions-title" class="panels">
-      <h2 id="actions-title" class="sr-only">
-        Actions
-      </h2>
-      <form class="stack card" onSubmit={submit((f) => void transition.run(f))} aria-labelledby="transition-title">
-        <h3 id="transition-title">Change status</h3>
-        <p class="muted small">Shipping needs a carrier and tracking number; the API refuses transitions the order cannot make.</p>
-        <ErrorBox error={transition.error} />
-        <Done message={transition.done} />
-        <Field label="New status">
-          <select name="to" defaultValue={order.status === 'paid' ? 'shipped' : order.status === 'shipped' ? 'delivered' : ''} required>
-            <option value="" disabled>
-              Choose…
-            </option>
-            {enums.OrderStatus.filter((s) => s !== order.status).map((s) => (
-              <option key={s} value={s}>
-                {s.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Carrier">
-          <input name="carrier" />
-        </Field>
-        <Field label="Tracking number">
-          <input name="tracking_number" />
-        </Field>
-        <Field label="Reason or note">
-          <input name="reason" />
-        </Field>
-        <button class="primary" type="submit" disabled={transition.busy}>
-          Apply status
-        </button>
-      </form>
-      {order.payment_provider === 'manual' && (order.status === 'pending' || order.status === 'processing') ? (
-        <form class="stack card" onSubmit={submit((f) => void confirmPayment.run(f))} aria-labelledby="confirm-title">
-          <h3 id="confirm-title">Confirm manual payment</h3>
-          <ErrorBox error={confirmPayment.error} />
-          <Done message={confirmPayment.done} />
-          <Field label="Bank reference or receipt">
-            <input name="reference" />
-          </Field>
-          <Field label="Note">
-            <input name="note" />
-          </Field>
-          <button type="submit" disabled={confirmPayment.busy}>
-            Confirm payment received
-          </button>
-        </form>
-      ) : null}
-      <form class="stack card" onSubmit={submit((f) => void refund.run(f))} aria-labelledby="refund-title">
-        <h3 id="refund-title">Refund</h3>
-        <p class="muted small">
-          Refunded so far <Money value={order.refunded} /> of <Money value={order.total} />.
-        </p>
-        <ErrorBox error={refund.error} />
-        <Done message={refund.done} />
-        {/* One key per form instance: a double submit or a retry after a network error refunds once. */}
-        <input type="hidden" name="key" value={`dash-${order.id}-${order.refunded.amount}-${order.updated_at}`} />
-        <Field label={`Amount (${order.currency})`} hint={`Empty refunds the remainder (${toMajor(remaining, order.currency)})`}>
-          <input name="amount" inputMode="decimal" />
-        </Field>
-        <Field label="Reason">
-          <input name="reason" />
-        </Field>
-        <label class="check">
-          <input name="restock" type="checkbox" /> Put the items back in stock
-        </label>
-        <button type="submit" class="danger" disabled={refund.busy}>
-          Refund
-        </button>
-      </form>
+    <section aria-labelledby="actions-title">
+      <h2 id="actions-title">Actions</h2>
+      <div class="panels">
+        {allowed.has('confirm_payment') ? (
+          <form class="stack card" onSubmit={submit((f) => void confirmPayment.run(f))} aria-labelledby="confirm-pay-title" noValidate>
+            <h3 id="confirm-pay-title">Confirm manual payment</h3>
+            <FormErrors error={confirmPayment.error}>
+              <Field label="Bank reference or receipt">
+                <input name="reference" maxLength={200} />
+              </Field>
+              <Field label="Note">
+                <input name="note" maxLength={500} />
+              </Field>
+            </FormErrors>
+            <button type="submit" class="primary" disabled={confirmPayment.busy}>
+              Confirm payment received
+            </button>
+          </form>
+        ) : null}
+        {allowed.has('ship') ? (
+          <form class="stack card" onSubmit={submit((f) => void ship.run(f))} aria-labelledby="ship-title" noValidate>
+            <h3 id="ship-title">Ship</h3>
+            <FormErrors error={ship.error}>
+              <Field label="Carrier">
+                <input name="carrier" maxLength={100} required />
+              </Field>
+              <Field label="Tracking number">
+                <input name="tracking_number" maxLength={100} required />
+              </Field>
+              <Field label="Note">
+                <input name="reason" maxLength={500} />
+              </Field>
+            </FormErrors>
+            <button class="primary" type="submit" disabled={ship.busy}>
+              Ship
+            </button>
+          </form>
+        ) : null}
+        {allowed.has('deliver') ? (
+          <div class="stack card" role="group" aria-labelledby="deliver-title">
+            <h3 id="deliver-title">Deliver</h3>
+            <ErrorBox error={deliver.error} />
+            <p class="muted small">When the carrier reports the parcel delivered.</p>
+            <button type="button" class="primary" disabled={deliver.busy} onClick={() => void deliver.run()}>
+              Mark as delivered
+            </button>
+          </div>
+        ) : null}
+        {allowed.has('refund') ? (
+          <form class="stack card" onSubmit={submit((f) => void refund.run(f))} aria-labelledby="refund-title" noValidate>
+            <h3 id="refund-title">Refund</h3>
+            <p class="muted small">
+              Refunded so far <Money value={order.refunded} /> of <Money value={order.total} />.
+            </p>
+            {/* One key per form instance: a double submit or a retry after a network error refunds once. */}
+            <input type="hidden" name="key" value={`dash-${order.id}-${order.refunded.amount}-${order.updated_at}`} />
+            <FormErrors error={refund.error}>
+              <Field label={`Amount (${order.currency})`} hint={`Leave empty to refund everything left: ${left}`}>
+                <input name="amount" inputMode="decimal" pattern="[0-9]*[.,]?[0-9]*" />
+              </Field>
+              <Field label="Reason">
+                <input name="reason" maxLength={500} />
+              </Field>
+            </FormErrors>
+            <label class="check">
+              <input name="restock" type="checkbox" /> Put the items back in stock
+            </label>
+            <button type="submit" class="danger" disabled={refund.busy}>
+              Refund
+            </button>
+          </form>
+        ) : null}
+        {allowed.has('cancel') ? (
+          <form class="stack card" onSubmit={submit((f) => void cancel.run(f))} aria-labelledby="cancel-title" noValidate>
+            <h3 id="cancel-title">Cancel</h3>
+            <FormErrors error={cancel.error}>
+              <Field label="Reason">
+                <input name="reason" maxLength={500} />
+              </Field>
+            </FormErrors>
+            <button type="submit" class="danger" disabled={cancel.busy}>
+              Cancel order
+            </button>
+          </form>
+        ) : null}
+      </div>
     </section>
   )
 }
@@ -476,7 +568,9 @@ export function OrderDetailPage({ id }: { id: string }) {
           <dt>Payment</dt>
           <dd>
             {order.payment_provider}
-            {order.payment_due_at ? <span class="muted"> · due {formatDate(order.payment_due_at)}</span> : null}
+            {order.payment_due_at && (order.status === 'pending' || order.status === 'processing') ? (
+              <span class="muted"> · due {formatDate(order.payment_due_at)}</span>
+            ) : null}
           </dd>
         </div>
         <div>
@@ -485,7 +579,7 @@ export function OrderDetailPage({ id }: { id: string }) {
         </div>
       </dl>
       <Lines order={order} />
-      <Actions order={order} onChanged={() => loaded.reload()} />
+      <Actions order={order} onChanged={loaded.reload} />
       <Payments orderId={order.id} version={order.updated_at} />
       <Timeline order={order} />
     </section>

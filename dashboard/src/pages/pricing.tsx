@@ -4,9 +4,9 @@ import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
-import { Badge, Done, ErrorBox, Field, formatDate, formatMoney, formValues, Loading, PageTitle, submit, toMajor, toMinor, useAction, useLoad } from '../ui'
+import { Badge, CANCELLED, confirmAction, ErrorBox, Field, FormErrors, formatDate, formatMoney, formValues, Loading, PageTitle, submit, toMajor, toMinor, useAction, useLoad } from '../ui'
 
-type Kind = 'text' | 'int' | 'money' | 'bool' | 'select' | 'countries' | 'datetime'
+type Kind = 'text' | 'int' | 'money' | 'percent' | 'discount' | 'bool' | 'select' | 'countries' | 'datetime'
 
 interface FieldDef {
   name: string
@@ -18,6 +18,14 @@ interface FieldDef {
   createOnly?: boolean
   /** Empty means null rather than "leave out". */
   nullable?: boolean
+  /** A checkbox's state on a new record. */
+  initial?: boolean
+}
+
+/** "12.5" (percent) → 1250 basis points; NaN when it is not a number. */
+const percentToBps = (text: string) => {
+  const n = Number(text.replace(',', '.'))
+  return Number.isFinite(n) ? Math.round(n * 100) : Number.NaN
 }
 
 type Row = { id: string; [key: string]: unknown }
@@ -32,6 +40,8 @@ interface Resource<R extends Row> {
   create: (body: Body) => Promise<unknown>
   update: (id: string, body: Body) => Promise<unknown>
   remove: (id: string) => Promise<unknown>
+  /** How the confirmation names a record. */
+  describe: (row: R) => string
 }
 
 const currencyOf = (values: Record<string, string | boolean>, row?: Row) =>
@@ -59,6 +69,13 @@ function toBody(fields: FieldDef[], values: Record<string, string | boolean>, mo
       case 'money':
         body[f.name] = toMinor(text, currencyOf(values, row))
         break
+      case 'percent':
+        body[f.name] = percentToBps(text)
+        break
+      case 'discount':
+        // Percentage discounts are basis points, fixed ones minor units of their currency.
+        body[f.name] = String(values.kind ?? row?.kind) === 'percentage' ? percentToBps(text) : toMinor(text, currencyOf(values, row))
+        break
       case 'countries':
         body[f.name] = text.split(/[\s,]+/).filter(Boolean)
         break
@@ -77,6 +94,8 @@ function toInput(f: FieldDef, row: Row | undefined): string {
   const v = row?.[f.name]
   if (v === null || v === undefined) return ''
   if (f.kind === 'money') return toMajor(Number(v), String(row?.currency ?? 'USD'))
+  if (f.kind === 'percent') return String(Number(v) / 100)
+  if (f.kind === 'discount') return row?.kind === 'percentage' ? String(Number(v) / 100) : toMajor(Number(v), String(row?.currency ?? 'USD'))
   if (f.kind === 'countries') return Array.isArray(v) ? v.join(', ') : ''
   if (f.kind === 'datetime') {
     const d = new Date(String(v))
@@ -93,7 +112,7 @@ function Fields({ fields, row, mode }: { fields: FieldDef[]; row?: Row; mode: 'c
         .map((f) =>
           f.kind === 'bool' ? (
             <label class="check" key={f.name}>
-              <input type="checkbox" name={f.name} defaultChecked={row ? row[f.name] === true : true} /> {f.label}
+              <input type="checkbox" name={f.name} defaultChecked={row ? row[f.name] === true : (f.initial ?? true)} /> {f.label}
             </label>
           ) : (
             <Field key={f.name} label={f.label} hint={f.hint}>
@@ -110,7 +129,7 @@ function Fields({ fields, row, mode }: { fields: FieldDef[]; row?: Row; mode: 'c
                 <input
                   name={f.name}
                   type={f.kind === 'int' ? 'number' : f.kind === 'datetime' ? 'datetime-local' : 'text'}
-                  inputMode={f.kind === 'money' ? 'decimal' : undefined}
+                  inputMode={f.kind === 'money' || f.kind === 'percent' || f.kind === 'discount' ? 'decimal' : undefined}
                   defaultValue={toInput(f, row)}
                 />
               )}
@@ -129,7 +148,8 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
     onChanged()
   })
   const remove = useAction(async () => {
-    if (!confirm(`Delete this ${res.noun}?`)) return
+    const ok = await confirmAction({ title: `Delete this ${res.noun}?`, body: [`${res.describe(row)} is deleted. This cannot be undone.`], confirm: `Delete ${res.noun}`, danger: true })
+    if (!ok) throw CANCELLED
     await res.remove(row.id)
     onChanged()
   })
@@ -153,8 +173,9 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
         <tr class="editor">
           <td colSpan={res.columns.length + 1}>
             <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${res.noun}`}>
-              <ErrorBox error={save.error} />
-              <Fields fields={res.fields} row={row} mode="update" />
+              <FormErrors error={save.error}>
+                <Fields fields={res.fields} row={row} mode="update" />
+              </FormErrors>
               <div class="actions">
                 <button class="primary" type="submit" disabled={save.busy}>
                   Save
@@ -186,8 +207,9 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
       <details class="card">
         <summary>New {res.noun}</summary>
         <form key={formKey} class="stack" onSubmit={submit((f) => void create.run(f))} aria-label={`New ${res.noun}`}>
-          <ErrorBox error={create.error} />
-          <Fields fields={res.fields} mode="create" />
+          <FormErrors error={create.error}>
+            <Fields fields={res.fields} mode="create" />
+          </FormErrors>
           <div class="actions">
             <button class="primary" type="submit" disabled={create.busy}>
               Create
@@ -195,7 +217,6 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
           </div>
         </form>
       </details>
-      <Done message={create.done} />
       <Loading loaded={list} />
       {list.data && list.data.data.length === 0 ? <p class="muted">None yet.</p> : null}
       {list.data && list.data.data.length > 0 ? (
@@ -233,9 +254,9 @@ const discounts: Resource<Discount> = {
     { name: 'code', label: 'Code', kind: 'text', createOnly: true },
     { name: 'description', label: 'Description', kind: 'text', nullable: true },
     { name: 'kind', label: 'Kind', kind: 'select', options: enums['Discount.kind'] },
-    { name: 'value', label: 'Value', kind: 'int', hint: 'percentage: basis points (1000 = 10%); fixed: minor units' },
+    { name: 'value', label: 'Value', kind: 'discount', hint: 'Percentage: percent off (10 = 10%); fixed: an amount in the currency (5.00)' },
     { name: 'currency', label: 'Currency', kind: 'text', nullable: true, hint: 'Needed for fixed discounts' },
-    { name: 'min_subtotal', label: 'Minimum subtotal (minor units)', kind: 'int' },
+    { name: 'min_subtotal', label: 'Minimum subtotal', kind: 'money', hint: 'In the currency (USD when none is given); 0 for none' },
     { name: 'usage_limit', label: 'Usage limit', kind: 'int', nullable: true },
     { name: 'per_customer_limit', label: 'Per customer', kind: 'int', nullable: true },
     { name: 'starts_at', label: 'Starts', kind: 'datetime', nullable: true },
@@ -245,6 +266,7 @@ const discounts: Resource<Discount> = {
   columns: [
     { header: 'Code', cell: (d) => <code>{d.code}</code> },
     { header: 'Discount', cell: (d) => (d.kind === 'percentage' ? `${d.value / 100}%` : formatMoney(d.value, d.currency ?? 'USD')) },
+    { header: 'Minimum', cell: (d) => (d.min_subtotal ? formatMoney(d.min_subtotal, d.currency ?? 'USD') : '—') },
     { header: 'Used', cell: (d) => `${d.used_count}${d.usage_limit ? ` / ${d.usage_limit}` : ''}` },
     { header: 'Valid', cell: (d) => `${d.starts_at ? formatDate(d.starts_at) : 'now'} → ${d.expires_at ? formatDate(d.expires_at) : 'no end'}` },
     { header: 'Active', cell: (d) => <Badge value={d.active ? 'active' : 'inactive'} /> },
@@ -253,6 +275,7 @@ const discounts: Resource<Discount> = {
   create: (body) => unwrap(api.POST('/api/v1/admin/discounts', { body: body as Schemas['DiscountCreate'] })),
   update: (id, body) => unwrap(api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id } }, body: body as Schemas['DiscountUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/discounts/{id}', { params: { path: { id } } })),
+  describe: (d) => `Discount code ${d.code}`,
 }
 
 type TaxRate = Schemas['TaxRate']
@@ -263,8 +286,8 @@ const taxRates: Resource<TaxRate> = {
     { name: 'country', label: 'Country (ISO code)', kind: 'text', createOnly: true },
     { name: 'region', label: 'Region (optional)', kind: 'text', createOnly: true, nullable: true },
     { name: 'name', label: 'Name', kind: 'text' },
-    { name: 'rate_bps', label: 'Rate (basis points)', kind: 'int', hint: '2000 = 20%' },
-    { name: 'inclusive', label: 'Included in prices', kind: 'bool' },
+    { name: 'rate_bps', label: 'Rate (%)', kind: 'percent', hint: 'For example 20 or 7.5' },
+    { name: 'inclusive', label: 'Included in prices', kind: 'bool', initial: false, hint: 'Tick when the catalog prices already contain this tax' },
   ],
   columns: [
     { header: 'Where', cell: (t) => `${t.country}${t.region ? `-${t.region}` : ''}` },
@@ -276,6 +299,7 @@ const taxRates: Resource<TaxRate> = {
   create: (body) => unwrap(api.POST('/api/v1/admin/tax-rates', { body: body as Schemas['TaxRateCreate'] })),
   update: (id, body) => unwrap(api.PATCH('/api/v1/admin/tax-rates/{id}', { params: { path: { id } }, body: body as Schemas['TaxRateUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/tax-rates/{id}', { params: { path: { id } } })),
+  describe: (t) => `${t.name} (${t.country}${t.region ? `-${t.region}` : ''}, ${t.rate_bps / 100}%)`,
 }
 
 type ShippingMethod = Schemas['ShippingMethod']
@@ -309,6 +333,7 @@ const shippingMethods: Resource<ShippingMethod> = {
   update: (id, body) =>
     unwrap(api.PATCH('/api/v1/admin/shipping-methods/{id}', { params: { path: { id } }, body: body as Schemas['ShippingMethodUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/shipping-methods/{id}', { params: { path: { id } } })),
+  describe: (m) => `Shipping method ${m.name}`,
 }
 
 export const DiscountsPage = () => <ResourcePage res={discounts} />

@@ -7,8 +7,9 @@ import type { paths } from '../api-types'
 import { link, navigate, type Route } from '../router'
 import {
   Badge,
+  CANCELLED,
+  confirmAction,
   compact,
-  Done,
   ErrorBox,
   Field,
   formatDate,
@@ -19,7 +20,6 @@ import {
   Pager,
   setFlash,
   submit,
-  takeFlash,
   toMajor,
   toMinor,
   useAction,
@@ -348,7 +348,6 @@ function DetailsForm({ scope, product, onSaved }: { scope: Scope; product: Produ
     <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-labelledby="details-title">
       <h2 id="details-title">Details</h2>
       <ErrorBox error={save.error} />
-      <Done message={save.done} />
       <div class="grid">
         <Field label="Name">
           <input name="name" defaultValue={product.name} required />
@@ -410,7 +409,8 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
     return 'Saved.'
   })
   const remove = useAction(async () => {
-    if (!confirm(`Delete variant ${variant.sku}?`)) return
+    const ok = await confirmAction({ title: `Delete variant ${variant.sku}?`, body: ['Its stock and price are deleted with it.'], confirm: 'Delete variant', danger: true })
+    if (!ok) throw CANCELLED
     onSaved(await products.removeVariant(scope, product.id, variant.id))
   })
   const label = `variant ${variant.sku}`
@@ -438,7 +438,6 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
           <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
             Delete
           </button>
-          <Done message={save.done} />
           <ErrorBox error={save.error ?? remove.error} />
         </form>
         <details class="stock-history" onToggle={(e) => setHistoryOpen(e.currentTarget.open)}>
@@ -500,7 +499,6 @@ function Variants({ scope, product, onSaved }: { scope: Scope; product: Product;
         </button>
       </form>
       <ErrorBox error={add.error} />
-      <Done message={add.done} />
     </section>
   )
 }
@@ -517,8 +515,15 @@ function Images({ scope, product, onChanged }: { scope: Scope; product: Product;
     onChanged()
     return 'Image uploaded.'
   })
-  const remove = useAction(async (imageId: string) => {
-    await products.removeImage(scope, product.id, imageId)
+  const remove = useAction(async (image: Schemas['ProductImage']) => {
+    const ok = await confirmAction({
+      title: 'Remove this image?',
+      body: [`"${image.alt ?? image.content_type}" is deleted from ${product.name} and from storage. This cannot be undone.`],
+      confirm: 'Remove image',
+      danger: true,
+    })
+    if (!ok) throw CANCELLED
+    await products.removeImage(scope, product.id, image.id)
     onChanged()
     return 'Image removed.'
   })
@@ -531,7 +536,7 @@ function Images({ scope, product, onChanged }: { scope: Scope; product: Product;
           <li key={img.id}>
             <img src={img.url} alt={img.alt ?? ''} width={120} height={120} />
             <span class="small">{img.alt ?? img.content_type}</span>
-            <button type="button" class="danger" onClick={() => void remove.run(img.id)} aria-label={`Remove image ${img.alt ?? img.id}`}>
+            <button type="button" class="danger" onClick={() => void remove.run(img)} aria-label={`Remove image ${img.alt ?? img.id}`}>
               Remove
             </button>
           </li>
@@ -549,7 +554,6 @@ function Images({ scope, product, onChanged }: { scope: Scope; product: Product;
         </div>
       </form>
       <ErrorBox error={upload.error ?? remove.error} />
-      <Done message={upload.done ?? remove.done} />
     </section>
   )
 }
@@ -561,7 +565,6 @@ export function ProductEditPage({ scope, id }: { scope: Scope; id: string }) {
 
 function EditProduct({ scope, id }: { scope: Scope; id: string }) {
   const loaded = useLoad(() => products.get(scope, id), [scope, id])
-  const [flash] = useState(takeFlash)
   const [product, setProduct] = useState<Product | null>(null)
   useEffect(() => setProduct(loaded.data ?? null), [loaded.data])
   const archive = useAction(async () => {
@@ -569,7 +572,13 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
     return 'Archived: hidden from the store, kept for orders.'
   })
   const remove = useAction(async () => {
-    if (!confirm('Delete this product and its images?')) return
+    const ok = await confirmAction({
+      title: `Delete ${product?.name ?? 'this product'}?`,
+      body: ['The product, its variants and its images are deleted. Archive it instead to keep it for past orders.'],
+      confirm: 'Delete product',
+      danger: true,
+    })
+    if (!ok) throw CANCELLED
     await products.remove(scope, id)
     navigate('products')
   })
@@ -595,15 +604,12 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
       <p class="muted">
         <Badge value={product.status} /> <code>{product.id}</code> · seller <code>{product.seller_id}</code> · stock {product.stock_total}
       </p>
-      <Done message={flash?.done ?? null} />
-      <ErrorBox error={flash?.error} />
       <DetailsForm scope={scope} product={product} onSaved={setProduct} />
       <Variants scope={scope} product={product} onSaved={setProduct} />
       <Images scope={scope} product={product} onChanged={loaded.reload} />
       <section aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title">Archive or delete</h2>
         <ErrorBox error={archive.error ?? remove.error} />
-        <Done message={archive.done} />
         <div class="actions">
           <button type="button" disabled={archive.busy || product.status === 'archived'} onClick={() => void archive.run()}>
             Archive

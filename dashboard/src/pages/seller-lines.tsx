@@ -2,7 +2,7 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
-import { Badge, compact, Done, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import { Badge, compact, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
 
 type Line = Schemas['SellerOrderLine']
 type Fulfilment = Line['fulfilment_status']
@@ -61,7 +61,6 @@ export function SellerLinesPage({ route }: { route: Route }) {
         </Field>
         <button type="submit">Filter</button>
       </form>
-      <Done message={shipped.done} />
       <Loading loaded={list} />
       {list.data && list.data.data.length === 0 ? <p class="muted">No order lines.</p> : null}
       {list.data && list.data.data.length > 0 ? (

@@ -9,7 +9,9 @@ import { checkout } from './checkout'
 import { guestCheckout } from './guest'
 import { guestOrderRoutes } from './guest-routes'
 import {
+  AdminOrderDetailSchema,
   AdminOrderQuerySchema,
+  allowedActions,
   AdminTransitionBodySchema,
   CancelBodySchema,
   CheckoutBodySchema,
@@ -155,11 +157,14 @@ const adminRoutes = createRouter()
       ...staff,
       method: 'get',
       path: '/admin/orders/{id}',
-      summary: 'Any order with lines and timeline',
+      summary: 'Any order with lines, timeline and the actions it allows',
       request: { params: IdParamSchema },
-      responses: { 200: jsonContent(OrderDetailSchema, 'The order'), ...errors(401, 403, 404) },
+      responses: { 200: jsonContent(AdminOrderDetailSchema, 'The order'), ...errors(401, 403, 404) },
     }),
-    async (c) => c.json(await getOrder(c.env, c.req.valid('param').id), 200),
+    async (c) => {
+      const order = await getOrder(c.env, c.req.valid('param').id)
+      return c.json({ ...order, allowed_actions: allowedActions(order) }, 200)
+    },
   )
   .openapi(
     createRoute({

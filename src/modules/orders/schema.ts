@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
-import { ACTOR_TYPES } from './state-machine'
+import { ACTOR_TYPES, AWAITING_PAYMENT, TRANSITIONS } from './state-machine'
 import { FULFILMENT_STATUSES, ORDER_STATUSES } from './tables'
 import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
 import { KenyanPhoneSchema } from '../payments/schema'
@@ -179,3 +179,27 @@ export const ShipLineBodySchema = z
   })
   .strict()
   .openapi('ShipLineBody')
+
+/** What staff can do next with an order; the dashboard offers only these. */
+export const ORDER_ACTIONS = ['confirm_payment', 'ship', 'deliver', 'cancel', 'refund'] as const
+export type OrderAction = (typeof ORDER_ACTIONS)[number]
+
+export const AdminOrderDetailSchema = OrderDetailSchema.extend({
+  allowed_actions: z.array(z.enum(ORDER_ACTIONS)).openapi({
+    description:
+      'From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), ' +
+      'refund (POST …/refunds while something is left to refund), confirm_payment (manual payment awaiting confirmation)',
+  }),
+}).openapi('AdminOrder')
+
+/** The actions open to an order in its current status. */
+export function allowedActions(order: { status: z.infer<typeof OrderStatusSchema>; payment_provider: string; total: { amount: number }; refunded: { amount: number } }): OrderAction[] {
+  const out: OrderAction[] = []
+  const next = TRANSITIONS[order.status]
+  if (order.payment_provider === 'manual' && AWAITING_PAYMENT.includes(order.status)) out.push('confirm_payment')
+  if (next.includes('shipped')) out.push('ship')
+  if (next.includes('delivered')) out.push('deliver')
+  if (next.includes('cancelled')) out.push('cancel')
+  if ((next.includes('refunded') || next.includes('partially_refunded')) && order.total.amount > order.refunded.amount) out.push('refund')
+  return out
+}
