@@ -1,6 +1,29 @@
 // Two small inline SVG charts (no chart library): vertical bars over days and horizontal bars for
 // ranked lists. Each also offers its numbers as a table for screen readers and copying.
-import { useId } from 'preact/hooks'
+import { useEffect, useId, useRef, useState } from 'preact/hooks'
+
+/** The element's width in CSS pixels, kept current (charts are drawn 1:1 so text stays readable). */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLElement>(null)
+  const [width, setWidth] = useState(fallback)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const measure = () => setWidth(Math.max(240, Math.round(el.clientWidth)))
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+  return [ref, width] as const
+}
+
+/** 1, 2 or 5 times a power of ten, at least `v`: axis maxima people read at a glance. */
+export function niceCeil(v: number): number {
+  if (v <= 0) return 0
+  const p = 10 ** Math.floor(Math.log10(v))
+  return ([1, 2, 5, 10].find((m) => m * p >= v) ?? 10) * p
+}
 
 export interface Point {
   label: string
@@ -45,24 +68,27 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', va
   valueHeader?: string
 }) {
   const id = useId()
-  // About the pixel size of the card on a laptop screen, so the text is drawn near 1:1.
-  const W = 1000
-  const H = 260
-  const left = 72
+  // Drawn at the card's own width, so the text is 12 px on a laptop and on a phone alike.
+  const [ref, W] = useWidth(1000)
+  const H = W < 500 ? 200 : 260
+  const left = W < 500 ? 56 : 72
   const bottom = 28
   const top = 10
-  const max = Math.max(1, ...points.map((p) => p.value))
+  const highest = Math.max(0, ...points.map((p) => p.value))
+  // An empty range has one gridline at zero, not "$0.00 / $0.01 / $0.01".
+  const max = niceCeil(highest)
   const plotW = W - left - 8
   const plotH = H - top - bottom
   const step = plotW / Math.max(1, points.length)
   const barW = Math.max(1, Math.min(36, step * 0.7))
-  const y = (v: number) => top + plotH - (v / max) * plotH
-  const every = Math.max(1, Math.ceil(points.length / 12))
+  const y = (v: number) => top + plotH - (max > 0 ? v / max : 0) * plotH
+  const every = Math.max(1, Math.ceil(points.length / Math.max(2, Math.floor(plotW / 56))))
+  const ticks = max > 0 ? [0, 0.5, 1] : [0]
   return (
-    <figure class="chart" data-chart="columns">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`} preserveAspectRatio="xMidYMid meet">
+    <figure class="chart" data-chart="columns" ref={ref}>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`}>
         <title id={`${id}-t`}>{title}</title>
-        {[0, 0.5, 1].map((f) => (
+        {ticks.map((f) => (
           <g key={f} class="grid">
             <line x1={left} x2={W - 8} y1={y(max * f)} y2={y(max * f)} />
             <text x={left - 6} y={y(max * f) + 4} text-anchor="end">

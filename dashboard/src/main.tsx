@@ -113,6 +113,9 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
   const section = route.parts[0] ?? navFor(user.role)[0]?.path
+  // On phones the navigation folds away behind the Menu button; choosing a page closes it.
+  const [menuOpen, setMenuOpen] = useState(false)
+  useEffect(() => setMenuOpen(false), [route.parts.join('/')])
   // Move focus to the new view after navigation so keyboard and screen-reader users start there.
   useEffect(() => {
     routeChanged()
@@ -128,11 +131,14 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
         Skip to content
       </a>
       <header class="top">
+        <button type="button" class="menu" aria-expanded={menuOpen} aria-controls="side-nav" onClick={() => setMenuOpen((o) => !o)}>
+          Menu
+        </button>
         <a class="brand" href={link('')}>
           Edge Commerce <span>{isStaff(user.role) ? 'Admin' : 'Seller'}</span>
         </a>
         <div class="who">
-          <span>
+          <span class="user">
             {user.name} · <em>{user.role}</em>
           </span>
           <button type="button" onClick={signOut}>
@@ -140,7 +146,7 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
           </button>
         </div>
       </header>
-      <nav class="side" aria-label="Dashboard">
+      <nav id="side-nav" class={menuOpen ? 'side open' : 'side'} aria-label="Dashboard">
         <ul>
           {navFor(user.role).map((item) => (
             <li key={item.path}>

@@ -151,6 +151,9 @@ export function toMinor(input: string, currency: string): number {
 
 export const toMajor = (amount: number, currency: string) => (amount / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency))
 
+/** "1 order", "2 orders". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—'
   const d = new Date(iso)

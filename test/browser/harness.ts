@@ -76,7 +76,8 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await page.getByLabel('Email').fill(who.email)
   await page.getByLabel('Password').fill(who.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor()
+  // Attached rather than visible: on a phone the navigation is folded behind the Menu button.
+  await page.locator('nav[aria-label="Dashboard"]').waitFor({ state: 'attached' })
 }
 
 export async function screenshot(page: Page, name: string) {

@@ -3,7 +3,7 @@
 import { api, unwrap, type Schemas } from '../api'
 import { BarList, ColumnChart, type Point } from '../charts'
 import { navigate, type Route } from '../router'
-import { ErrorBox, Field, formatMoney, formValues, Loading, PageTitle, submit, useLoad } from '../ui'
+import { ErrorBox, Field, formatMoney, formValues, Loading, PageTitle, plural, submit, useLoad } from '../ui'
 
 type Report = Schemas['SalesReport']
 
@@ -31,7 +31,7 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
   const byDay = new Map(report.revenue_by_day.filter((r) => r.currency === currency).map((r) => [r.day, r]))
   const revenue: Point[] = daysBetween(report.from, report.to).map((day) => {
     const value = byDay.get(day)?.revenue ?? 0
-    return { label: day, value, display: `${formatMoney(value, currency)} (${byDay.get(day)?.orders ?? 0} orders)` }
+    return { label: day, value, display: `${formatMoney(value, currency)} (${plural(byDay.get(day)?.orders ?? 0, 'order')})` }
   })
   const statuses: Point[] = report.orders_by_status.map((s) => ({ label: s.status.replace(/_/g, ' '), value: s.count, display: String(s.count) }))
   const products: Point[] = report.top_products
@@ -113,8 +113,8 @@ export function AnalyticsPage({ scope, route }: { scope: 'admin' | 'seller'; rou
         ) : null}
         <button type="submit">Show</button>
       </form>
-      {report.error ? <ErrorBox error={report.error} /> : null}
-      {!data ? <Loading loaded={report} /> : null}
+      {/* One error: Loading shows it while there is no data; after a failed reload, ErrorBox does. */}
+      {!data ? <Loading loaded={report} /> : report.error ? <ErrorBox error={report.error} /> : null}
       {data ? (
         <>
           <dl class="totals" aria-label="Totals">
@@ -130,7 +130,7 @@ export function AnalyticsPage({ scope, route }: { scope: 'admin' | 'seller'; rou
                   <dd>
                     {formatMoney(t.amount, t.currency)}
                     <small>
-                      {t.orders} orders · refunded {formatMoney(t.refunded, t.currency)}
+                      {plural(t.orders, 'order')} · refunded {formatMoney(t.refunded, t.currency)}
                     </small>
                   </dd>
                 </div>
