@@ -24,7 +24,7 @@ afterAll(async () => {
 })
 
 /** How far the page is wider than the viewport (0 when nothing scrolls sideways). */
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+const overflow = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth - html.clientWidth)
 
 async function visit(page: Page, path: string) {
   await page.goto(`${baseUrl()}/admin/#/${path}`)
