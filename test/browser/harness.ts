@@ -70,6 +70,8 @@ export async function openBrowser(): Promise<Browser> {
 /** Signs in through the dashboard's login form and waits for the navigation to appear. */
 export async function signIn(page: Page, who: { email: string; password: string }) {
   await page.goto(`${baseUrl()}/admin/`)
+  // Let the page's restore from the cookie finish first: its answer would set the cookie again.
+  await page.waitForLoadState('networkidle')
   // Start signed out: the session lives in the HttpOnly refresh cookie, which a reload keeps.
   await page.context().clearCookies()
   await page.reload()
