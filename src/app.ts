@@ -11,6 +11,7 @@ import { bearerSecurity, errors } from './lib/openapi-schemas'
 import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from './lib/security'
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
+import { adminToolRoutes } from './modules/admin-tools/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
 import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
@@ -70,6 +71,7 @@ app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
+app.route('/api/v1', adminToolRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)
 

@@ -4410,6 +4410,48 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/search": {
+    /**
+     * Search orders, customers and products at once (the dashboard’s Ctrl/Cmd-K)
+     * @description Orders by number, order email, account email or customer name; accounts by email or name; products by name or a variant SKU. Every match is "contains", case-insensitive for ASCII; newest first, `limit` per kind.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description Order number, email or name, product name or SKU */
+          q: string;
+          /** @description Results per kind */
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description Matches per kind */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AdminSearchResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -5488,6 +5530,33 @@ export interface components {
           currency: string;
           quantity: number;
           revenue: number;
+        })[];
+    };
+    AdminSearchResult: {
+      query: string;
+      orders: ({
+          id: string;
+          status: components["schemas"]["OrderStatus"];
+          email: string | null;
+          customer_name: string | null;
+          total: components["schemas"]["Money"];
+          created_at: string;
+        })[];
+      customers: ({
+          id: string;
+          email: string;
+          name: string;
+          /** @enum {string} */
+          role: "customer" | "seller" | "staff" | "admin";
+        })[];
+      products: ({
+          id: string;
+          name: string;
+          /** @enum {string} */
+          status: "draft" | "active" | "archived";
+          seller_name: string | null;
+          /** @description The matching SKU when the match was on a variant */
+          sku: string | null;
         })[];
     };
   };

@@ -18,6 +18,7 @@ import { ProductEditPage, ProductsPage } from './pages/products'
 import { SellerLinesPage } from './pages/seller-lines'
 import { ConfirmHost, MessageArea, routeChanged } from './feedback'
 import { link, useRoute, type Route } from './router'
+import { GlobalSearch } from './search'
 
 /** The storefront's account page, where a customer who signs in here is sent. */
 const STOREFRONT_ACCOUNT = '/account'
@@ -138,6 +139,7 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
           Edge Commerce <span>{isStaff(user.role) ? 'Admin' : 'Seller'}</span>
         </a>
         <div class="who">
+          {isStaff(user.role) ? <GlobalSearch /> : null}
           <span class="user">
             {user.name} · <em>{user.role}</em>
           </span>

@@ -42,13 +42,20 @@ const dayStart = (day: string, plusDays = 0) => {
 
 export function OrdersPage({ route }: { route: Route }) {
   const status = (route.query.get('status') ?? '') as OrderStatus | ''
-  const userId = route.query.get('user_id') ?? ''
+  const email = route.query.get('email') ?? ''
   const from = route.query.get('from') ?? ''
   const to = route.query.get('to') ?? ''
-  const pager = usePager([status, userId, from, to].join('|'))
-  const list = useLoad(
-    () =>
-      unwrap(
+  const pager = usePager([status, route.query.get('user_id'), email, from, to].join('|'))
+  const list = useLoad(async () => {
+    // A customer's email is looked up to their account: the orders API filters by account id.
+    let userId = route.query.get('user_id') ?? ''
+    if (email) {
+      const found = await unwrap(api.GET('/api/v1/admin/users', { params: { query: { q: email, limit: 5 } } }))
+      const account = found.data.find((u) => u.email.toLowerCase() === email.trim().toLowerCase())
+      if (!account) return { data: [], next_cursor: null, noAccount: true }
+      userId = account.id
+    }
+    return unwrap(
         api.GET('/api/v1/admin/orders', {
           params: {
             query: compact({
@@ -62,9 +69,8 @@ export function OrdersPage({ route }: { route: Route }) {
             }),
           },
         }),
-      ),
-    [status, userId, from, to, pager.cursor],
-  )
+      )
+  }, [status, route.query.get('user_id'), email, from, to, pager.cursor])
   return (
     <section>
       <PageTitle>Orders</PageTitle>
@@ -74,7 +80,13 @@ export function OrdersPage({ route }: { route: Route }) {
         aria-label="Filter orders"
         onSubmit={submit((f) => {
           const v = formValues(f)
-          navigate('orders', { status: String(v.status), user_id: String(v.user_id).trim(), from: String(v.from), to: String(v.to) })
+          const who = String(v.customer).trim()
+          navigate('orders', {
+            status: String(v.status),
+            ...(who.includes('@') ? { email: who } : { user_id: who }),
+            from: String(v.from),
+            to: String(v.to),
+          })
         })}
       >
         <Field label="Status">
@@ -87,8 +99,8 @@ export function OrdersPage({ route }: { route: Route }) {
             ))}
           </select>
         </Field>
-        <Field label="Customer id">
-          <input name="user_id" defaultValue={userId} />
+        <Field label="Customer email or id">
+          <input name="customer" defaultValue={email || (route.query.get('user_id') ?? '')} />
         </Field>
         <Field label="Created from">
           <input name="from" type="date" defaultValue={from} />
@@ -101,7 +113,7 @@ export function OrdersPage({ route }: { route: Route }) {
       <Loading loaded={list} />
       {list.data ? (
         list.data.data.length === 0 ? (
-          <p class="muted">No orders match.</p>
+          <p class="muted">{'noAccount' in list.data ? `No account has the email ${email}.` : 'No orders match.'}</p>
         ) : (
           <table>
             <thead>
