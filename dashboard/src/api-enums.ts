@@ -117,7 +117,9 @@ export const enums = {
     "currency_mismatch",
     "paid_after_terminal",
     "unknown_order",
-    "refund_mismatch"
+    "refund_mismatch",
+    "order_sync_stalled",
+    "paid_without_payment"
   ],
   "PaymentStatus": [
     "pending",

@@ -20,6 +20,34 @@ export interface paths {
       };
     };
   };
+  "/metrics": {
+    /**
+     * Prometheus metrics of this Worker instance (staff, admin)
+     * @description Requests by route template, method and status, latency histograms and business events seen by the instance that answers (text format 0.0.4). Store-wide figures are in Analytics Engine (docs/observability.md).
+     */
+    get: {
+      responses: {
+        /** @description Prometheus text */
+        200: {
+          content: {
+            "text/plain": string;
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/images/{key}": {
     /** A product image (the key may contain slashes) */
     get: {
@@ -3657,7 +3685,7 @@ export interface paths {
   "/api/v1/admin/orders/{id}/transition": {
     /**
      * Move an order through its state machine
-     * @description Illegal transitions answer 409 invalid_transition. shipped needs carrier and tracking_number (lines not yet shipped by their seller take them). partially_refunded needs refund_amount; refunded without refund_amount refunds the remainder. failed/cancelled release the stock.
+     * @description Illegal transitions answer 409 invalid_transition. shipped needs carrier and tracking_number (lines not yet shipped by their seller take them). refunded/partially_refunded answer 409: they come only from a refund that moved money (POST /admin/orders/{id}/refunds). failed/cancelled release the stock and cancel the open provider payment.
      */
     post: {
       parameters: {
@@ -3882,6 +3910,12 @@ export interface paths {
         };
         /** @description Not allowed for this role or owner */
         403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -5308,7 +5342,7 @@ export interface components {
     PaymentAlert: {
       id: string;
       /** @enum {string} */
-      kind: "amount_mismatch" | "currency_mismatch" | "paid_after_terminal" | "unknown_order" | "refund_mismatch";
+      kind: "amount_mismatch" | "currency_mismatch" | "paid_after_terminal" | "unknown_order" | "refund_mismatch" | "order_sync_stalled" | "paid_without_payment";
       order_id: string | null;
       payment_id: string | null;
       event_id: string | null;
