@@ -76,6 +76,8 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
     return await startPaymentAt(env, order, actor, options)
   } catch (err) {
     // A provider that is unreachable or refuses is the provider's failure, not ours: 502, retryable.
+    // An amount the provider cannot take (e.g. Stripe's three-decimal rule) is the request's problem: 422.
+    if (err instanceof ProviderError && err.providerCode === 'amount_not_supported') throw new AppError('unprocessable', err.message)
     if (err instanceof ProviderError) throw new AppError('upstream_error', `The payment provider did not accept the payment: ${err.message}`)
     throw err
   }

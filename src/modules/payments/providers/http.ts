@@ -3,6 +3,7 @@
  * maps failures to ProviderError, HMAC helpers for their callback signatures, and amounts in the
  * decimal strings some of them want.
  */
+import { currencyExponent } from '../../../lib/money'
 import { ProviderError } from './types'
 
 export interface JsonResponse<T> {
@@ -72,27 +73,12 @@ export async function verifyHmacHex(hash: 'SHA-256' | 'SHA-512', secret: string,
 }
 
 /**
- * ISO 4217 minor-unit exponents that are not 2 (the default). Only what our providers can see;
- * PayPal lists HUF and TWD as zero-decimal even though ISO gives them 2.
+ * ISO 4217 minor-unit exponents come from src/lib/money.ts (the one table); a provider that counts
+ * a currency differently passes `overrides` (PayPal lists HUF and TWD as zero-decimal even though
+ * ISO gives them 2).
  */
-const EXPONENTS: Record<string, number> = {
-  JPY: 0,
-  KRW: 0,
-  VND: 0,
-  CLP: 0,
-  ISK: 0,
-  UGX: 0,
-  XAF: 0,
-  XOF: 0,
-  BHD: 3,
-  JOD: 3,
-  KWD: 3,
-  OMR: 3,
-  TND: 3,
-}
-
 export const exponentOf = (currency: string, overrides: Record<string, number> = {}) =>
-  overrides[currency] ?? EXPONENTS[currency] ?? 2
+  overrides[currency] ?? currencyExponent(currency)
 
 /** 12345 USD → "123.45"; 500 JPY → "500". Integer arithmetic only. */
 export function toDecimalString(amount: number, currency: string, overrides?: Record<string, number>): string {

@@ -1,4 +1,5 @@
 import Stripe from 'stripe'
+import { currencyExponent, formatMinor, rescaleMinor } from '../../../lib/money'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
 
 /**
@@ -48,6 +49,48 @@ export function stripeClient(env: ProviderEnv): Stripe {
   return client
 }
 
+/**
+ * Stripe's amount units, as Stripe documents them (https://docs.stripe.com/currencies, "Minor units
+ * in API amounts" and "Special cases"):
+ *   - two decimals unless listed below (every currency the brief names: KZT, ETB, NGN, GHS, ZAR,
+ *     KES, USD, EUR; also HUF and TWD, which Stripe treats as zero-decimal only for payouts);
+ *   - zero-decimal currencies take whole units (JPY 500 = ¥500);
+ *   - ISK is zero-decimal in fact, but for backwards compatibility the API takes it as two decimals
+ *     with 00 as the decimals (ISK 5 = 500);
+ *   - three-decimal currencies take three decimals and the last digit must be 0 (KWD 1.230 = 1230).
+ * Our amounts are in ISO 4217 minor units (src/lib/money.ts), so converting is a rescale between the
+ * two exponents that must be exact (MGA: ISO has 2 decimals, Stripe charges whole ariary).
+ */
+const STRIPE_ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'])
+const STRIPE_THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND'])
+
+/** Decimals of an amount as Stripe's API takes it for `currency`. */
+export function stripeExponent(currency: string): number {
+  const c = currency.toUpperCase()
+  if (STRIPE_ZERO_DECIMAL.has(c)) return 0
+  if (STRIPE_THREE_DECIMAL.has(c)) return 3
+  return 2
+}
+
+/** Our minor units -> Stripe's `amount`. Throws a non-retryable ProviderError for an amount Stripe cannot take. */
+export function toStripeAmount(amount: number, currency: string): number {
+  const c = currency.toUpperCase()
+  const out = rescaleMinor(amount, currencyExponent(c), stripeExponent(c))
+  if (out === null) {
+    throw new ProviderError(`${formatMinor(amount, c)} ${c} cannot be charged through Stripe, which takes ${c} in steps of ${formatMinor(10 ** Math.max(0, currencyExponent(c) - stripeExponent(c)), c)}`, false, 'amount_not_supported')
+  }
+  if (STRIPE_THREE_DECIMAL.has(c) && out % 10 !== 0) {
+    throw new ProviderError(`Stripe charges ${c} only in amounts whose last digit must be 0 (${formatMinor(amount, c)} ${c} is not one)`, false, 'amount_not_supported')
+  }
+  return out
+}
+
+/** Stripe's `amount` -> our minor units (-1 if it cannot be expressed, which then never matches an order). */
+export function fromStripeAmount(amount: number, currency: string): number {
+  const c = currency.toUpperCase()
+  return rescaleMinor(amount, stripeExponent(c), currencyExponent(c)) ?? -1
+}
+
 /** Map an SDK error to ProviderError: 4xx refusals are final, network/5xx/409-in-progress retryable. */
 export function toProviderError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err
@@ -75,8 +118,8 @@ export function fromPaymentIntent(pi: Stripe.PaymentIntent): ProviderPayment {
   return {
     ref: pi.id,
     status,
-    amount: pi.amount,
-    amount_received: pi.amount_received ?? 0,
+    amount: fromStripeAmount(pi.amount, pi.currency),
+    amount_received: fromStripeAmount(pi.amount_received ?? 0, pi.currency),
     currency: pi.currency.toUpperCase(),
     order_id: pi.metadata?.order_id ?? null,
     failure_reason: pi.last_payment_error?.message ?? pi.last_payment_error?.code ?? pi.cancellation_reason ?? null,
@@ -86,7 +129,7 @@ export function fromPaymentIntent(pi: Stripe.PaymentIntent): ProviderPayment {
 
 function fromRefund(r: Stripe.Refund): ProviderRefund {
   const status = r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending'
-  return { ref: r.id, status, amount: r.amount, currency: r.currency.toUpperCase(), metadata: r.metadata ?? {} }
+  return { ref: r.id, status, amount: fromStripeAmount(r.amount, r.currency), currency: r.currency.toUpperCase(), metadata: r.metadata ?? {} }
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -102,10 +145,11 @@ export const stripeProvider: PaymentProvider = {
   confirmedBy: 'webhook',
 
   async initiate(env, order, idempotencyKey) {
+    const amount = toStripeAmount(order.amount, order.currency)
     const pi = await call(() =>
       stripeClient(env).paymentIntents.create(
         {
-          amount: order.amount,
+          amount,
           currency: order.currency.toLowerCase(),
           automatic_payment_methods: { enabled: true },
           description: `Order ${order.id}`,
@@ -137,11 +181,12 @@ export const stripeProvider: PaymentProvider = {
   async refund(env, payment, input) {
     if (!payment.ref) throw new ProviderError('A Stripe refund needs the PaymentIntent id', false)
     const ref = payment.ref
+    const amount = toStripeAmount(input.amount, payment.currency)
     const refund = await call(() =>
       stripeClient(env).refunds.create(
         {
           payment_intent: ref,
-          amount: input.amount,
+          amount,
           metadata: input.metadata,
           // Stripe accepts only these reasons; anything else stays in our own records.
           ...(input.reason === 'duplicate' || input.reason === 'fraudulent' || input.reason === 'requested_by_customer'
