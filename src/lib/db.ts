@@ -26,7 +26,8 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const readOnly = c.req.method === 'GET' || c.req.method === 'HEAD'
   const fallback = readOnly ? 'first-unconstrained' : 'first-primary'
   let session: D1DatabaseSession | undefined
-  if (typeof c.env.DB.withSession === 'function') {
+  // No DB binding when the app is built in Node only to print /openapi.json (dashboard/types.mjs).
+  if (typeof c.env.DB?.withSession === 'function') {
     try {
       session = c.env.DB.withSession(sent && BOOKMARK_SHAPE.test(sent) ? sent : fallback)
     } catch {
