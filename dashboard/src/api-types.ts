@@ -3332,14 +3332,18 @@ export interface paths {
   };
   "/api/v1/checkout": {
     /**
-     * Turn the cart into an order, reserving stock atomically
+     * Turn the cart into an order, reserving stock atomically (signed in, or as a guest)
      * @description Prices are re-read now (the cart never sets a price); pass `expected_total` to get 409 price_changed if it moved. Stock for every line is reserved in the same atomic step that creates the order: either everything happens or nothing (409 out_of_stock). The same Idempotency-Key replays the first response (200); with a different body it is 409 idempotency_conflict.
+     *
+     * **Guest checkout**: without a Bearer token, send the guest cart's `X-Cart-Token` and an `email` (and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a signed, unguessable URL of the order page (also mailed with the order confirmation); the order is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later verifies (or signs in with) the same email.
      */
     post: {
       parameters: {
         header: {
           /** @description Unique per checkout attempt; a retry returns the first result */
           "idempotency-key": string;
+          /** @description Guest cart token, from a previous X-Cart-Token response header */
+          "x-cart-token"?: string;
         };
       };
       requestBody: {
@@ -3351,13 +3355,13 @@ export interface paths {
         /** @description Replay of the order created earlier with this Idempotency-Key */
         200: {
           content: {
-            "application/json": components["schemas"]["CheckoutResponse"];
+            "application/json": components["schemas"]["GuestCheckoutResponse"];
           };
         };
         /** @description Order created */
         201: {
           content: {
-            "application/json": components["schemas"]["CheckoutResponse"];
+            "application/json": components["schemas"]["GuestCheckoutResponse"];
           };
         };
         /** @description Invalid input */
@@ -3386,6 +3390,86 @@ export interface paths {
         };
         /** @description Semantically invalid */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/guest-orders/{id}": {
+    /**
+     * An order read through its signed link (guest checkout)
+     * @description A wrong or tampered signature is 404, exactly like an order that does not exist.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link (order_link of the guest checkout) */
+          sig: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The order */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/guest-orders/{id}/pay": {
+    /**
+     * Start (or resume) paying an order through its signed link
+     * @description The same as POST /orders/{id}/pay for the holder of the order link: a failed payment can be retried.
+     */
+    post: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link (order_link of the guest checkout) */
+          sig: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description What the client needs to pay */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StartedPayment"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -5140,9 +5224,12 @@ export interface components {
       /** @description Guest lines that could not be merged (unavailable, no stock) */
       dropped: string[];
     };
-    CheckoutResponse: {
-      order: components["schemas"]["Order"];
-      payment: components["schemas"]["CheckoutPayment"];
+    GuestCheckoutResponse: components["schemas"]["CheckoutResponse"] & {
+      /**
+       * Format: uri
+       * @description Guest checkout only: the signed URL of the order page
+       */
+      order_link?: string;
     };
     Order: components["schemas"]["OrderSummary"] & {
       lines: components["schemas"]["OrderLine"][];
@@ -5242,6 +5329,10 @@ export interface components {
       };
       [key: string]: unknown;
     };
+    CheckoutResponse: {
+      order: components["schemas"]["Order"];
+      payment: components["schemas"]["CheckoutPayment"];
+    };
     CheckoutBody: {
       shipping_address?: components["schemas"]["ShippingAddress"];
       /** @description One of your saved addresses, instead of shipping_address */
@@ -5259,32 +5350,6 @@ export interface components {
       email?: string;
       /** @description The total the shopper saw; if the current total differs, 409 price_changed */
       expected_total?: number;
-    };
-    OrderPage: {
-      data: components["schemas"]["OrderSummary"][];
-      next_cursor: string | null;
-    };
-    SellerOrderLine: components["schemas"]["OrderLine"] & {
-      order_id: string;
-      order_status: components["schemas"]["OrderStatus"];
-      shipping_address: components["schemas"]["ShippingAddress"];
-      created_at: string;
-    };
-    ShipLineBody: {
-      carrier: string;
-      tracking_number: string;
-    };
-    AdminOrder: components["schemas"]["Order"] & ({
-      /** @description From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), refund (POST …/refunds while something is left to refund), confirm_payment (manual payment awaiting confirmation) */
-      allowed_actions: ("confirm_payment" | "ship" | "deliver" | "cancel" | "refund")[];
-    });
-    AdminOrderTransition: {
-      to: components["schemas"]["OrderStatus"];
-      reason?: string;
-      carrier?: string;
-      tracking_number?: string;
-      /** @description Minor units, for refunds */
-      refund_amount?: number;
     };
     StartedPayment: {
       payment: components["schemas"]["Payment"];
@@ -5314,6 +5379,32 @@ export interface components {
     };
     /** @enum {string} */
     PaymentStatus: "pending" | "succeeded" | "failed" | "cancelled" | "requires_review";
+    OrderPage: {
+      data: components["schemas"]["OrderSummary"][];
+      next_cursor: string | null;
+    };
+    SellerOrderLine: components["schemas"]["OrderLine"] & {
+      order_id: string;
+      order_status: components["schemas"]["OrderStatus"];
+      shipping_address: components["schemas"]["ShippingAddress"];
+      created_at: string;
+    };
+    ShipLineBody: {
+      carrier: string;
+      tracking_number: string;
+    };
+    AdminOrder: components["schemas"]["Order"] & ({
+      /** @description From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), refund (POST …/refunds while something is left to refund), confirm_payment (manual payment awaiting confirmation) */
+      allowed_actions: ("confirm_payment" | "ship" | "deliver" | "cancel" | "refund")[];
+    });
+    AdminOrderTransition: {
+      to: components["schemas"]["OrderStatus"];
+      reason?: string;
+      carrier?: string;
+      tracking_number?: string;
+      /** @description Minor units, for refunds */
+      refund_amount?: number;
+    };
     PayBody: {
       /**
        * @description M-Pesa: the phone that receives the payment prompt (STK push)
