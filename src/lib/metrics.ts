@@ -70,7 +70,9 @@ export const requestMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now()
   await next()
   const ms = Math.round((performance.now() - started) * 10) / 10
-  const matched = routePath(c, -1)
+  // The route of the handler that answered (the deepest one dispatched), not the last one that
+  // matched: the storefront's catch-all middleware matches every path after the API routes.
+  const matched = routePath(c)
   const route = matched && !matched.endsWith('*') ? matched : c.res.status === 404 ? 'unmatched' : matched || 'unmatched'
   const status = c.res.status
   const method = c.req.method

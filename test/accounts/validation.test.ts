@@ -63,9 +63,11 @@ describe('validation errors use the envelope (400, never 500)', () => {
     }
   })
 
-  it('a body that is not JSON at all, or JSON of the wrong type, is a 400', async () => {
+  it('a body that is not JSON at all is a 415, JSON of the wrong type a 400', async () => {
+    // A form body (fetch sends it as text/plain) is refused for its content type before parsing.
     const text = await SELF.fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', body: 'email=a@b.c&password=x' })
-    expect(text.status).toBe(400)
+    expect(text.status).toBe(415)
+    expect(((await text.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type')
     expectEnvelope(await post('/auth/login', [1, 2, 3]))
     expectEnvelope(await post('/auth/login', 'null'))
     expectEnvelope(await post('/auth/refresh', { refresh_token: 123 }))
