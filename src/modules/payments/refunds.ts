@@ -93,13 +93,7 @@ export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: st
     updatedAt: now,
   }
   try {
-    await db.batch([
-      db.insert(refunds).values(row),
-      db
-        .update(payments)
-        .set({ amountRefunded: sql`${payments.amountRefunded} + ${amount}`, updatedAt: now })
-        .where(eq(payments.id, payment.id)),
-    ])
+    await reserveRefund(env, row)
   } catch (err) {
     if (isConstraintError(err, 'payments_refund_within_received')) {
       throw new AppError('conflict', 'Refunds would exceed what was paid for this order')
@@ -119,6 +113,21 @@ export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: st
 }
 
 /** Steps 2 and 3 for a reserved refund (also resumes a pending one on a retried request). */
+/**
+ * Reserve a pending refund: its row and the payment's refunded amount in one batch, so the
+ * CHECK that refunds stay within what was received (and the UNIQUE idempotency key) guard both.
+ */
+async function reserveRefund(env: PaymentsEnv, row: typeof refunds.$inferInsert) {
+  const db = getDb(env)
+  await db.batch([
+    db.insert(refunds).values(row),
+    db
+      .update(payments)
+      .set({ amountRefunded: sql`${payments.amountRefunded} + ${row.amount}`, updatedAt: row.updatedAt })
+      .where(eq(payments.id, row.paymentId)),
+  ])
+}
+
 async function finishRefund(env: PaymentsEnv, row: RefundRow, staff: AuthUser) {
   let current = row
   if (current.status === 'pending' && !current.providerRef) {
@@ -334,13 +343,7 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
       updatedAt: now,
     }
     try {
-      await db.batch([
-        db.insert(refunds).values(row),
-        db
-          .update(payments)
-          .set({ amountRefunded: sql`${payments.amountRefunded} + ${amount}`, updatedAt: now })
-          .where(eq(payments.id, payment.id)),
-      ])
+      await reserveRefund(env, row)
     } catch (err) {
       if (!isConstraintError(err, 'UNIQUE')) throw err
       return refundLatePayment(env, payment, ctx, orderStatus) // a concurrent delivery reserved it
