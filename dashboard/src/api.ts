@@ -149,7 +149,8 @@ export async function logout() {
   await api.POST('/api/v1/auth/logout', { body: {}, headers: COOKIE_MODE, credentials: 'include' }).catch(() => undefined)
 }
 
-void restoreSession()
+/** Settles once the first restore from the refresh cookie is done (signed in or not). */
+export const sessionRestored: Promise<boolean> = restoreSession()
 
 /**
  * Uploads an image as multipart/form-data. openapi-fetch serialises JSON bodies only, so this one

@@ -4,7 +4,7 @@ import './select-default'
 import { render } from 'preact'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { currentUser, logout, onSessionChange, type Role, type User } from './api'
+import { currentUser, logout, onSessionChange, sessionRestored, type Role, type User } from './api'
 import { AnalyticsPage } from './pages/analytics'
 import { CategoriesPage } from './pages/categories'
 import { CustomersPage } from './pages/customers'
@@ -190,6 +190,10 @@ const signOut = () => {
 function App() {
   const [user, setUser] = useState(currentUser)
   const [expired, setExpired] = useState(false)
+  // A reload asks the refresh cookie for a session first; showing the sign-in form meanwhile would
+  // flash it and steal focus from the page that replaces it.
+  const [restoring, setRestoring] = useState(true)
+  useEffect(() => void sessionRestored.finally(() => setRestoring(false)), [])
   const route = useRoute()
   useEffect(
     () =>
@@ -202,6 +206,13 @@ function App() {
       }),
     [],
   )
+  if (!user && restoring) {
+    return (
+      <main id="main" class="login" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    )
+  }
   if (!user) return <LoginPage expired={expired} />
   if (user.role === 'customer') return <ToStorefront />
   return (
