@@ -222,7 +222,7 @@ describe('importing Ozon postings', () => {
     const lists = ozonState.requests.filter((r) => r.path === '/v4/posting/fbs/list')
     expect(lists).toHaveLength(2)
     expect((lists[1]!.body as { cursor: string }).cursor).not.toBe('')
-  })
+  }, 120_000) // 101 imported orders, each through its OrderDO
 })
 
 describe('the cron', () => {
