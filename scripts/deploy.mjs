@@ -76,6 +76,14 @@ function checkConfigs() {
     const vars = readFileSync(w.config, 'utf8').split(`[env.${env}.vars]`)[1]?.split(/\n\[/)[0] ?? ''
     if (/ENVIRONMENT\s*=\s*"development"|localhost/.test(vars)) fail(`${w.config}: [env.${env}.vars] has a development value`)
   }
+  // The storefront's card form needs Stripe's publishable key; without it the payment page can only
+  // show an error, so a real deploy refuses (the dry run, which builds offline, only warns).
+  const apiVars = readFileSync('wrangler.toml', 'utf8').split(`[env.${env}.vars]`)[1]?.split(/\n\[/)[0] ?? ''
+  if (!/STRIPE_PUBLISHABLE_KEY\s*=\s*"pk_(live|test)_[^"]+"/.test(apiVars)) {
+    const message = `wrangler.toml: [env.${env}.vars] STRIPE_PUBLISHABLE_KEY is not a Stripe publishable key (pk_live_…); the storefront cannot take card payments without it`
+    if (dryRun) console.warn(`deploy: warning: ${message}`)
+    else fail(message)
+  }
   console.log(`configs: every Worker's [env.${env}] sets every var, none left at a development value`)
 }
 

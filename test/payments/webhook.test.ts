@@ -93,16 +93,34 @@ describe('Stripe webhook: exactly once', () => {
     expect((await getOrderAs(user, order.id)).status).toBe('processing')
     outage.mockRestore()
 
-    // Stripe's retry: reprocessed, order failed, stock released by the OrderDO.
+    // Stripe's retry: reprocessed. A declined card leaves the intent open, so the order stays payable
+    // (stock still reserved) and the shopper pays with another card on the same intent.
     routeFetch({ 'https://api.stripe.com': stripe.fetch })
     const retry = await deliver(event)
-    expect(retry).toMatchObject({ status: 200, body: { outcome: 'order_failed' } })
-    expect(await eventRow(event.id as string)).toMatchObject({ attempts: 2, outcome: 'order_failed', lastError: null })
+    expect(retry).toMatchObject({ status: 200, body: { outcome: 'payment_declined' } })
+    expect(await eventRow(event.id as string)).toMatchObject({ attempts: 2, outcome: 'payment_declined', lastError: null })
+    expect((await getOrderAs(user, order.id)).status).toBe('processing')
+    expect(await variantStock(product.variants[0]!.id)).toBe(3)
+    expect((await paymentRow(order.id))!.status).toBe('pending')
+    expect(stripe.state.paymentIntents.get(payment!.providerRef!)!.status).toBe('requires_payment_method')
+    await confirmIntent(stripe, payment!.providerRef!, 'pm_card_visa')
+    expect((await deliver(lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!))).body).toMatchObject({ outcome: 'order_paid' })
+    expect((await getOrderAs(user, order.id)).status).toBe('paid')
+    expect(await variantStock(product.variants[0]!.id)).toBe(3)
+  })
+
+  it('a payment_failed for an intent that is no longer retryable (cancelled) fails the order and releases the stock', async () => {
+    const { stripe } = installStripe()
+    const { user, order, product } = await placeOrder({ stock: 5, quantity: 2 })
+    const piId = (await paymentRow(order.id))!.providerRef!
+    await confirmIntent(stripe, piId, 'pm_card_chargeDeclined')
+    const failed = lastEvent(stripe, 'payment_intent.payment_failed', piId)
+    // The intent was cancelled meanwhile (e.g. in the Stripe dashboard): the failure is final.
+    const cancel = await stripe.app.request(`/v1/payment_intents/${piId}/cancel`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_vitest' } })
+    expect(cancel.status).toBe(200)
+    expect((await deliver(failed)).body).toMatchObject({ outcome: 'order_failed' })
     expect((await getOrderAs(user, order.id)).status).toBe('failed')
     expect(await variantStock(product.variants[0]!.id)).toBe(5)
-    expect((await paymentRow(order.id))!.status).toBe('failed')
-    // The declined intent is cancelled so the dead order cannot be paid later.
-    expect(stripe.state.paymentIntents.get(payment!.providerRef!)!.status).toBe('canceled')
   })
 })
 

@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { seedStoreSettings } from '../../src/seed'
 import { BASE, api, createUser } from '../helpers'
+import { confirmIntent, deliver, installStripe, lastEvent, paymentRow } from '../payments/harness'
 
 type Seller = Awaited<ReturnType<typeof createUser>>
 
@@ -187,6 +188,44 @@ describe('storefront pages', () => {
     const tampered = placed.location!.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A'))
     expect((await get(tampered, jar)).status).toBe(404)
     expect((await get('/cart', jar)).html).toContain('Your cart is empty.')
+  })
+
+  it('card payment: a declined card keeps the order payable with the same form; no publishable key shows an error, never a made-up key', async () => {
+    const { stripe } = installStripe()
+    const jar = new Map<string, string>()
+    await post('/cart/add', { variant_id: product.variants[0]!.id, quantity: '1', back: `/p/${product.slug}` }, jar)
+    const checkout = await get('/checkout', jar)
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(checkout.html)![1]!
+    const placed = await post(
+      '/checkout',
+      { idempotency_key: key, email: 'card@example.test', name: 'Card Guest', line1: '1 Main St', city: 'Austin', country: 'US', postal_code: '73301', shipping_method_id: 'shp_seed_flat', payment_provider: 'stripe' },
+      jar,
+    )
+    expect(placed.status).toBe(303)
+    const first = await get(placed.location!, jar)
+    expect(first.html).toContain('id="payment-form"')
+    expect(first.html).toContain('data-publishable-key="pk_test_vitest"')
+    const orderId = /^\/orders\/(ord_[a-z0-9]+)/.exec(placed.location!)![1]!
+    const piId = (await paymentRow(orderId))!.providerRef!
+    await confirmIntent(stripe, piId, 'pm_card_chargeDeclined')
+    expect((await deliver(lastEvent(stripe, 'payment_intent.payment_failed', piId))).body).toMatchObject({ outcome: 'payment_declined' })
+    // Back from the declined attempt: the order is kept and the same intent is offered again.
+    const back = await get(`${placed.location!}&redirect_status=failed`, jar)
+    expect(back.html).toContain('The payment did not go through. Your order is kept: try again.')
+    expect(back.html).toContain('id="payment-form"')
+    expect(back.html).toContain(`data-client-secret="${piId}_secret_`)
+    expect(back.html).toMatch(/data-status="processing"/)
+
+    const saved = env.STRIPE_PUBLISHABLE_KEY
+    ;(env as { STRIPE_PUBLISHABLE_KEY: string }).STRIPE_PUBLISHABLE_KEY = ''
+    try {
+      const broken = await get(placed.location!, jar)
+      expect(broken.html).toContain('data-error="payments-not-configured"')
+      expect(broken.html).not.toContain('id="payment-form"')
+      expect(broken.html).not.toMatch(/pk_test_/)
+    } finally {
+      ;(env as { STRIPE_PUBLISHABLE_KEY: string }).STRIPE_PUBLISHABLE_KEY = saved
+    }
   })
 
   it('sitemaps list every active product and category; robots points at the index', async () => {

@@ -26,6 +26,8 @@ export type Outcome =
   | 'order_failed'
   | 'already_failed'
   | 'still_pending'
+  /** A card was declined on an intent the shopper can retry: the order stays payable. */
+  | 'payment_declined'
   | 'ignored_out_of_order'
   | 'amount_mismatch'
   | 'currency_mismatch'

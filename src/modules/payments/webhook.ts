@@ -129,6 +129,13 @@ export async function applyStripeEvent(env: PaymentsEnv, event: Stripe.Event): P
       const outcome = await applyProviderState(env, payment, truth, { actor, eventId: event.id })
       return outcome === 'already_paid' ? 'ignored_out_of_order' : outcome
     }
+    // A declined card leaves the intent open (requires_payment_method): the shopper may retry with
+    // another card on the same intent, so the order stays payable until its payment timeout (the
+    // sweep, or reconciliation of a payment left pending, fails it then).
+    if (event.type === 'payment_intent.payment_failed' && truth.status === 'failed') {
+      log('info', 'stripe webhook: card declined, order stays payable', { event_id: event.id, order_id: payment.orderId, reason: truth.failure_reason })
+      return 'payment_declined'
+    }
     return applyProviderState(env, payment, truth, { actor, eventId: event.id })
   }
   if (REFUND_EVENTS.includes(event.type)) {

@@ -84,6 +84,8 @@ const ru: Record<string, string> = {
   'Pay now': 'Оплатить',
   'Pay for your order': 'Оплатите заказ',
   'The payment did not go through. Your order is kept: try again.': 'Оплата не прошла. Заказ сохранён — попробуйте ещё раз.',
+  'Card payments are not available right now. Your order is kept; please try again later or contact the shop.':
+    'Оплата картой сейчас недоступна. Заказ сохранён — попробуйте позже или свяжитесь с магазином.',
   'This order was not paid in time or the payment failed. Put its items back in your cart to try again.':
     'Заказ не был оплачен вовремя или оплата не прошла. Верните товары в корзину, чтобы попробовать снова.',
   'Put the items back in my cart': 'Вернуть товары в корзину',

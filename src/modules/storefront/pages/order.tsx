@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { log } from '../../../lib/observability'
 import type { OrderDetail } from '../../orders/service'
 import { callApi, errorMessages } from '../api'
 import { Messages } from '../components/layout'
@@ -17,8 +18,15 @@ interface StartedPayment {
 
 const UNPAID = new Set(['pending', 'processing'])
 
-function stripeConfig(env: Env) {
-  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY || 'pk_test_local_fake_key', jsUrl: env.STRIPE_JS_URL || 'https://js.stripe.com/v3' }
+/**
+ * Stripe.js settings, or null when the publishable key is missing: the card form is then replaced
+ * by an error (and an error log), never rendered with a made-up key. scripts/deploy.mjs refuses a
+ * deploy without it.
+ */
+function stripeConfig(env: Env): { publishableKey: string; jsUrl: string } | null {
+  const publishableKey = env.STRIPE_PUBLISHABLE_KEY?.trim()
+  if (!publishableKey || !/^pk_(test|live)_/.test(publishableKey)) return null
+  return { publishableKey, jsUrl: env.STRIPE_JS_URL || 'https://js.stripe.com/v3' }
 }
 
 /** Instructions and redirect links a provider returned, shown as text and links (never executed). */
@@ -99,12 +107,14 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
   const declined = redirectStatus === 'failed' && UNPAID.has(order.status)
   const secret = payment?.next_action?.type === 'stripe_payment_intent' ? String(payment.next_action.client_secret ?? '') : ''
   const stripe = stripeConfig(c.env)
+  const misconfigured = Boolean(secret) && !stripe
+  if (misconfigured) log('error', 'storefront: STRIPE_PUBLISHABLE_KEY is not set; card payments cannot be taken', { order_id: order.id })
   const tracking = order.lines.filter((ln) => ln.tracking_number)
   return privatePage(
     c,
     {
       title: t(l, 'Order {id}', { id: order.id }),
-      islands: secret && !waiting ? ['payment'] : [],
+      islands: secret && stripe && !waiting ? ['payment'] : [],
       refreshSeconds: waiting ? 2 : undefined,
       refreshUrl: waiting ? `${self}&redirect_status=${redirectStatus}&wait=${waited + 1}` : undefined,
     },
@@ -120,7 +130,12 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
           {t(l, 'We are confirming your payment…')}
         </p>
       ) : null}
-      {secret && !waiting ? (
+      {misconfigured && !waiting ? (
+        <p class="alert error" role="alert" data-error="payments-not-configured">
+          {t(l, 'Card payments are not available right now. Your order is kept; please try again later or contact the shop.')}
+        </p>
+      ) : null}
+      {secret && stripe && !waiting ? (
         <section class="pay" aria-labelledby="pay-h">
           <h2 id="pay-h">{t(l, 'Pay for your order')}</h2>
           <form id="payment-form" data-stripe-js={stripe.jsUrl} data-publishable-key={stripe.publishableKey} data-client-secret={secret} data-return-url={`${originOf(c)}${self}`} data-locale={l}>
