@@ -319,6 +319,9 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
     .where(and(eq(refunds.orderId, payment.orderId), eq(refunds.idempotencyKey, key)))
     .limit(1)
   if (existing?.status === 'succeeded' || (existing?.status === 'pending' && existing.providerRef)) return true
+  // The provider refused it for good and staff were alerted then; a duplicate delivery or a later
+  // poll of the same payment must not refund-attempt and alert again.
+  if (existing?.status === 'failed') return false
   let row = existing
   if (!row) {
     const fresh = await getPayment(env, payment.id)
@@ -360,11 +363,25 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
     const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
     if (pe.retryable) throw pe
     await releaseRefund(env, row, pe.message)
+    // A provider with no refund API (Kaspi Pay) says so with `unsupported`: only a person can
+    // give the money back, in the provider's own cabinet.
+    const manual = pe.providerCode === 'unsupported'
     await raiseAlert(env, 'paid_after_terminal', {
       orderId: payment.orderId,
       paymentId: payment.id,
       eventId: ctx.eventId,
-      details: { order_status: orderStatus, amount: row.amount, currency: row.currency, provider_ref: payment.providerRef, refund_error: pe.message, action: 'refund the customer' },
+      details: {
+        order_status: orderStatus,
+        amount: row.amount,
+        currency: row.currency,
+        provider: payment.provider,
+        provider_ref: payment.providerRef,
+        refund_error: pe.message,
+        manual_refund_needed: manual,
+        action: manual
+          ? `manual refund needed: ${payment.provider} cannot refund through its API; refund the customer in the ${payment.provider} merchant cabinet and record it`
+          : 'refund the customer',
+      },
     })
     return false
   }

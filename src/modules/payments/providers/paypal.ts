@@ -7,7 +7,8 @@
  *      POST /orders/{id}/pay, or reconciliation) we capture: POST /v2/checkout/orders/{id}/capture;
  *   3. the capture's status is the payment's truth (COMPLETED → succeeded, DECLINED/FAILED → failed).
  * Refunds: POST /v2/payments/captures/{capture_id}/refund; the order's purchase_units[].payments.refunds
- * lists them. Orders v2 has no way to void an unpaid CAPTURE order: we simply never capture one for
+ * lists them. Orders v2 has no way to void an unpaid CAPTURE order (voiding exists only for intent
+ * AUTHORIZE: POST /v2/payments/authorizations/{id}/void): we simply never capture one for
  * an order that is no longer payable, and PayPal expires it (an approved, uncaptured order moves no money).
  *
  * Docs used:
@@ -238,6 +239,7 @@ export const paypalProvider: PaymentProvider = {
 
   async cancel() {
     // Orders v2 cannot void a CAPTURE order; an uncaptured one moves no money and expires at PayPal.
+    // A capture that raced the cancel is refunded as a late payment (outcomes.ts, refunds.ts).
   },
 
   async listRefunds(env, ref) {
