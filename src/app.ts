@@ -17,6 +17,7 @@ import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
 import { healthRoutes } from './modules/health/routes'
 import { imageRoutes } from './modules/catalog/images-routes'
+import { apiKeyRoutes } from './modules/integrations/api-key-routes'
 import { cartRoutes } from './modules/cart/routes'
 import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
@@ -72,6 +73,7 @@ app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
 app.route('/api/v1', adminToolRoutes)
+app.route('/api/v1', apiKeyRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)
 
@@ -79,6 +81,13 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
   scheme: 'bearer',
   bearerFormat: 'JWT',
+})
+// The second scheme: API keys (ec_live_…/ec_test_…) on the routes that list scopes (x-scopes).
+app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'ec_live_… / ec_test_… API key',
+  description: 'An API key created by an admin (POST /api/v1/admin/api-keys), admitted where the operation lists its scopes.',
 })
 app.doc31('/openapi.json', {
   openapi: '3.1.0',

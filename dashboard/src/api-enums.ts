@@ -3,6 +3,19 @@ export const enums = {
   "Accepted.status": [
     "accepted"
   ],
+  "ApiKey.mode": [
+    "live",
+    "test"
+  ],
+  "ApiScope": [
+    "orders:read",
+    "orders:write",
+    "products:read",
+    "products:write",
+    "stock:write",
+    "webhooks:read",
+    "webhooks:write"
+  ],
   "CheckoutBody.payment_provider": [
     "stripe",
     "manual",

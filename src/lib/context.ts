@@ -7,6 +7,8 @@ export interface AuthUser {
   id: string
   role: Role
   email: string
+  /** Set when the caller is an API key: it acts for the admin who created it, limited to `scopes`. */
+  apiKey?: { id: string; scopes: readonly string[] }
 }
 
 /** Hono generics for every router in the API Worker. */

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { ZodError } from 'zod'
-import { requireAuth } from '../modules/accounts/middleware'
+import { requireAuthWith } from '../modules/accounts/middleware'
+import type { ApiScope } from '../modules/integrations/scopes'
 import type { AppEnv, Role } from './context'
 import { errorBody, type ErrorDetail } from './errors'
 import { bearerSecurity } from './openapi-schemas'
@@ -9,12 +10,14 @@ import { bearerSecurity } from './openapi-schemas'
 export const ROLES: readonly Role[] = ['customer', 'seller', 'staff', 'admin']
 
 /**
- * A route's security, declared once: spread into `createRoute({ ...authRoute({ roles }), … })` to get
- * the OpenAPI `security` entry and the middleware that enforces it (401 without a valid token, 403
- * for a role outside `roles`; no `roles` admits every signed-in user).
+ * A route's security, declared once: spread into `createRoute({ ...authRoute({ roles, scopes }), … })`
+ * to get the OpenAPI `security` entry and the middleware that enforces it (401 without a valid token,
+ * 403 for a role outside `roles`; no `roles` admits every signed-in user). With `scopes`, API keys
+ * holding all of them are admitted too, and the operation lists the second scheme (`apiKeyAuth`).
  */
-export function authRoute({ roles = [] }: { roles?: readonly Role[] } = {}) {
-  return { security: bearerSecurity, middleware: requireAuth(...roles) }
+export function authRoute({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] } = {}) {
+  const security = scopes.length ? [...bearerSecurity, { apiKeyAuth: [...scopes] }] : bearerSecurity
+  return { security, middleware: requireAuthWith({ roles, scopes }) }
 }
 
 /** The roles a route's requireAuth middleware admits (every role when it names none), if it has one. */
@@ -22,6 +25,15 @@ function rolesOf(middleware: unknown): readonly Role[] | undefined {
   for (const m of Array.isArray(middleware) ? middleware : [middleware]) {
     const roles = (m as { roles?: readonly Role[] } | undefined)?.roles
     if (roles) return roles.length ? roles : ROLES
+  }
+  return undefined
+}
+
+/** The scopes an API key needs for a route, if its middleware admits keys. */
+function scopesOf(middleware: unknown): readonly string[] | undefined {
+  for (const m of Array.isArray(middleware) ? middleware : [middleware]) {
+    const scopes = (m as { scopes?: readonly string[] } | undefined)?.scopes
+    if (scopes?.length) return scopes
   }
   return undefined
 }
@@ -51,12 +63,14 @@ export function createRouter() {
       }
     },
   })
-  // Publish the roles each route's requireAuth admits as the operation's `x-roles`, so clients and
-  // the route-security test read them from the document instead of a second list.
+  // Publish the roles each route's requireAuth admits as the operation's `x-roles` (and the API-key
+  // scopes as `x-scopes`), so clients and the route-security test read them from the document
+  // instead of a second list.
   const openapi = router.openapi
   router.openapi = ((route, handler, hook) => {
     const roles = rolesOf(route.middleware)
-    return openapi(roles ? { ...route, 'x-roles': roles } : route, handler, hook)
+    const scopes = scopesOf(route.middleware)
+    return openapi({ ...route, ...(roles && { 'x-roles': roles }), ...(scopes && { 'x-scopes': scopes }) }, handler, hook)
   }) as typeof openapi
   return router
 }

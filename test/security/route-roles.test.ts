@@ -31,7 +31,7 @@ describe('route security, from /openapi.json', () => {
         const label = `${method.toUpperCase()} ${path}`
         const schemes = op.security ?? []
         const optional = schemes.some((s) => Object.keys(s).length === 0)
-        const required = schemes.length > 0 && !optional && schemes.every((s) => 'bearerAuth' in s)
+        const required = schemes.length > 0 && !optional && schemes.every((s) => 'bearerAuth' in s || 'apiKeyAuth' in s)
         const roles = op['x-roles']
         if (!required) {
           if (roles && !optional) problems.push(`${label}: enforces roles but declares no security`)

@@ -1,7 +1,9 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv, AuthUser, Role } from '../../lib/context'
 import { AppError, forbidden, unauthorized } from '../../lib/errors'
-import { rateLimitUser } from '../../lib/ratelimit'
+import { rateLimitUser, spend } from '../../lib/ratelimit'
+import { verifyApiKey } from '../integrations/api-keys'
+import { looksLikeApiKey, type ApiScope } from '../integrations/scopes'
 import { verifyAccessToken } from './tokens'
 
 function bearer(header: string | undefined): string | undefined {
@@ -11,9 +13,19 @@ function bearer(header: string | undefined): string | undefined {
   return match[1]
 }
 
-/** Sets `c.var.user` when a valid token is present; a present-but-bad token is still a 401. */
+/**
+ * Sets `c.var.user` when a valid token is present; a present-but-bad token is still a 401. An API
+ * key is checked and rate-limited but the request proceeds as anonymous (keys reach only the
+ * routes that declare scopes).
+ */
 export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header('Authorization'))
+  if (token && looksLikeApiKey(token)) {
+    const principal = await verifyApiKey(c.env, token)
+    await spend(c, `key:${principal.apiKey!.id}`)
+    c.set('user', undefined)
+    return next()
+  }
   const user = token ? await verifyAccessToken(c.env, token) : undefined
   if (user) await rateLimitUser(c, user)
   c.set('user', user)
@@ -21,23 +33,37 @@ export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
 })
 
 /**
- * 401 unless a valid, unrevoked access token is present; with roles, 403 unless the caller has one
- * of them; then the per-user rate limit of the request's tier (429). The middleware carries its
- * `roles` so createRouter can publish them in /openapi.json (`x-roles`).
+ * 401 unless a valid, unrevoked access token or API key (`ec_live_…`/`ec_test_…`) is present. A user
+ * token: with roles, 403 unless the caller has one of them. An API key: 403 unless the route
+ * declares `scopes` and the key holds every one of them (a route without scopes is closed to keys).
+ * Then the rate limit of the request's tier, per user or per key (429). The middleware carries its
+ * `roles` and `scopes` so createRouter can publish them in /openapi.json (`x-roles`, `x-scopes`).
  */
-export const requireAuth = (...roles: Role[]) =>
+export const requireAuthWith = ({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] }) =>
   Object.assign(
     createMiddleware<AppEnv>(async (c, next) => {
       const token = bearer(c.req.header('Authorization'))
       if (!token) throw unauthorized()
+      if (looksLikeApiKey(token)) {
+        const principal = await verifyApiKey(c.env, token)
+        if (!scopes.length) throw forbidden('API keys cannot call this route')
+        const missing = scopes.filter((s) => !principal.apiKey!.scopes.includes(s))
+        if (missing.length) throw forbidden(`This API key lacks the scope ${missing.join(', ')}`)
+        await spend(c, `key:${principal.apiKey!.id}`)
+        c.set('user', principal)
+        return next()
+      }
       const user = await verifyAccessToken(c.env, token)
       if (roles.length && !roles.includes(user.role)) throw forbidden()
       await rateLimitUser(c, user)
       c.set('user', user)
       await next()
     }),
-    { roles: roles as readonly Role[] },
+    { roles, scopes },
   )
+
+/** requireAuthWith for user tokens only (no scopes): the roles it admits, none meaning every role. */
+export const requireAuth = (...roles: Role[]) => requireAuthWith({ roles })
 
 /** The signed-in user inside a handler behind requireAuth. */
 export function currentUser(c: { get(key: 'user'): AuthUser | undefined }): AuthUser {

@@ -4,7 +4,8 @@ import type { AppEnv, Role } from '../../lib/context'
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
+import { authRoute, createRouter } from '../../lib/router'
+import type { ApiScope } from '../integrations/scopes'
 import { currentUser, requireAuth } from '../accounts/middleware'
 import { deleteImage, deleteImageObjects, type ImageUpload, uploadImage } from './images'
 import { IMAGE_TYPES, MAX_IMAGE_BYTES } from './image-types'
@@ -70,7 +71,13 @@ async function readUpload(c: Context<AppEnv>): Promise<ImageUpload> {
 function productManagementRoutes(kind: 'seller' | 'admin') {
   const base = kind === 'seller' ? '/seller/products' : '/admin/products'
   const roles: Role[] = kind === 'seller' ? ['seller', 'admin'] : ['staff', 'admin']
-  const common = { tags: [kind === 'seller' ? 'seller products' : 'admin products'], security: bearerSecurity, middleware: requireAuth(...roles) }
+  const tags = [kind === 'seller' ? 'seller products' : 'admin products']
+  // The admin routes admit API keys with the matching scope too; the seller routes are for sellers only.
+  const access = (scope: ApiScope) =>
+    kind === 'admin' ? authRoute({ roles, scopes: [scope] }) : { security: bearerSecurity, middleware: requireAuth(...roles) }
+  const common = { tags, ...access('products:write') }
+  const reading = { tags, ...access('products:read') }
+  const stocking = { tags, ...access('stock:write') }
   const who = kind === 'seller' ? 'your' : 'any'
   const scopeOf = (c: Context<AppEnv>): WriteScope => {
     const actorId = currentUser(c).id
@@ -80,7 +87,7 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
   return createRouter()
     .openapi(
       createRoute({
-        ...common,
+        ...reading,
         method: 'get',
         path: base,
         summary: `List ${who} products (any status; same filters and sorts as the public list)`,
@@ -117,7 +124,7 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
     )
     .openapi(
       createRoute({
-        ...common,
+        ...reading,
         method: 'get',
         path: `${base}/{id}`,
         summary: `One of ${who} products, any status`,
@@ -210,7 +217,7 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
     )
     .openapi(
       createRoute({
-        ...common,
+        ...stocking,
         method: 'post',
         path: `${base}/{id}/variants/{variantId}/stock`,
         summary: 'Set stock ({"stock": n}) or adjust it ({"delta": ±n}; 409 out_of_stock below zero)',
@@ -231,7 +238,7 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
     )
     .openapi(
       createRoute({
-        ...common,
+        ...reading,
         method: 'get',
         path: `${base}/{id}/variants/{variantId}/stock`,
         summary: "A variant's manual stock changes, newest first (who, set/delta, quantity, when)",

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { unauthorized } from '../../lib/errors'
 import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { PageQuerySchema } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
+import { authRoute, createRouter } from '../../lib/router'
 import { CartTokenHeaderSchema } from '../cart/schema'
 import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
 import { checkout } from './checkout'
@@ -29,6 +29,9 @@ import { adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, lis
 const customer = { security: bearerSecurity, middleware: requireAuth() }
 const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
 const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+// Admin order routes integrators call with an API key (scopes) as well as staff tokens.
+const staffReading = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:read'] }) }
+const staffWriting = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:write'] }) }
 
 const checkoutRoutes = createRouter().openapi(
   createRoute({
@@ -143,7 +146,7 @@ const sellerRoutes = createRouter()
 const adminRoutes = createRouter()
   .openapi(
     createRoute({
-      ...staff,
+      ...staffReading,
       method: 'get',
       path: '/admin/orders',
       summary: 'All orders, newest first, filtered by status, customer and creation time',
@@ -154,7 +157,7 @@ const adminRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      ...staff,
+      ...staffReading,
       method: 'get',
       path: '/admin/orders/{id}',
       summary: 'Any order with lines, timeline and the actions it allows',
@@ -168,7 +171,7 @@ const adminRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      ...staff,
+      ...staffWriting,
       method: 'post',
       path: '/admin/orders/{id}/transition',
       summary: 'Move an order through its state machine',
