@@ -12,6 +12,7 @@ import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from '
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
+import { exportRoutes } from './modules/admin-tools/exports-routes'
 import { analyticsRoutes } from './modules/analytics/routes'
 import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
@@ -74,6 +75,7 @@ app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
 app.route('/api/v1', adminToolRoutes)
 app.route('/api/v1', apiKeyRoutes)
+app.route('/api/v1', exportRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)
 

@@ -4668,6 +4668,102 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/exports/products": {
+    /**
+     * Products, variants and stock as CSV (one row per variant; the same columns the product import reads)
+     * @description Columns: product_id, product_slug, product_name, status, category, seller_id, description, sku, variant_name, currency, price, compare_at_price, stock, weight_grams, attributes, variant_id, created_at, updated_at. The filters are the product list's. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
+     */
+    get: {
+      parameters: {
+        query?: {
+          status?: "draft" | "active" | "archived";
+          seller_id?: string;
+          /** @description Category id or slug; includes all subcategories */
+          category?: string;
+          /** @description Full-text search over name and description, as in the product list */
+          q?: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/exports/orders": {
+    /**
+     * Orders as CSV, newest first, with the order list’s filters
+     * @description Columns: order_id, created_at, status, email, customer_name, currency, subtotal, discount, tax, shipping, total, refunded, tax_inclusive, payment_provider, shipping_method, discount_code, line_count, item_count, updated_at. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
+     */
+    get: {
+      parameters: {
+        query?: {
+          status?: components["schemas"]["OrderStatus"];
+          user_id?: string;
+          /** @description The order’s email or its account’s email, case-insensitive */
+          email?: string;
+          /** @description created_at >= this ISO time */
+          from?: string;
+          /** @description created_at < this ISO time */
+          to?: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;

@@ -27,6 +27,7 @@ import {
   useLoad,
   usePager,
 } from '../ui'
+import { CsvDownload } from './import'
 
 type Order = Schemas['Order']
 type AdminOrder = Schemas['AdminOrder']
@@ -73,7 +74,18 @@ export function OrdersPage({ route }: { route: Route }) {
   }, [status, route.query.get('user_id'), email, from, to, pager.cursor])
   return (
     <section>
-      <PageTitle>Orders</PageTitle>
+      <PageTitle
+        actions={
+          <CsvDownload
+            export={{
+              kind: 'orders',
+              query: compact({ status: status || undefined, user_id: route.query.get('user_id') ?? '', email, from: dayStart(from), to: dayStart(to, 1) }),
+            }}
+          />
+        }
+      >
+        Orders
+      </PageTitle>
       <form
         class="filters"
         role="search"

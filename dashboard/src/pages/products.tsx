@@ -27,6 +27,7 @@ import {
   usePager,
 } from '../ui'
 import { useCategoryOptions } from './categories'
+import { CsvDownload } from './import'
 
 export type Scope = 'admin' | 'seller'
 type Product = Schemas['Product']
@@ -103,7 +104,16 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
   )
   return (
     <section>
-      <PageTitle actions={<a class="button primary" href={link('products/new')}>New product</a>}>
+      <PageTitle
+        actions={
+          <>
+            {scope === 'admin' ? <CsvDownload export={{ kind: 'products', query: compact({ q, status: status || undefined, seller_id: sellerId }) }} /> : null}
+            <a class="button primary" href={link('products/new')}>
+              New product
+            </a>
+          </>
+        }
+      >
         {scope === 'admin' ? 'Products' : 'My products'}
       </PageTitle>
       <form
