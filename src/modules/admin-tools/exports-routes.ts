@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { bearerSecurity, errors } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
+import { errors } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
 import { nowIso } from '../../lib/time'
-import { requireAuth } from '../accounts/middleware'
 import { OrderStatusSchema } from '../orders/schema'
 import { ORDER_COLUMNS, orderExport, PRODUCT_COLUMNS, productExport } from './exports'
 
-const staff = { tags: ['admin exports'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+// Staff sign-ins, or API keys with the read scope of what is exported.
+const staff = (scope: 'products:read' | 'orders:read') => ({ tags: ['admin exports'], ...authRoute({ roles: ['staff', 'admin'], scopes: [scope] }) })
 
 export const ProductExportQuerySchema = z.object({
   status: z.enum(['draft', 'active', 'archived']).optional(),
@@ -46,7 +46,7 @@ const moneyNote =
 export const exportRoutes = createRouter()
   .openapi(
     createRoute({
-      ...staff,
+      ...staff('products:read'),
       method: 'get',
       path: '/admin/exports/products',
       summary: 'Products, variants and stock as CSV (one row per variant; the same columns the product import reads)',
@@ -58,7 +58,7 @@ export const exportRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      ...staff,
+      ...staff('orders:read'),
       method: 'get',
       path: '/admin/exports/orders',
       summary: 'Orders as CSV, newest first, with the order list’s filters',
