@@ -473,7 +473,7 @@ export interface paths {
   "/api/v1/admin/users": {
     /**
      * List users (staff, admin)
-     * @description Newest first; filter by role and by email prefix (q).
+     * @description Newest first; filter by role and by text the email or name contains (q).
      */
     get: {
       parameters: {
@@ -482,7 +482,7 @@ export interface paths {
           /** @description Opaque cursor from a previous page */
           cursor?: string;
           role?: components["schemas"]["Role"];
-          /** @description Email prefix */
+          /** @description Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves) */
           q?: string;
         };
       };
@@ -3703,10 +3703,10 @@ export interface paths {
         };
       };
       responses: {
-        /** @description A page of orders */
+        /** @description A page of orders with the customers’ names */
         200: {
           content: {
-            "application/json": components["schemas"]["OrderPage"];
+            "application/json": components["schemas"]["AdminOrderPage"];
           };
         };
         /** @description Invalid input */
@@ -3731,7 +3731,7 @@ export interface paths {
     };
   };
   "/api/v1/admin/orders/{id}": {
-    /** Any order with lines, timeline and the actions it allows */
+    /** Any order with lines, timeline, the actions it allows and the names of the people involved */
     get: {
       parameters: {
         path: {
@@ -4570,6 +4570,45 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/customers/{id}": {
+    /**
+     * One account for the customer page: profile, saved addresses and order totals per currency
+     * @description Lifetime value counts the orders whose money was captured (paid, shipped, delivered, partially refunded, refunded) net of refunds, per currency. The orders themselves: GET /admin/orders?user_id=….
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The customer */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CustomerProfile"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/admin/api-keys": {
     /** API keys, newest first (never the key itself) */
     get: {
@@ -5032,6 +5071,8 @@ export interface components {
       created_at: string;
       /** @example 2026-11-21T10:00:00.000Z */
       updated_at: string;
+      /** @description The seller’s display name */
+      seller_name: string | null;
       description: string;
       category: {
         id: string;
@@ -5148,6 +5189,8 @@ export interface components {
       id: string;
       variant_id: string;
       user_id: string;
+      /** @description Who changed the stock, by display name */
+      user_name: string | null;
       /** @enum {string} */
       kind: "set" | "delta";
       /** @description The new stock for set, the signed change for delta */
@@ -5587,10 +5630,41 @@ export interface components {
       carrier: string;
       tracking_number: string;
     };
-    AdminOrder: components["schemas"]["Order"] & ({
+    AdminOrderPage: {
+      data: components["schemas"]["AdminOrderSummary"][];
+      next_cursor: string | null;
+    };
+    AdminOrderSummary: components["schemas"]["OrderSummary"] & ({
+      /** @description The account holder’s display name */
+      customer_name: string | null;
+    });
+    AdminOrder: components["schemas"]["OrderSummary"] & ({
+      /** @description The account holder’s display name */
+      customer_name: string | null;
+      lines: components["schemas"]["AdminOrderLine"][];
+      timeline: components["schemas"]["AdminOrderTimelineEntry"][];
       /** @description From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), refund (POST …/refunds while something is left to refund), confirm_payment (manual payment awaiting confirmation) */
       allowed_actions: ("confirm_payment" | "ship" | "deliver" | "cancel" | "refund")[];
     });
+    AdminOrderLine: components["schemas"]["OrderLine"] & ({
+      seller_name: string | null;
+    });
+    AdminOrderTimelineEntry: {
+      from: components["schemas"]["OrderStatus"] & (string | null);
+      to: components["schemas"]["OrderStatus"];
+      actor: {
+        /** @enum {string} */
+        type: "customer" | "staff" | "seller" | "system" | "provider";
+        id: string | null;
+        /** @description The acting user’s display name */
+        name: string | null;
+      };
+      reason: string | null;
+      meta: {
+        [key: string]: unknown;
+      } | null;
+      at: string;
+    };
     AdminOrderTransition: {
       to: components["schemas"]["OrderStatus"];
       reason?: string;
@@ -5877,6 +5951,27 @@ export interface components {
           /** @description The matching SKU when the match was on a variant */
           sku: string | null;
         })[];
+    };
+    CustomerProfile: {
+      user: components["schemas"]["AdminUser"];
+      addresses: components["schemas"]["Address"][];
+      /** @description One entry per currency the customer ordered in; amounts are never converted */
+      totals: components["schemas"]["CustomerCurrencyTotals"][];
+    };
+    CustomerCurrencyTotals: {
+      currency: string;
+      /** @description Every order in this currency, whatever its status */
+      orders: number;
+      /** @description Orders whose money was captured (paid or later) */
+      paid_orders: number;
+      /** @description Orders still awaiting payment */
+      open_orders: number;
+      spent: components["schemas"]["Money"];
+      refunded: components["schemas"]["Money"];
+      lifetime_value: components["schemas"]["Money"];
+      average_order: components["schemas"]["Money"];
+      first_order_at: string;
+      last_order_at: string;
     };
     ApiKeyList: {
       data: components["schemas"]["ApiKey"][];

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { currentUser, logout, onSessionChange, sessionRestored, type Role, type User } from './api'
 import { AnalyticsPage } from './pages/analytics'
 import { CategoriesPage } from './pages/categories'
-import { CustomersPage } from './pages/customers'
+import { CustomerPage, CustomersPage } from './pages/customers'
 import { LoginPage } from './pages/login'
 import { MarketplacePage } from './pages/marketplace'
 import { NotificationsPage } from './pages/notifications'
@@ -69,7 +69,7 @@ function View({ user, route }: { user: User; route: Route }) {
       case 'categories':
         return <CategoriesPage />
       case 'customers':
-        return <CustomersPage route={route} canEdit={user.role === 'admin'} selfId={user.id} />
+        return id ? <CustomerPage id={id} /> : <CustomersPage route={route} canEdit={user.role === 'admin'} selfId={user.id} />
       case 'payments':
         return <PaymentsPage route={route} />
       case 'discounts':

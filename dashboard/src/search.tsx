@@ -96,7 +96,7 @@ export function GlobalSearch() {
             <ul class="results">
               {result.customers.map((c) => (
                 <li key={c.id}>
-                  <a href={link('orders', { email: c.email })}>{c.name}</a> <span class="muted">{c.email}</span> <Badge value={c.role} />
+                  <a href={link(`customers/${c.id}`)}>{c.name}</a> <span class="muted">{c.email}</span> <Badge value={c.role} />
                 </li>
               ))}
             </ul>

@@ -62,7 +62,7 @@ describe('admin users', () => {
     expect((await login(email)).status).toBe(200)
   })
 
-  it('lists users with role and email-prefix filters and stable cursor pages', async () => {
+  it('lists users with role and email filters and stable cursor pages', async () => {
     const staff = await createUser('staff')
     const prefix = `zz-list-${Date.now().toString(36)}`
     const made: string[] = []
@@ -74,7 +74,7 @@ describe('admin users', () => {
     expect([...expected].sort()).toEqual([...made].sort())
     expect(all.body.next_cursor).toBeNull()
 
-    // The prefix is matched case-insensitively, like emails themselves.
+    // The text is matched case-insensitively, like emails themselves.
     const byPrefix = await api('GET', `/api/v1/admin/users?q=${prefix.toUpperCase()}&role=customer&limit=2`, { headers: staff.auth })
     expect(byPrefix.status).toBe(200)
     const ids: string[] = byPrefix.body.data.map((u: { id: string }) => u.id)

@@ -1,9 +1,10 @@
-// Customers and roles: every account with role and email filters; admins change roles and
-// disable or re-enable accounts (the API guards self-demotion and the last admin).
+// Customers and roles: every account with role and email/name filters; admins change roles and
+// disable or re-enable accounts (the API guards self-demotion and the last admin). The customer
+// page: profile, addresses, order totals per currency and the customer's orders.
 import { api, unwrap, type Role, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, plural, submit, useAction, useLoad, usePager } from '../ui'
 
 type AdminUser = Schemas['AdminUser']
 
@@ -29,10 +30,7 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
   return (
     <tr>
       <td>
-        {user.name}
-        <div class="small muted">
-          <code>{user.id}</code>
-        </div>
+        <a href={link(`customers/${user.id}`)}>{user.name}</a>
       </td>
       <td>{user.email}</td>
       <td>
@@ -101,7 +99,7 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
             ))}
           </select>
         </Field>
-        <Field label="Email starts with">
+        <Field label="Email or name contains">
           <input name="q" type="search" defaultValue={q} />
         </Field>
         <button type="submit">Filter</button>
@@ -129,6 +127,165 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
         </table>
       ) : null}
       <Pager pager={pager} nextCursor={list.data?.next_cursor} />
+    </section>
+  )
+}
+
+/** One account: profile, saved addresses, order totals per currency (never converted) and orders. */
+export function CustomerPage({ id }: { id: string }) {
+  const profile = useLoad(() => unwrap(api.GET('/api/v1/admin/customers/{id}', { params: { path: { id } } })), [id])
+  const pager = usePager(id)
+  const orders = useLoad(
+    () => unwrap(api.GET('/api/v1/admin/orders', { params: { query: compact({ user_id: id, cursor: pager.cursor, limit: 10 }) } })),
+    [id, pager.cursor],
+  )
+  const data = profile.data
+  if (!data) return <Loading loaded={profile} />
+  const u = data.user
+  return (
+    <section>
+      <PageTitle actions={<a class="button" href={link('customers')}>All customers</a>}>{u.name}</PageTitle>
+      <dl class="facts">
+        <div>
+          <dt>Email</dt>
+          <dd>
+            <a href={`mailto:${u.email}`}>{u.email}</a> {u.email_verified_at ? null : <span class="muted small">(not verified)</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Role</dt>
+          <dd>
+            <Badge value={u.role} /> {u.disabled_at ? <Badge value="disabled" /> : null}
+          </dd>
+        </div>
+        <div>
+          <dt>Joined</dt>
+          <dd>{formatDate(u.created_at)}</dd>
+        </div>
+      </dl>
+      <section aria-labelledby="totals-title">
+        <h2 id="totals-title">Totals</h2>
+        {data.totals.length === 0 ? (
+          <p class="muted">No orders yet.</p>
+        ) : (
+          <>
+            <table aria-labelledby="totals-title">
+              <thead>
+                <tr>
+                  <th scope="col">Currency</th>
+                  <th scope="col" class="num">
+                    Orders
+                  </th>
+                  <th scope="col" class="num">
+                    Paid
+                  </th>
+                  <th scope="col" class="num">
+                    Spent
+                  </th>
+                  <th scope="col" class="num">
+                    Refunded
+                  </th>
+                  <th scope="col" class="num">
+                    Lifetime value
+                  </th>
+                  <th scope="col" class="num">
+                    Average order
+                  </th>
+                  <th scope="col">Last order</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.totals.map((t) => (
+                  <tr key={t.currency}>
+                    <th scope="row">{t.currency}</th>
+                    <td class="num">
+                      {t.orders}
+                      {t.open_orders ? <div class="small muted">{t.open_orders} awaiting payment</div> : null}
+                    </td>
+                    <td class="num">{t.paid_orders}</td>
+                    <td class="num">
+                      <Money value={t.spent} />
+                    </td>
+                    <td class="num">
+                      <Money value={t.refunded} />
+                    </td>
+                    <td class="num">
+                      <strong>
+                        <Money value={t.lifetime_value} />
+                      </strong>
+                    </td>
+                    <td class="num">
+                      <Money value={t.average_order} />
+                    </td>
+                    <td>{formatDate(t.last_order_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+      <section aria-labelledby="addresses-title">
+        <h2 id="addresses-title">Addresses</h2>
+        {data.addresses.length === 0 ? (
+          <p class="muted">No saved addresses.</p>
+        ) : (
+          <ul>
+            {data.addresses.map((a) => (
+              <li key={a.id}>
+                {a.label ? <strong>{a.label}: </strong> : null}
+                {[a.name, a.line1, a.line2, a.postal_code, a.city, a.region, a.country].filter(Boolean).join(', ')}
+                {a.phone ? <span class="muted"> · {a.phone}</span> : null}
+                {a.is_default ? <span class="muted small"> (default)</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="orders-title">
+        <h2 id="orders-title">Orders</h2>
+        <Loading loaded={orders} />
+        {orders.data && orders.data.data.length === 0 ? <p class="muted">No orders.</p> : null}
+        {orders.data && orders.data.data.length > 0 ? (
+          <>
+            <table aria-labelledby="orders-title">
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" class="num">
+                    Items
+                  </th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {orders.data.data.map((o) => (
+                  <tr key={o.id}>
+                    <td>
+                      <a href={link(`orders/${o.id}`)}>
+                        <code>{o.id}</code>
+                      </a>
+                    </td>
+                    <td>{formatDate(o.created_at)}</td>
+                    <td>
+                      <Badge value={o.status} />
+                    </td>
+                    <td class="num">{plural(o.item_count, 'item')}</td>
+                    <td class="num">
+                      <Money value={o.total} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
+        <Pager pager={pager} nextCursor={orders.data?.next_cursor} />
+      </section>
     </section>
   )
 }

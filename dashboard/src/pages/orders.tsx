@@ -29,7 +29,6 @@ import {
 } from '../ui'
 import { CsvDownload } from './import'
 
-type Order = Schemas['Order']
 type AdminOrder = Schemas['AdminOrder']
 type OrderStatus = Schemas['OrderStatus']
 
@@ -151,7 +150,10 @@ export function OrdersPage({ route }: { route: Route }) {
                     </a>
                   </td>
                   <td>{formatDate(o.created_at)}</td>
-                  <td>{o.email ?? o.shipping_address.name}</td>
+                  <td>
+                    <a href={link(`customers/${o.user_id}`)}>{o.customer_name ?? o.shipping_address.name}</a>
+                    {o.email ? <div class="small muted">{o.email}</div> : null}
+                  </td>
                   <td>
                     <Badge value={o.status} />
                   </td>
@@ -181,7 +183,7 @@ function metaText(key: string, value: unknown, currency: string): string {
   return `${label}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`
 }
 
-function Timeline({ order }: { order: Order }) {
+function Timeline({ order }: { order: AdminOrder }) {
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Status timeline</h2>
@@ -198,8 +200,7 @@ function Timeline({ order }: { order: Order }) {
               <Badge value={t.to} />
               <span class="muted small">
                 {' '}
-                by {t.actor.type}
-                {t.actor.id ? ` ${t.actor.id}` : ''}
+                by {t.actor.name ? `${t.actor.name} (${t.actor.type})` : t.actor.type}
               </span>
               {t.reason ? <div>{t.reason}</div> : null}
               {t.meta && Object.keys(t.meta).length > 0 ? (
@@ -217,7 +218,7 @@ function Timeline({ order }: { order: Order }) {
   )
 }
 
-function Lines({ order }: { order: Order }) {
+function Lines({ order }: { order: AdminOrder }) {
   return (
     <section aria-labelledby="lines-title">
       <h2 id="lines-title">Lines</h2>
@@ -226,6 +227,7 @@ function Lines({ order }: { order: Order }) {
           <tr>
             <th scope="col">Product</th>
             <th scope="col">SKU</th>
+            <th scope="col">Seller</th>
             <th scope="col" class="num">
               Qty
             </th>
@@ -248,6 +250,7 @@ function Lines({ order }: { order: Order }) {
               <td>
                 <code>{l.sku}</code>
               </td>
+              <td>{l.seller_name ?? '—'}</td>
               <td class="num">{l.quantity}</td>
               <td class="num">
                 <Money value={l.unit_price} />
@@ -575,10 +578,9 @@ export function OrderDetailPage({ id }: { id: string }) {
         <div>
           <dt>Customer</dt>
           <dd>
-            {order.email ?? '—'} ·{' '}
-            <a href={link('orders', { user_id: order.user_id })}>
-              <code>{order.user_id}</code>
-            </a>
+            <a href={link(`customers/${order.user_id}`)}>{order.customer_name ?? order.shipping_address.name}</a>
+            {order.email ? <span class="muted"> · {order.email}</span> : null} ·{' '}
+            <a href={link('orders', { user_id: order.user_id })}>all their orders</a>
           </dd>
         </div>
         <div>

@@ -400,7 +400,7 @@ function StockHistory({ scope, productId, variant }: { scope: Scope; productId: 
     <ul class="small history">
       {history.data.data.map((h) => (
         <li key={h.id}>
-          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`} by <code>{h.user_id}</code>
+          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`} by {h.user_name ?? <code>{h.user_id}</code>}
         </li>
       ))}
     </ul>
@@ -612,7 +612,7 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
         {product.name}
       </PageTitle>
       <p class="muted">
-        <Badge value={product.status} /> <code>{product.id}</code> · seller <code>{product.seller_id}</code> · stock {product.stock_total}
+        <Badge value={product.status} /> <code>{product.id}</code> · seller {product.seller_name ?? <code>{product.seller_id}</code>} · stock {product.stock_total}
       </p>
       <DetailsForm scope={scope} product={product} onSaved={setProduct} />
       <Variants scope={scope} product={product} onSaved={setProduct} />

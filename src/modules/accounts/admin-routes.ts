@@ -17,7 +17,7 @@ export const adminUserRoutes = createRouter()
       security: bearerSecurity,
       middleware: requireAuth('staff', 'admin'),
       summary: 'List users (staff, admin)',
-      description: 'Newest first; filter by role and by email prefix (q).',
+      description: 'Newest first; filter by role and by text the email or name contains (q).',
       request: { query: AdminUserQuerySchema },
       responses: { 200: jsonContent(pageOf(AdminUserSchema), 'A page of users'), ...errors(400, 401, 403) },
     }),

@@ -205,7 +205,7 @@ export const AddressListSchema = z.object({ data: z.array(AddressSchema) }).open
 
 export const AdminUserQuerySchema = PageQuerySchema.extend({
   role: RoleSchema.optional(),
-  q: z.string().trim().toLowerCase().min(1).max(254).optional().openapi({ description: 'Email prefix' }),
+  q: z.string().trim().min(1).max(254).optional().openapi({ description: 'Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves)' }),
 })
 
 export const AdminUpdateUserBodySchema = z

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, notFound, unauthorized } from '../../lib/errors'
@@ -267,13 +267,19 @@ export async function changePassword(
 
 // ---------------------------------------------------------------- admin
 
-/** Users newest first, filtered by role and email prefix, keyset-paginated on (created_at, id). */
+/** `%text%` for LIKE … ESCAPE '\', with the user's own % and _ taken literally. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/**
+ * Users newest first, filtered by role and by text the email or the name contains (case-insensitive
+ * for ASCII), keyset-paginated on (created_at, id).
+ */
 export async function listUsers(db: DB, query: AdminUserQuery) {
   const where: SQL[] = []
   if (query.role) where.push(eq(users.role, query.role))
   if (query.q) {
-    // A range on the unique email index instead of LIKE: no wildcard escaping, and it uses the index.
-    where.push(gte(users.email, query.q), lt(users.email, `${query.q}\uffff`))
+    const like = containsPattern(query.q)
+    where.push(or(sql`${users.email} LIKE ${like} ESCAPE '\\'`, sql`${users.name} LIKE ${like} ESCAPE '\\'`)!)
   }
   if (query.cursor) where.push(olderThanCursor(query.cursor, users.createdAt, users.id))
   const rows = await db
@@ -284,6 +290,14 @@ export async function listUsers(db: DB, query: AdminUserQuery) {
     .limit(query.limit + 1)
   const page = paginate(rows, query.limit, (r) => [r.createdAt, r.id])
   return { data: page.data.map(toAdminUser), next_cursor: page.next_cursor }
+}
+
+/** Display names of the given user ids (unknown ids are left out), in one query. */
+export async function userNames(db: DB, ids: Iterable<string | null | undefined>): Promise<Map<string, string>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => Boolean(id)))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, wanted))
+  return new Map(rows.map((r) => [r.id, r.name]))
 }
 
 export async function getUserForAdmin(db: DB, id: string): Promise<AdminUser> {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { MoneySchema } from '../../lib/money'
+import { AddressSchema, AdminUserSchema } from '../accounts/schema'
 import { OrderStatusSchema } from '../orders/schema'
 
 export const SearchQuerySchema = z.object({
@@ -34,3 +35,27 @@ export const SearchResultSchema = z
   })
   .openapi('AdminSearchResult')
 export type SearchResult = z.infer<typeof SearchResultSchema>
+
+const CurrencyTotalsSchema = z
+  .object({
+    currency: z.string(),
+    orders: z.number().int().openapi({ description: 'Every order in this currency, whatever its status' }),
+    paid_orders: z.number().int().openapi({ description: 'Orders whose money was captured (paid or later)' }),
+    open_orders: z.number().int().openapi({ description: 'Orders still awaiting payment' }),
+    spent: MoneySchema.openapi({ description: 'Totals of the paid orders' }),
+    refunded: MoneySchema,
+    lifetime_value: MoneySchema.openapi({ description: 'spent − refunded' }),
+    average_order: MoneySchema.openapi({ description: 'spent ÷ paid_orders, rounded to a minor unit' }),
+    first_order_at: z.string(),
+    last_order_at: z.string(),
+  })
+  .openapi('CustomerCurrencyTotals')
+
+export const CustomerProfileSchema = z
+  .object({
+    user: AdminUserSchema,
+    addresses: z.array(AddressSchema),
+    totals: z.array(CurrencyTotalsSchema).openapi({ description: 'One entry per currency the customer ordered in; amounts are never converted' }),
+  })
+  .openapi('CustomerProfile')
+export type CustomerProfile = z.infer<typeof CustomerProfileSchema>

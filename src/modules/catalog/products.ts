@@ -8,6 +8,7 @@ import type { Product, ProductCreate, ProductUpdate, VariantCreate, VariantUpdat
 import { imageUrl } from './search'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
 import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
+import { users } from '../accounts/tables'
 import { categories, productImages, products, productVariants } from './tables'
 
 /**
@@ -68,9 +69,10 @@ export async function getProduct(
   filter: { status?: ProductRow['status']; sellerId?: string } = {},
 ): Promise<Product | undefined> {
   const row = await db
-    .select({ p: products, c: { id: categories.id, name: categories.name, slug: categories.slug } })
+    .select({ p: products, c: { id: categories.id, name: categories.name, slug: categories.slug }, sellerName: users.name })
     .from(products)
     .leftJoin(categories, eq(categories.id, products.categoryId))
+    .leftJoin(users, eq(users.id, products.sellerId))
     .where(
       and(
         or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)),
@@ -88,6 +90,7 @@ export async function getProduct(
   return {
     id: p.id,
     seller_id: p.sellerId,
+    seller_name: row.sellerName ?? null,
     category_id: p.categoryId,
     category: row.c && row.c.id ? { id: row.c.id, name: row.c.name, slug: row.c.slug } : null,
     name: p.name,

@@ -128,6 +128,7 @@ export const ProductSummarySchema = z
 
 export const ProductSchema = ProductSummarySchema.omit({ image_url: true })
   .extend({
+    seller_name: z.string().nullable().openapi({ description: 'The seller’s display name' }),
     description: z.string(),
     category: z.object({ id: z.string(), name: z.string(), slug: z.string() }).nullable(),
     variants: z.array(VariantSchema),
@@ -184,6 +185,7 @@ export const StockAdjustmentSchema = z
     id: z.string(),
     variant_id: z.string(),
     user_id: z.string(),
+    user_name: z.string().nullable().openapi({ description: 'Who changed the stock, by display name' }),
     kind: z.enum(['set', 'delta']),
     quantity: z.number().int().openapi({ description: 'The new stock for set, the signed change for delta' }),
     idempotency_key: z.string().nullable(),

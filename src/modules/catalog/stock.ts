@@ -7,6 +7,7 @@ import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } 
 import { mustGet, productForWrite, type WriteScope } from './products'
 import type { Product, StockChange } from './schema'
 import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
+import { users } from '../accounts/tables'
 import { productVariants, stockAdjustments } from './tables'
 
 type AdjustmentRow = typeof stockAdjustments.$inferSelect
@@ -77,6 +78,7 @@ export interface StockAdjustment {
   id: string
   variant_id: string
   user_id: string
+  user_name: string | null
   kind: 'set' | 'delta'
   quantity: number
   idempotency_key: string | null
@@ -100,17 +102,19 @@ export async function listStockAdjustments(
     .get()
   if (!variant) throw notFound('Variant')
   const rows = await db
-    .select()
+    .select({ a: stockAdjustments, userName: users.name })
     .from(stockAdjustments)
+    .leftJoin(users, eq(users.id, stockAdjustments.userId))
     .where(and(eq(stockAdjustments.variantId, variantId), cursor ? olderThanCursor(cursor, stockAdjustments.createdAt, stockAdjustments.id) : undefined))
     .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
     .limit(limit + 1)
-  const page = paginate(rows, limit, (r) => [r.createdAt, r.id])
+  const page = paginate(rows, limit, (r) => [r.a.createdAt, r.a.id])
   return {
-    data: page.data.map((r) => ({
+    data: page.data.map(({ a: r, userName }) => ({
       id: r.id,
       variant_id: r.variantId,
       user_id: r.userId,
+      user_name: userName ?? null,
       kind: r.kind,
       quantity: r.quantity,
       idempotency_key: r.idempotencyKey,

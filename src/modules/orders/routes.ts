@@ -10,6 +10,7 @@ import { guestCheckout } from './guest'
 import { guestOrderRoutes } from './guest-routes'
 import {
   AdminOrderDetailSchema,
+  AdminOrderPageSchema,
   AdminOrderQuerySchema,
   allowedActions,
   AdminTransitionBodySchema,
@@ -24,7 +25,7 @@ import {
   SellerLineSchema,
   ShipLineBodySchema,
 } from './schema'
-import { adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listSellerLines, shipSellerLine } from './service'
+import { adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listOrdersWithNames, listSellerLines, shipSellerLine, withNames } from './service'
 
 const customer = { security: bearerSecurity, middleware: requireAuth() }
 const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
@@ -151,21 +152,21 @@ const adminRoutes = createRouter()
       path: '/admin/orders',
       summary: 'All orders, newest first, filtered by status, customer and creation time',
       request: { query: AdminOrderQuerySchema },
-      responses: { 200: jsonContent(OrderPageSchema, 'A page of orders'), ...errors(400, 401, 403) },
+      responses: { 200: jsonContent(AdminOrderPageSchema, 'A page of orders with the customers’ names'), ...errors(400, 401, 403) },
     }),
-    async (c) => c.json(await listOrders(c.env, c.req.valid('query')), 200),
+    async (c) => c.json(await listOrdersWithNames(c.env, c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({
       ...staffReading,
       method: 'get',
       path: '/admin/orders/{id}',
-      summary: 'Any order with lines, timeline and the actions it allows',
+      summary: 'Any order with lines, timeline, the actions it allows and the names of the people involved',
       request: { params: IdParamSchema },
       responses: { 200: jsonContent(AdminOrderDetailSchema, 'The order'), ...errors(401, 403, 404) },
     }),
     async (c) => {
-      const order = await getOrder(c.env, c.req.valid('param').id)
+      const order = await withNames(c.env, await getOrder(c.env, c.req.valid('param').id))
       return c.json({ ...order, allowed_actions: allowedActions(order) }, 200)
     },
   )

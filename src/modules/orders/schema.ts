@@ -184,7 +184,24 @@ export const ShipLineBodySchema = z
 export const ORDER_ACTIONS = ['confirm_payment', 'ship', 'deliver', 'cancel', 'refund'] as const
 export type OrderAction = (typeof ORDER_ACTIONS)[number]
 
-export const AdminOrderDetailSchema = OrderDetailSchema.extend({
+const CustomerName = z.string().nullable().openapi({ description: 'The account holder’s display name' })
+
+export const AdminOrderSummarySchema = OrderSummarySchema.extend({ customer_name: CustomerName }).openapi('AdminOrderSummary')
+export const AdminOrderPageSchema = pageOf(AdminOrderSummarySchema).openapi('AdminOrderPage')
+
+// Built from OrderSummary rather than extending Order: an overridden property of a registered
+// schema becomes an allOf the generated client types cannot narrow.
+export const AdminOrderDetailSchema = OrderSummarySchema.extend({
+  customer_name: CustomerName,
+  lines: z.array(OrderLineSchema.extend({ seller_name: z.string().nullable() }).openapi('AdminOrderLine')),
+  timeline: z.array(
+    z
+      .object({
+        ...TimelineEntrySchema.shape,
+        actor: ActorSchema.extend({ name: z.string().nullable().openapi({ description: 'The acting user’s display name' }) }),
+      })
+      .openapi('AdminOrderTimelineEntry'),
+  ),
   allowed_actions: z.array(z.enum(ORDER_ACTIONS)).openapi({
     description:
       'From the order state machine: ship (→ shipped, with carrier and tracking), deliver (→ delivered), cancel (→ cancelled), ' +

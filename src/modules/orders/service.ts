@@ -8,6 +8,7 @@ import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { money } from '../../lib/money'
 import { olderThanCursor, paginate } from '../../lib/pagination'
+import { userNames } from '../accounts/service'
 import type { OrderState, PaymentSignal, RefundsSignal, TransitionInput, TransitionMeta } from './model'
 import type { ShippingAddress } from './schema'
 import type { Actor } from './state-machine'
@@ -138,6 +139,27 @@ export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
     .limit(query.limit + 1)
   const page = paginate(rows, query.limit, (o) => [o.createdAt, o.id])
   return { data: page.data.map(orderSummary), next_cursor: page.next_cursor }
+}
+
+/**
+ * Staff's view of an order: the display names of the customer, each line's seller and each
+ * timeline actor, looked up in one query (the customer's own view carries no staff names).
+ */
+export async function withNames(env: Pick<Env, 'DB'>, detail: OrderDetail) {
+  const names = await userNames(getDb(env), [detail.user_id, ...detail.lines.map((l) => l.seller_id), ...detail.timeline.map((t) => t.actor.id)])
+  return {
+    ...detail,
+    customer_name: names.get(detail.user_id) ?? null,
+    lines: detail.lines.map((l) => ({ ...l, seller_name: names.get(l.seller_id) ?? null })),
+    timeline: detail.timeline.map((t) => ({ ...t, actor: { ...t.actor, name: t.actor.id ? (names.get(t.actor.id) ?? null) : null } })),
+  }
+}
+
+/** A page of orders (listOrders) with each customer's display name, for staff. */
+export async function listOrdersWithNames(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
+  const page = await listOrders(env, query)
+  const names = await userNames(getDb(env), page.data.map((o) => o.user_id))
+  return { ...page, data: page.data.map((o) => ({ ...o, customer_name: names.get(o.user_id) ?? null })) }
 }
 
 export const orderStub = (env: Pick<Env, 'ORDER'>, orderId: string) => env.ORDER.get(env.ORDER.idFromName(orderId))
