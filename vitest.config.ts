@@ -70,6 +70,17 @@ export default defineConfig({
           KASPI_PAY_API_KEY: 'kaspi-pay-vitest-key',
           KASPI_PAY_ORGANIZATION_BIN: '123456789012',
           KASPI_PAY_WEBHOOK_SECRET: 'kaspi-pay-vitest-secret',
+          // Carriers: real origins (test/shipping routes them to fakes/ups.ts and fakes/fedex.ts) and
+          // the fakes' credentials.
+          UPS_API_BASE: 'https://wwwcie.ups.com',
+          UPS_CLIENT_ID: 'ups-fake-client',
+          UPS_CLIENT_SECRET: 'ups-fake-secret',
+          UPS_ACCOUNT_NUMBER: 'A1B2C3',
+          FEDEX_API_BASE: 'https://apis-sandbox.fedex.com',
+          FEDEX_CLIENT_ID: 'fedex-fake-client',
+          FEDEX_CLIENT_SECRET: 'fedex-fake-secret',
+          FEDEX_ACCOUNT_NUMBER: '740561073',
+          CARRIER_RATE_TIMEOUT_MS: '2500',
         },
       },
     }),

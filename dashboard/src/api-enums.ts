@@ -16,6 +16,10 @@ export const enums = {
     "webhooks:read",
     "webhooks:write"
   ],
+  "Carrier": [
+    "ups",
+    "fedex"
+  ],
   "CheckoutBody.payment_provider": [
     "stripe",
     "manual",
@@ -177,20 +181,40 @@ export const enums = {
     "staff",
     "admin"
   ],
+  "ShippingMethod.carrier": [
+    "ups",
+    "fedex"
+  ],
   "ShippingMethod.kind": [
     "flat",
     "free_over",
-    "per_weight"
+    "per_weight",
+    "carrier"
+  ],
+  "ShippingMethodCreate.carrier": [
+    "ups",
+    "fedex"
   ],
   "ShippingMethodCreate.kind": [
     "flat",
     "free_over",
-    "per_weight"
+    "per_weight",
+    "carrier"
+  ],
+  "ShippingMethodUpdate.carrier": [
+    "ups",
+    "fedex"
   ],
   "ShippingMethodUpdate.kind": [
     "flat",
     "free_over",
-    "per_weight"
+    "per_weight",
+    "carrier"
+  ],
+  "ShippingQuote.source": [
+    "carrier",
+    "cache",
+    "fallback"
   ],
   "StartedPayment.status": [
     "requires_payment",

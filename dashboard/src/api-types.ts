@@ -3088,6 +3088,8 @@ export interface paths {
           /** @description Destination country, for tax and shipping */
           country?: string;
           region?: string;
+          /** @description Destination postal code, for live carrier rates */
+          postal_code?: string;
           shipping_method_id?: string;
           discount_code?: string;
         };
@@ -5217,11 +5219,14 @@ export interface components {
       id: string;
       name: string;
       /** @enum {string} */
-      kind: "flat" | "free_over" | "per_weight";
+      kind: "flat" | "free_over" | "per_weight" | "carrier";
       currency: string;
       amount: number;
       free_over_amount: number | null;
       per_kg_amount: number | null;
+      /** @enum {string|null} */
+      carrier: "ups" | "fedex" | null;
+      service_code: string | null;
       countries: string[] | null;
       active: boolean;
       position: number;
@@ -5264,10 +5269,10 @@ export interface components {
     ShippingMethodCreate: {
       name: string;
       /** @enum {string} */
-      kind: "flat" | "free_over" | "per_weight";
+      kind: "flat" | "free_over" | "per_weight" | "carrier";
       /** @example USD */
       currency: string;
-      /** @description Flat price, or the base price for per_weight */
+      /** @description Flat price, the base price for per_weight, or the fallback price for carrier */
       amount: number;
       /**
        * @description Free when discounted merchandise >= this
@@ -5279,6 +5284,18 @@ export interface components {
        * @default null
        */
       per_kg_amount?: number | null;
+      /**
+       * @description carrier: the carrier that quotes it live (ups, fedex)
+       * @default null
+       * @enum {string|null}
+       */
+      carrier?: "ups" | "fedex" | null;
+      /**
+       * @description carrier: the service level (UPS Service.Code such as 03, FedEx serviceType)
+       * @default null
+       * @example FEDEX_GROUND
+       */
+      service_code?: string | null;
       /**
        * @description NULL ships everywhere
        * @default null
@@ -5292,15 +5309,25 @@ export interface components {
     ShippingMethodUpdate: {
       name?: string;
       /** @enum {string} */
-      kind?: "flat" | "free_over" | "per_weight";
+      kind?: "flat" | "free_over" | "per_weight" | "carrier";
       /** @example USD */
       currency?: string;
-      /** @description Flat price, or the base price for per_weight */
+      /** @description Flat price, the base price for per_weight, or the fallback price for carrier */
       amount?: number;
       /** @description Free when discounted merchandise >= this */
       free_over_amount?: number | null;
       /** @description per_weight: price of every started kilogram */
       per_kg_amount?: number | null;
+      /**
+       * @description carrier: the carrier that quotes it live (ups, fedex)
+       * @enum {string|null}
+       */
+      carrier?: "ups" | "fedex" | null;
+      /**
+       * @description carrier: the service level (UPS Service.Code such as 03, FedEx serviceType)
+       * @example FEDEX_GROUND
+       */
+      service_code?: string | null;
       /** @description NULL ships everywhere */
       countries?: string[] | null;
       active?: boolean;
@@ -5399,6 +5426,7 @@ export interface components {
         id: string;
         name: string;
       } | null;
+      shipping_quote: components["schemas"]["ShippingQuote"];
       problems: {
           variant_id?: string;
           code: string;
@@ -5438,6 +5466,26 @@ export interface components {
           message: string;
         }[];
     };
+    /** @description Carrier methods: the rate charged and its quote id for checkout */
+    ShippingQuote: ({
+      /** @description Signed quote id: send it as shipping_quote_id at checkout to be charged exactly this amount */
+      id: string;
+      method_id: string;
+      carrier: components["schemas"]["Carrier"];
+      service_code: string;
+      /** @description Minor units of currency */
+      amount: number;
+      currency: string;
+      /**
+       * @description carrier/cache: a live rate; fallback: the carrier was slow or down, the method's own price
+       * @enum {string}
+       */
+      source: "carrier" | "cache" | "fallback";
+      weight_band_grams: number;
+      expires_at: string;
+    }) | null;
+    /** @enum {string} */
+    Carrier: "ups" | "fedex";
     CartChange: components["schemas"]["Cart"] & {
       /** @description The line just written; capped=true when stock (or 99) limited the quantity */
       changed: {
@@ -5575,6 +5623,8 @@ export interface components {
       /** @description One of your saved addresses, instead of shipping_address */
       address_id?: string;
       shipping_method_id: string;
+      /** @description Carrier methods: the shipping_quote.id the shopper saw (cart); that price is charged, or 409 price_changed if it no longer applies */
+      shipping_quote_id?: string;
       discount_code?: string;
       /** @enum {string} */
       payment_provider: "stripe" | "manual" | "paypal" | "paystack" | "chapa" | "mpesa" | "kaspi";

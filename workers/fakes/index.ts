@@ -13,11 +13,13 @@ import kaspiPayFake from '../../fakes/kaspi-pay'
 import mpesaFake from '../../fakes/mpesa'
 import paypalFake from '../../fakes/paypal'
 import paystackFake from '../../fakes/paystack'
+import upsFake from '../../fakes/ups'
+import fedexFake from '../../fakes/fedex'
 
 /**
  * One Worker serving every provider fake under a path prefix: /stripe, /sendgrid, /twilio,
  * /whatsapp, /telegram, /kaspi, /ozon, /turnstile-fake (Turnstile siteverify), /paypal, /paystack,
- * /chapa, /mpesa, /kaspi-pay. Each fake
+ * /chapa, /mpesa, /kaspi-pay, /ups, /fedex. Each fake
  * is a Hono app in fakes/<provider>.ts that mirrors the real API's paths and JSON shapes; tests
  * mount the same apps in-process (test/fakes.ts).
  */
@@ -38,6 +40,8 @@ app.route('/paystack', paystackFake)
 app.route('/chapa', chapaFake)
 app.route('/mpesa', mpesaFake)
 app.route('/kaspi-pay', kaspiPayFake)
+app.route('/ups', upsFake)
+app.route('/fedex', fedexFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { ShippingQuoteSchema } from '../shipping/schema'
 import { CART_TOKEN_PATTERN } from './service'
 
 const VariantId = z
@@ -35,6 +36,7 @@ export const CartQuerySchema = z.object({
     .optional()
     .openapi({ description: 'Destination country, for tax and shipping', example: 'US' }),
   region: z.string().regex(/^[A-Za-z0-9-]{1,10}$/).optional().openapi({ example: 'CA' }),
+  postal_code: z.string().trim().min(1).max(20).optional().openapi({ description: 'Destination postal code, for live carrier rates', example: 'N1 1AA' }),
   shipping_method_id: z.string().min(1).max(64).optional(),
   discount_code: z.string().min(1).max(64).optional().openapi({ example: 'WELCOME10' }),
 })
@@ -86,6 +88,7 @@ export const CartSchema = z
     tax_inclusive: z.boolean(),
     discount_code: z.string().nullable(),
     shipping_method: z.object({ id: z.string(), name: z.string() }).nullable(),
+    shipping_quote: ShippingQuoteSchema.nullable().openapi({ description: 'Carrier methods: the rate charged and its quote id for checkout' }),
     problems: z.array(ProblemSchema),
   })
   .openapi('Cart')

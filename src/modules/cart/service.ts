@@ -8,6 +8,7 @@ import { randomToken } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { MAX_LINE_QUANTITY, quote, type QuoteProblem } from '../pricing/service'
+import type { ShippingQuote } from '../shipping/rates'
 
 /** Whose cart: a signed-in user's, or a guest's identified by their cart token. */
 export type CartOwner = { userId: string } | { guestToken: string }
@@ -178,6 +179,7 @@ export interface CartView {
   tax_inclusive: boolean
   discount_code: string | null
   shipping_method: { id: string; name: string } | null
+  shipping_quote: ShippingQuote | null
   problems: QuoteProblem[]
 }
 
@@ -185,6 +187,7 @@ export interface CartPreview {
   user_id?: string
   country?: string
   region?: string
+  postal_code?: string
   shipping_method_id?: string
   discount_code?: string
 }
@@ -201,6 +204,7 @@ const emptyView = (): CartView => ({
   tax_inclusive: false,
   discount_code: null,
   shipping_method: null,
+  shipping_quote: null,
   problems: [],
 })
 
@@ -258,6 +262,7 @@ export async function getCartView(env: Env, owner: CartOwner | null, preview: Ca
     tax_inclusive: q.tax_inclusive,
     discount_code: q.discount_code,
     shipping_method: q.shipping_method,
+    shipping_quote: q.shipping_quote,
     problems: q.problems,
   }
 }

@@ -136,6 +136,9 @@ function assertQuoteUsable(q: Quote, body: CheckoutBody) {
     if (q.problems.some((p) => STOCK_PROBLEMS.has(p.code))) {
       throw new AppError('out_of_stock', 'Some items are not available in the quantity asked for', details)
     }
+    if (q.problems.some((p) => p.code === 'shipping_quote_invalid')) {
+      throw new AppError('price_changed', 'The shipping price you saw no longer applies; review the new one', details)
+    }
     if (q.problems.some((p) => DISCOUNT_LIMIT_PROBLEMS.has(p.code))) {
       throw new AppError('discount_unavailable', 'This discount code can no longer be used', details)
     }
@@ -203,7 +206,9 @@ async function placeOrder(
     user_id: user.id,
     country: address.country,
     region: address.region,
+    postal_code: address.postal_code,
     shipping_method_id: body.shipping_method_id,
+    shipping_quote_id: body.shipping_quote_id,
     discount_code: body.discount_code,
   })
   assertQuoteUsable(q, body)

@@ -31,6 +31,12 @@ export const CheckoutBodySchema = z
     shipping_address: ShippingAddressSchema.optional(),
     address_id: z.string().min(1).max(64).optional().openapi({ description: 'One of your saved addresses, instead of shipping_address' }),
     shipping_method_id: z.string().min(1).max(64),
+    shipping_quote_id: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Carrier methods: the shipping_quote.id the shopper saw (cart); that price is charged, or 409 price_changed if it no longer applies' }),
     discount_code: z.string().trim().min(1).max(64).optional(),
     payment_provider: z.enum(PAYMENT_PROVIDER_NAMES),
     payment_phone: KenyanPhoneSchema.optional().openapi({ description: 'M-Pesa: the phone that receives the payment prompt' }),

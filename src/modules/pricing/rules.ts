@@ -143,6 +143,8 @@ export const toShippingMethod = (r: ShippingRow): ShippingMethod => ({
   amount: r.amount,
   free_over_amount: r.freeOverAmount,
   per_kg_amount: r.perKgAmount,
+  carrier: r.carrier,
+  service_code: r.serviceCode,
   countries: r.countries ? (JSON.parse(r.countries) as string[]) : null,
   active: r.active,
   position: r.position,
@@ -151,12 +153,20 @@ export const toShippingMethod = (r: ShippingRow): ShippingMethod => ({
 })
 
 /** A method's kind needs its own numbers: free_over a threshold, per_weight a per-kg price. */
-function checkShippingShape(m: Pick<ShippingMethod, 'kind' | 'free_over_amount' | 'per_kg_amount'>) {
+function checkShippingShape(m: Pick<ShippingMethod, 'kind' | 'free_over_amount' | 'per_kg_amount' | 'carrier' | 'service_code'>) {
   if (m.kind === 'free_over' && m.free_over_amount === null) {
     throw badRequest('A free_over method needs free_over_amount', [{ path: 'free_over_amount', message: 'Required for free_over' }])
   }
   if (m.kind === 'per_weight' && m.per_kg_amount === null) {
     throw badRequest('A per_weight method needs per_kg_amount', [{ path: 'per_kg_amount', message: 'Required for per_weight' }])
+  }
+  if (m.kind === 'carrier' && (m.carrier === null || m.service_code === null)) {
+    throw badRequest('A carrier method needs carrier and service_code (amount is its fallback price)', [
+      { path: m.carrier === null ? 'carrier' : 'service_code', message: 'Required for carrier' },
+    ])
+  }
+  if (m.kind !== 'carrier' && (m.carrier !== null || m.service_code !== null)) {
+    throw badRequest('carrier and service_code belong to carrier methods only', [{ path: 'carrier', message: 'Only for kind carrier' }])
   }
 }
 
@@ -195,7 +205,11 @@ export async function getShippingMethod(db: DB, id: string): Promise<ShippingMet
   return toShippingMethod(row)
 }
 
-export async function createShippingMethod(db: DB, input: ShippingMethodCreate): Promise<ShippingMethod> {
+export async function createShippingMethod(
+  db: DB,
+  given: Omit<ShippingMethodCreate, 'carrier' | 'service_code'> & Partial<Pick<ShippingMethodCreate, 'carrier' | 'service_code'>>,
+): Promise<ShippingMethod> {
+  const input = { ...given, carrier: given.carrier ?? null, service_code: given.service_code ?? null }
   checkShippingShape(input)
   const now = nowIso()
   const row: ShippingRow = {
@@ -206,6 +220,8 @@ export async function createShippingMethod(db: DB, input: ShippingMethodCreate):
     amount: input.amount,
     freeOverAmount: input.free_over_amount,
     perKgAmount: input.per_kg_amount,
+    carrier: input.carrier,
+    serviceCode: input.service_code,
     countries: uniqueCountries(input.countries),
     active: input.active,
     position: input.position,
@@ -229,6 +245,8 @@ export async function updateShippingMethod(db: DB, id: string, input: ShippingMe
       amount: next.amount,
       freeOverAmount: next.free_over_amount,
       perKgAmount: next.per_kg_amount,
+      carrier: next.carrier,
+      serviceCode: next.service_code,
       countries: uniqueCountries(next.countries),
       active: next.active,
       position: next.position,

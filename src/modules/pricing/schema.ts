@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { AmountSchema, CurrencySchema } from '../../lib/money'
+import { CARRIERS } from '../shipping/carriers/types'
 
 const Country = z
   .string()
@@ -49,7 +50,12 @@ export const TaxRateUpdateSchema = z
 
 // ---------- shipping methods ----------
 
-const ShippingKind = z.enum(['flat', 'free_over', 'per_weight'])
+const ShippingKind = z.enum(['flat', 'free_over', 'per_weight', 'carrier'])
+const CarrierField = z.enum(CARRIERS)
+const ServiceCode = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{1,40}$/, 'service_code is a carrier service level such as 03 (UPS Ground) or FEDEX_GROUND')
+  .openapi({ example: 'FEDEX_GROUND' })
 
 export const ShippingMethodSchema = z
   .object({
@@ -60,6 +66,8 @@ export const ShippingMethodSchema = z
     amount: z.number().int(),
     free_over_amount: z.number().int().nullable(),
     per_kg_amount: z.number().int().nullable(),
+    carrier: CarrierField.nullable(),
+    service_code: z.string().nullable(),
     countries: z.array(z.string()).nullable(),
     active: z.boolean(),
     position: z.number().int(),
@@ -72,9 +80,11 @@ const shippingFields = {
   name: z.string().trim().min(1).max(100),
   kind: ShippingKind,
   currency: CurrencySchema,
-  amount: AmountSchema.openapi({ description: 'Flat price, or the base price for per_weight' }),
+  amount: AmountSchema.openapi({ description: 'Flat price, the base price for per_weight, or the fallback price for carrier' }),
   free_over_amount: AmountSchema.nullable().openapi({ description: 'Free when discounted merchandise >= this' }),
   per_kg_amount: AmountSchema.nullable().openapi({ description: 'per_weight: price of every started kilogram' }),
+  carrier: CarrierField.nullable().openapi({ description: 'carrier: the carrier that quotes it live (ups, fedex)' }),
+  service_code: ServiceCode.nullable().openapi({ description: 'carrier: the service level (UPS Service.Code such as 03, FedEx serviceType)' }),
   countries: z.array(Country).min(1).max(250).nullable().openapi({ description: 'NULL ships everywhere' }),
   active: z.boolean(),
   position: z.number().int().min(0).max(10_000),
@@ -85,6 +95,8 @@ export const ShippingMethodCreateSchema = z
     ...shippingFields,
     free_over_amount: shippingFields.free_over_amount.default(null),
     per_kg_amount: shippingFields.per_kg_amount.default(null),
+    carrier: shippingFields.carrier.default(null),
+    service_code: shippingFields.service_code.default(null),
     countries: shippingFields.countries.default(null),
     active: shippingFields.active.default(true),
     position: shippingFields.position.default(0),

@@ -10,6 +10,7 @@ import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import { calculate, type CalcDiscount, type CalcShipping, type CalcTax } from './calculate'
 import { loadPricingVariants, type PricingVariant } from './catalog-source'
+import { quoteCarrierMethod, verifyQuote, type ShippingQuote } from '../shipping/rates'
 import { errorMessages, findDiscountByCode, findTaxRate, shipsTo, toShippingMethod } from './rules'
 import { discountCustomerUsage, discountRedemptions, discounts, shippingMethods } from './tables'
 
@@ -20,7 +21,11 @@ export interface QuoteInput {
   user_id?: string
   country?: string
   region?: string
+  /** Destination postal code, for carrier (live-rated) shipping methods. */
+  postal_code?: string
   shipping_method_id?: string
+  /** Checkout: the signed id of the carrier rate the shopper was shown; that price is charged (or 409 price_changed). */
+  shipping_quote_id?: string
   discount_code?: string
   /**
    * 'flag' (default, for checkout): price the quantity asked for and report a shortage as a
@@ -65,6 +70,7 @@ export type QuoteProblemCode =
   | 'discount_min_subtotal'
   | 'discount_currency'
   | 'shipping_method_unavailable'
+  | 'shipping_quote_invalid'
 
 export interface QuoteProblem {
   variant_id?: string
@@ -86,6 +92,8 @@ export interface Quote {
   discount_code: string | null
   discount_id: string | null
   shipping_method: { id: string; name: string } | null
+  /** Carrier methods: the live (or fallback) rate charged, with the signed id checkout can send back. */
+  shipping_quote: ShippingQuote | null
   problems: QuoteProblem[]
 }
 
@@ -149,8 +157,15 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
     : null
   const taxRow = input.country ? await findTaxRate(db, input.country, input.region) : undefined
   const tax: CalcTax | null = taxRow ? { rate_bps: taxRow.rateBps, inclusive: taxRow.inclusive } : null
+  const grams = priced.reduce((a, p) => a + p.v.weight_grams * p.quantity, 0)
   const shipping = input.shipping_method_id
-    ? await resolveShipping(db, input.shipping_method_id, { currency, country: input.country }, problems)
+    ? await resolveShipping(
+        env,
+        db,
+        input.shipping_method_id,
+        { currency, country: input.country, postal_code: input.postal_code, grams, quote_id: input.shipping_quote_id, priced: priced.length > 0 },
+        problems,
+      )
     : null
 
   const result = calculate({
@@ -197,6 +212,7 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
     discount_code: discount?.code ?? null,
     discount_id: discount?.id ?? null,
     shipping_method: shipping ? { id: shipping.id, name: shipping.name } : null,
+    shipping_quote: shipping?.quote ?? null,
     problems,
   }
 }
@@ -242,11 +258,12 @@ async function resolveDiscount(
 }
 
 async function resolveShipping(
+  env: Env,
   db: DB,
   id: string,
-  ctx: { currency: string | null; country?: string },
+  ctx: { currency: string | null; country?: string; postal_code?: string; grams: number; quote_id?: string; priced: boolean },
   problems: QuoteProblem[],
-): Promise<{ id: string; name: string; calc: CalcShipping } | null> {
+): Promise<{ id: string; name: string; calc: CalcShipping; quote: ShippingQuote | null } | null> {
   const row = await db.select().from(shippingMethods).where(eq(shippingMethods.id, id)).get()
   const m = row ? toShippingMethod(row) : undefined
   let why: string | undefined
@@ -254,15 +271,35 @@ async function resolveShipping(
   else if (ctx.currency && m.currency !== ctx.currency) why = `This shipping method is priced in ${m.currency}`
   else if (!shipsTo(m, ctx.country)) {
     why = ctx.country ? `This shipping method does not ship to ${ctx.country.toUpperCase()}` : 'Give a country for this shipping method'
-  }
+  } else if (m.kind === 'carrier' && !ctx.country) why = 'Give a country for this shipping method'
   if (why || !m) {
     problems.push({ code: 'shipping_method_unavailable', message: why ?? 'Unavailable shipping method' })
     return null
   }
+  if (m.kind !== 'carrier' || !m.carrier || !m.service_code) {
+    return {
+      id: m.id,
+      name: m.name,
+      calc: { kind: m.kind === 'carrier' ? 'flat' : m.kind, amount: m.amount, free_over_amount: m.free_over_amount, per_kg_amount: m.per_kg_amount },
+      quote: null,
+    }
+  }
+  // A carrier method: the live rate (or its fallback price), charged like a flat price.
+  const method = { id: m.id, carrier: m.carrier, service_code: m.service_code, amount: m.amount, currency: m.currency }
+  const dest = { country: ctx.country!, postal_code: ctx.postal_code }
+  let quote: ShippingQuote | null = null
+  if (ctx.quote_id) {
+    const checked = await verifyQuote(env, ctx.quote_id, { method, dest, grams: ctx.grams })
+    if (checked.ok) quote = checked.quote
+    else problems.push({ code: 'shipping_quote_invalid', message: `${checked.reason}; review the new shipping price` })
+  }
+  // Nothing to ship (an empty or unpriceable cart): no reason to ask the carrier.
+  if (!quote && ctx.priced) quote = await quoteCarrierMethod(env, method, dest, ctx.grams)
   return {
     id: m.id,
     name: m.name,
-    calc: { kind: m.kind, amount: m.amount, free_over_amount: m.free_over_amount, per_kg_amount: m.per_kg_amount },
+    calc: { kind: 'flat', amount: quote?.amount ?? m.amount, free_over_amount: m.free_over_amount, per_kg_amount: null },
+    quote,
   }
 }
 

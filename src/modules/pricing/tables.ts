@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { CARRIERS } from '../shipping/carriers/types'
 
 /**
  * Tax rate per country, optionally narrowed to a region. `region` is '' for the country-wide rate
@@ -31,17 +32,22 @@ export const taxRates = sqliteTable(
  * A shipping method priced in one currency. `flat` charges `amount`; `free_over` charges `amount`
  * unless the discounted merchandise reaches `free_over_amount`; `per_weight` charges `amount` plus
  * `per_kg_amount` for every started kilogram. `free_over_amount`, when set, also frees the other kinds.
+ * `carrier` quotes `carrier`'s `service_code` live for the cart's weight and destination
+ * (src/modules/shipping/rates.ts) and charges `amount` when the carrier is slow or down.
  */
 export const shippingMethods = sqliteTable(
   'shipping_methods',
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    kind: text('kind', { enum: ['flat', 'free_over', 'per_weight'] }).notNull(),
+    kind: text('kind', { enum: ['flat', 'free_over', 'per_weight', 'carrier'] }).notNull(),
     currency: text('currency').notNull(),
     amount: integer('amount').notNull().default(0),
     freeOverAmount: integer('free_over_amount'),
     perKgAmount: integer('per_kg_amount'),
+    /** kind `carrier`: which carrier quotes it, and its service level (UPS service code, FedEx serviceType). */
+    carrier: text('carrier', { enum: CARRIERS }),
+    serviceCode: text('service_code'),
     /** JSON array of ISO alpha-2 codes it ships to; NULL means everywhere. */
     countries: text('countries'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
