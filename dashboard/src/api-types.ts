@@ -3337,7 +3337,7 @@ export interface paths {
      * Turn the cart into an order, reserving stock atomically (signed in, or as a guest)
      * @description Prices are re-read now (the cart never sets a price); pass `expected_total` to get 409 price_changed if it moved. Stock for every line is reserved in the same atomic step that creates the order: either everything happens or nothing (409 out_of_stock). The same Idempotency-Key replays the first response (200); with a different body it is 409 idempotency_conflict.
      *
-     * **Guest checkout**: without a Bearer token, send the guest cart's `X-Cart-Token` and an `email` (and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a signed, unguessable URL of the order page (also mailed with the order confirmation); the order is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later verifies (or signs in with) the same email.
+     * **Guest checkout**: without a Bearer token, send the guest cart's `X-Cart-Token` and an `email` (and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a signed, unguessable URL of the order page (also mailed with the order confirmation); the order is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later verifies (or signs in with) the same email. When Turnstile is on, a guest sends a token in the CF-Turnstile-Response header (403 challenge_required otherwise).
      */
     post: {
       parameters: {
@@ -3374,6 +3374,12 @@ export interface paths {
         };
         /** @description Missing or invalid access token */
         401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
           content: {
             "application/json": components["schemas"]["Error"];
           };

@@ -73,20 +73,19 @@ const origin = (url: string | undefined) => {
 
 /**
  * The Content-Security-Policy for HTML pages: scripts only from this origin (no inline scripts),
- * plus Stripe.js (STRIPE_JS_URL) for the storefront's payment page; /docs also loads the API
- * reference bundle from jsDelivr. No framing by anyone.
+ * plus Stripe.js (STRIPE_JS_URL) for the storefront's payment page. /docs is served from this
+ * origin too (the Scalar bundle in public/docs/, its web fonts off), so it needs no CDN. No
+ * framing by anyone.
  */
-export function contentSecurityPolicy(env: { STRIPE_JS_URL?: string }, path: string): string {
+export function contentSecurityPolicy(env: { STRIPE_JS_URL?: string }): string {
   const stripe = origin(env.STRIPE_JS_URL) ?? 'https://js.stripe.com'
-  const docs = path === '/docs' || path.startsWith('/docs/')
-  const scripts = ["'self'", stripe, ...(docs ? ['https://cdn.jsdelivr.net'] : [])]
   return [
     "default-src 'self'",
-    `script-src ${scripts.join(' ')}`,
+    `script-src 'self' ${stripe}`,
     // Styles: the API reference injects its own; elsewhere only our stylesheets and element styles.
-    `style-src 'self' 'unsafe-inline'${docs ? ' https://cdn.jsdelivr.net https://fonts.scalar.com' : ''}`,
+    "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: https:`,
-    `font-src 'self' data:${docs ? ' https://fonts.scalar.com https://cdn.jsdelivr.net' : ''}`,
+    "font-src 'self' data:",
     `connect-src 'self' ${stripe} https://api.stripe.com`,
     `frame-src ${stripe} https://hooks.stripe.com https://challenges.cloudflare.com`,
     "frame-ancestors 'none'",
@@ -118,22 +117,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('Cross-Origin-Resource-Policy', 'cross-origin')
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(self)')
   if ((h.get('Content-Type') ?? '').startsWith('text/html')) {
-    h.set('Content-Security-Policy', contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string }, c.req.path))
+    h.set('Content-Security-Policy', contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string }))
   }
   c.res = res
 })
-
-/** The API reference page: Scalar's standalone bundle configured by data attributes, no inline script. */
-export const docsPage = (c: Context) =>
-  c.html(`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Edge Commerce API</title>
-  </head>
-  <body>
-    <script id="api-reference" data-url="/openapi.json"></script>
-    <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference@1"></script>
-  </body>
-</html>`)

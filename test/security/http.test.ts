@@ -1,4 +1,4 @@
-import { SELF } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { API_BODY_LIMIT } from '../../src/lib/security'
 import { api, BASE } from '../helpers'
@@ -63,6 +63,24 @@ describe('security headers', () => {
     for (const [, attrs, body] of html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)) {
       expect(attrs!.includes('src=') || body!.trim() === '', attrs).toBe(true)
     }
+  })
+
+  it('/docs is served offline: no CDN in its CSP, every script it loads is same-origin, and its starter is served', async () => {
+    const res = await SELF.fetch(`${BASE}/docs`)
+    const csp = res.headers.get('Content-Security-Policy') ?? ''
+    expect(csp).not.toContain('jsdelivr')
+    expect(csp).not.toContain('scalar.com')
+    expect(csp).toMatch(/font-src 'self' data:;/)
+    const srcs = [...(await res.text()).matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!)
+    expect(srcs).toContain('/docs/init.js')
+    for (const src of srcs) expect(src.startsWith('/') && !src.startsWith('//'), src).toBe(true)
+    // Static files other than /admin are answered by the assets layer before the Worker runs.
+    const init = await env.ASSETS.fetch(new Request(`${BASE}/docs/init.js`))
+    expect(init.status).toBe(200)
+    const js = await init.text()
+    expect(js).toContain('createApiReference')
+    // Scalar's default web fonts come from fonts.scalar.com, which the CSP refuses.
+    expect(js).toContain('withDefaultFonts: false')
   })
 
   it('the dashboard (static assets) gets the same headers and a CSP allowing Stripe.js but no inline script', async () => {

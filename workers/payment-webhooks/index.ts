@@ -9,6 +9,49 @@ import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/payst
 
 type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
+/** Provider callbacks are a few KB; anything past 64 KB is not one and is refused before it is read in full. */
+export const WEBHOOK_BODY_LIMIT = 64 * 1024
+
+/** Signed timestamps more than this far in the future are refused too (Stripe's SDK checks only the past). */
+export const FUTURE_TOLERANCE_SECONDS = 5 * 60
+
+const envelope = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status })
+
+/**
+ * The body, counted while it streams in: null as soon as it passes `max` bytes (a 50 MB body is
+ * dropped at 64 KB, not buffered first). A declared Content-Length over the limit is refused unread.
+ */
+export async function readLimited(request: Request, max = WEBHOOK_BODY_LIMIT): Promise<Uint8Array | null> {
+  if (Number(request.headers.get('Content-Length') ?? 0) > max) return null
+  if (!request.body) return new Uint8Array()
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    body.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return body
+}
+
+/** Stripe-Signature `t=` more than FUTURE_TOLERANCE_SECONDS ahead of our clock: not a genuine fresh delivery. */
+export function stripeTimestampInFuture(signature: string | null, nowMs = Date.now()): boolean {
+  const t = Number(/(?:^|,)\s*t=(\d+)/.exec(signature ?? '')?.[1])
+  return Number.isFinite(t) && t * 1000 - nowMs > FUTURE_TOLERANCE_SECONDS * 1000
+}
+
 type Handler = (env: Env, request: Request, param: string | undefined, suffix: string | undefined) => Promise<Response>
 
 /** One route per provider; POST only. `:param` is the last path segment where a route takes one. */
@@ -37,9 +80,14 @@ export default Sentry.withSentry(sentryOptions, {
       const match = route.pattern.exec(url.pathname)
       if (!match) continue
       if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-      return route.handle(env, request, match[1], match[2])
+      const body = await readLimited(request)
+      if (!body) return envelope(413, 'payload_too_large', `Webhook bodies are limited to ${WEBHOOK_BODY_LIMIT} bytes`)
+      if (url.pathname === '/webhooks/stripe' && stripeTimestampInFuture(request.headers.get('Stripe-Signature'))) {
+        return envelope(400, 'invalid_signature', 'Missing, invalid or expired Stripe-Signature')
+      }
+      return route.handle(env, new Request(request, { body }), match[1], match[2])
     }
     if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
-    return Response.json({ error: { code: 'not_found', message: 'No such route' } }, { status: 404 })
+    return envelope(404, 'not_found', 'No such route')
   },
 } satisfies ExportedHandler<Env>)

@@ -3,6 +3,7 @@ import { unauthorized } from '../../lib/errors'
 import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { PageQuerySchema } from '../../lib/pagination'
 import { authRoute, createRouter } from '../../lib/router'
+import { requireTurnstile } from '../../lib/turnstile'
 import { CartTokenHeaderSchema } from '../cart/schema'
 import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
 import { checkout } from './checkout'
@@ -40,7 +41,8 @@ const checkoutRoutes = createRouter().openapi(
     method: 'post',
     path: '/checkout',
     // Signed in (Bearer) buys the user's cart; a guest buys the X-Cart-Token cart with an email.
-    middleware: optionalAuth,
+    // A guest (no valid Bearer token) passes Turnstile first when it is on.
+    middleware: [optionalAuth, requireTurnstile({ guestsOnly: true })] as const,
     security: [...bearerSecurity, {}],
     summary: 'Turn the cart into an order, reserving stock atomically (signed in, or as a guest)',
     description:
@@ -52,12 +54,13 @@ const checkoutRoutes = createRouter().openapi(
       '(and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a ' +
       'signed, unguessable URL of the order page (also mailed with the order confirmation); the order ' +
       'is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later ' +
-      'verifies (or signs in with) the same email.',
+      'verifies (or signs in with) the same email. When Turnstile is on, a guest sends a token in the ' +
+      'CF-Turnstile-Response header (403 challenge_required otherwise).',
     request: { headers: IdempotencyHeaderSchema.merge(CartTokenHeaderSchema), ...jsonBody(CheckoutBodySchema) },
     responses: {
       201: jsonContent(GuestCheckoutResponseSchema, 'Order created'),
       200: jsonContent(GuestCheckoutResponseSchema, 'Replay of the order created earlier with this Idempotency-Key'),
-      ...errors(400, 401, 404, 409, 422),
+      ...errors(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
