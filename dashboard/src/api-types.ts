@@ -5744,6 +5744,11 @@ export interface components {
           confirmed_by: "webhook" | "staff";
           /** @description ISO 4217 codes it can charge; null: any */
           currencies: string[] | null;
+          /**
+           * @description api: refunds go back through the provider's API; manual: no refund API (Kaspi Pay: staff refund in its cabinet; manual payments: staff hand the money back), the refund is recorded here
+           * @enum {string}
+           */
+          refunds: "api" | "manual";
         })[];
     };
     PaymentPage: {

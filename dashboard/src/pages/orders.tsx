@@ -3,6 +3,7 @@
 import { api, ApiError, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
+import { providerLabel } from './payments'
 import {
   Badge,
   CANCELLED,
@@ -308,6 +309,7 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
           <thead>
             <tr>
               <th scope="col">Refund</th>
+              <th scope="col">Provider</th>
               <th scope="col">Status</th>
               <th scope="col">Reason</th>
               <th scope="col">Restock</th>
@@ -322,6 +324,10 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
                 <td>
                   <code>{r.id}</code>
                   <div class="small muted">{formatDate(r.created_at)}</div>
+                </td>
+                <td>
+                  {providerLabel(r.provider)}
+                  {r.provider_ref ? <div class="small muted">{r.provider_ref}</div> : null}
                 </td>
                 <td>
                   <Badge value={r.status} />
@@ -417,7 +423,7 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
     const ok = await confirmAction({
       title: `Refund order ${order.id}?`,
       body: [
-        `Refund ${what} on order ${order.id} (total ${formatMoney(order.total.amount, order.currency)}) to the customer.`,
+        `Refund ${what} on order ${order.id} (total ${formatMoney(order.total.amount, order.currency)}) to the customer through ${providerLabel(order.payment_provider)}.`,
         restock ? 'The items go back in stock.' : 'The items are not put back in stock.',
       ],
       confirm: `Refund ${amount === undefined ? left : formatMoney(amount, order.currency)}`,
@@ -441,7 +447,7 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
       throw err
     }
     onChanged()
-    return `Refunded ${formatMoney(result.refund.amount.amount, result.refund.amount.currency)} on order ${order.id}; it is now ${result.order.status.replace(/_/g, ' ')}.`
+    return `Refunded ${formatMoney(result.refund.amount.amount, result.refund.amount.currency)} through ${providerLabel(result.refund.provider)} on order ${order.id}; it is now ${result.order.status.replace(/_/g, ' ')}.`
   })
   if (allowed.size === 0) {
     return (
@@ -504,7 +510,8 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
           <form class="stack card" onSubmit={submit((f) => void refund.run(f))} aria-labelledby="refund-title" noValidate>
             <h3 id="refund-title">Refund</h3>
             <p class="muted small">
-              Refunded so far <Money value={order.refunded} /> of <Money value={order.total} />.
+              Refunded so far <Money value={order.refunded} /> of <Money value={order.total} />. The money goes back through{' '}
+              {providerLabel(order.payment_provider)}, which took it.
             </p>
             {/* One key per form instance: a double submit or a retry after a network error refunds once. */}
             <input type="hidden" name="key" value={`dash-${order.id}-${order.refunded.amount}-${order.updated_at}`} />
@@ -593,7 +600,7 @@ export function OrderDetailPage({ id }: { id: string }) {
         <div>
           <dt>Payment</dt>
           <dd>
-            {order.payment_provider}
+            {providerLabel(order.payment_provider)}
             {order.payment_due_at && (order.status === 'pending' || order.status === 'processing') ? (
               <span class="muted"> · due {formatDate(order.payment_due_at)}</span>
             ) : null}

@@ -1,10 +1,69 @@
-// Payments (all providers) with filters, and payment alerts (amount/currency mismatches…).
+// Payments (all providers) with filters, the providers enabled on this store, and payment alerts
+// (amount/currency mismatches, late payments that need a manual refund…).
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, PaymentHeadings, submit, useLoad, usePager } from '../ui'
+import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, PaymentHeadings, submit, useLoad, usePager, type Loaded } from '../ui'
 
 type PaymentStatus = Schemas['PaymentStatus']
+type PaymentMethod = Schemas['PaymentMethods']['data'][number]
+
+const PROVIDER_LABELS: Record<string, string> = {
+  stripe: 'Stripe (cards)',
+  manual: 'Manual (bank transfer, cash)',
+  paypal: 'PayPal',
+  paystack: 'Paystack',
+  chapa: 'Chapa',
+  mpesa: 'M-Pesa',
+  kaspi: 'Kaspi Pay',
+}
+
+/** A provider key as staff know it ("kaspi" → "Kaspi Pay"). */
+export const providerLabel = (provider: string) => PROVIDER_LABELS[provider] ?? provider
+
+/** The providers shoppers can pay with now (GET /payment-methods), each linking to its payments. */
+function EnabledProviders({ methods }: { methods: Loaded<{ data: PaymentMethod[] }> }) {
+  return (
+    <section aria-labelledby="providers-title">
+      <h2 id="providers-title">Enabled providers</h2>
+      <Loading loaded={methods} />
+      {methods.data && methods.data.data.length === 0 ? <p class="muted">No payment provider is enabled.</p> : null}
+      {methods.data && methods.data.data.length > 0 ? (
+        <table aria-label="Enabled payment providers">
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">Currencies</th>
+              <th scope="col">Payment confirmed by</th>
+              <th scope="col">Refunds</th>
+            </tr>
+          </thead>
+          <tbody>
+            {methods.data.data.map((m) => (
+              <tr key={m.provider}>
+                <td>
+                  <a href={link('payments', { provider: m.provider })}>{providerLabel(m.provider)}</a>
+                  <div class="small muted">
+                    <code>{m.provider}</code>
+                  </div>
+                </td>
+                <td>{m.currencies ? m.currencies.join(', ') : 'any'}</td>
+                <td>{m.confirmed_by === 'webhook' ? 'the provider (webhook)' : 'staff'}</td>
+                <td>
+                  {m.refunds === 'api'
+                    ? `through ${providerLabel(m.provider)}`
+                    : m.provider === 'manual'
+                      ? 'by hand, recorded here'
+                      : `by hand in the ${providerLabel(m.provider)} cabinet`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  )
+}
 
 function Alerts() {
   const list = useLoad(() => unwrap(api.GET('/api/v1/admin/payment-alerts', { params: { query: { limit: 20 } } })), [])
@@ -32,6 +91,11 @@ function Alerts() {
                 </td>
                 <td>{a.order_id ? <a href={link(`orders/${a.order_id}`)}>{a.order_id}</a> : '—'}</td>
                 <td class="small">
+                  {typeof a.details.action === 'string' ? (
+                    <div>
+                      <strong>{a.details.action}</strong>
+                    </div>
+                  ) : null}
                   <code>{JSON.stringify(a.details)}</code>
                 </td>
               </tr>
@@ -48,6 +112,8 @@ export function PaymentsPage({ route }: { route: Route }) {
   const provider = route.query.get('provider') ?? ''
   const orderId = route.query.get('order_id') ?? ''
   const pager = usePager(`${status}|${provider}|${orderId}`)
+  const methods = useLoad(() => unwrap(api.GET('/api/v1/payment-methods')), [])
+  const enabled = new Set(methods.data?.data.map((m) => m.provider))
   const list = useLoad(
     () =>
       unwrap(
@@ -82,9 +148,11 @@ export function PaymentsPage({ route }: { route: Route }) {
         <Field label="Provider">
           <select name="provider" defaultValue={provider}>
             <option value="">Any</option>
+            {/* Every known provider: past payments may come from one that is no longer enabled. */}
             {enums['CheckoutBody.payment_provider'].map((p) => (
               <option key={p} value={p}>
-                {p}
+                {providerLabel(p)}
+                {methods.data && !enabled.has(p) ? ' (not enabled)' : ''}
               </option>
             ))}
           </select>
@@ -121,6 +189,7 @@ export function PaymentsPage({ route }: { route: Route }) {
         </table>
       ) : null}
       <Pager pager={pager} nextCursor={list.data?.next_cursor} />
+      <EnabledProviders methods={methods} />
       <Alerts />
     </section>
   )

@@ -145,6 +145,9 @@ export const PaymentMethodsSchema = z
         provider: z.string().openapi({ example: 'paypal' }),
         confirmed_by: z.enum(['webhook', 'staff']),
         currencies: z.array(z.string()).nullable().openapi({ description: 'ISO 4217 codes it can charge; null: any' }),
+        refunds: z.enum(['api', 'manual']).openapi({
+          description: "api: refunds go back through the provider's API; manual: no refund API (Kaspi Pay: staff refund in its cabinet; manual payments: staff hand the money back), the refund is recorded here",
+        }),
       }),
     ),
   })

@@ -88,6 +88,9 @@ describe('PayPal: paying', () => {
     const paypal = res.body.data.find((p: { provider: string }) => p.provider === 'paypal')
     expect(paypal.currencies).toContain('USD')
     expect(paypal.currencies).not.toContain('KES')
+    expect(paypal.refunds).toBe('api')
+    // Kaspi Pay has no refund API: the dashboard tells staff to refund in its cabinet.
+    expect(res.body.data.find((p: { provider: string }) => p.provider === 'kaspi')).toMatchObject({ currencies: ['KZT'], refunds: 'manual' })
   })
 })
 

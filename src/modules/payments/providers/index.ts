@@ -38,7 +38,12 @@ export function isEnabled(env: ProviderEnv, provider: PaymentProvider): boolean 
 export function enabledProviders(env: ProviderEnv) {
   return Object.values(PROVIDERS)
     .filter((p) => isEnabled(env, p))
-    .map((p) => ({ provider: p.name, confirmed_by: p.confirmedBy, currencies: p.currencies ? [...p.currencies] : null }))
+    .map((p) => ({
+      provider: p.name,
+      confirmed_by: p.confirmedBy,
+      currencies: p.currencies ? [...p.currencies] : null,
+      refunds: p.refundsByApi === false ? ('manual' as const) : ('api' as const),
+    }))
 }
 
 /**

@@ -63,6 +63,7 @@ export const kaspiPayProvider: PaymentProvider = {
   name: 'kaspi',
   confirmedBy: 'webhook',
   currencies: ['KZT'],
+  refundsByApi: false,
 
   enabled: (env) => Boolean(env.KASPI_PAY_API_KEY && env.KASPI_PAY_ORGANIZATION_BIN && env.KASPI_PAY_WEBHOOK_SECRET),
 

@@ -8,6 +8,8 @@ import type { PaymentProvider, ProviderPayment } from './types'
 export const manualProvider: PaymentProvider = {
   name: 'manual',
   confirmedBy: 'staff',
+  // Staff hand the money back themselves; the refund is only recorded here.
+  refundsByApi: false,
 
   async initiate(_env, order) {
     return pendingManual(order)

@@ -86,6 +86,11 @@ export interface PaymentProvider {
   readonly confirmedBy: 'webhook' | 'staff'
   /** Currencies the provider can charge in (ISO 4217); null when any currency is accepted. */
   readonly currencies?: readonly string[] | null
+  /**
+   * False when the provider has no refund API: Kaspi Pay's refund() refuses and staff give the money
+   * back in its cabinet; manual refunds are only recorded. Shown on GET /payment-methods; default true.
+   */
+  readonly refundsByApi?: boolean
   /** Whether its credentials are configured; a provider that is not enabled is not offered. */
   enabled?(env: ProviderEnv): boolean
   /**
