@@ -2,7 +2,7 @@
 // Deploys the whole store to one Cloudflare environment, in dependency order:
 //   1. check that every Worker's [env.<name>] sets every top-level var (vars are not inherited)
 //   2. apply D1 migrations (remote)
-//   3. the queue consumers: notifications, marketplace-sync (their queues must exist first)
+//   3. the queue consumers: notifications, marketplace-sync, webhooks (their queues must exist first)
 //   4. the API Worker (CartDO/OrderDO, the dashboard assets, the producers)
 //   5. payment-webhooks (binds the API Worker's OrderDO through script_name, so it goes after it)
 //   6. a smoke test against the deployed API: /health, /openapi.json, /admin/ with its CSP
@@ -31,6 +31,7 @@ if (!['staging', 'production'].includes(env)) fail(`--env must be staging or pro
 const WORKERS = [
   { name: 'notifications', config: 'workers/notifications/wrangler.toml' },
   { name: 'marketplace-sync', config: 'workers/marketplace-sync/wrangler.toml' },
+  { name: 'webhooks', config: 'workers/webhooks/wrangler.toml' },
   { name: 'api', config: 'wrangler.toml' },
   { name: 'payment-webhooks', config: 'workers/payment-webhooks/wrangler.toml' },
 ]

@@ -19,6 +19,7 @@ import { catalogRoutes } from './modules/catalog/routes'
 import { healthRoutes } from './modules/health/routes'
 import { imageRoutes } from './modules/catalog/images-routes'
 import { apiKeyRoutes } from './modules/integrations/api-key-routes'
+import { webhookRoutes } from './modules/integrations/webhook-routes'
 import { cartRoutes } from './modules/cart/routes'
 import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
@@ -76,6 +77,7 @@ app.route('/api/v1', analyticsRoutes)
 app.route('/api/v1', adminToolRoutes)
 app.route('/api/v1', apiKeyRoutes)
 app.route('/api/v1', exportRoutes)
+app.route('/api/v1', webhookRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)
 

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { getDb } from './lib/db'
 import { publishEvent, type DomainEvent } from './lib/events'
+import { emitOrderWebhooks } from './modules/integrations/webhook-events'
 import { newId } from './lib/ids'
 import { log } from './lib/observability'
 import { nowIso } from './lib/time'
@@ -530,7 +531,10 @@ export class OrderDO extends DurableObject<Env> {
     let published = true
     for (const row of unsent) {
       try {
-        await publishEvent(this.env, JSON.parse(row.body) as DomainEvent)
+        const event = JSON.parse(row.body) as DomainEvent
+        await publishEvent(this.env, event)
+        // Outgoing webhooks (order, payment, refund events), deduped on the event id.
+        await emitOrderWebhooks(this.env, event)
         sql.exec('UPDATE outbox SET sent_at = ? WHERE id = ?', nowIso(), row.id)
       } catch (err) {
         log('error', 'order event publish failed', { order_id: state.id, event_id: row.id, error: String(err) })

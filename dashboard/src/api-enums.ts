@@ -136,7 +136,8 @@ export const enums = {
     "unknown_order",
     "refund_mismatch",
     "order_sync_stalled",
-    "paid_without_payment"
+    "paid_without_payment",
+    "webhook_endpoint_disabled"
   ],
   "PaymentStatus": [
     "pending",
@@ -237,5 +238,29 @@ export const enums = {
     "en",
     "ru",
     "kk"
+  ],
+  "WebhookDelivery.status": [
+    "pending",
+    "succeeded",
+    "retrying",
+    "dead"
+  ],
+  "WebhookEndpoint.status": [
+    "enabled",
+    "disabled"
+  ],
+  "WebhookEventType": [
+    "order.created",
+    "order.paid",
+    "order.shipped",
+    "order.delivered",
+    "order.cancelled",
+    "order.failed",
+    "payment.succeeded",
+    "refund.created",
+    "product.created",
+    "product.updated",
+    "product.deleted",
+    "stock.changed"
   ]
 } as const

@@ -4811,6 +4811,426 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/webhooks/event-types": {
+    /** The event types an endpoint can subscribe to */
+    get: {
+      responses: {
+        /** @description Event types */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookEventTypeList"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/endpoints": {
+    /** Registered endpoints (never their secrets) */
+    get: {
+      responses: {
+        /** @description Endpoints */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookEndpointList"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Register an endpoint; its signing secret is in this answer only
+     * @description https only (http://localhost in development). Deliveries are signed per Standard Webhooks with the secret.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WebhookEndpointCreate"];
+        };
+      };
+      responses: {
+        /** @description The endpoint and its secret */
+        201: {
+          content: {
+            "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/endpoints/{id}": {
+    /** One endpoint */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The endpoint */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookEndpoint"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Delete an endpoint and its delivery log */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deleted */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {boolean} */
+              deleted: true;
+            };
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Change url, description or events; enable or disable */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WebhookEndpointUpdate"];
+        };
+      };
+      responses: {
+        /** @description The endpoint */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookEndpoint"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/endpoints/{id}/rotate-secret": {
+    /** Replace the signing secret (the new one is in this answer only) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The endpoint and its new secret */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/endpoints/{id}/deliveries": {
+    /** An endpoint's deliveries, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: "pending" | "succeeded" | "retrying" | "dead";
+          limit?: number;
+          /** @description Only deliveries created before this time (paging back) */
+          before?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Deliveries */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookDeliveryList"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/endpoints/{id}/replay": {
+    /** Replay every failed delivery (retrying or dead) created since a time */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WebhookReplaySince"];
+        };
+      };
+      responses: {
+        /** @description How many were queued */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookReplayResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/deliveries/{id}": {
+    /** One delivery: payload and every attempt (status, latency, response excerpt) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The delivery */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookDeliveryDetail"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/webhooks/deliveries/{id}/replay": {
+    /** Send one delivery again (same webhook-id) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Queued */
+        200: {
+          content: {
+            "application/json": components["schemas"]["WebhookReplayResult"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -5762,7 +6182,7 @@ export interface components {
     PaymentAlert: {
       id: string;
       /** @enum {string} */
-      kind: "amount_mismatch" | "currency_mismatch" | "paid_after_terminal" | "unknown_order" | "refund_mismatch" | "order_sync_stalled" | "paid_without_payment";
+      kind: "amount_mismatch" | "currency_mismatch" | "paid_after_terminal" | "unknown_order" | "refund_mismatch" | "order_sync_stalled" | "paid_without_payment" | "webhook_endpoint_disabled";
       order_id: string | null;
       payment_id: string | null;
       event_id: string | null;
@@ -6068,6 +6488,87 @@ export interface components {
       name: string;
       scopes: components["schemas"]["ApiScope"][];
     };
+    WebhookEventTypeList: {
+      data: components["schemas"]["WebhookEventType"][];
+    };
+    /** @enum {string} */
+    WebhookEventType: "order.created" | "order.paid" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.failed" | "payment.succeeded" | "refund.created" | "product.created" | "product.updated" | "product.deleted" | "stock.changed";
+    WebhookEndpointList: {
+      data: components["schemas"]["WebhookEndpoint"][];
+    };
+    WebhookEndpoint: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: components["schemas"]["WebhookEventType"][];
+      /** @enum {string} */
+      status: "enabled" | "disabled";
+      disabled_reason: string | null;
+      consecutive_failures: number;
+      created_at: string;
+      updated_at: string;
+    };
+    WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+      /**
+       * @description whsec_…: shown only in this answer; verify signatures with it
+       * @example whsec_…
+       */
+      secret: string;
+    };
+    WebhookEndpointCreate: {
+      /** @example https://erp.example.com/hooks/edge-commerce */
+      url: string;
+      description?: string;
+      events: components["schemas"]["WebhookEventType"][];
+    };
+    WebhookEndpointUpdate: {
+      url?: string;
+      description?: string | null;
+      events?: components["schemas"]["WebhookEventType"][];
+      /** @description true re-enables a disabled endpoint and clears its failure count */
+      enabled?: boolean;
+    };
+    WebhookDeliveryList: {
+      data: components["schemas"]["WebhookDelivery"][];
+    };
+    WebhookDelivery: {
+      id: string;
+      /** @description Sent as webhook-id; the same on every attempt and replay */
+      event_id: string;
+      endpoint_id: string;
+      event_type: components["schemas"]["WebhookEventType"];
+      /** @enum {string} */
+      status: "pending" | "succeeded" | "retrying" | "dead";
+      attempts: number;
+      last_status_code: number | null;
+      last_attempt_at: string | null;
+      created_at: string;
+      updated_at: string;
+    };
+    WebhookReplayResult: {
+      replayed: number;
+    };
+    WebhookReplaySince: {
+      /**
+       * Format: date-time
+       * @description Replay failed (retrying or dead) deliveries created since this time
+       */
+      since: string;
+    };
+    WebhookDeliveryDetail: components["schemas"]["WebhookDelivery"] & ({
+      payload: {
+        [key: string]: unknown;
+      };
+      attempt_log: ({
+          attempt: number;
+          status_code: number | null;
+          latency_ms: number;
+          /** @description At most 1 KB of the answer */
+          response_excerpt: string | null;
+          error: string | null;
+          at: string;
+        })[];
+    });
   };
   responses: never;
   parameters: {

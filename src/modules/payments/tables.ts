@@ -118,6 +118,8 @@ export const paymentAlerts = sqliteTable(
         'order_sync_stalled',
         // An order is paid but no succeeded payment exists for it (found by reconciliation).
         'paid_without_payment',
+        // An outgoing-webhook endpoint kept failing and was disabled (src/modules/integrations).
+        'webhook_endpoint_disabled',
       ],
     }).notNull(),
     orderId: text('order_id'),
