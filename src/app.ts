@@ -24,6 +24,7 @@ import { cartRoutes } from './modules/cart/routes'
 import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
 import { orderRoutes } from './modules/orders/routes'
+import { shippingRoutes } from './modules/shipping/routes'
 import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
 import { storefrontRoutes } from './modules/storefront'
@@ -70,6 +71,7 @@ app.route('/api/v1', catalogRoutes)
 app.route('/api/v1', pricingRoutes)
 app.route('/api/v1', cartRoutes)
 app.route('/api/v1', orderRoutes)
+app.route('/api/v1', shippingRoutes)
 app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)

@@ -5,6 +5,7 @@ import { getDb } from './lib/db'
 import { purgeIdempotencyKeys } from './modules/orders/checkout'
 import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
+import { trackShipments } from './modules/shipping/tracking'
 
 /** Cron work for the API Worker; each job is independent so one failure does not stop the rest. */
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
@@ -15,6 +16,8 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     ['orders-sweep-stale-unpaid', () => sweepStaleOrders(env)],
     ['orders-purge-idempotency-keys', () => purgeIdempotencyKeys(getDb(env))],
     ['payments-reconcile-pending', () => reconcilePendingPayments(env)],
+    // Carrier tracking for shipments on their way; delivered orders move to delivered.
+    ['shipping-track-shipments', () => trackShipments(env)],
   ]
   for (const [name, job] of jobs) {
     try {

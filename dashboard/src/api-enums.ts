@@ -182,6 +182,19 @@ export const enums = {
     "staff",
     "admin"
   ],
+  "Shipment.kind": [
+    "outbound",
+    "return"
+  ],
+  "Shipment.status": [
+    "purchasing",
+    "label_created",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "exception",
+    "voided"
+  ],
   "ShippingMethod.carrier": [
     "ups",
     "fedex"

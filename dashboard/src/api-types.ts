@@ -3830,6 +3830,292 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/orders/{id}/shipments": {
+    /** Shipments of an order with their labels and tracking events (staff) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Shipments, oldest first */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Shipment"][];
+            };
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Buy a carrier label for lines of an order (staff)
+     * @description Buys one carrier label for a parcel of unfulfilled lines of a paid order (carrier and service from the body, or the order's carrier shipping method). The label is stored (download at label_url) and the lines ship through the order exactly like a manual shipment (the last one moves the order to shipped and notifies the customer). The same Idempotency-Key returns the first purchase (200, Idempotent-Replayed); a line already in another shipment is 409. 502 when the carrier cannot be reached (nothing is bought; retry with the same key).
+     */
+    post: {
+      parameters: {
+        header: {
+          /** @description One per purchase: a repeated request (double click, retry) returns the first label */
+          "idempotency-key": string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BuyLabelBody"];
+        };
+      };
+      responses: {
+        /** @description Replay of the purchase made earlier with this Idempotency-Key */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Shipment"];
+          };
+        };
+        /** @description Label bought; lines shipped */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Shipment"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Semantically invalid */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/shipments": {
+    /** Recent shipments, newest first, optionally by status (staff) */
+    get: {
+      parameters: {
+        query?: {
+          status?: "purchasing" | "label_created" | "in_transit" | "out_for_delivery" | "delivered" | "exception" | "voided";
+          limit?: number;
+        };
+      };
+      responses: {
+        /** @description Shipments (without events) */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Shipment"][];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/seller/orders/{id}/shipments": {
+    /** Shipments of an order that carry my lines (seller) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Shipments, oldest first */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["Shipment"][];
+            };
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Buy a carrier label for my lines of an order (seller)
+     * @description Buys one carrier label for a parcel of unfulfilled lines of a paid order (carrier and service from the body, or the order's carrier shipping method). The label is stored (download at label_url) and the lines ship through the order exactly like a manual shipment (the last one moves the order to shipped and notifies the customer). The same Idempotency-Key returns the first purchase (200, Idempotent-Replayed); a line already in another shipment is 409. 502 when the carrier cannot be reached (nothing is bought; retry with the same key). A seller may only put their own lines in the parcel (others are 404).
+     */
+    post: {
+      parameters: {
+        header: {
+          /** @description One per purchase: a repeated request (double click, retry) returns the first label */
+          "idempotency-key": string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BuyLabelBody"];
+        };
+      };
+      responses: {
+        /** @description Replay of the purchase made earlier with this Idempotency-Key */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Shipment"];
+          };
+        };
+        /** @description Label bought; lines shipped */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Shipment"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Semantically invalid */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/shipments/{id}/label": {
+    /** Download a shipment's label (staff, or the seller whose lines it carries) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The label as the carrier made it (PDF for FedEx, GIF for UPS) */
+        200: {
+          content: {
+            "application/pdf": string;
+            "image/gif": string;
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/orders/{id}/pay": {
     /**
      * Start (or resume) paying one of my orders
@@ -6148,6 +6434,51 @@ export interface components {
       tracking_number?: string;
       /** @description Minor units, for refunds */
       refund_amount?: number;
+    };
+    Shipment: {
+      id: string;
+      order_id: string;
+      /** @enum {string} */
+      kind: "outbound" | "return";
+      return_id: string | null;
+      carrier: components["schemas"]["Carrier"];
+      carrier_name: string;
+      service_code: string;
+      /** @enum {string} */
+      status: "purchasing" | "label_created" | "in_transit" | "out_for_delivery" | "delivered" | "exception" | "voided";
+      tracking_number: string | null;
+      /** @description Authenticated download of the label (staff, or the seller of its lines) */
+      label_url: string | null;
+      label_content_type: string | null;
+      cost: {
+        amount: number;
+        currency: string;
+      } | null;
+      weight_grams: number;
+      line_ids: string[];
+      created_by: {
+        type: string;
+        id: string | null;
+      };
+      delivered_at: string | null;
+      last_tracked_at: string | null;
+      created_at: string;
+      events: components["schemas"]["ShipmentEvent"][];
+    };
+    ShipmentEvent: {
+      code: string;
+      status: string;
+      description: string;
+      location: string | null;
+      at: string;
+    };
+    BuyLabelBody: {
+      /** @description Unfulfilled lines of the order that go in this parcel */
+      line_ids: string[];
+      carrier?: components["schemas"]["Carrier"];
+      service_code?: string;
+      /** @description Parcel weight; default: the lines' catalog weights (at least 100 g) */
+      weight_grams?: number;
     };
     PayBody: {
       /**
