@@ -255,7 +255,7 @@ export class OrderDO extends DurableObject<Env> {
   }
 
   /** A history entry that does not change the status (e.g. a late payment refunded automatically). */
-  async note(orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta }): Promise<TransitionResult> {
+  async note(orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta; visibility?: 'staff' }): Promise<TransitionResult> {
     return this.serial(async (): Promise<TransitionResult> => {
       const state = await this.ensureState(orderId)
       if (!state) return notFound()
@@ -273,6 +273,7 @@ export class OrderDO extends DurableObject<Env> {
         meta: input.meta ?? null,
         at,
         refunded_amount: state.refunded_amount,
+        ...(input.visibility ? { visibility: input.visibility } : {}),
       })
       await this.flushAndSchedule()
       return { ok: true, order: next }

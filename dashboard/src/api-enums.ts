@@ -3,6 +3,10 @@ export const enums = {
   "Accepted.status": [
     "accepted"
   ],
+  "AdminOrderTimelineEntry.kind": [
+    "status",
+    "note"
+  ],
   "ApiKey.mode": [
     "live",
     "test"
@@ -128,6 +132,10 @@ export const enums = {
     "chapa",
     "mpesa",
     "kaspi"
+  ],
+  "OrderTimelineEntry.kind": [
+    "status",
+    "note"
   ],
   "PaymentAlert.kind": [
     "amount_mismatch",

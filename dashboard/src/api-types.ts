@@ -1007,6 +1007,8 @@ export interface paths {
           /** @description Default: relevance when q is given, otherwise newest */
           sort?: "relevance" | "newest" | "price_asc" | "price_desc" | "rating";
           status?: "draft" | "active" | "archived";
+          /** @description Products with a variant whose SKU contains this text (case-insensitive) */
+          sku?: string;
         };
       };
       responses: {
@@ -1670,6 +1672,8 @@ export interface paths {
           status?: "draft" | "active" | "archived";
           /** @description Staff/admin only: one seller */
           seller_id?: string;
+          /** @description Products with a variant whose SKU contains this text (case-insensitive) */
+          sku?: string;
         };
       };
       responses: {
@@ -3823,6 +3827,56 @@ export interface paths {
         };
         /** @description Conflict with the current state */
         409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/orders/{id}/notes": {
+    /**
+     * Add a staff-only note to the order’s timeline
+     * @description Recorded by the order’s OrderDO like every timeline entry (timestamped, by the signed-in staff member) with kind "note". Only the admin order view shows notes: the customer’s, guest’s and seller’s views never do.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["OrderNoteBody"];
+        };
+      };
+      responses: {
+        /** @description The order with the note in its timeline */
+        201: {
+          content: {
+            "application/json": components["schemas"]["AdminOrder"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -6276,6 +6330,11 @@ export interface components {
       shipped_at: string | null;
     };
     OrderTimelineEntry: {
+      /**
+       * @description note: a staff-only order note (only in the admin order view)
+       * @enum {string}
+       */
+      kind: "status" | "note";
       from: components["schemas"]["OrderStatus"] & (string | null);
       to: components["schemas"]["OrderStatus"];
       actor: {
@@ -6412,6 +6471,11 @@ export interface components {
       seller_name: string | null;
     });
     AdminOrderTimelineEntry: {
+      /**
+       * @description note: a staff-only order note (only in the admin order view)
+       * @enum {string}
+       */
+      kind: "status" | "note";
       from: components["schemas"]["OrderStatus"] & (string | null);
       to: components["schemas"]["OrderStatus"];
       actor: {
@@ -6434,6 +6498,9 @@ export interface components {
       tracking_number?: string;
       /** @description Minor units, for refunds */
       refund_amount?: number;
+    };
+    OrderNoteBody: {
+      text: string;
     };
     Shipment: {
       id: string;

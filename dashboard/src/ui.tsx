@@ -291,3 +291,37 @@ export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
 /** A message for the next view (e.g. "created, but the image upload failed"). */
 export const setFlash = (next: { error?: unknown; done?: string }) =>
   announceAfterNavigation(next.error ? { kind: 'error', error: next.error, text: next.done } : { kind: 'done', text: next.done ?? '' })
+
+// ---------- sortable column headings
+
+/**
+ * A column heading that sorts the list through the URL: `asc`/`desc` are the list's sort values
+ * for this column (`desc` omitted: one direction only). Marks the column with aria-sort.
+ */
+export function SortHeading({
+  label,
+  current,
+  asc,
+  desc,
+  href,
+  num,
+}: {
+  label: string
+  current: string
+  asc: string
+  desc?: string
+  href: (sort: string) => string
+  num?: boolean
+}) {
+  const active = current === asc ? 'ascending' : desc && current === desc ? 'descending' : undefined
+  const next = active === 'ascending' && desc ? desc : asc
+  return (
+    <th scope="col" class={num ? 'num' : undefined} aria-sort={active ?? 'none'}>
+      <a class="sort" href={href(next)}>
+        {label}
+        <span aria-hidden="true">{active === 'ascending' ? ' ▲' : active === 'descending' ? ' ▼' : ' ↕'}</span>
+        <span class="sr-only">{active ? `, sorted ${active}` : ''}, sort</span>
+      </a>
+    </th>
+  )
+}

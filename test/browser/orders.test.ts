@@ -53,6 +53,24 @@ describe('orders in the dashboard', () => {
     expect(await page.getByRole('form', { name: 'Refund' }).count()).toBe(1)
   })
 
+  it('staff add a note: it is required, and shows in the timeline with their name', async () => {
+    const { page } = browser
+    const text = `Called the customer about the gift wrap ${Date.now()}`
+    const form = page.getByRole('form', { name: 'Add a note' })
+    await form.getByRole('button', { name: 'Add note' }).click()
+    await form.getByText('Note is required').waitFor()
+    await form.getByLabel('Note').fill(text)
+    await form.getByRole('button', { name: 'Add note' }).click()
+    await page.getByRole('status').filter({ hasText: 'Note added.' }).waitFor()
+    const me = await call('GET', '/api/v1/me', { token: staff })
+    const entry = page.getByRole('listitem').filter({ hasText: text })
+    await entry.getByText(`by ${me.body.name} (staff)`).waitFor()
+    expect(await form.getByLabel('Note').inputValue()).toBe('')
+    const order = await call('GET', `/api/v1/admin/orders/${toShip.id}`, { token: staff })
+    expect(order.body.timeline.at(-1)).toMatchObject({ kind: 'note', reason: text })
+    expect(order.body.status).toBe('shipped')
+  })
+
   it('staff refund a paid order in full', async () => {
     const { page } = browser
     await page.goto(page.url().replace(/#.*$/, `#/orders/${toRefund.id}`))

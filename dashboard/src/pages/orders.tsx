@@ -184,26 +184,42 @@ function metaText(key: string, value: unknown, currency: string): string {
   return `${label}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`
 }
 
-function Timeline({ order }: { order: AdminOrder }) {
+/** Status changes and staff-only notes, oldest first; a note is added at the end. */
+function Timeline({ order, onChanged }: { order: AdminOrder; onChanged: () => void }) {
+  const add = useAction(async (form: HTMLFormElement) => {
+    const text = String(formValues(form).text).trim()
+    if (!text) throw invalid('Write the note first.', { text: 'is required' })
+    if (text.length > 2000) throw invalid('The note is too long.', { text: `must be at most 2000 characters (it has ${text.length})` })
+    await unwrap(api.POST('/api/v1/admin/orders/{id}/notes', { params: { path: { id: order.id } }, body: { text } }))
+    form.reset()
+    onChanged()
+    return 'Note added.'
+  })
   return (
     <section aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Status timeline</h2>
+      <h2 id="timeline-title">Timeline</h2>
       <ol class="timeline">
         {order.timeline.map((t, i) => (
-          <li key={i}>
+          <li key={i} class={t.kind === 'note' ? 'note' : undefined}>
             <time dateTime={t.at}>{formatDate(t.at)}</time>
             <div>
-              {t.from ? (
+              {t.kind === 'note' ? (
+                <strong>Note</strong>
+              ) : (
                 <>
-                  <Badge value={t.from} /> →{' '}
+                  {t.from ? (
+                    <>
+                      <Badge value={t.from} /> →{' '}
+                    </>
+                  ) : null}
+                  <Badge value={t.to} />
                 </>
-              ) : null}
-              <Badge value={t.to} />
+              )}
               <span class="muted small">
                 {' '}
                 by {t.actor.name ? `${t.actor.name} (${t.actor.type})` : t.actor.type}
               </span>
-              {t.reason ? <div>{t.reason}</div> : null}
+              {t.reason ? <div class={t.kind === 'note' ? 'note-text' : undefined}>{t.reason}</div> : null}
               {t.meta && Object.keys(t.meta).length > 0 ? (
                 <div class="muted small">
                   {Object.entries(t.meta)
@@ -215,6 +231,17 @@ function Timeline({ order }: { order: AdminOrder }) {
           </li>
         ))}
       </ol>
+      <form class="stack card" onSubmit={submit((f) => void add.run(f))} aria-labelledby="note-title" noValidate>
+        <h3 id="note-title">Add a note</h3>
+        <FormErrors error={add.error}>
+          <Field label="Note" hint="Only staff see notes; the customer and the sellers never do." wide>
+            <textarea name="text" rows={2} maxLength={2000} required />
+          </Field>
+        </FormErrors>
+        <button type="submit" disabled={add.busy}>
+          Add note
+        </button>
+      </form>
     </section>
   )
 }
@@ -614,7 +641,7 @@ export function OrderDetailPage({ id }: { id: string }) {
       <Lines order={order} />
       <Actions order={order} onChanged={loaded.reload} />
       <Payments orderId={order.id} version={order.updated_at} />
-      <Timeline order={order} />
+      <Timeline order={order} onChanged={loaded.reload} />
     </section>
   )
 }

@@ -19,6 +19,7 @@ import {
   PageTitle,
   Pager,
   setFlash,
+  SortHeading,
   submit,
   toMajor,
   toMinor,
@@ -93,15 +94,46 @@ const products = {
 const priceRange = (p: { price_min: number; price_max: number; currency: string }) =>
   p.price_min === p.price_max ? formatMoney(p.price_min, p.currency) : `${formatMoney(p.price_min, p.currency)} – ${formatMoney(p.price_max, p.currency)}`
 
+const SORT_LABELS: Record<Sort, string> = {
+  newest: 'Newest first',
+  price_asc: 'Price, lowest first',
+  price_desc: 'Price, highest first',
+  rating: 'Best rated',
+  relevance: 'Best match for the search',
+}
+type Sort = NonNullable<ListQuery['sort']>
+
+/** A typed price filter ("12.50") as minor units; prices are compared in the product's own currency. */
+const priceParam = (text: string) => {
+  const minor = text.trim() ? toMinor(text, 'USD') : Number.NaN
+  return Number.isInteger(minor) && minor >= 0 ? minor : undefined
+}
+
 export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
-  const q = route.query.get('q') ?? ''
-  const status = (route.query.get('status') ?? '') as ProductStatus | ''
-  const sellerId = route.query.get('seller_id') ?? ''
-  const pager = usePager(`${q}|${status}|${sellerId}`)
-  const list = useLoad(
-    () => products.list(scope, compact({ q, status: status || undefined, seller_id: sellerId, cursor: pager.cursor, limit: 25 })),
-    [scope, q, status, sellerId, pager.cursor],
-  )
+  const get = (k: string) => route.query.get(k) ?? ''
+  const q = get('q')
+  const sku = get('sku')
+  const status = get('status') as ProductStatus | ''
+  const sellerId = get('seller_id')
+  const category = get('category')
+  const minPrice = get('min_price')
+  const maxPrice = get('max_price')
+  const sort = (get('sort') || (q ? 'relevance' : 'newest')) as Sort
+  const filters = { q, sku, status, seller_id: sellerId, category, min_price: minPrice, max_price: maxPrice, sort: get('sort') }
+  const pager = usePager(Object.values(filters).join('|'))
+  const query = compact({
+    q,
+    sku,
+    status: status || undefined,
+    seller_id: sellerId,
+    category,
+    min_price: priceParam(minPrice),
+    max_price: priceParam(maxPrice),
+    sort: get('sort') ? sort : undefined,
+  }) as ListQuery
+  const list = useLoad(() => products.list(scope, { ...query, cursor: pager.cursor, limit: 25 }), [scope, ...Object.values(filters), pager.cursor])
+  const categories = useCategoryOptions()
+  const sortHref = (next: string) => link('products', { ...filters, sort: next })
   return (
     <section>
       <PageTitle
@@ -119,13 +151,28 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
       <form
         class="filters"
         role="search"
+        aria-label="Filter products"
+        noValidate
         onSubmit={submit((f) => {
           const v = formValues(f)
-          navigate('products', { q: String(v.q), status: String(v.status), seller_id: v.seller_id ? String(v.seller_id) : undefined })
+          const text = (k: string) => String(v[k] ?? '').trim()
+          navigate('products', {
+            q: text('q'),
+            sku: text('sku'),
+            status: text('status'),
+            seller_id: text('seller_id') || undefined,
+            category: text('category'),
+            min_price: text('min_price'),
+            max_price: text('max_price'),
+            sort: text('sort') === 'relevance' && !text('q') ? undefined : text('sort'),
+          })
         })}
       >
         <Field label="Search">
-          <input name="q" type="search" defaultValue={q} />
+          <input name="q" type="search" defaultValue={q} maxLength={200} />
+        </Field>
+        <Field label="SKU contains">
+          <input name="sku" type="search" defaultValue={sku} maxLength={64} />
         </Field>
         <Field label="Status">
           <select name="status" defaultValue={status}>
@@ -137,7 +184,34 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
             ))}
           </select>
         </Field>
+        <Field label="Category">
+          <select name="category" defaultValue={category} key={`${categories.length}-${category}`}>
+            <option value="">Any</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {'\u00a0\u00a0'.repeat(c.depth)}
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Price from">
+          <input name="min_price" inputMode="decimal" defaultValue={minPrice} size={8} />
+        </Field>
+        <Field label="Price to">
+          <input name="max_price" inputMode="decimal" defaultValue={maxPrice} size={8} />
+        </Field>
         {scope === 'admin' ? <SellerSelect name="seller_id" value={sellerId} label="Seller" anyLabel="Any" /> : null}
+        <Field label="Sort">
+          <select name="sort" defaultValue={get('sort')}>
+            <option value="">Default</option>
+            {(Object.keys(SORT_LABELS) as Sort[]).map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
         <button type="submit">Filter</button>
       </form>
       <Loading loaded={list} />
@@ -145,7 +219,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
         list.data.data.length === 0 ? (
           <p class="muted">No products.</p>
         ) : (
-          <table>
+          <table aria-label="Products">
             <thead>
               <tr>
                 <th scope="col">
@@ -153,13 +227,12 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Price
-                </th>
+                <SortHeading label="Price" num current={sort} asc="price_asc" desc="price_desc" href={sortHref} />
                 <th scope="col" class="num">
                   Stock
                 </th>
-                <th scope="col">Updated</th>
+                <SortHeading label="Rating" num current={sort} asc="rating" href={sortHref} />
+                <SortHeading label="Created" current={sort} asc="newest" href={sortHref} />
               </tr>
             </thead>
             <tbody>
@@ -175,7 +248,8 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                   </td>
                   <td class="num">{priceRange(p)}</td>
                   <td class="num">{p.stock_total}</td>
-                  <td>{formatDate(p.updated_at)}</td>
+                  <td class="num">{p.rating.count ? `${p.rating.average.toFixed(1)} (${p.rating.count})` : '—'}</td>
+                  <td>{formatDate(p.created_at)}</td>
                 </tr>
               ))}
             </tbody>

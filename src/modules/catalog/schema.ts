@@ -150,6 +150,7 @@ export const ProductListQuerySchema = PageQuerySchema.extend({
 export const ManageProductListQuerySchema = ProductListQuerySchema.extend({
   status: ProductStatus.optional(),
   seller_id: z.string().max(64).optional().openapi({ description: 'Staff/admin only: one seller' }),
+  sku: z.string().trim().min(1).max(64).optional().openapi({ description: 'Products with a variant whose SKU contains this text (case-insensitive)' }),
 })
 
 export const VariantCreateSchema = z

@@ -17,6 +17,8 @@ export interface ProductSearch {
   /** Public lists pass 'active'; management lists may pass any status or none. */
   status?: 'draft' | 'active' | 'archived'
   sellerId?: string
+  /** Management lists: products with a variant whose SKU contains this text (case-insensitive for ASCII). */
+  sku?: string
 }
 
 interface SummaryRow {
@@ -100,6 +102,10 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
   const where: SQL[] = []
   if (o.status) where.push(sql`p.status = ${o.status}`)
   if (o.sellerId) where.push(sql`p.seller_id = ${o.sellerId}`)
+  if (o.sku) {
+    const like = `%${o.sku.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    where.push(sql`EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.sku LIKE ${like} ESCAPE '\\')`)
+  }
   if (o.category) {
     const categoryId = await resolveCategoryId(db, o.category)
     where.push(sql`p.category_id IN (

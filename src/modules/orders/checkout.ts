@@ -277,6 +277,7 @@ async function placeOrder(
     reason: 'checkout',
     meta: null,
     at: now,
+    visibility: 'public',
   }
   const detail = orderDetail(order, lines, [created])
   const firstPayment: CheckoutPayment = { provider: body.payment_provider, status: 'initiating' }

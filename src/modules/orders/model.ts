@@ -128,4 +128,6 @@ export interface TransitionRecord {
   meta: TransitionMeta | null
   at: string
   refunded_amount: number
+  /** kind 'note': 'staff' for an order note only staff see (absent: public). */
+  visibility?: 'staff'
 }

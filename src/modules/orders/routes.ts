@@ -17,6 +17,7 @@ import {
   AdminTransitionBodySchema,
   CancelBodySchema,
   CheckoutBodySchema,
+  OrderNoteBodySchema,
   CheckoutResponseSchema,
   GuestCheckoutResponseSchema,
   IdempotencyHeaderSchema,
@@ -26,7 +27,7 @@ import {
   SellerLineSchema,
   ShipLineBodySchema,
 } from './schema'
-import { adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listOrdersWithNames, listSellerLines, shipSellerLine, withNames } from './service'
+import { addStaffNote, adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listOrdersWithNames, listSellerLines, shipSellerLine, withNames } from './service'
 
 const customer = { security: bearerSecurity, middleware: requireAuth() }
 const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
@@ -169,7 +170,7 @@ const adminRoutes = createRouter()
       responses: { 200: jsonContent(AdminOrderDetailSchema, 'The order'), ...errors(401, 403, 404) },
     }),
     async (c) => {
-      const order = await withNames(c.env, await getOrder(c.env, c.req.valid('param').id))
+      const order = await withNames(c.env, await getOrder(c.env, c.req.valid('param').id, { staffNotes: true }))
       return c.json({ ...order, allowed_actions: allowedActions(order) }, 200)
     },
   )
@@ -188,6 +189,23 @@ const adminRoutes = createRouter()
       responses: { 200: jsonContent(OrderDetailSchema, 'The order after the transition'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) => c.json(await adminTransition(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+  .openapi(
+    createRoute({
+      ...staffWriting,
+      method: 'post',
+      path: '/admin/orders/{id}/notes',
+      summary: 'Add a staff-only note to the order’s timeline',
+      description:
+        'Recorded by the order’s OrderDO like every timeline entry (timestamped, by the signed-in staff member) with ' +
+        'kind "note". Only the admin order view shows notes: the customer’s, guest’s and seller’s views never do.',
+      request: { params: IdParamSchema, ...jsonBody(OrderNoteBodySchema) },
+      responses: { 201: jsonContent(AdminOrderDetailSchema, 'The order with the note in its timeline'), ...errors(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const order = await withNames(c.env, await addStaffNote(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json').text))
+      return c.json({ ...order, allowed_actions: allowedActions(order) }, 201)
+    },
   )
 
 /** Mounted at /api/v1. */

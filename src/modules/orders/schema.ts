@@ -68,6 +68,7 @@ const ActorSchema = z.object({ type: z.enum(ACTOR_TYPES), id: z.string().nullabl
 
 export const TimelineEntrySchema = z
   .object({
+    kind: z.enum(['status', 'note']).openapi({ description: 'note: a staff-only order note (only in the admin order view)' }),
     from: OrderStatusSchema.nullable(),
     to: OrderStatusSchema,
     actor: ActorSchema,
@@ -164,6 +165,11 @@ export const AdminTransitionBodySchema = z
   })
   .strict()
   .openapi('AdminOrderTransition')
+
+export const OrderNoteBodySchema = z
+  .object({ text: z.string().trim().min(1, 'is required').max(2000) })
+  .strict()
+  .openapi('OrderNoteBody')
 
 export const CancelBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).strict()
 

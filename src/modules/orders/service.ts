@@ -68,6 +68,7 @@ export function orderLineView(l: OrderLineRow, currency: string) {
 }
 
 const timelineEntry = (h: HistoryRow) => ({
+  kind: h.visibility === 'staff' ? ('note' as const) : ('status' as const),
   from: h.fromStatus as OrderStatus | null,
   to: h.toStatus as OrderStatus,
   actor: { type: h.actorType as Actor['type'], id: h.actorId },
@@ -79,6 +80,9 @@ const timelineEntry = (h: HistoryRow) => ({
 export function orderDetail(o: OrderRow, lines: OrderLineRow[], history: HistoryRow[]) {
   return { ...orderSummary(o), lines: lines.map((l) => orderLineView(l, o.currency)), timeline: history.map(timelineEntry) }
 }
+
+/** The timeline as a customer, guest or any non-staff caller sees it: no staff notes. */
+const publicView = (detail: OrderDetail): OrderDetail => ({ ...detail, timeline: detail.timeline.filter((t) => t.kind !== 'note') })
 export type OrderDetail = ReturnType<typeof orderDetail>
 
 async function loadDetail(db: DB, orderId: string): Promise<OrderDetail | null> {
@@ -90,18 +94,21 @@ async function loadDetail(db: DB, orderId: string): Promise<OrderDetail | null> 
   return order ? orderDetail(order, lines, history) : null
 }
 
-/** One order with lines and status timeline, from the D1 read model. Throws AppError not_found. */
-export async function getOrder(env: Pick<Env, 'DB'>, orderId: string): Promise<OrderDetail> {
+/**
+ * One order with lines and status timeline, from the D1 read model. Throws AppError not_found.
+ * Staff notes are left out unless `staffNotes` (the admin order page only).
+ */
+export async function getOrder(env: Pick<Env, 'DB'>, orderId: string, opts: { staffNotes?: boolean } = {}): Promise<OrderDetail> {
   const detail = await loadDetail(getDb(env), orderId)
   if (!detail) throw notFound('Order')
-  return detail
+  return opts.staffNotes ? detail : publicView(detail)
 }
 
 /** A customer's own order; someone else's answers 404, exactly like a missing one. */
 export async function getOwnOrder(env: Pick<Env, 'DB'>, user: AuthUser, orderId: string): Promise<OrderDetail> {
   const detail = await loadDetail(getDb(env), orderId)
   if (!detail || detail.user_id !== user.id) throw notFound('Order')
-  return detail
+  return publicView(detail)
 }
 
 export interface ListOrdersQuery {
@@ -301,4 +308,16 @@ export async function recordOrderRefunds(env: Pick<Env, 'ORDER'>, orderId: strin
 export async function noteOnOrder(env: Pick<Env, 'ORDER'>, orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta }) {
   const result = await orderStub(env, orderId).note(orderId, input)
   if (!result.ok) throw new AppError(result.code, result.message)
+}
+
+/**
+ * A staff-only order note: a timestamped timeline entry by the staff member, written through the
+ * order's OrderDO like every other entry, and never shown to the customer, a guest or a seller.
+ */
+export async function addStaffNote(env: Pick<Env, 'DB' | 'ORDER'>, user: AuthUser, orderId: string, text: string) {
+  const [exists] = await getDb(env).select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).limit(1)
+  if (!exists) throw notFound('Order')
+  const result = await orderStub(env, orderId).note(orderId, { actor: { type: 'staff', id: user.id }, reason: text, visibility: 'staff' })
+  if (!result.ok) throw result.code === 'not_found' ? notFound('Order') : new AppError(result.code, result.message)
+  return getOrder(env, orderId, { staffNotes: true })
 }

@@ -16,6 +16,8 @@ export const ORDER_STATUSES = [
 ] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
+export const HISTORY_VISIBILITY = ['public', 'staff'] as const
+
 export const FULFILMENT_STATUSES = ['unfulfilled', 'shipped', 'delivered'] as const
 export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number]
 
@@ -118,6 +120,8 @@ export const orderHistory = sqliteTable(
     /** JSON of transition details (carrier, tracking, refund amount). */
     meta: text('meta'),
     at: text('at').notNull(),
+    /** 'staff': an entry only staff see (an order note); customers, guests and sellers never get it. */
+    visibility: text('visibility', { enum: HISTORY_VISIBILITY }).notNull().default('public'),
   },
   (t) => [uniqueIndex('order_history_order_seq_unique').on(t.orderId, t.seq)],
 )

@@ -51,6 +51,7 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
         reason: t.reason,
         meta: t.meta ? JSON.stringify(t.meta) : null,
         at: t.at,
+        visibility: t.visibility ?? 'public',
       })
       .onConflictDoNothing(),
   ]
