@@ -58,7 +58,7 @@ describe('orders in the dashboard', () => {
     const text = `Called the customer about the gift wrap ${Date.now()}`
     const form = page.getByRole('form', { name: 'Add a note' })
     await form.getByRole('button', { name: 'Add note' }).click()
-    await form.getByText('Note is required').waitFor()
+    await form.locator('.field-error').getByText('Note is required').waitFor()
     await form.getByLabel('Note').fill(text)
     await form.getByRole('button', { name: 'Add note' }).click()
     await page.getByRole('status').filter({ hasText: 'Note added.' }).waitFor()
