@@ -11,6 +11,7 @@ import { CustomerPage, CustomersPage } from './pages/customers'
 import { LoginPage } from './pages/login'
 import { MarketplacePage } from './pages/marketplace'
 import { NotificationsPage } from './pages/notifications'
+import { ShipmentsPage } from './pages/shipments'
 import { OrderDetailPage, OrdersPage } from './pages/orders'
 import { PaymentsPage } from './pages/payments'
 import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
@@ -38,6 +39,7 @@ const STAFF_NAV: NavItem[] = [
   { path: 'discounts', label: 'Discount codes' },
   { path: 'tax-rates', label: 'Tax rates' },
   { path: 'shipping', label: 'Shipping methods' },
+  { path: 'shipments', label: 'Shipments' },
   { path: 'notifications', label: 'Notifications' },
   { path: 'marketplace', label: 'Marketplace sync' },
 ]
@@ -78,6 +80,8 @@ function View({ user, route }: { user: User; route: Route }) {
         return <TaxRatesPage />
       case 'shipping':
         return <ShippingMethodsPage />
+      case 'shipments':
+        return <ShipmentsPage route={route} />
       case 'notifications':
         return <NotificationsPage route={route} />
       case 'marketplace':

@@ -22,6 +22,7 @@ const PAGES: [link: string, heading: string][] = [
   ['Discount codes', 'Discount codes'],
   ['Tax rates', 'Tax rates'],
   ['Shipping methods', 'Shipping methods'],
+  ['Shipments', 'Shipments'],
   ['Notifications', 'Notifications'],
   ['Marketplace sync', 'Marketplace sync'],
 ]

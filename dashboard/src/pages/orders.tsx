@@ -29,6 +29,7 @@ import {
   usePager,
 } from '../ui'
 import { CsvDownload } from './import'
+import { OrderShipmentsPanel } from './shipments'
 
 type AdminOrder = Schemas['AdminOrder']
 type OrderStatus = Schemas['OrderStatus']
@@ -640,6 +641,7 @@ export function OrderDetailPage({ id }: { id: string }) {
       </dl>
       <Lines order={order} />
       <Actions order={order} onChanged={loaded.reload} />
+      <OrderShipmentsPanel order={order} onChanged={loaded.reload} />
       <Payments orderId={order.id} version={order.updated_at} />
       <Timeline order={order} onChanged={loaded.reload} />
     </section>

@@ -310,16 +310,18 @@ const shippingMethods: Resource<ShippingMethod> = {
     { name: 'name', label: 'Name', kind: 'text' },
     { name: 'kind', label: 'Kind', kind: 'select', options: enums['ShippingMethod.kind'] },
     { name: 'currency', label: 'Currency', kind: 'text' },
-    { name: 'amount', label: 'Price', kind: 'money', hint: 'Flat price, or the base price for per_weight' },
+    { name: 'amount', label: 'Price', kind: 'money', hint: 'Flat price, the base price for per_weight, or the fallback price for carrier (charged when the carrier is slow or down)' },
     { name: 'free_over_amount', label: 'Free over', kind: 'money', nullable: true },
     { name: 'per_kg_amount', label: 'Per started kg', kind: 'money', nullable: true },
+    { name: 'carrier', label: 'Carrier', kind: 'text', nullable: true, hint: 'Kind carrier only: ups or fedex (live rates at checkout)' },
+    { name: 'service_code', label: 'Service level', kind: 'text', nullable: true, hint: 'Kind carrier only: UPS service code (03 Ground, 02 2nd Day Air) or FedEx serviceType (FEDEX_GROUND)' },
     { name: 'countries', label: 'Countries', kind: 'countries', nullable: true, hint: 'Comma-separated ISO codes; empty ships everywhere' },
     { name: 'position', label: 'Position', kind: 'int' },
     { name: 'active', label: 'Active', kind: 'bool' },
   ],
   columns: [
     { header: 'Name', cell: (m) => m.name },
-    { header: 'Kind', cell: (m) => m.kind.replace('_', ' ') },
+    { header: 'Kind', cell: (m) => (m.kind === 'carrier' ? `carrier (${m.carrier ?? '?'} ${m.service_code ?? ''})` : m.kind.replace('_', ' ')) },
     {
       header: 'Price',
       cell: (m) =>
