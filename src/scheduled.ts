@@ -6,9 +6,17 @@ import { purgeIdempotencyKeys } from './modules/orders/checkout'
 import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
 import { trackShipments } from './modules/shipping/tracking'
+import { sendUnshippedDigests } from './modules/integrations/seller-alerts'
+
+/** The daily cron in wrangler.toml [triggers]; every other cron is the 5-minute housekeeping. */
+export const DAILY_CRON = '0 7 * * *'
 
 /** Cron work for the API Worker; each job is independent so one failure does not stop the rest. */
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  if (controller.cron === DAILY_CRON) {
+    const daily: [string, () => Promise<unknown>][] = [['seller-unshipped-digest', () => sendUnshippedDigests(env)]]
+    return runJobs(controller, daily)
+  }
   const jobs: [string, () => Promise<unknown>][] = [
     ['purge-expired-auth-state', () => purgeExpiredAuthState(env)],
     // Spent or expired email-verification and password-reset tokens.
@@ -19,6 +27,10 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     // Carrier tracking for shipments on their way; delivered orders move to delivered.
     ['shipping-track-shipments', () => trackShipments(env)],
   ]
+  await runJobs(controller, jobs)
+}
+
+async function runJobs(controller: ScheduledController, jobs: [string, () => Promise<unknown>][]): Promise<void> {
   for (const [name, job] of jobs) {
     try {
       const result = await job()

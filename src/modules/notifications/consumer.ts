@@ -1,6 +1,7 @@
 import { getDb, type DB } from '../../lib/db'
 import type { DomainEvent } from '../../lib/events'
 import { log } from '../../lib/observability'
+import { alertSellersOfPaidOrder } from '../integrations/seller-alerts'
 import { getUserById } from '../accounts/service'
 import { GUEST_SERVICE_EMAIL, orderLink, type OrderLinkEnv } from '../orders/order-link'
 import { providerFor, type ProviderEnv } from './providers'
@@ -225,6 +226,8 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
   for (const message of batch.messages) {
     try {
       const outcome = await processEvent(db, env, message.body, message.attempts)
+      // Sellers with lines in a paid order are told once per (order, seller), claimed in D1.
+      await alertSellersOfPaidOrder(env, message.body as DomainEvent)
       if (outcome.retry) message.retry({ delaySeconds: outcome.delaySeconds })
       else message.ack()
     } catch (err) {
