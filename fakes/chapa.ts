@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { hostedPage, hostedResult, mountOf, post, postedOutcome, webhookTarget } from './hosted-checkout'
 
 /**
  * A local fake of the Chapa API parts Edge Commerce uses, at Chapa's paths with its
@@ -11,7 +12,9 @@ import { Hono, type Context } from 'hono'
  * The shopper on the hosted page is `POST /fake/checkout/:tx_ref` with `{"outcome":"success"}` or
  * `{"outcome":"failed"}`. Every change records a webhook event in `state.deliveries` signed like Chapa
  * does (`x-chapa-signature`: hex HMAC-SHA256 of the body keyed by the webhook secret hash;
- * `Chapa-Signature`: the same HMAC of the hash itself), POSTed to `webhook.url` when set.
+ * `Chapa-Signature`: the same HMAC of the hash itself), POSTed to `webhook.url`, CHAPA_FAKE_WEBHOOK_URL or
+ * FAKE_WEBHOOKS_BASE_URL + /webhooks/chapa (hosted-checkout.ts). With `hosted`, checkout_url is this
+ * fake's own page (GET /fake/pay/:tx_ref), so `npm start` completes a payment.
  */
 
 type Json = Record<string, unknown>
@@ -44,7 +47,7 @@ export async function signChapa(body: string, secret: string) {
   return { 'x-chapa-signature': await hmacHex(secret, body), 'Chapa-Signature': await hmacHex(secret, secret) }
 }
 
-export function createChapaFake(options: { secretKey?: string; webhookSecret?: string; webhook?: { url: string } } = {}) {
+export function createChapaFake(options: { secretKey?: string; webhookSecret?: string; webhook?: { url: string }; hosted?: boolean } = {}) {
   const secretKey = options.secretKey ?? 'CHASECK_TEST-vitest'
   const webhookSecret = options.webhookSecret ?? 'chapa-vitest-webhook-hash'
   const state = {
@@ -60,14 +63,8 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
     const body = JSON.stringify(payload)
     const headers = await signChapa(body, webhookSecret)
     state.deliveries.push({ event: payload, body, headers })
-    if (options.webhook) {
-      const delivery = fetch(options.webhook.url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }).catch(() => undefined)
-      try {
-        c.executionCtx.waitUntil(delivery)
-      } catch {
-        await delivery
-      }
-    }
+    const url = webhookTarget(c, 'chapa', options.webhook?.url)
+    if (url) await post(c, url, body, headers)
   }
 
   const view = (t: FakeTransaction) => ({
@@ -91,7 +88,7 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
 
   app.use('*', async (c, next) => {
     state.requests.push({ method: c.req.method, path: c.req.path })
-    if (c.req.path.startsWith('/fake/')) return next()
+    if (c.req.path.includes('/fake/')) return next()
     if (c.req.header('Authorization') !== `Bearer ${secretKey}`) return fail(c, 401, 'Invalid API Key or User doesn\'t exist')
     return next()
   })
@@ -115,7 +112,8 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
       meta: (b.meta as Json) ?? {},
       created_at: new Date().toISOString(),
     })
-    return c.json({ message: 'Hosted Link', status: 'success', data: { checkout_url: `https://checkout.chapa.co/checkout/payment/${crypto.randomUUID()}` } })
+    const page = options.hosted ? `${mountOf(c, '/v1/transaction/initialize')}/fake/pay/${encodeURIComponent(txRef)}` : `https://checkout.chapa.co/checkout/payment/${crypto.randomUUID()}`
+    return c.json({ message: 'Hosted Link', status: 'success', data: { checkout_url: page } })
   })
 
   app.get('/v1/transaction/verify/:txRef', (c) => {
@@ -141,19 +139,37 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
     return c.json({ message: 'Refund processed successfully', status: 'success', data: refund })
   })
 
-  app.post('/fake/checkout/:txRef', async (c) => {
-    const t = state.transactions.get(c.req.param('txRef'))
-    if (!t) return c.json({ error: 'no such transaction' }, 404)
-    if (t.status !== 'pending') return c.json({ error: `transaction is ${t.status}` }, 409)
-    const b = ((await c.req.json().catch(() => ({}))) ?? {}) as { outcome?: string }
-    t.status = b.outcome === 'failed' ? 'failed' : 'success'
+  /** The shopper paying (or failing) on checkout.chapa.co. */
+  async function checkout(c: Context, txRef: string, outcome: string | undefined): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
+    const t = state.transactions.get(txRef)
+    if (!t) return { error: 'no such transaction', status: 404 }
+    if (t.status !== 'pending') return { error: `transaction is ${t.status}`, status: 409 }
+    t.status = outcome === 'failed' ? 'failed' : 'success'
     await emit(c, { event: t.status === 'success' ? 'charge.success' : 'charge.failed/cancelled', ...view(t) })
-    return c.json(view(t))
+    return { transaction: t }
+  }
+
+  app.post('/fake/checkout/:txRef', async (c) => {
+    const b = ((await c.req.json().catch(() => ({}))) ?? {}) as { outcome?: string }
+    const done = await checkout(c, c.req.param('txRef'), b.outcome)
+    return 'error' in done ? c.json({ error: done.error }, done.status) : c.json(view(done.transaction))
+  })
+
+  // The hosted page checkout_url points at when `hosted` (npm start).
+  app.get('/fake/pay/:txRef', (c) => {
+    const t = state.transactions.get(c.req.param('txRef'))
+    if (!t) return c.text('no such transaction', 404)
+    return hostedPage(c, { provider: 'Chapa', what: `Pay ${t.amount} ${t.currency} for ${t.tx_ref}`, outcomes: [['success', 'Pay'], ['failed', 'Cancel']] })
+  })
+  app.post('/fake/pay/:txRef', async (c) => {
+    const done = await checkout(c, c.req.param('txRef'), await postedOutcome(c))
+    if ('error' in done) return c.text(done.error, done.status)
+    return hostedResult(c, { provider: 'Chapa', outcome: done.transaction.status === 'success' ? 'paid' : 'failed' })
   })
 
   return { app, state, fetch: (request: Request) => app.fetch(request) }
 }
 
 /** The fake the fakes Worker mounts at /chapa (keys from .dev.vars.example). */
-export const chapaFake = createChapaFake({ secretKey: 'CHASECK_TEST-localfake', webhookSecret: 'local-fake-chapa-hash' })
+export const chapaFake = createChapaFake({ secretKey: 'CHASECK_TEST-localfake', webhookSecret: 'local-fake-chapa-hash', hosted: true })
 export default chapaFake.app

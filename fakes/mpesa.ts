@@ -57,7 +57,7 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
 
   app.use('*', async (c, next) => {
     state.requests.push({ method: c.req.method, path: c.req.path })
-    if (c.req.path.startsWith('/fake/') || c.req.path === '/oauth/v1/generate') return next()
+    if (c.req.path.includes('/fake/') || c.req.path.endsWith('/oauth/v1/generate')) return next()
     const token = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
     if (!token || !state.tokens.has(token)) return error(c, 401, '404.001.03', 'Invalid Access Token')
     return next()

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { hostedPage, hostedResult, mountOf, post, postedOutcome, webhookTarget } from './hosted-checkout'
 
 /**
  * A local fake of the PayPal REST APIs Edge Commerce uses, at PayPal's paths with its JSON shapes,
@@ -57,6 +58,8 @@ export interface PaypalFakeOptions {
   /** The webhook id deliveries are signed for (PAYPAL_WEBHOOK_ID on our side). */
   webhookId?: string
   webhook?: { url: string }
+  /** payer-action links to this fake's own approval page (GET /fake/pay/:id), for npm start. */
+  hosted?: boolean
 }
 
 const SIGNING_KEY = 'paypal-fake-signing-key'
@@ -141,15 +144,8 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     const body = JSON.stringify(event)
     const headers = await signPaypalDelivery(body, webhookId)
     state.deliveries.push({ event, body, headers })
-    const url = options.webhook?.url ?? (c.env as { PAYPAL_FAKE_WEBHOOK_URL?: string } | undefined)?.PAYPAL_FAKE_WEBHOOK_URL
-    if (url) {
-      const delivery = fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }).catch(() => undefined)
-      try {
-        c.executionCtx.waitUntil(delivery)
-      } catch {
-        await delivery
-      }
-    }
+    const url = webhookTarget(c, 'paypal', options.webhook?.url)
+    if (url) await post(c, url, body, headers)
   }
 
   const view = (o: FakeOrder) => {
@@ -213,7 +209,11 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
       funding: 'ok',
       links: [
         { href: `https://api.sandbox.paypal.com/v2/checkout/orders/${orderId}`, rel: 'self', method: 'GET' },
-        { href: `https://www.sandbox.paypal.com/checkoutnow?token=${orderId}`, rel: 'payer-action', method: 'GET' },
+        {
+          href: options.hosted ? `${mountOf(c, '/v2/checkout/orders')}/fake/pay/${orderId}` : `https://www.sandbox.paypal.com/checkoutnow?token=${orderId}`,
+          rel: 'payer-action',
+          method: 'GET',
+        },
       ],
     }
     state.orders.set(orderId, order)
@@ -319,17 +319,35 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     return c.json({ verification_status: ok ? 'SUCCESS' : 'FAILURE' })
   })
 
-  // The buyer approving (or having their funding refused) on paypal.com.
-  app.post('/fake/buyer/:id/approve', async (c) => {
-    const order = state.orders.get(c.req.param('id'))
-    if (!order) return c.json({ error: 'no such order' }, 404)
-    if (order.status !== 'PAYER_ACTION_REQUIRED' && order.status !== 'CREATED') return c.json({ error: `order is ${order.status}` }, 409)
-    const body = ((await c.req.json().catch(() => ({}))) ?? {}) as { funding?: 'ok' | 'declined' }
-    order.funding = body.funding === 'declined' ? 'declined' : 'ok'
+  /** The buyer approving (or having their funding refused) on paypal.com. */
+  async function approve(c: Context, orderId: string, funding: string | undefined): Promise<{ error: string; status: 404 | 409 } | { order: FakeOrder }> {
+    const order = state.orders.get(orderId)
+    if (!order) return { error: 'no such order', status: 404 }
+    if (order.status !== 'PAYER_ACTION_REQUIRED' && order.status !== 'CREATED') return { error: `order is ${order.status}`, status: 409 }
+    order.funding = funding === 'declined' ? 'declined' : 'ok'
     order.status = 'APPROVED'
     order.update_time = new Date().toISOString()
     await emit(c, 'CHECKOUT.ORDER.APPROVED', 'checkout-order', view(order), 'An order has been approved by buyer')
-    return c.json(view(order))
+    return { order }
+  }
+
+  app.post('/fake/buyer/:id/approve', async (c) => {
+    const body = ((await c.req.json().catch(() => ({}))) ?? {}) as { funding?: 'ok' | 'declined' }
+    const done = await approve(c, c.req.param('id'), body.funding)
+    return 'error' in done ? c.json({ error: done.error }, done.status) : c.json(view(done.order))
+  })
+
+  // The approval page payer-action points at when `hosted` (npm start).
+  app.get('/fake/pay/:id', (c) => {
+    const order = state.orders.get(c.req.param('id'))
+    if (!order) return c.text('no such order', 404)
+    const amount = order.purchase_units[0]?.amount
+    return hostedPage(c, { provider: 'PayPal', what: `Approve ${amount?.value} ${amount?.currency_code} (PayPal order ${order.id})`, outcomes: [['ok', 'Pay with PayPal'], ['declined', 'Pay with a card that is declined']] })
+  })
+  app.post('/fake/pay/:id', async (c) => {
+    const done = await approve(c, c.req.param('id'), await postedOutcome(c))
+    if ('error' in done) return c.text(done.error, done.status)
+    return hostedResult(c, { provider: 'PayPal', outcome: 'approved' })
   })
 
   app.all('*', (c) => error(c, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', `No route ${c.req.method} ${c.req.path}`))
@@ -338,5 +356,5 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
 }
 
 /** The fake the fakes Worker mounts at /paypal (credentials as in .dev.vars.example). */
-export const paypalFake = createPaypalFake({ clientId: 'fake-paypal-client', clientSecret: 'fake-paypal-secret', webhookId: 'WH-FAKE-LOCAL' })
+export const paypalFake = createPaypalFake({ clientId: 'fake-paypal-client', clientSecret: 'fake-paypal-secret', webhookId: 'WH-FAKE-LOCAL', hosted: true })
 export default paypalFake.app

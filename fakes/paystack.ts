@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { hostedPage, hostedResult, mountOf, post, postedOutcome, webhookTarget } from './hosted-checkout'
 
 /**
  * A local fake of the Paystack API parts Edge Commerce uses, at Paystack's paths with its
@@ -12,7 +13,9 @@ import { Hono, type Context } from 'hono'
  * The shopper on the hosted page is `POST /fake/checkout/:reference` with `{"outcome":"success"}` or
  * `{"outcome":"failed"}`. Every change records a webhook event in `state.deliveries` signed like
  * Paystack does (`x-paystack-signature`: hex HMAC-SHA512 of the body keyed by the secret key), and
- * POSTs it to `webhook.url` (or the PAYSTACK_FAKE_WEBHOOK_URL binding) when set.
+ * POSTs it to `webhook.url`, or the PAYSTACK_FAKE_WEBHOOK_URL binding, or FAKE_WEBHOOKS_BASE_URL +
+ * /webhooks/paystack (see hosted-checkout.ts). With `hosted`, authorization_url is this fake's own
+ * page (GET /fake/pay/:reference) whose buttons pay or decline, so `npm start` completes a payment.
  */
 
 type Json = Record<string, unknown>
@@ -45,7 +48,7 @@ export async function signPaystack(body: string, secret: string): Promise<string
 
 const CURRENCIES = ['NGN', 'GHS', 'ZAR', 'KES', 'USD']
 
-export function createPaystackFake(options: { secretKey?: string; webhook?: { url: string } } = {}) {
+export function createPaystackFake(options: { secretKey?: string; webhook?: { url: string }; hosted?: boolean } = {}) {
   const secretKey = options.secretKey ?? 'sk_test_vitest_paystack'
   const state = {
     transactions: new Map<string, FakeTransaction>(),
@@ -63,15 +66,8 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
     const body = JSON.stringify(payload)
     const headers = { 'x-paystack-signature': await signPaystack(body, secretKey) }
     state.deliveries.push({ event: payload, body, headers })
-    const url = options.webhook?.url ?? (c.env as { PAYSTACK_FAKE_WEBHOOK_URL?: string } | undefined)?.PAYSTACK_FAKE_WEBHOOK_URL
-    if (url) {
-      const delivery = fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }).catch(() => undefined)
-      try {
-        c.executionCtx.waitUntil(delivery)
-      } catch {
-        await delivery
-      }
-    }
+    const url = webhookTarget(c, 'paystack', options.webhook?.url)
+    if (url) await post(c, url, body, headers)
   }
 
   const txView = (t: FakeTransaction) => ({
@@ -93,7 +89,7 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
 
   app.use('*', async (c, next) => {
     state.requests.push({ method: c.req.method, path: c.req.path })
-    if (c.req.path.startsWith('/fake/')) return next()
+    if (c.req.path.includes('/fake/')) return next()
     if (c.req.header('Authorization') !== `Bearer ${secretKey}`) return fail(c, 401, 'Invalid key')
     return next()
   })
@@ -121,7 +117,8 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
       created_at: new Date().toISOString(),
       paid_at: null,
     })
-    return c.json({ status: true, message: 'Authorization URL created', data: { authorization_url: `https://checkout.paystack.com/${access}`, access_code: access, reference } })
+    const page = options.hosted ? `${mountOf(c, '/transaction/initialize')}/fake/pay/${encodeURIComponent(reference)}` : `https://checkout.paystack.com/${access}`
+    return c.json({ status: true, message: 'Authorization URL created', data: { authorization_url: page, access_code: access, reference } })
   })
 
   app.get('/transaction/verify/:reference', (c) => {
@@ -178,13 +175,12 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
     return c.json({ status: true, message: 'Refunds retrieved', data, meta: { total: data.length, perPage: 100, page: 1 } })
   })
 
-  // The shopper paying (or being declined) on checkout.paystack.com.
-  app.post('/fake/checkout/:reference', async (c) => {
-    const t = state.transactions.get(c.req.param('reference'))
-    if (!t) return c.json({ error: 'no such transaction' }, 404)
-    if (t.status !== 'ongoing' && t.status !== 'abandoned') return c.json({ error: `transaction is ${t.status}` }, 409)
-    const b = ((await c.req.json().catch(() => ({}))) ?? {}) as { outcome?: string }
-    if (b.outcome === 'failed') {
+  /** The shopper paying (or being declined) on checkout.paystack.com. */
+  async function checkout(c: Context, reference: string, outcome: string | undefined): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
+    const t = state.transactions.get(reference)
+    if (!t) return { error: 'no such transaction', status: 404 }
+    if (t.status !== 'ongoing' && t.status !== 'abandoned') return { error: `transaction is ${t.status}`, status: 409 }
+    if (outcome === 'failed') {
       t.status = 'failed'
       t.gateway_response = 'Declined'
       await emit(c, 'charge.failed', txView(t))
@@ -194,12 +190,30 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
       t.paid_at = new Date().toISOString()
       await emit(c, 'charge.success', txView(t))
     }
-    return c.json(txView(t))
+    return { transaction: t }
+  }
+
+  app.post('/fake/checkout/:reference', async (c) => {
+    const b = ((await c.req.json().catch(() => ({}))) ?? {}) as { outcome?: string }
+    const done = await checkout(c, c.req.param('reference'), b.outcome)
+    return 'error' in done ? c.json({ error: done.error }, done.status) : c.json(txView(done.transaction))
+  })
+
+  // The hosted page authorization_url points at when `hosted` (npm start).
+  app.get('/fake/pay/:reference', (c) => {
+    const t = state.transactions.get(c.req.param('reference'))
+    if (!t) return c.text('no such transaction', 404)
+    return hostedPage(c, { provider: 'Paystack', what: `Pay ${t.amount} ${t.currency} subunits for ${t.reference}`, outcomes: [['success', 'Pay'], ['failed', 'Decline']] })
+  })
+  app.post('/fake/pay/:reference', async (c) => {
+    const done = await checkout(c, c.req.param('reference'), await postedOutcome(c))
+    if ('error' in done) return c.text(done.error, done.status)
+    return hostedResult(c, { provider: 'Paystack', outcome: done.transaction.status === 'success' ? 'paid' : 'declined' })
   })
 
   return { app, state, fetch: (request: Request) => app.fetch(request) }
 }
 
 /** The fake the fakes Worker mounts at /paystack (the secret key from .dev.vars.example). */
-export const paystackFake = createPaystackFake({ secretKey: 'sk_test_local_fake_paystack' })
+export const paystackFake = createPaystackFake({ secretKey: 'sk_test_local_fake_paystack', hosted: true })
 export default paystackFake.app

@@ -2,6 +2,8 @@
  * 50 shoppers paying at once, Stripe delivering every webhook three times in a shuffled order,
  * and D1 refusing each order's first write-throughs: in the end every order is paid exactly once,
  * in the OrderDO and in D1, with no alert raised.
+ * Guards issue 10's defects: orders stuck in `processing` with a succeeded payment, false
+ * `paid_after_terminal` alerts and double transitions under concurrent load.
  */
 import { env } from 'cloudflare:test'
 import { eq, inArray } from 'drizzle-orm'
