@@ -13,6 +13,8 @@ import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
 import { exportRoutes } from './modules/admin-tools/exports-routes'
+import { importRoutes } from './modules/admin-tools/imports-routes'
+import { bulkRoutes } from './modules/bulk/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
 import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
@@ -80,6 +82,8 @@ app.route('/api/v1', adminToolRoutes)
 app.route('/api/v1', apiKeyRoutes)
 app.route('/api/v1', exportRoutes)
 app.route('/api/v1', webhookRoutes)
+app.route('/api/v1', importRoutes)
+app.route('/api/v1', bulkRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)
 

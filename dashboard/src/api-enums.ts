@@ -60,6 +60,11 @@ export const enums = {
   "Health.status": [
     "ok"
   ],
+  "ImportJob.status": [
+    "ready",
+    "applying",
+    "done"
+  ],
   "MarketplaceImportRequest.marketplace": [
     "kaspi",
     "ozon"

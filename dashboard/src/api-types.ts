@@ -6,6 +6,11 @@
  */
 
 
+/** OneOf type helpers */
+type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never };
+type XOR<T, U> = (T | U) extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U;
+type OneOf<T extends any[]> = T extends [infer Only] ? Only : T extends [infer A, infer B, ...infer Rest] ? OneOf<[XOR<A, B>, ...Rest]> : never;
+
 export interface paths {
   "/health": {
     /** Liveness and database reachability */
@@ -5571,6 +5576,210 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/imports": {
+    /**
+     * Dry run of a product CSV import: validate every row and store the job (nothing in the catalog changes)
+     * @description Columns as in GET /admin/exports/products (unknown columns are ignored; `sku` is required). A row whose SKU exists updates that variant and its product (empty cells keep the current value); a new SKU creates a variant, joining the product named by product_id or product_slug, or a new product (rows with the same product_slug, or the same product_name when there is no slug, form one product). Prices are decimals in the currency’s major unit. Each row is checked with the product API’s own schemas; errors name the line and column. At most 10000 rows.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ImportCreate"];
+        };
+      };
+      responses: {
+        /** @description The dry-run report */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Payload too large */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/imports/{id}": {
+    /** An import’s report and progress */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The import */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/imports/{id}/apply": {
+    /**
+     * Apply the next chunk of an import (about 100 rows, whole products); call until status is done
+     * @description Valid rows are applied, rows with errors are skipped. Re-applying (or importing the same file again) creates nothing twice: rows are matched by SKU and only changed fields are written. Concurrent calls apply a chunk once.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The import after this chunk */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/bulk/products": {
+    /**
+     * Bulk action on any products
+     * @description One call for up to 100 selected products, one result per product (a failure — unknown product, another seller’s, a price in another currency — does not stop the others). archive: status archived. change_price: every variant’s price plus a signed amount (minor units, products in that currency only) or plus price × basis_points / 10000 rounded half away from zero; never below 0. set_stock: every variant’s stock (recorded in the stock history).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BulkProductAction"];
+        };
+      };
+      responses: {
+        /** @description One result per product */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BulkProductResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/seller/bulk/products": {
+    /**
+     * Bulk action on your products
+     * @description One call for up to 100 selected products, one result per product (a failure — unknown product, another seller’s, a price in another currency — does not stop the others). archive: status archived. change_price: every variant’s price plus a signed amount (minor units, products in that currency only) or plus price × basis_points / 10000 rounded half away from zero; never below 0. set_stock: every variant’s stock (recorded in the stock history).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["BulkProductAction"];
+        };
+      };
+      responses: {
+        /** @description One result per product */
+        200: {
+          content: {
+            "application/json": components["schemas"]["BulkProductResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -6967,6 +7176,106 @@ export interface components {
           at: string;
         })[];
     });
+    ImportJob: {
+      id: string;
+      file_name: string;
+      /**
+       * @description ready: dry run done, nothing written; applying: some chunks applied; done
+       * @enum {string}
+       */
+      status: "ready" | "applying" | "done";
+      total_rows: number;
+      valid_rows: number;
+      /** @description Rows refused by the dry run or failed when applied */
+      error_rows: number;
+      /** @description What the dry run expects the valid rows to do */
+      planned: {
+        create: number;
+        update: number;
+      };
+      /** @description Rows applied so far (progress: processed_rows / total_rows) */
+      processed_rows: number;
+      result: {
+        created: number;
+        updated: number;
+        unchanged: number;
+        failed: number;
+      };
+      /** @description Per-row problems, by line (at most 500 listed) */
+      errors: {
+          /** @description Line in the file (1 is the header) */
+          line: number;
+          sku: string;
+          /** @description The CSV column to fix, or "row" */
+          column: string;
+          message: string;
+        }[];
+      created_at: string;
+      updated_at: string;
+      finished_at: string | null;
+    };
+    ImportCreate: {
+      /** @description The file’s text (UTF-8), with a header row */
+      csv: string;
+      file_name?: string;
+    };
+    BulkProductResult: {
+      succeeded: number;
+      failed: number;
+      results: ({
+          product_id: string;
+          ok: boolean;
+          error?: {
+            code: string;
+            message: string;
+          };
+          /** @description The product after the change */
+          product?: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "active" | "archived";
+            currency: string;
+            price_min: number;
+            price_max: number;
+            stock_total: number;
+          };
+        })[];
+    };
+    BulkProductAction: OneOf<[{
+      /** @enum {string} */
+      action: "archive";
+      /** @description The selected products (1–100, each once) */
+      product_ids: string[];
+    }, {
+      /** @enum {string} */
+      action: "change_price";
+      /** @description The selected products (1–100, each once) */
+      product_ids: string[];
+      change: components["schemas"]["BulkPriceChange"];
+    }, {
+      /** @enum {string} */
+      action: "set_stock";
+      /** @description The selected products (1–100, each once) */
+      product_ids: string[];
+      stock: number;
+    }]>;
+    BulkPriceChange: OneOf<[{
+      /** @enum {string} */
+      kind: "amount";
+      /** @description Signed, minor units of `currency` */
+      amount: number;
+      /**
+       * @description Only products priced in this currency change; others fail with a per-item error
+       * @example USD
+       */
+      currency: string;
+    }, {
+      /** @enum {string} */
+      kind: "percent";
+      /** @description Signed change in hundredths of a percent: 1000 = +10 %, -250 = -2.5 % */
+      basis_points: number;
+    }]>;
   };
   responses: never;
   parameters: {

@@ -14,6 +14,7 @@ import { NotificationsPage } from './pages/notifications'
 import { ShipmentsPage } from './pages/shipments'
 import { OrderDetailPage, OrdersPage } from './pages/orders'
 import { PaymentsPage } from './pages/payments'
+import { ImportPage } from './pages/import'
 import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
 import { ProductEditPage, ProductsPage } from './pages/products'
 import { SellerLinesPage } from './pages/seller-lines'
@@ -68,6 +69,8 @@ function View({ user, route }: { user: User; route: Route }) {
         return id ? <OrderDetailPage id={id} /> : <OrdersPage route={route} />
       case 'products':
         return id ? <ProductEditPage scope="admin" id={id} /> : <ProductsPage scope="admin" route={route} />
+      case 'import':
+        return <ImportPage />
       case 'categories':
         return <CategoriesPage />
       case 'customers':

@@ -139,7 +139,14 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
       <PageTitle
         actions={
           <>
-            {scope === 'admin' ? <CsvDownload export={{ kind: 'products', query: compact({ q, status: status || undefined, seller_id: sellerId }) }} /> : null}
+            {scope === 'admin' ? (
+              <>
+                <CsvDownload export={{ kind: 'products', query: compact({ q, status: status || undefined, seller_id: sellerId }) }} />
+                <a class="button" href={link('import')}>
+                  Import CSV
+                </a>
+              </>
+            ) : null}
             <a class="button primary" href={link('products/new')}>
               New product
             </a>
