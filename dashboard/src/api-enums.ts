@@ -184,6 +184,9 @@ export const enums = {
     "succeeded",
     "failed"
   ],
+  "RegisterAccepted.status": [
+    "accepted"
+  ],
   "RegisterBody.locale": [
     "en",
     "ru",

@@ -83,8 +83,8 @@ export interface paths {
   };
   "/api/v1/auth/register": {
     /**
-     * Create a customer account and sign in
-     * @description When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).
+     * Create a customer account (then sign in with POST /auth/login)
+     * @description Always 202 `{ "status": "accepted" }` for a valid body, whether or not the address already has an account, so sign-up cannot be used to find out who is a customer. A new address gets its account: sign in next with POST /auth/login (which also merges an X-Cart-Token guest cart). An address that already has an account gets no new one; its owner is emailed that someone tried to sign up, with a password-reset link. Invalid bodies and passwords that break the policy are still 400. When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).
      */
     post: {
       requestBody: {
@@ -93,10 +93,10 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Account created; tokens for the new session */
-        201: {
+        /** @description Accepted: sign in next, or check the mailbox */
+        202: {
           content: {
-            "application/json": components["schemas"]["TokenResponse"];
+            "application/json": components["schemas"]["RegisterAccepted"];
           };
         };
         /** @description Invalid input */
@@ -107,12 +107,6 @@ export interface paths {
         };
         /** @description Not allowed for this role or owner */
         403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Conflict with the current state */
-        409: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -4493,7 +4487,7 @@ export interface paths {
           status?: "sending" | "sent" | "retrying" | "failed" | "skipped" | "dead";
           channel?: "email" | "sms" | "whatsapp" | "telegram";
           provider?: string;
-          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "email_verification" | "password_reset";
+          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "email_verification" | "password_reset" | "account_exists";
           event_type?: string;
           event_id?: string;
           user_id?: string;
@@ -5806,6 +5800,26 @@ export interface components {
         request_id?: string;
       };
     };
+    RegisterAccepted: {
+      /** @enum {string} */
+      status: "accepted";
+    };
+    RegisterBody: {
+      /**
+       * Format: email
+       * @example ann@example.com
+       */
+      email: string;
+      /**
+       * @description At least 10 characters; not one of the 10,000 most common passwords; not the email address
+       * @example correct horse battery
+       */
+      password: string;
+      /** @example Ann Lee */
+      name: string;
+      /** @enum {string} */
+      locale?: "en" | "ru" | "kk";
+    };
     TokenResponse: {
       user: components["schemas"]["User"];
       access_token: string;
@@ -5834,22 +5848,6 @@ export interface components {
     };
     /** @enum {string} */
     Role: "customer" | "seller" | "staff" | "admin";
-    RegisterBody: {
-      /**
-       * Format: email
-       * @example ann@example.com
-       */
-      email: string;
-      /**
-       * @description At least 10 characters; not one of the 10,000 most common passwords; not the email address
-       * @example correct horse battery
-       */
-      password: string;
-      /** @example Ann Lee */
-      name: string;
-      /** @enum {string} */
-      locale?: "en" | "ru" | "kk";
-    };
     LoginBody: {
       /**
        * Format: email

@@ -16,6 +16,7 @@ export type DomainEventType =
   | 'account.registered'
   | 'account.email_verification_requested'
   | 'account.password_reset_requested'
+  | 'account.signup_attempted'
 
 export interface DomainEvent<T extends Record<string, unknown> = Record<string, unknown>> {
   id: string

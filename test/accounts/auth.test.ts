@@ -5,12 +5,15 @@ import { sha256Hex } from '../../src/lib/ids'
 import { bearer, login, PASSWORD, refresh, register, setRefreshExpiry, uniqueEmail } from './util'
 
 describe('register', () => {
-  it('creates a customer, returns a working token pair and never the password hash', async () => {
+  it('creates a customer who then signs in with a working token pair; never the password hash', async () => {
     const email = uniqueEmail('reg')
-    const res = await api('POST', '/api/v1/auth/register', {
+    const created = await api('POST', '/api/v1/auth/register', {
       body: { email: `  ${email.toUpperCase()} `, password: PASSWORD, name: '  Ann Lee ' },
     })
-    expect(res.status).toBe(201)
+    expect(created.status).toBe(202)
+    expect(created.body).toEqual({ status: 'accepted' })
+    const res = await login(email)
+    expect(res.status).toBe(200)
     expect(res.body).toMatchObject({
       user: { email, name: 'Ann Lee', role: 'customer', locale: 'en', notification_channels: ['email'] },
       token_type: 'Bearer',
@@ -41,14 +44,17 @@ describe('register', () => {
     expect(hashed!.n).toBe(1)
   })
 
-  it('treats emails as unique case-insensitively (409 email_taken)', async () => {
+  it('treats emails as unique case-insensitively: a second sign-up creates nothing and cannot take the account', async () => {
     const email = uniqueEmail('dup')
-    await register({ email })
+    const first = await register({ email })
     const res = await api('POST', '/api/v1/auth/register', {
-      body: { email: ` ${email.toUpperCase()}`, password: PASSWORD, name: 'Other' },
+      body: { email: ` ${email.toUpperCase()}`, password: 'another long passphrase', name: 'Other' },
     })
-    expect(res.status).toBe(409)
-    expect(res.body.error.code).toBe('email_taken')
+    expect(res.status).toBe(202)
+    const rows = await env.DB.prepare('SELECT id, name FROM users WHERE email = ?').bind(email).all<{ id: string; name: string }>()
+    expect(rows.results).toEqual([{ id: first.user.id, name: 'Ann Lee' }])
+    expect((await login(email, 'another long passphrase')).status).toBe(401)
+    expect((await login(email)).status).toBe(200)
   })
 
   it('gives each user their own salt', async () => {

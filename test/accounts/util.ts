@@ -22,12 +22,15 @@ export interface Tokens {
 /** A token response, or an error envelope: tests read whichever the status says. */
 export type AuthBody = Tokens & { error: { code: string; message: string; details?: { path?: string; message: string }[] } }
 
+/** Sign up (202, whatever the address) and sign in: the token pair of the new account. */
 export async function register(opts: { email?: string; password?: string; name?: string } = {}) {
-  const res = await api<Tokens>('POST', '/api/v1/auth/register', {
-    body: { email: opts.email ?? uniqueEmail(), password: opts.password ?? PASSWORD, name: opts.name ?? 'Ann Lee' },
-  })
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
+  const email = opts.email ?? uniqueEmail()
+  const password = opts.password ?? PASSWORD
+  const res = await api('POST', '/api/v1/auth/register', { body: { email, password, name: opts.name ?? 'Ann Lee' } })
+  if (res.status !== 202) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`)
+  const signedIn = await login(email, password)
+  if (signedIn.status !== 200) throw new Error(`sign-in after register failed: ${signedIn.status} ${JSON.stringify(signedIn.body)}`)
+  return signedIn.body as Tokens
 }
 
 export const login = (email: string, password = PASSWORD, ip = uniqueIp()) =>

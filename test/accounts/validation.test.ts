@@ -36,8 +36,8 @@ describe('validation errors use the envelope (400, never 500)', () => {
   })
 
   it('register: a 128-character password is accepted, 10 is the minimum', async () => {
-    expect((await post('/auth/register', { email: uniqueEmail(), password: 'xy'.repeat(64), name: 'A' })).status).toBe(201)
-    expect((await post('/auth/register', { email: uniqueEmail(), password: 'kq7-vbn!2z', name: 'A' })).status).toBe(201)
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'xy'.repeat(64), name: 'A' })).status).toBe(202)
+    expect((await post('/auth/register', { email: uniqueEmail(), password: 'kq7-vbn!2z', name: 'A' })).status).toBe(202)
     expect((await post('/auth/register', { email: uniqueEmail(), password: 'kq7-vbn!2', name: 'A' })).status).toBe(400)
   })
 

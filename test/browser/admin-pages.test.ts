@@ -123,8 +123,9 @@ describe('admin pages', () => {
     const { page } = browser
     const admin = await token(DEMO.admin)
     const email = `role-${Date.now().toString(36)}@example.com`
-    const created = await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Role Test' } })
-    expect(created.status).toBe(201)
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Role Test' } })).status).toBe(202)
+    const created = await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })
+    expect(created.status).toBe(200)
 
     // No token in any storage a script can read: only the HttpOnly cookie.
     expect(await page.evaluate('sessionStorage.length + localStorage.length + document.cookie.length')).toBe(0)

@@ -15,7 +15,8 @@ beforeAll(async () => {
   staff = await session(DEMO.staff)
   staffName = (await call('GET', '/api/v1/me', { token: staff.token })).body.name
   const email = `ines-${tag}@example.com`
-  const reg = await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: customerName } })
+  await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: customerName } })
+  const reg = await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })
   const customer: string = reg.body.access_token
   await call('POST', '/api/v1/me/addresses', { token: customer, body: { label: 'Studio', name: customerName, line1: '9 Kiln Lane', city: 'Porto', country: 'PT' } })
   const [v] = await someVariants(1)

@@ -39,7 +39,7 @@ describe('signing in', () => {
   it('a customer who signs in is sent to the storefront account page', async () => {
     const { page } = browser
     const email = `cust-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Cass Tomer' } })).status).toBe(201)
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Cass Tomer' } })).status).toBe(202)
     await page.context().clearCookies()
     await page.goto(`${baseUrl()}/admin/`)
     await page.getByLabel('Email').fill(email)

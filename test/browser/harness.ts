@@ -135,8 +135,8 @@ export async function session(who: { email: string; password: string }): Promise
 /** A new customer account (each order gets its own, so carts never mix between tests). */
 export async function newCustomer(): Promise<string> {
   const email = `browser-${crypto.randomUUID().slice(0, 8)}@example.com`
-  return expectOk('register', await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Browser Test' } }))
-    .access_token
+  expectOk('register', await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Browser Test' } }))
+  return expectOk('sign in', await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })).access_token
 }
 
 let shippingMethodId: string | undefined

@@ -131,7 +131,7 @@ describe('order page money safety', () => {
     const { page } = browser
     await signIn(page, DEMO.admin)
     const email = `disable-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Dee Sable' } })).status).toBe(201)
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Dee Sable' } })).status).toBe(202)
     await page.goto(`${baseUrl()}/admin/#/customers?q=${encodeURIComponent(email)}`)
     const row = page.getByRole('row').filter({ hasText: email })
     await row.getByRole('button', { name: 'Disable' }).click()

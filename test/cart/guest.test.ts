@@ -101,18 +101,16 @@ describe('guest → user merge', () => {
 })
 
 describe('merge on sign-in', () => {
-  it('register and login carrying X-Cart-Token merge the guest cart automatically', async () => {
+  it('sign-in after sign-up, and every later sign-in, carrying X-Cart-Token merges the guest cart automatically', async () => {
     const p = await createProduct({ variants: [{ price: 1200, stock: 10 }] })
     const v = p.variants[0]!.id
     const email = `shopper-${Date.now()}@example.test`
     const password = 'correct horse battery staple'
 
     const t1 = (await add({}, v, 2)).body.token as string
-    const reg = await api('POST', '/api/v1/auth/register', {
-      headers: { 'X-Cart-Token': t1 },
-      body: { email, password, name: 'Shopper' },
-    })
-    expect(reg.status).toBe(201)
+    expect((await api('POST', '/api/v1/auth/register', { body: { email, password, name: 'Shopper' } })).status).toBe(202)
+    const reg = await api('POST', '/api/v1/auth/login', { headers: { 'X-Cart-Token': t1 }, body: { email, password } })
+    expect(reg.status).toBe(200)
     const auth = { Authorization: `Bearer ${reg.body.access_token}` }
     expect((await api('GET', '/api/v1/cart', { headers: auth })).body.items).toMatchObject([{ variant_id: v, quantity: 2 }])
     expect((await api('GET', '/api/v1/cart', { headers: { 'X-Cart-Token': t1 } })).body.items).toEqual([])

@@ -16,7 +16,7 @@ afterEach(() => vi.restoreAllMocks())
 
 describe('Turnstile', () => {
   it('is off by default: registration needs no token', async () => {
-    expect((await api('POST', '/api/v1/auth/register', { body: registration() })).status).toBe(201)
+    expect((await api('POST', '/api/v1/auth/register', { body: registration() })).status).toBe(202)
   })
 
   it('refuses registration with the always-fail test secret (403 challenge_required)', async () => {
@@ -31,7 +31,7 @@ describe('Turnstile', () => {
   it('accepts registration with the always-pass test secret and a token, refuses it without one', async () => {
     fake()
     const env = on(TURNSTILE_TEST_SECRETS.alwaysPass)
-    expect((await apiWith(env, 'POST', '/api/v1/auth/register', { body: registration(), headers: token })).status).toBe(201)
+    expect((await apiWith(env, 'POST', '/api/v1/auth/register', { body: registration(), headers: token })).status).toBe(202)
     const missing = await apiWith(env, 'POST', '/api/v1/auth/register', { body: registration() })
     expect(missing.status).toBe(403)
     expect(missing.body.error.code).toBe('challenge_required')
@@ -60,7 +60,7 @@ describe('Turnstile', () => {
   it('sign-in asks for a challenge only after many failures for the account, then a passed one lets the owner in', async () => {
     fake()
     const email = uniqueEmail('owner')
-    expect((await api('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: 'O' } })).status).toBe(201)
+    expect((await api('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: 'O' } })).status).toBe(202)
     const fail = on(TURNSTILE_TEST_SECRETS.alwaysFail)
     // Without failures: no challenge is needed even with a failing key.
     expect((await apiWith(fail, 'POST', '/api/v1/auth/login', { body: { email, password: 'wrong one' }, headers: { 'CF-Connecting-IP': uniqueIp() } })).status).toBe(401)

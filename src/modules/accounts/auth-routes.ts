@@ -3,7 +3,7 @@ import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { clientIp } from '../../lib/ratelimit'
 import { createRouter } from '../../lib/router'
 import { requireTurnstile, TURNSTILE_HEADER } from '../../lib/turnstile'
-import { LoginBodySchema, RefreshBodySchema, RegisterBodySchema, TokenResponseSchema } from './schema'
+import { LoginBodySchema, RefreshBodySchema, RegisterAcceptedSchema, RegisterBodySchema, TokenResponseSchema } from './schema'
 import { login, logout, refreshSession, registerUser } from './service'
 import { mergeCartOnSignIn } from '../cart/service'
 import { getCookie } from 'hono/cookie'
@@ -19,20 +19,24 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/auth/register',
       tags,
-      summary: 'Create a customer account and sign in',
-      description: 'When Turnstile is on, a token in the CF-Turnstile-Response header is required (403 challenge_required).',
+      summary: 'Create a customer account (then sign in with POST /auth/login)',
+      description:
+        'Always 202 `{ "status": "accepted" }` for a valid body, whether or not the address already has an account, so ' +
+        'sign-up cannot be used to find out who is a customer. A new address gets its account: sign in next with ' +
+        'POST /auth/login (which also merges an X-Cart-Token guest cart). An address that already has an account gets ' +
+        'no new one; its owner is emailed that someone tried to sign up, with a password-reset link. Invalid bodies and ' +
+        'passwords that break the policy are still 400. When Turnstile is on, a token in the CF-Turnstile-Response ' +
+        'header is required (403 challenge_required).',
       middleware: requireTurnstile(),
       request: jsonBody(RegisterBodySchema),
       responses: {
-        201: jsonContent(TokenResponseSchema, 'Account created; tokens for the new session'),
-        ...errors(400, 403, 409, 429),
+        202: jsonContent(RegisterAcceptedSchema, 'Accepted: sign in next, or check the mailbox'),
+        ...errors(400, 403, 429),
       },
     }),
     async (c) => {
-      const session = await registerUser(c.env, c.get('db'), c.req.valid('json'))
-      // Cart hook (owned by the cart module): a guest's X-Cart-Token cart merges into the new account.
-      await mergeCartOnSignIn(c.env, c.req.header('X-Cart-Token'), session.user.id)
-      return c.json(deliverTokens(c, session), 201)
+      await registerUser(c.env, c.get('db'), c.req.valid('json'))
+      return c.json({ status: 'accepted' as const }, 202)
     },
   )
   .openapi(

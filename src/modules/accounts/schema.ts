@@ -90,6 +90,9 @@ export const RegisterBodySchema = z
   .object({ email: EmailSchema, password: PasswordSchema, name: NameSchema, locale: LocaleSchema.optional() })
   .openapi('RegisterBody')
 
+/** The one answer sign-up gives for a valid body, account created or not. */
+export const RegisterAcceptedSchema = z.object({ status: z.literal('accepted') }).openapi('RegisterAccepted')
+
 export const LoginBodySchema = z
   .object({
     email: EmailSchema,

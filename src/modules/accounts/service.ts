@@ -24,6 +24,9 @@ import { endSession, purgeExpiredRefreshTokens, revokeAllSessions, rotateSession
 import { accountIpKey, accountKey, attemptSucceeded, beginAttempt, cancelAttempt, ipKey, passwordChangeKey, purgeStaleThrottles } from './throttle'
 import { turnstileEnabled, verifyTurnstile, type TurnstileEnv } from '../../lib/turnstile'
 import { revokeUserAccess } from './revocation'
+import { issueActionToken } from './action-tokens'
+import { PASSWORD_RESET_TTL_SECONDS } from './password-reset'
+import { accountLink } from './verification'
 import { users } from './tables'
 
 export { revokeAllSessions } from './sessions'
@@ -124,12 +127,21 @@ const storedHash = (row: UserRow) => ({ hash: row.passwordHash, salt: row.passwo
 
 // ---------------------------------------------------------------- auth flows
 
-/** Create a customer account, publish `account.registered` and sign the new user in. */
+/** Sign-up notices to an existing account's owner: at most this many per address per throttle window. */
+export const SIGNUP_NOTICE_MAX_PER_EMAIL = 3
+
+/**
+ * Sign-up that does not reveal whether an address has an account: the caller always gets the same
+ * answer (the route says 202) after the same work (the password policy check and one PBKDF2 hash).
+ * A new address gets its account (`account.registered` is published; the client signs in next).
+ * An address that already has an account gets nothing created; its owner is emailed that someone
+ * tried to sign up with it, with a one-hour password-reset link (`account.signup_attempted`).
+ */
 export async function registerUser(
-  env: AuthEnv & Pick<Env, 'NOTIFICATIONS_QUEUE'>,
+  env: Pick<Env, 'NOTIFICATIONS_QUEUE' | 'APP_BASE_URL'>,
   db: DB,
   input: RegisterInput,
-): Promise<TokenResponse> {
+): Promise<{ created: boolean }> {
   assertPasswordAllowed(input.password, input.email)
   const hashed = await hashPassword(input.password)
   const now = nowIso()
@@ -153,9 +165,10 @@ export async function registerUser(
   try {
     await db.insert(users).values(row)
   } catch (err) {
-    // The unique index decides, so two concurrent registrations cannot both win.
-    if (isUniqueViolation(err)) throw new AppError('email_taken', 'An account with this email already exists')
-    throw err
+    // The unique index decides, so two concurrent registrations cannot both create the account.
+    if (!isUniqueViolation(err)) throw err
+    await noticeExistingAccount(env, db, row.email)
+    return { created: false }
   }
   const user = toPublicUser(row)
   try {
@@ -164,11 +177,41 @@ export async function registerUser(
       domainEvent('account.registered', { user_id: user.id, email: user.email, name: user.name, locale: user.locale }),
     )
   } catch (err) {
-    // The account exists; failing the request now would only make the client retry into 409.
+    // The account exists; failing the request now would only make the client retry.
     log('error', 'account.registered not published', { user_id: user.id, error: String(err) })
     captureException(err)
   }
-  return startSession(env, db, user)
+  return { created: true }
+}
+
+/** Email the owner of `email` that someone tried to sign up with it (throttled; never throws). */
+async function noticeExistingAccount(env: Pick<Env, 'NOTIFICATIONS_QUEUE' | 'APP_BASE_URL'>, db: DB, email: string) {
+  try {
+    await beginAttempt(db, [{ key: `signup-notice:${email}`, max: SIGNUP_NOTICE_MAX_PER_EMAIL, over: 'block' }])
+    const owner = await getUserByEmail(db, email)
+    if (!owner || owner.disabled) return
+    const { token, expiresAt } = await issueActionToken(db, {
+      userId: owner.id,
+      email: owner.email,
+      purpose: 'password_reset',
+      ttlSeconds: PASSWORD_RESET_TTL_SECONDS,
+    })
+    await publishEvent(
+      env,
+      domainEvent('account.signup_attempted', {
+        user_id: owner.id,
+        email: owner.email,
+        link: accountLink(env, '/reset-password', token),
+        expires_at: expiresAt,
+      }),
+    )
+  } catch (err) {
+    // Over the throttle, or the queue failed: the caller's answer must not change either way.
+    if (!(err instanceof AppError && err.code === 'rate_limited')) {
+      log('error', 'account.signup_attempted not published', { error: String(err) })
+      captureException(err)
+    }
+  }
 }
 
 /**

@@ -61,6 +61,7 @@ const PLANS: Partial<Record<DomainEvent['type'], { template: TemplateName; email
   'order.cancelled': { template: 'order_cancelled', emailOnly: false },
   'account.email_verification_requested': { template: 'email_verification', emailOnly: true },
   'account.password_reset_requested': { template: 'password_reset', emailOnly: true },
+  'account.signup_attempted': { template: 'account_exists', emailOnly: true },
 }
 
 /** Fields that carry one-time secrets; never stored, only mailed. */

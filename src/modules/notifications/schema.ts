@@ -15,6 +15,7 @@ export const TEMPLATES = [
   'order_cancelled',
   'email_verification',
   'password_reset',
+  'account_exists',
 ] as const
 export type TemplateName = (typeof TEMPLATES)[number]
 
@@ -44,7 +45,7 @@ export const OrderEventDataSchema = z.object({
 })
 export type OrderEventData = z.infer<typeof OrderEventDataSchema>
 
-/** account.email_verification_requested / account.password_reset_requested. */
+/** account.email_verification_requested / account.password_reset_requested / account.signup_attempted. */
 export const AccountTokenEventDataSchema = z.object({
   user_id: z.string().min(1),
   email: z.string().min(1),

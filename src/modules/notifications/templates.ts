@@ -160,6 +160,25 @@ const COPY: Record<TemplateName, CopyFn> = {
           ],
           link: account!.link,
         },
+  // Sign-up with an address that already has an account: the caller was told only "check your email".
+  account_exists: ({ account, expiresInMinutes }, l) =>
+    l === 'ru'
+      ? {
+          subject: 'У вас уже есть учётная запись',
+          lines: [
+            'Кто-то (возможно, вы) попытался зарегистрироваться с этим адресом электронной почты, но учётная запись с ним уже есть. Новая не создана.',
+            `Просто войдите со своим паролем. Если вы его забыли, задайте новый по ссылке ниже: она действует ${durationRu(expiresInMinutes)} и только один раз. Если это были не вы, проигнорируйте письмо — ничего не изменится.`,
+          ],
+          link: account!.link,
+        }
+      : {
+          subject: 'You already have an account',
+          lines: [
+            'Someone (perhaps you) tried to sign up with this email address, but it already has an account. No new account was created.',
+            `Just sign in with your password. If you have forgotten it, choose a new one with the link below; it works once and expires in ${durationEn(expiresInMinutes)}. If this was not you, ignore this email; nothing has changed.`,
+          ],
+          link: account!.link,
+        },
 }
 
 function durationEn(minutes = 60): string {

@@ -127,11 +127,23 @@ accountPages.get('/account/sign-up', async (c) => (c.get('customer') ? c.redirec
 
 accountPages.post('/account/sign-up', async (c) => {
   const v = await form(c)
-  const res = await callApi<Tokens>(c, 'POST', '/api/v1/auth/register', {
+  const created = await callApi(c, 'POST', '/api/v1/auth/register', {
     body: { email: v.email ?? '', password: v.password ?? '', name: v.name ?? '', locale: c.get('locale') },
+  })
+  if (created.status !== 202) return signUpPage(c, v, errorMessages(created, fallback(c)), created.status === 429 ? 429 : 400)
+  // Sign-up answers the same whether or not the address already had an account; signing in tells.
+  const res = await callApi<Tokens>(c, 'POST', '/api/v1/auth/login', {
+    body: { email: v.email ?? '', password: v.password ?? '' },
     headers: c.get('cartToken') ? { 'X-Cart-Token': c.get('cartToken')! } : {},
   })
-  if (res.status !== 201) return signUpPage(c, v, errorMessages(res, fallback(c)), res.status === 409 ? 409 : 400)
+  if (res.status !== 200) {
+    const ru = c.get('locale') === 'ru'
+    return signInPage(c, { email: v.email }, [
+      ru
+        ? 'Проверьте почту: мы отправили письмо о вашей учётной записи. Если она у вас уже есть, войдите или задайте новый пароль по ссылке из письма.'
+        : 'Check your email: we have sent you a message about your account. If you already had one, sign in, or choose a new password with the link in that message.',
+    ])
+  }
   startSession(c, res.body)
   // Mail the verification link straight away: verifying is what attaches earlier guest orders.
   await callApi(c, 'POST', '/api/v1/auth/verify-email/request', { headers: { Authorization: `Bearer ${res.body.access_token}` } })
