@@ -130,7 +130,7 @@ accountPages.post('/account/sign-up', async (c) => {
   const created = await callApi(c, 'POST', '/api/v1/auth/register', {
     body: { email: v.email ?? '', password: v.password ?? '', name: v.name ?? '', locale: c.get('locale') },
   })
-  if (created.status !== 202) return signUpPage(c, v, errorMessages(created, fallback(c)), created.status === 429 ? 429 : 400)
+  if (created.status !== 202) return signUpPage(c, v, errorMessages(created, fallback(c)), 400)
   // Sign-up answers the same whether or not the address already had an account; signing in tells.
   const res = await callApi<Tokens>(c, 'POST', '/api/v1/auth/login', {
     body: { email: v.email ?? '', password: v.password ?? '' },
@@ -138,7 +138,7 @@ accountPages.post('/account/sign-up', async (c) => {
   })
   if (res.status !== 200) {
     const ru = c.get('locale') === 'ru'
-    return signInPage(c, { email: v.email }, [
+    return signInPage(c, { email: v.email ?? '' }, [
       ru
         ? 'Проверьте почту: мы отправили письмо о вашей учётной записи. Если она у вас уже есть, войдите или задайте новый пароль по ссылке из письма.'
         : 'Check your email: we have sent you a message about your account. If you already had one, sign in, or choose a new password with the link in that message.',
