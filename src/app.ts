@@ -12,6 +12,7 @@ import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from '
 import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
+import { inventoryRoutes } from './modules/inventory/routes'
 import { exportRoutes } from './modules/admin-tools/exports-routes'
 import { importRoutes } from './modules/admin-tools/imports-routes'
 import { bulkRoutes } from './modules/bulk/routes'
@@ -79,6 +80,7 @@ app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
 app.route('/api/v1', adminToolRoutes)
+app.route('/api/v1', inventoryRoutes)
 app.route('/api/v1', apiKeyRoutes)
 app.route('/api/v1', exportRoutes)
 app.route('/api/v1', webhookRoutes)

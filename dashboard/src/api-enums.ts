@@ -65,6 +65,11 @@ export const enums = {
     "applying",
     "done"
   ],
+  "InventoryRow.product_status": [
+    "draft",
+    "active",
+    "archived"
+  ],
   "MarketplaceImportRequest.marketplace": [
     "kaspi",
     "ozon"

@@ -4956,6 +4956,51 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/inventory": {
+    /**
+     * Low-stock and sold-out variants, lowest stock first
+     * @description Variants of draft and active products with stock at or below `threshold` (`sold_out=true`: exactly none left), with the counts of sold-out and low variants. Stock is changed through POST /admin/products/{id}/variants/{variantId}/stock.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque cursor from a previous page */
+          cursor?: string;
+          /** @description Low stock: variants with stock at or below this */
+          threshold?: number | null;
+          /** @description true: only variants with no stock at all */
+          sold_out?: "true" | "false";
+        };
+      };
+      responses: {
+        /** @description A page of variants */
+        200: {
+          content: {
+            "application/json": components["schemas"]["InventoryPage"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/admin/api-keys": {
     /** API keys, newest first (never the key itself) */
     get: {
@@ -7058,6 +7103,25 @@ export interface components {
       average_order: components["schemas"]["Money"];
       first_order_at: string;
       last_order_at: string;
+    };
+    InventoryPage: {
+      data: components["schemas"]["InventoryRow"][];
+      next_cursor: string | null;
+      sold_out_count: number;
+      /** @description Variants at or below the threshold, sold out included */
+      low_count: number;
+    };
+    InventoryRow: {
+      product_id: string;
+      product_name: string;
+      /** @enum {string} */
+      product_status: "draft" | "active" | "archived";
+      seller_id: string;
+      seller_name: string | null;
+      variant_id: string;
+      variant_name: string;
+      sku: string;
+      stock: number;
     };
     ApiKeyList: {
       data: components["schemas"]["ApiKey"][];

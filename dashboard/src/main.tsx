@@ -8,6 +8,7 @@ import { currentUser, logout, onSessionChange, sessionRestored, type Role, type 
 import { AnalyticsPage } from './pages/analytics'
 import { CategoriesPage } from './pages/categories'
 import { CustomerPage, CustomersPage } from './pages/customers'
+import { InventoryPage } from './pages/inventory'
 import { LoginPage } from './pages/login'
 import { MarketplacePage } from './pages/marketplace'
 import { NotificationsPage } from './pages/notifications'
@@ -34,6 +35,7 @@ const STAFF_NAV: NavItem[] = [
   { path: 'analytics', label: 'Analytics' },
   { path: 'orders', label: 'Orders' },
   { path: 'products', label: 'Products' },
+  { path: 'inventory', label: 'Inventory' },
   { path: 'categories', label: 'Categories' },
   { path: 'customers', label: 'Customers & roles' },
   { path: 'payments', label: 'Payments' },
@@ -71,6 +73,8 @@ function View({ user, route }: { user: User; route: Route }) {
         return id ? <ProductEditPage scope="admin" id={id} /> : <ProductsPage scope="admin" route={route} />
       case 'import':
         return <ImportPage />
+      case 'inventory':
+        return <InventoryPage route={route} />
       case 'categories':
         return <CategoriesPage />
       case 'customers':

@@ -16,6 +16,7 @@ const PAGES: [link: string, heading: string][] = [
   ['Analytics', 'Sales analytics'],
   ['Orders', 'Orders'],
   ['Products', 'Products'],
+  ['Inventory', 'Inventory'],
   ['Categories', 'Categories'],
   ['Customers & roles', 'Customers and roles'],
   ['Payments', 'Payments'],
@@ -137,7 +138,7 @@ describe('admin pages', () => {
     // ...and a reload of the first tab (a fresh refresh with the rotated cookie) keeps it signed in.
     await page.reload()
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Customers & roles' }).click()
-    await page.getByLabel('Email starts with').fill(email)
+    await page.getByLabel('Email or name contains').fill(email)
     await page.getByRole('button', { name: 'Filter' }).click()
     const row = page.getByRole('row').filter({ hasText: email })
     await row.waitFor()
