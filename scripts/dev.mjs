@@ -19,7 +19,9 @@ const [main, ...others] = workerConfigs()
 const standalone = others.filter((c) => devPortOf(c) !== undefined)
 const grouped = [main, ...others.filter((c) => devPortOf(c) === undefined)]
 
-const servers = [['dev', ...grouped.flatMap((c) => ['-c', c]), '--port', String(port)]]
+// The root .dev.vars for every grouped Worker (wrangler would look for one next to each config):
+// the notifications consumer signs the order links it mails to guests with JWT_SECRET.
+const servers = [['dev', ...grouped.flatMap((c) => ['-c', c]), '--port', String(port), '--env-file', join(ROOT, '.dev.vars')]]
 for (const config of standalone) {
   servers.push([
     'dev',

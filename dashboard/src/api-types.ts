@@ -819,7 +819,7 @@ export interface paths {
   "/api/v1/products": {
     /**
      * Search and browse active products
-     * @description q: full-text search over name and description (every word must match, the last one as a prefix; name matches rank above description matches). category: id or slug, includes subcategories. min_price/max_price filter on the lowest variant price (minor units). sort: relevance (default with q), newest (default), price_asc, price_desc, rating. Keyset cursor: pass next_cursor back unchanged with the same sort.
+     * @description q: full-text search over name and description (every word must match, the last one as a prefix; name matches rank above description matches). category: id or slug, includes subcategories. min_price/max_price filter on the lowest variant price (minor units). in_stock=true: only products in stock. sort: relevance (default with q), newest (default), price_asc, price_desc, rating. Keyset cursor: pass next_cursor back unchanged with the same sort.
      */
     get: {
       parameters: {
@@ -837,6 +837,8 @@ export interface paths {
           max_price?: number | null;
           /** @description Default: relevance when q is given, otherwise newest */
           sort?: "relevance" | "newest" | "price_asc" | "price_desc" | "rating";
+          /** @description true: only products with at least one variant in stock (filtered in the query, so every page is full) */
+          in_stock?: "0" | "1" | "true" | "false";
         };
       };
       responses: {
@@ -1005,6 +1007,8 @@ export interface paths {
           max_price?: number | null;
           /** @description Default: relevance when q is given, otherwise newest */
           sort?: "relevance" | "newest" | "price_asc" | "price_desc" | "rating";
+          /** @description true: only products with at least one variant in stock (filtered in the query, so every page is full) */
+          in_stock?: "0" | "1" | "true" | "false";
           status?: "draft" | "active" | "archived";
           /** @description Products with a variant whose SKU contains this text (case-insensitive) */
           sku?: string;
@@ -1668,6 +1672,8 @@ export interface paths {
           max_price?: number | null;
           /** @description Default: relevance when q is given, otherwise newest */
           sort?: "relevance" | "newest" | "price_asc" | "price_desc" | "rating";
+          /** @description true: only products with at least one variant in stock (filtered in the query, so every page is full) */
+          in_stock?: "0" | "1" | "true" | "false";
           status?: "draft" | "active" | "archived";
           /** @description Staff/admin only: one seller */
           seller_id?: string;

@@ -149,6 +149,22 @@ export async function logout() {
   await api.POST('/api/v1/auth/logout', { body: {}, headers: COOKIE_MODE, credentials: 'include' }).catch(() => undefined)
 }
 
+/**
+ * A customer signed in here: the storefront (served by the API Worker) starts its own session from
+ * this one's access token, then this session ends on the server. The page leaves for the storefront
+ * right after, so the local state is left as it is (no sign-in form flashes on the way out).
+ */
+export async function handOffToStorefront(): Promise<void> {
+  if (!session) return
+  await fetch(`${API_ORIGIN}/account/handoff`, {
+    method: 'POST',
+    credentials: 'include',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ access_token: session.access_token }).toString(),
+  }).catch(() => undefined)
+  await api.POST('/api/v1/auth/logout', { body: {}, headers: COOKIE_MODE, credentials: 'include' }).catch(() => undefined)
+}
+
 /** Settles once the first restore from the refresh cookie is done (signed in or not). */
 export const sessionRestored: Promise<boolean> = restoreSession()
 

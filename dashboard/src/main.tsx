@@ -4,7 +4,7 @@ import './select-default'
 import { render } from 'preact'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { currentUser, logout, onSessionChange, sessionRestored, type Role, type User } from './api'
+import { currentUser, handOffToStorefront, logout, onSessionChange, sessionRestored, type Role, type User } from './api'
 import { AnalyticsPage } from './pages/analytics'
 import { CategoriesPage } from './pages/categories'
 import { CustomerPage, CustomersPage } from './pages/customers'
@@ -181,7 +181,8 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
 
 /** Customers have no dashboard: their account page is the storefront's. */
 function ToStorefront() {
-  useEffect(() => location.replace(STOREFRONT_ACCOUNT), [])
+  // The storefront takes over the sign-in (one sign-in, not two), then the page moves there.
+  useEffect(() => void handOffToStorefront().finally(() => location.replace(STOREFRONT_ACCOUNT)), [])
   return (
     <main id="main" class="login">
       <p>

@@ -77,11 +77,14 @@ const origin = (url: string | undefined) => {
  * origin too (the Scalar bundle in public/docs/, its web fonts off), so it needs no CDN. No
  * framing by anyone.
  */
-export function contentSecurityPolicy(env: { STRIPE_JS_URL?: string }): string {
+export function contentSecurityPolicy(env: { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }): string {
   const stripe = origin(env.STRIPE_JS_URL) ?? 'https://js.stripe.com'
+  // The storefront's Turnstile widget script (Cloudflare's, or the offline stand-in) when it is on.
+  const turnstile = env.TURNSTILE_SITE_KEY ? (origin(env.TURNSTILE_SCRIPT_URL) ?? 'https://challenges.cloudflare.com') : undefined
+  const scripts = ["'self'", stripe, ...(turnstile && turnstile !== stripe ? [turnstile] : [])]
   return [
     "default-src 'self'",
-    `script-src 'self' ${stripe}`,
+    `script-src ${scripts.join(' ')}`,
     // Styles: the API reference injects its own; elsewhere only our stylesheets and element styles.
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: https:`,
@@ -117,7 +120,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('Cross-Origin-Resource-Policy', 'cross-origin')
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(self)')
   if ((h.get('Content-Type') ?? '').startsWith('text/html')) {
-    h.set('Content-Security-Policy', contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string }))
+    h.set('Content-Security-Policy', contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }))
   }
   c.res = res
 })

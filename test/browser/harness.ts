@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: Debian's headless Chromium through playwright-core (never a
 // downloaded browser), signing in through the dashboard, screenshots, and API calls that set up
 // data (paid orders) the way a shop would: checkout with the manual provider, then staff confirms.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -9,6 +9,51 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 
 export const baseUrl = () => inject('baseUrl')
+
+export interface SentEmail {
+  to: string
+  subject: string
+  text: string
+}
+
+/**
+ * Emails the store sent so far, oldest first: the notifications consumer's log provider prints each
+ * one (full text in development) to the store's output, which global-setup writes to a file.
+ */
+export function sentEmails(to?: string): SentEmail[] {
+  const file = inject('storeLog')
+  if (!file || !existsSync(file)) return []
+  const out: SentEmail[] = []
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const at = line.indexOf('{"level"')
+    if (at < 0 || !line.includes('notification (log provider)')) continue
+    try {
+      const entry = JSON.parse(line.slice(at)) as { channel?: string; to?: string; subject?: string; text?: string }
+      if (entry.channel === 'email' && (!to || entry.to === to)) out.push({ to: entry.to ?? '', subject: entry.subject ?? '', text: entry.text ?? '' })
+    } catch {
+      // a line cut by the pipe's chunking: the next read sees it whole
+    }
+  }
+  return out
+}
+
+/** Waits (polling the store's output) until an email to `to` whose subject matches arrives. */
+export async function waitForEmail(to: string, subject: RegExp, timeoutMs = 60_000): Promise<SentEmail> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const found = sentEmails(to).filter((m) => subject.test(m.subject)).at(-1)
+    if (found) return found
+    if (Date.now() > deadline) throw new Error(`no email to ${to} matching ${subject} (sent: ${JSON.stringify(sentEmails(to).map((m) => m.subject))})`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** The first link in an email that goes to `path`, moved onto the test store's origin (emails link to APP_BASE_URL). */
+export function linkIn(email: SentEmail, path: string): string {
+  const url = email.text.match(/https?:\/\/[^\s)>"]+/g)?.map((u) => new URL(u)).find((u) => u.pathname.startsWith(path))
+  if (!url) throw new Error(`no ${path} link in: ${email.text}`)
+  return `${baseUrl()}${url.pathname}${url.search}`
+}
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = join(process.cwd(), 'artifacts', 'screenshots')

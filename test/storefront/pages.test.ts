@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { seedStoreSettings } from '../../src/seed'
 import { BASE, api, createUser } from '../helpers'
 import { confirmIntent, deliver, installStripe, lastEvent, paymentRow } from '../payments/harness'
+import turnstileFake, { TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from '../../fakes/turnstile'
+import { routeFetch } from '../fakes'
 
 type Seller = Awaited<ReturnType<typeof createUser>>
 
@@ -226,6 +228,98 @@ describe('storefront pages', () => {
     } finally {
       ;(env as { STRIPE_PUBLISHABLE_KEY: string }).STRIPE_PUBLISHABLE_KEY = saved
     }
+  })
+
+  it('a dashboard sign-in is carried over to the storefront by /account/handoff; a bad token is refused', async () => {
+    const customer = await createUser('customer')
+    const jar = new Map<string, string>()
+    const refused = await post('/account/handoff', { access_token: 'not-a-token' }, jar)
+    expect(refused.status).toBe(401)
+    expect(jar.size).toBe(0)
+    const token = customer.token
+    const handed = await post('/account/handoff', { access_token: token }, jar)
+    expect(handed.status).toBe(204)
+    expect(jar.get('ec_rt')).toBeTruthy()
+    const account = await get('/account', jar)
+    expect(account.status).toBe(200)
+    expect(account.html).toContain(customer.email)
+    // From another site (a foreign Origin) the form post is refused and sets no session.
+    const foreign = await SELF.fetch(`${BASE}/account/handoff`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
+      body: new URLSearchParams({ access_token: token }).toString(),
+    })
+    expect([400, 403]).toContain(foreign.status)
+    expect(foreign.headers.getSetCookie().filter((k) => k.startsWith('ec_'))).toEqual([])
+  })
+
+  it('in-stock filter is applied by the query: every page is full and the cursor walks only in-stock products', async () => {
+    const admin = await createUser('admin')
+    const cat = await api('POST', '/api/v1/admin/categories', { headers: admin.auth, body: { name: 'Stock Test Shelf' } })
+    expect(cat.status).toBe(201)
+    const names: { name: string; inStock: boolean }[] = []
+    for (let i = 0; i < 6; i++) {
+      const inStock = i % 2 === 0
+      const name = `Shelf Item ${i} ${inStock ? 'Available' : 'Gone'}`
+      await createProduct(seller, name, [{ sku: `SHELF-${i}-${crypto.randomUUID().slice(0, 6)}`, price: 1000 + i, stock: inStock ? 3 : 0 }], cat.body.id)
+      names.push({ name, inStock })
+    }
+    const seen: string[] = []
+    let cursor: string | null = null
+    const pages: number[] = []
+    do {
+      const res: { status: number; body: any } = await api('GET', `/api/v1/products?category=${cat.body.id}&in_stock=true&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      expect(res.status).toBe(200)
+      pages.push(res.body.data.length)
+      for (const p of res.body.data as { name: string; in_stock: boolean }[]) {
+        expect(p.in_stock).toBe(true)
+        seen.push(p.name)
+      }
+      cursor = res.body.next_cursor
+    } while (cursor)
+    expect(pages[0]).toBe(2)
+    expect(seen.sort()).toEqual(names.filter((n) => n.inStock).map((n) => n.name).sort())
+    expect((await api('GET', '/api/v1/products?in_stock=maybe')).status).toBe(400)
+    const html = (await page(`/c/${cat.body.slug}?in_stock=1`)).html
+    for (const n of names) expect(html.includes(n.name)).toBe(n.inStock)
+  })
+
+  it('Turnstile: with a site key the forms render the widget (script allowed by the CSP) and pass its token to the API', async () => {
+    routeFetch({ 'https://challenges.cloudflare.com': (r) => turnstileFake.fetch(r) })
+    const vars = env as unknown as Record<string, string>
+    const saved = { ...vars }
+    Object.assign(vars, {
+      TURNSTILE_SITE_KEY: '1x00000000000000000000AA',
+      TURNSTILE_SCRIPT_URL: 'http://localhost:8790/turnstile-fake/turnstile/v0/api.js',
+      TURNSTILE_SECRET_KEY: TURNSTILE_TEST_SECRETS.alwaysPass,
+      TURNSTILE_BASE_URL: 'https://challenges.cloudflare.com',
+    })
+    try {
+      for (const path of ['/account/sign-up', '/account/sign-in', '/forgot-password']) {
+        const form = await page(path)
+        expect(form.html, path).toContain('class="cf-turnstile" data-sitekey="1x00000000000000000000AA"')
+        expect(form.html).toContain('<script src="http://localhost:8790/turnstile-fake/turnstile/v0/api.js" async="" defer="">')
+        expect(form.headers.get('Content-Security-Policy')).toMatch(/script-src [^;]*http:\/\/localhost:8790/)
+      }
+      const email = `ts-${crypto.randomUUID().slice(0, 8)}@example.test`
+      const fields = { name: 'Tia Storefront', email, password: 'turnstile-pass-123' }
+      const without = await post('/account/sign-up', fields, new Map())
+      expect(without.status).toBe(400)
+      expect(without.html).toContain('Turnstile')
+      expect(without.html).not.toContain('challenge_required')
+      const jar = new Map<string, string>()
+      const withToken = await post('/account/sign-up', { ...fields, 'cf-turnstile-response': TURNSTILE_DUMMY_TOKEN }, jar)
+      expect(withToken.status).toBe(303)
+      expect(jar.get('ec_rt')).toBeTruthy()
+    } finally {
+      for (const k of ['TURNSTILE_SITE_KEY', 'TURNSTILE_SCRIPT_URL', 'TURNSTILE_SECRET_KEY', 'TURNSTILE_BASE_URL']) {
+        if (saved[k] === undefined) delete vars[k]
+        else vars[k] = saved[k]
+      }
+    }
+    // Off again: no widget.
+    expect((await page('/account/sign-up')).html).not.toContain('cf-turnstile')
   })
 
   it('sitemaps list every active product and category; robots points at the index', async () => {

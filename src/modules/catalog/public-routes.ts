@@ -76,7 +76,7 @@ export const publicCatalogRoutes = createRouter()
       description:
         'q: full-text search over name and description (every word must match, the last one as a prefix; ' +
         'name matches rank above description matches). category: id or slug, includes subcategories. ' +
-        'min_price/max_price filter on the lowest variant price (minor units). sort: relevance (default with q), ' +
+        'min_price/max_price filter on the lowest variant price (minor units). in_stock=true: only products in stock. sort: relevance (default with q), ' +
         'newest (default), price_asc, price_desc, rating. Keyset cursor: pass next_cursor back unchanged with the same sort.',
       request: { query: ProductListQuerySchema },
       responses: { 200: cached(pageOf(ProductSummarySchema), 'A page of products'), ...errors(400, 404) },

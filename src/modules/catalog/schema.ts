@@ -145,6 +145,11 @@ export const ProductListQuerySchema = PageQuerySchema.extend({
   min_price: z.coerce.number().int().min(0).optional().openapi({ description: 'Lowest price_min, minor units' }),
   max_price: z.coerce.number().int().min(0).optional().openapi({ description: 'Highest price_min, minor units' }),
   sort: z.enum(SORTS).optional().openapi({ description: 'Default: relevance when q is given, otherwise newest' }),
+  in_stock: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional()
+    .openapi({ description: 'true: only products with at least one variant in stock (filtered in the query, so every page is full)' }),
 })
 
 export const ManageProductListQuerySchema = ProductListQuerySchema.extend({

@@ -11,6 +11,8 @@ export interface ProductSearch {
   category?: string
   min_price?: number
   max_price?: number
+  /** Only products with stock in some variant. */
+  in_stock?: boolean
   sort?: ProductSort
   limit: number
   cursor?: string
@@ -116,6 +118,7 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
   }
   if (o.min_price !== undefined) where.push(sql`p.price_min >= ${o.min_price}`)
   if (o.max_price !== undefined) where.push(sql`p.price_min <= ${o.max_price}`)
+  if (o.in_stock) where.push(sql`p.stock_total > 0`)
   if (match && sort !== 'relevance') where.push(sql`p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH ${match})`)
   if (after) where.push(sql`(${order.key}, p.id) ${sql.raw(order.desc ? '<' : '>')} (${after[0]}, ${after[1]})`)
 

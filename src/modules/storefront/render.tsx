@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { Layout, type PageMeta } from './components/layout'
 import type { ShopContext } from './context'
+import { turnstileConfig } from './turnstile'
 
 export const brandOf = (env: Env) => env.NOTIFICATIONS_FROM_NAME || 'Edge Commerce'
 export const originOf = (c: ShopContext) => new URL(c.req.url).origin
@@ -10,7 +11,12 @@ export const resizingOf = (env: Env) => (env as { IMAGE_RESIZING?: string }).IMA
 export async function renderPage(c: ShopContext, meta: PageMeta, body: Child): Promise<string> {
   const path = new URL(c.req.url).pathname + new URL(c.req.url).search
   const node = (
-    <Layout locale={c.get('locale')} meta={{ ...meta, title: `${meta.title} · ${brandOf(c.env)}` }} path={path} brand={brandOf(c.env)}>
+    <Layout
+      locale={c.get('locale')}
+      meta={{ ...meta, title: `${meta.title} · ${brandOf(c.env)}`, turnstileScript: meta.turnstile ? turnstileConfig(c.env)?.scriptUrl : undefined }}
+      path={path}
+      brand={brandOf(c.env)}
+    >
       {body}
     </Layout>
   )

@@ -18,6 +18,9 @@ export interface PageMeta {
   refreshSeconds?: number
   /** Where the refresh goes (default: the same URL). */
   refreshUrl?: string
+  /** The page has a Turnstile widget: load its script (set by renderPage from TURNSTILE_SCRIPT_URL). */
+  turnstile?: boolean
+  turnstileScript?: string
 }
 
 /** JSON for a <script> data block: `<` escaped so no content can close the element. */
@@ -56,6 +59,7 @@ export function Layout(props: { locale: Locale; meta: PageMeta; path: string; br
         {(meta.islands ?? []).map((name) => (
           <script type="module" src={`/shop/${name}.js`} defer></script>
         ))}
+        {meta.turnstileScript ? <script src={meta.turnstileScript} async defer></script> : null}
       </head>
       <body>
         <a class="skip" href="#main">

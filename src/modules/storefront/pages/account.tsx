@@ -1,5 +1,9 @@
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { getDb } from '../../../lib/db'
+import { getActiveUserById } from '../../accounts/service'
+import { startSession as startAccountSession } from '../../accounts/sessions'
+import { verifyAccessToken } from '../../accounts/tokens'
 import type { OrderSummary } from '../../orders/service'
 import { callApi, errorMessages } from '../api'
 import { CountrySelect, Field } from '../components/forms'
@@ -9,6 +13,7 @@ import { flash, safeBack, takeFlash } from '../flash'
 import { dateTime, price } from '../format'
 import { t } from '../i18n'
 import { privatePage } from '../render'
+import { turnstileHeader, TurnstileWidget } from '../turnstile'
 import { orderPath } from './checkout'
 
 type Values = Record<string, string>
@@ -43,7 +48,7 @@ function signInPage(c: ShopContext, values: Values = {}, errors: string[] = [], 
   const { notice } = takeFlash(c)
   return privatePage(
     c,
-    { title: t(l, 'Sign in') },
+    { title: t(l, 'Sign in'), turnstile: true },
     <section class="narrow">
       <h1>{t(l, 'Sign in')}</h1>
       <Messages errors={errors} notice={notice} locale={l} />
@@ -51,6 +56,7 @@ function signInPage(c: ShopContext, values: Values = {}, errors: string[] = [], 
         <input type="hidden" name="next" value={safeBack(values.next ?? c.req.query('next'), '/account')} />
         <Field label={t(l, 'Email')} name="email" type="email" value={values.email} required autocomplete="email" />
         <Field label={t(l, 'Password')} name="password" type="password" required autocomplete="current-password" />
+        <TurnstileWidget c={c} />
         <button type="submit" class="primary">
           {t(l, 'Sign in')}
         </button>
@@ -70,7 +76,7 @@ function signUpPage(c: ShopContext, values: Values = {}, errors: string[] = [], 
   const l = c.get('locale')
   return privatePage(
     c,
-    { title: t(l, 'Sign up') },
+    { title: t(l, 'Sign up'), turnstile: true },
     <section class="narrow">
       <h1>{t(l, 'Sign up')}</h1>
       <Messages errors={errors} locale={l} />
@@ -78,6 +84,7 @@ function signUpPage(c: ShopContext, values: Values = {}, errors: string[] = [], 
         <Field label={t(l, 'Name')} name="name" value={values.name} required autocomplete="name" maxlength={100} />
         <Field label={t(l, 'Email')} name="email" type="email" value={values.email} required autocomplete="email" />
         <Field label={t(l, 'Password')} name="password" type="password" required autocomplete="new-password" minlength={10} />
+        <TurnstileWidget c={c} />
         <button type="submit" class="primary">
           {t(l, 'Sign up')}
         </button>
@@ -112,7 +119,7 @@ accountPages.post('/account/sign-in', async (c) => {
   const v = await form(c)
   const res = await callApi<Tokens>(c, 'POST', '/api/v1/auth/login', {
     body: { email: v.email ?? '', password: v.password ?? '' },
-    headers: c.get('cartToken') ? { 'X-Cart-Token': c.get('cartToken')! } : {},
+    headers: { ...turnstileHeader(v), ...(c.get('cartToken') ? { 'X-Cart-Token': c.get('cartToken')! } : {}) },
   })
   if (res.status !== 200) {
     const l = c.get('locale')
@@ -129,6 +136,7 @@ accountPages.post('/account/sign-up', async (c) => {
   const v = await form(c)
   const created = await callApi(c, 'POST', '/api/v1/auth/register', {
     body: { email: v.email ?? '', password: v.password ?? '', name: v.name ?? '', locale: c.get('locale') },
+    headers: turnstileHeader(v),
   })
   if (created.status !== 202) return signUpPage(c, v, errorMessages(created, fallback(c)), 400)
   // Sign-up answers the same whether or not the address already had an account; signing in tells.
@@ -149,6 +157,22 @@ accountPages.post('/account/sign-up', async (c) => {
   await callApi(c, 'POST', '/api/v1/auth/verify-email/request', { headers: { Authorization: `Bearer ${res.body.access_token}` } })
   flash(c, 'notice', [c.get('locale') === 'ru' ? 'Аккаунт создан. Мы отправили письмо для подтверждения почты.' : 'Account created. We have emailed you a link to confirm your address.'])
   return c.redirect('/account', 303)
+})
+
+/**
+ * A sign-in made in the dashboard (/admin) carried over to the storefront: the dashboard posts its
+ * access token here (same origin; the csrf middleware checks the Origin), gets a storefront session
+ * of its own (a new refresh-token family in the storefront's cookies), then ends its own session
+ * and sends the customer to /account, so they never meet a second sign-in form.
+ */
+accountPages.post('/account/handoff', async (c) => {
+  const v = await form(c)
+  const user = await verifyAccessToken(c.env, v.access_token ?? '').catch(() => undefined)
+  const active = user ? await getActiveUserById(getDb(c.env), user.id) : null
+  if (!active) return c.json({ error: { code: 'invalid_token', message: 'The sign-in could not be carried over; sign in again.' } }, 401)
+  const tokens = await startAccountSession(c.env, getDb(c.env), active)
+  setSession(c, { access_token: tokens.access_token, refresh_token: tokens.refresh_token ?? '', expires_in: tokens.expires_in })
+  return c.body(null, 204)
 })
 
 accountPages.post('/account/sign-out', async (c) => {
@@ -352,12 +376,13 @@ accountFlowPages.get('/forgot-password', (c) => {
   const { notice } = takeFlash(c)
   return privatePage(
     c,
-    { title: t(l, 'Reset your password') },
+    { title: t(l, 'Reset your password'), turnstile: true },
     <section class="narrow">
       <h1>{t(l, 'Reset your password')}</h1>
       <Messages notice={notice} locale={l} />
       <form method="post" action="/forgot-password">
         <Field label={t(l, 'Email')} name="email" type="email" required autocomplete="email" />
+        <TurnstileWidget c={c} />
         <button type="submit" class="primary">
           {t(l, 'Send reset link')}
         </button>
@@ -368,17 +393,18 @@ accountFlowPages.get('/forgot-password', (c) => {
 
 accountFlowPages.post('/forgot-password', async (c) => {
   const v = await form(c)
-  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/request', { body: { email: v.email ?? '' } })
-  if (res.status === 400) {
+  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/request', { body: { email: v.email ?? '' }, headers: turnstileHeader(v) })
+  if (res.status === 400 || res.status === 403) {
     const l = c.get('locale')
     return privatePage(
       c,
-      { title: t(l, 'Reset your password') },
+      { title: t(l, 'Reset your password'), turnstile: true },
       <section class="narrow">
         <h1>{t(l, 'Reset your password')}</h1>
         <Messages errors={errorMessages(res, fallback(c))} locale={l} />
         <form method="post" action="/forgot-password">
           <Field label={t(l, 'Email')} name="email" type="email" value={v.email} required autocomplete="email" />
+          <TurnstileWidget c={c} />
           <button type="submit" class="primary">
             {t(l, 'Send reset link')}
           </button>

@@ -160,7 +160,10 @@ function listingQuery(c: ShopContext, allowRelevance: boolean): ListingQuery {
   minor(min, 'Min price', 'min_price')
   minor(max, 'Max price', 'max_price')
   if (q.cursor && q.cursor.length <= 512) apiQuery.set('cursor', q.cursor)
-  return { sort, min, max, inStock: q.in_stock === '1', cursor: q.cursor, errors, apiQuery }
+  const inStock = q.in_stock === '1'
+  // Filtered by the API's query, so every page of an in-stock listing is full and the cursor is right.
+  if (inStock) apiQuery.set('in_stock', 'true')
+  return { sort, min, max, inStock, cursor: q.cursor, errors, apiQuery }
 }
 
 function Pager(props: { c: ShopContext; next: string | null; first: boolean }) {
@@ -183,8 +186,6 @@ function Pager(props: { c: ShopContext; next: string | null; first: boolean }) {
     </nav>
   )
 }
-
-const stockFilter = (products: ProductSummary[], inStock: boolean) => (inStock ? products.filter((p) => p.in_stock) : products)
 
 export const catalogPages = new Hono<ShopEnv>()
 
@@ -244,7 +245,7 @@ catalogPages.get('/c/:slug', (c) => {
     const list = await callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`)
     const errors = [...lq.errors]
     if (list.status !== 200) errors.push((list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'))
-    const products = list.status === 200 ? stockFilter(list.body.data, lq.inStock) : []
+    const products = list.status === 200 ? list.body.data : []
     const origin = originOf(c)
     const crumbs = [{ name: t(l, 'Home'), path: '/' }, ...cat.body.ancestors.map((a) => ({ name: a.name, path: `/c/${a.slug}` })), { name: cat.body.name, path: `/c/${cat.body.slug}` }]
     const html = await renderPage(
@@ -303,7 +304,7 @@ catalogPages.get('/search', (c) => {
     const [list, facets] = await Promise.all([callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`), q ? searchFacets(c, q) : Promise.resolve([])])
     const errors = [...lq.errors]
     if (list.status !== 200) errors.push((list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'))
-    const products = list.status === 200 ? stockFilter(list.body.data, lq.inStock) : []
+    const products = list.status === 200 ? list.body.data : []
     const total = facets.reduce((n, f) => n + f.n, 0)
     const html = await renderPage(
       c,

@@ -9,6 +9,7 @@ import { Messages } from '../components/layout'
 import { COOKIES, clearShopCookie, visitorHeaders, withCustomer, type ShopContext, type ShopEnv } from '../context'
 import { flash } from '../flash'
 import { t } from '../i18n'
+import { turnstileHeader, TurnstileWidget } from '../turnstile'
 import { privatePage } from '../render'
 import { Totals, loadCart } from './cart'
 
@@ -83,7 +84,7 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
   const key = values.idempotency_key || crypto.randomUUID()
   return privatePage(
     c,
-    { title: t(l, 'Checkout') },
+    { title: t(l, 'Checkout'), turnstile: !customer },
     <>
       <h1>{t(l, 'Checkout')}</h1>
       <Messages errors={errors} locale={l} />
@@ -142,6 +143,7 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
               </label>
             ))}
           </fieldset>
+          {customer ? null : <TurnstileWidget c={c} />}
           <button type="submit" class="primary">
             {t(l, 'Place order')}
           </button>
@@ -211,7 +213,7 @@ checkoutPages.post('/checkout', async (c) => {
   const headers = visitorHeaders(c)
   if (!headers.Authorization && !headers['X-Cart-Token']) return c.redirect('/cart', 303)
   const res: ApiResult<{ order: OrderDetail; error?: unknown }> = await callApi(c, 'POST', '/api/v1/checkout', {
-    headers: { ...headers, 'Idempotency-Key': v.idempotency_key || crypto.randomUUID() },
+    headers: { ...headers, ...(headers.Authorization ? {} : turnstileHeader(v)), 'Idempotency-Key': v.idempotency_key || crypto.randomUUID() },
     body,
   })
   if (res.status !== 201 && res.status !== 200) {
