@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { signStripePayload, stripeEvent } from '../../fakes/stripe'
-import worker, { FUTURE_TOLERANCE_SECONDS, WEBHOOK_BODY_LIMIT } from '../../workers/payment-webhooks/index'
+import worker from '../../workers/payment-webhooks/index'
+import { FUTURE_TOLERANCE_SECONDS, WEBHOOK_BODY_LIMIT } from '../../workers/payment-webhooks/limits'
 import { eventRow } from '../payments/harness'
 
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
