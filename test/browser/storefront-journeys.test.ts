@@ -243,7 +243,7 @@ describe('storefront journeys', () => {
   it('a customer who signs in at /admin arrives at /account signed in (one sign-in, not two)', async () => {
     await page.setViewportSize(DESKTOP)
     const email = `admin-door-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Door Customer' } })).status).toBe(201)
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Door Customer' } })).status).toBe(202)
     await page.context().clearCookies()
     await page.goto(`${baseUrl()}/admin/`)
     await page.getByLabel('Email').fill(email)
@@ -260,7 +260,7 @@ describe('storefront journeys', () => {
 
   it('a password reset works from the emailed link', async () => {
     const email = `reset-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'forgotten-password-1', name: 'Reset Me' } })).status).toBe(201)
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'forgotten-password-1', name: 'Reset Me' } })).status).toBe(202)
     await page.context().clearCookies()
     await page.goto(`${baseUrl()}/forgot-password`)
     await page.getByLabel('Email').fill(email)
