@@ -29,6 +29,8 @@ interface FakeTransaction {
   status: 'ongoing' | 'success' | 'failed' | 'abandoned' | 'reversed'
   gateway_response: string
   metadata: Json
+  /** Where Paystack sends the shopper after paying (initialize's callback_url). */
+  callback_url: string | null
   refunded: number
   created_at: string
   paid_at: string | null
@@ -113,6 +115,7 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
       status: 'ongoing',
       gateway_response: 'The transaction was not completed',
       metadata: (b.metadata as Json) ?? {},
+      callback_url: typeof b.callback_url === 'string' ? b.callback_url : null,
       refunded: 0,
       created_at: new Date().toISOString(),
       paid_at: null,

@@ -1,11 +1,8 @@
 import * as Sentry from '@sentry/cloudflare'
 import { log, sentryOptions } from '../../src/lib/observability'
+import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleMarketplaceBatch } from '../../src/modules/marketplace/consumer'
 import { runScheduledSync } from '../../src/modules/marketplace/service'
-
-/** Queue names as bound in ./wrangler.toml. */
-const SYNC_QUEUE = 'marketplace-sync'
-const DEAD_LETTER_QUEUE = 'marketplace-sync-dlq'
 
 /**
  * The marketplace-sync Worker: catalog changes in, Kaspi/Ozon pushes out; a cron for retries and
@@ -15,8 +12,9 @@ const DEAD_LETTER_QUEUE = 'marketplace-sync-dlq'
 export default Sentry.withSentry(sentryOptions, {
   async queue(batch, env) {
     const opts = { publicBase: env.APP_BASE_URL }
-    if (batch.queue === DEAD_LETTER_QUEUE) return handleDeadLetterBatch(batch, env)
-    if (batch.queue === SYNC_QUEUE) return handleMarketplaceBatch(batch, env, opts)
+    const kind = queueKind(batch.queue, 'marketplace-sync')
+    if (kind === 'dlq') return handleDeadLetterBatch(batch, env)
+    if (kind === 'main') return handleMarketplaceBatch(batch, env, opts)
     throw new Error(`marketplace-sync worker is not a consumer of queue ${batch.queue}`)
   },
   scheduled(controller, env, ctx) {

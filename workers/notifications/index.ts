@@ -1,10 +1,7 @@
 import * as Sentry from '@sentry/cloudflare'
 import { sentryOptions } from '../../src/lib/observability'
+import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleNotificationBatch } from '../../src/modules/notifications/consumer'
-
-/** Queue names as bound in ./wrangler.toml. */
-const NOTIFICATIONS_QUEUE = 'notifications'
-const DEAD_LETTER_QUEUE = 'notifications-dlq'
 
 /**
  * The notifications consumer Worker: domain events in, emails/SMS/WhatsApp/Telegram out. All logic
@@ -12,8 +9,10 @@ const DEAD_LETTER_QUEUE = 'notifications-dlq'
  */
 export default Sentry.withSentry(sentryOptions, {
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE) return handleDeadLetterBatch(batch, env)
-    if (batch.queue === NOTIFICATIONS_QUEUE) return handleNotificationBatch(batch, env)
+    // Staging binds notifications-staging(-dlq): matching the production names only threw on every batch.
+    const kind = queueKind(batch.queue, 'notifications')
+    if (kind === 'dlq') return handleDeadLetterBatch(batch, env)
+    if (kind === 'main') return handleNotificationBatch(batch, env)
     throw new Error(`notifications worker is not a consumer of queue ${batch.queue}`)
   },
 } satisfies ExportedHandler<Env>)

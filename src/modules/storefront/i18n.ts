@@ -96,6 +96,7 @@ const ru: Record<string, string> = {
   'Tracking number': 'Трек-номер',
   Carrier: 'Служба доставки',
   'Keep this link to follow your order:': 'Сохраните ссылку, чтобы следить за заказом:',
+  'Payment cancelled. Your order is kept: you can pay for it from this page.': 'Оплата отменена. Заказ сохранён: его можно оплатить на этой странице.',
   'Your orders': 'Ваши заказы',
   'You have no orders yet.': 'У вас пока нет заказов.',
   Addresses: 'Адреса',

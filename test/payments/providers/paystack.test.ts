@@ -1,9 +1,10 @@
-import { env } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createPaystackFake, signPaystack, type PaystackDelivery } from '../../../fakes/paystack'
 import { reconcilePendingPayments } from '../../../src/modules/payments/reconcile'
 import { variantStock } from '../../fixtures/catalog'
 import { routeFetch } from '../../fakes'
+import { BASE } from '../../helpers'
 import { age, alertsFor, eventsOf, orderStatus, paymentRow, placeOrder, post, refund, refundRows, shuffled, transitionsTo } from './harness'
 
 afterEach(() => vi.restoreAllMocks())
@@ -39,6 +40,26 @@ describe('Paystack: paying', () => {
     expect(await deliver(await shopper(paystack, ref))).toMatchObject({ status: 200, body: { outcome: 'order_paid' } })
     expect(await orderStatus(user, order.id)).toBe('paid')
     expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountReceived: 2500, currency: 'NGN' })
+  })
+
+  it('sends the shopper back to the storefront, which takes them to their order page through its signed link', async () => {
+    const paystack = install()
+    const { order, ref } = await placePaystack()
+    const back = new URL(paystack.state.transactions.get(ref)!.callback_url!)
+    expect(back.pathname).toBe(`/orders/${order.id}/payment-return`)
+    expect(back.searchParams.get('sig')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // Paystack appends its own reference to the callback URL.
+    const res = await SELF.fetch(`${BASE}${back.pathname}${back.search}&trxref=${ref}&reference=${ref}`, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    const location = res.headers.get('Location')!
+    expect(location).toBe(`/orders/${order.id}?sig=${back.searchParams.get('sig')}`)
+    const page = await SELF.fetch(`${BASE}${location}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain(order.id)
+    // Without the signature the return page leads nowhere readable.
+    const bare = await SELF.fetch(`${BASE}/orders/${order.id}/payment-return?provider=paystack`, { redirect: 'manual' })
+    expect(bare.headers.get('Location')).toBe(`/orders/${order.id}`)
+    expect((await SELF.fetch(`${BASE}/orders/${order.id}`)).status).not.toBe(200)
   })
 
   for (const currency of ['GHS', 'ZAR', 'KES']) {

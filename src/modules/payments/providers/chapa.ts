@@ -23,7 +23,7 @@
  *   https://developer.chapa.co/integrations/webhooks (Chapa-Signature / x-chapa-signature)
  *   https://developer.chapa.co/refund (refund API)
  */
-import { baseUrl, fetchJson, fromDecimal, joinUrl, toDecimalString } from './http'
+import { baseUrl, fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment } from './types'
 
 export const DEFAULT_CHAPA_API_BASE = 'https://api.chapa.co'
@@ -86,7 +86,7 @@ export const chapaProvider: PaymentProvider = {
       currency: order.currency,
       ...(order.email ? { email: order.email } : {}),
       tx_ref: idempotencyKey,
-      return_url: joinUrl(env.APP_BASE_URL || 'http://localhost:8787', `/orders/${order.id}/payment-return?provider=chapa`),
+      return_url: await paymentReturnUrl(env, order.id, 'chapa'),
       customization: { title: 'Edge Commerce', description: `Order ${order.id}`.replace(/[^A-Za-z0-9 ._-]/g, '') },
       meta: { order_id: order.id },
     })

@@ -4,7 +4,8 @@
  * decimal strings some of them want.
  */
 import { currencyExponent } from '../../../lib/money'
-import { ProviderError } from './types'
+import { signOrderId } from '../../orders/order-link'
+import { ProviderError, type ProviderEnv } from './types'
 
 export interface JsonResponse<T> {
   status: number
@@ -105,3 +106,12 @@ export function fromDecimal(value: string | number | null | undefined, currency:
 
 /** An absolute URL under `base` (the payment webhooks Worker or the storefront). */
 export const joinUrl = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`
+
+/**
+ * Where a redirect provider (PayPal, Paystack, Chapa) sends the shopper back: the storefront's
+ * return page, carrying the order link's signature so a guest lands on their own order page.
+ */
+export async function paymentReturnUrl(env: ProviderEnv, orderId: string, provider: string, extra = ''): Promise<string> {
+  const sig = await signOrderId(env, orderId)
+  return joinUrl(env.APP_BASE_URL || 'http://localhost:8787', `/orders/${encodeURIComponent(orderId)}/payment-return?provider=${provider}&sig=${sig}${extra}`)
+}

@@ -18,7 +18,7 @@
  *   https://developer.paypal.com/api/rest/reference/currency-codes/ (HUF, JPY, TWD have no decimals)
  *   https://developer.paypal.com/api/webhooks/v1/#verify-webhook-signature_post (see webhooks/paypal.ts)
  */
-import { baseUrl, fetchJson, fromDecimal, joinUrl, toDecimalString } from './http'
+import { baseUrl, fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
 
 export const DEFAULT_PAYPAL_API_BASE = 'https://api-m.paypal.com'
@@ -185,7 +185,6 @@ export const paypalProvider: PaymentProvider = {
   enabled: (env) => Boolean(env.PAYPAL_CLIENT_ID && env.PAYPAL_CLIENT_SECRET && env.PAYPAL_WEBHOOK_ID),
 
   async initiate(env, order, idempotencyKey) {
-    const returnBase = env.APP_BASE_URL || 'http://localhost:8787'
     const res = await paypalCall<PaypalOrder>(
       env,
       'POST',
@@ -206,8 +205,8 @@ export const paypalProvider: PaymentProvider = {
             experience_context: {
               user_action: 'PAY_NOW',
               shipping_preference: 'NO_SHIPPING',
-              return_url: joinUrl(returnBase, `/orders/${order.id}/payment-return?provider=paypal`),
-              cancel_url: joinUrl(returnBase, `/orders/${order.id}/payment-return?provider=paypal&cancelled=1`),
+              return_url: await paymentReturnUrl(env, order.id, 'paypal'),
+              cancel_url: await paymentReturnUrl(env, order.id, 'paypal', '&cancelled=1'),
             },
           },
         },

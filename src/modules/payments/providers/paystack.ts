@@ -15,7 +15,7 @@
  *   https://paystack.com/docs/payments/webhooks/ (x-paystack-signature, see webhooks/paystack.ts)
  *   https://paystack.com/docs/api/#supported-currency (amounts in the subunit: kobo, pesewas, cents)
  */
-import { baseUrl, fetchJson, joinUrl } from './http'
+import { baseUrl, fetchJson, paymentReturnUrl } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
 
 export const DEFAULT_PAYSTACK_API_BASE = 'https://api.paystack.co'
@@ -95,7 +95,7 @@ export const paystackProvider: PaymentProvider = {
       amount: String(order.amount),
       currency: order.currency,
       reference: idempotencyKey,
-      callback_url: joinUrl(env.APP_BASE_URL || 'http://localhost:8787', `/orders/${order.id}/payment-return?provider=paystack`),
+      callback_url: await paymentReturnUrl(env, order.id, 'paystack'),
       metadata: { order_id: order.id },
     })
     if (res.status === 200 && res.body.status) {

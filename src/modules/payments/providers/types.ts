@@ -11,6 +11,7 @@ export type ProviderEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'> &
     Pick<
       Env,
       | 'APP_BASE_URL'
+      | 'JWT_SECRET'
       | 'PAYMENT_WEBHOOKS_BASE_URL'
       | 'PAYPAL_API_BASE'
       | 'PAYPAL_CLIENT_ID'

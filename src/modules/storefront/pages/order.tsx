@@ -215,6 +215,18 @@ orderPages.use('/orders/*', withCustomer)
 
 orderPages.get('/orders/:id', (c) => orderPage(c, c.req.param('id'), c.req.query('sig') ?? ''))
 
+/**
+ * Where PayPal, Paystack and Chapa send the shopper back (src/modules/payments/providers/http.ts
+ * paymentReturnUrl). The provider's webhook is what marks the order paid, so this only takes the
+ * shopper to their order page, with the order link's signature the return URL carries.
+ */
+orderPages.get('/orders/:id/payment-return', (c) => {
+  const sig = c.req.query('sig') ?? ''
+  if (c.req.query('cancelled') === '1') flash(c, 'notice', [t(c.get('locale'), 'Payment cancelled. Your order is kept: you can pay for it from this page.')])
+  const query = sig ? `?sig=${encodeURIComponent(sig)}` : ''
+  return c.redirect(`/orders/${encodeURIComponent(c.req.param('id'))}${query}`, 303)
+})
+
 /** A failed or cancelled order's items go back into the visitor's cart, to check out again. */
 orderPages.post('/orders/:id/reorder', async (c) => {
   const l = c.get('locale')
