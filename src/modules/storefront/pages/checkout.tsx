@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { PaymentProviderName } from '../../payments/providers/names'
 import { getCookie } from 'hono/cookie'
 import type { CartView } from '../../cart/service'
 import type { OrderDetail } from '../../orders/service'
@@ -35,21 +36,22 @@ interface SavedAddress {
   is_default: boolean
 }
 
-const PROVIDER_LABELS: Record<string, string> = {
+// Keyed by the provider names themselves, so a provider without a label (or a misspelt key) fails to compile.
+const PROVIDER_LABELS: Record<PaymentProviderName, string> = {
   stripe: 'Card (Stripe)',
   manual: 'Bank transfer / pay later',
   paypal: 'PayPal',
   paystack: 'Paystack',
   chapa: 'Chapa',
   mpesa: 'M-Pesa',
-  kaspi_pay: 'Kaspi Pay',
+  kaspi: 'Kaspi Pay',
 }
 
 /** Payment options: the providers GET /payment-methods lists for this currency (Stripe and manual if it is absent). */
 async function paymentMethods(c: ShopContext, currency: string | null): Promise<{ id: string; label: string }[]> {
   const l = c.get('locale')
   const res = await callApi<{ data: { provider: string; currencies: string[] | null }[] }>(c, 'GET', '/api/v1/payment-methods')
-  const label = (id: string) => t(l, PROVIDER_LABELS[id] ?? id.replace(/_/g, ' ').replace(/^\w/, (ch) => ch.toUpperCase()))
+  const label = (id: string) => t(l, (PROVIDER_LABELS as Record<string, string | undefined>)[id] ?? id.replace(/_/g, ' ').replace(/^\w/, (ch) => ch.toUpperCase()))
   if (res.status === 200 && Array.isArray(res.body?.data) && res.body.data.length) {
     return res.body.data.filter((m) => !m.currencies || !currency || m.currencies.includes(currency)).map((m) => ({ id: m.provider, label: label(m.provider) }))
   }
