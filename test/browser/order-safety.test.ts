@@ -81,7 +81,7 @@ describe('order page money safety', () => {
     const dialog = page.getByRole('dialog')
     expect(await dialog.innerText()).toContain(`$1.00 of the ${usd(second.total.amount)} left on order ${second.id}`)
     await dialog.getByRole('button', { name: 'Refund $1.00' }).click()
-    await page.locator('.messages').getByText(`Refunded $1.00 on order ${second.id}; it is now partially refunded.`).waitFor()
+    await page.locator('.messages').getByText(`Refunded $1.00 through Manual (bank transfer, cash) on order ${second.id}; it is now partially refunded.`).waitFor()
     const after = await call('GET', `/api/v1/admin/orders/${second.id}`, { token: staff })
     expect(after.body.refunded.amount).toBe(100)
     // The timeline shows the refund in dollars too.
