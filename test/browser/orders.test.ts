@@ -22,7 +22,8 @@ describe('orders in the dashboard', () => {
   it('staff find a paid order, ship it with tracking, and see it in the timeline', async () => {
     const { page } = browser
     await signIn(page, DEMO.staff)
-    await page.getByRole('link', { name: 'Orders' }).click()
+    // The navigation's own link: a page may hold other links whose names contain "orders".
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Orders', exact: true }).click()
     await page.getByLabel('Status').selectOption('paid')
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.getByRole('link', { name: toShip.id }).click()
