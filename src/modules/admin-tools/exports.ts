@@ -13,8 +13,8 @@ import { csvLine, majorUnits } from './exports-csv'
 /** Rows read per D1 query while streaming. */
 export const EXPORT_PAGE = 1000
 
-/** The header row of the product export, which is also the column set the product import reads. */
-export const PRODUCT_COLUMNS = [
+/** The product export's columns that the product import reads. */
+export const PRODUCT_IMPORT_COLUMNS = [
   'product_id',
   'product_slug',
   'product_name',
@@ -30,10 +30,10 @@ export const PRODUCT_COLUMNS = [
   'stock',
   'weight_grams',
   'attributes',
-  'variant_id',
-  'created_at',
-  'updated_at',
 ] as const
+
+/** The header row of the product export: the import's columns, then ids and times it ignores. */
+export const PRODUCT_COLUMNS = [...PRODUCT_IMPORT_COLUMNS, 'variant_id', 'created_at', 'updated_at'] as const
 
 export const ORDER_COLUMNS = [
   'order_id',

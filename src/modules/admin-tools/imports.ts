@@ -26,6 +26,7 @@ import { findCategory } from '../catalog/categories'
 import { addVariant, createProduct, parseAttributes, updateProduct, updateVariant } from '../catalog/products'
 import { ProductCreateSchema, ProductUpdateSchema, VariantCreateSchema, VariantUpdateSchema } from '../catalog/schema'
 import { products, productVariants } from '../catalog/tables'
+import { PRODUCT_IMPORT_COLUMNS } from './exports'
 import { parseCsv, parseMajorUnits, unguard } from './exports-csv'
 import { importJobs, importRows } from './imports-tables'
 
@@ -36,24 +37,7 @@ export const APPLY_CHUNK = 100
 /** Row errors listed in a report; the counts always cover all of them. */
 const MAX_REPORTED_ERRORS = 500
 
-const KNOWN_COLUMNS = [
-  'product_id',
-  'product_slug',
-  'product_name',
-  'status',
-  'category',
-  'seller_id',
-  'description',
-  'sku',
-  'variant_name',
-  'currency',
-  'price',
-  'compare_at_price',
-  'stock',
-  'weight_grams',
-  'attributes',
-] as const
-type Column = (typeof KNOWN_COLUMNS)[number]
+type Column = (typeof PRODUCT_IMPORT_COLUMNS)[number]
 
 export interface RowError {
   line: number
