@@ -7,6 +7,7 @@ import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
 import { trackShipments } from './modules/shipping/tracking'
 import { sendUnshippedDigests } from './modules/integrations/seller-alerts'
+import { requeueStuckDeliveries } from './modules/integrations/webhooks'
 
 /** The daily cron in wrangler.toml [triggers]; every other cron is the 5-minute housekeeping. */
 export const DAILY_CRON = '0 7 * * *'
@@ -26,6 +27,8 @@ export async function runScheduled(controller: ScheduledController, env: Env): P
     ['payments-reconcile-pending', () => reconcilePendingPayments(env)],
     // Carrier tracking for shipments on their way; delivered orders move to delivered.
     ['shipping-track-shipments', () => trackShipments(env)],
+    // Outgoing-webhook deliveries whose queue message was lost stay pending: queue them again.
+    ['webhooks-requeue-stuck', () => requeueStuckDeliveries(env)],
   ]
   await runJobs(controller, jobs)
 }

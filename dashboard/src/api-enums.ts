@@ -296,5 +296,11 @@ export const enums = {
     "product.updated",
     "product.deleted",
     "stock.changed"
+  ],
+  "WebhookLastDelivery.status": [
+    "pending",
+    "succeeded",
+    "retrying",
+    "dead"
   ]
 } as const

@@ -5451,6 +5451,8 @@ export interface paths {
           limit?: number;
           /** @description Only deliveries created before this time (paging back) */
           before?: string;
+          /** @description With `before`: the last delivery id seen, so deliveries created in that same millisecond are not skipped (the list's `next`) */
+          before_id?: string;
         };
         path: {
           id: string;
@@ -7169,8 +7171,21 @@ export interface components {
     /** @enum {string} */
     WebhookEventType: "order.created" | "order.paid" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.failed" | "payment.succeeded" | "refund.created" | "product.created" | "product.updated" | "product.deleted" | "stock.changed";
     WebhookEndpointList: {
-      data: components["schemas"]["WebhookEndpoint"][];
+      data: components["schemas"]["WebhookEndpointListItem"][];
     };
+    WebhookEndpointListItem: components["schemas"]["WebhookEndpoint"] & {
+      last_delivery: components["schemas"]["WebhookLastDelivery"];
+    };
+    /** @description The newest delivery to this endpoint, if any */
+    WebhookLastDelivery: ({
+      id: string;
+      event_type: components["schemas"]["WebhookEventType"];
+      /** @enum {string} */
+      status: "pending" | "succeeded" | "retrying" | "dead";
+      last_status_code: number | null;
+      created_at: string;
+      last_attempt_at: string | null;
+    }) | null;
     WebhookEndpoint: {
       id: string;
       url: string;
@@ -7204,8 +7219,21 @@ export interface components {
       enabled?: boolean;
     };
     WebhookDeliveryList: {
-      data: components["schemas"]["WebhookDelivery"][];
+      data: components["schemas"]["WebhookDeliveryListItem"][];
+      /** @description Query parameters for the next (older) page; null on the last page */
+      next: {
+        before: string;
+        before_id: string;
+      } | null;
     };
+    WebhookDeliveryListItem: components["schemas"]["WebhookDelivery"] & ({
+      /** @description The last attempt's latency (null before the first attempt) */
+      last_latency_ms: number | null;
+      /** @description At most 1 KB of the last attempt's answer */
+      last_response_excerpt: string | null;
+      /** @description Why the last attempt failed (network error or HTTP status) */
+      last_error: string | null;
+    });
     WebhookDelivery: {
       id: string;
       /** @description Sent as webhook-id; the same on every attempt and replay */

@@ -41,7 +41,22 @@ export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
   secret: z.string().openapi({ description: 'whsec_…: shown only in this answer; verify signatures with it', example: 'whsec_…' }),
 }).openapi('WebhookEndpointWithSecret')
 
-export const WebhookEndpointListSchema = z.object({ data: z.array(WebhookEndpointSchema) }).openapi('WebhookEndpointList')
+export const WebhookLastDeliverySchema = z
+  .object({
+    id: z.string(),
+    event_type: WebhookEventTypeSchema,
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+    last_status_code: z.number().int().nullable(),
+    created_at: z.string(),
+    last_attempt_at: z.string().nullable(),
+  })
+  .openapi('WebhookLastDelivery')
+
+export const WebhookEndpointListItemSchema = WebhookEndpointSchema.extend({
+  last_delivery: WebhookLastDeliverySchema.nullable().openapi({ description: 'The newest delivery to this endpoint, if any' }),
+}).openapi('WebhookEndpointListItem')
+
+export const WebhookEndpointListSchema = z.object({ data: z.array(WebhookEndpointListItemSchema) }).openapi('WebhookEndpointList')
 
 export const WebhookDeliverySchema = z
   .object({
@@ -58,7 +73,21 @@ export const WebhookDeliverySchema = z
   })
   .openapi('WebhookDelivery')
 
-export const WebhookDeliveryListSchema = z.object({ data: z.array(WebhookDeliverySchema) }).openapi('WebhookDeliveryList')
+export const WebhookDeliveryListItemSchema = WebhookDeliverySchema.extend({
+  last_latency_ms: z.number().int().nullable().openapi({ description: "The last attempt's latency (null before the first attempt)" }),
+  last_response_excerpt: z.string().nullable().openapi({ description: "At most 1 KB of the last attempt's answer" }),
+  last_error: z.string().nullable().openapi({ description: 'Why the last attempt failed (network error or HTTP status)' }),
+}).openapi('WebhookDeliveryListItem')
+
+export const WebhookDeliveryListSchema = z
+  .object({
+    data: z.array(WebhookDeliveryListItemSchema),
+    next: z
+      .object({ before: z.string(), before_id: z.string() })
+      .nullable()
+      .openapi({ description: 'Query parameters for the next (older) page; null on the last page' }),
+  })
+  .openapi('WebhookDeliveryList')
 
 export const WebhookDeliveryDetailSchema = WebhookDeliverySchema.extend({
   payload: z.record(z.string(), z.unknown()),
@@ -78,6 +107,7 @@ export const WebhookDeliveryQuerySchema = z.object({
   status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z.iso.datetime().optional().openapi({ description: 'Only deliveries created before this time (paging back)' }),
+  before_id: z.string().min(1).max(64).optional().openapi({ description: "With `before`: the last delivery id seen, so deliveries created in that same millisecond are not skipped (the list's `next`)" }),
 })
 
 export const WebhookReplaySinceSchema = z

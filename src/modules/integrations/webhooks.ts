@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import type { DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
@@ -71,9 +71,25 @@ export async function createEndpoint(
   return { ...endpointView(row), secret: row.secret }
 }
 
+/** Endpoints, newest first, each with its latest delivery (what the dashboard list shows). */
 export async function listEndpoints(db: DB) {
   const rows = await db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(200)
-  return rows.map(endpointView)
+  if (!rows.length) return []
+  // One correlated lookup per endpoint on webhook_deliveries_endpoint_idx.
+  const latest = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      sql`${webhookDeliveries.id} IN (SELECT (SELECT d.id FROM webhook_deliveries d WHERE d.endpoint_id = e.id ORDER BY d.created_at DESC, d.id DESC LIMIT 1) FROM webhook_endpoints e WHERE e.id IN (${sql.join(
+        rows.map((r) => sql`${r.id}`),
+        sql`, `,
+      )}))`,
+    )
+  const byEndpoint = new Map(latest.map((d) => [d.endpointId, d]))
+  return rows.map((r) => {
+    const d = byEndpoint.get(r.id)
+    return { ...endpointView(r), last_delivery: d ? lastDeliveryView(d) : null }
+  })
 }
 
 export const getEndpoint = async (db: DB, id: string) => endpointView(await endpointRow(db, id))
@@ -111,6 +127,15 @@ export async function deleteEndpoint(db: DB, id: string) {
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect
 
+const lastDeliveryView = (d: DeliveryRow) => ({
+  id: d.id,
+  event_type: d.eventType as WebhookEventType,
+  status: d.status,
+  last_status_code: d.lastStatusCode,
+  created_at: d.createdAt,
+  last_attempt_at: d.lastAttemptAt,
+})
+
 const deliveryView = (d: DeliveryRow) => ({
   id: d.id,
   event_id: d.eventId,
@@ -124,19 +149,47 @@ const deliveryView = (d: DeliveryRow) => ({
   updated_at: d.updatedAt,
 })
 
-/** An endpoint's deliveries, newest first, optionally by status; `before` pages back by created_at. */
-export async function listDeliveries(db: DB, endpointId: string, query: { status?: DeliveryRow['status']; limit: number; before?: string }) {
+/**
+ * An endpoint's deliveries, newest first, optionally by status, each with its last attempt's latency
+ * and response excerpt. `before` (created_at) pages back; with `before_id` too, rows created in the
+ * same millisecond as the last one seen are not skipped. `next` is the cursor of the following page.
+ */
+export async function listDeliveries(
+  db: DB,
+  endpointId: string,
+  query: { status?: DeliveryRow['status']; limit: number; before?: string; before_id?: string },
+) {
   await endpointRow(db, endpointId)
   const where = [eq(webhookDeliveries.endpointId, endpointId)]
   if (query.status) where.push(eq(webhookDeliveries.status, query.status))
-  if (query.before) where.push(lt(webhookDeliveries.createdAt, query.before))
+  if (query.before && query.before_id) {
+    where.push(
+      or(lt(webhookDeliveries.createdAt, query.before), and(eq(webhookDeliveries.createdAt, query.before), lt(webhookDeliveries.id, query.before_id)))!,
+    )
+  } else if (query.before) where.push(lt(webhookDeliveries.createdAt, query.before))
   const rows = await db
     .select()
     .from(webhookDeliveries)
     .where(and(...where))
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(query.limit)
-  return { data: rows.map(deliveryView) }
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const attempts = page.length
+    ? await db
+        .select()
+        .from(webhookAttempts)
+        .where(inArray(webhookAttempts.deliveryId, page.map((d) => d.id)))
+    : []
+  const lastAttempt = new Map<string, (typeof attempts)[number]>()
+  for (const a of attempts) if ((lastAttempt.get(a.deliveryId)?.attempt ?? 0) < a.attempt) lastAttempt.set(a.deliveryId, a)
+  const last = page.at(-1)
+  return {
+    data: page.map((d) => {
+      const a = lastAttempt.get(d.id)
+      return { ...deliveryView(d), last_latency_ms: a?.latencyMs ?? null, last_response_excerpt: a?.responseExcerpt ?? null, last_error: a?.error ?? null }
+    }),
+    next: rows.length > query.limit && last ? { before: last.createdAt, before_id: last.id } : null,
+  }
 }
 
 /** One delivery with its payload and every attempt (status, latency, response excerpt). */
@@ -202,4 +255,41 @@ export async function replayFailedSince(env: Pick<Env, 'WEBHOOKS_QUEUE'>, db: DB
   }
   await enqueueDeliveries(env, ids)
   return { replayed: ids.length }
+}
+
+/** A delivery still `pending` this long after it was queued (or replayed) lost its queue message. */
+export const STUCK_PENDING_MS = 5 * 60_000
+/** At most this many stuck deliveries are re-queued per sweep. */
+export const REQUEUE_BATCH = 500
+
+/**
+ * The 5-minute cron: re-queue deliveries of enabled endpoints still `pending` STUCK_PENDING_MS after
+ * their last update (the queue send after the D1 insert failed, or the message was lost). Each one is
+ * claimed by a conditional update that also moves its `updated_at` to now, so a delivery is queued
+ * once per sweep, two overlapping sweeps never both queue it, and the next sweep looks at it again
+ * only if it is still pending five minutes later. A delivery whose original message was merely slow
+ * may be attempted twice; receivers dedupe on `webhook-id` (docs/webhooks.md).
+ */
+export async function requeueStuckDeliveries(env: Pick<Env, 'DB' | 'WEBHOOKS_QUEUE'>, now = Date.now()): Promise<{ requeued: number }> {
+  const cutoff = nowIso(now - STUCK_PENDING_MS)
+  const { results } = await env.DB.prepare(
+    `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+     WHERE d.status = 'pending' AND d.updated_at < ? AND e.status = 'enabled'
+     ORDER BY d.updated_at LIMIT ?`,
+  )
+    .bind(cutoff, REQUEUE_BATCH)
+    .all<{ id: string }>()
+  const claimed: string[] = []
+  const at = nowIso(now)
+  for (let i = 0; i < results.length; i += 90) {
+    const ids = results.slice(i, i + 90).map((r) => r.id)
+    const { results: rows } = await env.DB.prepare(
+      `UPDATE webhook_deliveries SET updated_at = ? WHERE status = 'pending' AND updated_at < ? AND id IN (${ids.map(() => '?').join(',')}) RETURNING id`,
+    )
+      .bind(at, cutoff, ...ids)
+      .all<{ id: string }>()
+    claimed.push(...rows.map((r) => r.id))
+  }
+  await enqueueDeliveries(env, claimed)
+  return { requeued: claimed.length }
 }
