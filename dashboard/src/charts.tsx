@@ -1,6 +1,7 @@
 // Two small inline SVG charts (no chart library): vertical bars over days and horizontal bars for
 // ranked lists. Each also offers its numbers as a table for screen readers and copying.
 import { useEffect, useId, useRef, useState } from 'preact/hooks'
+import { t } from './i18n'
 
 /** The element's width in CSS pixels, kept current (charts are drawn 1:1 so text stays readable). */
 function useWidth(fallback: number) {
@@ -35,7 +36,7 @@ export interface Point {
 function DataTable({ caption, points, labelHeader, valueHeader }: { caption: string; points: Point[]; labelHeader: string; valueHeader: string }) {
   return (
     <details class="chart-data">
-      <summary>Show the numbers</summary>
+      <summary>{t('chart.showNumbers')}</summary>
       <table>
         <caption class="sr-only">{caption}</caption>
         <thead>
@@ -60,7 +61,7 @@ function DataTable({ caption, points, labelHeader, valueHeader }: { caption: str
 }
 
 /** Vertical bars, one per point (e.g. revenue per day), with a few y gridlines. */
-export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', valueHeader = 'Value' }: {
+export function ColumnChart({ title, points, formatAxis, labelHeader = t('chart.day'), valueHeader = t('chart.value') }: {
   title: string
   points: Point[]
   formatAxis: (v: number) => string
@@ -124,7 +125,7 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = 'Day', va
  * Horizontal bars for a ranked list (top products, orders per status). Drawn in CSS pixels with
  * percentage x positions rather than a scaled viewBox, so the text keeps its size in narrow cards.
  */
-export function BarList({ title, points, labelHeader = 'Name', valueHeader = 'Value' }: { title: string; points: Point[]; labelHeader?: string; valueHeader?: string }) {
+export function BarList({ title, points, labelHeader = t('chart.name'), valueHeader = t('chart.value') }: { title: string; points: Point[]; labelHeader?: string; valueHeader?: string }) {
   const id = useId()
   const row = 28
   const max = Math.max(1, ...points.map((p) => p.value))
@@ -134,7 +135,7 @@ export function BarList({ title, points, labelHeader = 'Name', valueHeader = 'Va
   return (
     <figure class="chart" data-chart="bars">
       {points.length === 0 ? (
-        <p class="muted">Nothing in this range.</p>
+        <p class="muted">{t('chart.empty')}</p>
       ) : (
         <svg width="100%" height={points.length * row} role="img" aria-labelledby={`${id}-t`}>
           <title id={`${id}-t`}>{title}</title>

@@ -3,6 +3,7 @@
 import { createContext, type ComponentChildren } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from './api'
+import { t, type Key } from './i18n'
 
 // ---------- the message area
 
@@ -58,28 +59,10 @@ export function MessageArea() {
 
 // ---------- errors
 
-/** Human labels for API field paths that have no form field on the page. */
-const PATH_LABELS: Record<string, string> = {
-  amount: 'Amount',
-  refund_amount: 'Refund amount',
-  price: 'Price',
-  compare_at_price: 'Compare-at price',
-  stock: 'Stock',
-  sku: 'SKU',
-  name: 'Name',
-  slug: 'Slug',
-  email: 'Email',
-  password: 'Password',
-  rate: 'Rate',
-  carrier: 'Carrier',
-  tracking_number: 'Tracking number',
-  reason: 'Reason',
-  currency: 'Currency',
-  value: 'Value',
-  code: 'Code',
-}
-
-const SINGULAR: Record<string, string> = { variants: 'Variant', images: 'Image', lines: 'Line', countries: 'Country', items: 'Item', rows: 'Row' }
+/** API field paths with a label of their own (`path.<name>` in i18n.ts), and the arrays whose
+ * items are numbered ("variants.0" → "Variant 1"). */
+const PATH_KEYS = new Set(['amount', 'refund_amount', 'price', 'compare_at_price', 'stock', 'sku', 'name', 'slug', 'email', 'password', 'rate', 'carrier', 'tracking_number', 'reason', 'currency', 'value', 'code'])
+const ITEM_KEYS = new Set(['variants', 'images', 'lines', 'countries', 'items', 'rows'])
 const label = (key: string) => key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())
 
 /** "variants.0.price" → "Variant 1: Price". */
@@ -92,18 +75,18 @@ export function humanPath(path: string, labels?: Map<string, string>): string {
     const p = parts[i]!
     const next = parts[i + 1]
     if (next !== undefined && /^\d+$/.test(next)) {
-      out.push(`${SINGULAR[p] ?? label(p)} ${Number(next) + 1}`)
+      out.push(ITEM_KEYS.has(p) ? t(`path.${p}` as Key, { n: Number(next) + 1 }) : `${label(p)} ${Number(next) + 1}`)
       i++
-    } else out.push(PATH_LABELS[p] ?? label(p))
+    } else out.push(PATH_KEYS.has(p) ? t(`path.${p}` as Key) : label(p))
   }
   return out.join(': ')
 }
 
 /** Zod's wording ("Invalid input: expected number, received null") in plain words. */
 export function humanMessage(message: string): string {
-  if (/expected (number|string|boolean), received (null|undefined)/i.test(message) || /^Required$/i.test(message)) return 'is required'
-  if (/expected number, received/i.test(message)) return 'must be a number'
-  if (/expected int/i.test(message)) return 'must be a whole number'
+  if (/expected (number|string|boolean), received (null|undefined)/i.test(message) || /^Required$/i.test(message)) return t('error.required')
+  if (/expected number, received/i.test(message)) return t('error.number')
+  if (/expected int/i.test(message)) return t('error.integer')
   return message.replace(/^Invalid input: /, '')
 }
 
@@ -170,7 +153,7 @@ export function ErrorSummary({ error, labels, focus }: { error: unknown; labels?
           ))}
         </ul>
       ) : null}
-      {e?.requestId ? <small>Request id {e.requestId}</small> : null}
+      {e?.requestId ? <small>{t('error.requestId', { id: e.requestId })}</small> : null}
     </div>
   )
 }
@@ -228,7 +211,7 @@ export function ConfirmHost() {
           ))}
           <div class="actions">
             <button type="button" onClick={() => close(false)} autoFocus>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button type="submit" class={open.c.danger ? 'danger-solid' : 'primary'}>
               {open.c.confirm}

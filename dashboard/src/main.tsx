@@ -22,35 +22,37 @@ import { SellerLinesPage } from './pages/seller-lines'
 import { ConfirmHost, MessageArea, routeChanged } from './feedback'
 import { link, useRoute, type Route } from './router'
 import { GlobalSearch } from './search'
+import { applyLang, onLangChange, statusLabel, t, type Key } from './i18n'
+import { LanguageSwitch, tx } from './ui'
 
 /** The storefront's account page, where a customer who signs in here is sent. */
 const STOREFRONT_ACCOUNT = '/account'
 
 interface NavItem {
   path: string
-  label: string
+  label: Key
 }
 
 const STAFF_NAV: NavItem[] = [
-  { path: 'analytics', label: 'Analytics' },
-  { path: 'orders', label: 'Orders' },
-  { path: 'products', label: 'Products' },
-  { path: 'inventory', label: 'Inventory' },
-  { path: 'categories', label: 'Categories' },
-  { path: 'customers', label: 'Customers & roles' },
-  { path: 'payments', label: 'Payments' },
-  { path: 'discounts', label: 'Discount codes' },
-  { path: 'tax-rates', label: 'Tax rates' },
-  { path: 'shipping', label: 'Shipping methods' },
-  { path: 'shipments', label: 'Shipments' },
-  { path: 'notifications', label: 'Notifications' },
-  { path: 'marketplace', label: 'Marketplace sync' },
+  { path: 'analytics', label: 'nav.analytics' },
+  { path: 'orders', label: 'nav.orders' },
+  { path: 'products', label: 'nav.products' },
+  { path: 'inventory', label: 'nav.inventory' },
+  { path: 'categories', label: 'nav.categories' },
+  { path: 'customers', label: 'nav.customers' },
+  { path: 'payments', label: 'nav.payments' },
+  { path: 'discounts', label: 'nav.discounts' },
+  { path: 'tax-rates', label: 'nav.taxRates' },
+  { path: 'shipping', label: 'nav.shipping' },
+  { path: 'shipments', label: 'nav.shipments' },
+  { path: 'notifications', label: 'nav.notifications' },
+  { path: 'marketplace', label: 'nav.marketplace' },
 ]
 
 const SELLER_NAV: NavItem[] = [
-  { path: 'sales', label: 'My sales' },
-  { path: 'products', label: 'My products' },
-  { path: 'lines', label: 'My order lines' },
+  { path: 'sales', label: 'nav.sales' },
+  { path: 'products', label: 'nav.myProducts' },
+  { path: 'lines', label: 'nav.lines' },
 ]
 
 const isStaff = (role: Role) => role === 'staff' || role === 'admin'
@@ -106,16 +108,16 @@ function View({ user, route }: { user: User; route: Route }) {
   } else {
     return (
       <section>
-        <h1>No dashboard for this account</h1>
-        <p>The dashboard is for admins, staff and sellers. You are signed in as a {user.role}.</p>
+        <h1>{t('app.noDashboard.title')}</h1>
+        <p>{t('app.noDashboard.body', { role: statusLabel(user.role) })}</p>
       </section>
     )
   }
   return (
     <section>
-      <h1>Not found</h1>
+      <h1>{t('app.notFound.title')}</h1>
       <p>
-        There is no page <code>#/{route.parts.join('/')}</code>. <a href={link('')}>Go to the start page</a>.
+        {t('app.notFound.body', { path: `#/${route.parts.join('/')}` })} <a href={link('')}>{t('app.notFound.start')}</a>
       </p>
     </section>
   )
@@ -140,31 +142,32 @@ function Layout({ user, route, children }: { user: User; route: Route; children:
   return (
     <div class="shell">
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
-        Skip to content
+        {t('app.skip')}
       </a>
       <header class="top">
         <button type="button" class="menu" aria-expanded={menuOpen} aria-controls="side-nav" onClick={() => setMenuOpen((o) => !o)}>
-          Menu
+          {t('app.menu')}
         </button>
         <a class="brand" href={link('')}>
-          Edge Commerce <span>{isStaff(user.role) ? 'Admin' : 'Seller'}</span>
+          {t('app.name')} <span>{t(isStaff(user.role) ? 'app.admin' : 'app.seller')}</span>
         </a>
         <div class="who">
           {isStaff(user.role) ? <GlobalSearch /> : null}
           <span class="user">
-            {user.name} · <em>{user.role}</em>
+            {user.name} · <em>{statusLabel(user.role)}</em>
           </span>
+          <LanguageSwitch />
           <button type="button" onClick={signOut}>
-            Sign out
+            {t('app.signOut')}
           </button>
         </div>
       </header>
-      <nav id="side-nav" class={menuOpen ? 'side open' : 'side'} aria-label="Dashboard">
+      <nav id="side-nav" class={menuOpen ? 'side open' : 'side'} aria-label={t('app.navLabel')}>
         <ul>
           {navFor(user.role).map((item) => (
             <li key={item.path}>
               <a href={link(item.path)} aria-current={section === item.path ? 'page' : undefined}>
-                {item.label}
+                {t(item.label)}
               </a>
             </li>
           ))}
@@ -186,7 +189,7 @@ function ToStorefront() {
   return (
     <main id="main" class="login">
       <p>
-        Taking you to <a href={STOREFRONT_ACCOUNT}>your account</a>…
+        {tx('app.toStorefront', { link: <a href={STOREFRONT_ACCOUNT}>{t('app.toStorefront.link')}</a> })}
       </p>
     </main>
   )
@@ -207,6 +210,9 @@ function App() {
   const [restoring, setRestoring] = useState(true)
   useEffect(() => void sessionRestored.finally(() => setRestoring(false)), [])
   const route = useRoute()
+  // t() reads the chosen language; a switch re-renders the whole tree from here.
+  const [, setLang] = useState(0)
+  useEffect(() => onLangChange(() => setLang((n) => n + 1)), [])
   useEffect(
     () =>
       onSessionChange((next) => {
@@ -221,7 +227,7 @@ function App() {
   if (!user && restoring) {
     return (
       <main id="main" class="login" aria-busy="true">
-        <p class="muted">Loading…</p>
+        <p class="muted">{t('app.loading')}</p>
       </main>
     )
   }
@@ -236,4 +242,5 @@ function App() {
   )
 }
 
+applyLang()
 render(<App />, document.getElementById('app') as HTMLElement)

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from './api'
 import { link } from './router'
 import { Badge, ErrorBox, formatMoney } from './ui'
+import { t } from './i18n'
 
 type Result = Schemas['AdminSearchResult']
 
@@ -56,12 +57,12 @@ export function GlobalSearch() {
   return (
     <>
       <button type="button" class="search-open" onClick={open} aria-keyshortcuts="Control+K Meta+K">
-        Search <kbd>Ctrl K</kbd>
+        {t('search.open')} <kbd>Ctrl K</kbd>
       </button>
-      <dialog ref={dialog} class="search" aria-label="Search">
+      <dialog ref={dialog} class="search" aria-label={t('search.dialog')}>
         <form method="dialog" role="search" onSubmit={(e) => e.preventDefault()}>
           <label class="label" for="global-search">
-            Search orders, customers and products
+            {t('search.label')}
           </label>
           <input
             id="global-search"
@@ -69,15 +70,15 @@ export function GlobalSearch() {
             type="search"
             value={q}
             onInput={(e) => setQ(e.currentTarget.value)}
-            placeholder="Order number, email, name or SKU"
+            placeholder={t('search.placeholder')}
             autoComplete="off"
           />
         </form>
         <ErrorBox error={error} />
-        {empty ? <p class="muted">Nothing matches “{result.query}”.</p> : null}
+        {empty ? <p class="muted">{t('search.nothing', { query: result.query })}</p> : null}
         {result && result.orders.length > 0 ? (
-          <section aria-label="Orders">
-            <h2>Orders</h2>
+          <section aria-label={t('search.orders')}>
+            <h2>{t('search.orders')}</h2>
             <ul class="results">
               {result.orders.map((o) => (
                 <li key={o.id}>
@@ -91,8 +92,8 @@ export function GlobalSearch() {
           </section>
         ) : null}
         {result && result.customers.length > 0 ? (
-          <section aria-label="Customers">
-            <h2>Customers</h2>
+          <section aria-label={t('search.customers')}>
+            <h2>{t('search.customers')}</h2>
             <ul class="results">
               {result.customers.map((c) => (
                 <li key={c.id}>
@@ -103,8 +104,8 @@ export function GlobalSearch() {
           </section>
         ) : null}
         {result && result.products.length > 0 ? (
-          <section aria-label="Products">
-            <h2>Products</h2>
+          <section aria-label={t('search.products')}>
+            <h2>{t('search.products')}</h2>
             <ul class="results">
               {result.products.map((p) => (
                 <li key={p.id}>
@@ -117,7 +118,7 @@ export function GlobalSearch() {
         ) : null}
         <div class="actions">
           <button type="button" onClick={close}>
-            Close
+            {t('common.close')}
           </button>
         </div>
       </dialog>

@@ -4,6 +4,7 @@ import { cloneElement, isValidElement, type ComponentChildren, type JSX } from '
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
 import { type Schemas } from './api'
 import { announce, announceAfterNavigation, clearMessage, ErrorSummary, useFieldError } from './feedback'
+import { currentLang, LANGS, locale, setLang, statusLabel, t, type Key, type Lang } from './i18n'
 
 export { confirmAction, FormErrors, invalid } from './feedback'
 
@@ -95,13 +96,13 @@ export function usePager(resetKey: string) {
 export function Pager({ pager, nextCursor }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined }) {
   if (pager.page === 1 && !nextCursor) return null
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={t('pager.label')}>
       <button type="button" disabled={pager.page === 1} onClick={pager.prev}>
-        ← Previous
+        {t('pager.prev')}
       </button>
-      <span>Page {pager.page}</span>
+      <span>{t('pager.page', { page: pager.page })}</span>
       <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pager.next(nextCursor)}>
-        Next →
+        {t('pager.next')}
       </button>
     </nav>
   )
@@ -125,10 +126,11 @@ export function currencyDigits(currency: string): number {
   return d
 }
 
+/** An amount in minor units, in its own currency, written the chosen language's way. */
 export function formatMoney(amount: number, currency: string): string {
   const digits = currencyDigits(currency)
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount / 10 ** digits)
+    return new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(amount / 10 ** digits)
   } catch {
     return `${(amount / 10 ** digits).toFixed(digits)} ${currency}`
   }
@@ -151,13 +153,53 @@ export function toMinor(input: string, currency: string): number {
 
 export const toMajor = (amount: number, currency: string) => (amount / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency))
 
-/** "1 order", "2 orders". */
+/** "1 order", "2 orders" (English only: use `t('count.…', { count })` in new code). */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+/** A number in the chosen language's way (1,234.5 / 1 234,5). */
+export const formatNumber = (n: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale(), options).format(n)
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—'
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/** A date without the time ("1 Dec 2026"), in the chosen language. */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'UTC' })
+}
+
+/**
+ * `t` with elements in its placeholders: `tx('app.toStorefront', { link: <a …>…</a> })` keeps the
+ * sentence's word order per language while the link stays a real element.
+ */
+export function tx(key: Key, parts: Record<string, ComponentChildren>, params?: Record<string, string | number>): ComponentChildren[] {
+  const marks = Object.fromEntries(Object.keys(parts).map((name) => [name, `\u0000${name}\u0000`]))
+  return t(key, { ...params, ...marks })
+    .split('\u0000')
+    .map((piece, i) => (i % 2 === 1 && piece in parts ? parts[piece] : piece))
+}
+
+/** The language switcher in the header and on the sign-in page (the choice is saved in this browser). */
+export function LanguageSwitch() {
+  const id = useId()
+  return (
+    <span class="lang">
+      <label for={id} class="sr-only">
+        {t('app.language')}
+      </label>
+      <select id={id} value={currentLang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+        {LANGS.map((l) => (
+          <option key={l.lang} value={l.lang} lang={l.lang}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+    </span>
+  )
 }
 
 // ---------- messages and fields
@@ -192,28 +234,28 @@ export function Field({ label, children, hint, wide }: { label: string; children
       ) : null}
       {problem ? (
         <small class="field-error" id={`${id}-err`}>
-          {label} {problem}
+          {t('error.field', { label, problem })}
         </small>
       ) : null}
     </div>
   )
 }
 
-export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{value.replace(/_/g, ' ')}</span>
+export const Badge = ({ value }: { value: string }) => <span class={`badge badge-${value}`}>{statusLabel(value)}</span>
 
 /** Column headings matching PaymentCells, so the two stay in step. */
 export const PaymentHeadings = () => (
   <>
-    <th scope="col">Provider</th>
-    <th scope="col">Status</th>
+    <th scope="col">{t('payment.provider')}</th>
+    <th scope="col">{t('payment.status')}</th>
     <th scope="col" class="num">
-      Amount
+      {t('payment.amount')}
     </th>
     <th scope="col" class="num">
-      Received
+      {t('payment.received')}
     </th>
     <th scope="col" class="num">
-      Refunded
+      {t('payment.refunded')}
     </th>
   </>
 )
@@ -246,14 +288,14 @@ export function Loading({ loaded }: { loaded: { loading: boolean; error: unknown
   if (loaded.error) return <ErrorBox error={loaded.error} />
   return loaded.loading && loaded.data === undefined ? (
     <p class="muted" aria-live="polite">
-      Loading…
+      {t('common.loading')}
     </p>
   ) : null
 }
 
 export function PageTitle({ children, actions }: { children: ComponentChildren; actions?: ComponentChildren }) {
   useEffect(() => {
-    document.title = `${typeof children === 'string' ? children : 'Dashboard'} · Edge Commerce`
+    document.title = t('app.title', { page: typeof children === 'string' ? children : t('app.dashboard') })
   }, [children])
   return (
     <header class="page-head">
@@ -320,7 +362,10 @@ export function SortHeading({
       <a class="sort" href={href(next)}>
         {label}
         <span aria-hidden="true">{active === 'ascending' ? ' ▲' : active === 'descending' ? ' ▼' : ' ↕'}</span>
-        <span class="sr-only">{active ? `, sorted ${active}` : ''}, sort</span>
+        <span class="sr-only">
+          {active ? t(active === 'ascending' ? 'sort.ascending' : 'sort.descending') : ''}
+          {t('sort.sort')}
+        </span>
       </a>
     </th>
   )

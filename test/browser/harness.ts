@@ -73,8 +73,8 @@ export interface Browser {
   close: () => Promise<void>
 }
 
-/** A fresh headless Chromium with its own temporary profile. */
-export async function openBrowser(): Promise<Browser> {
+/** A fresh headless Chromium with its own temporary profile (English, light, laptop-sized unless told). */
+export async function openBrowser(options: { locale?: string; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'ec-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -89,8 +89,9 @@ export async function openBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-    viewport: { width: 1366, height: 860 },
-    locale: 'en-US',
+    viewport: options.viewport ?? { width: 1366, height: 860 },
+    locale: options.locale ?? 'en-US',
+    colorScheme: options.colorScheme ?? 'light',
     timezoneId: 'UTC',
   })
   context.setDefaultTimeout(15_000)

@@ -1,0 +1,468 @@
+// The dashboard's languages: English and Russian. Every piece of UI text goes through `t(key)`;
+// each key has an English and a Russian entry below (the type makes a missing Russian entry a
+// compile error, and test/dashboard/i18n.test.ts checks the two dictionaries match).
+//
+// Adding text: add `'area.what': 'English {param}'` to `en` and the same key to `ru`. Counts are
+// plural entries, `{ one, other }` in English and `{ one, few, many, other }` in Russian, chosen
+// by Intl.PluralRules from the `count` parameter ({count} prints it in the chosen locale).
+// Numbers, money and dates go through `formatNumber`/`formatMoney`/`formatDate` in ui.tsx, which
+// use `locale()`. Error messages that come from the API are shown as they are.
+
+export type Plural = { one: string; other: string }
+export type RuPlural = { one: string; few: string; many: string; other: string }
+type Entry = string | Plural
+
+const en = {
+  // ---------- the shell
+  'app.name': 'Edge Commerce',
+  'app.admin': 'Admin',
+  'app.seller': 'Seller',
+  'app.title': '{page} · Edge Commerce',
+  'app.dashboard': 'Dashboard',
+  'app.skip': 'Skip to content',
+  'app.menu': 'Menu',
+  'app.signOut': 'Sign out',
+  'app.loading': 'Loading…',
+  'app.navLabel': 'Dashboard',
+  'app.language': 'Language',
+  'app.noDashboard.title': 'No dashboard for this account',
+  'app.noDashboard.body': 'The dashboard is for admins, staff and sellers. You are signed in as a {role}.',
+  'app.notFound.title': 'Not found',
+  'app.notFound.body': 'There is no page {path}.',
+  'app.notFound.start': 'Go to the start page',
+  'app.toStorefront': 'Taking you to {link}…',
+  'app.toStorefront.link': 'your account',
+  'nav.analytics': 'Analytics',
+  'nav.orders': 'Orders',
+  'nav.products': 'Products',
+  'nav.inventory': 'Inventory',
+  'nav.categories': 'Categories',
+  'nav.customers': 'Customers & roles',
+  'nav.payments': 'Payments',
+  'nav.discounts': 'Discount codes',
+  'nav.taxRates': 'Tax rates',
+  'nav.shipping': 'Shipping methods',
+  'nav.shipments': 'Shipments',
+  'nav.notifications': 'Notifications',
+  'nav.marketplace': 'Marketplace sync',
+  'nav.sales': 'My sales',
+  'nav.myProducts': 'My products',
+  'nav.lines': 'My order lines',
+
+  // ---------- sign-in
+  'login.pageTitle': 'Sign in',
+  'login.title': 'Edge Commerce dashboard',
+  'login.expired': 'Your session has expired. Sign in again to carry on.',
+  'login.intro': 'Sign in with an admin, staff or seller account.',
+  'login.email': 'Email',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.busy': 'Signing in…',
+  'login.forgot': 'Forgot your password?',
+
+  // ---------- shared pieces (ui.tsx, feedback.tsx)
+  'pager.label': 'Pages',
+  'pager.prev': '← Previous',
+  'pager.next': 'Next →',
+  'pager.page': 'Page {page}',
+  'common.loading': 'Loading…',
+  'common.cancel': 'Cancel',
+  'common.close': 'Close',
+  'common.none': '—',
+  'sort.ascending': ', sorted ascending',
+  'sort.descending': ', sorted descending',
+  'sort.sort': ', sort',
+  'payment.provider': 'Provider',
+  'payment.status': 'Status',
+  'payment.amount': 'Amount',
+  'payment.received': 'Received',
+  'payment.refunded': 'Refunded',
+  'error.requestId': 'Request id {id}',
+  'error.field': '{label} {problem}',
+  'error.required': 'is required',
+  'error.number': 'must be a number',
+  'error.integer': 'must be a whole number',
+  'path.amount': 'Amount',
+  'path.refund_amount': 'Refund amount',
+  'path.price': 'Price',
+  'path.compare_at_price': 'Compare-at price',
+  'path.stock': 'Stock',
+  'path.sku': 'SKU',
+  'path.name': 'Name',
+  'path.slug': 'Slug',
+  'path.email': 'Email',
+  'path.password': 'Password',
+  'path.rate': 'Rate',
+  'path.carrier': 'Carrier',
+  'path.tracking_number': 'Tracking number',
+  'path.reason': 'Reason',
+  'path.currency': 'Currency',
+  'path.value': 'Value',
+  'path.code': 'Code',
+  'path.variants': 'Variant {n}',
+  'path.images': 'Image {n}',
+  'path.lines': 'Line {n}',
+  'path.countries': 'Country {n}',
+  'path.items': 'Item {n}',
+  'path.rows': 'Row {n}',
+
+  // ---------- global search
+  'search.open': 'Search',
+  'search.dialog': 'Search',
+  'search.label': 'Search orders, customers and products',
+  'search.placeholder': 'Order number, email, name or SKU',
+  'search.nothing': 'Nothing matches “{query}”.',
+  'search.orders': 'Orders',
+  'search.customers': 'Customers',
+  'search.products': 'Products',
+
+  // ---------- charts
+  'chart.showNumbers': 'Show the numbers',
+  'chart.day': 'Day',
+  'chart.name': 'Name',
+  'chart.value': 'Value',
+  'chart.empty': 'Nothing in this range.',
+
+  // ---------- counts
+  'count.orders': { one: '{count} order', other: '{count} orders' },
+  'count.products': { one: '{count} product', other: '{count} products' },
+  'count.variants': { one: '{count} variant', other: '{count} variants' },
+  'count.units': { one: '{count} unit', other: '{count} units' },
+  'count.rows': { one: '{count} row', other: '{count} rows' },
+  'count.items': { one: '{count} item', other: '{count} items' },
+  'count.lines': { one: '{count} line', other: '{count} lines' },
+  'count.errors': { one: '{count} error', other: '{count} errors' },
+  'count.days': { one: '{count} day', other: '{count} days' },
+
+  // ---------- statuses, roles and kinds shown as badges
+  'status.accepted': 'accepted',
+  'status.active': 'active',
+  'status.inactive': 'inactive',
+  'status.admin': 'admin',
+  'status.staff': 'staff',
+  'status.seller': 'seller',
+  'status.customer': 'customer',
+  'status.applying': 'applying',
+  'status.archived': 'archived',
+  'status.awaiting_confirmation': 'awaiting confirmation',
+  'status.cancelled': 'cancelled',
+  'status.dead': 'dead',
+  'status.delivered': 'delivered',
+  'status.disabled': 'disabled',
+  'status.enabled': 'enabled',
+  'status.done': 'done',
+  'status.draft': 'draft',
+  'status.error': 'error',
+  'status.exception': 'exception',
+  'status.failed': 'failed',
+  'status.in_transit': 'in transit',
+  'status.label_created': 'label created',
+  'status.out_for_delivery': 'out for delivery',
+  'status.ok': 'ok',
+  'status.paid': 'paid',
+  'status.partially_refunded': 'partially refunded',
+  'status.pending': 'pending',
+  'status.processing': 'processing',
+  'status.purchasing': 'purchasing',
+  'status.ready': 'ready',
+  'status.refunded': 'refunded',
+  'status.requires_payment': 'requires payment',
+  'status.requires_review': 'requires review',
+  'status.retrying': 'retrying',
+  'status.sending': 'sending',
+  'status.sent': 'sent',
+  'status.shipped': 'shipped',
+  'status.skipped': 'skipped',
+  'status.succeeded': 'succeeded',
+  'status.synced': 'synced',
+  'status.unfulfilled': 'unfulfilled',
+  'status.fulfilled': 'fulfilled',
+  'status.voided': 'voided',
+  'status.note': 'note',
+} satisfies Record<string, Entry>
+
+export type Key = keyof typeof en
+/** Russian must have every English key; plural entries need Russian's four forms. */
+type RuDict = { [K in Key]: (typeof en)[K] extends string ? string : RuPlural }
+
+const ru: RuDict = {
+  'app.name': 'Edge Commerce',
+  'app.admin': 'Администратор',
+  'app.seller': 'Продавец',
+  'app.title': '{page} · Edge Commerce',
+  'app.dashboard': 'Панель управления',
+  'app.skip': 'Перейти к содержимому',
+  'app.menu': 'Меню',
+  'app.signOut': 'Выйти',
+  'app.loading': 'Загрузка…',
+  'app.navLabel': 'Панель управления',
+  'app.language': 'Язык',
+  'app.noDashboard.title': 'Для этой учётной записи нет панели',
+  'app.noDashboard.body': 'Панель управления — для администраторов, сотрудников и продавцов. Вы вошли как {role}.',
+  'app.notFound.title': 'Страница не найдена',
+  'app.notFound.body': 'Страницы {path} нет.',
+  'app.notFound.start': 'Перейти на начальную страницу',
+  'app.toStorefront': 'Переходим в {link}…',
+  'app.toStorefront.link': 'ваш личный кабинет',
+  'nav.analytics': 'Аналитика',
+  'nav.orders': 'Заказы',
+  'nav.products': 'Товары',
+  'nav.inventory': 'Остатки',
+  'nav.categories': 'Категории',
+  'nav.customers': 'Покупатели и роли',
+  'nav.payments': 'Платежи',
+  'nav.discounts': 'Промокоды',
+  'nav.taxRates': 'Ставки налогов',
+  'nav.shipping': 'Способы доставки',
+  'nav.shipments': 'Отправления',
+  'nav.notifications': 'Уведомления',
+  'nav.marketplace': 'Синхронизация с маркетплейсами',
+  'nav.sales': 'Мои продажи',
+  'nav.myProducts': 'Мои товары',
+  'nav.lines': 'Мои позиции заказов',
+
+  'login.pageTitle': 'Вход',
+  'login.title': 'Панель управления Edge Commerce',
+  'login.expired': 'Сеанс истёк. Войдите снова, чтобы продолжить.',
+  'login.intro': 'Войдите с учётной записью администратора, сотрудника или продавца.',
+  'login.email': 'Эл. почта',
+  'login.password': 'Пароль',
+  'login.submit': 'Войти',
+  'login.busy': 'Вход…',
+  'login.forgot': 'Забыли пароль?',
+
+  'pager.label': 'Страницы',
+  'pager.prev': '← Назад',
+  'pager.next': 'Вперёд →',
+  'pager.page': 'Страница {page}',
+  'common.loading': 'Загрузка…',
+  'common.cancel': 'Отмена',
+  'common.close': 'Закрыть',
+  'common.none': '—',
+  'sort.ascending': ', по возрастанию',
+  'sort.descending': ', по убыванию',
+  'sort.sort': ', сортировать',
+  'payment.provider': 'Провайдер',
+  'payment.status': 'Статус',
+  'payment.amount': 'Сумма',
+  'payment.received': 'Получено',
+  'payment.refunded': 'Возвращено',
+  'error.requestId': 'Идентификатор запроса {id}',
+  'error.field': '{label}: {problem}',
+  'error.required': 'обязательное поле',
+  'error.number': 'должно быть числом',
+  'error.integer': 'должно быть целым числом',
+  'path.amount': 'Сумма',
+  'path.refund_amount': 'Сумма возврата',
+  'path.price': 'Цена',
+  'path.compare_at_price': 'Цена до скидки',
+  'path.stock': 'Остаток',
+  'path.sku': 'Артикул',
+  'path.name': 'Название',
+  'path.slug': 'Адрес (slug)',
+  'path.email': 'Эл. почта',
+  'path.password': 'Пароль',
+  'path.rate': 'Ставка',
+  'path.carrier': 'Перевозчик',
+  'path.tracking_number': 'Трек-номер',
+  'path.reason': 'Причина',
+  'path.currency': 'Валюта',
+  'path.value': 'Значение',
+  'path.code': 'Код',
+  'path.variants': 'Вариант {n}',
+  'path.images': 'Изображение {n}',
+  'path.lines': 'Позиция {n}',
+  'path.countries': 'Страна {n}',
+  'path.items': 'Элемент {n}',
+  'path.rows': 'Строка {n}',
+
+  'search.open': 'Поиск',
+  'search.dialog': 'Поиск',
+  'search.label': 'Поиск заказов, покупателей и товаров',
+  'search.placeholder': 'Номер заказа, почта, имя или артикул',
+  'search.nothing': 'По запросу «{query}» ничего не найдено.',
+  'search.orders': 'Заказы',
+  'search.customers': 'Покупатели',
+  'search.products': 'Товары',
+
+  'chart.showNumbers': 'Показать числа',
+  'chart.day': 'День',
+  'chart.name': 'Название',
+  'chart.value': 'Значение',
+  'chart.empty': 'За этот период ничего нет.',
+
+  'count.orders': { one: '{count} заказ', few: '{count} заказа', many: '{count} заказов', other: '{count} заказа' },
+  'count.products': { one: '{count} товар', few: '{count} товара', many: '{count} товаров', other: '{count} товара' },
+  'count.variants': { one: '{count} вариант', few: '{count} варианта', many: '{count} вариантов', other: '{count} варианта' },
+  'count.units': { one: '{count} шт.', few: '{count} шт.', many: '{count} шт.', other: '{count} шт.' },
+  'count.rows': { one: '{count} строка', few: '{count} строки', many: '{count} строк', other: '{count} строки' },
+  'count.items': { one: '{count} элемент', few: '{count} элемента', many: '{count} элементов', other: '{count} элемента' },
+  'count.lines': { one: '{count} позиция', few: '{count} позиции', many: '{count} позиций', other: '{count} позиции' },
+  'count.errors': { one: '{count} ошибка', few: '{count} ошибки', many: '{count} ошибок', other: '{count} ошибки' },
+  'count.days': { one: '{count} день', few: '{count} дня', many: '{count} дней', other: '{count} дня' },
+
+  'status.accepted': 'принято',
+  'status.active': 'активен',
+  'status.inactive': 'неактивен',
+  'status.admin': 'администратор',
+  'status.staff': 'сотрудник',
+  'status.seller': 'продавец',
+  'status.customer': 'покупатель',
+  'status.applying': 'применяется',
+  'status.archived': 'в архиве',
+  'status.awaiting_confirmation': 'ждёт подтверждения',
+  'status.cancelled': 'отменён',
+  'status.dead': 'не доставлено',
+  'status.delivered': 'доставлен',
+  'status.disabled': 'отключён',
+  'status.enabled': 'включён',
+  'status.done': 'готово',
+  'status.draft': 'черновик',
+  'status.error': 'ошибка',
+  'status.exception': 'проблема',
+  'status.failed': 'сбой',
+  'status.in_transit': 'в пути',
+  'status.label_created': 'этикетка создана',
+  'status.out_for_delivery': 'передан курьеру',
+  'status.ok': 'ок',
+  'status.paid': 'оплачен',
+  'status.partially_refunded': 'частичный возврат',
+  'status.pending': 'ожидает',
+  'status.processing': 'в обработке',
+  'status.purchasing': 'покупка',
+  'status.ready': 'готов',
+  'status.refunded': 'возвращён',
+  'status.requires_payment': 'ждёт оплаты',
+  'status.requires_review': 'нужна проверка',
+  'status.retrying': 'повтор',
+  'status.sending': 'отправляется',
+  'status.sent': 'отправлено',
+  'status.shipped': 'отправлен',
+  'status.skipped': 'пропущено',
+  'status.succeeded': 'успешно',
+  'status.synced': 'синхронизировано',
+  'status.unfulfilled': 'не отправлен',
+  'status.fulfilled': 'отправлен',
+  'status.voided': 'аннулирован',
+  'status.note': 'заметка',
+}
+
+export const dictionaries = { en, ru } as const satisfies Record<string, Record<Key, Entry>>
+export type Lang = keyof typeof dictionaries
+export const LANGS: { lang: Lang; name: string }[] = [
+  { lang: 'en', name: 'English' },
+  { lang: 'ru', name: 'Русский' },
+]
+
+const STORAGE_KEY = 'ec-dashboard-lang'
+const isLang = (v: unknown): v is Lang => v === 'en' || v === 'ru'
+
+/** The saved choice, else the first of the browser's languages we have, else English. */
+export function detectLang(saved: string | null | undefined, preferred: readonly string[]): Lang {
+  if (isLang(saved)) return saved
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0]
+    if (isLang(base)) return base
+  }
+  return 'en'
+}
+
+// The browser globals this module uses, typed narrowly so the dictionaries also load outside a
+// browser (the workerd test that compares them).
+const web = globalThis as unknown as {
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void }
+  navigator?: { language?: string; languages?: readonly string[] }
+  document?: { documentElement: { lang: string } }
+}
+
+function savedLang(): string | null {
+  try {
+    return web.localStorage?.getItem(STORAGE_KEY) ?? null
+  } catch {
+    return null
+  }
+}
+
+function browserLangs(): readonly string[] {
+  const nav = web.navigator
+  return nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : []
+}
+
+let lang: Lang = detectLang(savedLang(), browserLangs())
+const listeners = new Set<(l: Lang) => void>()
+
+export const currentLang = () => lang
+
+/**
+ * The Intl locale for the chosen language: the browser's own variant of it when it has one
+ * (en-GB keeps day-month dates), else the bare language.
+ */
+export function locale(): string {
+  return browserLangs().find((tag) => tag.toLowerCase().split('-')[0] === lang) ?? lang
+}
+
+/** Switches the language: saved in localStorage, `<html lang>` updated, listeners re-render. */
+export function setLang(next: Lang) {
+  lang = next
+  try {
+    web.localStorage?.setItem(STORAGE_KEY, next)
+  } catch {
+    // storage blocked: the choice lasts for this page only
+  }
+  applyLang()
+  for (const fn of listeners) fn(next)
+}
+
+/** Sets `<html lang>` to the current language (called at start and on every switch). */
+export function applyLang() {
+  if (web.document) web.document.documentElement.lang = lang
+}
+
+export function onLangChange(fn: (l: Lang) => void): () => void {
+  listeners.add(fn)
+  return () => void listeners.delete(fn)
+}
+
+export type Params = Record<string, string | number>
+
+const numberFormats = new Map<string, Intl.NumberFormat>()
+function formatCount(n: number): string {
+  const loc = locale()
+  let f = numberFormats.get(loc)
+  if (!f) numberFormats.set(loc, (f = new Intl.NumberFormat(loc)))
+  return f.format(n)
+}
+
+/** Fills `{name}` placeholders; numbers are printed in the chosen locale. */
+export function interpolate(text: string, params?: Params): string {
+  if (!params) return text
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => {
+    const v = params[name]
+    return v === undefined ? m : typeof v === 'number' ? formatCount(v) : v
+  })
+}
+
+/** Picks the plural form for `count` with the language's Intl.PluralRules. */
+export function pluralForm(l: Lang, entry: Plural | RuPlural, count: number): string {
+  const form = new Intl.PluralRules(l).select(count) as keyof RuPlural
+  return (entry as Partial<RuPlural>)[form] ?? entry.other
+}
+
+function lookup(l: Lang, key: Key, params?: Params): string {
+  const entry: Entry | RuPlural = dictionaries[l][key] ?? en[key]
+  if (typeof entry === 'string') return interpolate(entry, params)
+  return interpolate(pluralForm(l, entry, Number(params?.count ?? 0)), params)
+}
+
+/** The UI text for `key` in the chosen language; `count` picks a plural form. */
+export function t(key: Key, params?: Params): string {
+  return lookup(lang, key, params)
+}
+
+/** `t` for a key built at run time (a status from the API): the fallback when there is none. */
+export function tMaybe(key: string, fallback: string, params?: Params): string {
+  return Object.hasOwn(en, key) ? lookup(lang, key as Key, params) : fallback
+}
+
+/** A status, role or kind from the API in words ("partially_refunded" → "partially refunded"). */
+export const statusLabel = (value: string) => tMaybe(`status.${value}`, value.replace(/_/g, ' '))
