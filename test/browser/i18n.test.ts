@@ -55,6 +55,22 @@ describe('languages', () => {
     await page.locator('.badge', { hasText: 'оплачен' }).first().waitFor()
     expect(await page.title()).toContain('Edge Commerce')
 
+    // Pages three and four: analytics (counts, money, dates) and categories.
+    await navRu.getByRole('link', { name: 'Аналитика' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Аналитика продаж' }).waitFor()
+    await page.getByRole('heading', { name: 'Заказы по статусам' }).waitFor()
+    await page.getByRole('button', { name: 'Показать' }).waitFor()
+    // "N заказ/заказа/заказов" under each revenue total, as Intl.PluralRules('ru') picks it.
+    const totals = await page.locator('dl.totals small').first().textContent()
+    expect(totals).toMatch(/^[\d\s]+ (заказ|заказа|заказов) · возвращено/)
+    const n = Number(/^([\d\s]+) заказ/.exec(totals!)![1]!.replace(/\s/g, ''))
+    const form = new Intl.PluralRules('ru').select(n)
+    expect(totals).toContain(`${n} ${form === 'one' ? 'заказ' : form === 'few' ? 'заказа' : 'заказов'} ·`)
+    await navRu.getByRole('link', { name: 'Категории' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Категории' }).waitFor()
+    await page.getByRole('button', { name: 'Создать' }).waitFor()
+    expect(await page.title()).toBe('Категории · Edge Commerce')
+
     // The choice survives a reload (localStorage), then English comes back with the switcher.
     await page.reload()
     await page.getByRole('navigation', { name: 'Панель управления' }).waitFor({ state: 'attached' })

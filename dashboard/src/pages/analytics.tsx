@@ -3,7 +3,8 @@
 import { api, unwrap, type Schemas } from '../api'
 import { BarList, ColumnChart, type Point } from '../charts'
 import { navigate, type Route } from '../router'
-import { ErrorBox, Field, formatMoney, formValues, Loading, PageTitle, plural, submit, useLoad } from '../ui'
+import { ErrorBox, Field, formatDay, formatMoney, formValues, Loading, PageTitle, submit, useLoad } from '../ui'
+import { statusLabel, t } from '../i18n'
 
 type Report = Schemas['SalesReport']
 
@@ -31,38 +32,38 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
   const byDay = new Map(report.revenue_by_day.filter((r) => r.currency === currency).map((r) => [r.day, r]))
   const revenue: Point[] = daysBetween(report.from, report.to).map((day) => {
     const value = byDay.get(day)?.revenue ?? 0
-    return { label: day, value, display: `${formatMoney(value, currency)} (${plural(byDay.get(day)?.orders ?? 0, 'order')})` }
+    return { label: day, value, display: `${formatMoney(value, currency)} (${t('count.orders', { count: byDay.get(day)?.orders ?? 0 })})` }
   })
-  const statuses: Point[] = report.orders_by_status.map((s) => ({ label: s.status.replace(/_/g, ' '), value: s.count, display: String(s.count) }))
+  const statuses: Point[] = report.orders_by_status.map((s) => ({ label: statusLabel(s.status), value: s.count, display: t('analytics.count', { count: s.count }) }))
   const products: Point[] = report.top_products
     .filter((p) => p.currency === currency)
-    .map((p) => ({ label: p.product_name, value: p.revenue, display: `${formatMoney(p.revenue, currency)} (${p.quantity})` }))
+    .map((p) => ({ label: p.product_name, value: p.revenue, display: `${formatMoney(p.revenue, currency)} (${t('analytics.count', { count: p.quantity })})` }))
   const sellers: Point[] = report.top_sellers
     .filter((s) => s.currency === currency)
-    .map((s) => ({ label: s.seller_name ?? s.seller_id, value: s.revenue, display: `${formatMoney(s.revenue, currency)} (${s.quantity})` }))
+    .map((s) => ({ label: s.seller_name ?? s.seller_id, value: s.revenue, display: `${formatMoney(s.revenue, currency)} (${t('analytics.count', { count: s.quantity })})` }))
   return (
     <div class="charts">
       <section class="card wide" aria-labelledby="rev-title">
-        <h2 id="rev-title">Revenue per day ({currency})</h2>
+        <h2 id="rev-title">{t('analytics.revenuePerDay', { currency })}</h2>
         <ColumnChart
-          title={`Revenue per day in ${currency}, ${report.from} to ${report.to}`}
+          title={t('analytics.revenueChart', { currency, from: formatDay(report.from), to: formatDay(report.to) })}
           points={revenue}
           formatAxis={(v) => formatMoney(Math.round(v), currency)}
-          valueHeader="Revenue"
+          valueHeader={t('analytics.revenue')}
         />
       </section>
       <section class="card" aria-labelledby="status-title">
-        <h2 id="status-title">Orders per status</h2>
-        <BarList title="Orders per status" points={statuses} labelHeader="Status" valueHeader="Orders" />
+        <h2 id="status-title">{t('analytics.perStatus')}</h2>
+        <BarList title={t('analytics.perStatus')} points={statuses} labelHeader={t('analytics.status')} valueHeader={t('analytics.orders')} />
       </section>
       <section class="card" aria-labelledby="products-title">
-        <h2 id="products-title">Top products</h2>
-        <BarList title={`Top products by revenue (${currency}), units sold in brackets`} points={products} labelHeader="Product" valueHeader="Revenue (units)" />
+        <h2 id="products-title">{t('analytics.topProducts')}</h2>
+        <BarList title={t('analytics.topProductsChart', { currency })} points={products} labelHeader={t('analytics.product')} valueHeader={t('analytics.revenueUnits')} />
       </section>
       {scope === 'admin' ? (
         <section class="card" aria-labelledby="sellers-title">
-          <h2 id="sellers-title">Top sellers</h2>
-          <BarList title={`Top sellers by revenue (${currency}), units sold in brackets`} points={sellers} labelHeader="Seller" valueHeader="Revenue (units)" />
+          <h2 id="sellers-title">{t('analytics.topSellers')}</h2>
+          <BarList title={t('analytics.topSellersChart', { currency })} points={sellers} labelHeader={t('analytics.seller')} valueHeader={t('analytics.revenueUnits')} />
         </section>
       ) : null}
     </div>
@@ -83,27 +84,27 @@ export function AnalyticsPage({ scope, route }: { scope: 'admin' | 'seller'; rou
     [scope, from, to],
   )
   const data = report.data
-  const currencies = data ? [...new Set([...data.totals.map((t) => t.currency), ...data.revenue_by_day.map((r) => r.currency)])] : []
+  const currencies = data ? [...new Set([...data.totals.map((x) => x.currency), ...data.revenue_by_day.map((r) => r.currency)])] : []
   const currency = (wanted && currencies.includes(wanted) ? wanted : data && mainCurrency(data)) ?? currencies[0]
   return (
     <section>
-      <PageTitle>{scope === 'admin' ? 'Sales analytics' : 'My sales'}</PageTitle>
+      <PageTitle>{scope === 'admin' ? t('analytics.title') : t('nav.sales')}</PageTitle>
       <form
         class="filters"
-        aria-label="Date range"
+        aria-label={t('analytics.range')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           navigate(path, { from: String(v.from), to: String(v.to), currency: v.currency ? String(v.currency) : undefined })
         })}
       >
-        <Field label="From">
+        <Field label={t('analytics.from')}>
           <input name="from" type="date" defaultValue={from} key={from} required />
         </Field>
-        <Field label="To">
+        <Field label={t('analytics.to')}>
           <input name="to" type="date" defaultValue={to} key={to} required />
         </Field>
         {currencies.length > 1 ? (
-          <Field label="Currency">
+          <Field label={t('analytics.currency')}>
             <select name="currency" defaultValue={currency}>
               {currencies.map((c) => (
                 <option key={c}>{c}</option>
@@ -111,26 +112,26 @@ export function AnalyticsPage({ scope, route }: { scope: 'admin' | 'seller'; rou
             </select>
           </Field>
         ) : null}
-        <button type="submit">Show</button>
+        <button type="submit">{t('analytics.show')}</button>
       </form>
       {/* One error: Loading shows it while there is no data; after a failed reload, ErrorBox does. */}
       {!data ? <Loading loaded={report} /> : report.error ? <ErrorBox error={report.error} /> : null}
       {data ? (
         <>
-          <dl class="totals" aria-label="Totals">
+          <dl class="totals" aria-label={t('analytics.totals')}>
             {data.totals.length === 0 ? (
               <div>
-                <dt>Revenue</dt>
-                <dd>No paid orders in this range</dd>
+                <dt>{t('analytics.revenue')}</dt>
+                <dd>{t('analytics.noPaid')}</dd>
               </div>
             ) : (
-              data.totals.map((t) => (
-                <div key={t.currency}>
-                  <dt>Revenue {t.currency}</dt>
+              data.totals.map((total) => (
+                <div key={total.currency}>
+                  <dt>{t('analytics.revenueIn', { currency: total.currency })}</dt>
                   <dd>
-                    {formatMoney(t.amount, t.currency)}
+                    {formatMoney(total.amount, total.currency)}
                     <small>
-                      {plural(t.orders, 'order')} · refunded {formatMoney(t.refunded, t.currency)}
+                      {t('count.orders', { count: total.orders })} · {t('analytics.refunded', { amount: formatMoney(total.refunded, total.currency) })}
                     </small>
                   </dd>
                 </div>

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { CANCELLED, compact, confirmAction, ErrorBox, Field, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+import { t } from '../i18n'
 
 type Category = Schemas['Category']
 export interface CategoryOption extends Category {
@@ -44,7 +45,7 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
     onChanged()
   })
   const remove = useAction(async () => {
-    const ok = await confirmAction({ title: `Delete category ${category.name}?`, body: ['The API refuses a category that still has products or subcategories.'], confirm: 'Delete category', danger: true })
+    const ok = await confirmAction({ title: t('categories.deleteTitle', { name: category.name }), body: [t('categories.deleteBody')], confirm: t('categories.deleteConfirm'), danger: true })
     if (!ok) throw CANCELLED
     await unwrap(api.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } } }))
     onChanged()
@@ -53,16 +54,16 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
     <tr>
       <td style={{ paddingLeft: `${0.5 + category.depth * 1.25}rem` }}>
         {editing ? (
-          <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit category ${category.name}`}>
-            <Field label="Name">
+          <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={t('categories.editForm', { name: category.name })}>
+            <Field label={t('categories.name')}>
               <input name="name" defaultValue={category.name} required />
             </Field>
-            <Field label="Slug">
+            <Field label={t('categories.slug')}>
               <input name="slug" defaultValue={category.slug} />
             </Field>
-            <Field label="Parent">
+            <Field label={t('categories.parent')}>
               <select name="parent_id" defaultValue={category.parent_id ?? ''}>
-                <option value="">(top level)</option>
+                <option value="">{t('categories.topLevel')}</option>
                 {all
                   .filter((c) => c.id !== category.id)
                   .map((c) => (
@@ -73,14 +74,14 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
                   ))}
               </select>
             </Field>
-            <Field label="Position">
+            <Field label={t('categories.position')}>
               <input name="position" type="number" min={0} defaultValue={String(category.position)} size={4} />
             </Field>
             <button type="submit" disabled={save.busy}>
-              Save
+              {t('categories.save')}
             </button>
             <button type="button" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </form>
         ) : (
@@ -94,12 +95,12 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
       <td class="num">{category.total_product_count}</td>
       <td class="row-actions">
         {editing ? null : (
-          <button type="button" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
-            Edit
+          <button type="button" onClick={() => setEditing(true)} aria-label={t('categories.editOne', { name: category.name })}>
+            {t('categories.edit')}
           </button>
         )}
-        <button type="button" class="danger" onClick={() => void remove.run()} aria-label={`Delete ${category.name}`}>
-          Delete
+        <button type="button" class="danger" onClick={() => void remove.run()} aria-label={t('categories.deleteOne', { name: category.name })}>
+          {t('categories.delete')}
         </button>
       </td>
     </tr>
@@ -117,21 +118,21 @@ export function CategoriesPage() {
     )
     form.reset()
     list.reload()
-    return `Created ${created.name}.`
+    return t('categories.created', { name: created.name })
   })
   return (
     <section>
-      <PageTitle>Categories</PageTitle>
-      <form class="inline add" onSubmit={submit((f) => void create.run(f))} aria-label="New category">
-        <Field label="New category name">
+      <PageTitle>{t('nav.categories')}</PageTitle>
+      <form class="inline add" onSubmit={submit((f) => void create.run(f))} aria-label={t('categories.new')}>
+        <Field label={t('categories.newName')}>
           <input name="name" required />
         </Field>
-        <Field label="Slug (optional)">
+        <Field label={t('categories.slugOptional')}>
           <input name="slug" />
         </Field>
-        <Field label="Parent">
+        <Field label={t('categories.parent')}>
           <select name="parent_id">
-            <option value="">(top level)</option>
+            <option value="">{t('categories.topLevel')}</option>
             {(list.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
                 {'\u00a0\u00a0'.repeat(c.depth)}
@@ -141,7 +142,7 @@ export function CategoriesPage() {
           </select>
         </Field>
         <button class="primary" type="submit" disabled={create.busy}>
-          Create
+          {t('categories.create')}
         </button>
       </form>
       <ErrorBox error={create.error} />
@@ -150,15 +151,15 @@ export function CategoriesPage() {
         <table>
           <thead>
             <tr>
-              <th scope="col">Category</th>
+              <th scope="col">{t('categories.category')}</th>
               <th scope="col" class="num">
-                Products
+                {t('categories.products')}
               </th>
               <th scope="col" class="num">
-                With subcategories
+                {t('categories.withSub')}
               </th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('common.actions')}</span>
               </th>
             </tr>
           </thead>

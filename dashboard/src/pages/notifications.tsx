@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
 import { Badge, compact, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useLoad, usePager } from '../ui'
+import { statusLabel, t } from '../i18n'
 
 type DeliveryStatus = Schemas['NotificationDelivery']['status']
 type Channel = Schemas['NotificationDelivery']['channel']
@@ -16,15 +17,16 @@ function DeliveryDetail({ id }: { id: string }) {
   return (
     <div class="detail">
       <p class="small">
-        Event <code>{d.event_id}</code> · provider message <code>{d.provider_message_id ?? '—'}</code> · sent {formatDate(d.sent_at)}
+        {t('notifications.event')} <code>{d.event_id}</code> · {t('notifications.providerMessage')} <code>{d.provider_message_id ?? '—'}</code> ·{' '}
+        {t('notifications.sentAt', { at: formatDate(d.sent_at) })}
       </p>
-      {d.last_error ? <p class="small">Last error: {d.last_error}</p> : null}
+      {d.last_error ? <p class="small">{t('notifications.lastError', { error: d.last_error })}</p> : null}
       {d.subject ? (
         <p>
           <strong>{d.subject}</strong>
         </p>
       ) : null}
-      {d.body ? <pre>{d.body}</pre> : <p class="muted small">The rendered text is kept for the log provider only.</p>}
+      {d.body ? <pre>{d.body}</pre> : <p class="muted small">{t('notifications.noBody')}</p>}
     </div>
   )
 }
@@ -33,17 +35,17 @@ function DeadLetters() {
   const list = useLoad(() => unwrap(api.GET('/api/v1/admin/notifications/dead-letters', { params: { query: { limit: 20 } } })), [])
   return (
     <section aria-labelledby="dead-title">
-      <h2 id="dead-title">Dead letters</h2>
+      <h2 id="dead-title">{t('notifications.dead')}</h2>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">The queue has not given up on any event.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('notifications.noDead')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
+              <th scope="col">{t('payments.when')}</th>
+              <th scope="col">{t('notifications.event')}</th>
               <th scope="col" class="num">
-                Attempts
+                {t('notifications.attempts')}
               </th>
             </tr>
           </thead>
@@ -81,53 +83,55 @@ export function NotificationsPage({ route }: { route: Route }) {
   )
   return (
     <section>
-      <PageTitle>Notifications</PageTitle>
+      <PageTitle>{t('nav.notifications')}</PageTitle>
       <form
         class="filters"
         role="search"
-        aria-label="Filter deliveries"
+        aria-label={t('notifications.filter')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           navigate('notifications', { status: String(v.status), channel: String(v.channel), event_type: String(v.event_type).trim() })
         })}
       >
-        <Field label="Status">
+        <Field label={t('payment.status')}>
           <select name="status" defaultValue={status}>
-            <option value="">Any</option>
+            <option value="">{t('common.any')}</option>
             {enums['NotificationDelivery.status'].map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
             ))}
           </select>
         </Field>
-        <Field label="Channel">
+        <Field label={t('notifications.channel')}>
           <select name="channel" defaultValue={channel}>
-            <option value="">Any</option>
+            <option value="">{t('common.any')}</option>
             {enums['NotificationDelivery.channel'].map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </Field>
-        <Field label="Event type">
+        <Field label={t('notifications.eventType')}>
           <input name="event_type" defaultValue={eventType} placeholder="order.shipped" />
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('common.filter')}</button>
       </form>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">Nothing sent yet.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('notifications.nothing')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Recipient</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('payments.when')}</th>
+              <th scope="col">{t('notifications.event')}</th>
+              <th scope="col">{t('notifications.channel')}</th>
+              <th scope="col">{t('notifications.recipient')}</th>
+              <th scope="col">{t('payment.status')}</th>
               <th scope="col" class="num">
-                Attempts
+                {t('notifications.attempts')}
               </th>
               <th scope="col">
-                <span class="sr-only">Details</span>
+                <span class="sr-only">{t('payments.details')}</span>
               </th>
             </tr>
           </thead>
@@ -152,7 +156,7 @@ export function NotificationsPage({ route }: { route: Route }) {
                   <td class="num">{d.attempts}</td>
                   <td>
                     <button type="button" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>
-                      {open === d.id ? 'Hide' : 'Show'}
+                      {open === d.id ? t('notifications.hide') : t('notifications.show')}
                     </button>
                   </td>
                 </tr>

@@ -4,13 +4,14 @@ import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
 import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, PaymentHeadings, submit, useLoad, usePager, type Loaded } from '../ui'
+import { statusLabel, t } from '../i18n'
 
 type PaymentStatus = Schemas['PaymentStatus']
 type PaymentMethod = Schemas['PaymentMethods']['data'][number]
 
 const PROVIDER_LABELS: Record<string, string> = {
-  stripe: 'Stripe (cards)',
-  manual: 'Manual (bank transfer, cash)',
+  stripe: 'Stripe',
+  manual: 'Manual',
   paypal: 'PayPal',
   paystack: 'Paystack',
   chapa: 'Chapa',
@@ -19,23 +20,24 @@ const PROVIDER_LABELS: Record<string, string> = {
 }
 
 /** A provider key as staff know it ("kaspi" → "Kaspi Pay"). */
-export const providerLabel = (provider: string) => PROVIDER_LABELS[provider] ?? provider
+export const providerLabel = (provider: string) =>
+  provider === 'stripe' ? t('payments.stripe') : provider === 'manual' ? t('payments.manual') : (PROVIDER_LABELS[provider] ?? provider)
 
 /** The providers shoppers can pay with now (GET /payment-methods), each linking to its payments. */
 function EnabledProviders({ methods }: { methods: Loaded<{ data: PaymentMethod[] }> }) {
   return (
     <section aria-labelledby="providers-title">
-      <h2 id="providers-title">Enabled providers</h2>
+      <h2 id="providers-title">{t('payments.enabled')}</h2>
       <Loading loaded={methods} />
-      {methods.data && methods.data.data.length === 0 ? <p class="muted">No payment provider is enabled.</p> : null}
+      {methods.data && methods.data.data.length === 0 ? <p class="muted">{t('payments.noneEnabled')}</p> : null}
       {methods.data && methods.data.data.length > 0 ? (
-        <table aria-label="Enabled payment providers">
+        <table aria-label={t('payments.enabledTable')}>
           <thead>
             <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">Currencies</th>
-              <th scope="col">Payment confirmed by</th>
-              <th scope="col">Refunds</th>
+              <th scope="col">{t('payment.provider')}</th>
+              <th scope="col">{t('payments.currencies')}</th>
+              <th scope="col">{t('payments.confirmedBy')}</th>
+              <th scope="col">{t('payments.refunds')}</th>
             </tr>
           </thead>
           <tbody>
@@ -47,14 +49,14 @@ function EnabledProviders({ methods }: { methods: Loaded<{ data: PaymentMethod[]
                     <code>{m.provider}</code>
                   </div>
                 </td>
-                <td>{m.currencies ? m.currencies.join(', ') : 'any'}</td>
-                <td>{m.confirmed_by === 'webhook' ? 'the provider (webhook)' : 'staff'}</td>
+                <td>{m.currencies ? m.currencies.join(', ') : t('payments.anyCurrency')}</td>
+                <td>{m.confirmed_by === 'webhook' ? t('payments.byWebhook') : t('payments.byStaff')}</td>
                 <td>
                   {m.refunds === 'api'
-                    ? `through ${providerLabel(m.provider)}`
+                    ? t('payments.refundThrough', { provider: providerLabel(m.provider) })
                     : m.provider === 'manual'
-                      ? 'by hand, recorded here'
-                      : `by hand in the ${providerLabel(m.provider)} cabinet`}
+                      ? t('payments.refundManual')
+                      : t('payments.refundCabinet', { provider: providerLabel(m.provider) })}
                 </td>
               </tr>
             ))}
@@ -69,17 +71,17 @@ function Alerts() {
   const list = useLoad(() => unwrap(api.GET('/api/v1/admin/payment-alerts', { params: { query: { limit: 20 } } })), [])
   return (
     <section aria-labelledby="alerts-title">
-      <h2 id="alerts-title">Alerts</h2>
+      <h2 id="alerts-title">{t('payments.alerts')}</h2>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">No payment alerts.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('payments.noAlerts')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Order</th>
-              <th scope="col">Details</th>
+              <th scope="col">{t('payments.when')}</th>
+              <th scope="col">{t('payments.kind')}</th>
+              <th scope="col">{t('payments.order')}</th>
+              <th scope="col">{t('payments.details')}</th>
             </tr>
           </thead>
           <tbody>
@@ -125,29 +127,29 @@ export function PaymentsPage({ route }: { route: Route }) {
   )
   return (
     <section>
-      <PageTitle>Payments</PageTitle>
+      <PageTitle>{t('nav.payments')}</PageTitle>
       <form
         class="filters"
         role="search"
-        aria-label="Filter payments"
+        aria-label={t('payments.filter')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           navigate('payments', { status: String(v.status), provider: String(v.provider), order_id: String(v.order_id).trim() })
         })}
       >
-        <Field label="Status">
+        <Field label={t('payment.status')}>
           <select name="status" defaultValue={status}>
-            <option value="">Any</option>
+            <option value="">{t('common.any')}</option>
             {enums.PaymentStatus.map((s) => (
               <option key={s} value={s}>
-                {s.replace(/_/g, ' ')}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Provider">
+        <Field label={t('payment.provider')}>
           <select name="provider" defaultValue={provider}>
-            <option value="">Any</option>
+            <option value="">{t('common.any')}</option>
             {/* Every known provider: past payments may come from one that is no longer enabled. */}
             {enums['CheckoutBody.payment_provider'].map((p) => (
               <option key={p} value={p}>
@@ -157,19 +159,19 @@ export function PaymentsPage({ route }: { route: Route }) {
             ))}
           </select>
         </Field>
-        <Field label="Order id">
+        <Field label={t('payments.orderId')}>
           <input name="order_id" defaultValue={orderId} />
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('common.filter')}</button>
       </form>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">No payments match.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('payments.noneMatch')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Order</th>
+              <th scope="col">{t('payments.created')}</th>
+              <th scope="col">{t('payments.order')}</th>
               <PaymentHeadings />
             </tr>
           </thead>

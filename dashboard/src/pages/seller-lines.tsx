@@ -3,6 +3,7 @@ import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
 import { Badge, compact, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import { statusLabel, t } from '../i18n'
 
 type Line = Schemas['SellerOrderLine']
 type Fulfilment = Line['fulfilment_status']
@@ -19,15 +20,15 @@ function ShipForm({ line, onShipped }: { line: Line; onShipped: () => void }) {
     onShipped()
   })
   return (
-    <form class="inline" onSubmit={submit((f) => void ship.run(f))} aria-label={`Ship ${line.sku} of order ${line.order_id}`}>
-      <Field label="Carrier">
+    <form class="inline" onSubmit={submit((f) => void ship.run(f))} aria-label={t('lines.shipForm', { sku: line.sku, order: line.order_id })}>
+      <Field label={t('path.carrier')}>
         <input name="carrier" size={10} required />
       </Field>
-      <Field label="Tracking number">
+      <Field label={t('path.tracking_number')}>
         <input name="tracking_number" size={14} required />
       </Field>
       <button type="submit" disabled={ship.busy}>
-        Ship
+        {t('lines.ship')}
       </button>
       <ErrorBox error={ship.error} />
     </form>
@@ -43,40 +44,40 @@ export function SellerLinesPage({ route }: { route: Route }) {
   )
   const shipped = useAction(async () => {
     list.reload()
-    return 'Line shipped.'
+    return t('lines.shipped')
   })
   return (
     <section>
-      <PageTitle>My order lines</PageTitle>
-      <form class="filters" aria-label="Filter lines" onSubmit={submit((f) => navigate('lines', { fulfilment_status: String(formValues(f).fulfilment_status) }))}>
-        <Field label="Fulfilment">
+      <PageTitle>{t('nav.lines')}</PageTitle>
+      <form class="filters" aria-label={t('lines.filter')} onSubmit={submit((f) => navigate('lines', { fulfilment_status: String(formValues(f).fulfilment_status) }))}>
+        <Field label={t('lines.fulfilment')}>
           <select name="fulfilment_status" defaultValue={status}>
-            <option value="">Any</option>
+            <option value="">{t('common.any')}</option>
             {enums['OrderLine.fulfilment_status'].map((s) => (
               <option key={s} value={s}>
-                {s}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('common.filter')}</button>
       </form>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">No order lines.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('lines.none')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Product</th>
+              <th scope="col">{t('payments.order')}</th>
+              <th scope="col">{t('analytics.product')}</th>
               <th scope="col" class="num">
-                Qty
+                {t('lines.qty')}
               </th>
               <th scope="col" class="num">
-                Total
+                {t('lines.total')}
               </th>
-              <th scope="col">Ship to</th>
-              <th scope="col">Fulfilment</th>
+              <th scope="col">{t('lines.shipTo')}</th>
+              <th scope="col">{t('lines.fulfilment')}</th>
             </tr>
           </thead>
           <tbody>

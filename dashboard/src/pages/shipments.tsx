@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { navigate, link, type Route } from '../router'
 import { Badge, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+import { statusLabel, t } from '../i18n'
 
 type Shipment = Schemas['Shipment']
 const STATUSES = ['label_created', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'voided'] as const
@@ -17,7 +18,7 @@ export function LabelButton({ shipment }: { shipment: Shipment }) {
     setError(null)
     try {
       const { data, response } = await api.GET('/api/v1/shipments/{id}/label', { params: { path: { id: shipment.id } }, parseAs: 'blob' })
-      if (!response.ok || !data) throw new Error(`The label could not be downloaded (${response.status})`)
+      if (!response.ok || !data) throw new Error(t('shipments.labelFailed', { status: String(response.status) }))
       window.open(URL.createObjectURL(data as Blob), '_blank', 'noopener')
     } catch (err) {
       setError(err)
@@ -26,7 +27,7 @@ export function LabelButton({ shipment }: { shipment: Shipment }) {
   return (
     <>
       <button type="button" class="secondary" onClick={open}>
-        Label ({shipment.carrier_name} {shipment.tracking_number})
+        {t('shipments.label', { carrier: shipment.carrier_name, tracking: shipment.tracking_number ?? '' })}
       </button>
       {error ? <ErrorBox error={error} /> : null}
     </>
@@ -35,7 +36,7 @@ export function LabelButton({ shipment }: { shipment: Shipment }) {
 
 /** The scans of one shipment, oldest first. */
 export function TrackingEvents({ shipment }: { shipment: Shipment }) {
-  if (!shipment.events.length) return <p class="muted small">No tracking scans yet.</p>
+  if (!shipment.events.length) return <p class="muted small">{t('shipments.noScans')}</p>
   return (
     <ol class="small">
       {shipment.events.map((e) => (
@@ -73,7 +74,7 @@ function ShipmentRow({ s }: { s: Shipment }) {
         </td>
         <td>
           <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? 'Hide scans' : 'Scans'}
+            {open ? t('shipments.hideScans') : t('shipments.scans')}
           </button>{' '}
           <LabelButton shipment={s} />
         </td>
@@ -92,34 +93,33 @@ export function ShipmentsPage({ route }: { route: Route }) {
   const list = useLoad(() => unwrap(api.GET('/api/v1/admin/shipments', { params: { query: { limit: 50, ...(status ? { status } : {}) } } })), [status])
   return (
     <section>
-      <PageTitle>Shipments</PageTitle>
+      <PageTitle>{t('nav.shipments')}</PageTitle>
       <p class="muted">
-        Labels bought from UPS and FedEx (buy one from an order's page or the API). The tracking cron polls every 5 minutes and moves fully
-        delivered orders to delivered.
+        {t('shipments.intro')}
       </p>
       <label>
-        Status{' '}
+        {t('payment.status')}{' '}
         <select value={status ?? ''} onChange={(e) => navigate('shipments', { status: (e.target as HTMLSelectElement).value || undefined })}>
-          <option value="">any</option>
+          <option value="">{t('common.any')}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s.replace(/_/g, ' ')}
+              {statusLabel(s)}
             </option>
           ))}
         </select>
       </label>
       <Loading loaded={list} />
-      {list.data && !list.data.data.length ? <p class="muted">No shipments.</p> : null}
+      {list.data && !list.data.data.length ? <p class="muted">{t('shipments.none')}</p> : null}
       {list.data && list.data.data.length ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">Bought</th>
-              <th scope="col">Order</th>
-              <th scope="col">Carrier</th>
-              <th scope="col">Tracking</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{t('shipments.bought')}</th>
+              <th scope="col">{t('payments.order')}</th>
+              <th scope="col">{t('path.carrier')}</th>
+              <th scope="col">{t('shipments.tracking')}</th>
+              <th scope="col">{t('payment.status')}</th>
+              <th scope="col">{t('common.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -146,7 +146,7 @@ export function OrderShipmentsPanel({ order, onChanged }: { order: AdminOrder; o
   const buy = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const line_ids = order.lines.filter((l) => v[`line-${l.id}`] === true).map((l) => l.id)
-    if (!line_ids.length) throw new Error('Check at least one line to put in the parcel')
+    if (!line_ids.length) throw new Error(t('shipments.checkLine'))
     const carrier = String(v.carrier ?? '')
     const service_code = String(v.service_code ?? '').trim()
     const weight = String(v.weight_grams ?? '').trim()
@@ -163,19 +163,19 @@ export function OrderShipmentsPanel({ order, onChanged }: { order: AdminOrder; o
     setKey(crypto.randomUUID())
     list.reload()
     onChanged()
-    return `Label bought: ${shipment.carrier_name} ${shipment.tracking_number ?? ''}`
+    return t('shipments.labelBought', { carrier: shipment.carrier_name, tracking: shipment.tracking_number ?? '' })
   })
   const unshipped = order.lines.filter((l) => l.fulfilment_status === 'unfulfilled')
   const canShip = order.status === 'paid' || order.status === 'partially_refunded'
   return (
     <section aria-labelledby="shipments-title">
-      <h2 id="shipments-title">Carrier shipments</h2>
+      <h2 id="shipments-title">{t('shipments.carrierShipments')}</h2>
       <Loading loaded={list} />
-      {list.data && !list.data.data.length ? <p class="muted">No carrier labels for this order.</p> : null}
+      {list.data && !list.data.data.length ? <p class="muted">{t('shipments.noLabels')}</p> : null}
       {list.data?.data.map((s) => (
         <div key={s.id} class="detail">
           <p>
-            <Badge value={s.status} /> {s.carrier_name} <code>{s.tracking_number ?? '—'}</code> · {s.line_ids.length} line(s) · bought {formatDate(s.created_at)}{' '}
+            <Badge value={s.status} /> {s.carrier_name} <code>{s.tracking_number ?? '—'}</code> · {t('count.lines', { count: s.line_ids.length })} · {t('shipments.boughtAt', { at: formatDate(s.created_at) })}{' '}
             <LabelButton shipment={s} />
           </p>
           <TrackingEvents shipment={s} />
@@ -184,27 +184,27 @@ export function OrderShipmentsPanel({ order, onChanged }: { order: AdminOrder; o
       {canShip && unshipped.length ? (
         <form onSubmit={submit((f) => void buy.run(f))}>
           <fieldset>
-            <legend>Buy a label</legend>
+            <legend>{t('shipments.buyLegend')}</legend>
             {unshipped.map((l) => (
               <label key={l.id}>
                 <input type="checkbox" name={`line-${l.id}`} defaultChecked /> {l.product_name} × {l.quantity}
               </label>
             ))}
-            <Field label="Carrier" hint="Empty: the order's carrier shipping method">
+            <Field label={t('path.carrier')} hint={t('shipments.carrierHint')}>
               <select name="carrier">
-                <option value="">order's method</option>
+                <option value="">{t('shipments.ordersMethod')}</option>
                 <option value="ups">UPS</option>
                 <option value="fedex">FedEx</option>
               </select>
             </Field>
-            <Field label="Service level" hint="UPS service code (03) or FedEx serviceType (FEDEX_GROUND)">
+            <Field label={t('shipments.service')} hint={t('shipments.serviceHint')}>
               <input name="service_code" />
             </Field>
-            <Field label="Weight (g)" hint="Empty: the lines' catalog weights">
+            <Field label={t('shipments.weight')} hint={t('shipments.weightHint')}>
               <input name="weight_grams" type="number" min={1} inputMode="numeric" />
             </Field>
             <button type="submit" disabled={buy.busy}>
-              {buy.busy ? 'Buying…' : 'Buy label'}
+              {buy.busy ? t('shipments.buying') : t('shipments.buy')}
             </button>
             {buy.error ? <ErrorBox error={buy.error} /> : null}
           </fieldset>
