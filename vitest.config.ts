@@ -12,6 +12,12 @@ export default defineConfig({
       miniflare: {
         // A tiny limit the rate-limit tests swap in for a tier's binding (wrangler.toml's are loose).
         ratelimits: { RATE_LIMIT_TINY: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
+        // wrangler.toml's development-only service bindings name Workers this pool does not run;
+        // these stand-ins answer 503 (test/lib/dev-forward.test.ts runs the Worker with and without them).
+        serviceBindings: {
+          PAYMENT_WEBHOOKS: () => new Response('the payment webhooks Worker does not run in vitest', { status: 503 }),
+          FAKES: () => new Response('the fakes Worker does not run in vitest', { status: 503 }),
+        },
         bindings: {
           TEST_MIGRATIONS: migrations,
           JWT_SECRET: 'test-secret-test-secret-test-secret-0123',

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono'
 
-/** Where this fake is mounted, e.g. http://localhost:8790/paystack, from a request to `apiPath`. */
+/** Where this fake is mounted, e.g. http://localhost:8787/__fakes/paystack, from a request to `apiPath`. */
 export function mountOf(c: Context, apiPath: string): string {
   const url = new URL(c.req.url)
   const at = url.pathname.lastIndexOf(apiPath)

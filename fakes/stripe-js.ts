@@ -17,8 +17,9 @@ const DECLINED = '4000000000000002'
 const THREE_DS = '4000002500003155'
 
 const SCRIPT = String.raw`(function () {
-  var origin = new URL(document.currentScript ? document.currentScript.src : location.href).origin;
-  var base = origin + '/stripe-js';
+  // Where this script was served from, minus its /v3: http://localhost:8787/__fakes/stripe-js locally.
+  var src = new URL(document.currentScript ? document.currentScript.src : location.href);
+  var base = src.origin + src.pathname.replace(/\/v3\/?$/, '');
   function field(id, label, autocomplete, placeholder) {
     var p = document.createElement('p'); p.className = 'field';
     var l = document.createElement('label'); l.htmlFor = id; l.textContent = label;

@@ -24,7 +24,6 @@ import { join } from 'node:path'
 import { SignJWT } from 'jose'
 import {
   childEnv,
-  devPortOf,
   ensureBenchUsers,
   ensureDevVars,
   ensureNode22,
@@ -177,8 +176,8 @@ try {
   await seedLocal({ ifNeeded: true, persistTo: STATE, ...(PRODUCTS ? { products: PRODUCTS } : {}) })
   await ensureBenchUsers({ count: BENCH_USERS, persistTo: STATE })
 
-  const [main, ...others] = workerConfigs()
-  const grouped = [main, ...others.filter((c) => devPortOf(c) === undefined)]
+  // Every Worker of the stack in one wrangler dev, as `npm start` runs it.
+  const grouped = workerConfigs()
   const storePort = await freePort()
   const ceilingPort = await freePort()
   const store = startServer('store', [

@@ -2,11 +2,12 @@
 //   1. .dev.vars from .dev.vars.example when missing
 //   2. pending D1 migrations applied to the local database (.wrangler/state)
 //   3. demo data seeded unless already complete (`npm run seed` forces a re-seed)
-//   4. `wrangler dev` with wrangler.toml plus every workers/*/wrangler.toml (see devPortOf)
-// PORT overrides 8787. Ctrl+C / SIGTERM stop every server started here.
+//   4. one `wrangler dev` with wrangler.toml plus every workers/*/wrangler.toml: one workerd, one
+//      local D1; the API Worker forwards /webhooks/* and /__fakes/* to the other Workers
+// PORT overrides 8787. Ctrl+C / SIGTERM stop the server started here.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { childEnv, devPortOf, ensureDevVars, ensureNode22, freePort, migrateLocal, ROOT, seedLocal, workerConfigs } from './lib/local.mjs'
+import { childEnv, ensureDevVars, ensureNode22, migrateLocal, ROOT, seedLocal, workerConfigs } from './lib/local.mjs'
 
 await ensureNode22()
 const port = Number(process.env.PORT ?? 8787)
@@ -15,61 +16,52 @@ ensureDevVars()
 await migrateLocal()
 await seedLocal({ ifNeeded: true })
 
-const [main, ...others] = workerConfigs()
-const standalone = others.filter((c) => devPortOf(c) !== undefined)
-const grouped = [main, ...others.filter((c) => devPortOf(c) === undefined)]
+const configs = workerConfigs()
+// The root .dev.vars for every Worker (wrangler would look for one next to each config): the
+// notifications consumer signs guest order links with JWT_SECRET, the payment webhooks Worker
+// needs the providers' secrets.
+const args = ['dev', ...configs.flatMap((c) => ['-c', c]), '--port', String(port), '--env-file', join(ROOT, '.dev.vars')]
 
-// The root .dev.vars for every grouped Worker (wrangler would look for one next to each config):
-// the notifications consumer signs the order links it mails to guests with JWT_SECRET.
-const servers = [['dev', ...grouped.flatMap((c) => ['-c', c]), '--port', String(port), '--env-file', join(ROOT, '.dev.vars')]]
-for (const config of standalone) {
-  servers.push([
-    'dev',
-    '-c',
-    config,
-    '--port',
-    String(devPortOf(config)),
-    // The first wrangler dev holds the default inspector port (9229).
-    '--inspector-port',
-    String(await freePort()),
-    // Share D1/KV/R2 state with the API Worker instead of workers/<name>/.wrangler.
-    '--persist-to',
-    join(ROOT, '.wrangler', 'state'),
-    // wrangler looks for .dev.vars next to each config; standalone Workers (the payment webhooks Worker
-    // needs the providers' secrets) read the root one instead.
-    '--env-file',
-    join(ROOT, '.dev.vars'),
-  ])
-}
+console.log(`starting ${configs.join(' + ')} on http://localhost:${port}`)
+console.log(
+  `  health   http://localhost:${port}/health\n  docs     http://localhost:${port}/docs\n  catalog  http://localhost:${port}/api/v1/products\n` +
+    `  admin    http://localhost:${port}/admin/\n  webhooks http://localhost:${port}/webhooks/stripe (payment webhooks Worker)\n` +
+    `  fakes    http://localhost:${port}/__fakes/ (Stripe, SendGrid, carriers, … offline)`,
+)
 
-console.log(`starting ${grouped.join(' + ')} on http://localhost:${port}`)
-for (const c of standalone) console.log(`starting ${c} on http://localhost:${devPortOf(c)}`)
-console.log(`  health  http://localhost:${port}/health\n  docs    http://localhost:${port}/docs\n  catalog http://localhost:${port}/api/v1/products\n  admin   http://localhost:${port}/admin/`)
-
-const children = servers.map((args) => spawn('wrangler', args, { cwd: ROOT, stdio: 'inherit', env: childEnv() }))
-let exiting = false
-
-function stopAll(signal) {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-}
-
+// A supervisor: when wrangler dev exits on its own (it has died under load, see docs/development.md,
+// "When wrangler dev dies"), it is started again on the same port and state, a few times a minute
+// at most, so the store comes back instead of `npm start` ending. Ctrl+C / SIGTERM stop it for good.
+const MAX_RESTARTS_PER_MINUTE = 5
+let child
+let stopping = false
+const restarts = []
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    exiting = true
-    stopAll(sig)
+    stopping = true
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(sig)
   })
 }
-
-// When one server dies the store is broken: stop the rest and report its status.
 const status = await new Promise((resolve) => {
-  for (const child of children) {
+  const start = () => {
+    child = spawn('wrangler', args, { cwd: ROOT, stdio: 'inherit', env: childEnv() })
     child.on('error', (err) => {
       console.error(`failed to start wrangler: ${err.message}`)
       resolve(1)
     })
-    child.on('exit', (code, signal) => resolve(exiting ? 0 : (code ?? (signal ? 1 : 0))))
+    child.on('exit', (code, signal) => {
+      if (stopping) return resolve(0)
+      const now = Date.now()
+      while (restarts.length && now - restarts[0] > 60_000) restarts.shift()
+      if (restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+        console.error(`wrangler dev exited (${signal ?? `code ${code}`}) ${restarts.length + 1} times within a minute; giving up`)
+        return resolve(code ?? 1)
+      }
+      restarts.push(now)
+      console.error(`wrangler dev exited (${signal ?? `code ${code}`}); starting it again (state is kept)`)
+      setTimeout(() => (stopping ? resolve(0) : start()), 1000)
+    })
   }
+  start()
 })
-stopAll('SIGTERM')
-await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.on('exit', r)) : null)))
 process.exit(status)

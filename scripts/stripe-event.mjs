@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Send a correctly signed Stripe event to the local webhook Worker (http://localhost:8788 under
+// Send a correctly signed Stripe event to the local webhook Worker (http://localhost:8787 under
 // `npm start`), exactly as Stripe would: `Stripe-Signature: t=<unix>,v1=<HMAC-SHA256 hex of
 // "<t>.<raw body>" keyed by STRIPE_WEBHOOK_SECRET>`.
 //
@@ -11,7 +11,7 @@
 //   node scripts/stripe-event.mjs forward <evt_id>
 //        fetch an event from Stripe's /v1/events/:id and deliver it (again: duplicates are no-ops)
 //
-// Options: --url <webhook url> (default http://localhost:8788/webhooks/stripe), --secret <whsec_…>,
+// Options: --url <webhook url> (default http://localhost:8787/webhooks/stripe), --secret <whsec_…>,
 // --age <seconds> (sign as if sent that long ago: over 300 s is rejected as a replay),
 // --bad-signature (sign with a wrong secret). STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and
 // STRIPE_API_BASE come from the environment or .dev.vars.
@@ -57,7 +57,7 @@ const [command, arg] = positional
 const apiBase = (vars.STRIPE_API_BASE || 'https://api.stripe.com').replace(/\/+$/, '')
 const secretKey = vars.STRIPE_SECRET_KEY
 const webhookSecret = flags.secret || vars.STRIPE_WEBHOOK_SECRET
-const url = flags.url || 'http://localhost:8788/webhooks/stripe'
+const url = flags.url || 'http://localhost:8787/webhooks/stripe'
 
 function usage(message) {
   if (message) console.error(message)

@@ -1,5 +1,6 @@
 import * as Sentry from '@sentry/cloudflare'
 import { app } from './app'
+import { devForward, type DevServices } from './lib/dev-forward'
 import { sentryOptions } from './lib/observability'
 import { runScheduled } from './scheduled'
 
@@ -9,6 +10,7 @@ export { CartDO } from './cart-do'
 export { OrderDO } from './order-do'
 
 export default Sentry.withSentry(sentryOptions, {
-  fetch: app.fetch,
+  // Local development forwards /webhooks/* and /__fakes/* to the other Workers (lib/dev-forward.ts).
+  fetch: (request, env, ctx) => devForward(request, env as DevServices) ?? app.fetch(request, env, ctx),
   scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),
 } satisfies ExportedHandler<Env>)

@@ -8,7 +8,6 @@ export function workerConfigs(): string[]
 export function migrateLocal(persistTo?: string): Promise<void>
 export function seedLocal(options?: { ifNeeded?: boolean; products?: number; persistTo?: string }): Promise<void>
 export function freePort(): Promise<number>
-export function devPortOf(configPath: string): number | undefined
 export function waitForOk(
   url: string,
   options?: { timeoutMs?: number; isAlive?: () => boolean; check?: (res: Response, body: string) => boolean },

@@ -180,18 +180,6 @@ export async function freePort() {
 }
 
 /**
- * A Worker config with its own `[dev] port` (e.g. workers/fakes on :8790) is an HTTP server other
- * code calls by URL, so it runs as its own `wrangler dev` on that port. Every other config joins
- * the API Worker in one multi-config `wrangler dev`, where queues and service bindings connect.
- */
-export function devPortOf(configPath) {
-  const text = readFileSync(join(ROOT, configPath), 'utf8')
-  const dev = text.match(/^\[dev\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m)
-  const port = dev?.[1]?.match(/^\s*port\s*=\s*(\d+)/m)
-  return port ? Number(port[1]) : undefined
-}
-
-/**
  * Polls `url` until it answers 200 and `check(response, bodyText)` accepts it (so a stranger on
  * the port does not pass for our server), or throws after `timeoutMs`.
  */

@@ -1,11 +1,11 @@
 // Starts the store the browser tests drive: the dashboard built, a fresh local D1 (temporary
-// --persist-to directory) migrated and seeded, and `wrangler dev` on a free port (the API Worker
-// with the notifications consumer, whose log provider prints every message), plus the fakes Worker
-// (Stripe and its Stripe.js stand-in) and the payment webhooks Worker on free ports of their own.
-// Their own dev registry keeps them apart from any other `wrangler dev` on the machine. Stopped
-// and removed after the run.
+// --persist-to directory) migrated and seeded, and one `wrangler dev` on a free port with the API
+// Worker, the notifications consumer (whose log provider prints every message), the fakes Worker
+// (Stripe and its Stripe.js stand-in, at /__fakes/*) and the payment webhooks Worker (at /webhooks/*).
+// Its own dev registry keeps it apart from any other `wrangler dev` on the machine. Stopped and
+// removed after the run.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -62,69 +62,31 @@ export default async function setup(project: TestProject) {
   const envFile = join(persist, 'browser.env')
   writeFileSync(envFile, 'KASPI_API_TOKEN=browser-test-kaspi-token\nKASPI_API_BASE=http://127.0.0.1:9/kaspi\n')
 
-  // The fakes Worker (Stripe, the Stripe.js stand-in) and the payment webhooks Worker, on ports of
-  // their own: the fake Stripe delivers its signed events to the webhooks Worker, which drives the
-  // API Worker's OrderDO through the (private) dev registry.
-  const registry = { WRANGLER_REGISTRY_PATH: join(persist, 'registry') }
-  const fakesPort = await freePort()
-  const webhooksPort = await freePort()
-  const fakesBase = `http://127.0.0.1:${fakesPort}`
-  const paymentEnv = join(persist, 'payments.env')
-  writeFileSync(
-    paymentEnv,
-    [
-      `STRIPE_API_BASE=${fakesBase}/stripe`,
-      `STRIPE_JS_URL=${fakesBase}/stripe-js/v3`,
-      `STRIPE_FAKE_WEBHOOK_URL=http://127.0.0.1:${webhooksPort}/webhooks/stripe`,
-      `PAYMENT_WEBHOOKS_BASE_URL=http://127.0.0.1:${webhooksPort}`,
-      '',
-    ].join('\n'),
-  )
+  const port = await freePort()
+  const inspector = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  // The committed example, not a developer's .dev.vars (known secrets, notifications to the log
+  // provider), with its local addresses (http://localhost:8787/__fakes/<provider> for the fakes,
+  // http://localhost:8787/webhooks/… for the payment webhooks Worker) moved to this store's port.
+  const exampleEnv = join(persist, 'example.env')
+  writeFileSync(exampleEnv, readFileSync(join(ROOT, '.dev.vars.example'), 'utf8').replaceAll('http://localhost:8787', baseUrl))
+  // Where the fakes Worker POSTs the payment providers' signed callbacks (its wrangler.toml says :8787).
+  const fakesEnv = join(persist, 'fakes.env')
+  writeFileSync(fakesEnv, `FAKE_WEBHOOKS_BASE_URL=${baseUrl}\n`)
   const storeLog = join(persist, 'store.log')
   const storeLogStream = createWriteStream(storeLog)
 
-  const port = await freePort()
-  const inspector = await freePort()
   const log: string[] = []
-  const helpers: ChildProcess[] = []
-  for (const [config, helperPort] of [
-    ['workers/fakes/wrangler.toml', fakesPort],
-    ['workers/payment-webhooks/wrangler.toml', webhooksPort],
-  ] as const) {
-    const child = spawn(
-      'wrangler',
-      [
-        'dev',
-        '-c',
-        config,
-        '--port',
-        String(helperPort),
-        '--inspector-port',
-        String(await freePort()),
-        '--ip',
-        '127.0.0.1',
-        '--persist-to',
-        persist,
-        '--env-file',
-        join(ROOT, '.dev.vars.example'),
-        '--env-file',
-        paymentEnv,
-        '--show-interactive-dev-session=false',
-      ],
-      { cwd: ROOT, env: childEnv({ CI: '1', WRANGLER_SEND_METRICS: 'false', ...registry }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => log.push(`[${config}] ${chunk.toString()}`))
-    helpers.push(child)
-  }
+  // One wrangler dev for every Worker the tests need, as `npm start` runs them: the API Worker,
+  // the notifications consumer (so the emails the tests follow are sent, to the log provider),
+  // the fakes Worker (Stripe and its Stripe.js stand-in, reached at /__fakes/*) and the payment
+  // webhooks Worker (reached at /webhooks/*, where the fake Stripe delivers its signed events).
+  // Its own dev registry keeps it apart from any other `wrangler dev` on the machine.
   const wrangler = spawn(
     'wrangler',
     [
       'dev',
-      '-c',
-      'wrangler.toml',
-      // The notifications consumer, so the emails the tests follow are sent (to the log provider).
-      '-c',
-      'workers/notifications/wrangler.toml',
+      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml'].flatMap((c) => ['-c', c]),
       '--port',
       String(port),
       '--inspector-port',
@@ -133,18 +95,22 @@ export default async function setup(project: TestProject) {
       '127.0.0.1',
       '--persist-to',
       persist,
-      // The committed example, not a developer's .dev.vars: known secrets, notifications to the log provider.
-      // Absolute: wrangler resolves env files against each config's folder, and the notifications
-      // consumer needs the same secrets (JWT_SECRET signs the order link it mails to guests).
+      // Absolute: wrangler resolves env files against each config's folder, and every Worker needs
+      // the same secrets (JWT_SECRET signs the order link the notifications consumer mails to guests).
       '--env-file',
-      join(ROOT, '.dev.vars.example'),
+      exampleEnv,
       '--env-file',
       envFile,
       '--env-file',
-      paymentEnv,
+      fakesEnv,
       '--show-interactive-dev-session=false',
     ],
-    { cwd: ROOT, env: childEnv({ CI: '1', WRANGLER_SEND_METRICS: 'false', ...registry }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: childEnv({ CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_REGISTRY_PATH: join(persist, 'registry') }),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   for (const stream of [wrangler.stdout, wrangler.stderr]) {
     stream?.on('data', (chunk: Buffer) => {
@@ -153,18 +119,16 @@ export default async function setup(project: TestProject) {
     })
   }
   const stopAll = async () => {
-    await Promise.all([wrangler, ...helpers].map(stop))
+    await stop(wrangler)
     storeLogStream.end()
   }
-  const baseUrl = `http://127.0.0.1:${port}`
   try {
     await waitForOk(`${baseUrl}/health`, {
       timeoutMs: 120_000,
       isAlive: () => wrangler.exitCode === null,
       check: (_res, body) => body.includes('"database"'),
     })
-    await waitForOk(`${fakesBase}/stripe-js/v3`, { timeoutMs: 120_000, isAlive: () => helpers[0]!.exitCode === null })
-    await waitForOk(`http://127.0.0.1:${webhooksPort}/health`, { timeoutMs: 120_000, isAlive: () => helpers[1]!.exitCode === null })
+    await waitForOk(`${baseUrl}/__fakes/stripe-js/v3`, { timeoutMs: 120_000, isAlive: () => wrangler.exitCode === null })
   } catch (err) {
     await stopAll()
     rmSync(persist, { recursive: true, force: true })

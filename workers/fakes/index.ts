@@ -45,4 +45,11 @@ app.route('/fedex', fedexFake)
 
 app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => p !== '/') }))
 
-export default app
+// `npm start` reaches this Worker through the API Worker's /__fakes/* (src/lib/dev-forward.ts), which
+// forwards the request unchanged: the same fakes answer under that prefix, and the links they build
+// from the request URL (hosted pages, Stripe.js) keep it.
+const root = new Hono()
+root.route('/__fakes', app)
+root.route('/', app)
+
+export default root

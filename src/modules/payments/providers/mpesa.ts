@@ -75,7 +75,7 @@ export async function mpesaCallbackToken(env: ProviderEnv, orderId: string): Pro
 }
 
 const callbackUrl = async (env: ProviderEnv, orderId: string, kind = '') =>
-  joinUrl(env.PAYMENT_WEBHOOKS_BASE_URL || 'http://localhost:8788', `/webhooks/mpesa/${await mpesaCallbackToken(env, orderId)}${kind}`)
+  joinUrl(env.PAYMENT_WEBHOOKS_BASE_URL || 'http://localhost:8787', `/webhooks/mpesa/${await mpesaCallbackToken(env, orderId)}${kind}`)
 
 const RESULT_TEXT: Record<string, string> = { '1': 'insufficient balance', '1032': 'cancelled by the payer', '1037': 'the phone did not answer', '2001': 'wrong PIN', '1019': 'expired' }
 

@@ -17,7 +17,7 @@ const clients = new Map<string, Stripe>()
 /**
  * A Stripe SDK client on the fetch HTTP client. STRIPE_API_BASE (default https://api.stripe.com)
  * is split into host/port/protocol for the SDK; a path prefix (the local fake lives at
- * http://localhost:8790/stripe) is added by the fetch wrapper, since the SDK has no base-path option.
+ * http://localhost:8787/__fakes/stripe) is added by the fetch wrapper, since the SDK has no base-path option.
  * The wrapper looks up the global fetch on every call, so tests that route fetch reach their fakes.
  */
 export function stripeClient(env: ProviderEnv): Stripe {
