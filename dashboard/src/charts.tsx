@@ -72,12 +72,14 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = t('chart.
   // Drawn at the card's own width, so the text is 12 px on a laptop and on a phone alike.
   const [ref, W] = useWidth(1000)
   const H = W < 500 ? 200 : 260
-  const left = W < 500 ? 56 : 72
   const bottom = 28
   const top = 10
   const highest = Math.max(0, ...points.map((p) => p.value))
   // An empty range has one gridline at zero, not "$0.00 / $0.01 / $0.01".
   const max = niceCeil(highest)
+  // Room for the longest axis label (about 7 px a character at 12 px): "1 000,00 $" is wider than "$1,000".
+  const longest = Math.max(...[0, 0.5, 1].map((f) => formatAxis(max * f).length))
+  const left = Math.max(W < 500 ? 56 : 72, longest * 7 + 12)
   const plotW = W - left - 8
   const plotH = H - top - bottom
   const step = plotW / Math.max(1, points.length)
