@@ -152,10 +152,6 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
         ELSE (rating_sum * 100 + rating_count / 2) / rating_count END
       WHERE ${SEED_WHERE('prd')}`,
     ),
-    db.prepare(
-      `INSERT INTO cache_versions (name, version) VALUES ('catalog', 1)
-      ON CONFLICT(name) DO UPDATE SET version = version + 1`,
-    ),
   ])
   const settings = await seedStoreSettings(db)
   if (settings) log(`store settings: ${settings} shipping methods, tax rates and discount codes added`)

@@ -157,23 +157,36 @@ export async function productTags(db: DB, productIds: readonly string[], extraSl
  * sold out (stock_total now 0) or came back (stock_total now equals what was just given back).
  * Lists otherwise keep showing the stock_total they were cached with, for up to the cache TTL.
  */
+/** What invalidateAfterStockChange needs of a product after its stock changed. */
+export interface StockRow {
+  id: string
+  slug: string
+  stock_total: number
+}
+
 export async function invalidateAfterStockChange(
   env: { CATALOG_CACHE?: KVNamespace },
   db: DB,
   lines: readonly { product_id: string; quantity: number }[],
   direction: 'reserved' | 'released',
+  /** The products' rows read after the stock change (the checkout reads them in its own batch); else read here. */
+  known?: readonly StockRow[],
 ): Promise<void> {
   if (!env.CATALOG_CACHE || !lines.length) return
   const qty = new Map<string, number>()
   for (const l of lines) qty.set(l.product_id, (qty.get(l.product_id) ?? 0) + l.quantity)
   const ids = [...qty.keys()]
-  const rows = await db.$client
-    .prepare(`SELECT id, slug, stock_total FROM products WHERE id IN (${ids.map(() => '?').join(',')})`)
-    .bind(...ids)
-    .all<{ id: string; slug: string; stock_total: number }>()
+  const rows =
+    known ??
+    (
+      await db.$client
+        .prepare(`SELECT id, slug, stock_total FROM products WHERE id IN (${ids.map(() => '?').join(',')})`)
+        .bind(...ids)
+        .all<StockRow>()
+    ).results
   const tags = ids.map(productTag)
   let flipped = false
-  for (const r of rows.results) {
+  for (const r of rows) {
     tags.push(productTag(r.slug))
     if (direction === 'reserved' ? r.stock_total <= 0 : r.stock_total > 0 && r.stock_total <= (qty.get(r.id) ?? 0)) flipped = true
   }

@@ -9,7 +9,7 @@ import type { Product } from './schema'
 import { imageUrl } from './search'
 
 export { refreshProductAggregates } from './statements'
-export { invalidateAfterStockChange } from './cache'
+export { invalidateAfterStockChange, type StockRow } from './cache'
 export { listCategories, categoryTree, getCategoryDetail, createCategory, updateCategory, deleteCategory } from './categories'
 export { searchProducts, type ProductSearch } from './search'
 export {

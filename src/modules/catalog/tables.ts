@@ -123,15 +123,6 @@ export const reviews = sqliteTable(
 )
 
 /**
- * One row per cache namespace. Every catalog write bumps `catalog` in the same D1 batch as the
- * change, and cached reads key on the current version, so a cached page can never outlive an edit.
- */
-export const cacheVersions = sqliteTable('cache_versions', {
-  name: text('name').primaryKey(),
-  version: integer('version').notNull(),
-})
-
-/**
  * Every manual stock change (set or delta) through the catalog's stock endpoint: an audit trail
  * for sellers, and the Idempotency-Key record. The row is inserted in the same batch as the stock
  * update, so a retried request with the same key hits the UNIQUE index and changes nothing.

@@ -13,7 +13,7 @@
  *   nothing is charged or reserved twice);
  * - payment initiation runs once and its result replaces the stored response.
  */
-import { and, eq, lt } from 'drizzle-orm'
+import { and, eq, inArray, lt } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
@@ -24,7 +24,8 @@ import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getAddress } from '../accounts/addresses'
 import { getCartLines, removeBoughtLines, type CartOwner } from '../cart/service'
-import { invalidateAfterStockChange } from '../catalog/service'
+import { invalidateAfterStockChange, type StockRow } from '../catalog/service'
+import { products } from '../catalog/tables'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
 import type { OrderState } from './model'
@@ -176,13 +177,13 @@ export async function checkout(
 ): Promise<CheckoutOutcome> {
   const db = getDb(env)
   const fingerprint = await fingerprintOf(body)
-  const earlier = await findKey(db, user.id, idempotencyKey)
-  if (earlier) return replay(env, earlier, fingerprint)
-
+  // No look-up of the key first (one D1 round trip less per checkout): a repeated key fails the
+  // batch on the key's UNIQUE index, its first statement, and is replayed below. A retry therefore
+  // prices the cart again before it is answered, which retries can afford.
   try {
     return await placeOrder(env, db, user, cart, idempotencyKey, fingerprint, body)
   } catch (err) {
-    // A concurrent attempt with the same key may have won meanwhile (and emptied the cart or
+    // An earlier or concurrent attempt with the same key (which may have emptied the cart or
     // taken the stock this one saw): answer with its result rather than our error.
     const winner = await findKey(db, user.id, idempotencyKey)
     if (winner) return replay(env, winner, fingerprint)
@@ -299,9 +300,17 @@ async function placeOrder(
     db.insert(orderHistory).values(created),
     ...reserveStockStatements(db, q.lines),
     ...(q.discount_id ? discountRedemptionStatements(db, { discount_id: q.discount_id, user_id: user.id, order_id: orderId }) : []),
+    // Last: the bought products' stock after the reservation, for the cache invalidation below
+    // (saves it a D1 round trip of its own).
+    db
+      .select({ id: products.id, slug: products.slug, stock_total: products.stockTotal })
+      .from(products)
+      .where(inArray(products.id, [...new Set(q.lines.map((l) => l.product_id))])),
   ]
+  let stockRows: StockRow[] | undefined
   try {
-    await d1Batch(env.DB, statements)
+    const results = await d1Batch(env.DB, statements)
+    stockRows = results.at(-1)?.results as StockRow[] | undefined
   } catch (err) {
     if (isUniqueKeyViolation(err)) throw err // checkout() replays the winner
     if (isOutOfStockError(err)) throw new AppError('out_of_stock', 'Some items sold out while you were checking out')
@@ -348,7 +357,7 @@ async function placeOrder(
     // Only the lines bought: anything added to the cart while this checkout ran stays there.
     after('cart clearing', () => removeBoughtLines(env, cart, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
     after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
-    after('catalog cache invalidation', () => invalidateAfterStockChange(env, db, q.lines, 'reserved')),
+    after('catalog cache invalidation', () => invalidateAfterStockChange(env, db, q.lines, 'reserved', stockRows)),
   ])
 
   let payment: CheckoutPayment
@@ -360,7 +369,9 @@ async function placeOrder(
     payment = { provider: body.payment_provider, status: 'initiation_failed' }
   }
   // Payment initiation may have moved the order on (e.g. to processing): answer with it as it is now.
-  const current = await getOrder(env, orderId).catch(() => detail)
+  // A manual payment awaiting staff, or a failed initiation, leaves it as created: no re-read.
+  const unchanged = payment.status === 'awaiting_confirmation' || payment.status === 'initiation_failed'
+  const current = unchanged ? detail : await getOrder(env, orderId).catch(() => detail)
   const response: CheckoutResponse = { order: current, payment }
   await after('idempotency response update', () =>
     db

@@ -152,21 +152,28 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
   }
 
   const grossSubtotal = priced.reduce((a, p) => a + p.v.price * p.quantity, 0)
-  const discount = input.discount_code
-    ? await resolveDiscount(db, input.discount_code, { currency, subtotal: grossSubtotal, userId: input.user_id }, problems)
-    : null
-  const taxRow = input.country ? await findTaxRate(db, input.country, input.region) : undefined
-  const tax: CalcTax | null = taxRow ? { rate_bps: taxRow.rateBps, inclusive: taxRow.inclusive } : null
   const grams = priced.reduce((a, p) => a + p.v.weight_grams * p.quantity, 0)
-  const shipping = input.shipping_method_id
-    ? await resolveShipping(
-        env,
-        db,
-        input.shipping_method_id,
-        { currency, country: input.country, postal_code: input.postal_code, grams, quote_id: input.shipping_quote_id, priced: priced.length > 0 },
-        problems,
-      )
-    : null
+  // Discount, tax rate and shipping do not depend on each other: one wait instead of three (each
+  // collects its own problems, appended in this order so the answer does not depend on timing).
+  const discountProblems: QuoteProblem[] = []
+  const shippingProblems: QuoteProblem[] = []
+  const [discount, taxRow, shipping] = await Promise.all([
+    input.discount_code
+      ? resolveDiscount(db, input.discount_code, { currency, subtotal: grossSubtotal, userId: input.user_id }, discountProblems)
+      : null,
+    input.country ? findTaxRate(db, input.country, input.region) : undefined,
+    input.shipping_method_id
+      ? resolveShipping(
+          env,
+          db,
+          input.shipping_method_id,
+          { currency, country: input.country, postal_code: input.postal_code, grams, quote_id: input.shipping_quote_id, priced: priced.length > 0 },
+          shippingProblems,
+        )
+      : null,
+  ])
+  problems.push(...discountProblems, ...shippingProblems)
+  const tax: CalcTax | null = taxRow ? { rate_bps: taxRow.rateBps, inclusive: taxRow.inclusive } : null
 
   const result = calculate({
     lines: priced.map((p) => ({
