@@ -19,6 +19,8 @@ import { ImportPage } from './pages/import'
 import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
 import { ProductEditPage, ProductsPage } from './pages/products'
 import { SellerLinesPage } from './pages/seller-lines'
+import { ApiKeysPage } from './pages/api-keys'
+import { WebhooksPage } from './pages/webhooks'
 import { ConfirmHost, MessageArea, routeChanged } from './feedback'
 import { link, useRoute, type Route } from './router'
 import { GlobalSearch } from './search'
@@ -49,6 +51,12 @@ const STAFF_NAV: NavItem[] = [
   { path: 'marketplace', label: 'nav.marketplace' },
 ]
 
+/** Admin-only pages (integrations), after the staff ones. */
+const ADMIN_NAV: NavItem[] = [
+  { path: 'webhooks', label: 'Webhooks' },
+  { path: 'api-keys', label: 'API keys' },
+]
+
 const SELLER_NAV: NavItem[] = [
   { path: 'sales', label: 'nav.sales' },
   { path: 'products', label: 'nav.myProducts' },
@@ -58,6 +66,7 @@ const SELLER_NAV: NavItem[] = [
 const isStaff = (role: Role) => role === 'staff' || role === 'admin'
 
 function navFor(role: Role): NavItem[] {
+  if (role === 'admin') return [...STAFF_NAV, ...ADMIN_NAV]
   if (isStaff(role)) return STAFF_NAV
   if (role === 'seller') return SELLER_NAV
   return []
@@ -95,6 +104,12 @@ function View({ user, route }: { user: User; route: Route }) {
         return <NotificationsPage route={route} />
       case 'marketplace':
         return <MarketplacePage route={route} />
+      case 'webhooks':
+        if (user.role === 'admin') return <WebhooksPage route={route} />
+        break
+      case 'api-keys':
+        if (user.role === 'admin') return <ApiKeysPage />
+        break
     }
   } else if (user.role === 'seller') {
     switch (section) {

@@ -86,7 +86,8 @@ export default async function setup(project: TestProject) {
     'wrangler',
     [
       'dev',
-      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml'].flatMap((c) => ['-c', c]),
+      // workers/webhooks: the outgoing-webhooks consumer, so a registered endpoint receives its deliveries.
+      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml', 'workers/webhooks/wrangler.toml'].flatMap((c) => ['-c', c]),
       '--port',
       String(port),
       '--inspector-port',
