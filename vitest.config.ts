@@ -82,6 +82,7 @@ export default defineConfig({
           UPS_CLIENT_ID: 'ups-fake-client',
           UPS_CLIENT_SECRET: 'ups-fake-secret',
           UPS_ACCOUNT_NUMBER: 'A1B2C3',
+          UPS_TRACK_ALERT_CREDENTIAL: 'ups-track-alert-test-credential',
           FEDEX_API_BASE: 'https://apis-sandbox.fedex.com',
           FEDEX_CLIENT_ID: 'fedex-fake-client',
           FEDEX_CLIENT_SECRET: 'fedex-fake-secret',

@@ -11,7 +11,11 @@ import { randomHex } from './failures'
  *   POST   /api/shipments/:version/ship                   {ShipmentRequest} → {ShipmentResponse: {ShipmentResults}}
  *   DELETE /api/shipments/:version/void/cancel/:id        → {VoidShipmentResponse}
  *   GET    /api/track/v1/details/:inquiryNumber           → {trackResponse: {shipment: [{package: [{activity}]}]}}
+ *   POST   /api/track/v1/subscription/standard/package    Track Alert (UPSTrackAlert.yaml): {trackingNumberList, destination}
+ *                                                          → {validTrackingNumbers, invalidTrackingNumbers}
  *
+ * `push(trackingNumber, send)` then plays UPS's side of Track Alert: one POST per scan to the
+ * subscription's url, a TrackingEventRequest body with the subscription's `credential` header.
  * Every API call needs a Bearer token this fake issued (`state.calls` counts the authorized ones; else 401 with UPS's error envelope
  * `{response: {errors: [{code, message}]}}`). Rates come from fakeRateMinor (USD). `failNext(500)`
  * scripts an outage, `hangNext()` a rate request that never answers (until aborted), and
@@ -171,9 +175,89 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     })
   })
 
+  /** Track Alert subscriptions: tracking number → where and how to push (valid 14 days at UPS; forever here). */
+  const subscriptions = new Map<string, { url: string; credentialType: string; credential: string }>()
+  app.post('/api/track/v1/subscription/standard/package', async (c) => {
+    if (!authorized(c)) return c.json({ errors: [{ code: 'UJ0001', message: 'Invalid token or token is not present.' }] }, 401)
+    if (!c.req.header('transId')) return c.json(upsError('VSS002', 'Missing transId.'), 400)
+    if (!c.req.header('transactionSrc')) return c.json(upsError('VSS004', 'Missing transactionSrc.'), 400)
+    const failed = scripted(c)
+    if (failed) return failed
+    const body = (await c.req.json().catch(() => null)) as {
+      locale?: string
+      trackingNumberList?: string[]
+      destination?: { url?: string; credentialType?: string; credential?: string }
+    } | null
+    if (!body) return c.json(upsError('VSS110', 'Subscription request is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!body.locale) return c.json(upsError('VSS300', 'Locale is required. The Subscription request has been rejected.'), 400)
+    const list = body.trackingNumberList
+    if (!Array.isArray(list) || !list.length) return c.json(upsError('VSS200', 'Tracking Number List is required. The Subscription request has been rejected.'), 400)
+    if (list.length > 100) return c.json(upsError('VSS220', 'You have submitted over 100 1Z numbers which is not allowed.'), 400)
+    const d = body.destination
+    if (!d) return c.json(upsError('VSS500', 'Destination is required. The Subscription request has been rejected.'), 400)
+    if (!d.url) return c.json(upsError('VSS600', 'URL is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!d.credential) return c.json(upsError('VSS700', 'Credential is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!d.credentialType) return c.json(upsError('VSS800', 'CredentialType is empty or not present. The Subscription request has been rejected.'), 400)
+    const valid = list.filter((n) => state.shipments.has(n))
+    const invalid = list.filter((n) => !state.shipments.has(n))
+    if (!valid.length) return c.json({ ...upsError('VSS210', 'The Subscription request should have at least one valid tracking number.'), invalidTrackingNumbers: invalid }, 400)
+    for (const n of valid) subscriptions.set(n, { url: d.url, credentialType: d.credentialType, credential: d.credential })
+    return c.json({ validTrackingNumbers: valid, ...(invalid.length ? { invalidTrackingNumbers: invalid } : {}) })
+  })
+
+  /** A scan as Track Alert's TrackingEventRequest; out-for-delivery is a D scan without a delivery date, as UPS sends it. */
+  const trackAlertBody = (trackingNumber: string, e: FakeTrackingEvent) => {
+    const ymd = e.at.slice(0, 10).replace(/-/g, '')
+    const hms = e.at.slice(11, 19).replace(/:/g, '')
+    const delivered = e.status === 'delivered'
+    return {
+      trackingNumber,
+      localActivityDate: ymd,
+      localActivityTime: hms,
+      gmtActivityDate: ymd,
+      gmtActivityTime: hms,
+      activityLocation: { city: e.city ?? '', stateProvince: '', postalCode: '', country: e.country ?? '' },
+      activityStatus: {
+        type: e.status === 'out_for_delivery' ? 'D' : STATUS_TYPE[e.status],
+        code: STATUS_TYPE[e.status] + 'X',
+        description: e.description,
+        descriptionCode: '000',
+      },
+      scheduledDeliveryDate: '',
+      actualDeliveryDate: delivered ? ymd : '',
+      actualDeliveryTime: delivered ? hms : '',
+      deliveryStartTime: '',
+      deliveryEndTime: '',
+      deliveryTimeDescription: '',
+    }
+  }
+
   return {
     app,
     fetch: (req: Request) => app.fetch(req),
+    subscriptions,
+    /**
+     * UPS Track Alert pushing the scans of a subscribed package (all scripted ones, or `events`):
+     * one POST per scan through `send`, oldest first. Returns the receiver's answers.
+     */
+    async push(trackingNumber: string, send: (req: Request) => Promise<Response>, events?: FakeTrackingEvent[]) {
+      const sub = subscriptions.get(trackingNumber)
+      if (!sub) throw new Error(`UPS Track Alert: ${trackingNumber} is not subscribed`)
+      const scans = events ?? state.shipments.get(trackingNumber)?.events ?? []
+      const answers: Response[] = []
+      for (const e of scans) {
+        answers.push(
+          await send(
+            new Request(sub.url, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', credential: sub.credential, 'User-Agent': 'UPSPubSubTrackingService' },
+              body: JSON.stringify(trackAlertBody(trackingNumber, e)),
+            }),
+          ),
+        )
+      }
+      return answers
+    },
     state,
     failNext: state.failures.failNext,
     hangNext: state.hangNext,

@@ -28,6 +28,7 @@ import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
 import { orderRoutes } from './modules/orders/routes'
 import { shippingRoutes } from './modules/shipping/routes'
+import { carrierPushRoutes } from './modules/shipping/push-routes'
 import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
 import { storefrontRoutes } from './modules/storefront'
@@ -75,6 +76,7 @@ app.route('/api/v1', pricingRoutes)
 app.route('/api/v1', cartRoutes)
 app.route('/api/v1', orderRoutes)
 app.route('/api/v1', shippingRoutes)
+app.route('/api/v1', carrierPushRoutes)
 app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)

@@ -6,25 +6,38 @@
  * every line of an outbound order is in a delivered carrier shipment, the OrderDO moves the order
  * from `shipped` to `delivered` (the transition publishes order.delivered, which mails the customer).
  */
-import { and, asc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { orderStub } from '../orders/service'
 import { carrierAdapter, type CarrierEnv } from './carriers'
-import { CARRIER_LABELS, type CarrierName, type TrackingResult } from './carriers/types'
+import { CARRIER_LABELS, type CarrierName, type TrackingEvent, type TrackingResult } from './carriers/types'
 import { shipmentEvents, shipmentLines, shipments, TRACKED_STATUSES, type ShipmentStatus } from './tables'
 
 export const TRACK_BATCH = 50
 
-type TrackEnv = CarrierEnv & Pick<Env, 'DB' | 'ORDER'>
+export interface UpsPushEnv {
+  /** The opaque credential UPS sends back in the `credential` header; unset: no subscriptions, pushes refused. */
+  UPS_TRACK_ALERT_CREDENTIAL?: string
+  /** The public origin UPS pushes to. */
+  APP_BASE_URL?: string
+  ENVIRONMENT?: string
+}
+
+/** Where UPS Track Alert pushes (src/modules/shipping/push-routes.ts). */
+export const UPS_TRACK_ALERT_PATH = '/api/v1/carriers/ups/track-alert'
+
+type TrackEnv = CarrierEnv & UpsPushEnv & Pick<Env, 'DB' | 'ORDER'>
 type ShipmentRow = typeof shipments.$inferSelect
 
 const toShipmentStatus = (s: TrackingResult['status'], current: ShipmentStatus): ShipmentStatus =>
   s === 'unknown' ? current : s === 'label_created' ? 'label_created' : s
 
 export interface TrackRunResult {
+  /** UPS numbers newly subscribed to Track Alert pushes. */
+  subscribed: number
   polled: number
   events: number
   delivered_orders: number
@@ -40,7 +53,15 @@ export async function trackShipments(env: TrackEnv, opts: { limit?: number } = {
     .where(and(inArray(shipments.status, [...TRACKED_STATUSES]), isNotNull(shipments.trackingNumber)))
     .orderBy(asc(sql`coalesce(${shipments.lastTrackedAt}, '')`), asc(shipments.createdAt))
     .limit(opts.limit ?? TRACK_BATCH)
-  const out: TrackRunResult = { polled: 0, events: 0, delivered_orders: 0, errors: 0 }
+  const out: TrackRunResult = { subscribed: 0, polled: 0, events: 0, delivered_orders: 0, errors: 0 }
+  // Shipments polled for the first time: ask UPS to push their scans too (the poll goes on regardless).
+  const fresh = due.filter((s) => s.carrier === 'ups' && !s.lastTrackedAt).map((s) => s.trackingNumber!)
+  try {
+    out.subscribed = await subscribeTrackAlert(env, fresh)
+  } catch (err) {
+    out.errors++
+    log('warn', 'UPS Track Alert subscription failed', { count: fresh.length, error: String(err) })
+  }
   const byCarrier = new Map<CarrierName, ShipmentRow[]>()
   for (const s of due) byCarrier.set(s.carrier, [...(byCarrier.get(s.carrier) ?? []), s])
   const deliveredOrders = new Set<string>()
@@ -86,6 +107,48 @@ export async function trackShipments(env: TrackEnv, opts: { limit?: number } = {
     }
   }
   return out
+}
+
+export interface PushResult {
+  /** A live shipment of this carrier has this tracking number. */
+  matched: boolean
+  /** Scans this push added (0 when the cron, or an earlier push, already recorded it). */
+  events: number
+  delivered_order: boolean
+}
+
+/**
+ * One scan pushed by a carrier (UPS Track Alert, src/modules/shipping/push-routes.ts): recorded and
+ * applied exactly as the cron would, so the two are idempotent with each other. The scan is keyed
+ * like the cron's (shipment, time, code: shipment_events is unique on them), so whichever of the
+ * push and the poll sees it first records it, notes it on the order once, and the other adds
+ * nothing. Pushes can arrive out of order: the shipment's status is its latest recorded scan's, not
+ * the pushed one's. A delivered outbound parcel asks the OrderDO to deliver the order, which it
+ * does once (a second request finds it no longer `shipped`).
+ */
+export async function applyCarrierPush(env: TrackEnv, carrier: CarrierName, trackingNumber: string, event: TrackingEvent): Promise<PushResult> {
+  const db = getDb(env)
+  const s = await db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.carrier, carrier), eq(shipments.trackingNumber, trackingNumber), ne(shipments.status, 'voided')))
+    .orderBy(desc(shipments.createdAt))
+    .get()
+  if (!s) return { matched: false, events: 0, delivered_order: false }
+  const stored = await db.select({ status: shipmentEvents.status, at: shipmentEvents.at }).from(shipmentEvents).where(eq(shipmentEvents.shipmentId, s.id))
+  const all = [...stored, { status: event.status, at: event.at }]
+  const delivered = all.filter((e) => e.status === 'delivered').sort((a, b) => (a.at < b.at ? -1 : 1))[0]
+  const latest = all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).at(-1)!
+  const result: TrackingResult = {
+    tracking_number: trackingNumber,
+    // Once delivered, a late in-transit scan does not move the parcel back.
+    status: delivered ? 'delivered' : (latest.status as TrackingResult['status']),
+    delivered_at: delivered?.at ?? null,
+    events: [event],
+  }
+  const fresh = await recordTracking(env, db, s, result)
+  const deliveredOrder = s.kind === 'outbound' && result.status === 'delivered' ? await deliverIfComplete(env, db, s.orderId) : false
+  return { matched: true, events: fresh, delivered_order: deliveredOrder }
 }
 
 /** Store new scans (returns how many were new), note them on the order, update the shipment. */
@@ -152,4 +215,31 @@ async function deliverIfComplete(env: TrackEnv, db: DB, orderId: string): Promis
     meta: { carrier: CARRIER_LABELS[last.carrier], tracking_number: last.tracking ?? undefined, delivered_at: last.deliveredAt },
   })
   return result.ok
+}
+
+/** At most this many numbers per subscription request (UPSTrackAlert.yaml: trackingNumberList maxItems 100). */
+export const TRACK_ALERT_BATCH = 100
+
+/**
+ * Subscribe UPS tracking numbers to Track Alert (called by the tracking cron for shipments it polls
+ * for the first time). Does nothing unless UPS_TRACK_ALERT_CREDENTIAL and an https APP_BASE_URL (or
+ * a development one) are set. A subscription lasts 14 days; the cron keeps polling regardless, so
+ * a parcel slower than that, or a lost push, is still tracked.
+ */
+export async function subscribeTrackAlert(env: CarrierEnv & UpsPushEnv, trackingNumbers: string[]): Promise<number> {
+  const credential = env.UPS_TRACK_ALERT_CREDENTIAL
+  const base = env.APP_BASE_URL
+  if (!credential || !base || !trackingNumbers.length) return 0
+  if (!base.startsWith('https://') && env.ENVIRONMENT !== 'development') return 0
+  const adapter = carrierAdapter(env, 'ups')
+  if (!adapter.configured() || !adapter.subscribeTracking) return 0
+  const url = `${base.replace(/\/+$/, '')}${UPS_TRACK_ALERT_PATH}`
+  let subscribed = 0
+  for (let i = 0; i < trackingNumbers.length; i += TRACK_ALERT_BATCH) {
+    const chunk = trackingNumbers.slice(i, i + TRACK_ALERT_BATCH)
+    const res = await adapter.subscribeTracking(chunk, { url, credential })
+    subscribed += res.valid.length
+    if (res.invalid.length) log('warn', 'UPS Track Alert refused tracking numbers', { invalid: res.invalid })
+  }
+  return subscribed
 }

@@ -88,6 +88,11 @@ export interface CarrierAdapter {
   /** How many numbers one track() call may carry. */
   maxBatch: number
   voidLabel?(carrierShipmentId: string, trackingNumber: string): Promise<void>
+  /**
+   * Ask the carrier to push tracking scans of these numbers to `url`, authenticated with
+   * `credential` (carriers with a push API only: UPS Track Alert). Answers the numbers it took.
+   */
+  subscribeTracking?(trackingNumbers: string[], destination: { url: string; credential: string }): Promise<{ valid: string[]; invalid: string[] }>
 }
 
 /** A carrier answered with an error (HTTP status and the carrier's message), or could not be reached. */

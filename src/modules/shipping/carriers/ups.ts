@@ -259,6 +259,27 @@ export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
       return out
     },
 
+    /**
+     * UPS Track Alert (UPSTrackAlert.yaml): POST /api/track/v1/subscription/standard/package with
+     * `{locale, countryCode, trackingNumberList (≤ 100), destination: {url, credentialType,
+     * credential}}`, answers `{validTrackingNumbers, invalidTrackingNumbers}`. For 14 days UPS POSTs
+     * each new scan to the url with the credential in a `credential` header.
+     */
+    async subscribeTracking(numbers, destination) {
+      const res = await authorizedFetch('ups', tokens, `${base}/api/track/v1/subscription/standard/package`, {
+        method: 'POST',
+        headers: headers(crypto.randomUUID().replace(/-/g, '').slice(0, 32)),
+        body: JSON.stringify({
+          locale: 'en_US',
+          countryCode: 'US',
+          trackingNumberList: numbers,
+          destination: { url: destination.url, credentialType: 'Bearer', credential: destination.credential },
+        }),
+      })
+      const body = await carrierJson<{ validTrackingNumbers?: string[]; invalidTrackingNumbers?: string[] }>('ups', res, upsError)
+      return { valid: body.validTrackingNumbers ?? [], invalid: body.invalidTrackingNumbers ?? [] }
+    },
+
     async voidLabel(shipmentId) {
       const res = await authorizedFetch(
         'ups',
