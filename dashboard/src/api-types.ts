@@ -4175,6 +4175,51 @@ export interface paths {
       };
     };
   };
+  "/api/v1/carriers/ups/track-alert": {
+    /**
+     * UPS Track Alert push receiver (called by UPS)
+     * @description UPS POSTs one tracking scan per request for packages we subscribed. Authenticated by the `credential` header, the UPS_TRACK_ALERT_CREDENTIAL given in the subscription (401 otherwise; 404 when not configured). The scan is recorded and applied like the tracking cron (idempotent with it); an unknown tracking number is acknowledged and ignored.
+     */
+    post: {
+      parameters: {
+        header?: {
+          /** @description The opaque credential of the subscription */
+          credential?: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpsTrackAlertEvent"];
+        };
+      };
+      responses: {
+        /** @description Recorded (or ignored) */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CarrierPushResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/orders/{id}/pay": {
     /**
      * Start (or resume) paying one of my orders
@@ -6806,6 +6851,33 @@ export interface components {
       service_code?: string;
       /** @description Parcel weight; default: the lines' catalog weights (at least 100 g) */
       weight_grams?: number;
+    };
+    CarrierPushResult: {
+      matched: boolean;
+      events: number;
+      delivered_order: boolean;
+    };
+    UpsTrackAlertEvent: {
+      trackingNumber: string;
+      localActivityDate: string;
+      localActivityTime: string;
+      gmtActivityDate?: string;
+      gmtActivityTime?: string;
+      activityLocation?: {
+        city?: string;
+        stateProvince?: string;
+        postalCode?: string;
+        country?: string;
+      };
+      activityStatus: {
+        type: string;
+        code?: string;
+        description?: string;
+        descriptionCode?: string;
+      };
+      scheduledDeliveryDate?: string;
+      actualDeliveryDate?: string;
+      actualDeliveryTime?: string;
     };
     PayBody: {
       /**
