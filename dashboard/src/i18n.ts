@@ -48,6 +48,8 @@ const en = {
   'nav.sales': 'My sales',
   'nav.myProducts': 'My products',
   'nav.lines': 'My order lines',
+  'nav.webhooks': 'Webhooks',
+  'nav.apiKeys': 'API keys',
 
   // ---------- sign-in
   'login.pageTitle': 'Sign in',
@@ -352,6 +354,8 @@ const ru: RuDict = {
   'nav.sales': 'Мои продажи',
   'nav.myProducts': 'Мои товары',
   'nav.lines': 'Мои позиции заказов',
+  'nav.webhooks': 'Вебхуки',
+  'nav.apiKeys': 'API-ключи',
 
   'login.pageTitle': 'Вход',
   'login.title': 'Панель управления Edge Commerce',

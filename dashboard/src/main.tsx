@@ -53,8 +53,8 @@ const STAFF_NAV: NavItem[] = [
 
 /** Admin-only pages (integrations), after the staff ones. */
 const ADMIN_NAV: NavItem[] = [
-  { path: 'webhooks', label: 'Webhooks' },
-  { path: 'api-keys', label: 'API keys' },
+  { path: 'webhooks', label: 'nav.webhooks' },
+  { path: 'api-keys', label: 'nav.apiKeys' },
 ]
 
 const SELLER_NAV: NavItem[] = [
