@@ -205,7 +205,7 @@ function EndpointRow({
   const last = e.last_delivery
   return (
     <>
-      <tr aria-selected={selected}>
+      <tr>
         <td>
           <code>{e.url}</code>
           {e.description ? <div class="small muted">{e.description}</div> : null}
