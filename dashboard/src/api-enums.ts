@@ -260,6 +260,13 @@ export const enums = {
     "set",
     "delta"
   ],
+  "StockAdjustment.reason": [
+    "received",
+    "damaged",
+    "recount",
+    "returned",
+    "other"
+  ],
   "TokenResponse.token_type": [
     "Bearer"
   ],

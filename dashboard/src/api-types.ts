@@ -483,6 +483,8 @@ export interface paths {
           role?: components["schemas"]["Role"];
           /** @description Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves) */
           q?: string;
+          /** @description newest (default) or oldest by sign-up time; name_asc / name_desc (case-insensitive), email_asc / email_desc. Keyset-paginated: a cursor belongs to its sort. */
+          sort?: "newest" | "oldest" | "name_asc" | "name_desc" | "email_asc" | "email_desc";
         };
       };
       responses: {
@@ -3704,7 +3706,7 @@ export interface paths {
     };
   };
   "/api/v1/admin/orders": {
-    /** All orders, newest first, filtered by status, customer and creation time */
+    /** All orders, filtered by status, customer and creation time, sorted by time or total */
     get: {
       parameters: {
         query?: {
@@ -3717,6 +3719,8 @@ export interface paths {
           from?: string;
           /** @description created_at < this ISO time */
           to?: string;
+          /** @description newest (default) or oldest by creation time; total_asc / total_desc by the total in minor units (currencies are not converted). Pages stay keyset-paginated: a cursor belongs to its sort. */
+          sort?: "newest" | "oldest" | "total_asc" | "total_desc";
         };
       };
       responses: {
@@ -5010,7 +5014,7 @@ export interface paths {
   "/api/v1/admin/inventory": {
     /**
      * Low-stock and sold-out variants, lowest stock first
-     * @description Variants of draft and active products with stock at or below `threshold` (`sold_out=true`: exactly none left), with the counts of sold-out and low variants. Stock is changed through POST /admin/products/{id}/variants/{variantId}/stock.
+     * @description Variants of draft and active products with stock at or below `threshold` (left out: the store’s low-stock setting), `sold_out=true`: exactly none left; with the counts of sold-out and low variants. Stock is changed through POST /admin/products/{id}/variants/{variantId}/stock.
      */
     get: {
       parameters: {
@@ -5018,7 +5022,7 @@ export interface paths {
           limit?: number;
           /** @description Opaque cursor from a previous page */
           cursor?: string;
-          /** @description Low stock: variants with stock at or below this */
+          /** @description Low stock: variants with stock at or below this; left out, the store setting (GET /admin/inventory/settings) */
           threshold?: number | null;
           /** @description true: only variants with no stock at all */
           sold_out?: "true" | "false";
@@ -5029,6 +5033,65 @@ export interface paths {
         200: {
           content: {
             "application/json": components["schemas"]["InventoryPage"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/inventory/settings": {
+    /** The store’s low-stock threshold */
+    get: {
+      responses: {
+        /** @description The setting (the default, 5, until an admin saves one) */
+        200: {
+          content: {
+            "application/json": components["schemas"]["InventorySettings"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Set the store’s low-stock threshold (admin) */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InventorySettingsBody"];
+        };
+      };
+      responses: {
+        /** @description The saved setting */
+        200: {
+          content: {
+            "application/json": components["schemas"]["InventorySettings"];
           };
         };
         /** @description Invalid input */
@@ -6252,12 +6315,26 @@ export interface components {
       weight_grams?: number;
       position?: number;
     };
-    /** @description Either set stock to an absolute value or adjust it by a delta */
-    StockChange: {
+    /** @description Either set stock to an absolute value or adjust it by a delta, with the reason recorded */
+    StockChange: ({
       stock: number;
-    } | {
+      /**
+       * @description Why: received, damaged, recount, returned or other (then with a note). The dashboard always sends one.
+       * @enum {string}
+       */
+      reason?: "received" | "damaged" | "recount" | "returned" | "other";
+      /** @description Free text; required when the reason is other */
+      note?: string;
+    }) | ({
       delta: number;
-    };
+      /**
+       * @description Why: received, damaged, recount, returned or other (then with a note). The dashboard always sends one.
+       * @enum {string}
+       */
+      reason?: "received" | "damaged" | "recount" | "returned" | "other";
+      /** @description Free text; required when the reason is other */
+      note?: string;
+    });
     StockAdjustment: {
       id: string;
       variant_id: string;
@@ -6268,6 +6345,12 @@ export interface components {
       kind: "set" | "delta";
       /** @description The new stock for set, the signed change for delta */
       quantity: number;
+      /**
+       * @description Why, when the change gave one
+       * @enum {string|null}
+       */
+      reason: "received" | "damaged" | "recount" | "returned" | "other" | null;
+      note: string | null;
       idempotency_key: string | null;
       /** @example 2026-11-21T10:00:00.000Z */
       created_at: string;
@@ -7190,6 +7273,8 @@ export interface components {
       sold_out_count: number;
       /** @description Variants at or below the threshold, sold out included */
       low_count: number;
+      /** @description The threshold used: the query’s, or the store setting */
+      threshold: number;
     };
     InventoryRow: {
       product_id: string;
@@ -7202,6 +7287,16 @@ export interface components {
       variant_name: string;
       sku: string;
       stock: number;
+    };
+    InventorySettings: {
+      /** @description Variants with stock at or below this are low */
+      low_stock_threshold: number;
+      updated_at: string | null;
+      /** @description Who saved it last, by display name (null: the default) */
+      updated_by_name: string | null;
+    };
+    InventorySettingsBody: {
+      low_stock_threshold: number;
     };
     ApiKeyList: {
       data: components["schemas"]["ApiKey"][];

@@ -85,7 +85,7 @@ function View({ user, route }: { user: User; route: Route }) {
       case 'import':
         return <ImportPage />
       case 'inventory':
-        return <InventoryPage route={route} />
+        return <InventoryPage route={route} canEdit={user.role === 'admin'} />
       case 'categories':
         return <CategoriesPage />
       case 'customers':

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { and, eq, lt, or, type SQL } from 'drizzle-orm'
+import { and, eq, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { AppError } from './errors'
 import { base64url, fromBase64url } from './ids'
@@ -53,4 +53,32 @@ export function olderThanCursor(cursor: string, createdAt: SQLiteColumn, id: SQL
   const [c, i] = decodeCursor(cursor, 2)
   if (typeof c !== 'string' || typeof i !== 'string') throw new AppError('invalid_cursor', 'The cursor is not valid for this list')
   return or(lt(createdAt, c), and(eq(createdAt, c), lt(id, i)))!
+}
+
+/** One sort order of a keyset-paginated list: the key (a column or expression) and its direction. */
+export interface KeysetOrder {
+  key: SQL | SQLiteColumn
+  desc: boolean
+  type: 'string' | 'number'
+}
+
+/**
+ * Keyset pagination for a list with a choice of sort orders: ORDER BY (key, id) in the order's
+ * direction, and a cursor of (sort name, key, id) so a cursor from one sort is refused by another.
+ * Keys compare with the key expression's own collation (e.g. `name COLLATE NOCASE`).
+ */
+export function sortedKeyset(sort: string, order: KeysetOrder, id: SQLiteColumn, cursor: string | undefined) {
+  let after: SQL | undefined
+  if (cursor) {
+    const [s, key, last] = decodeCursor(cursor, 3)
+    if (s !== sort || typeof key !== order.type || typeof last !== 'string') throw new AppError('invalid_cursor', 'The cursor belongs to a different sort order')
+    const cmp = order.desc ? sql`<` : sql`>`
+    after = sql`(${order.key} ${cmp} ${key} OR (${order.key} = ${key} AND ${id} ${cmp} ${last}))`
+  }
+  const dir = order.desc ? sql`DESC` : sql`ASC`
+  return {
+    after,
+    orderBy: [sql`${order.key} ${dir}`, sql`${id} ${dir}`],
+    position: (key: string | number, rowId: string) => [sort, key, rowId] as (string | number)[],
+  }
 }

@@ -54,11 +54,16 @@ describe('products in the dashboard', () => {
 
     // Editing stock in the variant row goes through the API too.
     await page.getByLabel(`Stock of variant ${sku}`).fill('11')
-    await page.getByRole('form', { name: `Edit variant ${sku}` }).getByRole('button', { name: 'Save' }).click()
+    const variantForm = page.getByRole('form', { name: `Edit variant ${sku}` })
+    // A stock change must say why: refused at the Reason field until one is chosen.
+    await variantForm.getByRole('button', { name: 'Save' }).click()
+    await page.locator('.field-error').getByText('Reason is required').waitFor()
+    await variantForm.getByLabel('Reason').selectOption('recount')
+    await variantForm.getByRole('button', { name: 'Save' }).click()
     await page.locator('.messages').getByText('Saved.').waitFor()
     expect((await call('GET', `/api/v1/products/${slug}`)).body.variants[0].stock).toBe(11)
     await page.getByText(`Stock history of ${sku}`).click()
-    await page.getByText(/set to 11 by/).waitFor()
+    await page.getByText(/set to 11, recount by Admin/).waitFor()
     expect(browser.errors).toEqual([])
   })
 

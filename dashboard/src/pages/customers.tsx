@@ -3,10 +3,12 @@
 // page: profile, addresses, order totals per currency and the customer's orders.
 import { api, unwrap, type Role, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import type { paths } from '../api-types'
 import { link, navigate, type Route } from '../router'
-import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, plural, submit, useAction, useLoad, usePager } from '../ui'
+import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, plural, SortHeading, submit, useAction, useLoad, usePager } from '../ui'
 
 type AdminUser = Schemas['AdminUser']
+type UserSort = NonNullable<NonNullable<paths['/api/v1/admin/users']['get']['parameters']['query']>['sort']>
 
 function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdit: boolean; isSelf: boolean; onChanged: () => void }) {
   const update = useAction(async (body: Schemas['AdminUpdateUserBody']) => {
@@ -71,11 +73,13 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
 export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdit: boolean; selfId: string }) {
   const role = (route.query.get('role') ?? '') as Role | ''
   const q = route.query.get('q') ?? ''
-  const pager = usePager(`${role}|${q}`)
+  const sort = (route.query.get('sort') ?? '') as UserSort | ''
+  const pager = usePager(`${role}|${q}|${sort}`)
   const list = useLoad(
-    () => unwrap(api.GET('/api/v1/admin/users', { params: { query: compact({ role: role || undefined, q, cursor: pager.cursor, limit: 25 }) } })),
-    [role, q, pager.cursor],
+    () => unwrap(api.GET('/api/v1/admin/users', { params: { query: compact({ role: role || undefined, q, sort: sort || undefined, cursor: pager.cursor, limit: 25 }) } })),
+    [role, q, sort, pager.cursor],
   )
+  const sortHref = (next: string) => link('customers', { role, q, sort: next === 'newest' ? '' : next })
   return (
     <section>
       <PageTitle>Customers and roles</PageTitle>
@@ -86,7 +90,7 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
         aria-label="Filter accounts"
         onSubmit={submit((f) => {
           const v = formValues(f)
-          navigate('customers', { role: String(v.role), q: String(v.q).trim() })
+          navigate('customers', { role: String(v.role), q: String(v.q).trim(), sort })
         })}
       >
         <Field label="Role">
@@ -106,14 +110,14 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
       </form>
       <Loading loaded={list} />
       {list.data ? (
-        <table>
+        <table aria-label="Accounts">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
+              <SortHeading label="Name" current={sort} asc="name_asc" desc="name_desc" href={sortHref} />
+              <SortHeading label="Email" current={sort} asc="email_asc" desc="email_desc" href={sortHref} />
               <th scope="col">Role</th>
               <th scope="col">State</th>
-              <th scope="col">Joined</th>
+              <SortHeading label="Joined" current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
               <th scope="col">
                 <span class="sr-only">Actions</span>
               </th>

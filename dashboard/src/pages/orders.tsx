@@ -2,9 +2,11 @@
 // transitions (ship with tracking, deliver, cancel…), manual payment confirmation and refunds.
 import { api, ApiError, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import type { paths } from '../api-types'
 import { link, navigate, type Route } from '../router'
 import { providerLabel } from './payments'
 import {
+  SortHeading,
   Badge,
   CANCELLED,
   compact,
@@ -42,12 +44,17 @@ const dayStart = (day: string, plusDays = 0) => {
   return d.toISOString()
 }
 
+type OrderSort = NonNullable<NonNullable<paths['/api/v1/admin/orders']['get']['parameters']['query']>['sort']>
+
 export function OrdersPage({ route }: { route: Route }) {
   const status = (route.query.get('status') ?? '') as OrderStatus | ''
   const email = route.query.get('email') ?? ''
   const from = route.query.get('from') ?? ''
   const to = route.query.get('to') ?? ''
-  const pager = usePager([status, route.query.get('user_id'), email, from, to].join('|'))
+  const sort = (route.query.get('sort') ?? '') as OrderSort | ''
+  const pager = usePager([status, route.query.get('user_id'), email, from, to, sort].join('|'))
+  const filters = { status, user_id: route.query.get('user_id') ?? '', email, from, to }
+  const sortHref = (next: string) => link('orders', { ...filters, sort: next === 'newest' ? '' : next })
   const list = useLoad(async () => {
     // A customer's email is looked up to their account: the orders API filters by account id.
     let userId = route.query.get('user_id') ?? ''
@@ -66,13 +73,14 @@ export function OrdersPage({ route }: { route: Route }) {
               from: dayStart(from),
               // "to" is inclusive in the form, exclusive in the API.
               to: dayStart(to, 1),
+              sort: sort || undefined,
               cursor: pager.cursor,
               limit: 25,
             }),
           },
         }),
       )
-  }, [status, route.query.get('user_id'), email, from, to, pager.cursor])
+  }, [status, route.query.get('user_id'), email, from, to, sort, pager.cursor])
   return (
     <section>
       <PageTitle
@@ -99,6 +107,7 @@ export function OrdersPage({ route }: { route: Route }) {
             ...(who.includes('@') ? { email: who } : { user_id: who }),
             from: String(v.from),
             to: String(v.to),
+            sort,
           })
         })}
       >
@@ -128,19 +137,17 @@ export function OrdersPage({ route }: { route: Route }) {
         list.data.data.length === 0 ? (
           <p class="muted">{'noAccount' in list.data ? `No account has the email ${email}.` : 'No orders match.'}</p>
         ) : (
-          <table>
+          <table aria-label="Orders">
             <thead>
               <tr>
                 <th scope="col">Order</th>
-                <th scope="col">Created</th>
+                <SortHeading label="Created" current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
                 <th scope="col">Customer</th>
                 <th scope="col">Status</th>
                 <th scope="col" class="num">
                   Items
                 </th>
-                <th scope="col" class="num">
-                  Total
-                </th>
+                <SortHeading label="Total" num current={sort} asc="total_asc" desc="total_desc" href={sortHref} />
               </tr>
             </thead>
             <tbody>

@@ -1,9 +1,11 @@
 // Discount codes, tax rates and shipping methods: one small list/create/edit/delete page each,
-// described by their fields. Values go to the API as typed; the API validates them.
+// described by their fields. Each body is checked against the API's own rules (from its OpenAPI
+// schema) before it is sent, so problems show at their fields; the API validates again.
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import { validateBody, type RequestSchema } from '../validate'
 import { Badge, CANCELLED, confirmAction, ErrorBox, Field, FormErrors, formatDate, formatMoney, formValues, Loading, PageTitle, submit, toMajor, toMinor, useAction, useLoad } from '../ui'
 
 type Kind = 'text' | 'int' | 'money' | 'percent' | 'discount' | 'bool' | 'select' | 'countries' | 'datetime'
@@ -42,6 +44,8 @@ interface Resource<R extends Row> {
   remove: (id: string) => Promise<unknown>
   /** How the confirmation names a record. */
   describe: (row: R) => string
+  /** The API's request schemas, whose rules are checked before sending (src/validate.ts). */
+  schemas: { create: RequestSchema; update: RequestSchema }
 }
 
 const currencyOf = (values: Record<string, string | boolean>, row?: Row) =>
@@ -143,7 +147,9 @@ function Fields({ fields, row, mode }: { fields: FieldDef[]; row?: Row; mode: 'c
 function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>; row: R; onChanged: () => void }) {
   const [editing, setEditing] = useState(false)
   const save = useAction(async (form: HTMLFormElement) => {
-    await res.update(row.id, toBody(res.fields, formValues(form), 'update', row))
+    const body = toBody(res.fields, formValues(form), 'update', row)
+    validateBody(res.schemas.update, body)
+    await res.update(row.id, body)
     setEditing(false)
     onChanged()
   })
@@ -196,7 +202,9 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
   const list = useLoad(res.list, [res])
   const [formKey, setFormKey] = useState(0)
   const create = useAction(async (form: HTMLFormElement) => {
-    await res.create(toBody(res.fields, formValues(form), 'create'))
+    const body = toBody(res.fields, formValues(form), 'create')
+    validateBody(res.schemas.create, body)
+    await res.create(body)
     setFormKey((k) => k + 1)
     list.reload()
     return `Created the ${res.noun}.`
@@ -272,6 +280,7 @@ const discounts: Resource<Discount> = {
     { header: 'Active', cell: (d) => <Badge value={d.active ? 'active' : 'inactive'} /> },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/discounts', { params: { query: { limit: 100 } } })),
+  schemas: { create: 'DiscountCreate', update: 'DiscountUpdate' },
   create: (body) => unwrap(api.POST('/api/v1/admin/discounts', { body: body as Schemas['DiscountCreate'] })),
   update: (id, body) => unwrap(api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id } }, body: body as Schemas['DiscountUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/discounts/{id}', { params: { path: { id } } })),
@@ -296,6 +305,7 @@ const taxRates: Resource<TaxRate> = {
     { header: 'Prices', cell: (t) => (t.inclusive ? 'include tax' : 'exclude tax') },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/tax-rates', { params: { query: { limit: 100 } } })),
+  schemas: { create: 'TaxRateCreate', update: 'TaxRateUpdate' },
   create: (body) => unwrap(api.POST('/api/v1/admin/tax-rates', { body: body as Schemas['TaxRateCreate'] })),
   update: (id, body) => unwrap(api.PATCH('/api/v1/admin/tax-rates/{id}', { params: { path: { id } }, body: body as Schemas['TaxRateUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/tax-rates/{id}', { params: { path: { id } } })),
@@ -331,6 +341,7 @@ const shippingMethods: Resource<ShippingMethod> = {
     { header: 'Active', cell: (m) => <Badge value={m.active ? 'active' : 'inactive'} /> },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/shipping-methods', { params: { query: { limit: 100 } } })),
+  schemas: { create: 'ShippingMethodCreate', update: 'ShippingMethodUpdate' },
   create: (body) => unwrap(api.POST('/api/v1/admin/shipping-methods', { body: body as Schemas['ShippingMethodCreate'] })),
   update: (id, body) =>
     unwrap(api.PATCH('/api/v1/admin/shipping-methods/{id}', { params: { path: { id } }, body: body as Schemas['ShippingMethodUpdate'] })),

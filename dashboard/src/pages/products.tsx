@@ -12,12 +12,15 @@ import {
   compact,
   ErrorBox,
   Field,
+  FormErrors,
   formatDate,
   formatMoney,
   formValues,
+  invalid,
   Loading,
   PageTitle,
   Pager,
+  plural,
   setFlash,
   SortHeading,
   submit,
@@ -29,6 +32,8 @@ import {
 } from '../ui'
 import { useCategoryOptions } from './categories'
 import { CsvDownload } from './import'
+import { ReasonFields, STOCK_REASON_LABELS, stockReason } from './inventory'
+import { validateBody } from '../validate'
 
 export type Scope = 'admin' | 'seller'
 type Product = Schemas['Product']
@@ -134,6 +139,28 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
   const list = useLoad(() => products.list(scope, { ...query, cursor: pager.cursor, limit: 25 }), [scope, ...Object.values(filters), pager.cursor])
   const categories = useCategoryOptions()
   const sortHref = (next: string) => link('products', { ...filters, sort: next })
+  // The selection is of this page's rows: a new filter or page starts with none.
+  const [selected, setSelected] = useState<Map<string, Summary>>(new Map())
+  const [failures, setFailures] = useState<Map<string, string>>(new Map())
+  useEffect(() => {
+    setSelected(new Map())
+    setFailures(new Map())
+  }, [scope, Object.values(filters).join('|'), pager.cursor])
+  const rows = list.data?.data ?? []
+  const toggle = (p: Summary, on: boolean) =>
+    setSelected((s) => {
+      const next = new Map(s)
+      if (on) next.set(p.id, p)
+      else next.delete(p.id)
+      return next
+    })
+  const allOnPage = rows.length > 0 && rows.every((p) => selected.has(p.id))
+  const bulkDone = (result: Schemas['BulkProductResult']) => {
+    // What succeeded leaves the selection; what failed stays selected, its reason beside its row.
+    setFailures(new Map(result.results.filter((r) => !r.ok).map((r) => [r.product_id, r.error?.message ?? 'failed'])))
+    setSelected((s) => new Map([...s].filter(([id]) => result.results.some((r) => r.product_id === id && !r.ok))))
+    list.reload()
+  }
   return (
     <section>
       <PageTitle
@@ -222,6 +249,18 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
         <button type="submit">Filter</button>
       </form>
       <Loading loaded={list} />
+      {selected.size > 0 ? <BulkBar scope={scope} selected={[...selected.values()]} onResult={bulkDone} /> : null}
+      {[...failures].some(([id]) => !rows.some((p) => p.id === id)) ? (
+        <ul class="field-error" aria-label="Products not changed">
+          {[...failures]
+            .filter(([id]) => !rows.some((p) => p.id === id))
+            .map(([id, message]) => (
+              <li key={id}>
+                {selected.get(id)?.name ?? id}: not changed, {message}
+              </li>
+            ))}
+        </ul>
+      ) : null}
       {list.data ? (
         list.data.data.length === 0 ? (
           <p class="muted">No products.</p>
@@ -229,6 +268,17 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
           <table aria-label="Products">
             <thead>
               <tr>
+                <th scope="col" class="check">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all products on this page"
+                    checked={allOnPage}
+                    onChange={(e) => {
+                      const on = e.currentTarget.checked
+                      setSelected(on ? new Map(rows.map((p) => [p.id, p])) : new Map())
+                    }}
+                  />
+                </th>
                 <th scope="col">
                   <span class="sr-only">Image</span>
                 </th>
@@ -244,11 +294,25 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
             </thead>
             <tbody>
               {list.data.data.map((p) => (
-                <tr key={p.id}>
+                <tr key={p.id} class={selected.has(p.id) ? 'selected' : undefined}>
+                  <td class="check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${p.name}`}
+                      checked={selected.has(p.id)}
+                      onChange={(e) => toggle(p, e.currentTarget.checked)}
+                      {...(failures.has(p.id) ? { 'aria-invalid': 'true', 'aria-describedby': `bulk-fail-${p.id}` } : {})}
+                    />
+                  </td>
                   <td class="thumb">{p.image_url ? <img src={p.image_url} alt="" width={40} height={40} loading="lazy" /> : null}</td>
                   <td>
                     <a href={link(`products/${p.id}`)}>{p.name}</a>
                     <div class="muted small">{p.slug}</div>
+                    {failures.has(p.id) ? (
+                      <div class="field-error" id={`bulk-fail-${p.id}`}>
+                        Not changed: {failures.get(p.id)}
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <Badge value={p.status} />
@@ -327,8 +391,8 @@ function NewProduct({ scope }: { scope: Scope }) {
   const create = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const currency = String(v.currency).trim().toUpperCase()
-    const product = await products.create(scope, {
-      name: String(v.name),
+    const body: Schemas['ProductCreate'] = {
+      name: String(v.name).trim(),
       ...compact({ slug: String(v.slug).trim(), seller_id: v.seller_id ? String(v.seller_id).trim() : '' }),
       description: String(v.description),
       category_id: v.category_id ? String(v.category_id) : null,
@@ -336,13 +400,16 @@ function NewProduct({ scope }: { scope: Scope }) {
       currency,
       variants: [
         {
-          sku: String(v.sku),
+          sku: String(v.sku).trim(),
           ...compact({ name: String(v.variant_name).trim() }),
           price: toMinor(String(v.price), currency),
-          stock: v.stock === '' ? 0 : Number(v.stock),
+          stock: String(v.stock).trim() === '' ? 0 : Number(v.stock),
         },
       ],
-    })
+    }
+    // The API's own rules (from its OpenAPI schema), checked here so each problem shows at its field.
+    validateBody('ProductCreate', body, { 'variants.0.sku': 'sku', 'variants.0.name': 'variant_name', 'variants.0.price': 'price', 'variants.0.stock': 'stock' })
+    const product = await products.create(scope, body)
     // The product exists now: whatever happens to the image, continue on its page (a second
     // submit here would create a second product).
     let uploadError: unknown
@@ -353,8 +420,8 @@ function NewProduct({ scope }: { scope: Scope }) {
   return (
     <section>
       <PageTitle>New product</PageTitle>
-      <form class="stack" onSubmit={submit((f) => void create.run(f))}>
-        <ErrorBox error={create.error} />
+      <form class="stack" onSubmit={submit((f) => void create.run(f))} aria-label="New product" noValidate>
+        <FormErrors error={create.error}>
         <fieldset>
           <legend>Details</legend>
           <div class="grid">
@@ -407,6 +474,7 @@ function NewProduct({ scope }: { scope: Scope }) {
             <input name="alt" value={alt} onInput={(e) => setAlt(e.currentTarget.value)} />
           </Field>
         </fieldset>
+        </FormErrors>
         <div class="actions">
           <button class="primary" type="submit" disabled={create.busy}>
             {create.busy ? 'Creating…' : 'Create product'}
@@ -481,7 +549,9 @@ function StockHistory({ scope, productId, variant }: { scope: Scope; productId: 
     <ul class="small history">
       {history.data.data.map((h) => (
         <li key={h.id}>
-          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`} by {h.user_name ?? <code>{h.user_id}</code>}
+          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`}
+          {h.reason ? `, ${STOCK_REASON_LABELS[h.reason].toLowerCase()}` : ''}
+          {h.note ? ` (“${h.note}”)` : ''} by {h.user_name ?? 'a deleted account'}
         </li>
       ))}
     </ul>
@@ -491,11 +561,14 @@ function StockHistory({ scope, productId, variant }: { scope: Scope; productId: 
 function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; product: Product; variant: Variant; onSaved: (p: Product) => void }) {
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
-    let next = await products.updateVariant(scope, product.id, variant.id, {
-      name: String(v.name),
-      price: toMinor(String(v.price), variant.currency),
-    })
-    if (v.stock !== String(variant.stock)) next = await products.setStock(scope, product.id, variant.id, { stock: Number(v.stock) })
+    const stockChanged = String(v.stock).trim() !== String(variant.stock)
+    const stock = Number(String(v.stock).trim())
+    if (stockChanged && (!/^\d+$/.test(String(v.stock).trim()) || stock > 1_000_000_000)) throw invalid('Check the stock.', { stock: 'must be a whole number from 0 to 1000000000' })
+    // A stock change says why (checked before anything is saved, so the form is all or nothing).
+    const why = stockChanged ? stockReason(v) : undefined
+    const price = toMinor(String(v.price), variant.currency)
+    let next = await products.updateVariant(scope, product.id, variant.id, { name: String(v.name), price })
+    if (why) next = await products.setStock(scope, product.id, variant.id, { stock, ...why })
     onSaved(next)
     return 'Saved.'
   })
@@ -507,30 +580,44 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
   const label = `variant ${variant.sku}`
   // Loaded only when opened: one request per variant would slow every product page down.
   const [historyOpen, setHistoryOpen] = useState(false)
+  // The reason fields appear once the stock is edited: a stock change must say why.
+  const [stockEdited, setStockEdited] = useState(false)
+  useEffect(() => setStockEdited(false), [variant.stock])
   return (
     <tr>
       <td>
         <code>{variant.sku}</code>
       </td>
       <td colSpan={4}>
-        <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${label}`}>
-          <Field label="Name">
-            <input name="name" defaultValue={variant.name} />
-          </Field>
-          <Field label={`Price (${variant.currency})`}>
-            <input name="price" inputMode="decimal" defaultValue={toMajor(variant.price, variant.currency)} size={8} />
-          </Field>
-          <Field label="Stock">
-            <input name="stock" type="number" step={1} defaultValue={String(variant.stock)} size={6} aria-label={`Stock of ${label}`} />
-          </Field>
-          <button type="submit" disabled={save.busy}>
-            Save
-          </button>
-          <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
-            Delete
-          </button>
-          <ErrorBox error={save.error ?? remove.error} />
-        </form>
+        <FormErrors error={save.error}>
+          <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${label}`} noValidate>
+            <Field label="Name">
+              <input name="name" defaultValue={variant.name} />
+            </Field>
+            <Field label={`Price (${variant.currency})`}>
+              <input name="price" inputMode="decimal" defaultValue={toMajor(variant.price, variant.currency)} size={8} />
+            </Field>
+            <Field label="Stock">
+              <input
+                name="stock"
+                type="number"
+                step={1}
+                defaultValue={String(variant.stock)}
+                size={6}
+                aria-label={`Stock of ${label}`}
+                onInput={(e) => setStockEdited(e.currentTarget.value.trim() !== String(variant.stock))}
+              />
+            </Field>
+            {stockEdited ? <ReasonFields /> : null}
+            <button type="submit" disabled={save.busy}>
+              Save
+            </button>
+            <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+              Delete
+            </button>
+            <ErrorBox error={remove.error} />
+          </form>
+        </FormErrors>
         <details class="stock-history" onToggle={(e) => setHistoryOpen(e.currentTarget.open)}>
           <summary>Stock history of {variant.sku}</summary>
           {historyOpen ? <StockHistory scope={scope} productId={product.id} variant={variant} /> : null}
@@ -711,5 +798,131 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
         </div>
       </section>
     </section>
+  )
+}
+
+// ---------- bulk actions on the selected rows
+
+type Summary = Schemas['ProductSummary']
+type BulkAction = Schemas['BulkProductAction']
+type BulkKind = 'archive' | 'change_price' | 'set_stock'
+type PriceChange = { kind: 'amount'; amount: number; currency: string } | { kind: 'percent'; basis_points: number }
+
+/**
+ * A price after a bulk change, in minor units: the API's rule (src/modules/bulk/service.ts
+ * changedPrice), so the confirmation previews exactly what the server will store. A percentage is
+ * `price × bp / 10000` rounded half away from zero.
+ */
+export function changedPrice(price: number, change: PriceChange): number {
+  if (change.kind === 'amount') return Math.max(0, price + change.amount)
+  const product = price * change.basis_points
+  return Math.max(0, price + Math.trunc((product + (product >= 0 ? 5000 : -5000)) / 10_000))
+}
+
+/** "-2.5" (percent) → -250 basis points; NaN unless it has at most two decimals. */
+const basisPoints = (text: string) => (/^[-+]?\d+([.,]\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text.trim().replace(',', '.')) * 100) : Number.NaN)
+
+const bulkCall = (scope: Scope, body: BulkAction) =>
+  scope === 'admin' ? unwrap(api.POST('/api/v1/admin/bulk/products', { body })) : unwrap(api.POST('/api/v1/seller/bulk/products', { body }))
+
+/**
+ * The action bar over the selected products: archive, change price (an amount in the products'
+ * currency or a percentage, previewed old → new per product in the confirmation), set stock.
+ * Reports per-product failures through `onResult`; the caller clears what succeeded.
+ */
+function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summary[]; onResult: (r: Schemas['BulkProductResult']) => void }) {
+  const [kind, setKind] = useState<BulkKind>('change_price')
+  const [by, setBy] = useState<'amount' | 'percent'>('percent')
+  const currencies = [...new Set(selected.map((p) => p.currency))]
+  const run = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form)
+    const ids = selected.map((p) => p.id)
+    const names = (list: Summary[]) => list.map((p) => p.name).join(', ')
+    let body: BulkAction
+    let confirmation: Parameters<typeof confirmAction>[0]
+    if (kind === 'archive') {
+      body = { action: 'archive', product_ids: ids }
+      confirmation = {
+        title: `Archive ${plural(ids.length, 'product')}?`,
+        body: [`${names(selected)} will be hidden from the store and kept for past orders.`],
+        confirm: `Archive ${plural(ids.length, 'product')}`,
+        danger: true,
+      }
+    } else if (kind === 'set_stock') {
+      const text = String(v.bulk_stock ?? '').trim()
+      const stock = Number(text)
+      if (!/^\d+$/.test(text) || stock > 1_000_000_000) throw invalid('Check the stock', { bulk_stock: 'must be a whole number from 0 to 1000000000' })
+      body = { action: 'set_stock', product_ids: ids, stock }
+      confirmation = {
+        title: `Set the stock of ${plural(ids.length, 'product')} to ${stock}?`,
+        body: [`Every variant of ${names(selected)} gets ${plural(stock, 'unit')} in stock (recorded in its stock history).`],
+        confirm: 'Set stock',
+      }
+    } else {
+      const text = String(v.bulk_change ?? '').trim()
+      let change: PriceChange
+      if (by === 'amount') {
+        if (currencies.length > 1) throw invalid('Choose products in one currency', { bulk_change: `the selection mixes ${currencies.join(' and ')}; change by a percentage instead` })
+        const currency = currencies[0]!
+        const amount = toMinor(text, currency)
+        if (!Number.isSafeInteger(amount) || amount === 0) throw invalid('Check the change', { bulk_change: `must be a non-zero amount in ${currency}, e.g. 2.50 or -1` })
+        change = { kind: 'amount', amount, currency }
+      } else {
+        const bp = basisPoints(text)
+        if (!Number.isSafeInteger(bp) || bp === 0 || bp < -10_000 || bp > 100_000) throw invalid('Check the change', { bulk_change: 'must be a non-zero percentage from -100 to 1000, at most two decimals' })
+        change = { kind: 'percent', basis_points: bp }
+      }
+      const range = (min: number, max: number, currency: string) =>
+        min === max ? formatMoney(min, currency) : `${formatMoney(min, currency)} – ${formatMoney(max, currency)}`
+      const preview = selected.map((p) => ({ p, min: changedPrice(p.price_min, change), max: changedPrice(p.price_max, change) }))
+      const zero = preview.filter((x) => x.min <= 0)
+      if (zero.length) throw invalid('A price would drop to zero', { bulk_change: `would make the price of ${names(zero.map((x) => x.p))} 0 or less` })
+      body = { action: 'change_price', product_ids: ids, change }
+      confirmation = {
+        title: `Change the price of ${plural(ids.length, 'product')}?`,
+        body: preview.map((x) => `${x.p.name}: ${range(x.p.price_min, x.p.price_max, x.p.currency)} → ${range(x.min, x.max, x.p.currency)}`),
+        confirm: 'Change prices',
+      }
+    }
+    validateBody('BulkProductAction', body, { 'change.amount': 'bulk_change', 'change.basis_points': 'bulk_change', stock: 'bulk_stock' })
+    if (!(await confirmAction(confirmation))) throw CANCELLED
+    const result = await bulkCall(scope, body)
+    onResult(result)
+    return result.failed === 0 ? `Done: ${plural(result.succeeded, 'product')} changed.` : `${plural(result.succeeded, 'product')} changed, ${result.failed} failed (see the marked rows).`
+  })
+  return (
+    <FormErrors error={run.error}>
+      <form class="inline bulk" aria-label="Bulk action on the selected products" noValidate onSubmit={submit((f) => void run.run(f))}>
+        <strong class="bulk-count">{plural(selected.length, 'product')} selected</strong>
+        <Field label="Action">
+          <select name="bulk_action" value={kind} onChange={(e) => setKind(e.currentTarget.value as BulkKind)}>
+            <option value="change_price">Change price</option>
+            <option value="set_stock">Set stock</option>
+            <option value="archive">Archive</option>
+          </select>
+        </Field>
+        {kind === 'change_price' ? (
+          <>
+            <Field label="Change by">
+              <select name="bulk_by" value={by} onChange={(e) => setBy(e.currentTarget.value as 'amount' | 'percent')}>
+                <option value="percent">Percent</option>
+                <option value="amount">{currencies.length === 1 ? `Amount (${currencies[0]})` : 'Amount'}</option>
+              </select>
+            </Field>
+            <Field label={by === 'percent' ? 'Change (%)' : 'Change (amount)'} hint={by === 'percent' ? 'e.g. 10 or -2.5' : 'e.g. 2.50 or -1'}>
+              <input name="bulk_change" inputMode="decimal" size={8} />
+            </Field>
+          </>
+        ) : null}
+        {kind === 'set_stock' ? (
+          <Field label="New stock">
+            <input name="bulk_stock" type="number" min={0} step={1} size={6} />
+          </Field>
+        ) : null}
+        <button type="submit" class="primary" disabled={run.busy}>
+          Apply to selected
+        </button>
+      </form>
+    </FormErrors>
   )
 }

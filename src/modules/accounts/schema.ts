@@ -206,9 +206,15 @@ export const AddressListSchema = z.object({ data: z.array(AddressSchema) }).open
 
 // ---------------------------------------------------------------- admin
 
+export const ADMIN_USER_SORTS = ['newest', 'oldest', 'name_asc', 'name_desc', 'email_asc', 'email_desc'] as const
+
 export const AdminUserQuerySchema = PageQuerySchema.extend({
   role: RoleSchema.optional(),
   q: z.string().trim().min(1).max(254).optional().openapi({ description: 'Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves)' }),
+  sort: z
+    .enum(ADMIN_USER_SORTS)
+    .optional()
+    .openapi({ description: 'newest (default) or oldest by sign-up time; name_asc / name_desc (case-insensitive), email_asc / email_desc. Keyset-paginated: a cursor belongs to its sort.' }),
 })
 
 export const AdminUpdateUserBodySchema = z

@@ -5,7 +5,7 @@ import { AppError, notFound, unauthorized } from '../../lib/errors'
 import { domainEvent, publishEvent } from '../../lib/events'
 import { newId } from '../../lib/ids'
 import { captureException, log } from '../../lib/observability'
-import { olderThanCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate, sortedKeyset, type KeysetOrder } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password'
 import { passwordProblem } from './password-policy'
@@ -317,12 +317,35 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\
  * Users newest first, filtered by role and by text the email or the name contains (case-insensitive
  * for ASCII), keyset-paginated on (created_at, id).
  */
+/** The admin user list's sort orders besides the default newest first (which keeps its older cursor shape). */
+const USER_SORTS: Record<Exclude<NonNullable<AdminUserQuery['sort']>, 'newest'>, KeysetOrder> = {
+  oldest: { key: users.createdAt, desc: false, type: 'string' },
+  name_asc: { key: sql`${users.name} COLLATE NOCASE`, desc: false, type: 'string' },
+  name_desc: { key: sql`${users.name} COLLATE NOCASE`, desc: true, type: 'string' },
+  email_asc: { key: users.email, desc: false, type: 'string' },
+  email_desc: { key: users.email, desc: true, type: 'string' },
+}
+
 export async function listUsers(db: DB, query: AdminUserQuery) {
   const where: SQL[] = []
   if (query.role) where.push(eq(users.role, query.role))
   if (query.q) {
     const like = containsPattern(query.q)
     where.push(or(sql`${users.email} LIKE ${like} ESCAPE '\\'`, sql`${users.name} LIKE ${like} ESCAPE '\\'`)!)
+  }
+  if (query.sort && query.sort !== 'newest') {
+    const sort = query.sort
+    const keyset = sortedKeyset(sort, USER_SORTS[sort], users.id, query.cursor)
+    if (keyset.after) where.push(keyset.after)
+    const rows = await db
+      .select()
+      .from(users)
+      .where(and(...where))
+      .orderBy(...keyset.orderBy)
+      .limit(query.limit + 1)
+    const key = (r: typeof users.$inferSelect) => (sort === 'oldest' ? r.createdAt : sort.startsWith('name') ? r.name : r.email)
+    const page = paginate(rows, query.limit, (r) => keyset.position(key(r), r.id))
+    return { data: page.data.map(toAdminUser), next_cursor: page.next_cursor }
   }
   if (query.cursor) where.push(olderThanCursor(query.cursor, users.createdAt, users.id))
   const rows = await db

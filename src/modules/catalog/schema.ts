@@ -173,12 +173,23 @@ export const VariantCreateSchema = z
 
 export const VariantUpdateSchema = VariantCreateSchema.partial().openapi('VariantUpdate')
 
+/** Why stock was changed by hand, recorded in the stock history. */
+export const STOCK_REASONS = ['received', 'damaged', 'recount', 'returned', 'other'] as const
+
+const StockReasonFields = {
+  reason: z.enum(STOCK_REASONS).optional().openapi({ description: 'Why: received, damaged, recount, returned or other (then with a note). The dashboard always sends one.' }),
+  note: z.string().trim().min(1).max(500).optional().openapi({ description: 'Free text; required when the reason is other' }),
+}
+
 export const StockChangeSchema = z
   .union([
-    z.object({ stock: z.number().int().min(0).max(1_000_000_000) }).strict(),
-    z.object({ delta: z.number().int().min(-1_000_000_000).max(1_000_000_000) }).strict(),
+    z.object({ stock: z.number().int().min(0).max(1_000_000_000), ...StockReasonFields }).strict(),
+    z.object({ delta: z.number().int().min(-1_000_000_000).max(1_000_000_000), ...StockReasonFields }).strict(),
   ])
-  .openapi('StockChange', { description: 'Either set stock to an absolute value or adjust it by a delta' })
+  .superRefine((c, ctx) => {
+    if (c.reason === 'other' && !c.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'is required when the reason is other' })
+  })
+  .openapi('StockChange', { description: 'Either set stock to an absolute value or adjust it by a delta, with the reason recorded' })
 
 export const IdempotencyHeaderSchema = z.object({
   'idempotency-key': z.string().min(1).max(200).optional().openapi({
@@ -194,6 +205,8 @@ export const StockAdjustmentSchema = z
     user_name: z.string().nullable().openapi({ description: 'Who changed the stock, by display name' }),
     kind: z.enum(['set', 'delta']),
     quantity: z.number().int().openapi({ description: 'The new stock for set, the signed change for delta' }),
+    reason: z.enum(STOCK_REASONS).nullable().openapi({ description: 'Why, when the change gave one' }),
+    note: z.string().nullable(),
     idempotency_key: z.string().nullable(),
     created_at: Timestamp,
   })

@@ -4,6 +4,8 @@ import { nowIso } from '../../lib/time'
 import { newId } from '../../lib/ids'
 import { products, stockAdjustments } from './tables'
 
+type StockReason = NonNullable<(typeof stockAdjustments.$inferInsert)['reason']>
+
 /**
  * Recompute products.price_min / price_max / stock_total from the variants, in SQL, for one or
  * more products. Put it in the same batch as (after) any product_variants write so the product
@@ -28,7 +30,7 @@ export function stockAdjustmentInsert(
   productId: string,
   variantId: string,
   userId: string,
-  change: { stock: number } | { delta: number },
+  change: ({ stock: number } | { delta: number }) & { reason?: StockReason; note?: string },
   idempotencyKey?: string,
 ) {
   return db.insert(stockAdjustments).values({
@@ -38,6 +40,8 @@ export function stockAdjustmentInsert(
     userId,
     kind: 'stock' in change ? 'set' : 'delta',
     quantity: 'stock' in change ? change.stock : change.delta,
+    reason: change.reason ?? null,
+    note: change.note ?? null,
     idempotencyKey: idempotencyKey ?? null,
     createdAt: nowIso(),
   })

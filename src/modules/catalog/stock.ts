@@ -16,7 +16,7 @@ type AdjustmentRow = typeof stockAdjustments.$inferSelect
 function assertSameRequest(row: AdjustmentRow, variantId: string, change: StockChange) {
   const kind = 'stock' in change ? 'set' : 'delta'
   const quantity = 'stock' in change ? change.stock : change.delta
-  if (row.variantId !== variantId || row.kind !== kind || row.quantity !== quantity) {
+  if (row.variantId !== variantId || row.kind !== kind || row.quantity !== quantity || row.reason !== (change.reason ?? null) || row.note !== (change.note ?? null)) {
     throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used for a different stock change')
   }
 }
@@ -81,6 +81,8 @@ export interface StockAdjustment {
   user_name: string | null
   kind: 'set' | 'delta'
   quantity: number
+  reason: AdjustmentRow['reason']
+  note: string | null
   idempotency_key: string | null
   created_at: string
 }
@@ -117,6 +119,8 @@ export async function listStockAdjustments(
       user_name: userName ?? null,
       kind: r.kind,
       quantity: r.quantity,
+      reason: r.reason,
+      note: r.note,
       idempotency_key: r.idempotencyKey,
       created_at: r.createdAt,
     })),

@@ -140,6 +140,9 @@ export const stockAdjustments = sqliteTable(
     kind: text('kind', { enum: ['set', 'delta'] }).notNull(),
     /** The new stock for `set`, the signed change for `delta`. */
     quantity: integer('quantity').notNull(),
+    /** Why (received, damaged, recount, returned, other); null for changes that gave none. */
+    reason: text('reason', { enum: ['received', 'damaged', 'recount', 'returned', 'other'] }),
+    note: text('note'),
     idempotencyKey: text('idempotency_key'),
     createdAt: text('created_at').notNull(),
   },

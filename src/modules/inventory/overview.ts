@@ -1,6 +1,8 @@
 import { AppError } from '../../lib/errors'
 import { decodeCursor, encodeCursor } from '../../lib/pagination'
+import { getDb } from '../../lib/db'
 import type { InventoryQuery } from './schema'
+import { inventorySettings } from './settings'
 
 interface Row {
   product_id: string
@@ -19,7 +21,8 @@ interface Row {
  * lowest stock first, keyset-paginated on (stock, variant id); with the counts for the page's header.
  */
 export async function lowStock(env: Pick<Env, 'DB'>, q: InventoryQuery) {
-  const max = q.sold_out ? 0 : q.threshold
+  const threshold = q.threshold ?? (await inventorySettings(getDb(env))).low_stock_threshold
+  const max = q.sold_out ? 0 : threshold
   let after: [number, string] | null = null
   if (q.cursor) {
     const [stock, id] = decodeCursor(q.cursor, 2)
@@ -37,7 +40,7 @@ export async function lowStock(env: Pick<Env, 'DB'>, q: InventoryQuery) {
     env.DB.prepare(
       `SELECT SUM(CASE WHEN v.stock <= 0 THEN 1 ELSE 0 END) AS sold_out, SUM(CASE WHEN v.stock <= ?1 THEN 1 ELSE 0 END) AS low
          FROM product_variants v JOIN products p ON p.id = v.product_id WHERE p.status != 'archived'`,
-    ).bind(q.threshold),
+    ).bind(threshold),
   ])
   const list = rows!.results as Row[]
   const more = list.length > q.limit
@@ -49,5 +52,6 @@ export async function lowStock(env: Pick<Env, 'DB'>, q: InventoryQuery) {
     next_cursor: more && last ? encodeCursor([last.stock, last.variant_id]) : null,
     sold_out_count: c.sold_out ?? 0,
     low_count: c.low ?? 0,
+    threshold,
   }
 }

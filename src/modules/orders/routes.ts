@@ -154,7 +154,7 @@ const adminRoutes = createRouter()
       ...staffReading,
       method: 'get',
       path: '/admin/orders',
-      summary: 'All orders, newest first, filtered by status, customer and creation time',
+      summary: 'All orders, filtered by status, customer and creation time, sorted by time or total',
       request: { query: AdminOrderQuerySchema },
       responses: { 200: jsonContent(AdminOrderPageSchema, 'A page of orders with the customers’ names'), ...errors(400, 401, 403) },
     }),

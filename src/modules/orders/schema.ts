@@ -148,11 +148,17 @@ export const GuestCheckoutResponseSchema = CheckoutResponseSchema.extend({
 
 export const OrderPageSchema = pageOf(OrderSummarySchema).openapi('OrderPage')
 
+export const ADMIN_ORDER_SORTS = ['newest', 'oldest', 'total_asc', 'total_desc'] as const
+
 export const AdminOrderQuerySchema = PageQuerySchema.extend({
   status: OrderStatusSchema.optional(),
   user_id: z.string().max(64).optional(),
   from: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at >= this ISO time' }),
   to: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at < this ISO time' }),
+  sort: z
+    .enum(ADMIN_ORDER_SORTS)
+    .optional()
+    .openapi({ description: 'newest (default) or oldest by creation time; total_asc / total_desc by the total in minor units (currencies are not converted). Pages stay keyset-paginated: a cursor belongs to its sort.' }),
 })
 
 export const AdminTransitionBodySchema = z

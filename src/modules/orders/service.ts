@@ -7,10 +7,10 @@ import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { money } from '../../lib/money'
-import { olderThanCursor, paginate } from '../../lib/pagination'
+import { olderThanCursor, paginate, sortedKeyset, type KeysetOrder } from '../../lib/pagination'
 import { userNames } from '../accounts/service'
 import type { OrderState, PaymentSignal, RefundsSignal, TransitionInput, TransitionMeta } from './model'
-import type { ShippingAddress } from './schema'
+import type { ADMIN_ORDER_SORTS, ShippingAddress } from './schema'
 import type { Actor } from './state-machine'
 import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
 
@@ -120,6 +120,8 @@ export interface ListOrdersQuery {
   from?: string
   /** created_at < to (ISO) */
   to?: string
+  /** Staff's list only; absent is newest first. */
+  sort?: AdminOrderSort
 }
 
 /** Stored timestamps are UTC ISO strings, so a filter bound is normalised to the same shape. */
@@ -137,6 +139,19 @@ export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
   if (query.status) where.push(eq(orders.status, query.status))
   if (query.from) where.push(gte(orders.createdAt, isoOrThrow('from', query.from)))
   if (query.to) where.push(lt(orders.createdAt, isoOrThrow('to', query.to)))
+  if (query.sort && query.sort !== 'newest') {
+    const keyset = sortedKeyset(query.sort, ORDER_SORTS[query.sort], orders.id, query.cursor)
+    if (keyset.after) where.push(keyset.after)
+    const key = query.sort === 'oldest' ? (o: typeof orders.$inferSelect) => o.createdAt : (o: typeof orders.$inferSelect) => o.total
+    const rows = await db
+      .select()
+      .from(orders)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(...keyset.orderBy)
+      .limit(query.limit + 1)
+    const page = paginate(rows, query.limit, (o) => keyset.position(key(o), o.id))
+    return { data: page.data.map(orderSummary), next_cursor: page.next_cursor }
+  }
   if (query.cursor) where.push(olderThanCursor(query.cursor, orders.createdAt, orders.id))
   const rows = await db
     .select()
@@ -146,6 +161,15 @@ export async function listOrders(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
     .limit(query.limit + 1)
   const page = paginate(rows, query.limit, (o) => [o.createdAt, o.id])
   return { data: page.data.map(orderSummary), next_cursor: page.next_cursor }
+}
+
+type AdminOrderSort = (typeof ADMIN_ORDER_SORTS)[number]
+
+/** The staff list's sort orders other than the default newest first (which keeps its older cursor shape). */
+const ORDER_SORTS: Record<Exclude<AdminOrderSort, 'newest'>, KeysetOrder> = {
+  oldest: { key: orders.createdAt, desc: false, type: 'string' },
+  total_asc: { key: orders.total, desc: false, type: 'number' },
+  total_desc: { key: orders.total, desc: true, type: 'number' },
 }
 
 /**
