@@ -12,7 +12,7 @@ async function walk(path: string, auth: Record<string, string>, limit = 2, betwe
   const seen: Record<string, any>[] = []
   let cursor: string | null = null
   for (let pageNo = 0; pageNo < 50; pageNo++) {
-    const res = await api<Page>('GET', `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })
+    const res: { status: number; body: Page } = await api<Page>('GET', `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })
     expect(res.status).toBe(200)
     seen.push(...res.body.data)
     cursor = res.body.next_cursor
