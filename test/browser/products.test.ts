@@ -63,7 +63,7 @@ describe('products in the dashboard', () => {
     await page.locator('.messages').getByText('Saved.').waitFor()
     expect((await call('GET', `/api/v1/products/${slug}`)).body.variants[0].stock).toBe(11)
     await page.getByText(`Stock history of ${sku}`).click()
-    await page.getByText(/set to 11, recount by Admin/).waitFor()
+    await page.getByText(/set to 11, recount by Ada Admin/).waitFor()
     expect(browser.errors).toEqual([])
   })
 

@@ -1,6 +1,7 @@
 // Inventory: sold-out and low-stock variants at the store's low-stock threshold (a server setting an
 // admin edits here; a different threshold can be looked at through the URL) with a quick stock
 // adjustment per variant, with its reason, through the catalog's stock endpoint.
+import { useRef } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
@@ -59,6 +60,9 @@ export function ReasonFields() {
 }
 
 function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () => void }) {
+  // One Idempotency-Key per adjustment: a resubmit of the same change (a double click, a retry after
+  // a lost answer) applies once; the next adjustment, even an identical one, gets a new key.
+  const key = useRef(crypto.randomUUID())
   const adjust = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const text = String(v.delta).trim()
@@ -70,11 +74,12 @@ function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () 
       api.POST('/api/v1/admin/products/{id}/variants/{variantId}/stock', {
         params: {
           path: { id: row.product_id, variantId: row.variant_id },
-          header: { 'idempotency-key': `inv-${row.variant_id}-${row.stock}-${delta}-${why.reason}-${digest(why.note ?? '')}` },
+          header: { 'idempotency-key': `inv-${key.current}-${delta}-${why.reason}-${digest(why.note ?? '')}` },
         },
         body: { delta, ...why },
       }),
     )
+    key.current = crypto.randomUUID()
     onDone()
     return `${row.sku}: stock ${row.stock} → ${row.stock + delta} (${STOCK_REASON_LABELS[why.reason].toLowerCase()}).`
   })
