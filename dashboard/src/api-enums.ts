@@ -197,6 +197,10 @@ export const enums = {
     "ru",
     "kk"
   ],
+  "ReviewStatus": [
+    "published",
+    "hidden"
+  ],
   "Role": [
     "customer",
     "seller",

@@ -901,7 +901,7 @@ export interface paths {
     };
   };
   "/api/v1/products/{id}/reviews": {
-    /** An active product's reviews, newest first */
+    /** An active product's published reviews, newest first */
     get: {
       parameters: {
         query?: {
@@ -938,7 +938,7 @@ export interface paths {
         };
       };
     };
-    /** Review a product (once per user; rating 1-5) */
+    /** Review a product you bought (a paid order of yours includes it; once per user; rating 1-5) */
     post: {
       parameters: {
         path: {
@@ -2473,6 +2473,143 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/reviews": {
+    /** Every review, newest first, with product and author (filter by state and product) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque cursor from a previous page */
+          cursor?: string;
+          status?: components["schemas"]["ReviewStatus"];
+          product_id?: string;
+        };
+      };
+      responses: {
+        /** @description A page of reviews */
+        200: {
+          content: {
+            "application/json": {
+              data: components["schemas"]["AdminReview"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/reviews/{id}/hide": {
+    /** Hide a review: it leaves the public list and the product's rating (idempotent; the reason is recorded) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReviewHide"];
+        };
+      };
+      responses: {
+        /** @description The review, hidden */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AdminReview"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/reviews/{id}/restore": {
+    /** Restore a hidden review: it is listed and counted in the product's rating again (idempotent) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReviewRestore"];
+        };
+      };
+      responses: {
+        /** @description The review, published */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AdminReview"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/shipping-methods": {
     /** Active shipping methods, optionally for a destination country and currency */
     get: {
@@ -3091,7 +3228,7 @@ export interface paths {
   "/api/v1/cart": {
     /**
      * The cart, priced now (optionally with tax, shipping and a discount code previewed)
-     * @description Signed in (Bearer token): the user’s cart. Otherwise the guest cart named by X-Cart-Token; a guest write without a token creates one, returned in the X-Cart-Token header and the body `token`. An unknown token is an empty cart.
+     * @description Signed in (Bearer token): the user’s cart. Otherwise the guest cart named by X-Cart-Token; a guest write without a token creates one, returned in the X-Cart-Token header and the body `token`. An unknown token is an empty cart. A discount code that does not apply, for whatever reason, is one problem `discount_not_applicable` ("This code cannot be applied"); previews with a code are rate-limited per IP and per cart (429 with Retry-After).
      */
     get: {
       parameters: {
@@ -3124,6 +3261,12 @@ export interface paths {
         };
         /** @description Missing or invalid access token */
         401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Too many requests */
+        429: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -5951,7 +6094,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "validation_error" | "invalid_json" | "invalid_cursor" | "unauthorized" | "invalid_credentials" | "invalid_token" | "forbidden" | "challenge_required" | "not_found" | "method_not_allowed" | "conflict" | "email_taken" | "slug_taken" | "sku_taken" | "already_reviewed" | "out_of_stock" | "discount_unavailable" | "invalid_transition" | "idempotency_conflict" | "price_changed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "upstream_error";
+        code: "validation_error" | "invalid_json" | "invalid_cursor" | "unauthorized" | "invalid_credentials" | "invalid_token" | "forbidden" | "challenge_required" | "purchase_required" | "not_found" | "method_not_allowed" | "conflict" | "slug_taken" | "sku_taken" | "already_reviewed" | "out_of_stock" | "discount_unavailable" | "invalid_transition" | "idempotency_conflict" | "price_changed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "upstream_error";
         message: string;
         details?: {
             path?: string;
@@ -6249,6 +6392,8 @@ export interface components {
       rating: number;
       title: string | null;
       body: string | null;
+      /** @description The author bought the product (a paid order of theirs has it). Every review posted through the API is; demo reviews are not. */
+      verified_purchase: boolean;
       /** @example 2026-11-21T10:00:00.000Z */
       created_at: string;
     };
@@ -6368,6 +6513,26 @@ export interface components {
       parent_id?: string | null;
       description?: string | null;
       position?: number;
+    };
+    AdminReview: components["schemas"]["Review"] & ({
+      product_name: string;
+      user_id: string;
+      author_name: string;
+      order_id: string | null;
+      status: components["schemas"]["ReviewStatus"];
+      /** @example 2026-11-21T10:00:00.000Z */
+      moderated_at: string | null;
+      moderated_by: string | null;
+      moderation_reason: string | null;
+    });
+    /** @enum {string} */
+    ReviewStatus: "published" | "hidden";
+    ReviewHide: {
+      /** @example Contains personal data */
+      reason: string;
+    };
+    ReviewRestore: {
+      reason?: string;
     };
     ShippingMethod: {
       id: string;

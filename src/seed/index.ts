@@ -136,14 +136,14 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
 
   await db.batch([
     // From the rows actually present, so variants or reviews added through the API since the last
-    // seed are counted too and the product row always agrees with them.
+    // seed are counted too and the product row always agrees with them (hidden reviews never count).
     db.prepare(
       `UPDATE products SET
         price_min = coalesce((SELECT min(price) FROM product_variants v WHERE v.product_id = products.id), 0),
         price_max = coalesce((SELECT max(price) FROM product_variants v WHERE v.product_id = products.id), 0),
         stock_total = coalesce((SELECT sum(stock) FROM product_variants v WHERE v.product_id = products.id), 0),
-        rating_sum = coalesce((SELECT sum(rating) FROM reviews r WHERE r.product_id = products.id), 0),
-        rating_count = (SELECT count(*) FROM reviews r WHERE r.product_id = products.id)
+        rating_sum = coalesce((SELECT sum(rating) FROM reviews r WHERE r.product_id = products.id AND r.status = 'published'), 0),
+        rating_count = (SELECT count(*) FROM reviews r WHERE r.product_id = products.id AND r.status = 'published')
       WHERE ${SEED_WHERE('prd')}`,
     ),
     // The catalog's formula (see ratingAverageX100 in plan.ts).

@@ -162,6 +162,9 @@ export function buildSeedPlan(options: SeedOptions = {}): SeedPlan {
         title: rng.pick(REVIEW_TITLES[rating]!),
         body: rng.pick(REVIEW_BODIES[rating]!),
         createdAt: iso(Date.parse(createdAt) + (k + 1) * 86_400_000),
+        // The demo has no orders, so no demo review is a verified purchase (the API shows
+        // verified_purchase: false); every review posted through the API needs a paid order.
+        orderId: null,
       }
     })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, createUser } from '../helpers'
 import { makeCategory, makeProduct, sku, uniqueWord } from './fixtures'
+import { buyerOf } from './review-fixtures'
 
 type Page = { data: { id: string; name: string; price_min: number; rating: { average: number } }[]; next_cursor: string | null }
 const list = (query: string) => api<Page>('GET', `/api/v1/products?${query}`)
@@ -92,7 +93,7 @@ describe('filters and sorts', () => {
     expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual(newest)
 
     for (const [product, rating] of [[cheap, 5], [dear, 2], [mid, 4]] as const) {
-      const reviewer = await createUser('customer')
+      const reviewer = await buyerOf(product.variants[0]!.id)
       expect((await api('POST', `/api/v1/products/${product.id}/reviews`, { headers: reviewer.auth, body: { rating } })).status).toBe(201)
     }
     const byRating = await list(`q=${word}&sort=rating`)

@@ -5,6 +5,7 @@ import { notFound } from '../../lib/errors'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
 import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
+import { spendDiscountPreview } from './discount-guard'
 import {
   AddItemBodySchema,
   CartChangeSchema,
@@ -61,14 +62,18 @@ export const cartRoutes = createRouter()
       path: '/cart',
       tags,
       summary: 'The cart, priced now (optionally with tax, shipping and a discount code previewed)',
-      description: `${ownerDoc} An unknown token is an empty cart.`,
+      description:
+        `${ownerDoc} An unknown token is an empty cart. A discount code that does not apply, for whatever reason, is ` +
+        'one problem `discount_not_applicable` ("This code cannot be applied"); previews with a code are rate-limited ' +
+        'per IP and per cart (429 with Retry-After).',
       middleware: optionalAuth,
       security: [...bearerSecurity, {}],
       request: { headers: CartTokenHeaderSchema, query: CartQuerySchema },
-      responses: { 200: jsonContent(CartSchema, 'The cart'), ...errors(400, 401) },
+      responses: { 200: jsonContent(CartSchema, 'The cart'), ...errors(400, 401, 429) },
     }),
     async (c) => {
       const { owner, token } = resolveOwner(c, c.req.valid('header')['x-cart-token'], false)
+      if (c.req.valid('query').discount_code) await spendDiscountPreview(c, owner)
       const view = await getCartView(c.env, owner, { ...c.req.valid('query'), ...userPreview(c) })
       return c.json(withToken(c, view, token), 200)
     },

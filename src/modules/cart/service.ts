@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { MAX_LINE_QUANTITY, quote, type QuoteProblem } from '../pricing/service'
+import { MAX_LINE_QUANTITY, publicProblems, quote, type QuoteProblem } from '../pricing/service'
 import type { ShippingQuote } from '../shipping/rates'
 
 /** Whose cart: a signed-in user's, or a guest's identified by their cart token. */
@@ -263,6 +263,6 @@ export async function getCartView(env: Env, owner: CartOwner | null, preview: Ca
     discount_code: q.discount_code,
     shipping_method: q.shipping_method,
     shipping_quote: q.shipping_quote,
-    problems: q.problems,
+    problems: publicProblems(q.problems),
   }
 }

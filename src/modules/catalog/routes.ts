@@ -3,8 +3,9 @@ import { invalidateCatalogAfterWrite } from './cache'
 import { categoryAdminRoutes } from './category-admin-routes'
 import { adminProductRoutes, sellerProductRoutes } from './manage-routes'
 import { publicCatalogRoutes } from './public-routes'
+import { reviewAdminRoutes } from './review-admin-routes'
 
-/** Mounted at /api/v1: /categories, /products, /seller/products, /admin/products, /admin/categories. */
+/** Mounted at /api/v1: /categories, /products, /seller/products, /admin/products, /admin/categories, /admin/reviews. */
 export const catalogRoutes = createRouter()
   // Every successful catalog write (reviews included) invalidates the cached pages it changes.
   .use('/products/*', invalidateCatalogAfterWrite)
@@ -15,3 +16,4 @@ export const catalogRoutes = createRouter()
   .route('/', sellerProductRoutes)
   .route('/', adminProductRoutes)
   .route('/', categoryAdminRoutes)
+  .route('/', reviewAdminRoutes)

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { CurrencySchema } from '../../lib/money'
 import { PageQuerySchema } from '../../lib/pagination'
 import { SLUG_PATTERN } from './slug'
+import { REVIEW_STATUSES } from './tables'
 
 const Amount = z.number().int().min(0).max(1_000_000_000_00)
 const SlugSchema = z.string().max(80).regex(SLUG_PATTERN, 'slug must be lower-case latin letters, digits and single hyphens')
@@ -247,9 +248,39 @@ export const ReviewSchema = z
     rating: z.number().int(),
     title: z.string().nullable(),
     body: z.string().nullable(),
+    verified_purchase: z.boolean().openapi({
+      description: 'The author bought the product (a paid order of theirs has it). Every review posted through the API is; demo reviews are not.',
+    }),
     created_at: Timestamp,
   })
   .openapi('Review')
+
+export const ReviewStatusSchema = z.enum(REVIEW_STATUSES).openapi('ReviewStatus')
+
+/** A review as staff see it: the author, the product, and its moderation state. */
+export const AdminReviewSchema = ReviewSchema.extend({
+  product_name: z.string(),
+  user_id: z.string(),
+  author_name: z.string(),
+  order_id: z.string().nullable(),
+  status: ReviewStatusSchema,
+  moderated_at: Timestamp.nullable(),
+  moderated_by: z.string().nullable(),
+  moderation_reason: z.string().nullable(),
+}).openapi('AdminReview')
+
+export const AdminReviewListQuerySchema = PageQuerySchema.extend({
+  status: ReviewStatusSchema.optional(),
+  product_id: z.string().min(1).max(64).optional(),
+})
+
+export const ReviewHideSchema = z
+  .object({ reason: z.string().trim().min(1).max(500).openapi({ example: 'Contains personal data' }) })
+  .openapi('ReviewHide')
+
+export const ReviewRestoreSchema = z
+  .object({ reason: z.string().trim().min(1).max(500).optional() })
+  .openapi('ReviewRestore')
 
 export const ReviewCreateSchema = z
   .object({
@@ -274,4 +305,6 @@ export type VariantUpdate = z.infer<typeof VariantUpdateSchema>
 export type StockChange = z.infer<typeof StockChangeSchema>
 export type Review = z.infer<typeof ReviewSchema>
 export type ReviewCreate = z.infer<typeof ReviewCreateSchema>
+export type AdminReview = z.infer<typeof AdminReviewSchema>
+export type AdminReviewListQuery = z.infer<typeof AdminReviewListQuerySchema>
 export type ProductListQuery = z.infer<typeof ProductListQuerySchema>

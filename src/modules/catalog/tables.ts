@@ -100,6 +100,8 @@ export const productImages = sqliteTable(
   (t) => [uniqueIndex('product_images_key_unique').on(t.key), index('product_images_product_idx').on(t.productId, t.position)],
 )
 
+export const REVIEW_STATUSES = ['published', 'hidden'] as const
+
 export const reviews = sqliteTable(
   'reviews',
   {
@@ -113,11 +115,19 @@ export const reviews = sqliteTable(
     rating: integer('rating').notNull(),
     title: text('title'),
     body: text('body'),
+    /** The paid order that proves the purchase (verified purchase); null for reviews from before the rule (demo data). */
+    orderId: text('order_id'),
+    /** Published reviews are listed and counted in the product's rating; hidden ones are neither. */
+    status: text('status', { enum: REVIEW_STATUSES }).notNull().default('published'),
+    moderatedAt: text('moderated_at'),
+    moderatedBy: text('moderated_by'),
+    moderationReason: text('moderation_reason'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [
     uniqueIndex('reviews_product_user_unique').on(t.productId, t.userId),
     index('reviews_product_idx').on(t.productId, t.createdAt),
+    index('reviews_status_created_idx').on(t.status, t.createdAt, t.id),
     check('reviews_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
   ],
 )

@@ -74,6 +74,17 @@ export function redactEvent(event: { data: Record<string, unknown> } & Record<st
   return { ...event, data }
 }
 
+/** A one-time link and the token inside it, for the log provider to redact wherever either appears. */
+function secretsOf(link: unknown): string[] {
+  if (typeof link !== 'string' || !link) return []
+  try {
+    const token = new URL(link).searchParams.get('token')
+    return token ? [link, token] : [link]
+  } catch {
+    return [link]
+  }
+}
+
 export type EventOutcome = { retry: false } | { retry: true; delaySeconds: number }
 
 interface Recipient {
@@ -168,7 +179,7 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
     }
 
     const rendered = render(plan.template, locale, channel, ctx)
-    const message: OutboundMessage = { channel, to: recipient.to, toName: user.name, ...rendered }
+    const message: OutboundMessage = { channel, to: recipient.to, toName: user.name, ...rendered, secrets: secretsOf(secret) }
     const result = await provider.send(message)
     if (result.ok) {
       // Only the log provider keeps the text (that is how staff read it); one-time links never.

@@ -27,7 +27,7 @@ import { getCartLines, removeBoughtLines, type CartOwner } from '../cart/service
 import { invalidateAfterStockChange, type StockRow } from '../catalog/service'
 import { products } from '../catalog/tables'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
-import { discountRedemptionStatements, isDiscountLimitError, quote, type Quote } from '../pricing/service'
+import { discountRedemptionStatements, DISCOUNT_NOT_APPLICABLE, isDiscountLimitError, quote, type Quote } from '../pricing/service'
 import type { OrderState } from './model'
 import { d1Batch } from './d1-batch'
 import { assertUsable } from '../payments/providers'
@@ -124,7 +124,6 @@ async function resolveAddress(db: DB, user: AuthUser, body: CheckoutBody): Promi
 }
 
 const STOCK_PROBLEMS = new Set(['out_of_stock', 'insufficient_stock'])
-const DISCOUNT_LIMIT_PROBLEMS = new Set(['discount_exhausted', 'discount_customer_limit'])
 
 /** Refuse a quote that is not exactly what the shopper can buy now. */
 function assertQuoteUsable(q: Quote, body: CheckoutBody) {
@@ -140,9 +139,8 @@ function assertQuoteUsable(q: Quote, body: CheckoutBody) {
     if (q.problems.some((p) => p.code === 'shipping_quote_invalid')) {
       throw new AppError('price_changed', 'The shipping price you saw no longer applies; review the new one', details)
     }
-    if (q.problems.some((p) => DISCOUNT_LIMIT_PROBLEMS.has(p.code))) {
-      throw new AppError('discount_unavailable', 'This discount code can no longer be used', details)
-    }
+    // One answer for every reason a code does not apply (unknown, expired, used up, members only...).
+    if (q.problems.some((p) => p.code === 'discount_not_applicable')) throw new AppError('discount_unavailable', DISCOUNT_NOT_APPLICABLE, details)
     throw new AppError('unprocessable', 'The cart cannot be checked out as it is', details)
   }
   if (!q.lines.length || !q.currency) throw new AppError('unprocessable', 'The cart is empty')

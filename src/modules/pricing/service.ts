@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
+import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { calculate, type CalcDiscount, type CalcShipping, type CalcTax } from './calculate'
 import { loadPricingVariants, type PricingVariant } from './catalog-source'
@@ -54,12 +55,13 @@ export interface QuoteLine {
   image_url: string | null
 }
 
-export type QuoteProblemCode =
-  | 'invalid_quantity'
-  | 'variant_unavailable'
-  | 'out_of_stock'
-  | 'insufficient_stock'
-  | 'currency_mismatch'
+/**
+ * Why a discount code did not apply. Internal: a shopper only ever sees `discount_not_applicable`
+ * ("This code cannot be applied"), whatever the reason, so nobody can tell a code that does not
+ * exist from one that exists but is expired, exhausted or members-only by guessing. The reason is
+ * logged with the discount's id (and kept on the quote, `reason`, for staff-side callers and tests).
+ */
+export type DiscountRefusal =
   | 'discount_not_found'
   | 'discount_inactive'
   | 'discount_not_started'
@@ -69,6 +71,14 @@ export type QuoteProblemCode =
   | 'discount_requires_account'
   | 'discount_min_subtotal'
   | 'discount_currency'
+
+export type QuoteProblemCode =
+  | 'invalid_quantity'
+  | 'variant_unavailable'
+  | 'out_of_stock'
+  | 'insufficient_stock'
+  | 'currency_mismatch'
+  | 'discount_not_applicable'
   | 'shipping_method_unavailable'
   | 'shipping_quote_invalid'
 
@@ -76,7 +86,16 @@ export interface QuoteProblem {
   variant_id?: string
   code: QuoteProblemCode
   message: string
+  /** discount_not_applicable only: the precise reason. Never sent to shoppers (see publicProblems). */
+  reason?: DiscountRefusal
 }
+
+/** The one answer a shopper gets for any discount code that does not apply. */
+export const DISCOUNT_NOT_APPLICABLE = 'This code cannot be applied'
+
+/** Problems as shoppers may see them: without the internal discount refusal reason. */
+export const publicProblems = (problems: readonly QuoteProblem[]) =>
+  problems.map(({ reason: _reason, ...p }) => p)
 
 export interface Quote {
   /** The currency of the first priceable line; null when nothing could be priced. */
@@ -231,36 +250,29 @@ async function resolveDiscount(
   ctx: { currency: string | null; subtotal: number; userId?: string },
   problems: QuoteProblem[],
 ): Promise<{ id: string; code: string; calc: CalcDiscount } | null> {
-  const fail = (c: QuoteProblemCode, message: string) => {
-    problems.push({ code: c, message })
+  const d = await findDiscountByCode(db, code)
+  const fail = (reason: DiscountRefusal) => {
+    problems.push({ code: 'discount_not_applicable', message: DISCOUNT_NOT_APPLICABLE, reason })
+    log('info', 'discount code not applied', { reason, discount_id: d?.id ?? null })
     return null
   }
-  const d = await findDiscountByCode(db, code)
-  if (!d) return fail('discount_not_found', 'This discount code does not exist')
+  if (!d) return fail('discount_not_found')
   const now = nowIso()
-  if (!d.active) return fail('discount_inactive', 'This discount code is not active')
-  if (d.startsAt && d.startsAt > now) return fail('discount_not_started', 'This discount code is not valid yet')
-  if (d.expiresAt && d.expiresAt <= now) return fail('discount_expired', 'This discount code has expired')
-  if (d.usageLimit !== null && d.usedCount >= d.usageLimit) {
-    return fail('discount_exhausted', 'This discount code has been used up')
-  }
+  if (!d.active) return fail('discount_inactive')
+  if (d.startsAt && d.startsAt > now) return fail('discount_not_started')
+  if (d.expiresAt && d.expiresAt <= now) return fail('discount_expired')
+  if (d.usageLimit !== null && d.usedCount >= d.usageLimit) return fail('discount_exhausted')
   if (d.perCustomerLimit !== null) {
-    if (!ctx.userId) return fail('discount_requires_account', 'Sign in to use this discount code')
+    if (!ctx.userId) return fail('discount_requires_account')
     const usage = await db
       .select({ used: discountCustomerUsage.used })
       .from(discountCustomerUsage)
       .where(and(eq(discountCustomerUsage.discountId, d.id), eq(discountCustomerUsage.userId, ctx.userId)))
       .get()
-    if ((usage?.used ?? 0) >= d.perCustomerLimit) {
-      return fail('discount_customer_limit', 'You have already used this discount code as often as allowed')
-    }
+    if ((usage?.used ?? 0) >= d.perCustomerLimit) return fail('discount_customer_limit')
   }
-  if (d.currency && ctx.currency && d.currency !== ctx.currency) {
-    return fail('discount_currency', `This discount code only applies to orders in ${d.currency}`)
-  }
-  if (ctx.subtotal < d.minSubtotal) {
-    return fail('discount_min_subtotal', `This discount code needs a subtotal of at least ${d.minSubtotal} (minor units)`)
-  }
+  if (d.currency && ctx.currency && d.currency !== ctx.currency) return fail('discount_currency')
+  if (ctx.subtotal < d.minSubtotal) return fail('discount_min_subtotal')
   return { id: d.id, code: d.code, calc: { kind: d.kind, value: d.value } }
 }
 

@@ -41,6 +41,7 @@ const ru: Record<string, string> = {
   'Added to your cart.': 'Товар добавлен в корзину.',
   Reviews: 'Отзывы',
   'No reviews yet.': 'Отзывов пока нет.',
+  'Verified purchase': 'Подтверждённая покупка',
   '{avg} out of 5 ({n} reviews)': '{avg} из 5 ({n} отзывов)',
   'Your cart is empty.': 'Ваша корзина пуста.',
   'Continue shopping': 'Продолжить покупки',

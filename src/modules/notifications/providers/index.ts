@@ -34,7 +34,7 @@ export interface ProviderEnv {
  * not configured, uses the log provider, so a fresh checkout sends nothing anywhere.
  */
 export function providerFor(env: ProviderEnv, channel: Channel): Provider {
-  const fallback = logProvider({ printFullText: env.ENVIRONMENT === 'development' })
+  const fallback = logProvider()
   if (env.NOTIFICATIONS_PROVIDER_MODE === 'log') return fallback
   switch (channel) {
     case 'email':

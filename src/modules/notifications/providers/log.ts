@@ -2,12 +2,27 @@ import { newId } from '../../../lib/ids'
 import { log } from '../../../lib/observability'
 import type { OutboundMessage, Provider } from './types'
 
+const URL_RE = /\bhttps?:\/\/[^\s<>"')]+/g
+
 /**
- * Local development: nothing leaves the machine. The consumer stores the rendered message on the
- * delivery row (GET /api/v1/admin/notifications/:id shows it). In development the full text is
- * also written to the log, because the stored copy has one-time links redacted.
+ * The text with every link and every one-time value the message carries replaced: a password-reset
+ * or verification link, a guest's signed order link. Whatever reaches a log is readable by anyone
+ * with log access (Workers Logs, `wrangler tail`, a CI artifact), so it must not be a credential.
  */
-export function logProvider(options: { printFullText: boolean }): Provider {
+export function redactForLog(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(URL_RE, '[link redacted]')
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[one-time link redacted]')
+  return out
+}
+
+/**
+ * Local development and unconfigured channels: nothing leaves the machine. The consumer stores the
+ * rendered message on the delivery row (GET /api/v1/admin/notifications/:id shows it, one-time
+ * links redacted). The log line carries the text with every link and secret redacted, in every
+ * environment: to follow a reset or verification link locally, send email to the fake SendGrid
+ * (docs/development.md) and read its mailbox.
+ */
+export function logProvider(): Provider {
   return {
     name: 'log',
     send: async (message: OutboundMessage) => {
@@ -15,7 +30,7 @@ export function logProvider(options: { printFullText: boolean }): Provider {
         channel: message.channel,
         to: message.to,
         subject: message.subject,
-        ...(options.printFullText ? { text: message.text } : {}),
+        text: redactForLog(message.text, message.secrets),
       })
       return { ok: true, providerMessageId: newId('logmsg') }
     },

@@ -9,6 +9,8 @@ export interface OutboundMessage {
   subject: string
   text: string
   html?: string
+  /** One-time values in the text (a reset or verification link): never logged or stored. */
+  secrets?: string[]
 }
 
 /**

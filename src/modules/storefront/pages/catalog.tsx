@@ -47,6 +47,7 @@ interface Review {
   rating: number
   title: string | null
   body: string | null
+  verified_purchase: boolean
   created_at: string
 }
 
@@ -445,6 +446,7 @@ catalogPages.get('/p/:slug', (c) => {
             {(reviews.body?.data ?? []).map((r) => (
               <li>
                 <Stars average={r.rating} count={1} locale={l} /> {r.title ? <strong>{r.title}</strong> : null}
+                {r.verified_purchase ? <span class="verified">{t(l, 'Verified purchase')}</span> : null}
                 {r.body ? <p>{r.body}</p> : null}
               </li>
             ))}
