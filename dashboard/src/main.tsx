@@ -18,6 +18,7 @@ import { PaymentsPage } from './pages/payments'
 import { ImportPage } from './pages/import'
 import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
 import { ProductEditPage, ProductsPage } from './pages/products'
+import { ReviewsPage } from './pages/reviews'
 import { SellerLinesPage } from './pages/seller-lines'
 import { ApiKeysPage } from './pages/api-keys'
 import { WebhooksPage } from './pages/webhooks'
@@ -49,6 +50,7 @@ const STAFF_NAV: NavItem[] = [
   { path: 'shipments', label: 'nav.shipments' },
   { path: 'notifications', label: 'nav.notifications' },
   { path: 'marketplace', label: 'nav.marketplace' },
+  { path: 'reviews', label: 'nav.reviews' },
 ]
 
 /** Admin-only pages (integrations), after the staff ones. */
@@ -110,6 +112,8 @@ function View({ user, route }: { user: User; route: Route }) {
       case 'api-keys':
         if (user.role === 'admin') return <ApiKeysPage />
         break
+      case 'reviews':
+        return <ReviewsPage route={route} />
     }
   } else if (user.role === 'seller') {
     switch (section) {

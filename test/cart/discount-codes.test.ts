@@ -14,10 +14,10 @@ const base = {
   value: 100,
   currency: 'USD',
   min_subtotal: 0,
-  usage_limit: null,
-  per_customer_limit: null,
-  starts_at: null,
-  expires_at: null,
+  usage_limit: null as number | null,
+  per_customer_limit: null as number | null,
+  starts_at: null as string | null,
+  expires_at: null as string | null,
   active: true,
 }
 let n = 0

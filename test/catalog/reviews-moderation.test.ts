@@ -10,8 +10,9 @@ async function productWithReviews(ratings: number[]) {
   const seller = await createUser('seller')
   const product = await makeProduct(seller, { name: `Moderated ${sku('m')}`, variants: [{ sku: sku(), price: 1000, stock: 50 }] })
   const reviews: { id: string; rating: number; author: string }[] = []
-  for (const rating of ratings) {
-    const buyer = await buyerOf(product.variants[0]!.id)
+  const buyers = await Promise.all(ratings.map(() => buyerOf(product.variants[0]!.id)))
+  for (const [i, rating] of ratings.entries()) {
+    const buyer = buyers[i]!
     const res = await api('POST', `/api/v1/products/${product.id}/reviews`, { headers: buyer.auth, body: { rating, title: `Rated ${rating}` } })
     expect(res.status).toBe(201)
     reviews.push({ id: res.body.id, rating, author: buyer.id })
@@ -38,6 +39,9 @@ async function ratingFromRows(productId: string) {
     .first<{ sum: number; count: number; rows_sum: number; rows_count: number }>()
   return row!
 }
+
+// Every reviewer first checks out and gets paid for: a generous timeout for a loaded machine.
+const SLOW = 120_000
 
 describe('review moderation (staff)', () => {
   it('hiding drops a review from the public list and the rating; restoring adds it back; both idempotent', async () => {
@@ -78,12 +82,12 @@ describe('review moderation (staff)', () => {
     for (const r of reviews) expect((await hide(staff, r.id)).status).toBe(200)
     expect(await rating(product.id)).toEqual({ average: 0, count: 0 })
     expect(await publicIds(product.id)).toEqual([])
-  })
+  }, SLOW)
 
   it('keeps the rating equal to the published rows under concurrent hides, restores and new reviews', async () => {
     const staff = await createUser('staff')
     const { product, reviews } = await productWithReviews([5, 4, 3, 2])
-    const newcomers = [await buyerOf(product.variants[0]!.id), await buyerOf(product.variants[0]!.id)]
+    const newcomers = await Promise.all([buyerOf(product.variants[0]!.id), buyerOf(product.variants[0]!.id)])
     const results = await Promise.all([
       hide(staff, reviews[0]!.id),
       hide(staff, reviews[0]!.id),
@@ -97,7 +101,7 @@ describe('review moderation (staff)', () => {
     expect(row.sum).toBe(row.rows_sum)
     expect(row.count).toBe(row.rows_count)
     expect(row.count).toBe((await publicIds(product.id)).length)
-  })
+  }, SLOW)
 
   it('lists reviews for staff newest first with product and author, filtered by state and product', async () => {
     const staff = await createUser('staff')
@@ -123,7 +127,7 @@ describe('review moderation (staff)', () => {
     const paged = await api('GET', `/api/v1/admin/reviews?product_id=${product.id}&limit=1`, { headers: staff.auth })
     const next = await api('GET', `/api/v1/admin/reviews?product_id=${product.id}&limit=1&cursor=${paged.body.next_cursor}`, { headers: staff.auth })
     expect(next.body.data.map((r: { id: string }) => r.id)).toEqual([reviews[0]!.id])
-  })
+  }, SLOW)
 
   it('is for staff and admins only; bad input is a 4xx in the envelope', async () => {
     const { reviews } = await productWithReviews([3])
@@ -147,5 +151,5 @@ describe('review moderation (staff)', () => {
     expect(missing.body.error.code).toBe('not_found')
     expect((await api('GET', '/api/v1/admin/reviews?status=deleted', { headers: staff.auth })).status).toBe(400)
     expect((await api('GET', '/api/v1/admin/reviews?cursor=nonsense', { headers: staff.auth })).status).toBe(400)
-  })
+  }, SLOW)
 })

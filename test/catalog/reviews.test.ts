@@ -10,6 +10,10 @@ const stocked = async () => {
 const review = (user: { auth: Record<string, string> }, productId: string, body: Record<string, unknown>) =>
   api('POST', `/api/v1/products/${productId}/reviews`, { headers: user.auth, body })
 
+// Every reviewer first checks out and gets paid for, so these run longer than most (a safety net
+// for a loaded machine, not an expectation).
+const SLOW = 120_000
+
 describe('reviews (verified purchases only)', () => {
   it('a buyer reviews once; verified_purchase is set; rating average and count kept on the product', async () => {
     const { product: p } = await stocked()
@@ -36,7 +40,7 @@ describe('reviews (verified purchases only)', () => {
     const all = [...page1.body.data, ...page2.body.data]
     expect(all.map((r: { rating: number }) => r.rating).sort()).toEqual([4, 4, 5])
     expect(all.every((r: { verified_purchase: boolean }) => r.verified_purchase === true)).toBe(true)
-  })
+  }, SLOW)
 
   it('refuses anyone without a paid order of the product: 403 purchase_required, nothing counted', async () => {
     const { product: p } = await stocked()
@@ -68,7 +72,7 @@ describe('reviews (verified purchases only)', () => {
     // Paying for it is what makes the difference, for the same customer.
     const later = await customerWithOrder(p.variants[0]!.id, { user: pending.user })
     expect((await review(later.user, p.id, { rating: 4 })).status).toBe(201)
-  })
+  }, SLOW)
 
   it('refuses a fully refunded order but accepts a partly refunded one', async () => {
     const { product: p } = await stocked()
@@ -88,7 +92,7 @@ describe('reviews (verified purchases only)', () => {
     const part = await review(partly.user, p.id, { rating: 3 })
     expect(part.status).toBe(201)
     expect(part.body.verified_purchase).toBe(true)
-  })
+  }, SLOW)
 
   it('validates input and requires sign-in', async () => {
     const { seller, product: p } = await stocked()
@@ -102,16 +106,15 @@ describe('reviews (verified purchases only)', () => {
     expect((await review(seller, p.id, { rating: 5 })).status).toBe(403)
     expect((await review(user, 'prd_missing', { rating: 5 })).status).toBe(404)
     expect((await api('GET', '/api/v1/products/prd_missing/reviews')).status).toBe(404)
-  })
+  }, SLOW)
 
   it('keeps the count exact under concurrent reviews', async () => {
     const { product: p } = await stocked()
-    const users = []
-    for (let i = 0; i < 6; i++) users.push(await buyerOf(p.variants[0]!.id))
+    const users = await Promise.all(Array.from({ length: 6 }, () => buyerOf(p.variants[0]!.id)))
     const results = await Promise.all(users.map((u, i) => review(u, p.id, { rating: (i % 5) + 1 })))
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201))
     const detail = await api('GET', `/api/v1/products/${p.id}`)
     // ratings 1,2,3,4,5,1 -> 16/6 = 2.666… -> 2.67
     expect(detail.body.rating).toEqual({ average: 2.67, count: 6 })
-  })
+  }, SLOW)
 })
