@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: Debian's headless Chromium through playwright-core (never a
 // downloaded browser), signing in through the dashboard, screenshots, and API calls that set up
 // data (paid orders) the way a shop would: checkout with the manual provider, then staff confirms.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -17,29 +17,33 @@ export interface SentEmail {
 }
 
 /**
- * Emails the store sent so far, oldest first: the notifications consumer mails through the fake
- * SendGrid (global-setup), whose mailbox lists each one. (The log provider redacts every link, so
- * the store's output is no place to read one from.)
+ * Emails the store sent so far, oldest first: the notifications consumer's log provider prints each
+ * one (full text in development) to the store's output, which global-setup writes to a file.
  */
-export async function sentEmails(to?: string): Promise<SentEmail[]> {
-  const mailbox = inject('mailbox')
-  if (!mailbox) throw new Error('no mailbox: set EC_BROWSER_MAILBOX to the fakes Worker\'s /sendgrid/_sent')
-  const res = await fetch(mailbox)
-  if (!res.ok) throw new Error(`mailbox ${mailbox}: ${res.status}`)
-  const sent = (await res.json()) as { to: { email: string }[]; subject: string; text?: string }[]
-  return sent
-    .filter((m) => !to || m.to.some((r) => r.email === to))
-    .map((m) => ({ to: m.to[0]?.email ?? '', subject: m.subject, text: m.text ?? '' }))
+export function sentEmails(to?: string): SentEmail[] {
+  const file = inject('storeLog')
+  if (!file || !existsSync(file)) return []
+  const out: SentEmail[] = []
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const at = line.indexOf('{"level"')
+    if (at < 0 || !line.includes('notification (log provider)')) continue
+    try {
+      const entry = JSON.parse(line.slice(at)) as { channel?: string; to?: string; subject?: string; text?: string }
+      if (entry.channel === 'email' && (!to || entry.to === to)) out.push({ to: entry.to ?? '', subject: entry.subject ?? '', text: entry.text ?? '' })
+    } catch {
+      // a line cut by the pipe's chunking: the next read sees it whole
+    }
+  }
+  return out
 }
 
-/** Waits (polling the fake SendGrid's mailbox) until an email to `to` whose subject matches arrives. */
+/** Waits (polling the store's output) until an email to `to` whose subject matches arrives. */
 export async function waitForEmail(to: string, subject: RegExp, timeoutMs = 60_000): Promise<SentEmail> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const mails = await sentEmails(to)
-    const found = mails.filter((m) => subject.test(m.subject)).at(-1)
+    const found = sentEmails(to).filter((m) => subject.test(m.subject)).at(-1)
     if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email to ${to} matching ${subject} (sent: ${JSON.stringify(mails.map((m) => m.subject))})`)
+    if (Date.now() > deadline) throw new Error(`no email to ${to} matching ${subject} (sent: ${JSON.stringify(sentEmails(to).map((m) => m.subject))})`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }

@@ -84,15 +84,16 @@ describe('filters and sorts', () => {
   it('sorts by price, newest and rating', async () => {
     const seller = await createUser('seller')
     const word = uniqueWord()
-    const cheap = await makeProduct(seller, { name: `${word} cheap`, variants: [{ sku: sku(), price: 100 }] })
-    const mid = await makeProduct(seller, { name: `${word} mid`, variants: [{ sku: sku(), price: 500 }, { sku: sku(), price: 50_000 }] })
-    const dear = await makeProduct(seller, { name: `${word} dear`, variants: [{ sku: sku(), price: 900 }] })
+    const cheap = await makeProduct(seller, { name: `${word} cheap`, variants: [{ sku: sku(), price: 100, stock: 5 }] })
+    const mid = await makeProduct(seller, { name: `${word} mid`, variants: [{ sku: sku(), price: 500, stock: 5 }, { sku: sku(), price: 50_000 }] })
+    const dear = await makeProduct(seller, { name: `${word} dear`, variants: [{ sku: sku(), price: 900, stock: 5 }] })
     expect(ids((await list(`q=${word}&sort=price_asc`)).body)).toEqual([cheap.id, mid.id, dear.id])
     expect(ids((await list(`q=${word}&sort=price_desc`)).body)).toEqual([dear.id, mid.id, cheap.id])
     const newest = [cheap, mid, dear].sort(byNewest).map((p) => p.id)
     expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual(newest)
 
     for (const [product, rating] of [[cheap, 5], [dear, 2], [mid, 4]] as const) {
+      // Only buyers may review (a paid order of the product), hence the stock above.
       const reviewer = await buyerOf(product.variants[0]!.id)
       expect((await api('POST', `/api/v1/products/${product.id}/reviews`, { headers: reviewer.auth, body: { rating } })).status).toBe(201)
     }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DomainEvent } from '../../src/lib/events'
+import { revealLinks } from '../../src/modules/notifications/providers'
 import { redactForLog } from '../../src/modules/notifications/providers/log'
 import { api } from '../helpers'
 import { captureEvents, deliver } from './harness'
@@ -19,17 +20,21 @@ let n = 0
 const uniqueEmail = () => `redact-${Date.now()}-${++n}@example.test`
 
 describe('the log provider never writes secrets or links', () => {
-  it('a password reset sent through the log provider in development leaves the token nowhere in the output', async () => {
+  // Production with the development opt-in set anyway (refused), and development without it.
+  const cases: [string, Partial<Env> & Record<string, string>][] = [
+    ['production, opt-in refused', { NOTIFICATIONS_PROVIDER_MODE: 'log', ENVIRONMENT: 'production', NOTIFICATIONS_LOG_REVEAL_LINKS: 'true' }],
+    ['development without the opt-in', { NOTIFICATIONS_PROVIDER_MODE: 'log', ENVIRONMENT: 'development', NOTIFICATIONS_LOG_REVEAL_LINKS: '' }],
+  ]
+  it.each(cases)('a password reset sent through the log provider (%s) leaves the token nowhere in the output', async (_name, deliveryEnv) => {
     const events = captureEvents()
     const email = uniqueEmail()
     expect((await api('POST', '/api/v1/auth/register', { body: { email, password: 'a long passphrase 1', name: 'Ann' } })).status).toBe(202)
     const output = await consoleDuring(async () => {
-      const req = await api('POST', '/api/v1/auth/password-reset/request', { body: { email }, headers: { 'CF-Connecting-IP': '198.51.100.77' } })
+      const req = await api('POST', '/api/v1/auth/password-reset/request', { body: { email }, headers: { 'CF-Connecting-IP': `198.51.100.${70 + n}` } })
       expect(req.status).toBe(202)
       const event = events().filter((e) => e.type === 'account.password_reset_requested').at(-1) as DomainEvent
       expect(event).toBeDefined()
-      // The log provider as a fresh `npm start` uses it: log mode, development.
-      const result = await deliver([event], { env: { NOTIFICATIONS_PROVIDER_MODE: 'log', ENVIRONMENT: 'development' } })
+      const result = await deliver([event], { env: deliveryEnv as Partial<Env> })
       expect(result.explicitAcks).toHaveLength(1)
     })
     const event = events().filter((e) => e.type === 'account.password_reset_requested').at(-1) as DomainEvent
@@ -43,6 +48,13 @@ describe('the log provider never writes secrets or links', () => {
     expect(output).not.toContain(token)
     expect(output).not.toContain(token.slice(4))
     expect(output).not.toContain('/reset-password?')
+  })
+
+  it('the reveal opt-in is honoured in development only', () => {
+    expect(revealLinks({ ENVIRONMENT: 'development', NOTIFICATIONS_LOG_REVEAL_LINKS: 'true' })).toBe(true)
+    for (const ENVIRONMENT of ['production', 'staging', '']) expect(revealLinks({ ENVIRONMENT, NOTIFICATIONS_LOG_REVEAL_LINKS: 'true' })).toBe(false)
+    expect(revealLinks({ ENVIRONMENT: 'development' })).toBe(false)
+    expect(revealLinks({ ENVIRONMENT: 'development', NOTIFICATIONS_LOG_REVEAL_LINKS: '1' })).toBe(false)
   })
 
   it('redacts every URL and the given secrets, leaving the rest of the text readable', () => {

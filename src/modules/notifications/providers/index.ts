@@ -1,4 +1,5 @@
 import type { Channel } from '../schema'
+import { log } from '../../../lib/observability'
 import { logProvider } from './log'
 import { sendgridProvider } from './sendgrid'
 import { telegramProvider } from './telegram'
@@ -13,6 +14,8 @@ import { whatsappProvider } from './whatsapp'
 export interface ProviderEnv {
   ENVIRONMENT: string
   NOTIFICATIONS_PROVIDER_MODE?: string
+  /** "true" prints the log provider's links and tokens; honoured only with ENVIRONMENT=development. */
+  NOTIFICATIONS_LOG_REVEAL_LINKS?: string
   NOTIFICATIONS_FROM_EMAIL: string
   NOTIFICATIONS_FROM_NAME: string
   SENDGRID_BASE_URL: string
@@ -29,12 +32,28 @@ export interface ProviderEnv {
   TELEGRAM_BOT_TOKEN?: string
 }
 
+let refusedWarned = false
+
+/**
+ * The development-only opt-in to print whole messages (links included) from the log provider. Set
+ * anywhere but ENVIRONMENT=development it is refused: links stay redacted and a warning says so.
+ */
+export function revealLinks(env: Pick<ProviderEnv, 'ENVIRONMENT' | 'NOTIFICATIONS_LOG_REVEAL_LINKS'>): boolean {
+  if (env.NOTIFICATIONS_LOG_REVEAL_LINKS !== 'true') return false
+  if (env.ENVIRONMENT === 'development') return true
+  if (!refusedWarned) {
+    refusedWarned = true
+    log('warn', 'NOTIFICATIONS_LOG_REVEAL_LINKS refused outside ENVIRONMENT=development; links stay redacted', { environment: env.ENVIRONMENT })
+  }
+  return false
+}
+
 /**
  * The adapter for a channel. NOTIFICATIONS_PROVIDER_MODE=log, or a channel whose credentials are
  * not configured, uses the log provider, so a fresh checkout sends nothing anywhere.
  */
 export function providerFor(env: ProviderEnv, channel: Channel): Provider {
-  const fallback = logProvider()
+  const fallback = logProvider({ revealLinks: revealLinks(env) })
   if (env.NOTIFICATIONS_PROVIDER_MODE === 'log') return fallback
   switch (channel) {
     case 'email':

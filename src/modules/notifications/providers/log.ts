@@ -18,11 +18,11 @@ export function redactForLog(text: string, secrets: readonly string[] = []): str
 /**
  * Local development and unconfigured channels: nothing leaves the machine. The consumer stores the
  * rendered message on the delivery row (GET /api/v1/admin/notifications/:id shows it, one-time
- * links redacted). The log line carries the text with every link and secret redacted, in every
- * environment: to follow a reset or verification link locally, send email to the fake SendGrid
- * (docs/development.md) and read its mailbox.
+ * links redacted). The log line carries the text with every link and secret redacted, unless
+ * `revealLinks`: the explicit development-only opt-in NOTIFICATIONS_LOG_REVEAL_LINKS (see providerFor),
+ * so a developer can follow a reset link from `npm start`'s output.
  */
-export function logProvider(): Provider {
+export function logProvider(options: { revealLinks: boolean } = { revealLinks: false }): Provider {
   return {
     name: 'log',
     send: async (message: OutboundMessage) => {
@@ -30,7 +30,7 @@ export function logProvider(): Provider {
         channel: message.channel,
         to: message.to,
         subject: message.subject,
-        text: redactForLog(message.text, message.secrets),
+        text: options.revealLinks ? message.text : redactForLog(message.text, message.secrets),
       })
       return { ok: true, providerMessageId: newId('logmsg') }
     },
