@@ -3,6 +3,7 @@ import { getDb } from './lib/db'
 import { publishEvent, type DomainEvent } from './lib/events'
 import { emitOrderWebhooks } from './modules/integrations/webhook-events'
 import { newId } from './lib/ids'
+import { recordEvent } from './lib/metrics'
 import { log } from './lib/observability'
 import { nowIso } from './lib/time'
 import type {
@@ -506,6 +507,7 @@ export class OrderDO extends DurableObject<Env> {
         const error = String(err).slice(0, 500)
         sql.exec('UPDATE transitions SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?', attempts, now + delay, error, row.seq)
         log('error', 'order write-through failed', { order_id: state.id, seq: row.seq, attempts, retry_in_ms: delay, error })
+        recordEvent(this.env, { name: 'order.write_through_retry', value: attempts })
         if (attempts >= ALERT_AFTER_ATTEMPTS && !row.alerted) await this.alertStalled(state, row.seq, attempts, error)
       }
     }
@@ -560,6 +562,7 @@ export class OrderDO extends DurableObject<Env> {
           createdAt: nowIso(),
         })
       this.ctx.storage.sql.exec('UPDATE transitions SET alerted = 1 WHERE seq = ?', seq)
+      recordEvent(this.env, { name: 'alert.raised', label: 'order_sync_stalled' })
     } catch (err) {
       log('error', 'could not store the order_sync_stalled alert', { order_id: state.id, seq, error: String(err) })
     }

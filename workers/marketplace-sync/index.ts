@@ -1,4 +1,5 @@
 import * as Sentry from '@sentry/cloudflare'
+import { countQueueOutcomes } from '../../src/lib/metrics'
 import { log, sentryOptions } from '../../src/lib/observability'
 import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleMarketplaceBatch } from '../../src/modules/marketplace/consumer'
@@ -10,7 +11,8 @@ import { runScheduledSync } from '../../src/modules/marketplace/service'
  * real bindings.
  */
 export default Sentry.withSentry(sentryOptions, {
-  async queue(batch, env) {
+  async queue(received, env) {
+    const batch = countQueueOutcomes(env, received) // queue.retry / queue.dead_letter metrics
     const opts = { publicBase: env.APP_BASE_URL }
     const kind = queueKind(batch.queue, 'marketplace-sync')
     if (kind === 'dlq') return handleDeadLetterBatch(batch, env)

@@ -1,4 +1,5 @@
 import * as Sentry from '@sentry/cloudflare'
+import { recordEvent } from '../../src/lib/metrics'
 import { sentryOptions } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
@@ -9,7 +10,7 @@ import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/payst
 
 import { readLimited, stripeTimestampInFuture, WEBHOOK_BODY_LIMIT } from './limits'
 
-type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string }
+type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string; METRICS?: AnalyticsEngineDataset }
 
 const envelope = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status })
 
@@ -29,6 +30,15 @@ const ROUTES: { pattern: RegExp; handle: Handler }[] = [
   },
 ]
 
+async function handleRoute(env: Env, request: Request, url: URL, route: (typeof ROUTES)[number], match: RegExpExecArray): Promise<Response> {
+  const body = await readLimited(request)
+  if (!body) return envelope(413, 'payload_too_large', `Webhook bodies are limited to ${WEBHOOK_BODY_LIMIT} bytes`)
+  if (url.pathname === '/webhooks/stripe' && stripeTimestampInFuture(request.headers.get('Stripe-Signature'))) {
+    return envelope(400, 'invalid_signature', 'Missing, invalid or expired Stripe-Signature')
+  }
+  return route.handle(env, new Request(request, { body }), match[1], match[2])
+}
+
 /**
  * The payment webhooks Worker: one route per provider (/webhooks/stripe, /webhooks/paypal, …).
  * Everything but routing lives in src/modules/payments (webhook.ts and webhooks/), which the vitest
@@ -41,12 +51,10 @@ export default Sentry.withSentry(sentryOptions, {
       const match = route.pattern.exec(url.pathname)
       if (!match) continue
       if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-      const body = await readLimited(request)
-      if (!body) return envelope(413, 'payload_too_large', `Webhook bodies are limited to ${WEBHOOK_BODY_LIMIT} bytes`)
-      if (url.pathname === '/webhooks/stripe' && stripeTimestampInFuture(request.headers.get('Stripe-Signature'))) {
-        return envelope(400, 'invalid_signature', 'Missing, invalid or expired Stripe-Signature')
-      }
-      return route.handle(env, new Request(request, { body }), match[1], match[2])
+      const res = await handleRoute(env, request, url, route, match)
+      // Refused (signature, size, payload) or failed (5xx, the provider retries): webhook.failed per provider.
+      if (res.status >= 400) recordEvent(env, { name: 'webhook.failed', label: String(res.status), detail: url.pathname.split('/')[2] })
+      return res
     }
     if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
     return envelope(404, 'not_found', 'No such route')

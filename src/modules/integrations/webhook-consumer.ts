@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
+import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { paymentAlerts } from '../payments/tables'
@@ -31,7 +32,7 @@ export function excerpt(text: string): string {
 type Outcome = 'done' | 'retry'
 
 /** One HTTP attempt of one delivery; records it and tells the queue whether to retry. */
-export async function attemptDelivery(db: DB, deliveryId: string, now = Date.now()): Promise<Outcome> {
+export async function attemptDelivery(db: DB, deliveryId: string, now = Date.now(), metricsEnv: object = {}): Promise<Outcome> {
   const row = await db
     .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: webhookEvents })
     .from(webhookDeliveries)
@@ -98,7 +99,7 @@ export async function attemptDelivery(db: DB, deliveryId: string, now = Date.now
     ...(error ? { error } : {}),
   })
   if (ok) return 'done'
-  if (await disableIfFailing(db, row.endpoint.id)) {
+  if (await disableIfFailing(db, row.endpoint.id, metricsEnv)) {
     await db.update(webhookDeliveries).set({ status: 'dead', updatedAt: nowIso() }).where(eq(webhookDeliveries.id, deliveryId))
     return 'done'
   }
@@ -109,7 +110,7 @@ export async function attemptDelivery(db: DB, deliveryId: string, now = Date.now
  * Disable the endpoint once it has failed DISABLE_AFTER_FAILURES times in a row. The conditional
  * update lets exactly one consumer win, and only that one raises the staff alert.
  */
-async function disableIfFailing(db: DB, endpointId: string): Promise<boolean> {
+async function disableIfFailing(db: DB, endpointId: string, env: object): Promise<boolean> {
   const reason = `disabled after ${DISABLE_AFTER_FAILURES} consecutive failed deliveries`
   const at = nowIso()
   const res = await db
@@ -132,6 +133,7 @@ async function disableIfFailing(db: DB, endpointId: string): Promise<boolean> {
     details: JSON.stringify({ endpoint_id: endpointId, url: endpoint?.url, reason, action: 'fix the receiver, re-enable the endpoint, replay failed deliveries' }),
     createdAt: at,
   })
+  recordEvent(env, { name: 'alert.raised', label: 'webhook_endpoint_disabled' })
   return true
 }
 
@@ -154,7 +156,7 @@ export async function handleWebhookBatch(batch: MessageBatch<unknown>, env: Pick
       continue
     }
     try {
-      const outcome = await attemptDelivery(db, id)
+      const outcome = await attemptDelivery(db, id, Date.now(), env)
       if (outcome === 'done') message.ack()
       else message.retry({ delaySeconds: backoffSeconds(message.attempts) })
     } catch (err) {

@@ -20,6 +20,7 @@ import { getDb, type DB } from '../../lib/db'
 import { AppError, type ErrorDetail } from '../../lib/errors'
 import { publishCatalogChange } from '../../lib/events'
 import { newId, sha256Hex } from '../../lib/ids'
+import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getAddress } from '../accounts/addresses'
@@ -178,13 +179,17 @@ export async function checkout(
   // No look-up of the key first (one D1 round trip less per checkout): a repeated key fails the
   // batch on the key's UNIQUE index, its first statement, and is replayed below. A retry therefore
   // prices the cart again before it is answered, which retries can afford.
+  const buyer = 'guestToken' in cart ? 'guest' : 'customer'
   try {
-    return await placeOrder(env, db, user, cart, idempotencyKey, fingerprint, body)
+    const placed = await placeOrder(env, db, user, cart, idempotencyKey, fingerprint, body)
+    recordEvent(env, { name: 'checkout.completed', label: placed.body.order.currency, detail: buyer, value: placed.body.order.total.amount })
+    return placed
   } catch (err) {
     // An earlier or concurrent attempt with the same key (which may have emptied the cart or
     // taken the stock this one saw): answer with its result rather than our error.
     const winner = await findKey(db, user.id, idempotencyKey)
     if (winner) return replay(env, winner, fingerprint)
+    recordEvent(env, { name: 'checkout.failed', label: err instanceof AppError ? err.code : 'error', detail: buyer })
     throw err
   }
 }

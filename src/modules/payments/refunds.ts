@@ -12,6 +12,7 @@ import type { AuthUser } from '../../lib/context'
 import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
+import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { releaseStockStatements } from '../inventory/service'
@@ -171,10 +172,12 @@ async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: Pr
   if (result.status === 'failed') {
     await releaseRefund(env, { ...row, providerRef: result.ref }, 'failed at the provider')
   } else {
-    await db
+    const changed = await db
       .update(refunds)
       .set({ providerRef: result.ref, status: result.status, updatedAt: now })
       .where(and(eq(refunds.id, row.id), eq(refunds.status, 'pending')))
+      .returning({ id: refunds.id })
+    if (changed.length && result.status === 'succeeded') recordEvent(env, { name: 'payment.refunded', label: row.currency, detail: row.provider, value: row.amount })
   }
   const [fresh] = await db.select().from(refunds).where(eq(refunds.id, row.id)).limit(1)
   return fresh!
@@ -240,7 +243,7 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
     const now = nowIso()
     const id = newId('ref')
     try {
-      await db.batch([
+      const [inserted] = await db.batch([
         db
           .insert(refunds)
           .values({
@@ -259,13 +262,15 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
             createdAt: now,
             updatedAt: now,
           })
-          .onConflictDoNothing(),
+          .onConflictDoNothing()
+          .returning({ id: refunds.id }),
         // Only if the insert above happened (changes() = 1): a refund already copied adds nothing.
         db
           .update(payments)
           .set({ amountRefunded: sql`${payments.amountRefunded} + ${r.amount}`, updatedAt: now })
           .where(and(eq(payments.id, payment.id), sql`changes() = 1`)),
       ])
+      if (inserted.length && r.status === 'succeeded') recordEvent(env, { name: 'payment.refunded', label: r.currency, detail: payment.provider, value: r.amount })
     } catch (err) {
       if (!isConstraintError(err, 'payments_refund_within_received')) throw err
       await raiseAlert(env, 'refund_mismatch', {

@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { getDb } from '../../lib/db'
 import { newId } from '../../lib/ids'
+import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { paymentAlerts, paymentEvents, payments, refunds } from './tables'
@@ -68,10 +69,13 @@ export async function ensurePaymentRow(
 
 /** pending/failed → succeeded with the captured amount. Idempotent. */
 export async function markPaymentSucceeded(env: DbEnv, paymentId: string, amountReceived: number) {
-  await getDb(env)
+  const changed = await getDb(env)
     .update(payments)
     .set({ status: 'succeeded', amountReceived, failureReason: null, updatedAt: nowIso() })
     .where(and(eq(payments.id, paymentId), sql`${payments.status} <> 'succeeded'`))
+    .returning({ provider: payments.provider, currency: payments.currency })
+  // Counted once per payment: only the update that made it succeeded returns the row.
+  for (const p of changed) recordEvent(env, { name: 'payment.succeeded', label: p.currency, detail: p.provider, value: amountReceived })
 }
 
 /** Only a pending payment can become failed/cancelled/requires_review: a success is never undone. */
@@ -81,10 +85,12 @@ export async function markPaymentUnsuccessful(
   status: 'failed' | 'cancelled' | 'requires_review',
   reason: string | null,
 ) {
-  await getDb(env)
+  const changed = await getDb(env)
     .update(payments)
     .set({ status, failureReason: reason, updatedAt: nowIso() })
     .where(and(eq(payments.id, paymentId), eq(payments.status, 'pending')))
+    .returning({ provider: payments.provider, amount: payments.amount })
+  for (const p of changed) recordEvent(env, { name: 'payment.failed', label: status, detail: p.provider, value: p.amount })
 }
 
 /**
@@ -108,6 +114,7 @@ export async function raiseAlert(
       details: JSON.stringify(fields.details),
       createdAt: nowIso(),
     })
+  recordEvent(env, { name: 'alert.raised', label: kind })
 }
 
 export function isConstraintError(err: unknown, name: string): boolean {

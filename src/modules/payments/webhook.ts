@@ -12,6 +12,7 @@
 import { eq, and, sql } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { getDb } from '../../lib/db'
+import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { addSeconds, nowIso } from '../../lib/time'
 import { getOrder } from '../orders/service'
@@ -134,6 +135,7 @@ export async function applyStripeEvent(env: PaymentsEnv, event: Stripe.Event): P
     // sweep, or reconciliation of a payment left pending, fails it then).
     if (event.type === 'payment_intent.payment_failed' && truth.status === 'failed') {
       log('info', 'stripe webhook: card declined, order stays payable', { event_id: event.id, order_id: payment.orderId, reason: truth.failure_reason })
+      recordEvent(env, { name: 'payment.failed', label: 'declined', detail: 'stripe', value: payment.amount })
       return 'payment_declined'
     }
     return applyProviderState(env, payment, truth, { actor, eventId: event.id })
