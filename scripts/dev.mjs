@@ -7,7 +7,7 @@
 // PORT overrides 8787. Ctrl+C / SIGTERM stop the server started here.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { childEnv, ensureDevVars, ensureNode22, migrateLocal, ROOT, seedLocal, workerConfigs } from './lib/local.mjs'
+import { childEnv, ensureDevVars, ensureNode22, groupedConfig, migrateLocal, ROOT, seedLocal, workerConfigs } from './lib/local.mjs'
 
 await ensureNode22()
 const port = Number(process.env.PORT ?? 8787)
@@ -17,10 +17,12 @@ await migrateLocal()
 await seedLocal({ ifNeeded: true })
 
 const configs = workerConfigs()
-// The root .dev.vars for every Worker (wrangler would look for one next to each config): the
-// notifications consumer signs guest order links with JWT_SECRET, the payment webhooks Worker
-// needs the providers' secrets.
-const args = ['dev', ...configs.flatMap((c) => ['-c', c]), '--port', String(port), '--env-file', join(ROOT, '.dev.vars')]
+// The root .dev.vars for every Worker: --env-file reaches the first config only, so the others run
+// from copies beside a .dev.vars (groupedConfig): the notifications consumer signs guest order
+// links with JWT_SECRET, the payment webhooks Worker needs the providers' secrets.
+const secrets = [join(ROOT, '.dev.vars')]
+const configArgs = configs.flatMap((c, i) => ['-c', i === 0 ? c : groupedConfig(c, secrets, join(ROOT, '.wrangler', 'grouped'))])
+const args = ['dev', ...configArgs, '--port', String(port), '--env-file', secrets[0]]
 
 console.log(`starting ${configs.join(' + ')} on http://localhost:${port}`)
 console.log(

@@ -5,6 +5,7 @@ export function ensureNode22(): Promise<void>
 export function run(cmd: string, args: string[], opts?: import('node:child_process').SpawnOptions): Promise<void>
 export function ensureDevVars(): void
 export function workerConfigs(): string[]
+export function groupedConfig(config: string, envFiles: string[], dir: string): string
 export function migrateLocal(persistTo?: string): Promise<void>
 export function seedLocal(options?: { ifNeeded?: boolean; products?: number; persistTo?: string }): Promise<void>
 export function freePort(): Promise<number>

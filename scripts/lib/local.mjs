@@ -1,8 +1,8 @@
 // Shared plumbing for the local scripts (npm start, npm run seed, npm run bench): paths, the node@22
 // toolchain on PATH, child processes, local migrations and the seed.
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
-import { delimiter, join, relative } from 'node:path'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { basename, delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -74,6 +74,23 @@ export function workerConfigs() {
     }
   }
   return configs
+}
+
+/**
+ * `wrangler dev -c a -c b --env-file x` gives x to the first Worker only: wrangler hands the grouped
+ * Workers just `--env`, and each reads the .dev.vars beside its own config (none in this repository),
+ * so the notifications consumer ran without JWT_SECRET and mailed no order link. This writes a copy
+ * of `config` into `dir`/<worker folder>/ (main and migrations_dir made absolute) with a .dev.vars
+ * made of `envFiles` beside it, and returns the copy's path to pass to -c instead.
+ */
+export function groupedConfig(config, envFiles, dir) {
+  const src = join(ROOT, config)
+  const out = join(dir, basename(dirname(src)))
+  mkdirSync(out, { recursive: true })
+  const text = readFileSync(src, 'utf8').replace(/^(\s*(?:main|migrations_dir)\s*=\s*)"([^"]+)"/gm, (_, key, path) => `${key}${JSON.stringify(resolve(dirname(src), path))}`)
+  writeFileSync(join(out, basename(src)), `# Generated from ${config} by scripts/lib/local.mjs (groupedConfig): edit that file instead.\n${text}`)
+  writeFileSync(join(out, '.dev.vars'), envFiles.map((f) => readFileSync(f, 'utf8')).join('\n'))
+  return join(out, basename(src))
 }
 
 /**

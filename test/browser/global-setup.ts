@@ -9,7 +9,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { childEnv, freePort, migrateLocal, ROOT, run, seedLocal, waitForOk } from '../../scripts/lib/local.mjs'
+import { childEnv, freePort, groupedConfig, migrateLocal, ROOT, run, seedLocal, waitForOk } from '../../scripts/lib/local.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -87,7 +87,12 @@ export default async function setup(project: TestProject) {
     [
       'dev',
       // workers/webhooks: the outgoing-webhooks consumer, so a registered endpoint receives its deliveries.
-      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml', 'workers/webhooks/wrangler.toml'].flatMap((c) => ['-c', c]),
+      // wrangler gives --env-file to the first config only: the others run from copies beside a
+      // .dev.vars of the same files (groupedConfig), so the consumer can sign the order link it mails.
+      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml', 'workers/webhooks/wrangler.toml'].flatMap((c, i) => [
+        '-c',
+        i === 0 ? c : groupedConfig(c, [exampleEnv, envFile, fakesEnv], persist),
+      ]),
       '--port',
       String(port),
       '--inspector-port',
@@ -96,8 +101,7 @@ export default async function setup(project: TestProject) {
       '127.0.0.1',
       '--persist-to',
       persist,
-      // Absolute: wrangler resolves env files against each config's folder, and every Worker needs
-      // the same secrets (JWT_SECRET signs the order link the notifications consumer mails to guests).
+      // The first config's secrets (the others get theirs from groupedConfig's .dev.vars).
       '--env-file',
       exampleEnv,
       '--env-file',

@@ -65,11 +65,7 @@ afterAll(async () => {
 })
 
 describe('storefront journeys', () => {
-  // SKIPPED, not done: in the last run (loaded machine) the order confirmation mailed by the
-  // notifications consumer grouped into the store's wrangler dev had no order link (the consumer
-  // seemed not to get JWT_SECRET/ORDER_LINK_SECRET from --env-file), so linkIn() failed. The card
-  // payment and the webhook up to "paid" passed. Fix the consumer's secrets, then remove .skip.
-  it.skip('a guest browses, searches, picks a variant, edits the cart, checks out and pays by card; the webhook marks the order paid; the emailed link shows it', async () => {
+  it('a guest browses, searches, picks a variant, edits the cart, checks out and pays by card; the webhook marks the order paid; the emailed link shows it', async () => {
     await page.setViewportSize(DESKTOP)
     await page.context().clearCookies()
     await page.goto(`${baseUrl()}/`)
@@ -131,7 +127,7 @@ describe('storefront journeys', () => {
 
     await payWithCard(page, '4242 4242 4242 4242')
     // Back from "Stripe": the page waits for the webhook, then says the order is paid.
-    await page.locator('p.status[data-status="paid"]').waitFor({ timeout: 45_000 })
+    await page.locator('p.status[data-status="paid"]').waitFor({ timeout: 120_000 })
     expect(await page.content()).toContain('Thank you! Your order is paid.')
     const orderId = orderUrl.pathname.split('/').at(-1)!
 
@@ -145,9 +141,7 @@ describe('storefront journeys', () => {
     expect(browser.errors).toEqual([])
   }, JOURNEY_TIMEOUT)
 
-  // SKIPPED, not done: passed in the first run; in the last one the page after the declined card
-  // showed no alert text (the decline message was not found). Investigate, then remove .skip.
-  it.skip('on a phone: a declined card keeps the order, another card pays it; no page scrolls sideways', async () => {
+  it('on a phone: a declined card keeps the order, another card pays it; no page scrolls sideways', async () => {
     await page.setViewportSize(PHONE)
     await page.context().clearCookies()
     for (const path of ['/', product.categorySlug ? `/c/${product.categorySlug}` : '/search?q=a', `/search?q=${encodeURIComponent(product.productName)}`]) {
@@ -174,7 +168,7 @@ describe('storefront journeys', () => {
     await expectNoSidewaysScroll(page)
 
     await payWithCard(page, '4242 4242 4242 4242')
-    await page.locator('p.status[data-status="paid"]').waitFor({ timeout: 45_000 })
+    await page.locator('p.status[data-status="paid"]').waitFor({ timeout: 120_000 })
     await expectNoSidewaysScroll(page)
     expect(browser.errors).toEqual([])
   }, JOURNEY_TIMEOUT)

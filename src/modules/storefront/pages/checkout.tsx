@@ -144,6 +144,10 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
                 <input type="radio" name="payment_provider" value={p.id} checked={values.payment_provider ? values.payment_provider === p.id : i === 0} required /> {p.label}
               </label>
             ))}
+            {providers.some((p) => p.id === 'mpesa') ? (
+              // M-Pesa sends its payment prompt to a phone: asked here, used only when M-Pesa is chosen.
+              <Field label={t(l, 'M-Pesa phone number (for M-Pesa only)')} name="payment_phone" type="tel" value={values.payment_phone} autocomplete="tel" inputmode="tel" maxlength={20} />
+            ) : null}
           </fieldset>
           {customer ? null : <TurnstileWidget c={c} />}
           <button type="submit" class="primary">
@@ -188,6 +192,9 @@ checkoutPages.post('/checkout', async (c) => {
   }
   if (!v.shipping_method_id) errors.push(ru ? 'Выберите способ доставки.' : 'Choose a shipping method.')
   if (!v.payment_provider) errors.push(ru ? 'Выберите способ оплаты.' : 'Choose how to pay.')
+  if (v.payment_provider === 'mpesa' && !/^\+?254[17]\d{8}$/.test((v.payment_phone ?? '').replace(/[\s-]/g, ''))) {
+    errors.push(ru ? 'Для M-Pesa укажите кенийский номер телефона, например +254712345678.' : 'For M-Pesa, enter the Kenyan phone number that gets the payment prompt, for example +254712345678.')
+  }
   if (errors.length) return checkoutPage(c, v, errors, 400)
 
   // From the form, not the cookie: a resubmitted form (double click, retry) has the same body.
@@ -196,6 +203,7 @@ checkoutPages.post('/checkout', async (c) => {
     email: v.email,
     shipping_method_id: v.shipping_method_id,
     payment_provider: v.payment_provider,
+    ...(v.payment_provider === 'mpesa' ? { payment_phone: `+${(v.payment_phone ?? '').replace(/[\s+-]/g, '')}` } : {}),
     ...(discount ? { discount_code: discount } : {}),
     ...(saved
       ? { address_id: v.address_id }

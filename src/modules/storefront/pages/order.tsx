@@ -32,7 +32,7 @@ function stripeConfig(env: Env): { publishableKey: string; jsUrl: string } | nul
 /** Instructions and redirect links a provider returned, shown as text and links (never executed). */
 function PaymentInstructions(props: { action: Record<string, unknown>; locale: Locale }) {
   const entries = Object.entries(props.action).filter(([k]) => k !== 'type')
-  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url'].map((k) => props.action[k]).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
+  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url', 'payment_link'].map((k) => props.action[k]).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
   return (
     <section class="instructions" aria-labelledby="pay-instr">
       <h2 id="pay-instr">{t(props.locale, 'Payment instructions')}</h2>
@@ -76,12 +76,32 @@ function Timeline(props: { order: OrderDetail; locale: Locale }) {
   )
 }
 
+/**
+ * The page when the order could not be read: a wrong link is "not found"; anything else (the
+ * database busy, a 5xx) is temporary, so the page says so and reloads itself, keeping the URL (and
+ * with it the payment return state). Never "not found" for an order that exists.
+ */
+function orderUnavailable(c: ShopContext, status: number) {
+  const l = c.get('locale')
+  if (status === 400 || status === 404) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  const url = new URL(c.req.url)
+  return privatePage(
+    c,
+    { title: t(l, 'Your order'), refreshSeconds: 3, refreshUrl: url.pathname + url.search },
+    <>
+      <h1>{t(l, 'Your order')}</h1>
+      <p class="alert error" role="alert" data-error="order-unavailable">
+        {t(l, 'We could not load your order just now. This page tries again in a few seconds.')}
+      </p>
+    </>,
+    503,
+  )
+}
+
 async function orderPage(c: ShopContext, id: string, sig: string) {
   const l = c.get('locale')
   const res = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
-  if (res.status !== 200) {
-    return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
-  }
+  if (res.status !== 200) return orderUnavailable(c, res.status)
   let order = res.body
   const flashed = takeFlash(c)
   const redirectStatus = c.req.query('redirect_status')
@@ -233,7 +253,11 @@ orderPages.post('/orders/:id/reorder', async (c) => {
   const id = c.req.param('id')
   const sig = c.req.query('sig') ?? ''
   const res = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
-  if (res.status !== 200) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  if (res.status === 400 || res.status === 404) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  if (res.status !== 200) {
+    flash(c, 'error', [t(l, 'We could not load your order just now. Please try again.')])
+    return c.redirect(`/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`, 303)
+  }
   const problems: string[] = []
   for (const line of res.body.lines) {
     const added = await callApi(c, 'POST', '/api/v1/cart/items', { headers: visitorHeaders(c), body: { variant_id: line.variant_id, quantity: line.quantity } })
