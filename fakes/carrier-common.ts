@@ -21,6 +21,10 @@ export interface FakeShipment {
   weightKg: number
   reference: string
   voided: boolean
+  /** Bought as a return label (UPS ReturnService / FedEx RETURN_SHIPMENT); its from/to countries as sent. */
+  isReturn?: boolean
+  fromCountry?: string
+  toCountry?: string
   events: FakeTrackingEvent[]
 }
 

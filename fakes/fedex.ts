@@ -109,6 +109,9 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
       weightKg: weight,
       reference: s.requestedPackageLineItems?.[0]?.customerReferences?.[0]?.value ?? '',
       voided: false,
+      isReturn: Array.isArray(s.shipmentSpecialServices?.specialServiceTypes) && s.shipmentSpecialServices.specialServiceTypes.includes('RETURN_SHIPMENT'),
+      fromCountry: s.shipper?.address?.countryCode,
+      toCountry: s.recipients[0].address.countryCode,
       events: [{ status: 'label_created', description: 'Shipment information sent to FedEx', at: new Date().toISOString() }],
     })
     const amount = fakeRateMinor(s.serviceType, weight, s.shipper?.address?.countryCode !== s.recipients[0].address.countryCode)

@@ -114,6 +114,9 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
       weightKg: weight,
       reference: s?.ReferenceNumber?.Value ?? '',
       voided: false,
+      isReturn: s?.ReturnService?.Code === '9',
+      fromCountry: s?.ShipFrom?.Address?.CountryCode,
+      toCountry: s?.ShipTo?.Address?.CountryCode,
       events: [{ status: 'label_created', description: 'Shipper created a label, UPS has not received the package yet.', at: new Date().toISOString() }],
     })
     const amount = fakeRateMinor(service, weight, s.Shipper?.Address?.CountryCode !== s.ShipTo.Address.CountryCode)

@@ -31,6 +31,7 @@ import { shippingRoutes } from './modules/shipping/routes'
 import { carrierPushRoutes } from './modules/shipping/push-routes'
 import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
+import { returnRoutes } from './modules/returns/routes'
 import { storefrontRoutes } from './modules/storefront'
 
 export const app = createRouter()
@@ -77,6 +78,7 @@ app.route('/api/v1', cartRoutes)
 app.route('/api/v1', orderRoutes)
 app.route('/api/v1', shippingRoutes)
 app.route('/api/v1', carrierPushRoutes)
+app.route('/api/v1', returnRoutes)
 app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
 app.route('/api/v1', marketplaceRoutes)

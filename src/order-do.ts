@@ -11,6 +11,8 @@ import type {
   PaymentSignal,
   PaymentSignalResult,
   RefundsSignal,
+  ReturnAction,
+  ReturnActionResult,
   ShipLineInput,
   TransitionInput,
   TransitionMeta,
@@ -29,6 +31,10 @@ import {
 } from './modules/orders/write-through'
 import { cancelOpenPayments } from './modules/payments/cancel'
 import { paymentAlerts } from './modules/payments/tables'
+import { RETURNABLE_ORDER_STATUSES, decideReturn } from './modules/returns/decide'
+import { returnEvent } from './modules/returns/events'
+import { deliveredAtFromHistory } from './modules/returns/write-through'
+import { returnWindowDays } from './modules/shipping/config'
 
 /** First retry of a failed D1 write-through; each further failure doubles it, up to RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 2_000
@@ -255,6 +261,53 @@ export class OrderDO extends DurableObject<Env> {
     })
   }
 
+  /**
+   * A return (RMA) step: requested, cancelled, approved, refused, received, refunded. The rules
+   * are src/modules/returns/decide.ts (window, quantities never above delivered minus already
+   * returned, the return's own state machine); the return lives in this state, is journalled
+   * like a transition (a timeline entry, the return's D1 rows, its restock) and publishes
+   * return.<status>. A repeated step (a duplicated or concurrent request) changes nothing and
+   * answers `changed: false` with the return as it is.
+   */
+  async returnAction(orderId: string, action: ReturnAction): Promise<ReturnActionResult> {
+    return this.serial(async (): Promise<ReturnActionResult> => {
+      const state = await this.ensureState(orderId)
+      if (!state) return notFound()
+      const at = nowIso()
+      const seq = state.seq + 1
+      let deliveredAt = state.delivered_at ?? null
+      if (!deliveredAt && action.kind === 'request' && RETURNABLE_ORDER_STATUSES.includes(state.status)) {
+        deliveredAt = await deliveredAtFromHistory(getDb(this.env), orderId)
+      }
+      const decided = decideReturn(state, action, { now: at, windowDays: returnWindowDays(this.env), deliveredAt, seq })
+      if (!decided.ok) return decided
+      if (!decided.changed) return { ok: true, ret: decided.ret, order: state, changed: false }
+      const ret = decided.ret
+      const others = (state.returns ?? []).filter((r) => r.id !== ret.id)
+      const next: OrderState = { ...state, seq, updated_at: at, returns: [...others, ret].sort((a, b) => a.created_at.localeCompare(b.created_at)) }
+      this.commit(
+        next,
+        {
+          kind: 'return',
+          return: ret,
+          history_id: newId('ohi'),
+          seq,
+          from_status: state.status,
+          to_status: state.status,
+          actor_type: action.actor.type,
+          actor_id: action.actor.id ?? null,
+          reason: decided.reason,
+          meta: { return_id: ret.id, return_status: ret.status, refund_amount: ret.refund_amount, ...(ret.label ? { return_carrier: ret.label.carrier, return_tracking_number: ret.label.tracking_number } : {}) },
+          at,
+          refunded_amount: state.refunded_amount,
+        },
+        returnEvent(next, ret, seq, at),
+      )
+      await this.flushAndSchedule()
+      return { ok: true, ret, order: next, changed: true }
+    })
+  }
+
   /** A history entry that does not change the status (e.g. a late payment refunded automatically). */
   async note(orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta; visibility?: 'staff' }): Promise<TransitionResult> {
     return this.serial(async (): Promise<TransitionResult> => {
@@ -413,6 +466,7 @@ export class OrderDO extends DurableObject<Env> {
       )
     }
     if (input.to === 'delivered') next.lines = state.lines.map((l) => ({ ...l, fulfilment_status: 'delivered' }))
+    if (input.to === 'delivered') next.delivered_at = at
     let refundAmount: number | undefined
     if (input.to === 'refunded' || input.to === 'partially_refunded') {
       const remaining = state.total - state.refunded_amount

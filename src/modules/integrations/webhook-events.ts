@@ -13,6 +13,12 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.failed',
   'payment.succeeded',
   'refund.created',
+  'return.requested',
+  'return.approved',
+  'return.refused',
+  'return.cancelled',
+  'return.received',
+  'return.refunded',
   'product.created',
   'product.updated',
   'product.deleted',
@@ -83,11 +89,17 @@ const FROM_ORDER_EVENT: Partial<Record<DomainEvent['type'], WebhookEventType[]>>
   'order.cancelled': ['order.cancelled'],
   'order.failed': ['order.failed'],
   'order.refunded': ['refund.created'],
+  'return.requested': ['return.requested'],
+  'return.approved': ['return.approved'],
+  'return.refused': ['return.refused'],
+  'return.cancelled': ['return.cancelled'],
+  'return.received': ['return.received'],
+  'return.refunded': ['return.refunded'],
 }
 
 /**
  * Called by the OrderDO for each event of its outbox, next to the notifications publish: the one
- * place order, payment and refund webhooks come from. The order event's id is derived from (order,
+ * place order, payment, refund and return webhooks come from. The order event's id is derived from (order,
  * transition seq), so re-publishing after a crash dedupes here. Throws when D1 or the queue fails,
  * so the outbox keeps the event and retries.
  */

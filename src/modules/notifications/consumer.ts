@@ -59,6 +59,12 @@ const PLANS: Partial<Record<DomainEvent['type'], { template: TemplateName; email
   'order.delivered': { template: 'order_delivered', emailOnly: false },
   'order.refunded': { template: 'order_refunded', emailOnly: false },
   'order.cancelled': { template: 'order_cancelled', emailOnly: false },
+  'return.requested': { template: 'return_requested', emailOnly: false },
+  'return.approved': { template: 'return_approved', emailOnly: false },
+  'return.refused': { template: 'return_refused', emailOnly: false },
+  'return.refunded': { template: 'return_refunded', emailOnly: false },
+  // One copy of return.requested per staff member (fanOutToStaff), by email.
+  'return.staff_alert': { template: 'return_staff_alert', emailOnly: false },
   'account.email_verification_requested': { template: 'email_verification', emailOnly: true },
   'account.password_reset_requested': { template: 'password_reset', emailOnly: true },
   'account.signup_attempted': { template: 'account_exists', emailOnly: true },
@@ -208,6 +214,26 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
   return delaySeconds > 0 ? { retry: true, delaySeconds: Math.min(delaySeconds, RETRY_MAX_SECONDS) } : { retry: false }
 }
 
+/**
+ * return.requested → one `return.staff_alert` per active staff/admin account (id derived from the
+ * event and the staff member, so a redelivery claims the same deliveries and sends nothing twice).
+ */
+async function fanOutToStaff(db: DB, env: NotificationsEnv, body: unknown, attempts: number): Promise<EventOutcome> {
+  const parsed = DomainEventSchema.safeParse(body)
+  if (!parsed.success || parsed.data.type !== 'return.requested') return { retry: false }
+  const event = parsed.data
+  const { results } = await db.$client
+    .prepare(`SELECT id FROM users WHERE role IN ('staff', 'admin') AND disabled_at IS NULL ORDER BY id LIMIT 50`)
+    .all<{ id: string }>()
+  let outcome: EventOutcome = { retry: false }
+  for (const staff of results) {
+    const copy = { ...event, id: `${event.id}:staff:${staff.id}`, type: 'return.staff_alert', data: { ...event.data, user_id: staff.id } }
+    const result = await processEvent(db, env, copy, attempts)
+    if (result.retry) outcome = result
+  }
+  return outcome
+}
+
 type Recipient_ = NonNullable<Awaited<ReturnType<typeof getUserById>>>
 
 /** A guest order's recipient: the account it joined, else its checkout email, by email only. */
@@ -237,7 +263,10 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
   const db = getDb(env)
   for (const message of batch.messages) {
     try {
-      const outcome = await processEvent(db, env, message.body, message.attempts)
+      let outcome = await processEvent(db, env, message.body, message.attempts)
+      // A new return: every staff member hears of it too (one derived event each, deduped like any).
+      const staffOutcome = await fanOutToStaff(db, env, message.body, message.attempts)
+      if (staffOutcome.retry && !outcome.retry) outcome = staffOutcome
       // Sellers with lines in a paid order are told once per (order, seller), claimed in D1.
       await alertSellersOfPaidOrder(env, message.body as DomainEvent)
       if (outcome.retry) message.retry({ delaySeconds: outcome.delaySeconds })

@@ -13,6 +13,11 @@ export const TEMPLATES = [
   'order_delivered',
   'order_refunded',
   'order_cancelled',
+  'return_requested',
+  'return_approved',
+  'return_refused',
+  'return_refunded',
+  'return_staff_alert',
   'email_verification',
   'password_reset',
   'account_exists',
@@ -42,6 +47,19 @@ export const OrderEventDataSchema = z.object({
     .object({ carrier: z.string().nullish(), tracking_number: z.string().nullish(), url: z.string().nullish() })
     .nullish(),
   refund: MoneyInSchema.nullish(),
+  /** Return events (return.*): the return as src/modules/returns/events.ts sends it. */
+  return: z
+    .object({
+      id: z.string(),
+      status: z.string(),
+      reason: z.string().nullish(),
+      note: z.string().nullish(),
+      refund: MoneyInSchema.nullish(),
+      instructions: z.string().nullish(),
+      label: z.object({ carrier: z.string(), tracking_number: z.string() }).nullish(),
+      lines: z.array(z.record(z.string(), z.unknown())).optional().catch(undefined),
+    })
+    .nullish(),
 })
 export type OrderEventData = z.infer<typeof OrderEventDataSchema>
 

@@ -58,6 +58,13 @@ function trackingLine(o: OrderEventData, locale: TemplateLocale): string | undef
   return `Carrier: ${t.carrier ?? '—'}, tracking number: ${t.tracking_number}.`
 }
 
+function returnItems(o: OrderEventData, locale: TemplateLocale): string | undefined {
+  const lines = o.return?.lines
+  if (!lines?.length) return undefined
+  const items = lines.map((l) => `${typeof l.product_name === 'string' ? l.product_name : typeof l.sku === 'string' ? l.sku : '—'} × ${typeof l.quantity === 'number' ? l.quantity : 1}`)
+  return `${locale === 'ru' ? 'Возвращаемые товары' : 'Items'}: ${items.join(', ')}`
+}
+
 const compact = (lines: (string | undefined)[]) => lines.filter((l): l is string => Boolean(l))
 
 type CopyFn = (ctx: TemplateContext, locale: TemplateLocale) => Copy
@@ -123,6 +130,81 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? { subject: `Заказ ${ref} отменён`, lines: [`Ваш заказ ${ref} отменён.`] }
       : { subject: `Order ${ref} cancelled`, lines: [`Your order ${ref} has been cancelled.`] }
+  },
+  return_requested: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Заявка на возврат по заказу ${ref} получена`,
+          lines: compact([`Мы получили вашу заявку на возврат ${r?.id ?? ''} по заказу ${ref}.`, returnItems(o, l), 'Мы рассмотрим её и напишем вам.']),
+          link: orderLink,
+        }
+      : {
+          subject: `Return request for order ${ref} received`,
+          lines: compact([`We have received your return request ${r?.id ?? ''} for order ${ref}.`, returnItems(o, l), 'We will review it and get back to you.']),
+          link: orderLink,
+        }
+  },
+  return_approved: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    const label = r?.label
+      ? l === 'ru'
+        ? `Этикетка для возврата ${r.label.carrier} (трек-номер ${r.label.tracking_number}) — на странице заказа по ссылке ниже.`
+        : `Your ${r.label.carrier} return label (tracking number ${r.label.tracking_number}) is on the order page at the link below.`
+      : undefined
+    return l === 'ru'
+      ? {
+          subject: `Возврат по заказу ${ref} одобрен`,
+          lines: compact([`Мы одобрили возврат ${r?.id ?? ''} по заказу ${ref}. После получения товара мы вернём ${money(r?.refund, l)}.`, label, r?.instructions ?? undefined]),
+          link: orderLink,
+        }
+      : {
+          subject: `Return for order ${ref} approved`,
+          lines: compact([`We have approved return ${r?.id ?? ''} for order ${ref}. Once the items arrive we will refund ${money(r?.refund, l)}.`, label, r?.instructions ?? undefined]),
+          link: orderLink,
+        }
+  },
+  return_refused: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? { subject: `Возврат по заказу ${ref} отклонён`, lines: compact([`К сожалению, мы не можем принять возврат ${r?.id ?? ''} по заказу ${ref}.`, r?.note ? `Причина: ${r.note}` : undefined]), link: orderLink }
+      : { subject: `Return for order ${ref} refused`, lines: compact([`Sorry, we cannot accept return ${r?.id ?? ''} for order ${ref}.`, r?.note ? `Reason: ${r.note}` : undefined]), link: orderLink }
+  },
+  return_refunded: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Возврат средств по возврату ${r?.id ?? ''}`,
+          lines: [`Мы получили возвращённые товары по заказу ${ref} и вернули ${money(r?.refund, l)}.`, 'Деньги поступят на счёт в течение 5–10 рабочих дней.'],
+          link: orderLink,
+        }
+      : {
+          subject: `Refund for return ${r?.id ?? ''}`,
+          lines: [`We have received the items you returned from order ${ref} and refunded ${money(r?.refund, l)}.`, 'It can take 5–10 business days to reach your account.'],
+          link: orderLink,
+        }
+  },
+  return_staff_alert: ({ order }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Новая заявка на возврат по заказу ${ref}`,
+          lines: compact([`Покупатель просит вернуть товары по заказу ${ref} (возврат ${r?.id ?? ''}, к возврату ${money(r?.refund, l)}).`, r?.reason ? `Причина: ${r.reason}` : undefined, returnItems(o, l), 'Одобрите или отклоните её на странице «Возвраты» панели управления.']),
+        }
+      : {
+          subject: `New return request for order ${ref}`,
+          lines: compact([`A customer asks to return items of order ${ref} (return ${r?.id ?? ''}, refund ${money(r?.refund, l)}).`, r?.reason ? `Reason: ${r.reason}` : undefined, returnItems(o, l), 'Approve or refuse it on the Returns page of the dashboard.']),
+        }
   },
   email_verification: ({ account, expiresInMinutes }, l) =>
     l === 'ru'

@@ -19,6 +19,10 @@ export interface OrderState {
   created_at: string
   updated_at: string
   lines: OrderStateLine[]
+  /** When the order entered `delivered` (absent in states saved before it was kept, or not delivered yet). */
+  delivered_at?: string
+  /** Returns (RMA) of this order's lines, owned by the DO like the status (src/modules/returns). */
+  returns?: ReturnState[]
 }
 
 export interface OrderStateLine {
@@ -115,7 +119,9 @@ export interface RefundsSignal {
  */
 export interface TransitionRecord {
   /** Absent in entries written before kinds existed: a transition. */
-  kind?: 'transition' | 'line' | 'note'
+  kind?: 'transition' | 'line' | 'note' | 'return'
+  /** kind 'return': the return as it is after this entry (a history row without a status change, and the return's rows). */
+  return?: ReturnState
   /** kind 'line': the line's new fulfilment. */
   line?: { id: string; fulfilment_status: FulfilmentStatus; carrier: string | null; tracking_number: string | null; shipped_at: string | null }
   history_id: string
@@ -131,3 +137,62 @@ export interface TransitionRecord {
   /** kind 'note': 'staff' for an order note only staff see (absent: public). */
   visibility?: 'staff'
 }
+
+export const RETURN_STATUSES = ['requested', 'approved', 'refused', 'cancelled', 'received', 'refunded'] as const
+export type ReturnStatus = (typeof RETURN_STATUSES)[number]
+
+/** One returned line: how many units, and the refund they are worth (minor units, fixed at request time). */
+export interface ReturnLineState {
+  line_id: string
+  seller_id: string
+  quantity: number
+  amount: number
+  /** Set when received: whether these units go back on sale. */
+  restock: boolean | null
+}
+
+/** A return (RMA) of delivered lines, kept in the OrderDO's state (docs/returns.md). */
+export interface ReturnState {
+  id: string
+  status: ReturnStatus
+  reason: string
+  comment: string | null
+  /** Staff's note (the refusal's reason, or anything said on approval/receipt). */
+  note: string | null
+  lines: ReturnLineState[]
+  /** Sum of the lines' amounts: what the refund will be, minor units of the order's currency. */
+  refund_amount: number
+  currency: string
+  /** How the parcel comes back: a carrier return label, or written instructions. */
+  method: 'label' | 'instructions' | null
+  instructions: string | null
+  label: { shipment_id: string; carrier: string; tracking_number: string } | null
+  refund_id: string | null
+  requested_by: Actor
+  /** The order's seq at this return's last change (write-through version). */
+  version: number
+  created_at: string
+  updated_at: string
+  history: { status: ReturnStatus; at: string; actor: Actor; note: string | null }[]
+}
+
+/** What happened to a return, told to the OrderDO, which decides (OrderDO.returnAction). */
+export type ReturnAction =
+  | { kind: 'request'; return_id: string; lines: { line_id: string; quantity: number }[]; reason: string; comment?: string | null; actor: Actor }
+  | { kind: 'cancel'; return_id: string; actor: Actor }
+  | {
+      kind: 'approve'
+      return_id: string
+      actor: Actor
+      instructions: string | null
+      /** The carrier return label bought for it (absent: the customer follows `instructions`). */
+      label?: { shipment_id: string; carrier: string; tracking_number: string } | null
+      note?: string | null
+    }
+  | { kind: 'refuse'; return_id: string; actor: Actor; note: string }
+  | { kind: 'receive'; return_id: string; actor: Actor; restock: Record<string, boolean>; note?: string | null }
+  | { kind: 'refunded'; return_id: string; actor: Actor; refund_id: string | null }
+
+export type ReturnActionResult =
+  | { ok: true; ret: ReturnState; order: OrderState; changed: boolean }
+  | { ok: false; code: 'invalid_transition' | 'not_found' | 'validation_error' | 'unprocessable'; message: string; details?: { path?: string; message: string; [k: string]: unknown }[] }

@@ -11,6 +11,7 @@ import { domainEvent, publishCatalogChange, publishOrderStatusChange, type Domai
 import { log } from '../../lib/observability'
 import { invalidateAfterStockChange } from '../catalog/service'
 import { releaseStockStatements } from '../inventory/service'
+import { convergeReturnStatements, loadReturnsFromD1, returnStatements } from '../returns/write-through'
 import { externalRefOf } from './import'
 import type { OrderState, TransitionRecord } from './model'
 import { RELEASES_STOCK, eventFor } from './state-machine'
@@ -55,7 +56,8 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
       })
       .onConflictDoNothing(),
   ]
-  if (t.kind === 'note') {
+  if (t.kind === 'return' && t.return) out.push(...returnStatements(db, state, t.return))
+  if (t.kind === 'note' || t.kind === 'return') {
     out.push(db.update(orders).set({ version: t.seq, updatedAt: t.at }).where(and(eq(orders.id, state.id), lt(orders.version, t.seq))))
     return out
   }
@@ -124,6 +126,7 @@ export function convergeStatements(db: DB, state: OrderState): BatchItem<'sqlite
     out.push(...releaseStockStatements(db, state.lines, notYetReleased))
     out.push(db.update(orders).set({ stockReleasedAt: state.updated_at }).where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)))
   }
+  out.push(...convergeReturnStatements(db, state))
   out.push(
     db
       .update(orders)
@@ -139,7 +142,9 @@ export async function loadStateFromD1(db: DB, orderId: string): Promise<OrderSta
   if (!order) return null
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position))
   const shipped = lines.find((l) => l.carrier && l.trackingNumber)
+  const orderReturns = await loadReturnsFromD1(db, orderId)
   return {
+    ...(orderReturns.length ? { returns: orderReturns } : {}),
     id: order.id,
     user_id: order.userId,
     status: order.status,

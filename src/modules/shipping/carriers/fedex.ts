@@ -165,6 +165,10 @@ export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
             recipients: [party(req.destination, 'Customer')],
             pickupType: 'DROPOFF_AT_FEDEX_LOCATION',
             serviceType: req.service_code,
+            // A return: FedEx print return label (shipmentSpecialServices RETURN_SHIPMENT, returnType PRINT_RETURN_LABEL).
+            ...(req.return
+              ? { shipmentSpecialServices: { specialServiceTypes: ['RETURN_SHIPMENT'], returnShipmentDetail: { returnType: 'PRINT_RETURN_LABEL' } } }
+              : {}),
             packagingType: 'YOUR_PACKAGING',
             shippingChargesPayment: { paymentType: 'SENDER' },
             labelSpecification: { imageType: 'PDF', labelStockType: 'PAPER_85X11_TOP_HALF_LABEL' },

@@ -44,6 +44,8 @@ export interface LabelRequest {
   service_code: string
   /** Our reference printed on the label (shipment or return id). */
   reference: string
+  /** A return shipment (the customer sends it back to `destination`, our warehouse, on our account). */
+  return?: boolean
 }
 
 export interface LabelResult {

@@ -174,7 +174,9 @@ export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
             Request: { RequestOption: 'nonvalidate', TransactionReference: { CustomerContext: req.reference } },
             Shipment: {
               Description: req.reference,
-              Shipper: shipper(req.origin),
+              // A return: UPS Print Return Label (ReturnService 9); the shipper is still our account (the warehouse).
+              ...(req.return ? { ReturnService: { Code: '9' } } : {}),
+              Shipper: shipper(req.return ? req.destination : req.origin),
               ShipFrom: { Name: req.origin.name ?? 'Shipper', Address: address(req.origin) },
               ShipTo: {
                 Name: req.destination.name ?? 'Customer',

@@ -57,6 +57,83 @@ function PaymentInstructions(props: { action: Record<string, unknown>; locale: L
   )
 }
 
+interface OrderReturns {
+  data: {
+    id: string
+    status: string
+    reason: string
+    note: string | null
+    instructions: string | null
+    refund: { amount: number; currency: string }
+    label: { carrier: string; tracking_number: string; label_url: string } | null
+    lines: { line_id: string; product_name: string | null; quantity: number }[]
+    created_at: string
+  }[]
+  deadline: string | null
+  returnable: { line_id: string; product_name: string; quantity: number; returnable_quantity: number }[]
+}
+
+/** Returns of a delivered order: the "Return items" form (while the window is open) and each return's state. */
+function Returns(props: { returns: OrderReturns; base: string; sig: string; locale: Locale; currency: string }) {
+  const l = props.locale
+  const r = props.returns
+  const open = r.returnable.filter((x) => x.returnable_quantity > 0)
+  const q = `?sig=${encodeURIComponent(props.sig)}`
+  if (!open.length && !r.data.length) return null
+  return (
+    <section aria-labelledby="returns-h" class="returns">
+      <h2 id="returns-h">{t(l, 'Returns')}</h2>
+      {r.data.map((ret) => (
+        <div class="return" data-return={ret.id} data-status={ret.status}>
+          <p>
+            {t(l, 'Return {id}', { id: ret.id })}: <strong>{t(l, `return ${ret.status}`)}</strong> · {t(l, 'Refund')} {price(ret.refund.amount, ret.refund.currency, l)}
+          </p>
+          <p class="muted">{ret.lines.map((x) => `${x.product_name ?? x.line_id} × ${x.quantity}`).join(', ')}</p>
+          {ret.note ? <p>{t(l, 'Note from the shop')}: {ret.note}</p> : null}
+          {ret.instructions && (ret.status === 'approved') ? <p>{ret.instructions}</p> : null}
+          {ret.label && ret.status === 'approved' ? (
+            <p>
+              <a href={ret.label.label_url}>{t(l, 'Download the {carrier} return label', { carrier: ret.label.carrier })}</a> ({t(l, 'Tracking number')} {ret.label.tracking_number})
+            </p>
+          ) : null}
+          {ret.status === 'requested' ? (
+            <form method="post" action={`${props.base}/returns/${encodeURIComponent(ret.id)}/cancel${q}`}>
+              <button type="submit">{t(l, 'Cancel this return')}</button>
+            </form>
+          ) : null}
+        </div>
+      ))}
+      {open.length ? (
+        <form method="post" action={`${props.base}/returns${q}`} class="return-form">
+          <h3>{t(l, 'Return items')}</h3>
+          {r.deadline ? <p class="muted">{t(l, 'You can return delivered items until {date}. Shipping is not refunded.', { date: dateTime(r.deadline, l) })}</p> : null}
+          {open.map((x) => (
+            <p>
+              <label>
+                {x.product_name} — {t(l, 'quantity to return (up to {n})', { n: x.returnable_quantity })}{' '}
+                <input type="number" name={`qty-${x.line_id}`} min={0} max={x.returnable_quantity} value={0} inputmode="numeric" />
+              </label>
+            </p>
+          ))}
+          <p>
+            <label>
+              {t(l, 'Reason')} <input name="reason" required maxlength={500} />
+            </label>
+          </p>
+          <p>
+            <label>
+              {t(l, 'Comment (optional)')} <textarea name="comment" maxlength={2000} rows={2}></textarea>
+            </label>
+          </p>
+          <button type="submit" class="primary">
+            {t(l, 'Return items')}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  )
+}
+
 function Timeline(props: { order: OrderDetail; locale: Locale }) {
   const l = props.locale
   return (
@@ -130,6 +207,7 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
   const misconfigured = Boolean(secret) && !stripe
   if (misconfigured) log('error', 'storefront: STRIPE_PUBLISHABLE_KEY is not set; card payments cannot be taken', { order_id: order.id })
   const tracking = order.lines.filter((ln) => ln.tracking_number)
+  const returns = await callApi<OrderReturns>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`)
   return privatePage(
     c,
     {
@@ -217,6 +295,7 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
           </ul>
         </section>
       ) : null}
+      {returns.status === 200 ? <Returns returns={returns.body} base={`/orders/${encodeURIComponent(id)}`} sig={sig} locale={l} currency={order.currency} /> : null}
       <section aria-labelledby="tl-h">
         <h2 id="tl-h">{t(l, 'Timeline')}</h2>
         <Timeline order={order} locale={l} />
@@ -270,4 +349,39 @@ orderPages.post('/orders/:id/reorder', async (c) => {
   }
   if (problems.length) flash(c, 'error', problems)
   return c.redirect('/cart', 303)
+})
+
+/** The "Return items" form: quantities per line (0 = keep), a reason, through the signed order link. */
+orderPages.post('/orders/:id/returns', async (c) => {
+  const l = c.get('locale')
+  const id = c.req.param('id')
+  const sig = c.req.query('sig') ?? ''
+  const form = await c.req.parseBody()
+  const lines = Object.entries(form)
+    .filter(([k]) => k.startsWith('qty-'))
+    .map(([k, v]) => ({ line_id: k.slice(4), quantity: Number(v) }))
+    .filter((x) => Number.isFinite(x.quantity) && x.quantity !== 0)
+  const back = `/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`
+  if (!lines.length) {
+    flash(c, 'error', [t(l, 'Choose how many of which items to return.')])
+    return c.redirect(back, 303)
+  }
+  const comment = String(form.comment ?? '').trim()
+  const res = await callApi<{ return: { id: string } }>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`, {
+    body: { lines, reason: String(form.reason ?? '').trim(), ...(comment ? { comment } : {}) },
+  })
+  if (res.status === 201 || res.status === 200) flash(c, 'notice', [t(l, 'Return {id} requested. We will email you when it is reviewed.', { id: res.body.return.id })])
+  else flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
+  return c.redirect(back, 303)
+})
+
+/** Withdraw a return not yet reviewed. */
+orderPages.post('/orders/:id/returns/:rid/cancel', async (c) => {
+  const l = c.get('locale')
+  const id = c.req.param('id')
+  const sig = c.req.query('sig') ?? ''
+  const res = await callApi(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns/${encodeURIComponent(c.req.param('rid'))}/cancel?sig=${encodeURIComponent(sig)}`)
+  if (res.status === 200) flash(c, 'notice', [t(l, 'The return was cancelled.')])
+  else flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
+  return c.redirect(`/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`, 303)
 })
