@@ -13,6 +13,7 @@ import { LoginPage } from './pages/login'
 import { MarketplacePage } from './pages/marketplace'
 import { NotificationsPage } from './pages/notifications'
 import { ShipmentsPage } from './pages/shipments'
+import { ReturnsPage } from './pages/returns'
 import { OrderDetailPage, OrdersPage } from './pages/orders'
 import { PaymentsPage } from './pages/payments'
 import { ImportPage } from './pages/import'
@@ -48,6 +49,7 @@ const STAFF_NAV: NavItem[] = [
   { path: 'tax-rates', label: 'nav.taxRates' },
   { path: 'shipping', label: 'nav.shipping' },
   { path: 'shipments', label: 'nav.shipments' },
+  { path: 'returns', label: 'nav.returns' },
   { path: 'notifications', label: 'nav.notifications' },
   { path: 'marketplace', label: 'nav.marketplace' },
   { path: 'reviews', label: 'nav.reviews' },
@@ -102,6 +104,8 @@ function View({ user, route }: { user: User; route: Route }) {
         return <ShippingMethodsPage />
       case 'shipments':
         return <ShipmentsPage route={route} />
+      case 'returns':
+        return <ReturnsPage route={route} />
       case 'notifications':
         return <NotificationsPage route={route} />
       case 'marketplace':

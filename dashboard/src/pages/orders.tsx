@@ -32,6 +32,7 @@ import {
 } from '../ui'
 import { CsvDownload } from './import'
 import { OrderShipmentsPanel } from './shipments'
+import { OrderReturnsPanel } from './returns'
 
 type AdminOrder = Schemas['AdminOrder']
 type OrderStatus = Schemas['OrderStatus']
@@ -649,6 +650,7 @@ export function OrderDetailPage({ id }: { id: string }) {
       <Lines order={order} />
       <Actions order={order} onChanged={loaded.reload} />
       <OrderShipmentsPanel order={order} onChanged={loaded.reload} />
+      <OrderReturnsPanel order={order} onChanged={loaded.reload} />
       <Payments orderId={order.id} version={order.updated_at} />
       <Timeline order={order} onChanged={loaded.reload} />
     </section>
