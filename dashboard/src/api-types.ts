@@ -4367,6 +4367,751 @@ export interface paths {
       };
     };
   };
+  "/api/v1/orders/{id}/returns": {
+    /** Returns of my order and what is still returnable */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Returns and returnable lines */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OrderReturns"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Ask to return delivered lines of my order
+     * @description Return delivered lines within RETURN_WINDOW_DAYS of delivery (422 after the deadline), at most the delivered quantity minus what other returns already hold (422 with the returnable quantity per line). The refund is fixed now: each line's total (its discount share and tax) pro rata; shipping is not refunded. With an Idempotency-Key a repeated request answers the same return (200 instead of 201).
+     */
+    post: {
+      parameters: {
+        header?: {
+          /** @description A retry with the same key answers the same return */
+          "idempotency-key"?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReturnRequest"];
+        };
+      };
+      responses: {
+        /** @description The return this Idempotency-Key created earlier */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Return requested */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Semantically invalid */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/returns": {
+    /** My returns, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque cursor from a previous page */
+          cursor?: string;
+          status?: components["schemas"]["ReturnStatus"];
+          order_id?: string;
+          /** @description created_at >= from (ISO) */
+          from?: string;
+          /** @description created_at < to (ISO) */
+          to?: string;
+        };
+      };
+      responses: {
+        /** @description A page of returns */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnPage"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/returns/{id}": {
+    /** One of my returns */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The return */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Return"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/returns/{id}/cancel": {
+    /** Withdraw my return before staff decide */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Cancelled */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/returns/{id}/label": {
+    /** The return label of an approved return (its customer, staff, or a seller of its lines) */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The label (PDF or GIF as the carrier made it) */
+        200: {
+          content: {
+            "application/pdf": string;
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/guest-orders/{id}/returns": {
+    /** Returns of an order read through its signed link */
+    get: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link */
+          sig: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Returns and returnable lines */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OrderReturns"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Ask to return delivered lines through the signed order link
+     * @description Return delivered lines within RETURN_WINDOW_DAYS of delivery (422 after the deadline), at most the delivered quantity minus what other returns already hold (422 with the returnable quantity per line). The refund is fixed now: each line's total (its discount share and tax) pro rata; shipping is not refunded. With an Idempotency-Key a repeated request answers the same return (200 instead of 201).
+     */
+    post: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link */
+          sig: string;
+        };
+        header?: {
+          /** @description A retry with the same key answers the same return */
+          "idempotency-key"?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReturnRequest"];
+        };
+      };
+      responses: {
+        /** @description The return this Idempotency-Key created earlier */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Return requested */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Semantically invalid */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/guest-orders/{id}/returns/{return_id}/cancel": {
+    /** Withdraw a return through the signed order link */
+    post: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link */
+          sig: string;
+        };
+        path: {
+          id: string;
+          return_id: string;
+        };
+      };
+      responses: {
+        /** @description Cancelled */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/guest-orders/{id}/returns/{return_id}/label": {
+    /** The return label, through the signed order link */
+    get: {
+      parameters: {
+        query: {
+          /** @description The signature from the order link */
+          sig: string;
+        };
+        path: {
+          id: string;
+          return_id: string;
+        };
+      };
+      responses: {
+        /** @description The label (PDF or GIF as the carrier made it) */
+        200: {
+          content: {
+            "application/pdf": string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/seller/returns": {
+    /** Returns of my lines (other sellers' lines of the same return are left out) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque cursor from a previous page */
+          cursor?: string;
+          status?: components["schemas"]["ReturnStatus"];
+          order_id?: string;
+          /** @description created_at >= from (ISO) */
+          from?: string;
+          /** @description created_at < to (ISO) */
+          to?: string;
+        };
+      };
+      responses: {
+        /** @description A page of returns */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnPage"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns": {
+    /** Returns, newest first, filtered by status, order and creation time */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Opaque cursor from a previous page */
+          cursor?: string;
+          status?: components["schemas"]["ReturnStatus"];
+          order_id?: string;
+          /** @description created_at >= from (ISO) */
+          from?: string;
+          /** @description created_at < to (ISO) */
+          to?: string;
+        };
+      };
+      responses: {
+        /** @description A page of returns */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnPage"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns/{id}": {
+    /** One return, as its order holds it */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The return */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Return"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns/{id}/approve": {
+    /**
+     * Approve a requested return: a carrier return label, or written instructions
+     * @description Orders that went out with a carrier label get a return label of the same carrier and service (shipper and recipient swapped; bought once per return, stored in R2); others get `instructions` (or a default text with the warehouse address). 502 when the carrier cannot be reached (nothing changes; approve again).
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          "application/json": components["schemas"]["ReturnApprove"];
+        };
+      };
+      responses: {
+        /** @description Approved */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Semantically invalid */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns/{id}/refuse": {
+    /** Refuse a requested return, with a note the customer reads */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReturnRefuse"];
+        };
+      };
+      responses: {
+        /** @description Refused */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns/{id}/receive": {
+    /**
+     * Mark an approved return received (restock per line) and refund it, once
+     * @description Received once (restocking the lines marked `restock`), then the refund of exactly the return's amount goes out through the order's payment with the key "return:<id>": duplicated or concurrent requests refund once and restock once. If the provider cannot refund now the return stays `received` with `refund_error`; retry with POST /admin/returns/{id}/refund.
+     */
+    post: {
+      parameters: {
+        header: {
+          /** @description A retry with the same key (or any duplicate) refunds nothing twice */
+          "idempotency-key": string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ReturnReceive"];
+        };
+      };
+      responses: {
+        /** @description Received (and refunded unless refund_error) */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/returns/{id}/refund": {
+    /** Retry the refund of a received return (a refunded one answers unchanged) */
+    post: {
+      parameters: {
+        header: {
+          /** @description A retry with the same key (or any duplicate) refunds nothing twice */
+          "idempotency-key": string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Refunded */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ReturnActionResult"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict with the current state */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/orders/{id}/pay": {
     /**
      * Start (or resume) paying one of my orders
@@ -4685,7 +5430,7 @@ export interface paths {
           status?: "sending" | "sent" | "retrying" | "failed" | "skipped" | "dead";
           channel?: "email" | "sms" | "whatsapp" | "telegram";
           provider?: string;
-          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "email_verification" | "password_reset" | "account_exists";
+          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "return_requested" | "return_approved" | "return_refused" | "return_refunded" | "return_staff_alert" | "email_verification" | "password_reset" | "account_exists";
           event_type?: string;
           event_id?: string;
           user_id?: string;
@@ -7127,6 +7872,117 @@ export interface components {
       actualDeliveryDate?: string;
       actualDeliveryTime?: string;
     };
+    OrderReturns: {
+      data: components["schemas"]["Return"][];
+      /** @description RETURN_WINDOW_DAYS: days after delivery a line can be returned */
+      window_days: number;
+      /** @description When the window closes (null: not delivered) */
+      deadline: string | null;
+      returnable: {
+          line_id: string;
+          product_name: string;
+          sku: string;
+          quantity: number;
+          /** @description Delivered units not already in a return (0 after the deadline) */
+          returnable_quantity: number;
+          unit_refund: components["schemas"]["Money"];
+        }[];
+    };
+    Return: {
+      /** @example ret_01jd2xk3m4n5p6q7r8s9t0v1w2 */
+      id: string;
+      order_id: string;
+      user_id: string;
+      status: components["schemas"]["ReturnStatus"];
+      reason: string;
+      comment: string | null;
+      /** @description Staff's note (a refusal's reason) */
+      note: string | null;
+      refund: components["schemas"]["Money"];
+      /** @enum {string|null} */
+      method: "label" | "instructions" | null;
+      instructions: string | null;
+      /** @description The carrier return label (approved returns of orders shipped with a carrier) */
+      label: {
+        shipment_id: string;
+        carrier: string;
+        tracking_number: string;
+        label_url: string;
+      } | null;
+      refund_id: string | null;
+      lines: components["schemas"]["ReturnLine"][];
+      history: ({
+          status: components["schemas"]["ReturnStatus"];
+          at: string;
+          actor: {
+            /** @enum {string} */
+            type: "customer" | "staff" | "seller" | "system" | "provider";
+            id: string | null;
+          };
+          note: string | null;
+        })[];
+      created_at: string;
+      updated_at: string;
+    };
+    /** @enum {string} */
+    ReturnStatus: "requested" | "approved" | "refused" | "cancelled" | "received" | "refunded";
+    ReturnLine: {
+      line_id: string;
+      seller_id: string;
+      product_name: string | null;
+      variant_name: string | null;
+      sku: string | null;
+      quantity: number;
+      amount: components["schemas"]["Money"];
+      /** @description Set when received: whether the units went back on sale */
+      restock: boolean | null;
+    };
+    ReturnActionResult: {
+      return: components["schemas"]["Return"];
+      /** @description false when the step had already happened (a duplicate) */
+      changed: boolean;
+      /** @description The refund made for the return (receive / refund) */
+      refund?: {
+        id: string;
+        status: string;
+        amount: components["schemas"]["Money"];
+        provider: string;
+      } | null;
+      /** @description Why the refund is not done yet; retry POST …/refund */
+      refund_error?: string | null;
+    };
+    ReturnRequest: {
+      lines: {
+          line_id: string;
+          quantity: number;
+        }[];
+      /** @example Wrong size */
+      reason: string;
+      comment?: string;
+    };
+    ReturnPage: {
+      data: components["schemas"]["Return"][];
+      next_cursor: string | null;
+    };
+    ReturnApprove: {
+      note?: string;
+      /** @description What the customer should do (orders not shipped with a carrier; a default text otherwise) */
+      instructions?: string;
+    };
+    ReturnRefuse: {
+      note: string;
+    };
+    ReturnReceive: {
+      /**
+       * @description Per returned line, whether its units go back on sale (absent: not restocked)
+       * @default []
+       */
+      lines?: {
+          line_id: string;
+          restock: boolean;
+        }[];
+      note?: string;
+    };
     PayBody: {
       /**
        * @description M-Pesa: the phone that receives the payment prompt (STK push)
@@ -7501,7 +8357,7 @@ export interface components {
       data: components["schemas"]["WebhookEventType"][];
     };
     /** @enum {string} */
-    WebhookEventType: "order.created" | "order.paid" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.failed" | "payment.succeeded" | "refund.created" | "product.created" | "product.updated" | "product.deleted" | "stock.changed";
+    WebhookEventType: "order.created" | "order.paid" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.failed" | "payment.succeeded" | "refund.created" | "return.requested" | "return.approved" | "return.refused" | "return.cancelled" | "return.received" | "return.refunded" | "product.created" | "product.updated" | "product.deleted" | "stock.changed";
     WebhookEndpointList: {
       data: components["schemas"]["WebhookEndpointListItem"][];
     };
