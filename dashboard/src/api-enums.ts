@@ -197,6 +197,18 @@ export const enums = {
     "ru",
     "kk"
   ],
+  "Return.method": [
+    "label",
+    "instructions"
+  ],
+  "ReturnStatus": [
+    "requested",
+    "approved",
+    "refused",
+    "cancelled",
+    "received",
+    "refunded"
+  ],
   "ReviewStatus": [
     "published",
     "hidden"
@@ -303,6 +315,12 @@ export const enums = {
     "order.failed",
     "payment.succeeded",
     "refund.created",
+    "return.requested",
+    "return.approved",
+    "return.refused",
+    "return.cancelled",
+    "return.received",
+    "return.refunded",
     "product.created",
     "product.updated",
     "product.deleted",

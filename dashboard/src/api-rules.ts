@@ -705,6 +705,86 @@ export const rules = {
   },
   "additionalProperties": false
  },
+ "ReturnApprove": {
+  "type": "object",
+  "properties": {
+   "note": {
+    "type": "string",
+    "maxLength": 2000
+   },
+   "instructions": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 4000
+   }
+  }
+ },
+ "ReturnReceive": {
+  "type": "object",
+  "properties": {
+   "lines": {
+    "type": "array",
+    "items": {
+     "type": "object",
+     "properties": {
+      "line_id": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 64
+      },
+      "restock": {
+       "type": "boolean"
+      }
+     },
+     "required": [
+      "line_id",
+      "restock"
+     ]
+    },
+    "maxItems": 100
+   },
+   "note": {
+    "type": "string",
+    "maxLength": 2000
+   }
+  }
+ },
+ "ReturnRefuse": {
+  "type": "object",
+  "properties": {
+   "note": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 2000
+   }
+  },
+  "required": [
+   "note"
+  ]
+ },
+ "ReviewHide": {
+  "type": "object",
+  "properties": {
+   "reason": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 500
+   }
+  },
+  "required": [
+   "reason"
+  ]
+ },
+ "ReviewRestore": {
+  "type": "object",
+  "properties": {
+   "reason": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 500
+   }
+  }
+ },
  "Role": {
   "type": "string",
   "enum": [
@@ -1162,7 +1242,7 @@ export const rules = {
      "$ref": "#/components/schemas/WebhookEventType"
     },
     "minItems": 1,
-    "maxItems": 12
+    "maxItems": 18
    }
   },
   "required": [
@@ -1192,7 +1272,7 @@ export const rules = {
      "$ref": "#/components/schemas/WebhookEventType"
     },
     "minItems": 1,
-    "maxItems": 12
+    "maxItems": 18
    },
    "enabled": {
     "type": "boolean"
@@ -1211,6 +1291,12 @@ export const rules = {
    "order.failed",
    "payment.succeeded",
    "refund.created",
+   "return.requested",
+   "return.approved",
+   "return.refused",
+   "return.cancelled",
+   "return.received",
+   "return.refunded",
    "product.created",
    "product.updated",
    "product.deleted",
