@@ -103,6 +103,8 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
     if (result.status === 'pending' && provider.complete && existing.providerRef) {
       result = await provider.complete(env, existing.providerRef, payable(order))
     }
+    // The hosted page's link comes only from initiate: hand the recorded one out again.
+    if (existing.payUrl && !hostedUrl(result.client)) result = { ...result, client: { ...result.client, payment_url: existing.payUrl } }
     row = existing
   } else {
     assertUsable(env, provider.name, order.currency)
@@ -114,6 +116,7 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
       providerRef: result.ref,
       amount: order.total.amount,
       currency: order.currency,
+      payUrl: provider.name === 'stripe' ? null : hostedUrl(result.client),
     })
     // Defensive: should a different provider object already be recorded (keys expire after 24 h
     // at Stripe), hand out the recorded one, the only one the webhook will accept for this order.
@@ -149,6 +152,11 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
         ? { type: 'stripe_payment_intent', ...result.client }
         : { type: `${provider.name}_payment`, pay_before: order.payment_due_at, ...result.client },
   }
+}
+
+/** The first http(s) URL among a provider's client fields (its hosted payment page), if any. */
+function hostedUrl(client: Record<string, unknown> | undefined): string | null {
+  return Object.values(client ?? {}).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v)) ?? null
 }
 
 /** POST /orders/:id/pay: the owner only; anyone else's order is a 404. */

@@ -43,7 +43,7 @@ export async function getPayment(env: DbEnv, id: string): Promise<PaymentRow> {
 /** Insert the payment row for (order, provider) unless it exists; returns the row either way. */
 export async function ensurePaymentRow(
   env: DbEnv,
-  input: { orderId: string; userId: string | null; provider: string; providerRef: string | null; amount: number; currency: string },
+  input: { orderId: string; userId: string | null; provider: string; providerRef: string | null; amount: number; currency: string; payUrl?: string | null },
 ): Promise<PaymentRow> {
   const now = nowIso()
   const db = getDb(env)

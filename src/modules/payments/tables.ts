@@ -29,6 +29,12 @@ export const payments = sqliteTable(
     restockedAt: text('restocked_at'),
     failureReason: text('failure_reason'),
     /**
+     * The provider's hosted payment page (Paystack authorization_url, Chapa checkout_url, Kaspi Pay
+     * link) as initiate returned it: their status APIs do not return it again, and a shopper who comes
+     * back to the order page must still be able to reach it.
+     */
+    payUrl: text('pay_url'),
+    /**
      * Lease for copying refunds onto the order (one writer at a time, so two refunds finishing
      * together cannot both add their amount to the order twice).
      */

@@ -1,0 +1,1 @@
+ALTER TABLE `payments` ADD `pay_url` text;
