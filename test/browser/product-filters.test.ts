@@ -26,7 +26,7 @@ afterAll(async () => {
 const rowNames = async (page: Browser['page']) =>
   page
     .getByRole('table', { name: 'Products' })
-    .locator('tbody tr td:nth-child(2) a')
+    .locator('tbody tr td:nth-child(3) a')
     .allTextContents()
 
 /** The names the API lists for this query, in its order (prices sort in minor units within each product's currency). */

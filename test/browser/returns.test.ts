@@ -88,9 +88,22 @@ describe('returns', () => {
     await page.getByRole('status').filter({ hasText: `Return ${returnId} approved` }).waitFor()
 
     // The list reloads with the return approved; open it again to receive.
+    // The list reads D1, which the OrderDO writes through to right after answering: filter again until it shows.
     await page.getByLabel('Status').selectOption('approved')
-    await page.getByRole('button', { name: 'Filter' }).click()
-    await page.getByRole('row').filter({ hasText: returnId }).getByRole('button', { name: 'Open' }).click()
+    const approvedRow = page.getByRole('row').filter({ hasText: returnId }).getByRole('button', { name: 'Open' })
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Filter' }).click()
+          return approvedRow.waitFor({ timeout: 2_000 }).then(
+            () => true,
+            () => false,
+          )
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true)
+    await approvedRow.click()
     const approved = page.getByRole('article').filter({ hasText: `Return ${returnId}` })
     await approved.getByRole('button', { name: /Mark received and refund/ }).click()
     const receiveDialog = page.getByRole('dialog')

@@ -26,7 +26,7 @@ describe('seller dashboard', () => {
     await page.getByRole('heading', { name: 'My products' }).waitFor()
     const rows = page.locator('main table tbody tr')
     await rows.first().waitFor()
-    const names = await page.locator('main table tbody tr td:nth-child(2) a').allInnerTexts()
+    const names = await page.locator('main table tbody tr td:nth-child(3) a').allInnerTexts()
     expect(names.length).toBe(Math.min(own.length, 25))
     const ownNames = new Set(own.map((p) => p.name))
     for (const name of names) expect(ownNames.has(name), `${name} is seller1's`).toBe(true)
