@@ -16,7 +16,7 @@ import type { OrderState, ReturnState } from '../orders/model'
 import { carrierAdapter } from '../shipping/carriers'
 import { CARRIER_LABELS, CarrierError, type CarrierName } from '../shipping/carriers/types'
 import { shipFrom } from '../shipping/config'
-import { orderAddress, toCarrierAddress, type LabelsEnv } from '../shipping/labels'
+import { labelCreated, orderAddress, toCarrierAddress, type LabelsEnv } from '../shipping/labels'
 import { shipments } from '../shipping/tables'
 import { productVariants } from '../catalog/tables'
 
@@ -124,19 +124,7 @@ export async function buyReturnLabel(env: LabelsEnv, actor: Actor, state: OrderS
   }
   const labelKey = `labels/${state.id}/${id}`
   await env.SHIPPING_DOCS.put(labelKey, label.label, { httpMetadata: { contentType: label.label_content_type } })
-  await db
-    .update(shipments)
-    .set({
-      status: 'label_created',
-      trackingNumber: label.tracking_number,
-      carrierShipmentId: label.carrier_shipment_id,
-      labelKey,
-      labelContentType: label.label_content_type,
-      costAmount: label.cost?.amount ?? null,
-      costCurrency: label.cost?.currency ?? null,
-      updatedAt: nowIso(),
-    })
-    .where(eq(shipments.id, id))
+  await db.update(shipments).set(labelCreated(label, labelKey)).where(eq(shipments.id, id))
   return { shipment_id: id, carrier: CARRIER_LABELS[via.carrier], tracking_number: label.tracking_number }
 }
 

@@ -26,7 +26,7 @@ import { SHIPPABLE, type Actor } from '../orders/state-machine'
 import { orders } from '../orders/tables'
 import { shippingMethods } from '../pricing/tables'
 import { carrierAdapter, type CarrierEnv } from './carriers'
-import { CARRIER_LABELS, CarrierError, type CarrierAddress, type CarrierName } from './carriers/types'
+import { CARRIER_LABELS, CarrierError, type CarrierAddress, type CarrierName, type LabelResult } from './carriers/types'
 import { shipFrom, type ShippingEnv } from './config'
 import { shipmentEvents, shipmentLines, shipments } from './tables'
 
@@ -271,20 +271,22 @@ export async function buyLabel(
     ])
     throw new AppError('invalid_transition', `The label was voided: ${refusal}`)
   }
-  await db
-    .update(shipments)
-    .set({
-      status: 'label_created',
-      trackingNumber: label.tracking_number,
-      carrierShipmentId: label.carrier_shipment_id,
-      labelKey,
-      labelContentType: label.label_content_type,
-      costAmount: label.cost?.amount ?? null,
-      costCurrency: label.cost?.currency ?? null,
-      updatedAt: nowIso(),
-    })
-    .where(eq(shipments.id, id))
+  await db.update(shipments).set(labelCreated(label, labelKey)).where(eq(shipments.id, id))
   return { shipment: (await loadShipment(db, id))!, replayed: false }
+}
+
+/** The shipment row's columns once its label is bought and stored at `labelKey` (sales and return labels). */
+export function labelCreated(label: LabelResult, labelKey: string) {
+  return {
+    status: 'label_created' as const,
+    trackingNumber: label.tracking_number,
+    carrierShipmentId: label.carrier_shipment_id,
+    labelKey,
+    labelContentType: label.label_content_type,
+    costAmount: label.cost?.amount ?? null,
+    costCurrency: label.cost?.currency ?? null,
+    updatedAt: nowIso(),
+  }
 }
 
 /** The label file of a shipment, for staff or a seller whose lines it carries (others: 404). */
