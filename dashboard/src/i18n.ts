@@ -2,17 +2,29 @@
 // each key has an English and a Russian entry below (the type makes a missing Russian entry a
 // compile error, and test/dashboard/i18n.test.ts checks the two dictionaries match).
 //
-// Adding text: add `'area.what': 'English {param}'` to `en` and the same key to `ru`. Counts are
+// Adding text: add `'area.what': 'English {param}'` to the English dictionary and the same key to
+// the Russian one: a page's own text in its file under messages/, the shell's and shared text
+// (statuses, counts) in `core`/`coreRu` below. Counts are
 // plural entries, `{ one, other }` in English and `{ one, few, many, other }` in Russian, chosen
 // by Intl.PluralRules from the `count` parameter ({count} prints it in the chosen locale).
 // Numbers, money and dates go through `formatNumber`/`formatMoney`/`formatDate` in ui.tsx, which
 // use `locale()`. Error messages that come from the API are shown as they are.
 
+import * as apiKeys from './messages/api-keys'
+import * as customers from './messages/customers'
+import * as importPage from './messages/import'
+import * as inventory from './messages/inventory'
+import * as marketplace from './messages/marketplace'
+import * as orders from './messages/orders'
+import * as pricing from './messages/pricing'
+import * as products from './messages/products'
+import * as webhooks from './messages/webhooks'
+
 export type Plural = { one: string; other: string }
 export type RuPlural = { one: string; few: string; many: string; other: string }
-type Entry = string | Plural
+export type Entry = string | Plural
 
-const en = {
+const core = {
   // ---------- the shell
   'app.name': 'Edge Commerce',
   'app.admin': 'Admin',
@@ -429,11 +441,10 @@ const en = {
   'status.received': 'received',
 } satisfies Record<string, Entry>
 
-export type Key = keyof typeof en
 /** Russian must have every English key; plural entries need Russian's four forms. */
-type RuDict = { [K in Key]: (typeof en)[K] extends string ? string : RuPlural }
+export type RuOf<T extends Record<string, Entry>> = { [K in keyof T]: T[K] extends string ? string : RuPlural }
 
-const ru: RuDict = {
+const coreRu: RuOf<typeof core> = {
   'app.name': 'Edge Commerce',
   'app.admin': 'Администратор',
   'app.seller': 'Продавец',
@@ -835,6 +846,12 @@ const ru: RuDict = {
   'status.refused': 'отклонён',
   'status.received': 'получен',
 }
+
+// One dictionary per page keeps parallel work on different pages out of each other's way;
+// a page's file exports `en` and `ru` (typed RuOf<typeof en>) and is merged here.
+const en = { ...core, ...orders.en, ...products.en, ...customers.en, ...inventory.en, ...importPage.en, ...pricing.en, ...marketplace.en, ...webhooks.en, ...apiKeys.en }
+export type Key = keyof typeof en
+const ru: RuOf<typeof en> = { ...coreRu, ...orders.ru, ...products.ru, ...customers.ru, ...inventory.ru, ...importPage.ru, ...pricing.ru, ...marketplace.ru, ...webhooks.ru, ...apiKeys.ru }
 
 export const dictionaries = { en, ru } as const satisfies Record<string, Record<Key, Entry>>
 export type Lang = keyof typeof dictionaries

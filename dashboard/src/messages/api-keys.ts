@@ -1,0 +1,6 @@
+// UI text of the dashboard's api-keys page, merged into the dictionaries by ../i18n.ts.
+import type { Entry, RuOf } from '../i18n'
+
+export const en = {} satisfies Record<string, Entry>
+
+export const ru: RuOf<typeof en> = {}
