@@ -89,7 +89,7 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
   app.use('*', async (c, next) => {
     state.requests.push({ method: c.req.method, path: c.req.path })
     if (c.req.path.includes('/fake/')) return next()
-    if (c.req.header('Authorization') !== `Bearer ${secretKey}`) return fail(c, 401, 'Invalid API Key or User doesn\'t exist')
+    if (c.req.header('Authorization') !== `Bearer ${secretKey}`) return fail(c, 401, "Invalid API Key or User doesn't exist")
     return next()
   })
 
@@ -112,7 +112,9 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
       meta: (b.meta as Json) ?? {},
       created_at: new Date().toISOString(),
     })
-    const page = options.hosted ? `${mountOf(c, '/v1/transaction/initialize')}/fake/pay/${encodeURIComponent(txRef)}` : `https://checkout.chapa.co/checkout/payment/${crypto.randomUUID()}`
+    const page = options.hosted
+      ? `${mountOf(c, '/v1/transaction/initialize')}/fake/pay/${encodeURIComponent(txRef)}`
+      : `https://checkout.chapa.co/checkout/payment/${crypto.randomUUID()}`
     return c.json({ message: 'Hosted Link', status: 'success', data: { checkout_url: page } })
   })
 
@@ -134,13 +136,25 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
     const earlier = reference ? state.refunds.find((r) => r.reference === reference) : undefined
     if (earlier) return c.json({ message: 'Refund processed successfully', status: 'success', data: earlier })
     t.refunded += amount
-    const refund = { refund_reference: `RF${crypto.randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, reference, tx_ref: t.tx_ref, amount: (amount / 100).toFixed(2), currency: t.currency, status: 'success', meta: b.meta ?? {} }
+    const refund = {
+      refund_reference: `RF${crypto.randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      reference,
+      tx_ref: t.tx_ref,
+      amount: (amount / 100).toFixed(2),
+      currency: t.currency,
+      status: 'success',
+      meta: b.meta ?? {},
+    }
     state.refunds.push(refund)
     return c.json({ message: 'Refund processed successfully', status: 'success', data: refund })
   })
 
   /** The shopper paying (or failing) on checkout.chapa.co. */
-  async function checkout(c: Context, txRef: string, outcome: string | undefined): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
+  async function checkout(
+    c: Context,
+    txRef: string,
+    outcome: string | undefined,
+  ): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
     const t = state.transactions.get(txRef)
     if (!t) return { error: 'no such transaction', status: 404 }
     if (t.status !== 'pending') return { error: `transaction is ${t.status}`, status: 409 }
@@ -159,7 +173,14 @@ export function createChapaFake(options: { secretKey?: string; webhookSecret?: s
   app.get('/fake/pay/:txRef', (c) => {
     const t = state.transactions.get(c.req.param('txRef'))
     if (!t) return c.text('no such transaction', 404)
-    return hostedPage(c, { provider: 'Chapa', what: `Pay ${t.amount} ${t.currency} for ${t.tx_ref}`, outcomes: [['success', 'Pay'], ['failed', 'Cancel']] })
+    return hostedPage(c, {
+      provider: 'Chapa',
+      what: `Pay ${t.amount} ${t.currency} for ${t.tx_ref}`,
+      outcomes: [
+        ['success', 'Pay'],
+        ['failed', 'Cancel'],
+      ],
+    })
   })
   app.post('/fake/pay/:txRef', async (c) => {
     const done = await checkout(c, c.req.param('txRef'), await postedOutcome(c))

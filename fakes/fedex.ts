@@ -45,7 +45,10 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
   const scripted = (c: Context) => {
     const f = state.failures.take()
     return f
-      ? c.json(fedexError(f.status >= 500 ? 'SYSTEM.UNAVAILABLE.EXCEPTION' : 'INVALID.INPUT.EXCEPTION', 'Scripted failure'), f.status as 500)
+      ? c.json(
+          fedexError(f.status >= 500 ? 'SYSTEM.UNAVAILABLE.EXCEPTION' : 'INVALID.INPUT.EXCEPTION', 'Scripted failure'),
+          f.status as 500,
+        )
       : null
   }
 
@@ -65,7 +68,10 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
     if (await state.maybeHang(c.req.path, c.req.raw.signal)) return c.json(fedexError('SYSTEM.UNAVAILABLE.EXCEPTION', 'aborted'), 504)
     const failed = scripted(c)
     if (failed) return failed
-    const body = (await c.req.json().catch(() => null)) as { accountNumber?: { value?: string }; requestedShipment?: Record<string, any> } | null
+    const body = (await c.req.json().catch(() => null)) as {
+      accountNumber?: { value?: string }
+      requestedShipment?: Record<string, any>
+    } | null
     const s = body?.requestedShipment
     const service = s?.serviceType ?? 'FEDEX_GROUND'
     const weight = Number(s?.requestedPackageLineItems?.[0]?.weight?.value)
@@ -83,7 +89,15 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
             serviceType: service,
             serviceName: service,
             packagingType: 'YOUR_PACKAGING',
-            ratedShipmentDetails: [{ rateType: 'ACCOUNT', ratedWeightMethod: 'ACTUAL', totalNetCharge: amount / 100, totalBaseCharge: amount / 100, currency: 'USD' }],
+            ratedShipmentDetails: [
+              {
+                rateType: 'ACCOUNT',
+                ratedWeightMethod: 'ACTUAL',
+                totalNetCharge: amount / 100,
+                totalBaseCharge: amount / 100,
+                currency: 'USD',
+              },
+            ],
           },
         ],
       },
@@ -109,7 +123,9 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
       weightKg: weight,
       reference: s.requestedPackageLineItems?.[0]?.customerReferences?.[0]?.value ?? '',
       voided: false,
-      isReturn: Array.isArray(s.shipmentSpecialServices?.specialServiceTypes) && s.shipmentSpecialServices.specialServiceTypes.includes('RETURN_SHIPMENT'),
+      isReturn:
+        Array.isArray(s.shipmentSpecialServices?.specialServiceTypes) &&
+        s.shipmentSpecialServices.specialServiceTypes.includes('RETURN_SHIPMENT'),
       fromCountry: s.shipper?.address?.countryCode,
       toCountry: s.recipients[0].address.countryCode,
       events: [{ status: 'label_created', description: 'Shipment information sent to FedEx', at: new Date().toISOString() }],
@@ -130,7 +146,11 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
                 packageDocuments: [{ contentType: 'LABEL', copiesToPrint: 1, docType: 'PDF', encodedLabel: btoa(SAMPLE_PDF) }],
               },
             ],
-            completedShipmentDetail: { shipmentRating: { shipmentRateDetails: [{ rateType: 'PAYOR_ACCOUNT_SHIPMENT', totalNetCharge: amount / 100, currency: 'USD' }] } },
+            completedShipmentDetail: {
+              shipmentRating: {
+                shipmentRateDetails: [{ rateType: 'PAYOR_ACCOUNT_SHIPMENT', totalNetCharge: amount / 100, currency: 'USD' }],
+              },
+            },
           },
         ],
       },
@@ -154,14 +174,23 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
     if (failed) return failed
     const body = (await c.req.json().catch(() => null)) as { trackingInfo?: { trackingNumberInfo?: { trackingNumber?: string } }[] } | null
     const numbers = (body?.trackingInfo ?? []).map((t) => t.trackingNumberInfo?.trackingNumber ?? '')
-    if (!numbers.length || numbers.length > 30) return c.json(fedexError('TRACKING.TRACKINGNUMBER.EMPTY', 'Please provide 1 to 30 tracking numbers'), 400)
+    if (!numbers.length || numbers.length > 30)
+      return c.json(fedexError('TRACKING.TRACKINGNUMBER.EMPTY', 'Please provide 1 to 30 tracking numbers'), 400)
     return c.json({
       transactionId: crypto.randomUUID(),
       output: {
         completeTrackResults: numbers.map((n) => {
           const s = state.shipments.get(n)
           if (!s) {
-            return { trackingNumber: n, trackResults: [{ trackingNumberInfo: { trackingNumber: n }, error: { code: 'TRACKING.TRACKINGNUMBER.NOTFOUND', message: 'Tracking number cannot be found.' } }] }
+            return {
+              trackingNumber: n,
+              trackResults: [
+                {
+                  trackingNumberInfo: { trackingNumber: n },
+                  error: { code: 'TRACKING.TRACKINGNUMBER.NOTFOUND', message: 'Tracking number cannot be found.' },
+                },
+              ],
+            }
           }
           const latest = s.events.at(-1)
           const delivered = s.events.find((e) => e.status === 'delivered')
@@ -171,7 +200,12 @@ export function createFedexFake(opts: FedexFakeOptions = {}) {
               {
                 trackingNumberInfo: { trackingNumber: n, carrierCode: 'FDXE' },
                 latestStatusDetail: latest
-                  ? { code: EVENT_TYPE[latest.status], derivedCode: EVENT_TYPE[latest.status], statusByLocale: latest.description, description: latest.description }
+                  ? {
+                      code: EVENT_TYPE[latest.status],
+                      derivedCode: EVENT_TYPE[latest.status],
+                      statusByLocale: latest.description,
+                      description: latest.description,
+                    }
                   : undefined,
                 dateAndTimes: delivered ? [{ type: 'ACTUAL_DELIVERY', dateTime: delivered.at }] : [],
                 scanEvents: [...s.events].reverse().map((e) => ({

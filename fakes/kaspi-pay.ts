@@ -22,7 +22,9 @@ export async function signKaspiNotification(body: string, secret: string) {
   return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-export function createKaspiPayFake(options: { apiKey?: string; organizationBin?: string; hosted?: boolean; webhookSecret?: string; webhook?: { url: string } } = {}) {
+export function createKaspiPayFake(
+  options: { apiKey?: string; organizationBin?: string; hosted?: boolean; webhookSecret?: string; webhook?: { url: string } } = {},
+) {
   const apiKey = options.apiKey ?? 'kaspi-pay-vitest-key'
   const bin = options.organizationBin ?? '123456789012'
   const state = {
@@ -42,15 +44,23 @@ export function createKaspiPayFake(options: { apiKey?: string; organizationBin?:
   app.post('/r3/v01/qr/create-link', async (c) => {
     const b = ((await c.req.json().catch(() => null)) ?? {}) as Record<string, unknown>
     if (b.OrganizationBin !== bin) return c.json({ StatusCode: -1501, Message: 'Unknown organization' })
-    if (!/^\d+(\.\d{1,2})?$/.test(String(b.Amount)) || Number(b.Amount) <= 0) return c.json({ StatusCode: -1502, Message: 'Invalid amount' })
+    if (!/^\d+(\.\d{1,2})?$/.test(String(b.Amount)) || Number(b.Amount) <= 0)
+      return c.json({ StatusCode: -1502, Message: 'Invalid amount' })
     const existing = [...state.payments.values()].find((p) => p.externalId === b.ExternalId)
-    const payment = existing ?? { id: String(next++), amount: String(b.Amount), externalId: String(b.ExternalId ?? ''), status: 'QrTokenCreated' }
+    const payment = existing ?? {
+      id: String(next++),
+      amount: String(b.Amount),
+      externalId: String(b.ExternalId ?? ''),
+      status: 'QrTokenCreated',
+    }
     state.payments.set(payment.id, payment)
     return c.json({
       StatusCode: 0,
       Message: 'Ok',
       Data: {
-        PaymentLink: options.hosted ? `${mountOf(c, '/r3/v01/qr/create-link')}/fake/pay/${payment.id}` : `https://pay.kaspi.kz/pay/${payment.id}`,
+        PaymentLink: options.hosted
+          ? `${mountOf(c, '/r3/v01/qr/create-link')}/fake/pay/${payment.id}`
+          : `https://pay.kaspi.kz/pay/${payment.id}`,
         QrPaymentId: Number(payment.id),
         ExpireDate: new Date(Date.now() + 15 * 60_000).toISOString(),
         PaymentBehaviorOptions: { StatusPollingInterval: 5, LinkActivationWaitTimeout: 180, PaymentConfirmationTimeout: 65 },
@@ -88,7 +98,14 @@ export function createKaspiPayFake(options: { apiKey?: string; organizationBin?:
   app.get('/fake/pay/:id', (c) => {
     const p = state.payments.get(c.req.param('id'))
     if (!p) return c.text('no such payment', 404)
-    return hostedPage(c, { provider: 'Kaspi Pay', what: `Pay ${p.amount} KZT (payment ${p.id})`, outcomes: [['pay', 'Pay in Kaspi.kz'], ['decline', 'Decline']] })
+    return hostedPage(c, {
+      provider: 'Kaspi Pay',
+      what: `Pay ${p.amount} KZT (payment ${p.id})`,
+      outcomes: [
+        ['pay', 'Pay in Kaspi.kz'],
+        ['decline', 'Decline'],
+      ],
+    })
   })
   app.post('/fake/pay/:id', async (c) => {
     const p = await pay(c, c.req.param('id'), await postedOutcome(c))

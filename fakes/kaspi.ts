@@ -167,7 +167,9 @@ fakeKaspi.get('/shop/api/v2/orders/:id/entries', (c) => {
 
 /** Accept, complete or cancel an order: {data:{type:"orders", id, attributes:{code, status}}}. */
 fakeKaspi.post('/shop/api/v2/orders', async (c) => {
-  const body = (await c.req.json().catch(() => null)) as { data?: { type?: string; id?: string; attributes?: { code?: string; status?: string } } } | null
+  const body = (await c.req.json().catch(() => null)) as {
+    data?: { type?: string; id?: string; attributes?: { code?: string; status?: string } }
+  } | null
   const data = body?.data
   if (data?.type !== 'orders' || !data.id || !data.attributes?.status) return c.json(kaspiError(400, 'Invalid document'), 400)
   const order = kaspiState.orders.find((o) => o.id === data.id && o.code === data.attributes?.code)
@@ -178,8 +180,13 @@ fakeKaspi.post('/shop/api/v2/orders', async (c) => {
 
 const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1]
 const inner = (xml: string, name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1]?.trim()
-const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 
 /**
  * What Kaspi does every hour: download the merchant's XML price list and take its offers.
@@ -190,14 +197,14 @@ export async function pullPriceList(url: string, fetcher: (url: string) => Promi
   if (!res.ok) throw new Error(`price list answered ${res.status}`)
   const xml = await res.text()
   if (!/<kaspi_catalog[\s>]/.test(xml) || !xml.includes('xmlns="kaspiShopping"')) throw new Error('not a kaspi_catalog document')
-  kaspiState.priceListMeta = { company: unescape(inner(xml, 'company') ?? ''), merchantid: unescape(inner(xml, 'merchantid') ?? '') }
+  kaspiState.priceListMeta = { company: unescapeXml(inner(xml, 'company') ?? ''), merchantid: unescapeXml(inner(xml, 'merchantid') ?? '') }
   const offers = [...xml.matchAll(/<offer\s[^>]*>[\s\S]*?<\/offer>/g)].map(([offer]) => {
     const availability = /<availability\s[^>]*\/>/.exec(offer)?.[0] ?? ''
     const stock = attr(availability, 'stockCount')
     return {
-      sku: unescape(attr(offer, 'sku') ?? ''),
-      model: unescape(inner(offer, 'model') ?? ''),
-      brand: unescape(inner(offer, 'brand') ?? ''),
+      sku: unescapeXml(attr(offer, 'sku') ?? ''),
+      model: unescapeXml(inner(offer, 'model') ?? ''),
+      brand: unescapeXml(inner(offer, 'brand') ?? ''),
       price: Number(inner(offer, 'price')),
       available: attr(availability, 'available') ?? '',
       storeId: attr(availability, 'storeId') ?? '',

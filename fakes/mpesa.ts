@@ -26,7 +26,9 @@ interface Push {
 
 const rand = (n: number) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'[b % 34]).join('')
 
-export function createMpesaFake(options: { consumerKey?: string; consumerSecret?: string; passkey?: string; shortcode?: string; deliver?: boolean } = {}) {
+export function createMpesaFake(
+  options: { consumerKey?: string; consumerSecret?: string; passkey?: string; shortcode?: string; deliver?: boolean } = {},
+) {
   const consumerKey = options.consumerKey ?? 'mpesa-vitest-key'
   const consumerSecret = options.consumerSecret ?? 'mpesa-vitest-secret'
   const passkey = options.passkey ?? 'mpesa-vitest-passkey'
@@ -65,7 +67,8 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
 
   app.get('/oauth/v1/generate', (c) => {
     if (c.req.query('grant_type') !== 'client_credentials') return error(c, 400, '400.008.02', 'Invalid grant type passed')
-    if (c.req.header('Authorization') !== `Basic ${btoa(`${consumerKey}:${consumerSecret}`)}`) return error(c, 400, '400.008.01', 'Invalid Authentication passed')
+    if (c.req.header('Authorization') !== `Basic ${btoa(`${consumerKey}:${consumerSecret}`)}`)
+      return error(c, 400, '400.008.01', 'Invalid Authentication passed')
     const token = rand(28)
     state.tokens.add(token)
     return c.json({ access_token: token, expires_in: '3599' })
@@ -104,7 +107,11 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
     const push = state.pushes.get(String(b.CheckoutRequestID))
     if (!push) return error(c, 400, '400.002.02', 'Bad Request - Invalid CheckoutRequestID')
     if (push.resultCode === null) return error(c, 500, '500.001.1001', 'The transaction is being processed')
-    const desc: Record<number, string> = { 0: 'The service request is processed successfully.', 1032: 'Request cancelled by user', 1037: 'DS timeout user cannot be reached' }
+    const desc: Record<number, string> = {
+      0: 'The service request is processed successfully.',
+      1032: 'Request cancelled by user',
+      1037: 'DS timeout user cannot be reached',
+    }
     return c.json({
       ResponseCode: '0',
       ResponseDescription: 'The service request has been accepted successsfully',
@@ -117,10 +124,12 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
 
   app.post('/mpesa/reversal/v1/request', async (c) => {
     const b = ((await c.req.json().catch(() => null)) ?? {}) as Record<string, unknown>
-    if (b.CommandID !== 'TransactionReversal' || !b.Initiator || !b.SecurityCredential) return error(c, 400, '400.002.02', 'Bad Request - Invalid CommandID')
+    if (b.CommandID !== 'TransactionReversal' || !b.Initiator || !b.SecurityCredential)
+      return error(c, 400, '400.002.02', 'Bad Request - Invalid CommandID')
     const push = [...state.pushes.values()].find((p) => p.receipt === b.TransactionID)
     if (!push) return error(c, 400, '400.002.02', 'Bad Request - Invalid TransactionID')
-    if (state.reversals.some((r) => r.transactionId === push.receipt)) return error(c, 400, '400.002.02', 'The transaction has already been reversed')
+    if (state.reversals.some((r) => r.transactionId === push.receipt))
+      return error(c, 400, '400.002.02', 'The transaction has already been reversed')
     const conversationId = `AG_${Date.now()}_${rand(12)}`
     state.reversals.push({ conversationId, transactionId: push.receipt!, amount: Number(b.Amount), resultUrl: String(b.ResultURL) })
     await record(c, String(b.ResultURL), {
@@ -134,7 +143,12 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
         ReferenceData: { ReferenceItem: { Key: 'QueueTimeoutURL', Value: String(b.QueueTimeOutURL) } },
       },
     })
-    return c.json({ OriginatorConversationID: `${rand(5)}-${rand(8)}-1`, ConversationID: conversationId, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' })
+    return c.json({
+      OriginatorConversationID: `${rand(5)}-${rand(8)}-1`,
+      ConversationID: conversationId,
+      ResponseCode: '0',
+      ResponseDescription: 'Accept the service request successfully.',
+    })
   })
 
   // The shopper's phone: enter the PIN, cancel, or never answer.
@@ -148,7 +162,12 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
       MerchantRequestID: push.merchantRequestId,
       CheckoutRequestID: push.checkoutRequestId,
       ResultCode: push.resultCode,
-      ResultDesc: push.resultCode === 0 ? 'The service request is processed successfully.' : push.resultCode === 1032 ? 'Request cancelled by user' : 'DS timeout user cannot be reached',
+      ResultDesc:
+        push.resultCode === 0
+          ? 'The service request is processed successfully.'
+          : push.resultCode === 1032
+            ? 'Request cancelled by user'
+            : 'DS timeout user cannot be reached',
     }
     if (push.resultCode === 0) {
       push.receipt = `NLJ${rand(7)}`
@@ -169,5 +188,10 @@ export function createMpesaFake(options: { consumerKey?: string; consumerSecret?
 }
 
 /** The fake the fakes Worker mounts at /mpesa (credentials from .dev.vars.example; delivers callbacks). */
-export const mpesaFake = createMpesaFake({ consumerKey: 'fake-mpesa-key', consumerSecret: 'fake-mpesa-secret', passkey: 'fake-mpesa-passkey', deliver: true })
+export const mpesaFake = createMpesaFake({
+  consumerKey: 'fake-mpesa-key',
+  consumerSecret: 'fake-mpesa-secret',
+  passkey: 'fake-mpesa-passkey',
+  deliver: true,
+})
 export default mpesaFake.app

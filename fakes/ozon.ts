@@ -105,7 +105,12 @@ fakeOzon.post('/v1/product/import/prices', async (c) => {
   const result = prices.map((p) => {
     const offerId = String(p.offer_id ?? '')
     if (typeof p.price !== 'string' || !/^\d+(\.\d+)?$/.test(p.price)) {
-      return { product_id: 0, offer_id: offerId, updated: false, errors: [{ code: 'INVALID_PRICE', message: 'price must be a decimal string' }] }
+      return {
+        product_id: 0,
+        offer_id: offerId,
+        updated: false,
+        errors: [{ code: 'INVALID_PRICE', message: 'price must be a decimal string' }],
+      }
     }
     if (ozonState.unknownOffers.has(offerId)) {
       return { product_id: 0, offer_id: offerId, updated: false, errors: [{ code: 'NOT_FOUND', message: 'Product not found' }] }
@@ -117,7 +122,9 @@ fakeOzon.post('/v1/product/import/prices', async (c) => {
 })
 
 fakeOzon.post('/v2/products/stocks', async (c) => {
-  const { stocks } = (await c.req.json()) as { stocks?: { offer_id?: string; product_id?: number; stock?: number; warehouse_id?: number }[] }
+  const { stocks } = (await c.req.json()) as {
+    stocks?: { offer_id?: string; product_id?: number; stock?: number; warehouse_id?: number }[]
+  }
   if (!Array.isArray(stocks) || stocks.length === 0 || stocks.length > 100) return c.json(ozonError(3, 'stocks: 1..100 required'), 400)
   const result = stocks.map((s) => {
     const offerId = String(s.offer_id ?? '')

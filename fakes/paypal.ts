@@ -74,7 +74,9 @@ function crc32(text: string): number {
 }
 
 async function hmacBase64(data: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SIGNING_KEY), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SIGNING_KEY), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data)))
   return btoa(String.fromCharCode(...mac))
 }
@@ -106,7 +108,10 @@ function error(c: Context, status: 400 | 401 | 404 | 422, name: string, issue: s
   return c.json(
     {
       name,
-      message: status === 422 ? 'The requested action could not be performed, semantically incorrect, or failed business validation.' : description,
+      message:
+        status === 422
+          ? 'The requested action could not be performed, semantically incorrect, or failed business validation.'
+          : description,
       debug_id: id(13).toLowerCase(),
       details: [{ issue, description }],
       links: [{ href: `https://developer.paypal.com/docs/api/orders/v2/#error-${issue}`, rel: 'information_link', method: 'GET' }],
@@ -165,7 +170,14 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     }
     const token = `A21AA${id(40)}`
     state.tokens.add(token)
-    return c.json({ scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: 'APP-80W284485P519543T', expires_in: 32400, nonce: `${new Date().toISOString()}${id(8)}` })
+    return c.json({
+      scope: 'https://uri.paypal.com/services/payments/payment',
+      access_token: token,
+      token_type: 'Bearer',
+      app_id: 'APP-80W284485P519543T',
+      expires_in: 32400,
+      nonce: `${new Date().toISOString()}${id(8)}`,
+    })
   })
 
   // Bearer auth and PayPal-Request-Id replay for the REST calls.
@@ -188,14 +200,21 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
   app.post('/v2/checkout/orders', async (c) => {
     const body = (await c.req.json().catch(() => null)) as Json | null
     const units = (body?.purchase_units as FakeOrder['purchase_units'] | undefined) ?? []
-    if (body?.intent !== 'CAPTURE' && body?.intent !== 'AUTHORIZE') return error(c, 400, 'INVALID_REQUEST', 'MISSING_REQUIRED_PARAMETER', 'intent is required')
+    if (body?.intent !== 'CAPTURE' && body?.intent !== 'AUTHORIZE')
+      return error(c, 400, 'INVALID_REQUEST', 'MISSING_REQUIRED_PARAMETER', 'intent is required')
     const amount = units[0]?.amount
     if (!amount || !/^[A-Z]{3}$/.test(amount.currency_code ?? '') || !/^\d+(\.\d+)?$/.test(amount.value ?? '')) {
       return error(c, 400, 'INVALID_REQUEST', 'INVALID_PARAMETER_VALUE', 'purchase_units[0].amount is invalid')
     }
     const dp = amount.value.split('.')[1]?.length ?? 0
     if (dp > decimals(amount.currency_code) || (decimals(amount.currency_code) === 0 && dp > 0)) {
-      return error(c, 422, 'UNPROCESSABLE_ENTITY', 'DECIMAL_PRECISION', 'If the currency supports decimals, only two decimal place precision is supported.')
+      return error(
+        c,
+        422,
+        'UNPROCESSABLE_ENTITY',
+        'DECIMAL_PRECISION',
+        'If the currency supports decimals, only two decimal place precision is supported.',
+      )
     }
     const orderId = id(17)
     const now = new Date().toISOString()
@@ -210,27 +229,47 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
       links: [
         { href: `https://api.sandbox.paypal.com/v2/checkout/orders/${orderId}`, rel: 'self', method: 'GET' },
         {
-          href: options.hosted ? `${mountOf(c, '/v2/checkout/orders')}/fake/pay/${orderId}` : `https://www.sandbox.paypal.com/checkoutnow?token=${orderId}`,
+          href: options.hosted
+            ? `${mountOf(c, '/v2/checkout/orders')}/fake/pay/${orderId}`
+            : `https://www.sandbox.paypal.com/checkoutnow?token=${orderId}`,
           rel: 'payer-action',
           method: 'GET',
         },
       ],
     }
     state.orders.set(orderId, order)
-    return c.json({ id: orderId, status: order.status, payment_source: { paypal: {} }, links: order.links, purchase_units: order.purchase_units }, 200)
+    return c.json(
+      { id: orderId, status: order.status, payment_source: { paypal: {} }, links: order.links, purchase_units: order.purchase_units },
+      200,
+    )
   })
 
   app.get('/v2/checkout/orders/:id', (c) => {
     const order = state.orders.get(c.req.param('id'))
-    if (!order) return error(c, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist. Please check the resource ID and try again.')
+    if (!order)
+      return error(
+        c,
+        404,
+        'RESOURCE_NOT_FOUND',
+        'INVALID_RESOURCE_ID',
+        'Specified resource ID does not exist. Please check the resource ID and try again.',
+      )
     return c.json(view(order))
   })
 
   app.post('/v2/checkout/orders/:id/capture', async (c) => {
     const order = state.orders.get(c.req.param('id'))
     if (!order) return error(c, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.')
-    if (order.status === 'COMPLETED') return error(c, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_ALREADY_CAPTURED', 'Order already captured.If \'intent=CAPTURE\' only one capture per order is allowed.')
-    if (order.status !== 'APPROVED') return error(c, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.')
+    if (order.status === 'COMPLETED')
+      return error(
+        c,
+        422,
+        'UNPROCESSABLE_ENTITY',
+        'ORDER_ALREADY_CAPTURED',
+        "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.",
+      )
+    if (order.status !== 'APPROVED')
+      return error(c, 422, 'UNPROCESSABLE_ENTITY', 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.')
     const unit = order.purchase_units[0]!
     const captureId = id(17)
     const declined = order.funding === 'declined'
@@ -256,8 +295,22 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     order.status = 'COMPLETED'
     order.update_time = new Date().toISOString()
     const resource = { ...capture, supplementary_data: { related_ids: { order_id: order.id } } }
-    if (declined) await emit(c, 'PAYMENT.CAPTURE.DECLINED', 'capture', resource, `Payment capture for ${unit.amount.value} ${unit.amount.currency_code} was declined`)
-    else await emit(c, 'PAYMENT.CAPTURE.COMPLETED', 'capture', resource, `Payment completed for ${unit.amount.value} ${unit.amount.currency_code}`)
+    if (declined)
+      await emit(
+        c,
+        'PAYMENT.CAPTURE.DECLINED',
+        'capture',
+        resource,
+        `Payment capture for ${unit.amount.value} ${unit.amount.currency_code} was declined`,
+      )
+    else
+      await emit(
+        c,
+        'PAYMENT.CAPTURE.COMPLETED',
+        'capture',
+        resource,
+        `Payment completed for ${unit.amount.value} ${unit.amount.currency_code}`,
+      )
     return c.json(view(order), 201)
   })
 
@@ -271,15 +324,27 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
   app.post('/v2/payments/captures/:id/refund', async (c) => {
     const capture = state.captures.get(c.req.param('id'))
     if (!capture) return error(c, 404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist.')
-    if (capture.status === 'DECLINED') return error(c, 422, 'UNPROCESSABLE_ENTITY', 'CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded')
-    const body = ((await c.req.json().catch(() => ({}))) ?? {}) as { amount?: Money; invoice_id?: string; custom_id?: string; note_to_payer?: string }
+    if (capture.status === 'DECLINED')
+      return error(c, 422, 'UNPROCESSABLE_ENTITY', 'CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded')
+    const body = ((await c.req.json().catch(() => ({}))) ?? {}) as {
+      amount?: Money
+      invoice_id?: string
+      custom_id?: string
+      note_to_payer?: string
+    }
     const total = toCents(capture.amount)
     const amount = body.amount ? toCents(body.amount) : total - capture.refunded
     if (body.amount && body.amount.currency_code !== capture.amount.currency_code) {
       return error(c, 422, 'UNPROCESSABLE_ENTITY', 'CURRENCY_MISMATCH', 'Currency of capture must be the same as currency of refund.')
     }
     if (!(amount > 0) || capture.refunded + amount > total) {
-      return error(c, 422, 'UNPROCESSABLE_ENTITY', 'REFUND_AMOUNT_EXCEEDED', 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.')
+      return error(
+        c,
+        422,
+        'UNPROCESSABLE_ENTITY',
+        'REFUND_AMOUNT_EXCEEDED',
+        'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+      )
     }
     capture.refunded += amount
     capture.status = capture.refunded === total ? 'REFUNDED' : 'PARTIALLY_REFUNDED'
@@ -305,7 +370,13 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
       const stored = payments.captures.find((x) => x.id === capture.id)
       if (stored) stored.status = capture.status
     }
-    await emit(c, 'PAYMENT.CAPTURE.REFUNDED', 'refund', refund, `A ${refund.amount.value} ${refund.amount.currency_code} capture payment was refunded`)
+    await emit(
+      c,
+      'PAYMENT.CAPTURE.REFUNDED',
+      'refund',
+      refund,
+      `A ${refund.amount.value} ${refund.amount.currency_code} capture payment was refunded`,
+    )
     return c.json(refund, 201)
   })
 
@@ -314,13 +385,19 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     const required = ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id', 'webhook_event']
     const missing = required.filter((k) => !b?.[k])
     if (!b || missing.length) return error(c, 400, 'VALIDATION_ERROR', 'MISSING_REQUIRED_PARAMETER', `missing: ${missing.join(', ')}`)
-    const expected = await hmacBase64(`${b.transmission_id}|${b.transmission_time}|${b.webhook_id}|${crc32(JSON.stringify(b.webhook_event))}`)
+    const expected = await hmacBase64(
+      `${b.transmission_id}|${b.transmission_time}|${b.webhook_id}|${crc32(JSON.stringify(b.webhook_event))}`,
+    )
     const ok = b.transmission_sig === expected && b.webhook_id === webhookId
     return c.json({ verification_status: ok ? 'SUCCESS' : 'FAILURE' })
   })
 
   /** The buyer approving (or having their funding refused) on paypal.com. */
-  async function approve(c: Context, orderId: string, funding: string | undefined): Promise<{ error: string; status: 404 | 409 } | { order: FakeOrder }> {
+  async function approve(
+    c: Context,
+    orderId: string,
+    funding: string | undefined,
+  ): Promise<{ error: string; status: 404 | 409 } | { order: FakeOrder }> {
     const order = state.orders.get(orderId)
     if (!order) return { error: 'no such order', status: 404 }
     if (order.status !== 'PAYER_ACTION_REQUIRED' && order.status !== 'CREATED') return { error: `order is ${order.status}`, status: 409 }
@@ -342,7 +419,14 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
     const order = state.orders.get(c.req.param('id'))
     if (!order) return c.text('no such order', 404)
     const amount = order.purchase_units[0]?.amount
-    return hostedPage(c, { provider: 'PayPal', what: `Approve ${amount?.value} ${amount?.currency_code} (PayPal order ${order.id})`, outcomes: [['ok', 'Pay with PayPal'], ['declined', 'Pay with a card that is declined']] })
+    return hostedPage(c, {
+      provider: 'PayPal',
+      what: `Approve ${amount?.value} ${amount?.currency_code} (PayPal order ${order.id})`,
+      outcomes: [
+        ['ok', 'Pay with PayPal'],
+        ['declined', 'Pay with a card that is declined'],
+      ],
+    })
   })
   app.post('/fake/pay/:id', async (c) => {
     const done = await approve(c, c.req.param('id'), await postedOutcome(c))
@@ -356,5 +440,10 @@ export function createPaypalFake(options: PaypalFakeOptions = {}) {
 }
 
 /** The fake the fakes Worker mounts at /paypal (credentials as in .dev.vars.example). */
-export const paypalFake = createPaypalFake({ clientId: 'fake-paypal-client', clientSecret: 'fake-paypal-secret', webhookId: 'WH-FAKE-LOCAL', hosted: true })
+export const paypalFake = createPaypalFake({
+  clientId: 'fake-paypal-client',
+  clientSecret: 'fake-paypal-secret',
+  webhookId: 'WH-FAKE-LOCAL',
+  hosted: true,
+})
 export default paypalFake.app

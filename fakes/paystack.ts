@@ -54,14 +54,22 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
   const secretKey = options.secretKey ?? 'sk_test_vitest_paystack'
   const state = {
     transactions: new Map<string, FakeTransaction>(),
-    refunds: [] as (Json & { id: number; transaction: Json; amount: number; status: string; merchant_note: string | null; currency: string })[],
+    refunds: [] as (Json & {
+      id: number
+      transaction: Json
+      amount: number
+      status: string
+      merchant_note: string | null
+      currency: string
+    })[],
     deliveries: [] as PaystackDelivery[],
     requests: [] as { method: string; path: string }[],
   }
   // Paystack ids are unique across the integration; a random start keeps separate fakes apart too.
   let nextId = 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)
   const app = new Hono<{ Bindings: { PAYSTACK_FAKE_WEBHOOK_URL?: string } }>()
-  const fail = (c: Context, status: 400 | 401 | 404, message: string) => c.json({ status: false, message, meta: { nextStep: 'Check the request' }, type: 'validation_error', code: 'invalid_params' }, status)
+  const fail = (c: Context, status: 400 | 401 | 404, message: string) =>
+    c.json({ status: false, message, meta: { nextStep: 'Check the request' }, type: 'validation_error', code: 'invalid_params' }, status)
 
   async function emit(c: Context, event: string, data: Json) {
     const payload = { event, data: structuredClone(data) }
@@ -120,7 +128,9 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
       created_at: new Date().toISOString(),
       paid_at: null,
     })
-    const page = options.hosted ? `${mountOf(c, '/transaction/initialize')}/fake/pay/${encodeURIComponent(reference)}` : `https://checkout.paystack.com/${access}`
+    const page = options.hosted
+      ? `${mountOf(c, '/transaction/initialize')}/fake/pay/${encodeURIComponent(reference)}`
+      : `https://checkout.paystack.com/${access}`
     return c.json({ status: true, message: 'Authorization URL created', data: { authorization_url: page, access_code: access, reference } })
   })
 
@@ -136,7 +146,8 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
     if (!t) return fail(c, 404, 'Transaction not found')
     if (t.status !== 'success') return fail(c, 400, 'Cannot refund an unsuccessful transaction')
     const amount = b.amount === undefined ? t.amount - t.refunded : Number(b.amount)
-    if (!Number.isSafeInteger(amount) || amount < 1 || t.refunded + amount > t.amount) return fail(c, 400, 'Refund amount cannot be greater than transaction amount')
+    if (!Number.isSafeInteger(amount) || amount < 1 || t.refunded + amount > t.amount)
+      return fail(c, 400, 'Refund amount cannot be greater than transaction amount')
     t.refunded += amount
     if (t.refunded === t.amount) t.status = 'reversed'
     const refund = {
@@ -179,7 +190,11 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
   })
 
   /** The shopper paying (or being declined) on checkout.paystack.com. */
-  async function checkout(c: Context, reference: string, outcome: string | undefined): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
+  async function checkout(
+    c: Context,
+    reference: string,
+    outcome: string | undefined,
+  ): Promise<{ error: string; status: 404 | 409 } | { transaction: FakeTransaction }> {
     const t = state.transactions.get(reference)
     if (!t) return { error: 'no such transaction', status: 404 }
     if (t.status !== 'ongoing' && t.status !== 'abandoned') return { error: `transaction is ${t.status}`, status: 409 }
@@ -206,7 +221,14 @@ export function createPaystackFake(options: { secretKey?: string; webhook?: { ur
   app.get('/fake/pay/:reference', (c) => {
     const t = state.transactions.get(c.req.param('reference'))
     if (!t) return c.text('no such transaction', 404)
-    return hostedPage(c, { provider: 'Paystack', what: `Pay ${t.amount} ${t.currency} subunits for ${t.reference}`, outcomes: [['success', 'Pay'], ['failed', 'Decline']] })
+    return hostedPage(c, {
+      provider: 'Paystack',
+      what: `Pay ${t.amount} ${t.currency} subunits for ${t.reference}`,
+      outcomes: [
+        ['success', 'Pay'],
+        ['failed', 'Decline'],
+      ],
+    })
   })
   app.post('/fake/pay/:reference', async (c) => {
     const done = await checkout(c, c.req.param('reference'), await postedOutcome(c))

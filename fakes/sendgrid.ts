@@ -52,7 +52,8 @@ export function createSendgridFake() {
       return c.json(error('Bad Request', null), 400)
     }
     const to = body.personalizations?.[0]?.to ?? []
-    if (!to.length) return c.json(error('The personalizations field is required and must have at least one personalization.', 'personalizations'), 400)
+    if (!to.length)
+      return c.json(error('The personalizations field is required and must have at least one personalization.', 'personalizations'), 400)
     const bad = to.findIndex((r) => !r.email || !EMAIL.test(r.email))
     if (bad >= 0) return c.json(error('Does not contain a valid address.', `personalizations.0.to.${bad}.email`), 400)
     if (!body.from?.email) return c.json(error('The from object must be provided for every email send.', 'from'), 400)
@@ -77,7 +78,7 @@ export function createSendgridFake() {
   /** Not a SendGrid endpoint: lets someone running the fakes Worker see what was "sent". */
   app.get('/_sent', (c) => c.json(sent))
 
-  return { app, sent, failNext: failures.failNext, reset: () => (sent.length = 0, failures.clear()) }
+  return { app, sent, failNext: failures.failNext, reset: () => ((sent.length = 0), failures.clear()) }
 }
 
 export default createSendgridFake().app

@@ -92,10 +92,18 @@ export function createStripeJsFake(confirmThroughFake: Confirm) {
       ctx = undefined
     }
     const res = await confirmThroughFake(req, c.env, ctx)
-    return { status: res.status, body: (await res.json()) as { status?: string; last_payment_error?: { message?: string; code?: string }; error?: { message?: string } } }
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        status?: string
+        last_payment_error?: { message?: string; code?: string }
+        error?: { message?: string }
+      },
+    }
   }
 
-  const intentOf = (clientSecret: unknown) => (typeof clientSecret === 'string' ? /^(pi_[A-Za-z0-9]+)_secret_/.exec(clientSecret)?.[1] : undefined)
+  const intentOf = (clientSecret: unknown) =>
+    typeof clientSecret === 'string' ? /^(pi_[A-Za-z0-9]+)_secret_/.exec(clientSecret)?.[1] : undefined
 
   app.post('/confirm', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { client_secret?: string; card?: string; return_url?: string }
@@ -103,7 +111,8 @@ export function createStripeJsFake(confirmThroughFake: Confirm) {
     if (!pi || typeof body.return_url !== 'string' || !/^https?:\/\//.test(body.return_url)) {
       return c.json({ error: { type: 'invalid_request_error', message: 'Invalid client secret or return_url.' } }, 400)
     }
-    const back = (status: string) => withQuery(body.return_url!, { payment_intent: pi, payment_intent_client_secret: body.client_secret!, redirect_status: status })
+    const back = (status: string) =>
+      withQuery(body.return_url!, { payment_intent: pi, payment_intent_client_secret: body.client_secret!, redirect_status: status })
     if (body.card === THREE_DS) {
       const page = new URL('/stripe-js/3ds', c.req.url)
       page.searchParams.set('client_secret', body.client_secret!)
@@ -111,7 +120,10 @@ export function createStripeJsFake(confirmThroughFake: Confirm) {
       return c.json({ redirect: page.toString() })
     }
     const result = await confirm(c, pi, body.card === DECLINED ? 'pm_card_chargeDeclined' : 'pm_card_visa')
-    if (result.status >= 400) return c.json({ error: { type: 'invalid_request_error', message: result.body.error?.message ?? 'This payment cannot be confirmed.' } })
+    if (result.status >= 400)
+      return c.json({
+        error: { type: 'invalid_request_error', message: result.body.error?.message ?? 'This payment cannot be confirmed.' },
+      })
     if (result.body.status === 'succeeded') return c.json({ redirect: back('succeeded') })
     const e = result.body.last_payment_error
     return c.json({ error: { type: 'card_error', code: e?.code ?? 'card_declined', message: e?.message ?? 'Your card was declined.' } })

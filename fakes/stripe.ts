@@ -223,7 +223,10 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
     const p = parseStripeForm(await bodyText(c.req.raw))
     const amount = Number(p.amount)
     if (!Number.isSafeInteger(amount) || amount < 1) {
-      return stripeError(c, 400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount', code: 'parameter_invalid_integer' })
+      return stripeError(c, 400, 'invalid_request_error', 'Invalid positive integer', {
+        param: 'amount',
+        code: 'parameter_invalid_integer',
+      })
     }
     if (typeof p.currency !== 'string' || !/^[a-z]{3}$/.test(p.currency)) {
       return stripeError(c, 400, 'invalid_request_error', 'Invalid currency', { param: 'currency', code: 'parameter_invalid_string' })
@@ -351,11 +354,16 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
     }
     const remaining = charge.amount - charge.amount_refunded
     if (remaining <= 0) {
-      return stripeError(c, 400, 'invalid_request_error', `Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' })
+      return stripeError(c, 400, 'invalid_request_error', `Charge ${charge.id} has already been refunded.`, {
+        code: 'charge_already_refunded',
+      })
     }
     const amount = p.amount === undefined ? remaining : Number(p.amount)
     if (!Number.isSafeInteger(amount) || amount < 1) {
-      return stripeError(c, 400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount', code: 'parameter_invalid_integer' })
+      return stripeError(c, 400, 'invalid_request_error', 'Invalid positive integer', {
+        param: 'amount',
+        code: 'parameter_invalid_integer',
+      })
     }
     if (amount > remaining) {
       return stripeError(

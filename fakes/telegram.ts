@@ -68,7 +68,7 @@ export function createTelegramFake() {
 
   app.get('/_sent', (c) => c.json(sent))
 
-  return { app, sent, failNext: failures.failNext, reset: () => (sent.length = 0, failures.clear()) }
+  return { app, sent, failNext: failures.failNext, reset: () => ((sent.length = 0), failures.clear()) }
 }
 
 export default createTelegramFake().app

@@ -57,7 +57,11 @@ const WIDGET_SCRIPT = String.raw`(function () {
 const app = new Hono()
 
 app.get('/turnstile/v0/api.js', (c) =>
-  c.body(WIDGET_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }),
+  c.body(WIDGET_SCRIPT, 200, {
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Access-Control-Allow-Origin': '*',
+  }),
 )
 
 app.post('/turnstile/v0/siteverify', async (c) => {

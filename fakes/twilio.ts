@@ -80,7 +80,7 @@ export function createTwilioFake() {
 
   app.get('/_sent', (c) => c.json(sent))
 
-  return { app, sent, failNext: failures.failNext, reset: () => (sent.length = 0, failures.clear()) }
+  return { app, sent, failNext: failures.failNext, reset: () => ((sent.length = 0), failures.clear()) }
 }
 
 export default createTwilioFake().app

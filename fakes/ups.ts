@@ -1,5 +1,12 @@
 import { Hono, type Context } from 'hono'
-import { carrierFakeState, deliveredScript, fakeRateMinor, minorToDecimal, SAMPLE_GIF_BASE64, type FakeTrackingEvent } from './carrier-common'
+import {
+  carrierFakeState,
+  deliveredScript,
+  fakeRateMinor,
+  minorToDecimal,
+  SAMPLE_GIF_BASE64,
+  type FakeTrackingEvent,
+} from './carrier-common'
 import { randomHex } from './failures'
 
 /**
@@ -48,7 +55,9 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
   }
   const scripted = (c: Context) => {
     const f = state.failures.take()
-    return f ? c.json(upsError(f.status >= 500 ? '9999' : '120500', f.status >= 500 ? 'Service unavailable' : 'Invalid request'), f.status as 500) : null
+    return f
+      ? c.json(upsError(f.status >= 500 ? '9999' : '120500', f.status >= 500 ? 'Service unavailable' : 'Invalid request'), f.status as 500)
+      : null
   }
 
   app.post('/security/v1/oauth/token', async (c) => {
@@ -60,7 +69,14 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     if (form.get('grant_type') !== 'client_credentials') return c.json(upsError('10400', 'Invalid grant_type'), 400)
     const token = state.newToken()
     state.tokens.add(token)
-    return c.json({ token_type: 'Bearer', issued_at: String(Date.now()), client_id: id, access_token: token, expires_in: '14399', status: 'approved' })
+    return c.json({
+      token_type: 'Bearer',
+      issued_at: String(Date.now()),
+      client_id: id,
+      access_token: token,
+      expires_in: '14399',
+      status: 'approved',
+    })
   })
 
   app.post('/api/rating/:version/:option', async (c) => {
@@ -117,7 +133,13 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
       isReturn: s?.ReturnService?.Code === '9',
       fromCountry: s?.ShipFrom?.Address?.CountryCode,
       toCountry: s?.ShipTo?.Address?.CountryCode,
-      events: [{ status: 'label_created', description: 'Shipper created a label, UPS has not received the package yet.', at: new Date().toISOString() }],
+      events: [
+        {
+          status: 'label_created',
+          description: 'Shipper created a label, UPS has not received the package yet.',
+          at: new Date().toISOString(),
+        },
+      ],
     })
     const amount = fakeRateMinor(service, weight, s.Shipper?.Address?.CountryCode !== s.ShipTo.Address.CountryCode)
     return c.json({
@@ -127,7 +149,9 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
           ShipmentCharges: { TotalCharges: { CurrencyCode: 'USD', MonetaryValue: minorToDecimal(amount) } },
           BillingWeight: { UnitOfMeasurement: { Code: 'KGS' }, Weight: String(weight) },
           ShipmentIdentificationNumber: shipmentId,
-          PackageResults: [{ TrackingNumber: trackingNumber, ShippingLabel: { ImageFormat: { Code: 'GIF' }, GraphicImage: SAMPLE_GIF_BASE64 } }],
+          PackageResults: [
+            { TrackingNumber: trackingNumber, ShippingLabel: { ImageFormat: { Code: 'GIF' }, GraphicImage: SAMPLE_GIF_BASE64 } },
+          ],
         },
       },
     })
@@ -140,7 +164,10 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     if (!shipment) return c.json(upsError('190117', 'No shipment found within the allowed void period'), 400)
     shipment.voided = true
     return c.json({
-      VoidShipmentResponse: { Response: { ResponseStatus: { Code: '1', Description: 'Success' } }, SummaryResult: { Status: { Code: '1', Description: 'Voided' } } },
+      VoidShipmentResponse: {
+        Response: { ResponseStatus: { Code: '1', Description: 'Success' } },
+        SummaryResult: { Status: { Code: '1', Description: 'Voided' } },
+      },
     })
   })
 
@@ -191,19 +218,30 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
       trackingNumberList?: string[]
       destination?: { url?: string; credentialType?: string; credential?: string }
     } | null
-    if (!body) return c.json(upsError('VSS110', 'Subscription request is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!body)
+      return c.json(upsError('VSS110', 'Subscription request is empty or not present. The Subscription request has been rejected.'), 400)
     if (!body.locale) return c.json(upsError('VSS300', 'Locale is required. The Subscription request has been rejected.'), 400)
     const list = body.trackingNumberList
-    if (!Array.isArray(list) || !list.length) return c.json(upsError('VSS200', 'Tracking Number List is required. The Subscription request has been rejected.'), 400)
+    if (!Array.isArray(list) || !list.length)
+      return c.json(upsError('VSS200', 'Tracking Number List is required. The Subscription request has been rejected.'), 400)
     if (list.length > 100) return c.json(upsError('VSS220', 'You have submitted over 100 1Z numbers which is not allowed.'), 400)
     const d = body.destination
     if (!d) return c.json(upsError('VSS500', 'Destination is required. The Subscription request has been rejected.'), 400)
     if (!d.url) return c.json(upsError('VSS600', 'URL is empty or not present. The Subscription request has been rejected.'), 400)
-    if (!d.credential) return c.json(upsError('VSS700', 'Credential is empty or not present. The Subscription request has been rejected.'), 400)
-    if (!d.credentialType) return c.json(upsError('VSS800', 'CredentialType is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!d.credential)
+      return c.json(upsError('VSS700', 'Credential is empty or not present. The Subscription request has been rejected.'), 400)
+    if (!d.credentialType)
+      return c.json(upsError('VSS800', 'CredentialType is empty or not present. The Subscription request has been rejected.'), 400)
     const valid = list.filter((n) => state.shipments.has(n))
     const invalid = list.filter((n) => !state.shipments.has(n))
-    if (!valid.length) return c.json({ ...upsError('VSS210', 'The Subscription request should have at least one valid tracking number.'), invalidTrackingNumbers: invalid }, 400)
+    if (!valid.length)
+      return c.json(
+        {
+          ...upsError('VSS210', 'The Subscription request should have at least one valid tracking number.'),
+          invalidTrackingNumbers: invalid,
+        },
+        400,
+      )
     for (const n of valid) subscriptions.set(n, { url: d.url, credentialType: d.credentialType, credential: d.credential })
     return c.json({ validTrackingNumbers: valid, ...(invalid.length ? { invalidTrackingNumbers: invalid } : {}) })
   })

@@ -59,7 +59,7 @@ export function createWhatsappFake() {
     }
     if (!body.to || !/^[0-9]{7,15}$/.test(body.to)) return c.json(graphError('(#100) Invalid parameter', 100), 400)
     if (body.type !== 'text' || !body.text?.body) {
-      return c.json(graphError('(#100) The parameter text[\'body\'] is required.', 100), 400)
+      return c.json(graphError("(#100) The parameter text['body'] is required.", 100), 400)
     }
     const id = `wamid.${btoa(randomHex(24)).replace(/=+$/, '')}`
     sent.push({ id, phoneNumberId: c.req.param('phoneNumberId'), to: body.to, text: body.text.body })
@@ -68,7 +68,7 @@ export function createWhatsappFake() {
 
   app.get('/_sent', (c) => c.json(sent))
 
-  return { app, sent, failNext: failures.failNext, reset: () => (sent.length = 0, failures.clear()) }
+  return { app, sent, failNext: failures.failNext, reset: () => ((sent.length = 0), failures.clear()) }
 }
 
 export default createWhatsappFake().app

@@ -45,7 +45,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const ONLY = process.env.BENCH_ONLY
 const PRODUCTS = process.env.BENCH_PRODUCTS ? Number(process.env.BENCH_PRODUCTS) : undefined
-if (PRODUCTS !== undefined && !(Number.isSafeInteger(PRODUCTS) && PRODUCTS > 0)) throw new Error('BENCH_PRODUCTS must be a positive integer')
+if (PRODUCTS !== undefined && !(Number.isSafeInteger(PRODUCTS) && PRODUCTS > 0))
+  throw new Error('BENCH_PRODUCTS must be a positive integer')
 const FLASH_BUYERS = Number(process.env.BENCH_FLASH_BUYERS ?? 1000)
 const FLASH_UNITS = Number(process.env.BENCH_FLASH_UNITS ?? 100)
 const CHECKS = process.env.BENCH_SKIP_CHECKS !== '1'
@@ -54,7 +55,10 @@ const BENCH_USERS = FLASH_BUYERS + 2 * CONNECTIONS + 2 + 200
 // Outside the project on purpose: with state under the project's .wrangler/, wrangler dev's
 // esbuild watcher rebuilt the Worker mid-run under concurrent KV writes ("Network connection
 // lost", then wrangler exited). One directory per checkout, kept between runs to skip re-seeding.
-const STATE = join(tmpdir(), `edge-commerce-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}${PRODUCTS ? `-${PRODUCTS}` : ''}`)
+const STATE = join(
+  tmpdir(),
+  `edge-commerce-bench-${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}${PRODUCTS ? `-${PRODUCTS}` : ''}`,
+)
 const LOGS = join(ROOT, 'artifacts')
 
 const servers = []
@@ -117,9 +121,7 @@ async function measure(base, { path = '/', ...opts }) {
     // Zero completed requests is a failure too (every request slower than the run), not "0 req/s".
     bad: r.non2xx + r.errors + r.timeouts + (r.requests.total === 0 ? 1 : 0),
     detail:
-      r.requests.total === 0
-        ? 'no request completed within the run'
-        : `${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts)`,
+      r.requests.total === 0 ? 'no request completed within the run' : `${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts)`,
   }
 }
 
@@ -182,15 +184,22 @@ try {
   const ceilingPort = await freePort()
   const store = startServer('store', [
     ...grouped.flatMap((c) => ['-c', c]),
-    '--port', String(storePort),
-    '--inspector-port', String(await freePort()),
-    '--persist-to', STATE,
+    '--port',
+    String(storePort),
+    '--inspector-port',
+    String(await freePort()),
+    '--persist-to',
+    STATE,
   ])
   const ceiling = startServer('ceiling', [
-    '-c', 'scripts/bench/wrangler.toml',
-    '--port', String(ceilingPort),
-    '--inspector-port', String(await freePort()),
-    '--persist-to', STATE,
+    '-c',
+    'scripts/bench/wrangler.toml',
+    '--port',
+    String(ceilingPort),
+    '--inspector-port',
+    String(await freePort()),
+    '--persist-to',
+    STATE,
   ])
   const storeUrl = `http://127.0.0.1:${storePort}`
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`
@@ -209,7 +218,11 @@ try {
   ])
 
   // Other processes on the box skew every figure; the load average says how busy it was.
-  console.log(`\nmachine: ${machine()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} before the run`)
+  console.log(
+    `\nmachine: ${machine()}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} before the run`,
+  )
   console.log(`load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per scenario, loopback, wrangler dev\n`)
 
   // The ceiling is measured right before every scenario (half the duration; the bare Worker needs
@@ -262,7 +275,12 @@ try {
     if (!store.alive) throw new Error(`the store exited (${store.exit}) during the hit-ratio check (log: ${store.logFile})`)
 
     const sale = await flashSale(ctx, shop, { buyers: FLASH_BUYERS, units: FLASH_UNITS })
-    const alive = store.alive && (await fetch(`${storeUrl}/health`).then((r) => r.ok, () => false))
+    const alive =
+      store.alive &&
+      (await fetch(`${storeUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ))
     console.log(
       `\nflash sale: ${sale.buyers} concurrent buyers, ${sale.units} units of one SKU -> ${sale.created} orders (201), ` +
         `${sale.conflicts} sold out (409), ${sale.other} other answers${sale.other ? ` (${JSON.stringify(sale.otherStatuses)})` : ''}; ` +
@@ -271,9 +289,14 @@ try {
     )
     if (sale.created !== sale.units || sale.other > 0 || sale.stockLeft !== 0 || !alive) checksFailed = true
   }
-  console.log(`\n${machine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} after the run`)
+  console.log(
+    `\n${machine()}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} after the run`,
+  )
   const failed = rows.some(([, r]) => r.bad > 0) || checksFailed
-  if (failed) console.error('\nsome requests or checks failed: see the non-2xx/errors column, the checks above and artifacts/bench-store.log')
+  if (failed)
+    console.error('\nsome requests or checks failed: see the non-2xx/errors column, the checks above and artifacts/bench-store.log')
   process.exitCode = failed ? 1 : 0
 } catch (err) {
   console.error(`bench failed: ${err instanceof Error ? err.message : err}`)

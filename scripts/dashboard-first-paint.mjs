@@ -13,7 +13,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? process.argv[i + 1] : fallback
 }
-const base = (arg('url', process.env.EC_FIRST_PAINT_URL ?? 'http://localhost:8787')).replace(/\/$/, '')
+const base = arg('url', process.env.EC_FIRST_PAINT_URL ?? 'http://localhost:8787').replace(/\/$/, '')
 const runs = Number(arg('runs', '5'))
 const rate = Number(arg('rate', '4'))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -77,4 +77,6 @@ console.log(`\nCPU throttled ${rate}×, ${runs} runs, medians:`)
 console.log(`  sign-in form visible:            ${median(results.form).toFixed(0)} ms`)
 console.log(`  orders table after Sign in:      ${median(results.signIn).toFixed(0)} ms`)
 console.log(`  signed-in reload to orders:      ${median(results.reload).toFixed(0)} ms`)
-console.log(`bundle: app.js ${kib(app.byteLength)} KiB (${kib(gzipSync(Buffer.from(app), { level: 9 }).length)} KiB gz), styles.css ${kib(css.byteLength)} KiB (${kib(gzipSync(Buffer.from(css), { level: 9 }).length)} KiB gz)`)
+console.log(
+  `bundle: app.js ${kib(app.byteLength)} KiB (${kib(gzipSync(Buffer.from(app), { level: 9 }).length)} KiB gz), styles.css ${kib(css.byteLength)} KiB (${kib(gzipSync(Buffer.from(css), { level: 9 }).length)} KiB gz)`,
+)

@@ -55,7 +55,7 @@ export function varKeys(toml) {
     const header = /^\s*\[([^\][]+)\]\s*(#.*)?$/.exec(line)
     if (header) {
       const name = header[1].trim()
-      current = name === 'vars' ? '' : /^env\.([\w-]+)\.vars$/.exec(name)?.[1] ?? null
+      current = name === 'vars' ? '' : (/^env\.([\w-]+)\.vars$/.exec(name)?.[1] ?? null)
       if (current !== null) tables[current] ??= new Set()
       continue
     }

@@ -61,7 +61,9 @@ const url = flags.url || 'http://localhost:8787/webhooks/stripe'
 
 function usage(message) {
   if (message) console.error(message)
-  console.error('usage: node scripts/stripe-event.mjs pay <pi_id> [--decline] | send <type> --pi <pi_id> [--amount N] [--currency c] | forward <evt_id>')
+  console.error(
+    'usage: node scripts/stripe-event.mjs pay <pi_id> [--decline] | send <type> --pi <pi_id> [--amount N] [--currency c] | forward <evt_id>',
+  )
   process.exit(2)
 }
 
@@ -90,7 +92,11 @@ async function deliver(event) {
   const payload = JSON.stringify(event)
   const timestamp = Math.floor(Date.now() / 1000) - Number(flags.age ?? 0)
   const signature = sign(payload, flags['bad-signature'] ? `${webhookSecret}-wrong` : webhookSecret, timestamp)
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body: payload })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+    body: payload,
+  })
   const text = await res.text()
   console.log(`${event.type} ${event.id} -> ${res.status} ${text}`)
   if (res.status === 409) {

@@ -9,9 +9,7 @@ export interface CartLine {
   added_at: string
 }
 
-export type CartWrite =
-  | { ok: true; line: CartLine; capped: boolean }
-  | { ok: false; reason: 'not_in_cart' | 'cart_full' }
+export type CartWrite = { ok: true; line: CartLine; capped: boolean } | { ok: false; reason: 'not_in_cart' | 'cart_full' }
 
 /** Most distinct lines one cart may hold. */
 export const MAX_CART_LINES = 50
@@ -92,14 +90,7 @@ export class CartDO extends DurableObject<Env> {
    * worked out by the caller from the catalog). The shopper has just seen `price`, so it becomes
    * the line's reference price.
    */
-  async add(
-    variantId: string,
-    quantity: number,
-    cap: number,
-    price: number,
-    now: string,
-    ttlMs: number | null = null,
-  ): Promise<CartWrite> {
+  async add(variantId: string, quantity: number, cap: number, price: number, now: string, ttlMs: number | null = null): Promise<CartWrite> {
     const existing = this.get(variantId)
     if (!existing && this.count() >= MAX_CART_LINES) return { ok: false, reason: 'cart_full' }
     const wanted = (existing?.quantity ?? 0) + quantity

@@ -19,7 +19,16 @@ import type {
   TransitionRecord,
   TransitionResult,
 } from './modules/orders/model'
-import { AWAITING_PAYMENT, PAID_OR_LATER, REFUNDABLE, REFUND_STATUSES, RELEASES_STOCK, SHIPPABLE, canTransition, type Actor } from './modules/orders/state-machine'
+import {
+  AWAITING_PAYMENT,
+  PAID_OR_LATER,
+  REFUNDABLE,
+  REFUND_STATUSES,
+  RELEASES_STOCK,
+  SHIPPABLE,
+  canTransition,
+  type Actor,
+} from './modules/orders/state-machine'
 import {
   afterStatusChanged,
   afterStockReleased,
@@ -86,7 +95,12 @@ export class OrderDO extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
       id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL, sent_at TEXT)`)
     // Retry bookkeeping, added to objects created before it existed.
-    const columns = new Set(sql.exec<{ name: string }>('PRAGMA table_info(transitions)').toArray().map((c) => c.name))
+    const columns = new Set(
+      sql
+        .exec<{ name: string }>('PRAGMA table_info(transitions)')
+        .toArray()
+        .map((c) => c.name),
+    )
     if (!columns.has('attempts')) sql.exec('ALTER TABLE transitions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0')
     if (!columns.has('next_at')) sql.exec('ALTER TABLE transitions ADD COLUMN next_at INTEGER')
     if (!columns.has('last_error')) sql.exec('ALTER TABLE transitions ADD COLUMN last_error TEXT')
@@ -144,7 +158,10 @@ export class OrderDO extends DurableObject<Env> {
       let state = await this.ensureState(orderId)
       if (!state) return notFound()
       const base = { actor: signal.actor, meta: signal.meta }
-      const done = async (outcome: Extract<PaymentSignalResult, { ok: true }>['outcome'], changed: boolean): Promise<PaymentSignalResult> => {
+      const done = async (
+        outcome: Extract<PaymentSignalResult, { ok: true }>['outcome'],
+        changed: boolean,
+      ): Promise<PaymentSignalResult> => {
         if (changed) await this.flushAndSchedule()
         return { ok: true, outcome, order: this.readState()! }
       }
@@ -284,7 +301,12 @@ export class OrderDO extends DurableObject<Env> {
       if (!decided.changed) return { ok: true, ret: decided.ret, order: state, changed: false }
       const ret = decided.ret
       const others = (state.returns ?? []).filter((r) => r.id !== ret.id)
-      const next: OrderState = { ...state, seq, updated_at: at, returns: [...others, ret].sort((a, b) => a.created_at.localeCompare(b.created_at)) }
+      const next: OrderState = {
+        ...state,
+        seq,
+        updated_at: at,
+        returns: [...others, ret].sort((a, b) => a.created_at.localeCompare(b.created_at)),
+      }
       this.commit(
         next,
         {
@@ -297,7 +319,12 @@ export class OrderDO extends DurableObject<Env> {
           actor_type: action.actor.type,
           actor_id: action.actor.id ?? null,
           reason: decided.reason,
-          meta: { return_id: ret.id, return_status: ret.status, refund_amount: ret.refund_amount, ...(ret.label ? { return_carrier: ret.label.carrier, return_tracking_number: ret.label.tracking_number } : {}) },
+          meta: {
+            return_id: ret.id,
+            return_status: ret.status,
+            refund_amount: ret.refund_amount,
+            ...(ret.label ? { return_carrier: ret.label.carrier, return_tracking_number: ret.label.tracking_number } : {}),
+          },
           at,
           refunded_amount: state.refunded_amount,
         },
@@ -309,7 +336,10 @@ export class OrderDO extends DurableObject<Env> {
   }
 
   /** A history entry that does not change the status (e.g. a late payment refunded automatically). */
-  async note(orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta; visibility?: 'staff' }): Promise<TransitionResult> {
+  async note(
+    orderId: string,
+    input: { actor: Actor; reason: string; meta?: TransitionMeta; visibility?: 'staff' },
+  ): Promise<TransitionResult> {
     return this.serial(async (): Promise<TransitionResult> => {
       const state = await this.ensureState(orderId)
       if (!state) return notFound()
@@ -492,7 +522,10 @@ export class OrderDO extends DurableObject<Env> {
       actor_type: input.actor.type,
       actor_id: input.actor.id ?? null,
       reason: input.reason ?? null,
-      meta: Object.keys(meta).length || refundAmount !== undefined ? { ...meta, ...(refundAmount !== undefined ? { refund_amount: refundAmount } : {}) } : null,
+      meta:
+        Object.keys(meta).length || refundAmount !== undefined
+          ? { ...meta, ...(refundAmount !== undefined ? { refund_amount: refundAmount } : {}) }
+          : null,
       at,
       refunded_amount: next.refunded_amount,
     }
@@ -612,7 +645,13 @@ export class OrderDO extends DurableObject<Env> {
           id: newId('pal'),
           kind: 'order_sync_stalled',
           orderId: state.id,
-          details: JSON.stringify({ seq, attempts, error, status_in_order_do: state.status, action: 'check D1; the OrderDO keeps retrying' }),
+          details: JSON.stringify({
+            seq,
+            attempts,
+            error,
+            status_in_order_do: state.status,
+            action: 'check D1; the OrderDO keeps retrying',
+          }),
           createdAt: nowIso(),
         })
       this.ctx.storage.sql.exec('UPDATE transitions SET alerted = 1 WHERE seq = ?', seq)

@@ -38,8 +38,7 @@ const listeners = new Set<(user: User | null) => void>()
 
 /** Where the API lives: this origin, or the one a Pages build names in <meta name="api-origin">. */
 const API_ORIGIN =
-  (typeof document !== 'undefined' && document.querySelector<HTMLMetaElement>('meta[name="api-origin"]')?.content) ||
-  location.origin
+  (typeof document !== 'undefined' && document.querySelector<HTMLMetaElement>('meta[name="api-origin"]')?.content) || location.origin
 const COOKIE_MODE = { 'X-Session-Mode': 'cookie' }
 
 function setSession(next: Session | null) {
@@ -136,9 +135,7 @@ export async function unwrap<R extends { data?: unknown; error?: unknown; respon
 }
 
 export async function login(email: string, password: string): Promise<User> {
-  const tokens = await unwrap(
-    api.POST('/api/v1/auth/login', { body: { email, password }, headers: COOKIE_MODE, credentials: 'include' }),
-  )
+  const tokens = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password }, headers: COOKIE_MODE, credentials: 'include' }))
   setSession(fromTokens(tokens))
   return tokens.user
 }
@@ -172,11 +169,18 @@ export const sessionRestored: Promise<boolean> = restoreSession()
  * Uploads an image as multipart/form-data. openapi-fetch serialises JSON bodies only, so this one
  * call goes through fetch directly, with the same token handling and error envelope.
  */
-export async function uploadImage(scope: 'admin' | 'seller', productId: string, file: File, alt?: string): Promise<Schemas['ProductImage']> {
+export async function uploadImage(
+  scope: 'admin' | 'seller',
+  productId: string,
+  file: File,
+  alt?: string,
+): Promise<Schemas['ProductImage']> {
   const form = new FormData()
   form.set('file', file)
   if (alt) form.set('alt', alt)
-  const res = await authedFetch(new Request(`${API_ORIGIN}/api/v1/${scope}/products/${encodeURIComponent(productId)}/images`, { method: 'POST', body: form }))
+  const res = await authedFetch(
+    new Request(`${API_ORIGIN}/api/v1/${scope}/products/${encodeURIComponent(productId)}/images`, { method: 'POST', body: form }),
+  )
   const body: unknown = await res.json().catch(() => undefined)
   if (!res.ok) throw await errorFrom(res, body)
   return body as Schemas['ProductImage']

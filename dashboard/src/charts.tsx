@@ -33,7 +33,17 @@ export interface Point {
   display: string
 }
 
-function DataTable({ caption, points, labelHeader, valueHeader }: { caption: string; points: Point[]; labelHeader: string; valueHeader: string }) {
+function DataTable({
+  caption,
+  points,
+  labelHeader,
+  valueHeader,
+}: {
+  caption: string
+  points: Point[]
+  labelHeader: string
+  valueHeader: string
+}) {
   return (
     <details class="chart-data">
       <summary>{t('chart.showNumbers')}</summary>
@@ -61,7 +71,13 @@ function DataTable({ caption, points, labelHeader, valueHeader }: { caption: str
 }
 
 /** Vertical bars, one per point (e.g. revenue per day), with a few y gridlines. */
-export function ColumnChart({ title, points, formatAxis, labelHeader = t('chart.day'), valueHeader = t('chart.value') }: {
+export function ColumnChart({
+  title,
+  points,
+  formatAxis,
+  labelHeader = t('chart.day'),
+  valueHeader = t('chart.value'),
+}: {
   title: string
   points: Point[]
   formatAxis: (v: number) => string
@@ -127,7 +143,17 @@ export function ColumnChart({ title, points, formatAxis, labelHeader = t('chart.
  * Horizontal bars for a ranked list (top products, orders per status). Drawn in CSS pixels with
  * percentage x positions rather than a scaled viewBox, so the text keeps its size in narrow cards.
  */
-export function BarList({ title, points, labelHeader = t('chart.name'), valueHeader = t('chart.value') }: { title: string; points: Point[]; labelHeader?: string; valueHeader?: string }) {
+export function BarList({
+  title,
+  points,
+  labelHeader = t('chart.name'),
+  valueHeader = t('chart.value'),
+}: {
+  title: string
+  points: Point[]
+  labelHeader?: string
+  valueHeader?: string
+}) {
   const id = useId()
   const row = 28
   const max = Math.max(1, ...points.map((p) => p.value))

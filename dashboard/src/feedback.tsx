@@ -61,7 +61,25 @@ export function MessageArea() {
 
 /** API field paths with a label of their own (`path.<name>` in i18n.ts), and the arrays whose
  * items are numbered ("variants.0" → "Variant 1"). */
-const PATH_KEYS = new Set(['amount', 'refund_amount', 'price', 'compare_at_price', 'stock', 'sku', 'name', 'slug', 'email', 'password', 'rate', 'carrier', 'tracking_number', 'reason', 'currency', 'value', 'code'])
+const PATH_KEYS = new Set([
+  'amount',
+  'refund_amount',
+  'price',
+  'compare_at_price',
+  'stock',
+  'sku',
+  'name',
+  'slug',
+  'email',
+  'password',
+  'rate',
+  'carrier',
+  'tracking_number',
+  'reason',
+  'currency',
+  'value',
+  'code',
+])
 const ITEM_KEYS = new Set(['variants', 'images', 'lines', 'countries', 'items', 'rows'])
 const label = (key: string) => key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())
 
@@ -84,7 +102,8 @@ export function humanPath(path: string, labels?: Map<string, string>): string {
 
 /** Zod's wording ("Invalid input: expected number, received null") in plain words. */
 export function humanMessage(message: string): string {
-  if (/expected (number|string|boolean), received (null|undefined)/i.test(message) || /^Required$/i.test(message)) return t('error.required')
+  if (/expected (number|string|boolean), received (null|undefined)/i.test(message) || /^Required$/i.test(message))
+    return t('error.required')
   if (/expected number, received/i.test(message)) return t('error.number')
   if (/expected int/i.test(message)) return t('error.integer')
   return message.replace(/^Invalid input: /, '')
@@ -181,7 +200,8 @@ export interface Confirmation {
 let ask: ((c: Confirmation) => Promise<boolean>) | null = null
 
 /** Asks the user to confirm in a modal dialog; resolves false when they cancel. */
-export const confirmAction = (c: Confirmation): Promise<boolean> => (ask ? ask(c) : Promise.resolve(window.confirm([c.title, ...c.body].join('\n'))))
+export const confirmAction = (c: Confirmation): Promise<boolean> =>
+  ask ? ask(c) : Promise.resolve(window.confirm([c.title, ...c.body].join('\n')))
 
 /** The dialog `confirmAction` opens; rendered once by the layout. */
 export function ConfirmHost() {

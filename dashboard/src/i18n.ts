@@ -293,7 +293,8 @@ const core = {
   'shipments.noScans': 'No tracking scans yet.',
   'shipments.hideScans': 'Hide scans',
   'shipments.scans': 'Scans',
-  'shipments.intro': 'Labels bought from UPS and FedEx (buy one from an order\'s page or the API). The tracking cron polls every 5 minutes and moves fully delivered orders to delivered.',
+  'shipments.intro':
+    "Labels bought from UPS and FedEx (buy one from an order's page or the API). The tracking cron polls every 5 minutes and moves fully delivered orders to delivered.",
   'shipments.none': 'No shipments.',
   'shipments.bought': 'Bought',
   'shipments.tracking': 'Tracking',
@@ -303,12 +304,12 @@ const core = {
   'shipments.noLabels': 'No carrier labels for this order.',
   'shipments.boughtAt': 'bought {at}',
   'shipments.buyLegend': 'Buy a label',
-  'shipments.carrierHint': 'Empty: the order\'s carrier shipping method',
-  'shipments.ordersMethod': 'order\'s method',
+  'shipments.carrierHint': "Empty: the order's carrier shipping method",
+  'shipments.ordersMethod': "order's method",
   'shipments.service': 'Service level',
   'shipments.serviceHint': 'UPS service code (03) or FedEx serviceType (FEDEX_GROUND)',
   'shipments.weight': 'Weight (g)',
-  'shipments.weightHint': 'Empty: the lines\' catalog weights',
+  'shipments.weightHint': "Empty: the lines' catalog weights",
   'shipments.buying': 'Buying…',
   'shipments.buy': 'Buy label',
 
@@ -363,7 +364,8 @@ const core = {
   'reviews.reasonRequired': 'Give a reason for hiding the review.',
   'nav.returns': 'Returns',
   'returns.title': 'Returns',
-  'returns.intro': 'Customers ask to return delivered lines within the return window. Approve (a carrier return label, or instructions) or refuse with a note; when the parcel arrives, mark it received: the chosen lines go back on sale and the returned lines are refunded once.',
+  'returns.intro':
+    'Customers ask to return delivered lines within the return window. Approve (a carrier return label, or instructions) or refuse with a note; when the parcel arrives, mark it received: the chosen lines go back on sale and the returned lines are refunded once.',
   'returns.panelTitle': 'Returns',
   'returns.filter.status': 'Status',
   'returns.filter.any': 'any',
@@ -401,7 +403,8 @@ const core = {
   'returns.approve.button': 'Approve return',
   'returns.approve.title': 'Approve return {id}?',
   'returns.approve.body': '{items} come back; the customer will be refunded {amount} when they arrive (shipping is not refunded).',
-  'returns.approve.label': 'If the order shipped with a carrier label, a return label of the same carrier is bought now; otherwise the customer gets the instructions.',
+  'returns.approve.label':
+    'If the order shipped with a carrier label, a return label of the same carrier is bought now; otherwise the customer gets the instructions.',
   'returns.approve.confirm': 'Approve',
   'returns.approved.label': 'Return {id} approved; {carrier} return label bought.',
   'returns.approved.instructions': 'Return {id} approved; the customer has the instructions.',
@@ -701,7 +704,8 @@ const coreRu: RuOf<typeof core> = {
   'shipments.noScans': 'Сканов отслеживания пока нет.',
   'shipments.hideScans': 'Скрыть сканы',
   'shipments.scans': 'Сканы',
-  'shipments.intro': 'Этикетки, купленные у UPS и FedEx (купить можно на странице заказа или через API). Отслеживание опрашивается каждые 5 минут, полностью доставленные заказы получают статус «доставлен».',
+  'shipments.intro':
+    'Этикетки, купленные у UPS и FedEx (купить можно на странице заказа или через API). Отслеживание опрашивается каждые 5 минут, полностью доставленные заказы получают статус «доставлен».',
   'shipments.none': 'Отправлений нет.',
   'shipments.bought': 'Куплена',
   'shipments.tracking': 'Отслеживание',
@@ -759,17 +763,20 @@ const coreRu: RuOf<typeof core> = {
   'reviews.hide': 'Скрыть',
   'reviews.restore': 'Вернуть',
   'reviews.hideTitle': 'Скрыть этот отзыв?',
-  'reviews.hideBody': 'Отзыв ({author}, оценка {rating}) о товаре «{product}» пропадёт со страницы товара и из его рейтинга. Причина: {reason}',
+  'reviews.hideBody':
+    'Отзыв ({author}, оценка {rating}) о товаре «{product}» пропадёт со страницы товара и из его рейтинга. Причина: {reason}',
   'reviews.hideConfirm': 'Скрыть отзыв',
   'reviews.restoreTitle': 'Вернуть этот отзыв?',
-  'reviews.restoreBody': 'Отзыв ({author}, оценка {rating}) о товаре «{product}» снова появится на странице товара и будет учтён в рейтинге.',
+  'reviews.restoreBody':
+    'Отзыв ({author}, оценка {rating}) о товаре «{product}» снова появится на странице товара и будет учтён в рейтинге.',
   'reviews.restoreConfirm': 'Вернуть отзыв',
   'reviews.hidden': 'Отзыв скрыт.',
   'reviews.restored': 'Отзыв возвращён.',
   'reviews.reasonRequired': 'Укажите причину скрытия отзыва.',
   'nav.returns': 'Возвраты',
   'returns.title': 'Возвраты',
-  'returns.intro': 'Покупатели просят вернуть доставленные товары в течение срока возврата. Одобрите (этикетка перевозчика или инструкция) или отклоните с пояснением; когда посылка придёт, отметьте её полученной: выбранные товары вернутся в продажу, а деньги за возвращённое будут возвращены один раз.',
+  'returns.intro':
+    'Покупатели просят вернуть доставленные товары в течение срока возврата. Одобрите (этикетка перевозчика или инструкция) или отклоните с пояснением; когда посылка придёт, отметьте её полученной: выбранные товары вернутся в продажу, а деньги за возвращённое будут возвращены один раз.',
   'returns.panelTitle': 'Возвраты',
   'returns.filter.status': 'Статус',
   'returns.filter.any': 'любой',
@@ -807,7 +814,8 @@ const coreRu: RuOf<typeof core> = {
   'returns.approve.button': 'Одобрить возврат',
   'returns.approve.title': 'Одобрить возврат {id}?',
   'returns.approve.body': 'Возвращаются: {items}; после получения покупателю вернётся {amount} (доставка не возвращается).',
-  'returns.approve.label': 'Если заказ отправлен с этикеткой перевозчика, сейчас будет куплена этикетка возврата того же перевозчика; иначе покупатель получит инструкцию.',
+  'returns.approve.label':
+    'Если заказ отправлен с этикеткой перевозчика, сейчас будет куплена этикетка возврата того же перевозчика; иначе покупатель получит инструкцию.',
   'returns.approve.confirm': 'Одобрить',
   'returns.approved.label': 'Возврат {id} одобрен; куплена этикетка возврата {carrier}.',
   'returns.approved.instructions': 'Возврат {id} одобрен; покупатель получил инструкцию.',
@@ -849,9 +857,31 @@ const coreRu: RuOf<typeof core> = {
 
 // One dictionary per page keeps parallel work on different pages out of each other's way;
 // a page's file exports `en` and `ru` (typed RuOf<typeof en>) and is merged here.
-const en = { ...core, ...orders.en, ...products.en, ...customers.en, ...inventory.en, ...importPage.en, ...pricing.en, ...marketplace.en, ...webhooks.en, ...apiKeys.en }
+const en = {
+  ...core,
+  ...orders.en,
+  ...products.en,
+  ...customers.en,
+  ...inventory.en,
+  ...importPage.en,
+  ...pricing.en,
+  ...marketplace.en,
+  ...webhooks.en,
+  ...apiKeys.en,
+}
 export type Key = keyof typeof en
-const ru: RuOf<typeof en> = { ...coreRu, ...orders.ru, ...products.ru, ...customers.ru, ...inventory.ru, ...importPage.ru, ...pricing.ru, ...marketplace.ru, ...webhooks.ru, ...apiKeys.ru }
+const ru: RuOf<typeof en> = {
+  ...coreRu,
+  ...orders.ru,
+  ...products.ru,
+  ...customers.ru,
+  ...inventory.ru,
+  ...importPage.ru,
+  ...pricing.ru,
+  ...marketplace.ru,
+  ...webhooks.ru,
+  ...apiKeys.ru,
+}
 
 export const dictionaries = { en, ru } as const satisfies Record<string, Record<Key, Entry>>
 export type Lang = keyof typeof dictionaries

@@ -2,7 +2,7 @@
 // error and status messages.
 import { cloneElement, isValidElement, type ComponentChildren, type JSX } from 'preact'
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
-import { type Schemas } from './api'
+import type { Schemas } from './api'
 import { announce, announceAfterNavigation, clearMessage, ErrorSummary, useFieldError } from './feedback'
 import { currentLang, LANGS, locale, setLang, statusLabel, t, type Key, type Lang } from './i18n'
 

@@ -36,7 +36,8 @@ export interface Issue {
   message: string
 }
 
-const resolve = (rule: Rule): Rule => (rule.$ref ? ((rules as unknown as Record<string, Rule>)[rule.$ref.replace('#/components/schemas/', '')] ?? {}) : rule)
+const resolve = (rule: Rule): Rule =>
+  rule.$ref ? ((rules as unknown as Record<string, Rule>)[rule.$ref.replace('#/components/schemas/', '')] ?? {}) : rule
 
 function typeMatches(type: string, value: unknown): boolean {
   switch (type) {
@@ -60,7 +61,8 @@ function typeMatches(type: string, value: unknown): boolean {
 }
 
 function typeMessage(types: readonly string[], value: unknown): string {
-  if (value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value))) return types.includes('number') || types.includes('integer') ? 'must be a number' : 'is required'
+  if (value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value)))
+    return types.includes('number') || types.includes('integer') ? 'must be a number' : 'is required'
   if (types.includes('integer') && typeof value === 'number') return 'must be a whole number'
   if (types.includes('number') || types.includes('integer')) return 'must be a number'
   return `must be ${types.filter((t) => t !== 'null').join(' or ')}`
@@ -93,10 +95,13 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   }
   if (value === null || value === undefined) return
   if (rule.const !== undefined && value !== rule.const) out.push({ path, message: `must be ${String(rule.const)}` })
-  if (rule.enum && !rule.enum.includes(value)) out.push({ path, message: `must be one of ${rule.enum.filter((v) => v !== null).join(', ')}` })
+  if (rule.enum && !rule.enum.includes(value))
+    out.push({ path, message: `must be one of ${rule.enum.filter((v) => v !== null).join(', ')}` })
   if (typeof value === 'number') {
-    const exMin = typeof rule.exclusiveMinimum === 'number' ? rule.exclusiveMinimum : rule.exclusiveMinimum === true ? rule.minimum : undefined
-    const exMax = typeof rule.exclusiveMaximum === 'number' ? rule.exclusiveMaximum : rule.exclusiveMaximum === true ? rule.maximum : undefined
+    const exMin =
+      typeof rule.exclusiveMinimum === 'number' ? rule.exclusiveMinimum : rule.exclusiveMinimum === true ? rule.minimum : undefined
+    const exMax =
+      typeof rule.exclusiveMaximum === 'number' ? rule.exclusiveMaximum : rule.exclusiveMaximum === true ? rule.maximum : undefined
     if (exMin !== undefined && value <= exMin) out.push({ path, message: `must be more than ${exMin}` })
     else if (rule.minimum !== undefined && value < rule.minimum) out.push({ path, message: `must be at least ${rule.minimum}` })
     if (exMax !== undefined && value >= exMax) out.push({ path, message: `must be less than ${exMax}` })
@@ -104,10 +109,14 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   }
   if (typeof value === 'string') {
     const length = [...value].length
-    if (rule.minLength !== undefined && length < rule.minLength) out.push({ path, message: rule.minLength === 1 ? 'is required' : `must have at least ${rule.minLength} characters` })
-    if (rule.maxLength !== undefined && length > rule.maxLength) out.push({ path, message: `must have at most ${rule.maxLength} characters (it has ${length})` })
-    if (rule.pattern !== undefined && length > 0 && !new RegExp(rule.pattern, 'u').test(value)) out.push({ path, message: 'is not in the expected format' })
-    if (rule.format === 'email' && length > 0 && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) out.push({ path, message: 'must be an email address' })
+    if (rule.minLength !== undefined && length < rule.minLength)
+      out.push({ path, message: rule.minLength === 1 ? 'is required' : `must have at least ${rule.minLength} characters` })
+    if (rule.maxLength !== undefined && length > rule.maxLength)
+      out.push({ path, message: `must have at most ${rule.maxLength} characters (it has ${length})` })
+    if (rule.pattern !== undefined && length > 0 && !new RegExp(rule.pattern, 'u').test(value))
+      out.push({ path, message: 'is not in the expected format' })
+    if (rule.format === 'email' && length > 0 && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
+      out.push({ path, message: 'must be an email address' })
   }
   if (Array.isArray(value)) {
     if (rule.minItems !== undefined && value.length < rule.minItems) out.push({ path, message: `needs at least ${rule.minItems}` })
@@ -116,7 +125,8 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   }
   if (typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>
-    for (const key of rule.required ?? []) if (obj[key] === undefined) out.push({ path: path ? `${path}.${key}` : key, message: 'is required' })
+    for (const key of rule.required ?? [])
+      if (obj[key] === undefined) out.push({ path: path ? `${path}.${key}` : key, message: 'is required' })
     for (const [key, sub] of Object.entries(rule.properties ?? {})) {
       if (obj[key] !== undefined) visit(sub, obj[key], path ? `${path}.${key}` : key, out)
     }

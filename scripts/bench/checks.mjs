@@ -27,7 +27,11 @@ async function pool(items, limit, fn) {
 }
 
 async function request(ctx, method, path, headers = {}, body) {
-  const res = await fetch(ctx.base + path, { method, headers: { ...(body ? json : {}), ...headers }, body: body ? JSON.stringify(body) : undefined })
+  const res = await fetch(ctx.base + path, {
+    method,
+    headers: { ...(body ? json : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  })
   const text = await res.text()
   return { status: res.status, headers: res.headers, text }
 }
@@ -71,7 +75,13 @@ export async function cacheHitRatioAfterOrders(ctx, shop, { orders, buyersFrom }
   const buyers = await ctx.shoppers(buyersFrom, orders)
   await pool(buyers, 10, async (auth, i) => {
     await fillCart(ctx, auth, shop.variantId)
-    const r = await request(ctx, 'POST', '/api/v1/checkout', { ...auth, 'Idempotency-Key': `bench-ratio-${Date.now()}-${i}` }, order(shop.shippingMethodId))
+    const r = await request(
+      ctx,
+      'POST',
+      '/api/v1/checkout',
+      { ...auth, 'Idempotency-Key': `bench-ratio-${Date.now()}-${i}` },
+      order(shop.shippingMethodId),
+    )
     if (r.status !== 201) throw new Error(`hit-ratio check: checkout -> ${r.status} ${r.text.slice(0, 300)}`)
   })
 
@@ -89,7 +99,12 @@ export async function flashSale(ctx, shop, { buyers: count, units }) {
   const stamp = Date.now().toString(36)
   const product = await ctx.post(
     '/api/v1/admin/products',
-    { name: `Flash sale ${stamp}`, status: 'active', currency: 'USD', variants: [{ sku: `FLASH-${stamp}`, name: 'Limited', price: 1999, stock: units }] },
+    {
+      name: `Flash sale ${stamp}`,
+      status: 'active',
+      currency: 'USD',
+      variants: [{ sku: `FLASH-${stamp}`, name: 'Limited', price: 1999, stock: units }],
+    },
     admin,
   )
   const variantId = product.variants[0].id
@@ -102,7 +117,13 @@ export async function flashSale(ctx, shop, { buyers: count, units }) {
     buyers.map(async (auth, i) => {
       const t0 = Date.now()
       try {
-        const r = await request(ctx, 'POST', '/api/v1/checkout', { ...auth, 'Idempotency-Key': `flash-${stamp}-${i}` }, order(shop.shippingMethodId))
+        const r = await request(
+          ctx,
+          'POST',
+          '/api/v1/checkout',
+          { ...auth, 'Idempotency-Key': `flash-${stamp}-${i}` },
+          order(shop.shippingMethodId),
+        )
         return { status: r.status, ms: Date.now() - t0 }
       } catch (err) {
         return { status: `error: ${err?.cause?.code ?? err?.message ?? err}`, ms: Date.now() - t0 }

@@ -111,7 +111,9 @@ scenarios.push(
       const s = await benchShop(ctx)
       const body = JSON.stringify({ variant_id: s.variantId, quantity: 1 })
       return {
-        requests: [{ method: 'POST', path: '/api/v1/cart/items', setupRequest: (req) => ({ ...req, headers: { ...json, ...anyShopper(s) }, body }) }],
+        requests: [
+          { method: 'POST', path: '/api/v1/cart/items', setupRequest: (req) => ({ ...req, headers: { ...json, ...anyShopper(s) }, body }) },
+        ],
       }
     },
   },
@@ -152,7 +154,11 @@ scenarios.push(
           {
             method: 'POST',
             path: '/api/v1/checkout',
-            setupRequest: (req, c) => ({ ...req, headers: { ...json, ...c.auth, 'Idempotency-Key': `bench-${process.pid}-${n++}` }, body: order }),
+            setupRequest: (req, c) => ({
+              ...req,
+              headers: { ...json, ...c.auth, 'Idempotency-Key': `bench-${process.pid}-${n++}` },
+              body: order,
+            }),
             onResponse: (_status, _body, c) => {
               if (c.auth) free.push(c.auth)
             },

@@ -87,8 +87,14 @@ export function groupedConfig(config, envFiles, dir) {
   const src = join(ROOT, config)
   const out = join(dir, basename(dirname(src)))
   mkdirSync(out, { recursive: true })
-  const text = readFileSync(src, 'utf8').replace(/^(\s*(?:main|migrations_dir)\s*=\s*)"([^"]+)"/gm, (_, key, path) => `${key}${JSON.stringify(resolve(dirname(src), path))}`)
-  writeFileSync(join(out, basename(src)), `# Generated from ${config} by scripts/lib/local.mjs (groupedConfig): edit that file instead.\n${text}`)
+  const text = readFileSync(src, 'utf8').replace(
+    /^(\s*(?:main|migrations_dir)\s*=\s*)"([^"]+)"/gm,
+    (_, key, path) => `${key}${JSON.stringify(resolve(dirname(src), path))}`,
+  )
+  writeFileSync(
+    join(out, basename(src)),
+    `# Generated from ${config} by scripts/lib/local.mjs (groupedConfig): edit that file instead.\n${text}`,
+  )
   writeFileSync(join(out, '.dev.vars'), envFiles.map((f) => readFileSync(f, 'utf8')).join('\n'))
   return join(out, basename(src))
 }
@@ -230,7 +236,8 @@ export async function ensureBenchUsers({ count, persistTo }) {
     )
     for (let i = 0; i < count; i += 500) {
       const batch = []
-      for (let j = i; j < Math.min(count, i + 500); j++) batch.push(stmt.bind(`bench_usr_${j}`, `bench-${j}@bench.example`, `Bench shopper ${j}`, now, now))
+      for (let j = i; j < Math.min(count, i + 500); j++)
+        batch.push(stmt.bind(`bench_usr_${j}`, `bench-${j}@bench.example`, `Bench shopper ${j}`, now, now))
       await db.batch(batch)
     }
   })

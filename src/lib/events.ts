@@ -52,11 +52,7 @@ export interface CatalogChangeMessage {
 }
 
 /** Tell the marketplace-sync queue that products changed. Call after the D1 write has succeeded. */
-export async function publishCatalogChange(
-  env: Pick<Env, 'MARKETPLACE_QUEUE'>,
-  productIds: string[],
-  reason: string,
-): Promise<void> {
+export async function publishCatalogChange(env: Pick<Env, 'MARKETPLACE_QUEUE'>, productIds: string[], reason: string): Promise<void> {
   if (!productIds.length) return
   const message: CatalogChangeMessage = {
     id: newId('msg'),

@@ -10,8 +10,7 @@ export const PageQuerySchema = z.object({
 })
 
 /** `{ data, next_cursor }`: the shape every list endpoint answers with. */
-export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ data: z.array(item), next_cursor: z.string().nullable() })
+export const pageOf = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() })
 
 /**
  * Cursors are keyset positions (the sort value(s) of the last row plus its id), so a page never
@@ -71,7 +70,8 @@ export function sortedKeyset(sort: string, order: KeysetOrder, id: SQLiteColumn,
   let after: SQL | undefined
   if (cursor) {
     const [s, key, last] = decodeCursor(cursor, 3)
-    if (s !== sort || typeof key !== order.type || typeof last !== 'string') throw new AppError('invalid_cursor', 'The cursor belongs to a different sort order')
+    if (s !== sort || typeof key !== order.type || typeof last !== 'string')
+      throw new AppError('invalid_cursor', 'The cursor belongs to a different sort order')
     const cmp = order.desc ? sql`<` : sql`>`
     after = sql`(${order.key} ${cmp} ${key} OR (${order.key} = ${key} AND ${id} ${cmp} ${last}))`
   }

@@ -56,10 +56,7 @@ export function createRouter() {
     defaultHook: (result, c) => {
       if (!result.success) {
         const where = result.target === 'json' ? 'body' : result.target
-        return c.json(
-          errorBody('validation_error', `Invalid request ${where}`, zodDetails(result.error), c.get('requestId')),
-          400,
-        )
+        return c.json(errorBody('validation_error', `Invalid request ${where}`, zodDetails(result.error), c.get('requestId')), 400)
       }
     },
   })

@@ -33,7 +33,12 @@ export const requireJsonContentType = createMiddleware<AppEnv>(async (c, next) =
     const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase()
     if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
       return c.json(
-        errorBody('unsupported_media_type', 'Send the body as application/json', [{ path: 'header.Content-Type', message: type || 'missing' }], c.get('requestId')),
+        errorBody(
+          'unsupported_media_type',
+          'Send the body as application/json',
+          [{ path: 'header.Content-Type', message: type || 'missing' }],
+          c.get('requestId'),
+        ),
         415,
       )
     }
@@ -120,7 +125,10 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('Cross-Origin-Resource-Policy', 'cross-origin')
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(self)')
   if ((h.get('Content-Type') ?? '').startsWith('text/html')) {
-    h.set('Content-Security-Policy', contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }))
+    h.set(
+      'Content-Security-Policy',
+      contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }),
+    )
   }
   c.res = res
 })

@@ -156,7 +156,11 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
   const settings = await seedStoreSettings(db)
   if (settings) log(`store settings: ${settings} shipping methods, tax rates and discount codes added`)
   const counts = expectedCounts(plan)
-  log(`seeded ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
+  log(
+    `seeded ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  )
   return counts
 }
 

@@ -1,5 +1,15 @@
 import type { categories, productImages, productVariants, products, reviews } from '../modules/catalog/tables'
-import { ADJECTIVES, BRANDS, CATEGORY_TREE, COLORS, PRAISE, REVIEW_BODIES, REVIEW_TITLES, type SubcategorySpec, type VariantKind } from './catalog-data'
+import {
+  ADJECTIVES,
+  BRANDS,
+  CATEGORY_TREE,
+  COLORS,
+  PRAISE,
+  REVIEW_BODIES,
+  REVIEW_TITLES,
+  type SubcategorySpec,
+  type VariantKind,
+} from './catalog-data'
 import { Rng } from './random'
 import { demoUsers, type DemoUser } from './users'
 
@@ -62,7 +72,7 @@ function variantOptions(kind: VariantKind, rng: Rng): Record<string, string>[] {
     case 'weight':
       return ['250 g', '500 g', '1 kg', '2 kg'].map((weight) => ({ weight }))
     case 'format':
-      return ['Paperback', 'Hardcover', 'Collector\'s Edition', 'Gift Box'].map((format) => ({ format }))
+      return ['Paperback', 'Hardcover', "Collector's Edition", 'Gift Box'].map((format) => ({ format }))
     case 'pack':
       return ['Single', 'Pack of 2', 'Pack of 4', 'Pack of 8'].map((pack) => ({ pack }))
     case 'dimension':

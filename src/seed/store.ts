@@ -9,9 +9,39 @@ const SEED_EPOCH = new Date(Date.UTC(2026, 0, 1)).toISOString()
 
 /** Amounts in USD cents: the seeded catalog is priced in USD. */
 export const SEED_SHIPPING_METHODS = [
-  { id: 'shp_seed_standard', name: 'Standard shipping', kind: 'free_over', currency: 'USD', amount: 599, free_over_amount: 7500, per_kg_amount: null, countries: null, position: 0 },
-  { id: 'shp_seed_flat', name: 'Flat-rate post', kind: 'flat', currency: 'USD', amount: 899, free_over_amount: null, per_kg_amount: null, countries: null, position: 1 },
-  { id: 'shp_seed_express', name: 'Express courier (by weight)', kind: 'per_weight', currency: 'USD', amount: 1499, free_over_amount: null, per_kg_amount: 300, countries: null, position: 2 },
+  {
+    id: 'shp_seed_standard',
+    name: 'Standard shipping',
+    kind: 'free_over',
+    currency: 'USD',
+    amount: 599,
+    free_over_amount: 7500,
+    per_kg_amount: null,
+    countries: null,
+    position: 0,
+  },
+  {
+    id: 'shp_seed_flat',
+    name: 'Flat-rate post',
+    kind: 'flat',
+    currency: 'USD',
+    amount: 899,
+    free_over_amount: null,
+    per_kg_amount: null,
+    countries: null,
+    position: 1,
+  },
+  {
+    id: 'shp_seed_express',
+    name: 'Express courier (by weight)',
+    kind: 'per_weight',
+    currency: 'USD',
+    amount: 1499,
+    free_over_amount: null,
+    per_kg_amount: 300,
+    countries: null,
+    position: 2,
+  },
 ] as const
 
 /** Basis points. Inclusive where shelf prices include VAT by law (EU, UK, KZ, KE, NG); the US adds sales tax. */
@@ -26,8 +56,24 @@ export const SEED_TAX_RATES = [
 ] as const
 
 export const SEED_DISCOUNTS = [
-  { id: 'dsc_seed_welcome10', code: 'WELCOME10', description: '10% off your order', kind: 'percentage', value: 1000, currency: null, min_subtotal: 0 },
-  { id: 'dsc_seed_save5', code: 'SAVE5', description: '$5 off orders of $50 or more', kind: 'fixed', value: 500, currency: 'USD', min_subtotal: 5000 },
+  {
+    id: 'dsc_seed_welcome10',
+    code: 'WELCOME10',
+    description: '10% off your order',
+    kind: 'percentage',
+    value: 1000,
+    currency: null,
+    min_subtotal: 0,
+  },
+  {
+    id: 'dsc_seed_save5',
+    code: 'SAVE5',
+    description: '$5 off orders of $50 or more',
+    kind: 'fixed',
+    value: 500,
+    currency: 'USD',
+    min_subtotal: 5000,
+  },
 ] as const
 
 /** Inserts the missing store settings; returns how many rows were added. */
@@ -40,7 +86,19 @@ export async function seedStoreSettings(db: D1Database): Promise<number> {
           `INSERT INTO shipping_methods (id, name, kind, currency, amount, free_over_amount, per_kg_amount, countries, active, position, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING`,
         )
-        .bind(m.id, m.name, m.kind, m.currency, m.amount, m.free_over_amount, m.per_kg_amount, m.countries, m.position, SEED_EPOCH, SEED_EPOCH),
+        .bind(
+          m.id,
+          m.name,
+          m.kind,
+          m.currency,
+          m.amount,
+          m.free_over_amount,
+          m.per_kg_amount,
+          m.countries,
+          m.position,
+          SEED_EPOCH,
+          SEED_EPOCH,
+        ),
     )
   }
   for (const t of SEED_TAX_RATES) {

@@ -19,10 +19,29 @@ export const DEMO_PASSWORDS: Record<Role, string> = {
 export const SELLER_NAMES = ['Northwind Goods', 'Aurora Outfitters', 'Harbor Home Co.', 'Summit Supply'] as const
 
 const CUSTOMER_NAMES = [
-  'Alice Moreau', 'Bauyrzhan Sadykov', 'Chen Wei', 'Dana Kowalski', 'Emeka Obi', 'Fatima Haddad',
-  'Gustav Lindqvist', 'Hana Sato', 'Ivan Petrov', 'Julia Santos', 'Kamila Nurlanovna', 'Liam O\'Brien',
-  'Maya Levi', 'Nikhil Rao', 'Olga Ivanova', 'Pablo Ruiz', 'Qi Zhang', 'Rosa Bianchi', 'Samuel Mensah',
-  'Tara Singh', 'Uma Patel', 'Viktor Horvat', 'Wen Li',
+  'Alice Moreau',
+  'Bauyrzhan Sadykov',
+  'Chen Wei',
+  'Dana Kowalski',
+  'Emeka Obi',
+  'Fatima Haddad',
+  'Gustav Lindqvist',
+  'Hana Sato',
+  'Ivan Petrov',
+  'Julia Santos',
+  'Kamila Nurlanovna',
+  "Liam O'Brien",
+  'Maya Levi',
+  'Nikhil Rao',
+  'Olga Ivanova',
+  'Pablo Ruiz',
+  'Qi Zhang',
+  'Rosa Bianchi',
+  'Samuel Mensah',
+  'Tara Singh',
+  'Uma Patel',
+  'Viktor Horvat',
+  'Wen Li',
 ] as const
 
 /** Ids are fixed (`usr_seed_…`) so re-running the seed updates these rows instead of adding more. */

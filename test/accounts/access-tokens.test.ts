@@ -34,7 +34,10 @@ describe('access tokens', () => {
   it('rejects an expired token', async () => {
     const t = await register()
     const now = Math.floor(Date.now() / 1000)
-    const token = await claims(t.user.id).setIssuedAt(now - 3600).setExpirationTime(now - 60).sign(secret())
+    const token = await claims(t.user.id)
+      .setIssuedAt(now - 3600)
+      .setExpirationTime(now - 60)
+      .sign(secret())
     const res = await expectInvalid(token)
     expect(res.body.error.message).toMatch(/expired/)
   })
@@ -42,7 +45,9 @@ describe('access tokens', () => {
   it('rejects a token whose payload was tampered with (role raised to admin)', async () => {
     const t = await register()
     const [header, payload, signature] = t.access_token.split('.')
-    const decoded = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))))
+    const decoded = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(atob(payload!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))),
+    )
     expect(decoded.role).toBe('customer')
     const forged = `${header}.${enc({ ...decoded, role: 'admin' })}.${signature}`
     await expectInvalid(forged)

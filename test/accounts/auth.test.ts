@@ -36,7 +36,9 @@ describe('register', () => {
 
   it('stores the refresh token only as its SHA-256 hash', async () => {
     const t = await register()
-    const raw = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE token_hash = ?').bind(t.refresh_token).first<{ n: number }>()
+    const raw = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE token_hash = ?')
+      .bind(t.refresh_token)
+      .first<{ n: number }>()
     const hashed = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE token_hash = ?')
       .bind(await sha256Hex(t.refresh_token))
       .first<{ n: number }>()

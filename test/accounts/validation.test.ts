@@ -43,7 +43,19 @@ describe('validation errors use the envelope (400, never 500)', () => {
 
   it('register: common passwords, blank ones, repeats and the email itself are refused', async () => {
     const email = uniqueEmail('policy')
-    for (const password of ['password', '12345678', '        ', '          ', 'password123', 'Password1!', '1234567890', 'qwertyuiop', 'aaaaaaaaaaaa', email, email.toUpperCase()]) {
+    for (const password of [
+      'password',
+      '12345678',
+      '        ',
+      '          ',
+      'password123',
+      'Password1!',
+      '1234567890',
+      'qwertyuiop',
+      'aaaaaaaaaaaa',
+      email,
+      email.toUpperCase(),
+    ]) {
       const res = await post('/auth/register', { email, password, name: 'A' })
       expect(res.status, password).toBe(400)
       expect(res.body.error.details[0].path, password).toBe('password')

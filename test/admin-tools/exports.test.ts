@@ -13,7 +13,10 @@ type User = Awaited<ReturnType<typeof createUser>>
 async function download(path: string, user: User) {
   const res = await SELF.fetch(`${BASE}${path}`, { headers: user.auth })
   // ignoreBOM keeps the byte-order mark, which Response.text() would strip.
-  return { res, text: res.status === 200 ? new TextDecoder('utf-8', { ignoreBOM: true, fatal: false }).decode(await res.arrayBuffer()) : '' }
+  return {
+    res,
+    text: res.status === 200 ? new TextDecoder('utf-8', { ignoreBOM: true, fatal: false }).decode(await res.arrayBuffer()) : '',
+  }
 }
 
 /** Header-keyed rows of a CSV text. */
@@ -122,8 +125,17 @@ describe('product and order exports', () => {
     expect(res.status).toBe(200)
     const rows = rowsOf(text)
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ order_id: order.id, currency: 'USD', subtotal: '39.98', shipping: '5.00', status: 'pending', customer_name: 'Ada Lovelace' })
-    const byEmail = rowsOf((await download(`/api/v1/admin/exports/orders?email=${encodeURIComponent(customer.email.toUpperCase())}`, staff)).text)
+    expect(rows[0]).toMatchObject({
+      order_id: order.id,
+      currency: 'USD',
+      subtotal: '39.98',
+      shipping: '5.00',
+      status: 'pending',
+      customer_name: 'Ada Lovelace',
+    })
+    const byEmail = rowsOf(
+      (await download(`/api/v1/admin/exports/orders?email=${encodeURIComponent(customer.email.toUpperCase())}`, staff)).text,
+    )
     expect(byEmail.map((r) => r.order_id)).toEqual([order.id])
     const byStatus = rowsOf((await download('/api/v1/admin/exports/orders?status=pending', staff)).text)
     expect(byStatus.map((r) => r.order_id)).toEqual(expect.arrayContaining([order.id, other.order.id]))

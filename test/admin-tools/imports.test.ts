@@ -54,7 +54,14 @@ describe('product import', () => {
     const res = await dryRun(staff, csv)
     expect(res.status).toBe(201)
     const job = res.body
-    expect(job).toMatchObject({ status: 'ready', total_rows: 10, valid_rows: 2, error_rows: 8, planned: { create: 2, update: 0 }, processed_rows: 0 })
+    expect(job).toMatchObject({
+      status: 'ready',
+      total_rows: 10,
+      valid_rows: 2,
+      error_rows: 8,
+      planned: { create: 2, update: 0 },
+      processed_rows: 0,
+    })
     const at = (line: number) => job.errors.filter((e: { line: number }) => e.line === line).map((e: { column: string }) => e.column)
     expect(at(4)).toEqual(['price'])
     expect(at(5)).toEqual(['price'])
@@ -94,7 +101,15 @@ describe('product import', () => {
     const { job } = await applyAll(staff, first.id)
     expect(job).toMatchObject({ status: 'done', processed_rows: 4, result: { created: 3, updated: 0, unchanged: 0, failed: 0 } })
     const cup = await productBySku(staff, 'IMP-CUP-S')
-    expect(cup).toMatchObject({ name: 'Cup', slug: 'imp-cup', status: 'active', currency: 'USD', price_min: 999, price_max: 1250, stock_total: 8 })
+    expect(cup).toMatchObject({
+      name: 'Cup',
+      slug: 'imp-cup',
+      status: 'active',
+      currency: 'USD',
+      price_min: 999,
+      price_max: 1250,
+      stock_total: 8,
+    })
     expect(cup.variants).toEqual([
       expect.objectContaining({ sku: 'IMP-CUP-S', name: 'Small', price: 999, stock: 5, attributes: { size: 'S' } }),
       expect.objectContaining({ sku: 'IMP-CUP-L', name: 'Large', price: 1250, compare_at_price: 1400, stock: 3 }),
@@ -141,7 +156,10 @@ describe('product import', () => {
   })
 
   it('applies a large file in chunks, and concurrent apply calls count each row once', async () => {
-    const rows = Array.from({ length: APPLY_CHUNK * 2 + 30 }, (_, i) => `imp-bulk-${Math.floor(i / 4)},Bulk ${Math.floor(i / 4)},draft,USD,IMP-BULK-${i},V${i % 4},1.00,,${i},`)
+    const rows = Array.from(
+      { length: APPLY_CHUNK * 2 + 30 },
+      (_, i) => `imp-bulk-${Math.floor(i / 4)},Bulk ${Math.floor(i / 4)},draft,USD,IMP-BULK-${i},V${i % 4},1.00,,${i},`,
+    )
     const job = (await dryRun(staff, [HEADER, ...rows].join('\n'))).body
     expect(job.valid_rows).toBe(rows.length)
     const racing = await Promise.all([1, 2, 3].map(() => api('POST', `/api/v1/admin/imports/${job.id}/apply`, { headers: staff.auth })))

@@ -12,7 +12,11 @@ async function walk(path: string, auth: Record<string, string>, limit = 2, betwe
   const seen: Record<string, any>[] = []
   let cursor: string | null = null
   for (let pageNo = 0; pageNo < 50; pageNo++) {
-    const res: { status: number; body: Page } = await api<Page>('GET', `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })
+    const res: { status: number; body: Page } = await api<Page>(
+      'GET',
+      `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { headers: auth },
+    )
     expect(res.status).toBe(200)
     seen.push(...res.body.data)
     cursor = res.body.next_cursor
@@ -22,11 +26,12 @@ async function walk(path: string, auth: Record<string, string>, limit = 2, betwe
   throw new Error('too many pages')
 }
 
-const byKeyThenId = (key: (r: Record<string, any>) => string | number, desc: boolean) => (a: Record<string, any>, b: Record<string, any>) => {
-  const [x, y] = [key(a), key(b)]
-  const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-  return desc ? -c : c
-}
+const byKeyThenId =
+  (key: (r: Record<string, any>) => string | number, desc: boolean) => (a: Record<string, any>, b: Record<string, any>) => {
+    const [x, y] = [key(a), key(b)]
+    const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+    return desc ? -c : c
+  }
 
 describe('sorting the staff order list', () => {
   it('sorts by total both ways and by age, keyset pages never repeat or skip a row', async () => {
@@ -81,7 +86,9 @@ describe('sorting the staff order list', () => {
     const customer = await createUser('customer')
     for (let i = 0; i < 2; i++) await placeOrder(p.variants[0]!.id, ship, 1, customer)
     const first = await api<Page>('GET', `/api/v1/admin/orders?user_id=${customer.id}&sort=total_asc&limit=1`, { headers: staff.auth })
-    const mixed = await api('GET', `/api/v1/admin/orders?user_id=${customer.id}&sort=total_desc&cursor=${first.body.next_cursor}`, { headers: staff.auth })
+    const mixed = await api('GET', `/api/v1/admin/orders?user_id=${customer.id}&sort=total_desc&cursor=${first.body.next_cursor}`, {
+      headers: staff.auth,
+    })
     expect(mixed.status).toBe(400)
     expect(mixed.body.error.code).toBe('invalid_cursor')
     const plain = await api('GET', `/api/v1/admin/orders?user_id=${customer.id}&cursor=${first.body.next_cursor}`, { headers: staff.auth })
@@ -94,7 +101,8 @@ describe('sorting the account list', () => {
     const admin = await createUser('admin')
     const tag = `srt${crypto.randomUUID().slice(0, 6)}`
     const names = ['delta', 'Alpha', 'charlie', 'Bravo', 'alpha']
-    for (const [i, name] of names.entries()) await createUser('customer', { name: `${name} ${tag}`, email: `${String.fromCharCode(122 - i)}-${tag}@example.test` })
+    for (const [i, name] of names.entries())
+      await createUser('customer', { name: `${name} ${tag}`, email: `${String.fromCharCode(122 - i)}-${tag}@example.test` })
     const base = `/api/v1/admin/users?q=${tag}`
 
     const byName = await walk(`${base}&sort=name_asc`, admin.auth)

@@ -22,7 +22,10 @@ describe('names instead of ids', () => {
     const p = await createProduct({ sellerId: seller.id, variants: [{ price: 2000, stock: 5 }] })
     const customer = await createUser('customer', { name: `Cora Customer ${tag}` })
     const { order } = await placeOrder(p.variants[0]!.id, ship, 1, customer)
-    const cancelled = await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: staff.auth, body: { to: 'cancelled', reason: 'test' } })
+    const cancelled = await api('POST', `/api/v1/admin/orders/${order.id}/transition`, {
+      headers: staff.auth,
+      body: { to: 'cancelled', reason: 'test' },
+    })
     expect(cancelled.status).toBe(200)
 
     const detail = await api('GET', `/api/v1/admin/orders/${order.id}`, { headers: staff.auth })
@@ -59,9 +62,18 @@ describe('user search', () => {
     const tag = crypto.randomUUID().slice(0, 8)
     const staff = await createUser('staff')
     const a = await createUser('customer', { email: `first.${tag}.last@example.test`, name: 'Plain Name' })
-    const b = await createUser('customer', { email: `other-${crypto.randomUUID().slice(0, 6)}@example.test`, name: `Mira ${tag.toUpperCase()} Volkova` })
+    const b = await createUser('customer', {
+      email: `other-${crypto.randomUUID().slice(0, 6)}@example.test`,
+      name: `Mira ${tag.toUpperCase()} Volkova`,
+    })
     const ids = async (q: string) =>
-      ((await api('GET', `/api/v1/admin/users?q=${encodeURIComponent(q)}&limit=100`, { headers: staff.auth })).body.data as { id: string }[]).map((u) => u.id).sort()
+      (
+        (await api('GET', `/api/v1/admin/users?q=${encodeURIComponent(q)}&limit=100`, { headers: staff.auth })).body.data as {
+          id: string
+        }[]
+      )
+        .map((u) => u.id)
+        .sort()
     expect(await ids(tag)).toEqual([a.id, b.id].sort())
     expect(await ids(`.${tag}.LAST`)).toEqual([a.id])
     expect(await ids(`${tag} volkova`)).toEqual([b.id])

@@ -30,7 +30,10 @@ describe('allowed_actions on the admin order detail', () => {
     expect(await actionsOf(order.id)).toEqual(['deliver', 'refund'])
     await move(order.id, { to: 'delivered' })
     expect(await actionsOf(order.id)).toEqual(['refund'])
-    const refund = await api('POST', `/api/v1/admin/orders/${order.id}/refunds`, { headers: { ...admin.auth, 'Idempotency-Key': crypto.randomUUID() }, body: {} })
+    const refund = await api('POST', `/api/v1/admin/orders/${order.id}/refunds`, {
+      headers: { ...admin.auth, 'Idempotency-Key': crypto.randomUUID() },
+      body: {},
+    })
     expect(refund.status).toBeLessThan(300)
     expect(await actionsOf(order.id)).toEqual([])
   })

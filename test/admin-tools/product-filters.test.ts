@@ -9,14 +9,20 @@ describe('product list by SKU', () => {
     const staff = await createUser('staff')
     const seller = await createUser('seller')
     const tag = crypto.randomUUID().slice(0, 6).toUpperCase()
-    const lamp = await createProduct({ sellerId: seller.id, variants: [{ price: 1000, sku: `LMP-${tag}-RED` }, { price: 1500, sku: `LMP-${tag}-BLUE` }] })
+    const lamp = await createProduct({
+      sellerId: seller.id,
+      variants: [
+        { price: 1000, sku: `LMP-${tag}-RED` },
+        { price: 1500, sku: `LMP-${tag}-BLUE` },
+      ],
+    })
     const vase = await createProduct({ sellerId: seller.id, variants: [{ price: 3000, sku: `VAS-${tag}` }], status: 'draft' })
     const ids = async (query: string) => {
       const res = await api('GET', `/api/v1/admin/products?${query}&limit=50`, { headers: staff.auth })
       expect(res.status).toBe(200)
       return (res.body.data as { id: string }[]).map((p) => p.id)
     }
-    expect((await ids(`sku=${tag.toLowerCase()}&sort=price_asc`))).toEqual([lamp.id, vase.id])
+    expect(await ids(`sku=${tag.toLowerCase()}&sort=price_asc`)).toEqual([lamp.id, vase.id])
     expect(await ids(`sku=${tag}-blue`)).toEqual([lamp.id])
     expect(await ids(`sku=${tag}&status=draft`)).toEqual([vase.id])
     expect(await ids(`sku=${tag}&max_price=2000`)).toEqual([lamp.id])

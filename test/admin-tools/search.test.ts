@@ -12,7 +12,11 @@ describe('admin search', () => {
   beforeAll(async () => {
     staff = await createUser('staff')
     const seller = await createUser('seller', { name: `Seller ${tag}` })
-    const p = await createProduct({ sellerId: seller.id, name: `Lamp ${tag}`, variants: [{ price: 1200, stock: 5, sku: `LMP-${tag}-BLUE` }] })
+    const p = await createProduct({
+      sellerId: seller.id,
+      name: `Lamp ${tag}`,
+      variants: [{ price: 1200, stock: 5, sku: `LMP-${tag}-BLUE` }],
+    })
     productId = p.id
     const buyer = await createUser('customer', { email: `grace.${tag}@example.test`, name: `Grace ${tag}` })
     orderId = (await placeOrder(p.variants[0]!.id, await flatShipping(0), 1, buyer)).order.id
@@ -26,11 +30,15 @@ describe('admin search', () => {
     expect(byNumber.body.orders[0]).toMatchObject({ customer_name: `Grace ${tag}`, total: { amount: 1200, currency: 'USD' } })
 
     const byEmail = await search(`ace.${tag}`)
-    expect(byEmail.body.customers).toEqual([expect.objectContaining({ email: `grace.${tag}@example.test`, name: `Grace ${tag}`, role: 'customer' })])
+    expect(byEmail.body.customers).toEqual([
+      expect.objectContaining({ email: `grace.${tag}@example.test`, name: `Grace ${tag}`, role: 'customer' }),
+    ])
     expect(byEmail.body.orders.map((o: { id: string }) => o.id)).toContain(orderId)
 
     const bySku = await search(`${tag}-blu`)
-    expect(bySku.body.products).toEqual([{ id: productId, name: `Lamp ${tag}`, status: 'active', seller_name: `Seller ${tag}`, sku: `LMP-${tag}-BLUE` }])
+    expect(bySku.body.products).toEqual([
+      { id: productId, name: `Lamp ${tag}`, status: 'active', seller_name: `Seller ${tag}`, sku: `LMP-${tag}-BLUE` },
+    ])
     const byName = await search(`lamp ${tag}`)
     expect(byName.body.products.map((p: { id: string }) => p.id)).toEqual([productId])
   })

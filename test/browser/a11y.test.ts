@@ -22,12 +22,21 @@ interface Violation {
 async function axe(page: Page, where: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE)
   const violations = await page.evaluate(async () => {
-    const { axe, document } = globalThis as unknown as { axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: unknown[] }> }; document: unknown }
+    const { axe, document } = globalThis as unknown as {
+      axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: unknown[] }> }
+      document: unknown
+    }
     return (await axe.run(document, { resultTypes: ['violations'] })).violations
   })
   return (violations as Violation[])
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.split('\n').slice(1).join(' ') ?? ''}`).join(' | ')}`)
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.split('\n').slice(1).join(' ') ?? ''}`)
+          .join(' | ')}`,
+    )
 }
 
 /** Opens a dashboard route and waits until its view has loaded (heading shown, no "Loading…"). */
@@ -46,7 +55,11 @@ async function navRoutes(page: Page): Promise<string[]> {
 /** The first detail link of a list page (an order, product or customer), as a route. */
 async function firstDetail(page: Page, list: string, prefix: string): Promise<string | null> {
   await open(page, list)
-  const href = await page.locator(`main a[href*="#/${prefix}/"]`).first().getAttribute('href', { timeout: 5_000 }).catch(() => null)
+  const href = await page
+    .locator(`main a[href*="#/${prefix}/"]`)
+    .first()
+    .getAttribute('href', { timeout: 5_000 })
+    .catch(() => null)
   return href ? href.replace(/^.*#\//, '') : null
 }
 
@@ -66,7 +79,13 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.context().clearCookies()
       await page.goto(`${baseUrl()}/admin/`)
       await page.getByRole('button', { name: 'Sign in' }).waitFor()
-      expect(await page.evaluate(() => (globalThis as unknown as { matchMedia: (q: string) => { matches: boolean } }).matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark')
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { matchMedia: (q: string) => { matches: boolean } }).matchMedia('(prefers-color-scheme: dark)')
+              .matches,
+        ),
+      ).toBe(scheme === 'dark')
       expect(await axe(page, 'sign-in')).toEqual([])
     })
 

@@ -73,7 +73,12 @@ describe('admin pages', () => {
     expect(await row.innerText()).toContain('DE, FR')
 
     const admin = await token(DEMO.admin)
-    const methods = (await call('GET', '/api/v1/admin/shipping-methods?limit=100', { token: admin })).body.data as { name: string; amount: number; currency: string; countries: string[] }[]
+    const methods = (await call('GET', '/api/v1/admin/shipping-methods?limit=100', { token: admin })).body.data as {
+      name: string
+      amount: number
+      currency: string
+      countries: string[]
+    }[]
     expect(methods.find((m) => m.name === name)).toMatchObject({ amount: 490, currency: 'EUR', countries: ['DE', 'FR'] })
 
     // Edit: the price changes in place.
@@ -124,7 +129,9 @@ describe('admin pages', () => {
     const { page } = browser
     const admin = await token(DEMO.admin)
     const email = `role-${Date.now().toString(36)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Role Test' } })).status).toBe(202)
+    expect(
+      (await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Role Test' } })).status,
+    ).toBe(202)
     const created = await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })
     expect(created.status).toBe(200)
 
@@ -144,7 +151,9 @@ describe('admin pages', () => {
     await row.waitFor()
     await row.getByLabel('Role', { exact: true }).selectOption('seller')
     await row.getByRole('button', { name: 'Save role' }).click()
-    await expect.poll(async () => (await call('GET', `/api/v1/admin/users/${created.body.user.id}`, { token: admin })).body.role).toBe('seller')
+    await expect
+      .poll(async () => (await call('GET', `/api/v1/admin/users/${created.body.user.id}`, { token: admin })).body.role)
+      .toBe('seller')
     expect(browser.errors).toEqual([])
   })
 })

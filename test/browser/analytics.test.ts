@@ -45,9 +45,18 @@ describe('analytics page', () => {
     await products.waitFor()
     // Each bought product has a bar (its tooltip names it in full; long labels are shortened).
     const tooltips = await products.locator('rect.bar title').allTextContents()
-    for (const v of bought) expect(tooltips.some((t) => t.startsWith(`${v.productName}: $`)), v.productName).toBe(true)
+    for (const v of bought)
+      expect(
+        tooltips.some((t) => t.startsWith(`${v.productName}: $`)),
+        v.productName,
+      ).toBe(true)
     await page.getByRole('img', { name: 'Orders per status' }).getByText('paid', { exact: true }).waitFor()
-    expect(await page.getByRole('img', { name: /Top sellers by revenue/ }).locator('rect.bar').count()).toBeGreaterThan(0)
+    expect(
+      await page
+        .getByRole('img', { name: /Top sellers by revenue/ })
+        .locator('rect.bar')
+        .count(),
+    ).toBeGreaterThan(0)
     expect(await page.getByRole('definition').first().innerText()).toMatch(/\$\d/)
     await screenshot(page, 'analytics')
     expect(browser.errors).toEqual([])

@@ -25,7 +25,9 @@ async function product(name: string, prices: number[]) {
 }
 
 const prices = async (id: string) =>
-  ((await call('GET', `/api/v1/admin/products/${id}`, { token: staff })).body.variants as { price: number; stock: number }[]).map((v) => v.price)
+  ((await call('GET', `/api/v1/admin/products/${id}`, { token: staff })).body.variants as { price: number; stock: number }[]).map(
+    (v) => v.price,
+  )
 
 beforeAll(async () => {
   browser = await openBrowser()
@@ -52,7 +54,10 @@ describe('bulk actions on the products page', () => {
     // -100 % would make every price 0: refused at the field, nothing sent.
     await bar.getByLabel('Change (%)').fill('-100')
     await bar.getByRole('button', { name: 'Apply to selected' }).click()
-    await bar.locator('.field-error').getByText(/0 or less/).waitFor()
+    await bar
+      .locator('.field-error')
+      .getByText(/0 or less/)
+      .waitFor()
     expect(await prices(made[0]!.id)).toEqual([1000])
 
     await bar.getByLabel('Change (%)').fill('10')
@@ -102,7 +107,10 @@ describe('bulk actions on the products page', () => {
     const mug = page.getByLabel(`Select Mug ${tag}`)
     expect(await mug.isChecked()).toBe(true)
     expect(await mug.getAttribute('aria-invalid')).toBe('true')
-    await table.locator('.field-error').getByText(/Not changed: Priced in EUR, not USD/).waitFor()
+    await table
+      .locator('.field-error')
+      .getByText(/Not changed: Priced in EUR, not USD/)
+      .waitFor()
     expect(await page.getByLabel(`Select Kettle ${tag}`).isChecked()).toBe(false)
     await mug.uncheck()
     await expect.poll(() => table.locator('.field-error').count()).toBe(1)

@@ -30,7 +30,9 @@ describe('CSV export and import in the dashboard', () => {
     await page.getByRole('heading', { name: 'Import products' }).waitFor()
 
     const importOnce = async () => {
-      await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'kettles.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+      await page
+        .getByLabel('CSV file', { exact: true })
+        .setInputFiles({ name: 'kettles.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
       await page.getByRole('button', { name: 'Check file' }).click()
       await page.getByRole('heading', { name: 'Check of kettles.csv' }).waitFor()
     }
@@ -76,7 +78,11 @@ describe('CSV export and import in the dashboard', () => {
     const { page } = browser
     const name = `Teapot ${tag}`
     const admin = await token(DEMO.admin)
-    const file = ['product_name,status,currency,sku,price,stock', `${name},active,USD,TEA-${tag}-1,24.90,4`, `${name},active,USD,TEA-${tag}-2,31.00,2`].join('\n')
+    const file = [
+      'product_name,status,currency,sku,price,stock',
+      `${name},active,USD,TEA-${tag}-1,24.90,4`,
+      `${name},active,USD,TEA-${tag}-2,31.00,2`,
+    ].join('\n')
     const job = await call('POST', '/api/v1/admin/imports', { token: admin, body: { csv: file } })
     expect(job.status).toBe(201)
     expect((await call('POST', `/api/v1/admin/imports/${job.body.id}/apply`, { token: admin })).body.status).toBe('done')
@@ -87,9 +93,17 @@ describe('CSV export and import in the dashboard', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
     expect(download.suggestedFilename()).toMatch(/^products-\d{4}-\d{2}-\d{2}\.csv$/)
     const text = readFileSync((await download.path())!, 'utf8')
-    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toMatch(/^product_id,product_slug,product_name,/)
-    expect(lines.slice(1).map((l) => l.split(',')[7]).sort()).toEqual([`TEA-${tag}-1`, `TEA-${tag}-2`])
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[7])
+        .sort(),
+    ).toEqual([`TEA-${tag}-1`, `TEA-${tag}-2`])
     expect(text).toContain(',USD,24.90,')
   })
 })

@@ -18,13 +18,20 @@ beforeAll(async () => {
   await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: customerName } })
   const reg = await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })
   const customer: string = reg.body.access_token
-  await call('POST', '/api/v1/me/addresses', { token: customer, body: { label: 'Studio', name: customerName, line1: '9 Kiln Lane', city: 'Porto', country: 'PT' } })
+  await call('POST', '/api/v1/me/addresses', {
+    token: customer,
+    body: { label: 'Studio', name: customerName, line1: '9 Kiln Lane', city: 'Porto', country: 'PT' },
+  })
   const [v] = await someVariants(1)
   await call('POST', '/api/v1/cart/items', { token: customer, body: { variant_id: v!.variantId, quantity: 1 } })
   const checkout = await call('POST', '/api/v1/checkout', {
     token: customer,
     headers: { 'Idempotency-Key': crypto.randomUUID() },
-    body: { address_id: (await call('GET', '/api/v1/me/addresses', { token: customer })).body.data[0].id, shipping_method_id: await shippingMethod(staff.token), payment_provider: 'manual' },
+    body: {
+      address_id: (await call('GET', '/api/v1/me/addresses', { token: customer })).body.data[0].id,
+      shipping_method_id: await shippingMethod(staff.token),
+      payment_provider: 'manual',
+    },
   })
   expect(checkout.status).toBe(201)
   orderId = checkout.body.order.id

@@ -39,7 +39,9 @@ describe('signing in', () => {
   it('a customer who signs in is sent to the storefront account page', async () => {
     const { page } = browser
     const email = `cust-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Cass Tomer' } })).status).toBe(202)
+    expect(
+      (await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Cass Tomer' } })).status,
+    ).toBe(202)
     await page.context().clearCookies()
     await page.goto(`${baseUrl()}/admin/`)
     await page.getByLabel('Email').fill(email)
@@ -48,7 +50,9 @@ describe('signing in', () => {
     // The storefront keeps its own session, so the customer lands on its account page or, not yet
     // signed in there, on its sign-in form that leads back to /account.
     try {
-      await page.waitForURL((url) => url.pathname === '/account' || (url.pathname === '/account/sign-in' && url.searchParams.get('next') === '/account'))
+      await page.waitForURL(
+        (url) => url.pathname === '/account' || (url.pathname === '/account/sign-in' && url.searchParams.get('next') === '/account'),
+      )
     } finally {
       // Sign the customer out again (the session lives in the refresh cookie).
       await page.context().clearCookies()
@@ -59,7 +63,11 @@ describe('signing in', () => {
     const { page } = browser
     await signIn(page, DEMO.staff)
     // The server no longer accepts the session: every call and the refresh answer 401.
-    const expired = { status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unauthorized', message: 'Token expired' } }) }
+    const expired = {
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'unauthorized', message: 'Token expired' } }),
+    }
     await page.route('**/api/v1/**', (route) => route.fulfill(expired))
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Orders' }).click()
     await page.getByText('Your session has expired. Sign in again to carry on.').waitFor()

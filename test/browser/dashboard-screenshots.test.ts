@@ -8,7 +8,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { baseUrl, DEMO, openBrowser, paidOrder, SCREENSHOTS, signIn, someVariants, token, type Browser } from './harness'
 
-const DIR = process.env.EC_DASHBOARD_SCREENSHOTS ? join(process.cwd(), process.env.EC_DASHBOARD_SCREENSHOTS) : join(SCREENSHOTS, 'dashboard')
+const DIR = process.env.EC_DASHBOARD_SCREENSHOTS
+  ? join(process.cwd(), process.env.EC_DASHBOARD_SCREENSHOTS)
+  : join(SCREENSHOTS, 'dashboard')
 const SIZES = { 1440: { width: 1440, height: 900 }, 390: { width: 390, height: 844 } } as const
 
 /** Opens a route and waits until its view has loaded (heading shown, no "Loading…"). */

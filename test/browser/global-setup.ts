@@ -89,10 +89,13 @@ export default async function setup(project: TestProject) {
       // workers/webhooks: the outgoing-webhooks consumer, so a registered endpoint receives its deliveries.
       // wrangler gives --env-file to the first config only: the others run from copies beside a
       // .dev.vars of the same files (groupedConfig), so the consumer can sign the order link it mails.
-      ...['wrangler.toml', 'workers/notifications/wrangler.toml', 'workers/fakes/wrangler.toml', 'workers/payment-webhooks/wrangler.toml', 'workers/webhooks/wrangler.toml'].flatMap((c, i) => [
-        '-c',
-        i === 0 ? c : groupedConfig(c, [exampleEnv, envFile, fakesEnv], persist),
-      ]),
+      ...[
+        'wrangler.toml',
+        'workers/notifications/wrangler.toml',
+        'workers/fakes/wrangler.toml',
+        'workers/payment-webhooks/wrangler.toml',
+        'workers/webhooks/wrangler.toml',
+      ].flatMap((c, i) => ['-c', i === 0 ? c : groupedConfig(c, [exampleEnv, envFile, fakesEnv], persist)]),
       '--port',
       String(port),
       '--inspector-port',

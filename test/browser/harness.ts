@@ -29,7 +29,8 @@ export function sentEmails(to?: string): SentEmail[] {
     if (at < 0 || !line.includes('notification (log provider)')) continue
     try {
       const entry = JSON.parse(line.slice(at)) as { channel?: string; to?: string; subject?: string; text?: string }
-      if (entry.channel === 'email' && (!to || entry.to === to)) out.push({ to: entry.to ?? '', subject: entry.subject ?? '', text: entry.text ?? '' })
+      if (entry.channel === 'email' && (!to || entry.to === to))
+        out.push({ to: entry.to ?? '', subject: entry.subject ?? '', text: entry.text ?? '' })
     } catch {
       // a line cut by the pipe's chunking: the next read sees it whole
     }
@@ -41,16 +42,22 @@ export function sentEmails(to?: string): SentEmail[] {
 export async function waitForEmail(to: string, subject: RegExp, timeoutMs = 60_000): Promise<SentEmail> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const found = sentEmails(to).filter((m) => subject.test(m.subject)).at(-1)
+    const found = sentEmails(to)
+      .filter((m) => subject.test(m.subject))
+      .at(-1)
     if (found) return found
-    if (Date.now() > deadline) throw new Error(`no email to ${to} matching ${subject} (sent: ${JSON.stringify(sentEmails(to).map((m) => m.subject))})`)
+    if (Date.now() > deadline)
+      throw new Error(`no email to ${to} matching ${subject} (sent: ${JSON.stringify(sentEmails(to).map((m) => m.subject))})`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }
 
 /** The first link in an email that goes to `path`, moved onto the test store's origin (emails link to APP_BASE_URL). */
 export function linkIn(email: SentEmail, path: string): string {
-  const url = email.text.match(/https?:\/\/[^\s)>"]+/g)?.map((u) => new URL(u)).find((u) => u.pathname.startsWith(path))
+  const url = email.text
+    .match(/https?:\/\/[^\s)>"]+/g)
+    ?.map((u) => new URL(u))
+    .find((u) => u.pathname.startsWith(path))
   if (!url) throw new Error(`no ${path} link in: ${email.text}`)
   return `${baseUrl()}${url.pathname}${url.search}`
 }
@@ -74,7 +81,9 @@ export interface Browser {
 }
 
 /** A fresh headless Chromium with its own temporary profile (English, light, laptop-sized unless told). */
-export async function openBrowser(options: { locale?: string; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+export async function openBrowser(
+  options: { locale?: string; colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'ec-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -142,7 +151,11 @@ export interface ApiResult<T = any> {
   body: T
 }
 
-export async function call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
   const res = await fetch(`${baseUrl()}${path}`, {
     method,
     headers: {
@@ -181,7 +194,10 @@ export async function session(who: { email: string; password: string }): Promise
 /** A new customer account (each order gets its own, so carts never mix between tests). */
 export async function newCustomer(): Promise<string> {
   const email = `browser-${crypto.randomUUID().slice(0, 8)}@example.com`
-  expectOk('register', await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Browser Test' } }))
+  expectOk(
+    'register',
+    await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Browser Test' } }),
+  )
   return expectOk('sign in', await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })).access_token
 }
 
@@ -216,7 +232,8 @@ export async function someVariants(count: number, sellerId?: string): Promise<Se
     if (p.currency !== 'USD' || !p.in_stock || (sellerId && p.seller_id !== sellerId)) continue
     const detail = expectOk('product', await call('GET', `/api/v1/products/${p.slug}`))
     const variant = (detail.variants as { id: string; stock: number }[]).find((v) => v.stock >= 5)
-    if (variant) out.push({ productId: detail.id, productName: detail.name, slug: detail.slug, variantId: variant.id, sellerId: detail.seller_id })
+    if (variant)
+      out.push({ productId: detail.id, productName: detail.name, slug: detail.slug, variantId: variant.id, sellerId: detail.seller_id })
   }
   if (out.length < count) throw new Error(`only ${out.length} USD variants in stock`)
   return out
@@ -225,7 +242,10 @@ export async function someVariants(count: number, sellerId?: string): Promise<Se
 /** A paid order: a new customer checks out with the manual provider and staff confirms the payment. */
 export async function paidOrder(staffToken: string, items: { variantId: string; quantity: number }[]) {
   const order = await placedOrder(staffToken, items)
-  expectOk('confirm payment', await call('POST', `/api/v1/admin/orders/${order.id}/confirm-payment`, { token: staffToken, body: { reference: 'browser-test' } }))
+  expectOk(
+    'confirm payment',
+    await call('POST', `/api/v1/admin/orders/${order.id}/confirm-payment`, { token: staffToken, body: { reference: 'browser-test' } }),
+  )
   return order
 }
 
@@ -233,7 +253,10 @@ export async function paidOrder(staffToken: string, items: { variantId: string; 
 export async function placedOrder(staffToken: string, items: { variantId: string; quantity: number }[]) {
   const customer = await newCustomer()
   for (const item of items) {
-    expectOk('add to cart', await call('POST', '/api/v1/cart/items', { token: customer, body: { variant_id: item.variantId, quantity: item.quantity } }))
+    expectOk(
+      'add to cart',
+      await call('POST', '/api/v1/cart/items', { token: customer, body: { variant_id: item.variantId, quantity: item.quantity } }),
+    )
   }
   const checkout = expectOk(
     'checkout',

@@ -89,7 +89,10 @@ describe('languages', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('ru')
       expect(await page.getByLabel('Пароль').count()).toBe(1)
       await signInAnyLanguage(ru, DEMO.seller1)
-      await page.getByRole('navigation', { name: 'Панель управления' }).getByRole('link', { name: 'Мои продажи' }).waitFor({ state: 'attached' })
+      await page
+        .getByRole('navigation', { name: 'Панель управления' })
+        .getByRole('link', { name: 'Мои продажи' })
+        .waitFor({ state: 'attached' })
       expect(ru.errors).toEqual([])
     } finally {
       await ru.close()

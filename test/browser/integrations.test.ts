@@ -42,7 +42,9 @@ afterAll(async () => {
 function verifies(secret: string, r: Received): boolean {
   const id = String(r.headers['webhook-id'] ?? '')
   const ts = String(r.headers['webhook-timestamp'] ?? '')
-  const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${ts}.${r.body}`).digest('base64')
+  const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+    .update(`${id}.${ts}.${r.body}`)
+    .digest('base64')
   return String(r.headers['webhook-signature'] ?? '')
     .split(' ')
     .some((entry) => entry === `v1,${expected}`)
@@ -90,7 +92,10 @@ describe('webhooks page', () => {
     // A stock change through the API: the queue consumer delivers stock.changed, signed.
     const staff = await token(DEMO.staff)
     const [v] = await someVariants(1)
-    const stock = await call('POST', `/api/v1/admin/products/${v!.productId}/variants/${v!.variantId}/stock`, { token: staff, body: { delta: 1 } })
+    const stock = await call('POST', `/api/v1/admin/products/${v!.productId}/variants/${v!.variantId}/stock`, {
+      token: staff,
+      body: { delta: 1 },
+    })
     expect(stock.status).toBe(200)
     const mine = () => received.filter((r) => r.body.includes(v!.productId))
     await expect.poll(() => mine().length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1)
@@ -215,7 +220,10 @@ describe('integrations pages at 390 px', () => {
     const { page } = browser
     const admin = await token(DEMO.admin)
     const long = `${receiverUrl}?${'x'.repeat(120)}`
-    const ep = await call('POST', '/api/v1/admin/webhooks/endpoints', { token: admin, body: { url: long, events: ['order.paid', 'order.shipped', 'refund.created'] } })
+    const ep = await call('POST', '/api/v1/admin/webhooks/endpoints', {
+      token: admin,
+      body: { url: long, events: ['order.paid', 'order.shipped', 'refund.created'] },
+    })
     expect(ep.status).toBe(201)
     await page.setViewportSize({ width: 390, height: 844 })
     try {

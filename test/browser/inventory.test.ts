@@ -17,7 +17,14 @@ beforeAll(async () => {
   const sku: string = detail.body.variants.find((x: { id: string }) => x.id === v!.variantId).sku
   variant = { productId: v!.productId, variantId: v!.variantId, sku }
   // Sell it out so it is on the page.
-  expect((await call('POST', `/api/v1/admin/products/${v!.productId}/variants/${v!.variantId}/stock`, { token: staff, body: { stock: 0, reason: 'recount' } })).status).toBe(200)
+  expect(
+    (
+      await call('POST', `/api/v1/admin/products/${v!.productId}/variants/${v!.variantId}/stock`, {
+        token: staff,
+        body: { stock: 0, reason: 'recount' },
+      })
+    ).status,
+  ).toBe(200)
   await signIn(browser.page, DEMO.staff)
 })
 afterAll(async () => {
@@ -49,7 +56,10 @@ describe('inventory page', () => {
     await form.getByLabel('Reason').selectOption('received')
     await form.getByLabel('Note', { exact: true }).fill('PO 1182')
     await form.getByRole('button', { name: 'Adjust' }).click()
-    await page.getByRole('status').filter({ hasText: `${variant.sku}: stock 0 → 7 (received from a supplier).` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${variant.sku}: stock 0 → 7 (received from a supplier).` })
+      .waitFor()
     await expect.poll(async () => page.getByRole('form', { name: `Adjust stock of ${variant.sku}` }).count()).toBe(0)
     const after = await call('GET', `/api/v1/admin/products/${variant.productId}/variants/${variant.variantId}/stock`, { token: staff })
     expect(after.body.data[0]).toMatchObject({ kind: 'delta', quantity: 7, reason: 'received', note: 'PO 1182' })
@@ -68,12 +78,18 @@ describe('inventory page', () => {
     const setting = page.getByRole('form', { name: 'Store low-stock threshold' })
     await setting.getByLabel('Store low-stock threshold').fill('-3')
     await setting.getByRole('button', { name: 'Save for the store' }).click()
-    await setting.locator('.field-error').getByText(/must be a whole number/).waitFor()
+    await setting
+      .locator('.field-error')
+      .getByText(/must be a whole number/)
+      .waitFor()
     await setting.getByLabel('Store low-stock threshold').fill('3')
     await setting.getByRole('button', { name: 'Save for the store' }).click()
     await page.getByRole('status').getByText("The store's low-stock threshold is 3.").waitFor()
     await page.getByText(/at or below 3/).waitFor()
-    expect((await call('GET', '/api/v1/admin/inventory/settings', { token: staff })).body).toMatchObject({ low_stock_threshold: 3, updated_by_name: 'Ada Admin' })
+    expect((await call('GET', '/api/v1/admin/inventory/settings', { token: staff })).body).toMatchObject({
+      low_stock_threshold: 3,
+      updated_by_name: 'Ada Admin',
+    })
     // Another browser (a fresh profile) sees the same threshold.
     const other = await openBrowser()
     try {

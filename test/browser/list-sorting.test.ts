@@ -50,13 +50,18 @@ describe('sorting by column', () => {
     await expect.poll(shown).toEqual(ids(desc.body.data))
 
     await page.reload()
-    await expect.poll(() => page.getByRole('table', { name: 'Orders' }).getByRole('columnheader', { name: /Total/ }).getAttribute('aria-sort')).toBe('descending')
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Orders' }).getByRole('columnheader', { name: /Total/ }).getAttribute('aria-sort'))
+      .toBe('descending')
     await expect.poll(shown).toEqual(ids(desc.body.data))
   }, 180_000)
 
   it('accounts: Name and Email sort through the API, kept with the filters in the URL', async () => {
     const { page } = browser
-    await page.locator('nav[aria-label="Dashboard"]').getByRole('link', { name: /Customers/ }).click()
+    await page
+      .locator('nav[aria-label="Dashboard"]')
+      .getByRole('link', { name: /Customers/ })
+      .click()
     await page.getByLabel('Role').selectOption('customer')
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.waitForURL(/role=customer/)

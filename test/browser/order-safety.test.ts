@@ -68,7 +68,10 @@ describe('order page money safety', () => {
     const form = page.getByRole('form', { name: 'Refund' })
     await form.getByLabel('Amount (USD)').fill('99999')
     await form.getByRole('button', { name: 'Refund' }).click()
-    await form.locator('.field-error').getByText(`Amount (USD) can be at most ${usd(second.total.amount)}`).waitFor()
+    await form
+      .locator('.field-error')
+      .getByText(`Amount (USD) can be at most ${usd(second.total.amount)}`)
+      .waitFor()
     expect(await form.getByLabel('Amount (USD)').getAttribute('aria-invalid')).toBe('true')
     expect(await page.getByRole('dialog').isVisible()).toBe(false)
   })
@@ -81,7 +84,10 @@ describe('order page money safety', () => {
     const dialog = page.getByRole('dialog')
     expect(await dialog.innerText()).toContain(`$1.00 of the ${usd(second.total.amount)} left on order ${second.id}`)
     await dialog.getByRole('button', { name: 'Refund $1.00' }).click()
-    await page.locator('.messages').getByText(`Refunded $1.00 through Manual (bank transfer, cash) on order ${second.id}; it is now partially refunded.`).waitFor()
+    await page
+      .locator('.messages')
+      .getByText(`Refunded $1.00 through Manual (bank transfer, cash) on order ${second.id}; it is now partially refunded.`)
+      .waitFor()
     const after = await call('GET', `/api/v1/admin/orders/${second.id}`, { token: staff })
     expect(after.body.refunded.amount).toBe(100)
     // The timeline shows the refund in dollars too.
@@ -131,7 +137,9 @@ describe('order page money safety', () => {
     const { page } = browser
     await signIn(page, DEMO.admin)
     const email = `disable-${crypto.randomUUID().slice(0, 8)}@example.com`
-    expect((await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Dee Sable' } })).status).toBe(202)
+    expect(
+      (await call('POST', '/api/v1/auth/register', { body: { email, password: 'browser-test-pass-1', name: 'Dee Sable' } })).status,
+    ).toBe(202)
     await page.goto(`${baseUrl()}/admin/#/customers?q=${encodeURIComponent(email)}`)
     const row = page.getByRole('row').filter({ hasText: email })
     await row.getByRole('button', { name: 'Disable' }).click()
@@ -152,7 +160,11 @@ describe('order page money safety', () => {
     const form = new FormData()
     form.set('file', new Blob([testPng()], { type: 'image/png' }), 'pattern.png')
     form.set('alt', 'Blue pattern')
-    const up = await fetch(`${baseUrl()}/api/v1/admin/products/${v!.productId}/images`, { method: 'POST', headers: { Authorization: `Bearer ${admin}` }, body: form })
+    const up = await fetch(`${baseUrl()}/api/v1/admin/products/${v!.productId}/images`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}` },
+      body: form,
+    })
     expect(up.status).toBe(201)
     await page.goto(`${baseUrl()}/admin/#/products/${v!.productId}`)
     await page.getByRole('button', { name: 'Remove image Blue pattern' }).click()

@@ -34,7 +34,10 @@ describe('orders in the dashboard', () => {
     await form.getByLabel('Tracking number').fill('JD014600006281230')
     await form.getByRole('button', { name: 'Ship' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Mark as shipped' }).click()
-    await page.getByRole('status').filter({ hasText: `Order ${toShip.id} is now shipped.` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Order ${toShip.id} is now shipped.` })
+      .waitFor()
     const timeline = page.getByRole('list').filter({ has: page.locator('time') })
     await timeline.getByText('shipped', { exact: true }).waitFor()
     await page.getByText('JD014600006281230').first().waitFor()
@@ -80,8 +83,14 @@ describe('orders in the dashboard', () => {
     await form.getByLabel('Reason').fill('requested_by_customer')
     await form.getByLabel('Put the items back in stock').check()
     await form.getByRole('button', { name: 'Refund' }).click()
-    await page.getByRole('dialog').getByRole('button', { name: /^Refund / }).click()
-    await page.getByRole('status').filter({ hasText: `on order ${toRefund.id}; it is now refunded.` }).waitFor()
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Refund / })
+      .click()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `on order ${toRefund.id}; it is now refunded.` })
+      .waitFor()
     // The refund is listed with the order's payments once the page reloads them.
     await page.getByRole('table', { name: 'Refunds' }).getByText('requested_by_customer').waitFor()
     await screenshot(page, 'order-refunded')

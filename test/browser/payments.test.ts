@@ -83,7 +83,10 @@ describe('payments in the dashboard', () => {
     const dialog = page.getByRole('dialog')
     await dialog.getByText(/to the customer through Manual \(bank transfer, cash\)\./).waitFor()
     await dialog.getByRole('button', { name: /^Refund / }).click()
-    await page.getByRole('status').filter({ hasText: `through Manual (bank transfer, cash) on order ${order.id}; it is now refunded.` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `through Manual (bank transfer, cash) on order ${order.id}; it is now refunded.` })
+      .waitFor()
     const refunds = page.getByRole('table', { name: 'Refunds' })
     await refunds.getByText('requested_by_customer').waitFor()
     expect(await refunds.locator('tbody tr').first().innerText()).toContain('Manual (bank transfer, cash)')

@@ -8,7 +8,21 @@ let browser: Browser
 let orderId: string
 let productId: string
 
-const STAFF_PAGES = ['analytics', 'orders', 'products', 'products/new', 'inventory', 'categories', 'customers', 'payments', 'discounts', 'tax-rates', 'shipping', 'notifications', 'marketplace']
+const STAFF_PAGES = [
+  'analytics',
+  'orders',
+  'products',
+  'products/new',
+  'inventory',
+  'categories',
+  'customers',
+  'payments',
+  'discounts',
+  'tax-rates',
+  'shipping',
+  'notifications',
+  'marketplace',
+]
 const SELLER_PAGES = ['sales', 'products', 'lines']
 
 beforeAll(async () => {

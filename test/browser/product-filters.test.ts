@@ -24,10 +24,7 @@ afterAll(async () => {
 
 /** Product names of the table's rows, top to bottom. */
 const rowNames = async (page: Browser['page']) =>
-  page
-    .getByRole('table', { name: 'Products' })
-    .locator('tbody tr td:nth-child(3) a')
-    .allTextContents()
+  page.getByRole('table', { name: 'Products' }).locator('tbody tr td:nth-child(3) a').allTextContents()
 
 /** The names the API lists for this query, in its order (prices sort in minor units within each product's currency). */
 const apiNames = async (query: string) => {

@@ -30,7 +30,11 @@ describe('products in the dashboard', () => {
     await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: testPng() })
     await page.getByLabel('Image description (alt text)').fill('The browser lamp')
     // The chosen file is previewed before anything is uploaded.
-    await expect.poll(() => page.getByAltText('Preview of the chosen image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(48)
+    await expect
+      .poll(() =>
+        page.getByAltText('Preview of the chosen file').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(48)
     await screenshot(page, 'product-new')
     await page.getByRole('button', { name: 'Create product' }).click()
 
@@ -92,7 +96,9 @@ describe('products in the dashboard', () => {
     await page.getByLabel('Name', { exact: true }).fill(name)
     await page.getByLabel('SKU').fill(`BAD-${Date.now().toString(36).toUpperCase()}`)
     await page.getByLabel('Price').fill('3')
-    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') })
+    await page
+      .getByLabel('Image', { exact: true })
+      .setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') })
     await page.getByRole('button', { name: 'Create product' }).click()
     await page.getByRole('heading', { name }).waitFor()
     await page.getByText('Product created, but the image was not uploaded:').waitFor()

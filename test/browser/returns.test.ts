@@ -37,8 +37,17 @@ async function deliveredGuestOrder(variantId: string, quantity: number): Promise
     }),
   )
   const id = checkout.order.id as string
-  ok('confirm payment', await call('POST', `/api/v1/admin/orders/${id}/confirm-payment`, { token: staff, body: { reference: 'browser-returns' } }))
-  ok('ship', await call('POST', `/api/v1/admin/orders/${id}/transition`, { token: staff, body: { to: 'shipped', carrier: 'DHL', tracking_number: 'JD0146000099' } }))
+  ok(
+    'confirm payment',
+    await call('POST', `/api/v1/admin/orders/${id}/confirm-payment`, { token: staff, body: { reference: 'browser-returns' } }),
+  )
+  ok(
+    'ship',
+    await call('POST', `/api/v1/admin/orders/${id}/transition`, {
+      token: staff,
+      body: { to: 'shipped', carrier: 'DHL', tracking_number: 'JD0146000099' },
+    }),
+  )
   ok('deliver', await call('POST', `/api/v1/admin/orders/${id}/transition`, { token: staff, body: { to: 'delivered' } }))
   return { id, link: checkout.order_link as string, lineId: checkout.order.lines[0].id as string, total: checkout.order.total }
 }
@@ -56,7 +65,9 @@ beforeAll(async () => {
   const sig = new URL(forStaff.link).searchParams.get('sig')!
   const asked = ok(
     'ask for a return',
-    await call('POST', `/api/v1/guest-orders/${forStaff.id}/returns?sig=${encodeURIComponent(sig)}`, { body: { lines: [{ line_id: forStaff.lineId, quantity: 1 }], reason: 'Too big' } }),
+    await call('POST', `/api/v1/guest-orders/${forStaff.id}/returns?sig=${encodeURIComponent(sig)}`, {
+      body: { lines: [{ line_id: forStaff.lineId, quantity: 1 }], reason: 'Too big' },
+    }),
   )
   returnId = asked.return.id
 })
@@ -88,7 +99,10 @@ describe('returns', () => {
     const approveDialog = page.getByRole('dialog')
     await approveDialog.getByText(spelled, { exact: false }).waitFor()
     await approveDialog.getByRole('button', { name: 'Approve' }).click()
-    await page.getByRole('status').filter({ hasText: `Return ${returnId} approved` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Return ${returnId} approved` })
+      .waitFor()
 
     // The list reloads with the return approved; open it again to receive.
     // The list reads D1, which the OrderDO writes through to right after answering: filter again until it shows.
@@ -112,7 +126,10 @@ describe('returns', () => {
     const receiveDialog = page.getByRole('dialog')
     await receiveDialog.getByText(`${spelled} goes back to the customer`, { exact: false }).waitFor()
     await receiveDialog.getByRole('button', { name: /Receive and refund/ }).click()
-    await page.getByRole('status').filter({ hasText: `Return ${returnId} received` }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Return ${returnId} received` })
+      .waitFor()
 
     const after = await call('GET', `/api/v1/admin/returns/${returnId}`, { token: staff })
     expect(after.body).toMatchObject({ status: 'refunded', lines: [{ restock: true }] })
@@ -129,7 +146,10 @@ describe('returns', () => {
     await form.getByLabel(/quantity to return/).fill('1')
     await form.getByLabel('Reason').fill('Not as described')
     await form.getByRole('button', { name: 'Return items' }).click()
-    await page.getByRole('status').filter({ hasText: /Return ret_\w+ requested/ }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Return ret_\w+ requested/ })
+      .waitFor()
     await page.locator('.return[data-status="requested"]').getByText('return requested', { exact: false }).waitFor()
     // Nothing left to return: the form is gone.
     expect(await page.locator('form.return-form').count()).toBe(0)
@@ -137,6 +157,10 @@ describe('returns', () => {
     const sig = url.searchParams.get('sig')!
     const list = await call('GET', `/api/v1/guest-orders/${forShopper.id}/returns?sig=${encodeURIComponent(sig)}`)
     expect(list.body.data).toHaveLength(1)
-    expect(list.body.data[0]).toMatchObject({ status: 'requested', reason: 'Not as described', lines: [{ line_id: forShopper.lineId, quantity: 1 }] })
+    expect(list.body.data[0]).toMatchObject({
+      status: 'requested',
+      reason: 'Not as described',
+      lines: [{ line_id: forShopper.lineId, quantity: 1 }],
+    })
   })
 })

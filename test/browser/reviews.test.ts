@@ -1,7 +1,20 @@
 // Reviews from buyers only, marked "Verified purchase" on the storefront, and staff moderation on the
 // dashboard's Reviews page: hide with a reason (confirmed), restore, the product's rating following.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, call, DEMO, newCustomer, openBrowser, screenshot, session, shippingMethod, signIn, someVariants, type Browser, type SeedVariant } from './harness'
+import {
+  baseUrl,
+  call,
+  DEMO,
+  newCustomer,
+  openBrowser,
+  screenshot,
+  session,
+  shippingMethod,
+  signIn,
+  someVariants,
+  type Browser,
+  type SeedVariant,
+} from './harness'
 
 let browser: Browser
 let staff: { token: string; userId: string }
@@ -25,7 +38,9 @@ beforeAll(async () => {
   expect(refused.body.error.code).toBe('purchase_required')
   // A buyer: checkout with the manual provider, staff confirm the payment, then the review.
   const buyer = await newCustomer()
-  expect((await call('POST', '/api/v1/cart/items', { token: buyer, body: { variant_id: product.variantId, quantity: 1 } })).status).toBe(200)
+  expect((await call('POST', '/api/v1/cart/items', { token: buyer, body: { variant_id: product.variantId, quantity: 1 } })).status).toBe(
+    200,
+  )
   const checkout = await call('POST', '/api/v1/checkout', {
     token: buyer,
     headers: { 'Idempotency-Key': crypto.randomUUID() },
@@ -36,8 +51,13 @@ beforeAll(async () => {
     },
   })
   expect(checkout.status).toBe(201)
-  expect((await call('POST', `/api/v1/admin/orders/${checkout.body.order.id}/confirm-payment`, { token: staff.token, body: {} })).status).toBe(200)
-  const review = await call('POST', `/api/v1/products/${product.productId}/reviews`, { token: buyer, body: { rating: 4, title, body: 'Does what it says.' } })
+  expect(
+    (await call('POST', `/api/v1/admin/orders/${checkout.body.order.id}/confirm-payment`, { token: staff.token, body: {} })).status,
+  ).toBe(200)
+  const review = await call('POST', `/api/v1/products/${product.productId}/reviews`, {
+    token: buyer,
+    body: { rating: 4, title, body: 'Does what it says.' },
+  })
   expect(review.status).toBe(201)
   expect(review.body.verified_purchase).toBe(true)
   reviewId = review.body.id

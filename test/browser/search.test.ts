@@ -1,6 +1,6 @@
 // Global search (Ctrl/Cmd-K) and the orders filter by customer email (issue 13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baseUrl, call, DEMO, openBrowser, paidOrder, signIn, someVariants, token, type Browser } from './harness'
+import { call, DEMO, openBrowser, paidOrder, signIn, someVariants, token, type Browser } from './harness'
 
 let browser: Browser
 let order: { id: string }

@@ -16,8 +16,15 @@ describe('seller dashboard', () => {
     const { page } = browser
     const seller1 = await session(DEMO.seller1)
     const seller2 = await session(DEMO.seller2)
-    const own = (await call('GET', '/api/v1/seller/products?limit=100', { token: seller1.token })).body.data as { id: string; name: string; seller_id: string }[]
-    const theirs = (await call('GET', '/api/v1/seller/products?limit=100', { token: seller2.token })).body.data as { id: string; name: string }[]
+    const own = (await call('GET', '/api/v1/seller/products?limit=100', { token: seller1.token })).body.data as {
+      id: string
+      name: string
+      seller_id: string
+    }[]
+    const theirs = (await call('GET', '/api/v1/seller/products?limit=100', { token: seller2.token })).body.data as {
+      id: string
+      name: string
+    }[]
     expect(own.length).toBeGreaterThan(0)
     expect(theirs.length).toBeGreaterThan(0)
 

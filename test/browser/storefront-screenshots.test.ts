@@ -7,7 +7,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { baseUrl, openBrowser, SCREENSHOTS, someVariants, type Browser, type SeedVariant } from './harness'
 
-const DIR = process.env.EC_STOREFRONT_SCREENSHOTS ? join(process.cwd(), process.env.EC_STOREFRONT_SCREENSHOTS) : join(SCREENSHOTS, 'storefront')
+const DIR = process.env.EC_STOREFRONT_SCREENSHOTS
+  ? join(process.cwd(), process.env.EC_STOREFRONT_SCREENSHOTS)
+  : join(SCREENSHOTS, 'storefront')
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const
 
 let browser: Browser

@@ -8,7 +8,8 @@ import { api, createUser } from '../helpers'
 
 const bulk = (user: { auth: Record<string, string> }, body: unknown, kind = 'admin') =>
   api('POST', `/api/v1/${kind}/bulk/products`, { headers: user.auth, body })
-const get = async (user: { auth: Record<string, string> }, id: string) => (await api('GET', `/api/v1/admin/products/${id}`, { headers: user.auth })).body
+const get = async (user: { auth: Record<string, string> }, id: string) =>
+  (await api('GET', `/api/v1/admin/products/${id}`, { headers: user.auth })).body
 
 describe('price rule', () => {
   it('rounds half away from zero and never goes below 0', () => {
@@ -35,7 +36,9 @@ describe('bulk product actions', () => {
     expect(prices).toEqual([899, 904, 4])
     expect(res.body.results[0].product).toMatchObject({ id: a.id, price_min: 4, price_max: 904 })
     expect((await get(staff, b.id)).variants[0].price).toBe(1350)
-    const stored = await env.DB.prepare('SELECT typeof(price) AS t FROM product_variants WHERE product_id = ?').bind(a.id).all<{ t: string }>()
+    const stored = await env.DB.prepare('SELECT typeof(price) AS t FROM product_variants WHERE product_id = ?')
+      .bind(a.id)
+      .all<{ t: string }>()
     expect(stored.results.map((r) => r.t)).toEqual(['integer', 'integer', 'integer'])
   })
 
@@ -43,11 +46,17 @@ describe('bulk product actions', () => {
     const staff = await createUser('staff')
     const usd = await createProduct({ variants: [{ price: 300 }, { price: 2000 }] })
     const jpy = await createProduct({ currency: 'JPY', variants: [{ price: 1500 }] })
-    const res = await bulk(staff, { action: 'change_price', product_ids: [usd.id, jpy.id, 'prd_missing'], change: { kind: 'amount', amount: -500, currency: 'USD' } })
+    const res = await bulk(staff, {
+      action: 'change_price',
+      product_ids: [usd.id, jpy.id, 'prd_missing'],
+      change: { kind: 'amount', amount: -500, currency: 'USD' },
+    })
     expect(res.status).toBe(200)
     expect(res.body.succeeded).toBe(1)
     expect(res.body.failed).toBe(2)
-    expect(res.body.results.map((r: { product_id: string; ok: boolean; error?: { code: string } }) => [r.product_id, r.ok, r.error?.code])).toEqual([
+    expect(
+      res.body.results.map((r: { product_id: string; ok: boolean; error?: { code: string } }) => [r.product_id, r.ok, r.error?.code]),
+    ).toEqual([
       [usd.id, true, undefined],
       [jpy.id, false, 'unprocessable'],
       ['prd_missing', false, 'not_found'],
@@ -58,7 +67,12 @@ describe('bulk product actions', () => {
 
   it('archives and sets stock with a stock-history row per variant', async () => {
     const staff = await createUser('staff')
-    const p = await createProduct({ variants: [{ price: 100, stock: 3 }, { price: 200, stock: 9 }] })
+    const p = await createProduct({
+      variants: [
+        { price: 100, stock: 3 },
+        { price: 200, stock: 9 },
+      ],
+    })
     const stock = await bulk(staff, { action: 'set_stock', product_ids: [p.id], stock: 4 })
     expect(stock.body.results[0].product).toMatchObject({ stock_total: 8 })
     const after = await get(staff, p.id)

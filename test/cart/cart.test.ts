@@ -19,7 +19,13 @@ describe('signed-in cart: add, change, remove', () => {
   })
 
   it('adds lines, adds up quantities, changes and removes them', async () => {
-    const p = await createProduct({ name: 'Lamp', variants: [{ price: 2500, stock: 20 }, { price: 999, stock: 20 }] })
+    const p = await createProduct({
+      name: 'Lamp',
+      variants: [
+        { price: 2500, stock: 20 },
+        { price: 999, stock: 20 },
+      ],
+    })
     const [v1, v2] = p.variants
     const r1 = await add(user.auth, v1!.id, 2)
     expect(r1.status).toBe(200)
@@ -52,7 +58,12 @@ describe('signed-in cart: add, change, remove', () => {
   })
 
   it('caps at stock when adding and answers 409 out_of_stock when none is left', async () => {
-    const p = await createProduct({ variants: [{ price: 100, stock: 3 }, { price: 100, stock: 0 }] })
+    const p = await createProduct({
+      variants: [
+        { price: 100, stock: 3 },
+        { price: 100, stock: 0 },
+      ],
+    })
     const r = await add(user.auth, p.variants[0]!.id, 5)
     expect(r.status).toBe(200)
     expect(r.body.changed).toEqual({ variant_id: p.variants[0]!.id, quantity: 3, capped: true })

@@ -62,7 +62,11 @@ describe('discount codes: no enumeration', () => {
     }
     for (const [why, answer] of Object.entries(answers)) expect(answer, why).toEqual(answers.unknown)
     expect(answers.unknown!.status).toBe(200)
-    expect(answers.unknown!.body).toMatchObject({ discount: 0, discount_code: null, problems: [{ code: 'discount_not_applicable', message: 'This code cannot be applied' }] })
+    expect(answers.unknown!.body).toMatchObject({
+      discount: 0,
+      discount_code: null,
+      problems: [{ code: 'discount_not_applicable', message: 'This code cannot be applied' }],
+    })
     expect(JSON.stringify(answers.unknown!.body)).not.toMatch(/reason|exist|expired|sign in/i)
 
     // A code that applies is still applied (the answer above is not "every code fails").
@@ -120,7 +124,9 @@ describe('discount codes: guessing protection', () => {
     // Reading the cart without a code is not a guess.
     expect((await apiWith(tiny(), 'GET', '/api/v1/cart', { headers })).status).toBe(200)
     // Another IP is not affected.
-    expect((await apiWith(tiny(), 'GET', '/api/v1/cart?discount_code=GUESS', { headers: { 'CF-Connecting-IP': uniqueIp() } })).status).toBe(200)
+    expect((await apiWith(tiny(), 'GET', '/api/v1/cart?discount_code=GUESS', { headers: { 'CF-Connecting-IP': uniqueIp() } })).status).toBe(
+      200,
+    )
   })
 
   it('one cart guessing from many IPs is limited too', async () => {
@@ -129,7 +135,9 @@ describe('discount codes: guessing protection', () => {
     const statuses: number[] = []
     let last: Awaited<ReturnType<typeof apiWith>> | undefined
     for (let i = 0; i < 5; i++) {
-      last = await apiWith(tiny(), 'GET', `/api/v1/cart?discount_code=TRY${i}`, { headers: { 'X-Cart-Token': token, 'CF-Connecting-IP': uniqueIp() } })
+      last = await apiWith(tiny(), 'GET', `/api/v1/cart?discount_code=TRY${i}`, {
+        headers: { 'X-Cart-Token': token, 'CF-Connecting-IP': uniqueIp() },
+      })
       statuses.push(last.status)
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429])
@@ -140,7 +148,10 @@ describe('discount codes: guessing protection', () => {
     const user = await createUser()
     const userStatuses: number[] = []
     for (let i = 0; i < 4; i++) {
-      userStatuses.push((await apiWith(tiny(), 'GET', `/api/v1/cart?discount_code=U${i}`, { headers: { ...user.auth, 'CF-Connecting-IP': uniqueIp() } })).status)
+      userStatuses.push(
+        (await apiWith(tiny(), 'GET', `/api/v1/cart?discount_code=U${i}`, { headers: { ...user.auth, 'CF-Connecting-IP': uniqueIp() } }))
+          .status,
+      )
     }
     expect(userStatuses).toEqual([200, 200, 200, 429])
   })

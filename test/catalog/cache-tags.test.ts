@@ -86,7 +86,7 @@ describe('catalog cache tags', () => {
     await placeOrder(hot.variants[0]!.id, shipping, 1)
     await placeOrder(hot.variants[0]!.id, shipping, 1)
     clearCatalogMemo()
-    for (const path of pages) expect([path, (await api("GET", path)).headers.get("X-Cache")]).toEqual([path, "HIT"])
+    for (const path of pages) expect([path, (await api('GET', path)).headers.get('X-Cache')]).toEqual([path, 'HIT'])
     const hotDetail = await api('GET', `/api/v1/products/${hot.slug}`)
     expect(hotDetail.headers.get('X-Cache')).toBe('MISS')
     expect(hotDetail.body.stock_total).toBe(1)

@@ -20,7 +20,10 @@ describe('KV catalog cache', () => {
     expect(cachedDetail.headers.get('X-Cache')).toBe('HIT')
     expect(cachedDetail.body.price_min).toBe(1000)
 
-    const edit = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${p.variants[0]!.id}`, { headers: seller.auth, body: { price: 1299 } })
+    const edit = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${p.variants[0]!.id}`, {
+      headers: seller.auth,
+      body: { price: 1299 },
+    })
     expect(edit.status).toBe(200)
     const afterList = await api('GET', listUrl)
     expect(afterList.headers.get('X-Cache')).toBe('MISS')

@@ -22,7 +22,10 @@ describe('categories', () => {
     expect(detail.body.ancestors).toEqual([{ id: root.id, name: 'Одежда', slug: 'odezhda' }])
     expect((await api('GET', '/api/v1/categories/nope')).status).toBe(404)
 
-    const renamed = await api('PATCH', `/api/v1/admin/categories/${child.id}`, { headers: admin.auth, body: { name: 'Footwear', slug: 'footwear' } })
+    const renamed = await api('PATCH', `/api/v1/admin/categories/${child.id}`, {
+      headers: admin.auth,
+      body: { name: 'Footwear', slug: 'footwear' },
+    })
     expect(renamed.body).toMatchObject({ name: 'Footwear', slug: 'footwear' })
     const taken = await api('PATCH', `/api/v1/admin/categories/${again.id}`, { headers: admin.auth, body: { slug: 'footwear' } })
     expect(taken.status).toBe(409)

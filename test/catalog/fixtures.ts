@@ -1,4 +1,4 @@
-import { api, createUser } from '../helpers'
+import { api, type createUser } from '../helpers'
 
 type User = Awaited<ReturnType<typeof createUser>>
 
@@ -37,11 +37,19 @@ export async function makeProduct(user: User, input: ProductInput = {}) {
     },
   })
   if (res.status !== 201) throw new Error(`makeProduct: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body as { id: string; slug: string; variants: { id: string; sku: string; price: number; stock: number }[]; [k: string]: unknown }
+  return res.body as {
+    id: string
+    slug: string
+    variants: { id: string; sku: string; price: number; stock: number }[]
+    [k: string]: unknown
+  }
 }
 
 export async function makeCategory(admin: User, name: string, parentId?: string) {
-  const res = await api('POST', '/api/v1/admin/categories', { headers: admin.auth, body: { name, ...(parentId ? { parent_id: parentId } : {}) } })
+  const res = await api('POST', '/api/v1/admin/categories', {
+    headers: admin.auth,
+    body: { name, ...(parentId ? { parent_id: parentId } : {}) },
+  })
   if (res.status !== 201) throw new Error(`makeCategory: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body as { id: string; slug: string; parent_id: string | null }
 }

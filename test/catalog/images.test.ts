@@ -3,11 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { api, BASE, createUser } from '../helpers'
 import { makeProduct } from './fixtures'
 
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) =>
+  c.charCodeAt(0),
+)
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 1, 2, 3, 4, 0xff, 0xd9])
 
 async function upload(path: string, auth: Record<string, string>, body: BodyInit, contentType?: string) {
-  const res = await SELF.fetch(`${BASE}${path}`, { method: 'POST', headers: { ...auth, ...(contentType ? { 'Content-Type': contentType } : {}) }, body })
+  const res = await SELF.fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { ...auth, ...(contentType ? { 'Content-Type': contentType } : {}) },
+    body,
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 

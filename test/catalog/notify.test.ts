@@ -11,7 +11,11 @@ function appWith(send: (msg: CatalogChangeMessage) => Promise<void>) {
     return c.json({ ok: true })
   })
   const waits: Promise<unknown>[] = []
-  const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void waits.push(p),
+    passThroughOnException() {},
+    props: {},
+  } as unknown as ExecutionContext
   const env = { MARKETPLACE_QUEUE: { send } } as unknown as Env
   return { request: () => app.request('/write', { method: 'POST' }, env, ctx), waits }
 }

@@ -38,19 +38,28 @@ describe('seller product CRUD', () => {
     expect((await api('GET', `/api/v1/products/${p.id}`)).status).toBe(404)
     expect((await api('GET', `/api/v1/seller/products/${p.id}`, { headers: seller.auth })).status).toBe(200)
 
-    const activated = await api('PATCH', `/api/v1/seller/products/${p.id}`, { headers: seller.auth, body: { status: 'active', name: 'Coffee Arabica' } })
+    const activated = await api('PATCH', `/api/v1/seller/products/${p.id}`, {
+      headers: seller.auth,
+      body: { status: 'active', name: 'Coffee Arabica' },
+    })
     expect(activated.status).toBe(200)
     expect(activated.body).toMatchObject({ status: 'active', name: 'Coffee Arabica', slug: 'kofe-arabika-250-g' })
     const bySlug = await api('GET', '/api/v1/products/kofe-arabika-250-g')
     expect(bySlug.status).toBe(200)
     expect(bySlug.body.id).toBe(p.id)
 
-    const added = await api('POST', `/api/v1/seller/products/${p.id}/variants`, { headers: seller.auth, body: { sku: sku(), price: 300000, stock: 10 } })
+    const added = await api('POST', `/api/v1/seller/products/${p.id}/variants`, {
+      headers: seller.auth,
+      body: { sku: sku(), price: 300000, stock: 10 },
+    })
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ price_min: 300000, price_max: 1500000, stock_total: 15 })
 
     const v0 = p.variants[0].id
-    const edited = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${v0}`, { headers: seller.auth, body: { price: 2000000, stock: 0 } })
+    const edited = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${v0}`, {
+      headers: seller.auth,
+      body: { price: 2000000, stock: 0 },
+    })
     expect(edited.status).toBe(200)
     expect(edited.body).toMatchObject({ price_min: 300000, price_max: 2000000, stock_total: 12 })
 
@@ -151,7 +160,10 @@ describe('seller product CRUD', () => {
     })
     expect(dupSku.status).toBe(409)
     expect(dupSku.body.error.code).toBe('sku_taken')
-    const dupVariant = await api('POST', `/api/v1/seller/products/${b.id}/variants`, { headers: seller.auth, body: { sku: a.variants[0]!.sku, price: 5 } })
+    const dupVariant = await api('POST', `/api/v1/seller/products/${b.id}/variants`, {
+      headers: seller.auth,
+      body: { sku: a.variants[0]!.sku, price: 5 },
+    })
     expect(dupVariant.body.error.code).toBe('sku_taken')
   })
 })
@@ -235,11 +247,20 @@ describe('validation', () => {
       expect(res.body.error.request_id, label).toBeTruthy()
     }
     const p = await makeProduct(seller)
-    const negStock = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${p.variants[0]!.id}`, { headers: seller.auth, body: { stock: -3 } })
+    const negStock = await api('PATCH', `/api/v1/seller/products/${p.id}/variants/${p.variants[0]!.id}`, {
+      headers: seller.auth,
+      body: { stock: -3 },
+    })
     expect(negStock.status).toBe(400)
-    const malformed = await api('POST', '/api/v1/seller/products', { headers: { ...seller.auth, 'Content-Type': 'application/json' }, body: '{"name":' })
+    const malformed = await api('POST', '/api/v1/seller/products', {
+      headers: { ...seller.auth, 'Content-Type': 'application/json' },
+      body: '{"name":',
+    })
     expect(malformed.status).toBe(400)
-    const unknownCategory = await api('POST', '/api/v1/seller/products', { headers: seller.auth, body: { ...base, variants: [{ sku: sku(), price: 1 }], category_id: 'cat_nope' } })
+    const unknownCategory = await api('POST', '/api/v1/seller/products', {
+      headers: seller.auth,
+      body: { ...base, variants: [{ sku: sku(), price: 1 }], category_id: 'cat_nope' },
+    })
     expect(unknownCategory.status).toBe(422)
   })
 })

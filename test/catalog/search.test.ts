@@ -85,14 +85,24 @@ describe('filters and sorts', () => {
     const seller = await createUser('seller')
     const word = uniqueWord()
     const cheap = await makeProduct(seller, { name: `${word} cheap`, variants: [{ sku: sku(), price: 100, stock: 5 }] })
-    const mid = await makeProduct(seller, { name: `${word} mid`, variants: [{ sku: sku(), price: 500, stock: 5 }, { sku: sku(), price: 50_000 }] })
+    const mid = await makeProduct(seller, {
+      name: `${word} mid`,
+      variants: [
+        { sku: sku(), price: 500, stock: 5 },
+        { sku: sku(), price: 50_000 },
+      ],
+    })
     const dear = await makeProduct(seller, { name: `${word} dear`, variants: [{ sku: sku(), price: 900, stock: 5 }] })
     expect(ids((await list(`q=${word}&sort=price_asc`)).body)).toEqual([cheap.id, mid.id, dear.id])
     expect(ids((await list(`q=${word}&sort=price_desc`)).body)).toEqual([dear.id, mid.id, cheap.id])
     const newest = [cheap, mid, dear].sort(byNewest).map((p) => p.id)
     expect(ids((await list(`q=${word}&sort=newest`)).body)).toEqual(newest)
 
-    for (const [product, rating] of [[cheap, 5], [dear, 2], [mid, 4]] as const) {
+    for (const [product, rating] of [
+      [cheap, 5],
+      [dear, 2],
+      [mid, 4],
+    ] as const) {
       // Only buyers may review (a paid order of the product), hence the stock above.
       const reviewer = await buyerOf(product.variants[0]!.id)
       expect((await api('POST', `/api/v1/products/${product.id}/reviews`, { headers: reviewer.auth, body: { rating } })).status).toBe(201)
@@ -147,7 +157,10 @@ describe('pagination stability', () => {
       const res = await api('PATCH', `/api/v1/seller/products/${id}`, { headers: seller.auth, body: { name: `${word} renamed` } })
       expect(res.status).toBe(200)
       const detail = await api('GET', `/api/v1/seller/products/${id}`, { headers: seller.auth })
-      await api('PATCH', `/api/v1/seller/products/${id}/variants/${detail.body.variants[0].id}`, { headers: seller.auth, body: { price: 7, stock: 99 } })
+      await api('PATCH', `/api/v1/seller/products/${id}/variants/${detail.body.variants[0].id}`, {
+        headers: seller.auth,
+        body: { price: 7, stock: 99 },
+      })
     }
 
     const page2 = await list(`q=${word}&sort=newest&limit=3&cursor=${page1.body.next_cursor}`)
@@ -179,7 +192,8 @@ describe('pagination stability', () => {
   it('pages through relevance results by (rank, id)', async () => {
     const seller = await createUser('seller')
     const word = uniqueWord()
-    for (let i = 0; i < 5; i++) await makeProduct(seller, { name: i % 2 ? `${word} name ${i}` : `thing ${i}`, description: i % 2 ? '' : `about ${word}` })
+    for (let i = 0; i < 5; i++)
+      await makeProduct(seller, { name: i % 2 ? `${word} name ${i}` : `thing ${i}`, description: i % 2 ? '' : `about ${word}` })
     const all = ids((await list(`q=${word}&limit=50`)).body)
     expect(all).toHaveLength(5)
     const p1 = await list(`q=${word}&limit=2`)

@@ -38,8 +38,18 @@ describe('API keys', () => {
 
   it('only admins manage keys, and a key cannot manage keys', async () => {
     const staff = await createUser('staff')
-    expect((await api('POST', '/api/v1/admin/api-keys', { headers: staff.auth, body: { name: 'x', scopes: ['orders:read'] } })).status).toBe(403)
-    const key = await newKey(['orders:read', 'orders:write', 'products:read', 'products:write', 'stock:write', 'webhooks:read', 'webhooks:write'])
+    expect(
+      (await api('POST', '/api/v1/admin/api-keys', { headers: staff.auth, body: { name: 'x', scopes: ['orders:read'] } })).status,
+    ).toBe(403)
+    const key = await newKey([
+      'orders:read',
+      'orders:write',
+      'products:read',
+      'products:write',
+      'stock:write',
+      'webhooks:read',
+      'webhooks:write',
+    ])
     expect((await api('GET', '/api/v1/admin/api-keys', { headers: key.auth })).status).toBe(403)
     const bad = await api('POST', '/api/v1/admin/api-keys', { headers: key.owner.auth, body: { name: 'x', scopes: ['orders:delete'] } })
     expect(bad.status).toBe(400)
@@ -121,7 +131,9 @@ describe('API keys', () => {
     const list = doc.paths['/api/v1/admin/orders'].get
     expect(list.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: ['orders:read'] }])
     expect(list['x-scopes']).toEqual(['orders:read'])
-    expect(doc.paths['/api/v1/admin/products/{id}/variants/{variantId}/stock'].post.security).toContainEqual({ apiKeyAuth: ['stock:write'] })
+    expect(doc.paths['/api/v1/admin/products/{id}/variants/{variantId}/stock'].post.security).toContainEqual({
+      apiKeyAuth: ['stock:write'],
+    })
     expect(doc.paths['/api/v1/me'].get.security).toEqual([{ bearerAuth: [] }])
   })
 })

@@ -33,7 +33,13 @@ describe('seller alerts', () => {
   it('a paid order tells each of its sellers once (email, and Telegram when set), even under duplicated concurrent events', async () => {
     const fakes = installProviderFakes()
     const { seller, other, order } = await orderWithSellers({ telegram: true })
-    const paid = domainEvent('order.paid', { order_id: order.id, user_id: 'usr_x', status: 'paid', total: { amount: 1, currency: 'USD' }, lines: [] })
+    const paid = domainEvent('order.paid', {
+      order_id: order.id,
+      user_id: 'usr_x',
+      status: 'paid',
+      total: { amount: 1, currency: 'USD' },
+      lines: [],
+    })
     // The queue redelivers the same event, concurrently and later again.
     await Promise.all([deliver([paid]), deliver([paid]), deliver([paid])])
     await deliver([paid])
@@ -49,7 +55,13 @@ describe('seller alerts', () => {
   it('a failed seller email is given back and sent on the redelivery', async () => {
     const fakes = installProviderFakes()
     const { seller, other, order } = await orderWithSellers()
-    const paid = domainEvent('order.paid', { order_id: order.id, user_id: 'usr_x', status: 'paid', total: { amount: 1, currency: 'USD' }, lines: [] })
+    const paid = domainEvent('order.paid', {
+      order_id: order.id,
+      user_id: 'usr_x',
+      status: 'paid',
+      total: { amount: 1, currency: 'USD' },
+      lines: [],
+    })
     fakes.sendgrid.failNext(503, 1)
     await expect(alertSellersOfPaidOrder(env, paid)).rejects.toThrow(/seller alert email failed/)
     // The redelivery sends what failed, and nothing twice.
@@ -66,7 +78,9 @@ describe('seller alerts', () => {
     const now = Date.parse('2030-03-10T07:00:00.000Z')
     const paidAt = new Date(now - 3 * 86_400_000).toISOString()
     await db.update(orders).set({ status: 'paid' }).where(eq(orders.id, order.id))
-    await db.insert(orderHistory).values({ id: newId('ohs'), orderId: order.id, seq: 90, fromStatus: 'pending', toStatus: 'paid', actorType: 'system', at: paidAt })
+    await db
+      .insert(orderHistory)
+      .values({ id: newId('ohs'), orderId: order.id, seq: 90, fromStatus: 'pending', toStatus: 'paid', actorType: 'system', at: paidAt })
 
     const first = await sendUnshippedDigests(env, now)
     expect(first.sellers).toBeGreaterThanOrEqual(2)
@@ -93,7 +107,15 @@ describe('seller alerts', () => {
     const db = getDb(env)
     const now = Date.parse('2031-05-01T07:00:00.000Z')
     await db.update(orders).set({ status: 'paid' }).where(eq(orders.id, order.id))
-    await db.insert(orderHistory).values({ id: newId('ohs'), orderId: order.id, seq: 90, fromStatus: 'pending', toStatus: 'paid', actorType: 'system', at: new Date(now - 86_400_000).toISOString() })
+    await db.insert(orderHistory).values({
+      id: newId('ohs'),
+      orderId: order.id,
+      seq: 90,
+      fromStatus: 'pending',
+      toStatus: 'paid',
+      actorType: 'system',
+      at: new Date(now - 86_400_000).toISOString(),
+    })
     await sendUnshippedDigests(env, now)
     expect(fakes.sendgrid.sent.filter((m) => m.to[0]!.email === seller.email)).toHaveLength(0)
   })

@@ -19,7 +19,10 @@ afterEach(async () => {
 
 async function newEndpoint(events: string[] = ['order.paid']) {
   const staff = await createUser('staff')
-  const res = await api('POST', '/api/v1/admin/webhooks/endpoints', { headers: staff.auth, body: { url: 'https://receiver.test/hook', events } })
+  const res = await api('POST', '/api/v1/admin/webhooks/endpoints', {
+    headers: staff.auth,
+    body: { url: 'https://receiver.test/hook', events },
+  })
   expect(res.status).toBe(201)
   return { ...res.body, staff }
 }
@@ -146,7 +149,13 @@ describe('outgoing webhooks: list answers for the dashboard', () => {
       last_response_excerpt: '{"received":true}',
       last_error: null,
     })
-    expect(all.body.data.find((d: { id: string }) => d.id === ids[0])).toMatchObject({ status: 'pending', last_latency_ms: null, last_response_excerpt: null })
-    expect((await api('GET', `/api/v1/admin/webhooks/endpoints/${ep.id}/deliveries?before=yesterday`, { headers: ep.staff.auth })).status).toBe(400)
+    expect(all.body.data.find((d: { id: string }) => d.id === ids[0])).toMatchObject({
+      status: 'pending',
+      last_latency_ms: null,
+      last_response_excerpt: null,
+    })
+    expect(
+      (await api('GET', `/api/v1/admin/webhooks/endpoints/${ep.id}/deliveries?before=yesterday`, { headers: ep.staff.auth })).status,
+    ).toBe(400)
   })
 })

@@ -73,7 +73,10 @@ async function runConsumer(deliveryIds: string[], opts: { attempts?: number; que
 
 async function newEndpoint(events: string[] = ['order.paid', 'payment.succeeded', 'stock.changed', 'product.updated']) {
   const staff = await createUser('staff')
-  const res = await api('POST', '/api/v1/admin/webhooks/endpoints', { headers: staff.auth, body: { url: 'https://receiver.test/hook', events } })
+  const res = await api('POST', '/api/v1/admin/webhooks/endpoints', {
+    headers: staff.auth,
+    body: { url: 'https://receiver.test/hook', events },
+  })
   expect(res.status).toBe(201)
   return { ...res.body, staff }
 }
@@ -121,10 +124,18 @@ describe('outgoing webhooks: endpoints', () => {
 
   it('admits API keys with webhooks scopes only', async () => {
     const admin = await createUser('admin')
-    const key = (await api('POST', '/api/v1/admin/api-keys', { headers: admin.auth, body: { name: 'w', scopes: ['webhooks:read'] } })).body.key
+    const key = (await api('POST', '/api/v1/admin/api-keys', { headers: admin.auth, body: { name: 'w', scopes: ['webhooks:read'] } })).body
+      .key
     const auth = { Authorization: `Bearer ${key}` }
     expect((await api('GET', '/api/v1/admin/webhooks/endpoints', { headers: auth })).status).toBe(200)
-    expect((await api('POST', '/api/v1/admin/webhooks/endpoints', { headers: auth, body: { url: 'https://receiver.test/x', events: ['order.paid'] } })).status).toBe(403)
+    expect(
+      (
+        await api('POST', '/api/v1/admin/webhooks/endpoints', {
+          headers: auth,
+          body: { url: 'https://receiver.test/x', events: ['order.paid'] },
+        })
+      ).status,
+    ).toBe(403)
     const customer = await createUser('customer')
     expect((await api('GET', '/api/v1/admin/webhooks/endpoints', { headers: customer.auth })).status).toBe(403)
   })
@@ -135,7 +146,13 @@ describe('outgoing webhooks: delivery', () => {
     const ep = await newEndpoint()
     const { received } = installReceiver(() => ep.secret)
     const queued = captureQueued()
-    expect(await emitWebhookEvent(env, { type: 'order.paid', dedupeKey: `t:${crypto.randomUUID()}`, data: { order_id: 'ord_x', total: { amount: 2500, currency: 'USD' } } })).toBe(1)
+    expect(
+      await emitWebhookEvent(env, {
+        type: 'order.paid',
+        dedupeKey: `t:${crypto.randomUUID()}`,
+        data: { order_id: 'ord_x', total: { amount: 2500, currency: 'USD' } },
+      }),
+    ).toBe(1)
     const [deliveryId] = queued()
     const result = await runConsumer([deliveryId!])
     expect(result.explicitAcks).toHaveLength(1)
@@ -149,13 +166,18 @@ describe('outgoing webhooks: delivery', () => {
 
     const detail = await api('GET', `/api/v1/admin/webhooks/deliveries/${deliveryId}`, { headers: ep.staff.auth })
     expect(detail.body).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 200, event_id: got.headers.get('webhook-id') })
-    expect(detail.body.attempt_log).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, response_excerpt: 'ok', error: null, latency_ms: expect.any(Number) })])
+    expect(detail.body.attempt_log).toEqual([
+      expect.objectContaining({ attempt: 1, status_code: 200, response_excerpt: 'ok', error: null, latency_ms: expect.any(Number) }),
+    ])
   })
 
   it('retries failures with exponential backoff, logging each attempt with a ≤ 1 KB excerpt', async () => {
     const ep = await newEndpoint()
     const big = 'é'.repeat(3000)
-    installReceiver(() => ep.secret, () => new Response(big, { status: 503 }))
+    installReceiver(
+      () => ep.secret,
+      () => new Response(big, { status: 503 }),
+    )
     const queued = captureQueued()
     await emitWebhookEvent(env, { type: 'order.paid', dedupeKey: `t:${crypto.randomUUID()}`, data: { order_id: 'ord_y' } })
     const [id] = queued()
@@ -194,7 +216,10 @@ describe('outgoing webhooks: delivery', () => {
   it(`disables an endpoint after ${DISABLE_AFTER_FAILURES} consecutive failures with one staff alert; a success resets the count`, async () => {
     const ep = await newEndpoint()
     let status = 500
-    const { received } = installReceiver(() => ep.secret, () => new Response('nope', { status }))
+    const { received } = installReceiver(
+      () => ep.secret,
+      () => new Response('nope', { status }),
+    )
     const queued = captureQueued()
     for (let i = 0; i < DISABLE_AFTER_FAILURES + 6; i++) {
       await emitWebhookEvent(env, { type: 'stock.changed', dedupeKey: `t:${crypto.randomUUID()}`, data: { i } })
@@ -213,7 +238,10 @@ describe('outgoing webhooks: delivery', () => {
     const endpoint = (await db().select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.id)).get())!
     expect(endpoint.status).toBe('disabled')
     expect(endpoint.disabledReason).toMatch(/consecutive failed/)
-    const alerts = await db().select().from(paymentAlerts).where(and(eq(paymentAlerts.kind, 'webhook_endpoint_disabled'), like(paymentAlerts.details, `%${ep.id}%`)))
+    const alerts = await db()
+      .select()
+      .from(paymentAlerts)
+      .where(and(eq(paymentAlerts.kind, 'webhook_endpoint_disabled'), like(paymentAlerts.details, `%${ep.id}%`)))
     expect(alerts).toHaveLength(1)
     // Later messages for the disabled endpoint are not sent.
     const before = received.length
@@ -228,7 +256,10 @@ describe('outgoing webhooks: delivery', () => {
   it('replays one delivery or every failed one since a time, with the same webhook-id', async () => {
     const ep = await newEndpoint()
     let status = 500
-    const { received } = installReceiver(() => ep.secret, () => new Response('x', { status }))
+    const { received } = installReceiver(
+      () => ep.secret,
+      () => new Response('x', { status }),
+    )
     const queued = captureQueued()
     for (let i = 0; i < 3; i++) await emitWebhookEvent(env, { type: 'order.paid', dedupeKey: `t:${crypto.randomUUID()}`, data: { i } })
     const ids = queued()
@@ -251,9 +282,15 @@ describe('outgoing webhooks: delivery', () => {
     await runConsumer([ids[1]!, ids[2]!])
     const rows = await deliveriesOf(ep.id)
     expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
-    const future = await api('POST', `/api/v1/admin/webhooks/endpoints/${ep.id}/replay`, { headers: ep.staff.auth, body: { since: new Date().toISOString() } })
+    const future = await api('POST', `/api/v1/admin/webhooks/endpoints/${ep.id}/replay`, {
+      headers: ep.staff.auth,
+      body: { since: new Date().toISOString() },
+    })
     expect(future.body).toEqual({ replayed: 0 })
-    expect((await api('POST', `/api/v1/admin/webhooks/endpoints/${ep.id}/replay`, { headers: ep.staff.auth, body: { since: 'yesterday' } })).status).toBe(400)
+    expect(
+      (await api('POST', `/api/v1/admin/webhooks/endpoints/${ep.id}/replay`, { headers: ep.staff.auth, body: { since: 'yesterday' } }))
+        .status,
+    ).toBe(400)
     expect((await api('POST', '/api/v1/admin/webhooks/deliveries/whd_missing/replay', { headers: ep.staff.auth })).status).toBe(404)
 
     await api('PATCH', `/api/v1/admin/webhooks/endpoints/${ep.id}`, { headers: ep.staff.auth, body: { enabled: false } })
@@ -266,7 +303,9 @@ describe('outgoing webhooks: emission', () => {
     const ep = await newEndpoint()
     const queued = captureQueued()
     const key = `t:${crypto.randomUUID()}`
-    const counts = await Promise.all(Array.from({ length: 8 }, () => emitWebhookEvent(env, { type: 'order.paid', dedupeKey: key, data: {} })))
+    const counts = await Promise.all(
+      Array.from({ length: 8 }, () => emitWebhookEvent(env, { type: 'order.paid', dedupeKey: key, data: {} })),
+    )
     expect(counts.filter((n) => n > 0)).toEqual([1])
     expect(queued()).toHaveLength(1)
     expect(await db().select().from(webhookEvents).where(eq(webhookEvents.dedupeKey, key))).toHaveLength(1)
@@ -296,7 +335,10 @@ describe('outgoing webhooks: emission', () => {
     // Stripe's retries of the refused copies, again concurrently.
     const retries = await Promise.all(results.filter((r) => r.status === 409).map(() => deliverStripe(event)))
     expect(retries.every((r) => r.status === 200 || r.status === 409)).toBe(true)
-    const events = await db().select().from(webhookEvents).where(like(webhookEvents.payload, `%${order.id}%`))
+    const events = await db()
+      .select()
+      .from(webhookEvents)
+      .where(like(webhookEvents.payload, `%${order.id}%`))
     const types = events.map((e) => e.type).sort()
     expect(types).toEqual(['order.created', 'order.paid', 'payment.succeeded'])
     expect((await deliveriesOf(ep.id)).filter((d) => events.some((e) => e.id === d.eventId))).toHaveLength(3)
@@ -312,7 +354,10 @@ describe('outgoing webhooks: emission', () => {
     // The same Idempotency-Key is a replay: no second event.
     expect((await api('POST', path, { headers, body: { delta: 3 } })).status).toBe(200)
     await vi.waitFor(async () => expect(await deliveriesOf(ep.id)).toHaveLength(1), { timeout: 10_000 })
-    const [event] = await db().select().from(webhookEvents).where(like(webhookEvents.payload, `%${product.id}%`))
+    const [event] = await db()
+      .select()
+      .from(webhookEvents)
+      .where(like(webhookEvents.payload, `%${product.id}%`))
     expect(JSON.parse(event!.payload)).toMatchObject({ type: 'stock.changed', data: { product_id: product.id } })
   })
 })

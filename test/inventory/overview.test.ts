@@ -7,14 +7,25 @@ describe('inventory overview', () => {
   it('lists variants at or below the threshold, lowest stock first, with seller names; archived products are left out', async () => {
     const staff = await createUser('staff')
     const seller = await createUser('seller', { name: 'Inge Inventory' })
-    const p = await createProduct({ sellerId: seller.id, variants: [{ price: 100, stock: 0 }, { price: 100, stock: 2 }, { price: 100, stock: 50 }] })
+    const p = await createProduct({
+      sellerId: seller.id,
+      variants: [
+        { price: 100, stock: 0 },
+        { price: 100, stock: 2 },
+        { price: 100, stock: 50 },
+      ],
+    })
     const archived = await createProduct({ sellerId: seller.id, status: 'archived', variants: [{ price: 100, stock: 0 }] })
     // Other tests' products share the database: read every page and look at ours.
     const all: { variant_id: string; stock: number; seller_name: string | null }[] = []
     let cursor: string | null = null
     let first: { sold_out_count: number; low_count: number } | undefined
     do {
-      const res: { status: number; body: any } = await api('GET', `/api/v1/admin/inventory?threshold=2&limit=3${cursor ? `&cursor=${cursor}` : ''}`, { headers: staff.auth })
+      const res: { status: number; body: any } = await api(
+        'GET',
+        `/api/v1/admin/inventory?threshold=2&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        { headers: staff.auth },
+      )
       expect(res.status).toBe(200)
       first ??= res.body
       all.push(...res.body.data)

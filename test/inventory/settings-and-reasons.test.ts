@@ -9,7 +9,11 @@ async function allRows(auth: Record<string, string>, query = '') {
   let cursor: string | null = null
   let threshold: number | undefined
   do {
-    const res: { status: number; body: any } = await api('GET', `/api/v1/admin/inventory?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth })
+    const res: { status: number; body: any } = await api(
+      'GET',
+      `/api/v1/admin/inventory?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      { headers: auth },
+    )
     expect(res.status).toBe(200)
     threshold = res.body.threshold
     rows.push(...res.body.data)
@@ -26,13 +30,21 @@ describe('low-stock threshold setting', () => {
     expect(first.status).toBe(200)
     expect(first.body).toEqual({ low_stock_threshold: 5, updated_at: null, updated_by_name: null })
 
-    const p = await createProduct({ variants: [{ price: 100, stock: 3 }, { price: 100, stock: 5 }, { price: 100, stock: 8 }] })
+    const p = await createProduct({
+      variants: [
+        { price: 100, stock: 3 },
+        { price: 100, stock: 5 },
+        { price: 100, stock: 8 },
+      ],
+    })
     const [v3, v5, v8] = p.variants.map((v) => v.id)
     let view = await allRows(staff.auth)
     expect(view.threshold).toBe(5)
     expect(view.rows.filter((r) => [v3, v5, v8].includes(r.variant_id)).map((r) => r.stock)).toEqual([3, 5])
 
-    expect((await api('PUT', '/api/v1/admin/inventory/settings', { headers: staff.auth, body: { low_stock_threshold: 8 } })).status).toBe(403)
+    expect((await api('PUT', '/api/v1/admin/inventory/settings', { headers: staff.auth, body: { low_stock_threshold: 8 } })).status).toBe(
+      403,
+    )
     const saved = await api('PUT', '/api/v1/admin/inventory/settings', { headers: admin.auth, body: { low_stock_threshold: 3 } })
     expect(saved.status).toBe(200)
     expect(saved.body).toMatchObject({ low_stock_threshold: 3, updated_by_name: 'Adele Admin', updated_at: expect.any(String) })
@@ -56,7 +68,14 @@ describe('low-stock threshold setting', () => {
 
   it('refuses a bad threshold with a 400 at the field', async () => {
     const admin = await createUser('admin')
-    for (const body of [{ low_stock_threshold: -1 }, { low_stock_threshold: 1.5 }, { low_stock_threshold: '3' }, { low_stock_threshold: 2_000_000 }, {}, { low_stock_threshold: 3, extra: 1 }]) {
+    for (const body of [
+      { low_stock_threshold: -1 },
+      { low_stock_threshold: 1.5 },
+      { low_stock_threshold: '3' },
+      { low_stock_threshold: 2_000_000 },
+      {},
+      { low_stock_threshold: 3, extra: 1 },
+    ]) {
       const res = await api('PUT', '/api/v1/admin/inventory/settings', { headers: admin.auth, body })
       expect(res.status, JSON.stringify(body)).toBe(400)
       expect(res.body.error.code).toBe('validation_error')
@@ -72,7 +91,9 @@ describe('stock changes with a reason', () => {
     const v = p.variants[0]!.id
     const path = `/api/v1/admin/products/${p.id}/variants/${v}/stock`
     expect((await api('POST', path, { headers: staff.auth, body: { delta: 10, reason: 'received' } })).status).toBe(200)
-    expect((await api('POST', path, { headers: staff.auth, body: { delta: -1, reason: 'other', note: 'given to a photographer' } })).status).toBe(200)
+    expect(
+      (await api('POST', path, { headers: staff.auth, body: { delta: -1, reason: 'other', note: 'given to a photographer' } })).status,
+    ).toBe(200)
     expect((await api('POST', path, { headers: staff.auth, body: { stock: 4 } })).status).toBe(200)
     const history = await api('GET', path, { headers: staff.auth })
     expect(history.body.data.map((h: any) => [h.kind, h.quantity, h.reason, h.note, h.user_name])).toEqual([

@@ -31,7 +31,11 @@ describe('development forwarding (/webhooks/*, /__fakes/*)', () => {
 
   it('answers both prefixes with the 404 envelope when the bindings are absent', async () => {
     for (const path of ['/webhooks/stripe', '/webhooks/mpesa/tok/reversal', '/__fakes/', '/__fakes/stripe/v1/payment_intents']) {
-      const res = await call(deployed, `http://store.test${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+      const res = await call(deployed, `http://store.test${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      })
       expect(res.status, `${path}: ${await res.clone().text()}`).toBe(404)
       expect(await res.json(), path).toMatchObject({ error: { code: 'not_found' } })
     }

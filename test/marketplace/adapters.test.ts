@@ -7,7 +7,13 @@ import { OzonMarketplace } from '../../src/modules/marketplace/ozon'
 import { routeFetch } from '../fakes'
 import { installMarketplaceFakes } from './harness'
 
-const kaspi = new KaspiMarketplace({ base: 'https://kaspi.kz/shop/api', token: 'kaspi-token', merchantId: 'm1', companyName: 'Shop', storeId: 'PP1' })
+const kaspi = new KaspiMarketplace({
+  base: 'https://kaspi.kz/shop/api',
+  token: 'kaspi-token',
+  merchantId: 'm1',
+  companyName: 'Shop',
+  storeId: 'PP1',
+})
 const ozon = new OzonMarketplace({ base: 'https://api-seller.ozon.ru', clientId: '77', apiKey: 'ozon-key', warehouseId: '5' })
 
 beforeEach(() => {
@@ -88,7 +94,13 @@ describe('Ozon adapter', () => {
       path: '/v3/posting/fbs/get',
       body: { posting_number: '123-0001-1', with: { analytics_data: false, financial_data: false } },
     })
-    expect(order).toMatchObject({ external_id: '123-0001-1', external_number: '123-0001', status: 'cancelled', currency: 'RUB', total: 74_970 })
+    expect(order).toMatchObject({
+      external_id: '123-0001-1',
+      external_number: '123-0001',
+      status: 'cancelled',
+      currency: 'RUB',
+      total: 74_970,
+    })
     expect(order!.lines).toEqual([{ sku: 'SKU-9', name: 'Mug', quantity: 3, unit_price: 24_990 }])
   })
 

@@ -86,11 +86,19 @@ describe('admin marketplace endpoints', () => {
     await deliver([changeMessage([p.id])])
     ozonState.requests = []
     const sent = captureSyncMessages()
-    const res = await api('POST', '/api/v1/admin/marketplace/sync', { headers: staff.auth, body: { marketplace: 'ozon', product_ids: [p.id] } })
+    const res = await api('POST', '/api/v1/admin/marketplace/sync', {
+      headers: staff.auth,
+      body: { marketplace: 'ozon', product_ids: [p.id] },
+    })
     expect(res.status).toBe(202)
     expect(res.body).toEqual({ queued_messages: 1, product_count: 1, marketplaces: ['ozon'] })
     const [message] = sent()
-    expect(message).toMatchObject({ type: 'marketplace.sync_requested', product_ids: [p.id], marketplaces: ['ozon'], requested_by: staff.id })
+    expect(message).toMatchObject({
+      type: 'marketplace.sync_requested',
+      product_ids: [p.id],
+      marketplaces: ['ozon'],
+      requested_by: staff.id,
+    })
 
     const rows = await api('GET', '/api/v1/admin/marketplace/products?state=pending', { headers: staff.auth })
     expect(rows.body.data.map((r: { product_id: string }) => r.product_id)).toEqual([p.id])

@@ -5,7 +5,7 @@ import { fakeOzon, ozonState, resetOzon } from '../../fakes/ozon'
 import type { CatalogChangeMessage } from '../../src/lib/events'
 import worker from '../../workers/marketplace-sync/index'
 import { makeProduct } from '../catalog/fixtures'
-import { BASE, createUser } from '../helpers'
+import { BASE, type createUser } from '../helpers'
 import { routeFetch } from '../fakes'
 
 export { kaspiState, ozonState }
@@ -24,10 +24,11 @@ export function installMarketplaceFakes() {
 export function captureSyncMessages() {
   const send = vi.spyOn(env.MARKETPLACE_QUEUE, 'send')
   const sendBatch = vi.spyOn(env.MARKETPLACE_QUEUE, 'sendBatch')
-  return () => [
-    ...send.mock.calls.map((call) => call[0]),
-    ...sendBatch.mock.calls.flatMap((call) => [...call[0]].map((m) => m.body)),
-  ] as (CatalogChangeMessage | Record<string, unknown>)[]
+  return () =>
+    [...send.mock.calls.map((call) => call[0]), ...sendBatch.mock.calls.flatMap((call) => [...call[0]].map((m) => m.body))] as (
+      | CatalogChangeMessage
+      | Record<string, unknown>
+    )[]
 }
 
 let seq = 0

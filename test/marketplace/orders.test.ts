@@ -251,14 +251,27 @@ describe('the cron', () => {
 describe('status mapping', () => {
   it('maps Kaspi and Ozon statuses to ours', () => {
     expect(
-      ['APPROVED_BY_BANK', 'ACCEPTED_BY_MERCHANT', 'COMPLETED', 'CANCELLED', 'CANCELLING', 'RETURNED', 'KASPI_DELIVERY_RETURN_REQUESTED'].map(
-        kaspiToOurStatus,
-      ),
+      [
+        'APPROVED_BY_BANK',
+        'ACCEPTED_BY_MERCHANT',
+        'COMPLETED',
+        'CANCELLED',
+        'CANCELLING',
+        'RETURNED',
+        'KASPI_DELIVERY_RETURN_REQUESTED',
+      ].map(kaspiToOurStatus),
     ).toEqual(['paid', 'paid', 'delivered', 'cancelled', 'cancelled', 'refunded', 'paid'])
     expect(
-      ['awaiting_packaging', 'awaiting_deliver', 'arbitration', 'delivering', 'driver_pickup', 'delivered', 'cancelled', 'not_accepted'].map(
-        ozonToOurStatus,
-      ),
+      [
+        'awaiting_packaging',
+        'awaiting_deliver',
+        'arbitration',
+        'delivering',
+        'driver_pickup',
+        'delivered',
+        'cancelled',
+        'not_accepted',
+      ].map(ozonToOurStatus),
     ).toEqual(['paid', 'paid', 'paid', 'shipped', 'shipped', 'delivered', 'cancelled', 'cancelled'])
   })
 

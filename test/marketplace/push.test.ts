@@ -3,7 +3,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { failOzonNext } from '../../fakes/ozon'
 import { marketplaceStatus } from '../../src/modules/marketplace/service'
 import { api, createUser } from '../helpers'
-import { captureSyncMessages, changeMessage, deliver, installMarketplaceFakes, kaspiPulls, kaspiState, kztProduct, ozonState } from './harness'
+import {
+  captureSyncMessages,
+  changeMessage,
+  deliver,
+  installMarketplaceFakes,
+  kaspiPulls,
+  kaspiState,
+  kztProduct,
+  ozonState,
+} from './harness'
 
 type Admin = Awaited<ReturnType<typeof createUser>>
 let admin: Admin
@@ -213,7 +222,10 @@ describe('failures', () => {
 
   it('the DLQ consumer marks still-pending products as error', async () => {
     const p = await kztProduct(admin)
-    const queued = await api('POST', '/api/v1/admin/marketplace/sync', { headers: admin.auth, body: { marketplace: 'ozon', product_ids: [p.id] } })
+    const queued = await api('POST', '/api/v1/admin/marketplace/sync', {
+      headers: admin.auth,
+      body: { marketplace: 'ozon', product_ids: [p.id] },
+    })
     expect(queued.status).toBe(202)
     expect(await syncRow(p.id, 'ozon')).toMatchObject({ state: 'pending' })
     const dead = await deliver([changeMessage([p.id])], { queue: 'marketplace-sync-dlq' })

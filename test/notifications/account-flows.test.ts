@@ -15,9 +15,18 @@ async function register(locale: 'en' | 'ru' = 'en') {
   const email = `flow-${Date.now()}-${++n}@example.test`
   const password = 'original password 1'
   expect((await api('POST', '/api/v1/auth/register', { body: { email, password, name: 'Ann', locale } })).status).toBe(202)
-  const res = await api('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'CF-Connecting-IP': `198.18.0.${++n % 250}` } })
+  const res = await api('POST', '/api/v1/auth/login', {
+    body: { email, password },
+    headers: { 'CF-Connecting-IP': `198.18.0.${++n % 250}` },
+  })
   expect(res.status).toBe(200)
-  return { email, password, id: res.body.user.id as string, refresh: res.body.refresh_token as string, auth: { Authorization: `Bearer ${res.body.access_token}` } }
+  return {
+    email,
+    password,
+    id: res.body.user.id as string,
+    refresh: res.body.refresh_token as string,
+    auth: { Authorization: `Bearer ${res.body.access_token}` },
+  }
 }
 
 const tokenFrom = (event: DomainEvent) => new URL(String(event.data.link)).searchParams.get('token')!
@@ -184,9 +193,15 @@ describe('password reset', () => {
       .filter((e) => e.type === 'account.password_reset_requested')
       .map(tokenFrom)
     await expireToken(first!)
-    expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: first, new_password: 'new password 11' } })).status).toBe(401)
-    expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: second, new_password: 'new password 22' } })).status).toBe(200)
-    expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: third, new_password: 'new password 33' } })).status).toBe(401)
+    expect(
+      (await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: first, new_password: 'new password 11' } })).status,
+    ).toBe(401)
+    expect(
+      (await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: second, new_password: 'new password 22' } })).status,
+    ).toBe(200)
+    expect(
+      (await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: third, new_password: 'new password 33' } })).status,
+    ).toBe(401)
     expect((await api('POST', '/api/v1/auth/login', { body: { email: user.email, password: 'new password 22' } })).status).toBe(200)
   })
 
@@ -208,7 +223,9 @@ describe('password reset', () => {
     await requestReset(user.email)
     const token = tokenFrom(lastOfType(events(), 'account.password_reset_requested'))
     expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token, new_password: 'short' } })).status).toBe(400)
-    expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token, new_password: 'long enough now' } })).status).toBe(200)
+    expect((await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token, new_password: 'long enough now' } })).status).toBe(
+      200,
+    )
   })
 
   it('the log provider keeps the reset email for staff with the one-time link redacted', async () => {

@@ -82,7 +82,11 @@ describe('notifications consumer: sending', () => {
 
     expect(fakes.sendgrid.sent).toHaveLength(0)
     expect(fakes.twilio.sent).toHaveLength(1)
-    expect(fakes.twilio.sent[0]).toMatchObject({ to: '+77011234567', from: '+15005550006', accountSid: 'ACvitest00000000000000000000000000' })
+    expect(fakes.twilio.sent[0]).toMatchObject({
+      to: '+77011234567',
+      from: '+15005550006',
+      accountSid: 'ACvitest00000000000000000000000000',
+    })
     expect(fakes.twilio.sent[0]!.body).toContain('Carrier: DHL, tracking number: JD014600006281.')
     expect(fakes.telegram.sent).toHaveLength(1)
     expect(fakes.telegram.sent[0]).toMatchObject({ chatId: '424242', token: '123456:vitest-bot-token' })
@@ -104,9 +108,7 @@ describe('notifications consumer: sending', () => {
       ['telegram', 'telegram', 'sent'],
     ])
     const second = await deliveries(staff.auth, `?event_id=${delivered.id}`)
-    expect(second.data.map((d) => [d.channel, d.status, d.provider_message_id])).toEqual([
-      ['whatsapp', 'sent', fakes.whatsapp.sent[0]!.id],
-    ])
+    expect(second.data.map((d) => [d.channel, d.status, d.provider_message_id])).toEqual([['whatsapp', 'sent', fakes.whatsapp.sent[0]!.id]])
   })
 
   it('acks events that send nothing (no template, unknown user, malformed) without recording deliveries', async () => {

@@ -39,7 +39,10 @@ describe('provider fakes behind the fakes Worker', () => {
 
   it('WhatsApp Cloud API: wamid on success; Graph error envelope otherwise', async () => {
     const body = { messaging_product: 'whatsapp', to: '77011234567', type: 'text', text: { body: 'Hi' } }
-    const ok = await post('/whatsapp/v21.0/1098/messages', { headers: { ...json, Authorization: 'Bearer EAA' }, body: JSON.stringify(body) })
+    const ok = await post('/whatsapp/v21.0/1098/messages', {
+      headers: { ...json, Authorization: 'Bearer EAA' },
+      body: JSON.stringify(body),
+    })
     expect(ok.status).toBe(200)
     expect(await ok.json()).toMatchObject({ messaging_product: 'whatsapp', messages: [{ id: expect.stringMatching(/^wamid\./) }] })
     const noAuth = await post('/whatsapp/v21.0/1098/messages', { headers: json, body: JSON.stringify(body) })

@@ -36,10 +36,7 @@ let seq = 0
  * Hand events to the real consumer Worker (workers/notifications) as one queue batch and return
  * what it did with each message (ack / retry with delay).
  */
-export async function deliver(
-  events: DomainEvent[],
-  opts: { attempts?: number; queue?: string; env?: Partial<Env>; ids?: string[] } = {},
-) {
+export async function deliver(events: DomainEvent[], opts: { attempts?: number; queue?: string; env?: Partial<Env>; ids?: string[] } = {}) {
   const batch = createMessageBatch<DomainEvent>(
     opts.queue ?? 'notifications',
     events.map((body, i) => ({ id: opts.ids?.[i] ?? `msg-${++seq}`, timestamp: new Date(), attempts: opts.attempts ?? 1, body })),
@@ -63,11 +60,7 @@ export async function deliver(
   }
 }
 
-export function orderEvent(
-  type: DomainEvent['type'],
-  userId: string,
-  extra: Record<string, unknown> = {},
-): DomainEvent {
+export function orderEvent(type: DomainEvent['type'], userId: string, extra: Record<string, unknown> = {}): DomainEvent {
   return domainEvent(type, {
     order_id: 'ord_01jtestorder000000000000001',
     user_id: userId,
@@ -89,11 +82,9 @@ export async function patchMe(auth: Record<string, string>, body: Record<string,
 }
 
 export async function deliveries(staffAuth: Record<string, string>, query = '') {
-  const res = await api<{ data: Record<string, any>[]; next_cursor: string | null }>(
-    'GET',
-    `/api/v1/admin/notifications${query}`,
-    { headers: staffAuth },
-  )
+  const res = await api<{ data: Record<string, any>[]; next_cursor: string | null }>('GET', `/api/v1/admin/notifications${query}`, {
+    headers: staffAuth,
+  })
   if (res.status !== 200) throw new Error(`GET /admin/notifications ${res.status}: ${JSON.stringify(res.body)}`)
   return res.body
 }

@@ -50,14 +50,19 @@ beforeAll(async () => {
 async function counter(event: string, label: string, detail: string): Promise<number> {
   const res = await api<string>('GET', '/metrics', { headers: staff.auth })
   expect(res.status).toBe(200)
-  const line = res.body.split('\n').find((l) => l.startsWith(`edge_commerce_events_total{event="${event}",label="${label}",detail="${detail}"} `))
+  const line = res.body
+    .split('\n')
+    .find((l) => l.startsWith(`edge_commerce_events_total{event="${event}",label="${label}",detail="${detail}"} `))
   return line ? Number(line.split(' ').pop()) : 0
 }
 
 describe('checkouts', () => {
   it('counts a completed checkout (currency, buyer, total) and a failed one (error code)', async () => {
     const points = capturePoints()
-    const before = { ok: await counter('checkout.completed', 'USD', 'customer'), failed: await counter('checkout.failed', 'unprocessable', 'customer') }
+    const before = {
+      ok: await counter('checkout.completed', 'USD', 'customer'),
+      failed: await counter('checkout.failed', 'unprocessable', 'customer'),
+    }
     const { order } = await placeOrder()
     const user = await createUser('customer')
     const empty = await checkout(user, crypto.randomUUID(), checkoutBody(await flatShipping(0)))
@@ -177,7 +182,13 @@ describe('queue retries and dead letters, every consumer Worker', () => {
       link: 'https://shop.example.com/reset?token=x',
       expires_at: new Date().toISOString(),
     }),
-    'marketplace-sync': { id: 'evt_obs', type: 'catalog.products_changed', occurred_at: new Date().toISOString(), product_ids: ['prd_obs'], reason: 'updated' },
+    'marketplace-sync': {
+      id: 'evt_obs',
+      type: 'catalog.products_changed',
+      occurred_at: new Date().toISOString(),
+      product_ids: ['prd_obs'],
+      reason: 'updated',
+    },
     'webhooks-out': { delivery_id: 'whd_obs' },
   }
   const workers: [keyof typeof bodies, ExportedHandler<Env>][] = [
@@ -215,7 +226,9 @@ describe('OrderDO write-through and staff alerts', () => {
     const { order } = await placeOrder({ provider: 'manual' })
     const admin = await createUser('admin')
     writeThroughFaults.inject = (id) => id === order.id
-    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'processing' } })).status).toBe(200)
+    expect(
+      (await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'processing' } })).status,
+    ).toBe(200)
     const stub = env.ORDER.get(env.ORDER.idFromName(order.id)) as DurableObjectStub<OrderDO>
     for (let attempt = 2; attempt <= ALERT_AFTER_ATTEMPTS + 1; attempt++) await stub.reconcile(order.id)
     const retries = points('order.write_through_retry')

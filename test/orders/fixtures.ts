@@ -24,7 +24,12 @@ export async function flatShipping(amount = 500): Promise<string> {
   return m.id
 }
 
-export async function discountCode(opts: { code: string; percent?: number; usage_limit?: number | null; per_customer_limit?: number | null }) {
+export async function discountCode(opts: {
+  code: string
+  percent?: number
+  usage_limit?: number | null
+  per_customer_limit?: number | null
+}) {
   return createDiscount(getDb(env), {
     code: opts.code,
     description: null,

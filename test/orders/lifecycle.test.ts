@@ -95,7 +95,11 @@ describe('order lifecycle', () => {
       'partially_refunded',
       'refunded',
     ])
-    expect(detail.timeline.find((t: { to: string }) => t.to === 'paid')).toMatchObject({ from: 'processing', actor: { type: 'staff', id: admin.id }, reason: 'bank transfer received' })
+    expect(detail.timeline.find((t: { to: string }) => t.to === 'paid')).toMatchObject({
+      from: 'processing',
+      actor: { type: 'staff', id: admin.id },
+      reason: 'bank transfer received',
+    })
 
     const events = eventsFor(order.id)
     expect(events.map((e) => e.type)).toEqual([
@@ -108,7 +112,13 @@ describe('order lifecycle', () => {
       'order.refunded',
     ])
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length)
-    expect(events[0]!.data).toMatchObject({ order_id: order.id, user_id: user.id, status: 'pending', total: { amount: 2500, currency: 'USD' }, line_count: 1 })
+    expect(events[0]!.data).toMatchObject({
+      order_id: order.id,
+      user_id: user.id,
+      status: 'pending',
+      total: { amount: 2500, currency: 'USD' },
+      line_count: 1,
+    })
     expect(events[2]!.data).toMatchObject({ status: 'shipped', tracking: { carrier: 'DHL', tracking_number: 'JD0001' } })
     expect(events.slice(4).map((e) => (e.data as { refund: { amount: number } }).refund.amount)).toEqual([500, 300, 1700])
 
@@ -131,7 +141,9 @@ describe('order lifecycle', () => {
     const real = await refund(order.id, {})
     expect(real.status).toBe(201)
     expect(real.body).toMatchObject({ refund: { status: 'succeeded', amount: { amount: 2500 } }, order: { status: 'refunded' } })
-    await expect(transitionOrder(env, order.id, { to: 'refunded', actor: { type: 'system' } })).rejects.toMatchObject({ code: 'invalid_transition' })
+    await expect(transitionOrder(env, order.id, { to: 'refunded', actor: { type: 'system' } })).rejects.toMatchObject({
+      code: 'invalid_transition',
+    })
   })
 
   it('refuses illegal transitions with 409 invalid_transition and changes nothing', async () => {
@@ -154,7 +166,9 @@ describe('order lifecycle', () => {
     await expect(transitionOrder(env, order.id, { to: 'delivered', actor: { type: 'provider' } })).rejects.toMatchObject({
       code: 'invalid_transition',
     })
-    await expect(transitionOrder(env, 'ord_missing', { to: 'paid', actor: { type: 'provider' } })).rejects.toMatchObject({ code: 'not_found' })
+    await expect(transitionOrder(env, 'ord_missing', { to: 'paid', actor: { type: 'provider' } })).rejects.toMatchObject({
+      code: 'not_found',
+    })
   })
 
   it('expires an unpaid order through the DO alarm: failed, stock released once', async () => {

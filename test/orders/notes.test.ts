@@ -22,7 +22,13 @@ describe('order notes', () => {
     const res = await api('POST', `/api/v1/admin/orders/${order.id}/notes`, { headers: staff.auth, body: { text: `  ${secret}  ` } })
     expect(res.status).toBe(201)
     const note = res.body.timeline.at(-1)
-    expect(note).toMatchObject({ kind: 'note', from: 'pending', to: 'pending', reason: secret, actor: { type: 'staff', id: staff.id, name: 'Noor Notes' } })
+    expect(note).toMatchObject({
+      kind: 'note',
+      from: 'pending',
+      to: 'pending',
+      reason: secret,
+      actor: { type: 'staff', id: staff.id, name: 'Noor Notes' },
+    })
     expect(Date.parse(note.at)).not.toBeNaN()
     expect(res.body.status).toBe('pending')
 
@@ -43,7 +49,9 @@ describe('order notes', () => {
     expect(cancelled.status).toBe(200)
     expect(JSON.stringify(cancelled.body)).not.toContain(secret)
     // It is in D1 as a staff-only history row, written through from the DO.
-    const row = await env.DB.prepare('SELECT visibility, actor_id FROM order_history WHERE order_id = ? AND reason = ?').bind(order.id, secret).first()
+    const row = await env.DB.prepare('SELECT visibility, actor_id FROM order_history WHERE order_id = ? AND reason = ?')
+      .bind(order.id, secret)
+      .first()
     expect(row).toEqual({ visibility: 'staff', actor_id: staff.id })
   })
 
@@ -68,7 +76,8 @@ describe('order notes', () => {
     const staff = await createUser('staff')
     const p = await createProduct({ variants: [{ price: 1500, stock: 5 }] })
     const { order, user: customer } = await placeOrder(p.variants[0]!.id, ship, 1)
-    const post = (body: unknown, auth = staff.auth, id = order.id) => api('POST', `/api/v1/admin/orders/${id}/notes`, { headers: auth, body })
+    const post = (body: unknown, auth = staff.auth, id = order.id) =>
+      api('POST', `/api/v1/admin/orders/${id}/notes`, { headers: auth, body })
     const empty = await post({ text: '   ' })
     expect(empty.status).toBe(400)
     expect(empty.body.error.details[0].path).toBe('text')

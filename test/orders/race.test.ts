@@ -33,7 +33,15 @@ describe('the last-unit race', () => {
     expect(await variantStock(variantId)).toBe(0)
 
     const db = getDb(env)
-    const rows = await db.select().from(orders).where(inArray(orders.userId, users.map((u) => u.id)))
+    const rows = await db
+      .select()
+      .from(orders)
+      .where(
+        inArray(
+          orders.userId,
+          users.map((u) => u.id),
+        ),
+      )
     expect(rows).toHaveLength(K)
     const lines = await db.select().from(orderLines).where(eq(orderLines.variantId, variantId))
     expect(lines.reduce((n, l) => n + l.quantity, 0)).toBe(K)

@@ -30,7 +30,9 @@ describe('pay and webhooks decide from the OrderDO, not from D1', () => {
     installStripe()
     const { user, order } = await placeOrder()
     await lagD1(order.id, 'pending', 0) // the DO is at processing (seq 1)
-    const results = await Promise.all(Array.from({ length: 4 }, () => api('POST', `/api/v1/orders/${order.id}/pay`, { headers: user.auth })))
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => api('POST', `/api/v1/orders/${order.id}/pay`, { headers: user.auth })),
+    )
     for (const res of results) {
       expect(res.status, JSON.stringify(res.body)).toBe(200)
       expect(res.body).toMatchObject({ status: 'requires_payment', next_action: { type: 'stripe_payment_intent' } })
@@ -41,7 +43,7 @@ describe('pay and webhooks decide from the OrderDO, not from D1', () => {
 
   it('the success webhook while D1 still says pending pays the order (was 500 "processing to processing")', async () => {
     const { stripe } = installStripe()
-    const { user, order } = await placeOrder()
+    const { order } = await placeOrder()
     const piId = (await paymentRow(order.id))!.providerRef!
     await confirmIntent(stripe, piId)
     await lagD1(order.id, 'pending', 0)
@@ -58,7 +60,13 @@ describe('pay and webhooks decide from the OrderDO, not from D1', () => {
     await confirmIntent(stripe, piId)
     expect((await deliver(lastEvent(stripe, 'payment_intent.succeeded', piId))).body).toMatchObject({ outcome: 'order_paid' })
     await lagD1(order.id, 'processing', 1) // the DO is at paid (seq 2)
-    const truth = await stripeProvider.retrieve(env, piId, { id: order.id, user_id: '', amount: order.total.amount, currency: 'USD', email: null })
+    const truth = await stripeProvider.retrieve(env, piId, {
+      id: order.id,
+      user_id: '',
+      amount: order.total.amount,
+      currency: 'USD',
+      email: null,
+    })
     const outcome = await applyProviderState(env, (await paymentRow(order.id))!, truth, { actor: { type: 'system', id: 'reconciliation' } })
     expect(outcome).toBe('already_paid')
     expect(await alertsOf(order.id)).toEqual([])
@@ -117,7 +125,10 @@ describe('line fulfilment is decided by the OrderDO', () => {
     expect(detail.status).toBe('shipped')
     expect(detail.timeline.filter((t: { to: string }) => t.to === 'shipped')).toHaveLength(1)
     expect(detail.lines.map((l: { fulfilment_status: string }) => l.fulfilment_status)).toEqual(['shipped', 'shipped'])
-    const again = await api('POST', `/api/v1/seller/order-lines/${lineOf(a.id)}/ship`, { headers: a.auth, body: { carrier: 'DHL', tracking_number: 'A2' } })
+    const again = await api('POST', `/api/v1/seller/order-lines/${lineOf(a.id)}/ship`, {
+      headers: a.auth,
+      body: { carrier: 'DHL', tracking_number: 'A2' },
+    })
     expect(again.status).toBe(409)
   })
 })

@@ -57,7 +57,7 @@ describe('order views', () => {
     const listA = await api('GET', '/api/v1/seller/order-lines', { headers: sellerA.auth })
     expect(listA.status).toBe(200)
     expect(listA.body.data).toHaveLength(1)
-    expect(listA.body.data[0]).toMatchObject({ order_id: order.id, product_name: 'Lamp', seller_id: sellerA.id, })
+    expect(listA.body.data[0]).toMatchObject({ order_id: order.id, product_name: 'Lamp', seller_id: sellerA.id })
     expect(listA.body.data[0].shipping_address.city).toBe('London')
     const lineA = listA.body.data[0].id as string
     const lineB = order.lines.find((l: { seller_id: string }) => l.seller_id === sellerB.id).id as string

@@ -34,7 +34,8 @@ describe('OrderDO write-through', () => {
     ship = await flatShipping(0)
     admin = await createUser('admin')
   })
-  const move = (orderId: string, to: string) => api('POST', `/api/v1/admin/orders/${orderId}/transition`, { headers: admin.auth, body: { to } })
+  const move = (orderId: string, to: string) =>
+    api('POST', `/api/v1/admin/orders/${orderId}/transition`, { headers: admin.auth, body: { to } })
 
   it('retries a failing write-through with exponential backoff, counts attempts, alerts staff once after the threshold, then converges', async () => {
     const p = await createProduct({ variants: [{ price: 1000, stock: 5 }] })
@@ -98,7 +99,10 @@ describe('OrderDO write-through', () => {
     expect(res.status).toBe(200)
     expect(await d1Order(order.id)).toMatchObject({ status: 'cancelled', version: 1 })
     expect(await variantStock(p.variants[0]!.id)).toBe(5)
-    const [entry] = await getDb(env).select().from(orderHistory).where(and(eq(orderHistory.orderId, order.id), eq(orderHistory.seq, 1)))
+    const [entry] = await getDb(env)
+      .select()
+      .from(orderHistory)
+      .where(and(eq(orderHistory.orderId, order.id), eq(orderHistory.seq, 1)))
     expect(entry).toBeUndefined() // its history row waits for the entry itself
     writeThroughFaults.inject = null
     await stubFor(order.id).reconcile(order.id)
@@ -106,4 +110,3 @@ describe('OrderDO write-through', () => {
     expect(await variantStock(p.variants[0]!.id)).toBe(5) // released exactly once
   })
 })
-

@@ -78,7 +78,9 @@ describe('50 concurrent payers, shuffled duplicate webhooks, failing write-throu
     }
 
     // Everyone presses "pay" twice at once and pays at Stripe.
-    const pays = await Promise.all(placed.flatMap(({ user, orderId }) => [1, 2].map(() => api('POST', `/api/v1/orders/${orderId}/pay`, { headers: user.auth }))))
+    const pays = await Promise.all(
+      placed.flatMap(({ user, orderId }) => [1, 2].map(() => api('POST', `/api/v1/orders/${orderId}/pay`, { headers: user.auth }))),
+    )
     expect(pays.map((r) => r.status).filter((s) => s !== 200)).toEqual([])
     const piIds = await Promise.all(orderIds.map(async (id) => (await paymentRow(id))!.providerRef!))
     await pool(piIds, 10, (pi) => confirmIntent(stripe, pi))

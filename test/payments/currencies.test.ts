@@ -40,7 +40,13 @@ async function stripeOrderIn(stripe: ReturnType<typeof installStripe>['stripe'],
   const res = await checkout(user, crypto.randomUUID(), checkoutBody(ship, { payment_provider: 'stripe' }))
   expect(res.status, JSON.stringify(res.body)).toBe(201)
   const payment = await paymentRow(res.body.order.id)
-  return { user, order: res.body.order, payment, pi: payment?.providerRef ? stripe.state.paymentIntents.get(payment.providerRef) : undefined, res }
+  return {
+    user,
+    order: res.body.order,
+    payment,
+    pi: payment?.providerRef ? stripe.state.paymentIntents.get(payment.providerRef) : undefined,
+    res,
+  }
 }
 
 describe('money: minor units', () => {
@@ -51,12 +57,25 @@ describe('money: minor units', () => {
     expect(rescaleMinor(500, 0, 2)).toBe(50000)
     expect(rescaleMinor(12300, 2, 0)).toBe(123)
     expect(rescaleMinor(12345, 2, 0)).toBeNull()
-    expect([formatMinor(1999, 'USD'), formatMinor(1999, 'JPY'), formatMinor(1999, 'KWD'), formatMinor(5, 'KZT')]).toEqual(['19.99', '1999', '1.999', '0.05'])
+    expect([formatMinor(1999, 'USD'), formatMinor(1999, 'JPY'), formatMinor(1999, 'KWD'), formatMinor(5, 'KZT')]).toEqual([
+      '19.99',
+      '1999',
+      '1.999',
+      '0.05',
+    ])
   })
 
   it('converts to and from Stripe’s units as Stripe documents them', () => {
     // Two-decimal (most, including every currency the brief names), zero-decimal, HUF/TWD charged as two-decimal.
-    for (const [amount, currency] of [[123456, 'KZT'], [1999, 'USD'], [500, 'JPY'], [500, 'KRW'], [1000, 'UGX'], [12345, 'HUF'], [12345, 'TWD']] as const) {
+    for (const [amount, currency] of [
+      [123456, 'KZT'],
+      [1999, 'USD'],
+      [500, 'JPY'],
+      [500, 'KRW'],
+      [1000, 'UGX'],
+      [12345, 'HUF'],
+      [12345, 'TWD'],
+    ] as const) {
       expect(toStripeAmount(amount, currency)).toBe(amount)
       expect(fromStripeAmount(amount, currency)).toBe(amount)
     }

@@ -21,7 +21,9 @@ export function installStripe() {
 }
 
 /** A customer's checked-out order (default: one unit at 2000 + 500 shipping, USD, paid by Stripe). */
-export async function placeOrder(opts: { provider?: 'stripe' | 'manual'; price?: number; stock?: number; quantity?: number; user?: TestUser } = {}) {
+export async function placeOrder(
+  opts: { provider?: 'stripe' | 'manual'; price?: number; stock?: number; quantity?: number; user?: TestUser } = {},
+) {
   const product = await createProduct({ variants: [{ price: opts.price ?? 2000, stock: opts.stock ?? 10 }] })
   const ship = await flatShipping(500)
   const user = opts.user ?? (await createUser('customer'))

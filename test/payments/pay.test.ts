@@ -4,14 +4,19 @@ import { getOrderAs, installStripe, paymentRow, placeOrder } from './harness'
 
 afterEach(() => vi.restoreAllMocks())
 
-const pay = (user: { auth: Record<string, string> }, orderId: string) => api('POST', `/api/v1/orders/${orderId}/pay`, { headers: user.auth })
+const pay = (user: { auth: Record<string, string> }, orderId: string) =>
+  api('POST', `/api/v1/orders/${orderId}/pay`, { headers: user.auth })
 
 describe('POST /orders/:id/pay (Stripe)', () => {
   it('checkout creates one PaymentIntent for the exact total, with the order id in metadata, and moves the order to processing', async () => {
     const { stripe } = installStripe()
     const { user, order, checkout } = await placeOrder({ price: 1999, quantity: 2 })
     expect(order.total.amount).toBe(2 * 1999 + 500)
-    expect(checkout.payment).toMatchObject({ provider: 'stripe', status: 'requires_payment', next_action: { type: 'stripe_payment_intent' } })
+    expect(checkout.payment).toMatchObject({
+      provider: 'stripe',
+      status: 'requires_payment',
+      next_action: { type: 'stripe_payment_intent' },
+    })
     const [pi] = [...stripe.state.paymentIntents.values()]
     expect(stripe.state.paymentIntents.size).toBe(1)
     expect(pi).toMatchObject({ amount: 4498, currency: 'usd', metadata: { order_id: order.id, user_id: user.id } })
@@ -19,7 +24,13 @@ describe('POST /orders/:id/pay (Stripe)', () => {
     const detail = await getOrderAs(user, order.id)
     expect(detail.status).toBe('processing')
     expect(detail.timeline.at(-1)).toMatchObject({ from: 'pending', to: 'processing', reason: 'payment initiated' })
-    expect(await paymentRow(order.id)).toMatchObject({ provider: 'stripe', providerRef: pi!.id, status: 'pending', amount: 4498, currency: 'USD' })
+    expect(await paymentRow(order.id)).toMatchObject({
+      provider: 'stripe',
+      providerRef: pi!.id,
+      status: 'pending',
+      amount: 4498,
+      currency: 'USD',
+    })
   })
 
   it('a double click (sequential and concurrent) returns the same client_secret and never a second PaymentIntent', async () => {
@@ -78,7 +89,11 @@ describe('manual payments', () => {
   it('pay returns instructions; staff confirm; the order is paid and listed', async () => {
     const { stripe } = installStripe()
     const { user, order, checkout } = await placeOrder({ provider: 'manual' })
-    expect(checkout.payment).toMatchObject({ provider: 'manual', status: 'awaiting_confirmation', next_action: { type: 'manual_payment', reference: order.id } })
+    expect(checkout.payment).toMatchObject({
+      provider: 'manual',
+      status: 'awaiting_confirmation',
+      next_action: { type: 'manual_payment', reference: order.id },
+    })
     const res = await pay(user, order.id)
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ provider: 'manual', status: 'awaiting_confirmation' })
@@ -123,7 +138,9 @@ describe('manual payments', () => {
     const first = await api('GET', '/api/v1/admin/payments?limit=2&provider=stripe', { headers: admin.auth })
     expect(first.body.data).toHaveLength(2)
     expect(first.body.next_cursor).toEqual(expect.any(String))
-    const second = await api('GET', `/api/v1/admin/payments?limit=2&provider=stripe&cursor=${first.body.next_cursor}`, { headers: admin.auth })
+    const second = await api('GET', `/api/v1/admin/payments?limit=2&provider=stripe&cursor=${first.body.next_cursor}`, {
+      headers: admin.auth,
+    })
     const ids = [...first.body.data, ...second.body.data].map((p: { id: string }) => p.id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids.length).toBeGreaterThanOrEqual(3)

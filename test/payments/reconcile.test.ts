@@ -70,7 +70,9 @@ describe('payment reconciliation (cron)', () => {
     const { user, order } = await placeOrder()
     const piId = (await paymentRow(order.id))!.providerRef!
     vi.restoreAllMocks()
-    const outage = routeFetch({ 'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }) })
+    const outage = routeFetch({
+      'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }),
+    })
     expect((await api('POST', `/api/v1/orders/${order.id}/cancel`, { headers: user.auth, body: {} })).status).toBe(200)
     outage.mockRestore()
     routeFetch({ 'https://api.stripe.com': stripe.fetch })
@@ -91,7 +93,10 @@ describe('payment reconciliation (cron)', () => {
     await confirmIntent(stripe, piId)
     // The webhook recorded the money, then died before telling the order.
     const past = new Date(Date.now() - 5 * 60_000).toISOString()
-    await getDb(env).update(payments).set({ status: 'succeeded', amountReceived: order.total.amount, updatedAt: past }).where(eq(payments.orderId, order.id))
+    await getDb(env)
+      .update(payments)
+      .set({ status: 'succeeded', amountReceived: order.total.amount, updatedAt: past })
+      .where(eq(payments.orderId, order.id))
     expect((await getOrderAs(user, order.id)).status).toBe('processing')
     const summary = await reconcilePendingPayments(env)
     expect(summary).toMatchObject({ healed_paid: 1 })
@@ -105,8 +110,12 @@ describe('payment reconciliation (cron)', () => {
     installStripe()
     const { order } = await placeOrder({ provider: 'manual' })
     const admin = await createUser('admin')
-    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'processing' } })).status).toBe(200)
-    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'paid' } })).status).toBe(200)
+    expect(
+      (await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'processing' } })).status,
+    ).toBe(200)
+    expect((await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: admin.auth, body: { to: 'paid' } })).status).toBe(
+      200,
+    )
     const later = Date.now() + 5 * 60_000
     expect(await reconcilePendingPayments(env, later)).toMatchObject({ paid_without_payment: 1 })
     expect(await reconcilePendingPayments(env, later)).toMatchObject({ paid_without_payment: 0 })

@@ -28,11 +28,19 @@ describe('refunds', () => {
       order: { status: 'partially_refunded', refunded: { amount: 1000 } },
     })
     const stripeRefund = stripe.state.refunds.get(partial.body.refund.provider_ref)
-    expect(stripeRefund).toMatchObject({ amount: 1000, payment_intent: piId, reason: 'requested_by_customer', metadata: { order_id: order.id } })
+    expect(stripeRefund).toMatchObject({
+      amount: 1000,
+      payment_intent: piId,
+      reason: 'requested_by_customer',
+      metadata: { order_id: order.id },
+    })
 
     const rest = await refund(staff, order.id, {})
     expect(rest.status).toBe(201)
-    expect(rest.body).toMatchObject({ refund: { amount: { amount: total - 1000 } }, order: { status: 'refunded', refunded: { amount: total } } })
+    expect(rest.body).toMatchObject({
+      refund: { amount: { amount: total - 1000 } },
+      order: { status: 'refunded', refunded: { amount: total } },
+    })
     expect(stripe.state.charges.values().next().value).toMatchObject({ amount_refunded: total, refunded: true })
 
     const more = await refund(staff, order.id, { amount: 1 })

@@ -84,7 +84,9 @@ describe('Stripe webhook: exactly once', () => {
 
     // Stripe is unreachable while we re-check the intent: a transient failure.
     vi.restoreAllMocks()
-    const outage = routeFetch({ 'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }) })
+    const outage = routeFetch({
+      'https://api.stripe.com': () => new Response('{"error":{"type":"api_error","message":"down"}}', { status: 503 }),
+    })
     const first = await deliver(event)
     expect(first.status).toBe(500)
     const stored = await eventRow(event.id as string)
@@ -104,7 +106,9 @@ describe('Stripe webhook: exactly once', () => {
     expect((await paymentRow(order.id))!.status).toBe('pending')
     expect(stripe.state.paymentIntents.get(payment!.providerRef!)!.status).toBe('requires_payment_method')
     await confirmIntent(stripe, payment!.providerRef!, 'pm_card_visa')
-    expect((await deliver(lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!))).body).toMatchObject({ outcome: 'order_paid' })
+    expect((await deliver(lastEvent(stripe, 'payment_intent.succeeded', payment!.providerRef!))).body).toMatchObject({
+      outcome: 'order_paid',
+    })
     expect((await getOrderAs(user, order.id)).status).toBe('paid')
     expect(await variantStock(product.variants[0]!.id)).toBe(3)
   })
@@ -116,7 +120,10 @@ describe('Stripe webhook: exactly once', () => {
     await confirmIntent(stripe, piId, 'pm_card_chargeDeclined')
     const failed = lastEvent(stripe, 'payment_intent.payment_failed', piId)
     // The intent was cancelled meanwhile (e.g. in the Stripe dashboard): the failure is final.
-    const cancel = await stripe.app.request(`/v1/payment_intents/${piId}/cancel`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_vitest' } })
+    const cancel = await stripe.app.request(`/v1/payment_intents/${piId}/cancel`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sk_test_vitest' },
+    })
     expect(cancel.status).toBe(200)
     expect((await deliver(failed)).body).toMatchObject({ outcome: 'order_failed' })
     expect((await getOrderAs(user, order.id)).status).toBe('failed')
@@ -205,7 +212,9 @@ describe('Stripe webhook: money checks', () => {
     const staff = await createUser('staff')
     const listed = await api('GET', `/api/v1/admin/payment-alerts?order_id=${order.id}`, { headers: staff.auth })
     expect(listed.status).toBe(200)
-    expect(listed.body.data).toEqual([expect.objectContaining({ kind: 'amount_mismatch', order_id: order.id, details: expect.objectContaining({ received: 100 }) })])
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ kind: 'amount_mismatch', order_id: order.id, details: expect.objectContaining({ received: 100 }) }),
+    ])
   })
 
   it('does not pay an order when the currency differs', async () => {
@@ -243,7 +252,9 @@ describe('Stripe webhook: money checks', () => {
     expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountRefunded: order.total.amount })
     const staff = await createUser('staff')
     const money = await api('GET', `/api/v1/admin/orders/${order.id}/payments`, { headers: staff.auth })
-    expect(money.body.refunds).toEqual([expect.objectContaining({ status: 'succeeded', amount: { amount: order.total.amount, currency: 'USD' } })])
+    expect(money.body.refunds).toEqual([
+      expect.objectContaining({ status: 'succeeded', amount: { amount: order.total.amount, currency: 'USD' } }),
+    ])
     // Stripe's own refund webhooks for it change nothing more.
     expect((await deliver(lastEvent(stripe, 'charge.refunded'))).status).toBe(200)
     expect((await getOrderAs(user, order.id)).status).toBe('cancelled')
@@ -273,7 +284,10 @@ describe('Stripe webhook: money checks', () => {
     installStripe()
     const event = stripeEvent('customer.created', { id: 'cus_123', object: 'customer' })
     expect((await deliver(event)).body).toMatchObject({ outcome: 'ignored_type' })
-    const rows = await getDb(env).select().from(paymentEvents).where(eq(paymentEvents.id, event.id as string))
+    const rows = await getDb(env)
+      .select()
+      .from(paymentEvents)
+      .where(eq(paymentEvents.id, event.id as string))
     expect(rows).toHaveLength(1)
   })
 })

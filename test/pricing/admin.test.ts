@@ -93,8 +93,7 @@ describe('shipping methods', () => {
     const off = (await post({ name: 'Off', kind: 'flat', currency: 'EUR', amount: 1, active: false })).body
     expect(de.countries).toEqual(['AT', 'DE'])
 
-    const ids = async (q: string) =>
-      ((await api('GET', `/api/v1/shipping-methods${q}`)).body.data as { id: string }[]).map((m) => m.id)
+    const ids = async (q: string) => ((await api('GET', `/api/v1/shipping-methods${q}`)).body.data as { id: string }[]).map((m) => m.id)
     const forDe = await ids('?country=DE&currency=EUR')
     expect(forDe).toContain(everywhere.id)
     expect(forDe).toContain(de.id)

@@ -2,13 +2,7 @@ import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '../../src/lib/db'
 import { newId } from '../../src/lib/ids'
-import {
-  createDiscount,
-  discountRedemptionStatements,
-  getDiscount,
-  isDiscountLimitError,
-  quote,
-} from '../../src/modules/pricing/service'
+import { createDiscount, discountRedemptionStatements, getDiscount, isDiscountLimitError, quote } from '../../src/modules/pricing/service'
 import { api, createUser } from '../helpers'
 import { createProduct } from '../fixtures/catalog'
 

@@ -15,7 +15,13 @@ describe('quote()', () => {
 
   beforeAll(async () => {
     a = await createProduct({ name: 'Mug', variants: [{ price: 1999, stock: 5, weight_grams: 400 }] })
-    b = await createProduct({ name: 'Tee', variants: [{ price: 1000, stock: 2, weight_grams: 250 }, { price: 1200, stock: 0 }] })
+    b = await createProduct({
+      name: 'Tee',
+      variants: [
+        { price: 1000, stock: 2, weight_grams: 250 },
+        { price: 1200, stock: 0 },
+      ],
+    })
     await createTaxRate(db(), { country: 'US', region: null, name: 'US default', rate_bps: 500, inclusive: false })
     await createTaxRate(db(), { country: 'US', region: 'CA', name: 'California', rate_bps: 825, inclusive: false })
     await createTaxRate(db(), { country: 'DE', region: null, name: 'MwSt', rate_bps: 1900, inclusive: true })
@@ -157,7 +163,12 @@ describe('quote()', () => {
 
   it('duplicate variants are merged and invalid quantities reported', async () => {
     const id = a.variants[0]!.id
-    const q = await quote(env, { lines: [{ variant_id: id, quantity: 1 }, { variant_id: id, quantity: 2 }] })
+    const q = await quote(env, {
+      lines: [
+        { variant_id: id, quantity: 1 },
+        { variant_id: id, quantity: 2 },
+      ],
+    })
     expect(q.lines.map((l) => l.quantity)).toEqual([3])
     const bad = await quote(env, { lines: [{ variant_id: id, quantity: 1.5 }] })
     expect(bad.problems[0]!.code).toBe('invalid_quantity')

@@ -16,7 +16,10 @@ describe('returns: events, notifications and webhooks', () => {
     const admin = await createUser('admin')
     const endpoint = await api('POST', '/api/v1/admin/webhooks/endpoints', {
       headers: admin.auth,
-      body: { url: 'https://receiver.test/returns', events: ['return.requested', 'return.approved', 'return.refused', 'return.received', 'return.refunded'] },
+      body: {
+        url: 'https://receiver.test/returns',
+        events: ['return.requested', 'return.approved', 'return.refused', 'return.received', 'return.refunded'],
+      },
     })
     expect(endpoint.status).toBe(201)
     const { customer, staff, order, lineOf } = await deliveredOrder({ quantities: [1] })
@@ -35,11 +38,16 @@ describe('returns: events, notifications and webhooks', () => {
     })
     expect(returnEvents[1]!.data.return).toMatchObject({ status: 'approved', method: 'instructions' })
 
-    const stored = await getDb(env).select().from(webhookEvents).where(like(webhookEvents.payload, `%${a.body.return.id}%`))
+    const stored = await getDb(env)
+      .select()
+      .from(webhookEvents)
+      .where(like(webhookEvents.payload, `%${a.body.return.id}%`))
     expect(stored.map((e) => e.type).sort()).toEqual(['return.approved', 'return.received', 'return.refunded', 'return.requested'])
     const deliveries = await getDb(env).select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.body.id))
     expect(deliveries).toHaveLength(4)
-    expect((await api('GET', '/api/v1/admin/webhooks/event-types', { headers: admin.auth })).body.data).toEqual(expect.arrayContaining(['return.requested', 'return.refunded']))
+    expect((await api('GET', '/api/v1/admin/webhooks/event-types', { headers: admin.auth })).body.data).toEqual(
+      expect.arrayContaining(['return.requested', 'return.refunded']),
+    )
   })
 
   it('the customer is told at each step (en/ru) and every staff member hears of a new request, once per redelivery', async () => {
@@ -48,7 +56,10 @@ describe('returns: events, notifications and webhooks', () => {
     await patchMe(customer.auth, { locale: 'ru' })
     const events = captureEvents()
     const a = await askReturn(customer, order.id, { lines: [{ line_id: lineOf(0).id, quantity: 1 }], reason: 'Мал размер' })
-    const refused = await api('POST', `/api/v1/admin/returns/${a.body.return.id}/refuse`, { headers: staff.auth, body: { note: 'Нет чека' } })
+    const refused = await api('POST', `/api/v1/admin/returns/${a.body.return.id}/refuse`, {
+      headers: staff.auth,
+      body: { note: 'Нет чека' },
+    })
     expect(refused.status).toBe(200)
     const published = events().filter((e) => e.type.startsWith('return.'))
 

@@ -19,7 +19,11 @@ describe('returns: the whole flow', () => {
 
     const eligible = await api('GET', `/api/v1/orders/${order.id}/returns`, { headers: customer.auth })
     expect(eligible.status).toBe(200)
-    expect(eligible.body).toMatchObject({ data: [], window_days: 30, returnable: [{ line_id: line.id, quantity: 3, returnable_quantity: 3 }] })
+    expect(eligible.body).toMatchObject({
+      data: [],
+      window_days: 30,
+      returnable: [{ line_id: line.id, quantity: 3, returnable_quantity: 3 }],
+    })
     expect(Date.parse(eligible.body.deadline)).toBeGreaterThan(Date.now() + 29 * 86_400_000)
 
     const key = crypto.randomUUID()
@@ -27,7 +31,13 @@ describe('returns: the whole flow', () => {
     expect(asked.status).toBe(201)
     const ret = asked.body.return
     // 2 of 3 units of a 6000 line: 4000, no shipping.
-    expect(ret).toMatchObject({ status: 'requested', order_id: order.id, reason: 'Too small', refund: { amount: 4000, currency: 'USD' }, lines: [{ line_id: line.id, quantity: 2, amount: { amount: 4000 } }] })
+    expect(ret).toMatchObject({
+      status: 'requested',
+      order_id: order.id,
+      reason: 'Too small',
+      refund: { amount: 4000, currency: 'USD' },
+      lines: [{ line_id: line.id, quantity: 2, amount: { amount: 4000 } }],
+    })
     // The same Idempotency-Key answers the same return.
     const again = await askReturn(customer, order.id, { lines: [{ line_id: line.id, quantity: 2 }], reason: 'Too small' }, key)
     expect(again.status).toBe(200)
@@ -72,7 +82,12 @@ describe('returns: the whole flow', () => {
     const detail = await api('GET', `/api/v1/orders/${order.id}`, { headers: customer.auth })
     expect(detail.body).toMatchObject({ status: 'partially_refunded', refunded: { amount: 4000 } })
     const returnEntries = detail.body.timeline.filter((t: { meta: { return_id?: string } | null }) => t.meta?.return_id === ret.id)
-    expect(returnEntries.map((t: { reason: string }) => t.reason)).toEqual(['return requested', 'return approved', 'return received', 'return refunded'])
+    expect(returnEntries.map((t: { reason: string }) => t.reason)).toEqual([
+      'return requested',
+      'return approved',
+      'return received',
+      'return refunded',
+    ])
 
     // The last unit can still be returned (partially refunded orders keep the right); its amount completes the line.
     const rest = await askReturn(customer, order.id, { lines: [{ line_id: line.id, quantity: 1 }], reason: 'Also too small' })
@@ -87,7 +102,10 @@ describe('returns: the whole flow', () => {
     await api('POST', `/api/v1/admin/returns/${asked.body.return.id}/approve`, { headers: staff.auth })
     const got = await receive(staff, asked.body.return.id, { lines: [{ line_id: lineOf(0).id, restock: false }] })
     expect(got.status).toBe(200)
-    expect(got.body).toMatchObject({ return: { status: 'refunded', lines: [{ restock: false }] }, refund: { amount: { amount: 2000 }, status: 'succeeded' } })
+    expect(got.body).toMatchObject({
+      return: { status: 'refunded', lines: [{ restock: false }] },
+      refund: { amount: { amount: 2000 }, status: 'succeeded' },
+    })
     expect(await stockOf(variants[0]!)).toBe(before)
     const [line] = await getDb(env).select().from(returnLines).where(eq(returnLines.returnId, asked.body.return.id))
     expect(line!.restock).toBe(false)
@@ -106,7 +124,13 @@ describe('returns: what is refused', () => {
     expect(zero.body.error.code).toBe('validation_error')
     const noReason = await askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 1 }] })
     expect(noReason.status).toBe(400)
-    const twice = await askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 1 }, { line_id: id, quantity: 1 }], reason: 'x' })
+    const twice = await askReturn(customer, order.id, {
+      lines: [
+        { line_id: id, quantity: 1 },
+        { line_id: id, quantity: 1 },
+      ],
+      reason: 'x',
+    })
     expect(twice.status).toBe(422)
     const unknown = await askReturn(customer, order.id, { lines: [{ line_id: 'oli_nope', quantity: 1 }], reason: 'x' })
     expect(unknown.status).toBe(422)
@@ -121,7 +145,9 @@ describe('returns: what is refused', () => {
   it('concurrent requests for the same units: exactly one gets them', async () => {
     const { customer, order, lineOf } = await deliveredOrder({ quantities: [2] })
     const id = lineOf(0).id
-    const all = await Promise.all([1, 2, 3].map(() => askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 2 }], reason: 'x' })))
+    const all = await Promise.all(
+      [1, 2, 3].map(() => askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 2 }], reason: 'x' })),
+    )
     expect(all.map((r) => r.status).sort()).toEqual([201, 422, 422])
   })
 
@@ -143,7 +169,10 @@ describe('returns: what is refused', () => {
     const res = await askReturn(customer, order.id, { lines: [{ line_id: lineOf(0).id, quantity: 1 }], reason: 'x' })
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('invalid_transition')
-    expect((await api('GET', `/api/v1/orders/${order.id}/returns`, { headers: customer.auth })).body).toMatchObject({ deadline: null, returnable: [{ returnable_quantity: 0 }] })
+    expect((await api('GET', `/api/v1/orders/${order.id}/returns`, { headers: customer.auth })).body).toMatchObject({
+      deadline: null,
+      returnable: [{ returnable_quantity: 0 }],
+    })
   })
 
   it('staff refuse with a note (required); the units are free again; the customer can cancel only before approval', async () => {
@@ -151,7 +180,10 @@ describe('returns: what is refused', () => {
     const id = lineOf(0).id
     const a = await askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 1 }], reason: 'Changed my mind' })
     expect((await api('POST', `/api/v1/admin/returns/${a.body.return.id}/refuse`, { headers: staff.auth, body: {} })).status).toBe(400)
-    const refused = await api('POST', `/api/v1/admin/returns/${a.body.return.id}/refuse`, { headers: staff.auth, body: { note: 'Opened software cannot be returned' } })
+    const refused = await api('POST', `/api/v1/admin/returns/${a.body.return.id}/refuse`, {
+      headers: staff.auth,
+      body: { note: 'Opened software cannot be returned' },
+    })
     expect(refused.status).toBe(200)
     expect(refused.body.return).toMatchObject({ status: 'refused', note: 'Opened software cannot be returned' })
     // Refused returns cannot be approved or received.
@@ -167,7 +199,9 @@ describe('returns: what is refused', () => {
     const c = await askReturn(customer, order.id, { lines: [{ line_id: id, quantity: 1 }], reason: 'Third time' })
     await api('POST', `/api/v1/admin/returns/${c.body.return.id}/approve`, { headers: staff.auth })
     expect((await api('POST', `/api/v1/returns/${c.body.return.id}/cancel`, { headers: customer.auth })).status).toBe(409)
-    const refunds = await api('POST', `/api/v1/admin/returns/${c.body.return.id}/refund`, { headers: { ...staff.auth, 'Idempotency-Key': 'k' } })
+    const refunds = await api('POST', `/api/v1/admin/returns/${c.body.return.id}/refund`, {
+      headers: { ...staff.auth, 'Idempotency-Key': 'k' },
+    })
     expect(refunds.status).toBe(409) // not received yet
   })
 })
@@ -192,7 +226,13 @@ describe('returns: who sees and touches what', () => {
 
   it('a seller sees only returns of their own lines, and only those lines', async () => {
     const { customer, staff, order, sellers, lineOf } = await deliveredOrder({ quantities: [1, 2] })
-    const a = await askReturn(customer, order.id, { lines: [{ line_id: lineOf(0).id, quantity: 1 }, { line_id: lineOf(1).id, quantity: 2 }], reason: 'x' })
+    const a = await askReturn(customer, order.id, {
+      lines: [
+        { line_id: lineOf(0).id, quantity: 1 },
+        { line_id: lineOf(1).id, quantity: 2 },
+      ],
+      reason: 'x',
+    })
     expect(a.status).toBe(201)
     const outsider = await createUser('seller')
     const s0 = await api('GET', '/api/v1/seller/returns', { headers: sellers[0]!.auth })
@@ -218,7 +258,9 @@ describe('returns: who sees and touches what', () => {
     expect((await api('GET', `/api/v1/guest-orders/${order.id}/returns?sig=bad`)).status).toBe(404)
     const list = await api('GET', `/api/v1/guest-orders/${order.id}/returns?sig=${sig}`)
     expect(list.status).toBe(200)
-    const made = await api('POST', `/api/v1/guest-orders/${order.id}/returns?sig=${sig}`, { body: { lines: [{ line_id: lineOf(0).id, quantity: 1 }], reason: 'x' } })
+    const made = await api('POST', `/api/v1/guest-orders/${order.id}/returns?sig=${sig}`, {
+      body: { lines: [{ line_id: lineOf(0).id, quantity: 1 }], reason: 'x' },
+    })
     expect(made.status).toBe(201)
     expect(made.body.return.history[0].actor.type).toBe('customer')
     const cancelled = await api('POST', `/api/v1/guest-orders/${order.id}/returns/${made.body.return.id}/cancel?sig=${sig}`)

@@ -40,10 +40,21 @@ export async function deliveredOrder(opts: Opts = {}) {
     variants.push(p.variants[0]!.id)
     await addToCart(customer, p.variants[0]!.id, q)
   }
-  const method = opts.carrier ? (await carrierMethod(opts.carrier, opts.carrier === 'ups' ? '03' : 'FEDEX_GROUND')).id : await flatShipping(500)
-  const res = await checkout(customer, crypto.randomUUID(), { shipping_address: ADDRESS, shipping_method_id: method, payment_provider: 'manual' })
+  const method = opts.carrier
+    ? (await carrierMethod(opts.carrier, opts.carrier === 'ups' ? '03' : 'FEDEX_GROUND')).id
+    : await flatShipping(500)
+  const res = await checkout(customer, crypto.randomUUID(), {
+    shipping_address: ADDRESS,
+    shipping_method_id: method,
+    payment_provider: 'manual',
+  })
   if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${JSON.stringify(res.body)}`)
-  const order = res.body.order as { id: string; total: { amount: number; currency: string }; shipping: { amount: number }; lines: { id: string; seller_id: string; total: { amount: number }; quantity: number }[] }
+  const order = res.body.order as {
+    id: string
+    total: { amount: number; currency: string }
+    shipping: { amount: number }
+    lines: { id: string; seller_id: string; total: { amount: number }; quantity: number }[]
+  }
   const paid = await api('POST', `/api/v1/admin/orders/${order.id}/confirm-payment`, { headers: staff.auth, body: {} })
   if (paid.status !== 200) throw new Error(`confirm failed: ${paid.status} ${JSON.stringify(paid.body)}`)
   if (opts.carrier) {
@@ -53,7 +64,10 @@ export async function deliveredOrder(opts: Opts = {}) {
     })
     if (label.status !== 201) throw new Error(`label failed: ${label.status} ${JSON.stringify(label.body)}`)
   } else {
-    const shipped = await api('POST', `/api/v1/admin/orders/${order.id}/transition`, { headers: staff.auth, body: { to: 'shipped', carrier: 'DHL', tracking_number: 'JD0001' } })
+    const shipped = await api('POST', `/api/v1/admin/orders/${order.id}/transition`, {
+      headers: staff.auth,
+      body: { to: 'shipped', carrier: 'DHL', tracking_number: 'JD0001' },
+    })
     if (shipped.status !== 200) throw new Error(`ship failed: ${shipped.status} ${JSON.stringify(shipped.body)}`)
   }
   const lineOf = (i: number) => order.lines.find((l) => l.seller_id === sellers[i]!.id)!

@@ -85,7 +85,8 @@ describe('no account enumeration on sign-up', () => {
 describe('no account enumeration on password reset', () => {
   it('answers a known and an unknown address identically', async () => {
     const owner = await register({ email: uniqueEmail('reset-known') })
-    const ask = (email: string) => api('POST', '/api/v1/auth/password-reset/request', { body: { email }, headers: { 'CF-Connecting-IP': uniqueIp() } })
+    const ask = (email: string) =>
+      api('POST', '/api/v1/auth/password-reset/request', { body: { email }, headers: { 'CF-Connecting-IP': uniqueIp() } })
     expect(visible(await ask(owner.user.email))).toEqual(visible(await ask(uniqueEmail('reset-unknown'))))
   })
 })

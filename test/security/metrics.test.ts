@@ -35,9 +35,20 @@ describe('metrics', () => {
 
   it('recordEvent writes a business event and never throws when the binding fails', () => {
     const ds = testDataset()
-    recordEvent({ METRICS: ds.binding as unknown as AnalyticsEngineDataset, ENVIRONMENT: 'test' }, { name: 'payment.succeeded', label: 'ok', detail: 'stripe', value: 4999 })
-    expect(ds.points[0]).toEqual({ blobs: ['event', 'payment.succeeded', 'ok', 'stripe', 'test'], doubles: [1, 4999], indexes: ['payment.succeeded'] })
-    const broken = { writeDataPoint: () => { throw new Error('down') } } as unknown as AnalyticsEngineDataset
+    recordEvent(
+      { METRICS: ds.binding as unknown as AnalyticsEngineDataset, ENVIRONMENT: 'test' },
+      { name: 'payment.succeeded', label: 'ok', detail: 'stripe', value: 4999 },
+    )
+    expect(ds.points[0]).toEqual({
+      blobs: ['event', 'payment.succeeded', 'ok', 'stripe', 'test'],
+      doubles: [1, 4999],
+      indexes: ['payment.succeeded'],
+    })
+    const broken = {
+      writeDataPoint: () => {
+        throw new Error('down')
+      },
+    } as unknown as AnalyticsEngineDataset
     expect(() => recordEvent({ METRICS: broken }, { name: 'x' })).not.toThrow()
   })
 

@@ -5,7 +5,13 @@ import { BASE, createUser } from '../helpers'
 type Operation = { parameters?: { in: string; name: string }[]; requestBody?: unknown }
 
 const JUNK_PARAMS = ["x'--", 'a'.repeat(300), '%00', '..%2F..', '-1']
-const JUNK_BODIES = ['{"', '[]', '{"a":', 'null', JSON.stringify({ id: { $gt: '' }, price: -1e309, quantity: 'NaN', email: 7 })]
+const JUNK_BODIES = [
+  '{"',
+  '[]',
+  '{"a":',
+  'null',
+  JSON.stringify({ id: { $gt: '' }, price: Number.NEGATIVE_INFINITY, quantity: 'NaN', email: 7 }),
+]
 
 /**
  * Walks every operation in /openapi.json and sends malformed input (junk path and query

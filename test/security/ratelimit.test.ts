@@ -55,7 +55,10 @@ describe('rate limits (Workers Rate Limiting binding)', () => {
     const tiny = { RATE_LIMIT_STRICT: env.RATE_LIMIT_TINY }
     const ip = uniqueIp()
     for (let i = 0; i < 4; i++) {
-      await apiWith(tiny, 'POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'x' }, headers: { 'CF-Connecting-IP': ip } })
+      await apiWith(tiny, 'POST', '/api/v1/auth/login', {
+        body: { email: uniqueEmail(), password: 'x' },
+        headers: { 'CF-Connecting-IP': ip },
+      })
     }
     expect((await apiWith(tiny, 'GET', '/api/v1/products', { headers: { 'CF-Connecting-IP': ip } })).status).toBe(200)
   })

@@ -21,7 +21,10 @@ describe('Turnstile', () => {
 
   it('refuses registration with the always-fail test secret (403 challenge_required)', async () => {
     const spy = fake()
-    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysFail), 'POST', '/api/v1/auth/register', { body: registration(), headers: token })
+    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysFail), 'POST', '/api/v1/auth/register', {
+      body: registration(),
+      headers: token,
+    })
     expect(res.status).toBe(403)
     expect(res.body.error.code).toBe('challenge_required')
     expect(res.body.error.details[0].error_codes).toEqual(['invalid-input-response'])
@@ -39,7 +42,10 @@ describe('Turnstile', () => {
 
   it('refuses a spent token (the token-already-spent test secret)', async () => {
     fake()
-    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.tokenSpent), 'POST', '/api/v1/auth/register', { body: registration(), headers: token })
+    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.tokenSpent), 'POST', '/api/v1/auth/register', {
+      body: registration(),
+      headers: token,
+    })
     expect(res.status).toBe(403)
     expect(res.body.error.details[0].error_codes).toEqual(['timeout-or-duplicate'])
   })
@@ -47,13 +53,22 @@ describe('Turnstile', () => {
   it('guards password reset requests', async () => {
     fake()
     const body = { email: uniqueEmail('reset') }
-    expect((await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysFail), 'POST', '/api/v1/auth/password-reset/request', { body, headers: token })).status).toBe(403)
-    expect((await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysPass), 'POST', '/api/v1/auth/password-reset/request', { body, headers: token })).status).toBe(202)
+    expect(
+      (await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysFail), 'POST', '/api/v1/auth/password-reset/request', { body, headers: token }))
+        .status,
+    ).toBe(403)
+    expect(
+      (await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysPass), 'POST', '/api/v1/auth/password-reset/request', { body, headers: token }))
+        .status,
+    ).toBe(202)
   })
 
   it('fails closed when siteverify is unreachable', async () => {
     routeFetch({ 'https://challenges.cloudflare.com': () => Promise.reject(new Error('network down')) })
-    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysPass), 'POST', '/api/v1/auth/register', { body: registration(), headers: token })
+    const res = await apiWith(on(TURNSTILE_TEST_SECRETS.alwaysPass), 'POST', '/api/v1/auth/register', {
+      body: registration(),
+      headers: token,
+    })
     expect(res.status).toBe(403)
   })
 
@@ -63,9 +78,19 @@ describe('Turnstile', () => {
     expect((await api('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: 'O' } })).status).toBe(202)
     const fail = on(TURNSTILE_TEST_SECRETS.alwaysFail)
     // Without failures: no challenge is needed even with a failing key.
-    expect((await apiWith(fail, 'POST', '/api/v1/auth/login', { body: { email, password: 'wrong one' }, headers: { 'CF-Connecting-IP': uniqueIp() } })).status).toBe(401)
+    expect(
+      (
+        await apiWith(fail, 'POST', '/api/v1/auth/login', {
+          body: { email, password: 'wrong one' },
+          headers: { 'CF-Connecting-IP': uniqueIp() },
+        })
+      ).status,
+    ).toBe(401)
     for (let i = 0; i < 10; i++) {
-      await apiWith(fail, 'POST', '/api/v1/auth/login', { body: { email, password: 'wrong one' }, headers: { 'CF-Connecting-IP': uniqueIp() } })
+      await apiWith(fail, 'POST', '/api/v1/auth/login', {
+        body: { email, password: 'wrong one' },
+        headers: { 'CF-Connecting-IP': uniqueIp() },
+      })
     }
     const owner = { body: { email, password: PASSWORD }, headers: { 'CF-Connecting-IP': uniqueIp(), ...token } }
     const refused = await apiWith(fail, 'POST', '/api/v1/auth/login', owner)
@@ -80,7 +105,11 @@ describe('Turnstile on guest checkout', () => {
   const setup = async () => {
     const ship = await flatShipping(0)
     const seller = await createUser('seller')
-    const p = await createProduct({ sellerId: seller.id, name: 'Kettle', variants: [{ price: 2000, stock: 50, sku: `TS-${crypto.randomUUID().slice(0, 8)}` }] })
+    const p = await createProduct({
+      sellerId: seller.id,
+      name: 'Kettle',
+      variants: [{ price: 2000, stock: 50, sku: `TS-${crypto.randomUUID().slice(0, 8)}` }],
+    })
     return { ship, variantId: p.variants[0]!.id }
   }
   const guestCart = async (variantId: string) => {
@@ -88,7 +117,12 @@ describe('Turnstile on guest checkout', () => {
     expect(res.status).toBe(200)
     return res.headers.get('X-Cart-Token')!
   }
-  const body = (ship: string) => ({ shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: uniqueEmail('guest-ts') })
+  const body = (ship: string) => ({
+    shipping_address: ADDRESS,
+    shipping_method_id: ship,
+    payment_provider: 'manual',
+    email: uniqueEmail('guest-ts'),
+  })
 
   it('refuses a guest checkout with the always-fail key or without a token, accepts it with the always-pass key', async () => {
     const spy = fake()

@@ -27,7 +27,14 @@ function stream(totalBytes: number) {
 
 describe('payment webhook Worker: body limit', () => {
   it('refuses a body declared larger than 64 KB with 413 in the common envelope, for every provider route', async () => {
-    for (const path of ['/webhooks/stripe', '/webhooks/paypal', '/webhooks/paystack', '/webhooks/chapa', '/webhooks/kaspi', '/webhooks/mpesa/tok_1']) {
+    for (const path of [
+      '/webhooks/stripe',
+      '/webhooks/paypal',
+      '/webhooks/paystack',
+      '/webhooks/chapa',
+      '/webhooks/kaspi',
+      '/webhooks/mpesa/tok_1',
+    ]) {
       const res = await post(path, 'x'.repeat(WEBHOOK_BODY_LIMIT + 1))
       expect(res.status, path).toBe(413)
       expect(await res.json(), path).toMatchObject({ error: { code: 'payload_too_large' } })

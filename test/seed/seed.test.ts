@@ -34,7 +34,10 @@ describe('demo seed', () => {
     expect(counts.categories).toBe(50)
     expect(await isSeeded(env.DB)).toBe(true)
 
-    const { results: roles } = await env.DB.prepare(`SELECT role, count(*) AS n FROM users GROUP BY role ORDER BY role`).all<{ role: string; n: number }>()
+    const { results: roles } = await env.DB.prepare(`SELECT role, count(*) AS n FROM users GROUP BY role ORDER BY role`).all<{
+      role: string
+      n: number
+    }>()
     expect(roles.map((r) => r.role)).toEqual(['admin', 'customer', 'seller', 'staff'])
     const status = await env.DB.prepare(`SELECT status, count(*) AS n FROM products GROUP BY status`).all<{ status: string; n: number }>()
     const byStatus = Object.fromEntries(status.results.map((r) => [r.status, r.n]))
@@ -56,49 +59,58 @@ describe('demo seed', () => {
     ).all()
     expect(bad.results).toEqual([])
     // Variants carry attributes, integer prices and non-negative stock.
-    const v = await env.DB.prepare(`SELECT * FROM product_variants WHERE id = 'var_seed_0001_1'`).first<{ attributes: string; price: number }>()
+    const v = await env.DB.prepare(`SELECT * FROM product_variants WHERE id = 'var_seed_0001_1'`).first<{
+      attributes: string
+      price: number
+    }>()
     expect(Object.keys(JSON.parse(v!.attributes)).length).toBeGreaterThan(0)
     expect(Number.isInteger(v!.price)).toBe(true)
   })
 
-  it('re-running gives the same rows and counts, leaves other rows alone', async () => {
-    const before = await seedRows()
+  it(
+    're-running gives the same rows and counts, leaves other rows alone',
+    async () => {
+      const before = await seedRows()
 
-    // Real data beside the seed: a user, and that user's review on a seeded product.
-    const now = new Date().toISOString()
-    await env.DB.batch([
-      env.DB.prepare(
-        `INSERT INTO users (id, email, name, role, password_hash, password_salt, password_iterations, created_at, updated_at)
+      // Real data beside the seed: a user, and that user's review on a seeded product.
+      const now = new Date().toISOString()
+      await env.DB.batch([
+        env.DB.prepare(
+          `INSERT INTO users (id, email, name, role, password_hash, password_salt, password_iterations, created_at, updated_at)
          VALUES ('usr_real_1', 'real@shop.test', 'Real Person', 'customer', 'x', 'x', 1, ?, ?)`,
-      ).bind(now, now),
-      env.DB.prepare(`INSERT INTO reviews (id, product_id, user_id, rating, created_at) VALUES ('rev_real_1', 'prd_seed_0003', 'usr_real_1', 5, ?)`).bind(now),
-    ])
-    // And a demo password someone changed: the re-seed puts the documented one back.
-    await env.DB.prepare(`UPDATE users SET password_hash = 'changed' WHERE id = 'usr_seed_admin'`).run()
+        ).bind(now, now),
+        env.DB.prepare(
+          `INSERT INTO reviews (id, product_id, user_id, rating, created_at) VALUES ('rev_real_1', 'prd_seed_0003', 'usr_real_1', 5, ?)`,
+        ).bind(now),
+      ])
+      // And a demo password someone changed: the re-seed puts the documented one back.
+      await env.DB.prepare(`UPDATE users SET password_hash = 'changed' WHERE id = 'usr_seed_admin'`).run()
 
-    await seed(bindings())
+      await seed(bindings())
 
-    expect(await seedCounts(env.DB)).toEqual(expectedCounts(plan))
-    const after = await seedRows()
-    for (const table of ['categories', 'product_variants', 'product_images', 'reviews']) expect(after[table]).toEqual(before[table])
-    // The admin got a fresh hash (new salt); every other user row is byte-identical.
-    expect(after.users!.filter((u) => (u as { id: string }).id !== 'usr_seed_admin')).toEqual(
-      before.users!.filter((u) => (u as { id: string }).id !== 'usr_seed_admin'),
-    )
-    // The product with the real review now counts it; every other product row is unchanged.
-    const changed = (rows: unknown[]) => rows.filter((p) => (p as { id: string }).id === 'prd_seed_0003')
-    const rest = (rows: unknown[]) => rows.filter((p) => (p as { id: string }).id !== 'prd_seed_0003')
-    expect(rest(after.products!)).toEqual(rest(before.products!))
-    const p3 = changed(after.products!)[0] as { rating_count: number; rating_sum: number }
-    const p3Before = changed(before.products!)[0] as { rating_count: number; rating_sum: number }
-    expect(p3.rating_count).toBe(p3Before.rating_count + 1)
-    expect(p3.rating_sum).toBe(p3Before.rating_sum + 5)
-    expect(await env.DB.prepare(`SELECT name FROM users WHERE id = 'usr_real_1'`).first('name')).toBe('Real Person')
-    expect(await env.DB.prepare(`SELECT count(*) AS n FROM reviews WHERE id = 'rev_real_1'`).first('n')).toBe(1)
+      expect(await seedCounts(env.DB)).toEqual(expectedCounts(plan))
+      const after = await seedRows()
+      for (const table of ['categories', 'product_variants', 'product_images', 'reviews']) expect(after[table]).toEqual(before[table])
+      // The admin got a fresh hash (new salt); every other user row is byte-identical.
+      expect(after.users!.filter((u) => (u as { id: string }).id !== 'usr_seed_admin')).toEqual(
+        before.users!.filter((u) => (u as { id: string }).id !== 'usr_seed_admin'),
+      )
+      // The product with the real review now counts it; every other product row is unchanged.
+      const changed = (rows: unknown[]) => rows.filter((p) => (p as { id: string }).id === 'prd_seed_0003')
+      const rest = (rows: unknown[]) => rows.filter((p) => (p as { id: string }).id !== 'prd_seed_0003')
+      expect(rest(after.products!)).toEqual(rest(before.products!))
+      const p3 = changed(after.products!)[0] as { rating_count: number; rating_sum: number }
+      const p3Before = changed(before.products!)[0] as { rating_count: number; rating_sum: number }
+      expect(p3.rating_count).toBe(p3Before.rating_count + 1)
+      expect(p3.rating_sum).toBe(p3Before.rating_sum + 5)
+      expect(await env.DB.prepare(`SELECT name FROM users WHERE id = 'usr_real_1'`).first('name')).toBe('Real Person')
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM reviews WHERE id = 'rev_real_1'`).first('n')).toBe(1)
 
-    const login = await api('POST', '/api/v1/auth/login', { body: { email: 'admin@example.com', password: DEMO_PASSWORDS.admin } })
-    expect(login.status).toBe(200)
-  }, SEED_TIMEOUT)
+      const login = await api('POST', '/api/v1/auth/login', { body: { email: 'admin@example.com', password: DEMO_PASSWORDS.admin } })
+      expect(login.status).toBe(200)
+    },
+    SEED_TIMEOUT,
+  )
 
   it('the documented credentials sign in with the right role', async () => {
     for (const [email, role] of [

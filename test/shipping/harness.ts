@@ -58,7 +58,12 @@ export async function paidOrder(methodId: string, opts: { sellers?: number; gram
   })
   if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${JSON.stringify(res.body)}`)
   const order = res.body.order as { id: string; total: { amount: number; currency: string }; lines: { id: string; seller_id: string }[] }
-  const paid = await signalPayment(env, order.id, { kind: 'succeeded', actor: { type: 'system' }, amount: order.total.amount, currency: order.total.currency })
+  const paid = await signalPayment(env, order.id, {
+    kind: 'succeeded',
+    actor: { type: 'system' },
+    amount: order.total.amount,
+    currency: order.total.currency,
+  })
   if (paid.order.status !== 'paid') throw new Error(`order not paid: ${paid.outcome}`)
   return { customer, sellers, order, lineOf: (i: number) => order.lines.find((l) => l.seller_id === sellers[i]!.id)!.id }
 }

@@ -11,7 +11,7 @@ afterEach(() => vi.restoreAllMocks())
 const orderAs = (who: { auth: Record<string, string> }, id: string) => api('GET', `/api/v1/orders/${id}`, { headers: who.auth })
 
 describe('carrier labels', () => {
-  it('staff buy one FedEx label for the whole order (the order\'s carrier method): label stored, lines shipped through the order', async () => {
+  it("staff buy one FedEx label for the whole order (the order's carrier method): label stored, lines shipped through the order", async () => {
     const { fedex } = installCarriers()
     const method = await carrierMethod('fedex', 'FEDEX_GROUND')
     const { customer, order, lineOf } = await paidOrder(method.id, { sellers: 2 })
@@ -19,7 +19,16 @@ describe('carrier labels', () => {
 
     const res = await buyLabel(staff, `/api/v1/admin/orders/${order.id}/shipments`, { line_ids: [lineOf(0), lineOf(1)] })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ order_id: order.id, kind: 'outbound', carrier: 'fedex', carrier_name: 'FedEx', service_code: 'FEDEX_GROUND', status: 'label_created', weight_grams: 1600, label_content_type: 'application/pdf' })
+    expect(res.body).toMatchObject({
+      order_id: order.id,
+      kind: 'outbound',
+      carrier: 'fedex',
+      carrier_name: 'FedEx',
+      service_code: 'FEDEX_GROUND',
+      status: 'label_created',
+      weight_grams: 1600,
+      label_content_type: 'application/pdf',
+    })
     expect(res.body.line_ids.sort()).toEqual([lineOf(0), lineOf(1)].sort())
     const tracking = res.body.tracking_number as string
     expect(fedex.state.shipments.get(tracking)).toMatchObject({ service: 'FEDEX_GROUND', weightKg: 1.6, reference: res.body.id })
@@ -49,14 +58,20 @@ describe('carrier labels', () => {
     const staff = await createUser('staff')
     const path = `/api/v1/admin/orders/${order.id}/shipments`
 
-    const [a, b] = await Promise.all([buyLabel(staff, path, { line_ids: [lineOf(0)] }, 'click'), buyLabel(staff, path, { line_ids: [lineOf(0)] }, 'click')])
+    const [a, b] = await Promise.all([
+      buyLabel(staff, path, { line_ids: [lineOf(0)] }, 'click'),
+      buyLabel(staff, path, { line_ids: [lineOf(0)] }, 'click'),
+    ])
     expect([a.status, b.status].sort()).toEqual([200, 201])
     expect(a.body.id).toBe(b.body.id)
     expect(a.body.tracking_number).toBe(b.body.tracking_number)
     expect(ups.state.calls.ship).toBe(1)
     expect((a.status === 200 ? a : b).headers.get('idempotent-replayed')).toBe('true')
 
-    const [x, y] = await Promise.all([buyLabel(staff, path, { line_ids: [lineOf(1)] }, 'k1'), buyLabel(staff, path, { line_ids: [lineOf(1)] }, 'k2')])
+    const [x, y] = await Promise.all([
+      buyLabel(staff, path, { line_ids: [lineOf(1)] }, 'k1'),
+      buyLabel(staff, path, { line_ids: [lineOf(1)] }, 'k2'),
+    ])
     expect([x.status, y.status].sort()).toEqual([201, 409])
     expect(ups.state.calls.ship).toBe(2)
     expect(await getDb(env).select().from(shipments).where(eq(shipments.orderId, order.id))).toHaveLength(2)
@@ -68,14 +83,27 @@ describe('carrier labels', () => {
     const { order, sellers, lineOf, customer } = await paidOrder(flat.id, { sellers: 2 })
     const [s0, s1] = sellers as [Awaited<ReturnType<typeof createUser>>, Awaited<ReturnType<typeof createUser>>]
 
-    const notMine = await buyLabel(s0, `/api/v1/seller/orders/${order.id}/shipments`, { line_ids: [lineOf(1)], carrier: 'ups', service_code: '03' })
+    const notMine = await buyLabel(s0, `/api/v1/seller/orders/${order.id}/shipments`, {
+      line_ids: [lineOf(1)],
+      carrier: 'ups',
+      service_code: '03',
+    })
     expect(notMine.status).toBe(404)
     const halfCarrier = await buyLabel(s0, `/api/v1/seller/orders/${order.id}/shipments`, { line_ids: [lineOf(0)], carrier: 'ups' })
     expect(halfCarrier.status).toBe(400)
 
-    const mine = await buyLabel(s0, `/api/v1/seller/orders/${order.id}/shipments`, { line_ids: [lineOf(0)], carrier: 'ups', service_code: '03' })
+    const mine = await buyLabel(s0, `/api/v1/seller/orders/${order.id}/shipments`, {
+      line_ids: [lineOf(0)],
+      carrier: 'ups',
+      service_code: '03',
+    })
     expect(mine.status).toBe(201)
-    expect(mine.body).toMatchObject({ carrier: 'ups', service_code: '03', created_by: { type: 'seller', id: s0.id }, label_content_type: 'image/gif' })
+    expect(mine.body).toMatchObject({
+      carrier: 'ups',
+      service_code: '03',
+      created_by: { type: 'seller', id: s0.id },
+      label_content_type: 'image/gif',
+    })
     // One line of two shipped: the order waits for the other.
     expect((await orderAs(customer, order.id)).body.status).toBe('paid')
 

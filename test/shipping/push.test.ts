@@ -13,7 +13,9 @@ const orderAs = (who: { auth: Record<string, string> }, id: string) => api('GET'
 const toWorker = (req: Request) => SELF.fetch(new Request(`http://store.test${new URL(req.url).pathname}`, req))
 
 function publishedFor(send: { mock: { calls: unknown[][] } }, orderId: string, type: string) {
-  return send.mock.calls.map((c) => c[0] as DomainEvent).filter((e) => e.type === type && (e.data as { order_id?: string }).order_id === orderId)
+  return send.mock.calls
+    .map((c) => c[0] as DomainEvent)
+    .filter((e) => e.type === type && (e.data as { order_id?: string }).order_id === orderId)
 }
 
 /** A paid UPS order with its label bought and its first tracking poll done (which subscribes it to Track Alert). */
@@ -29,14 +31,20 @@ async function shippedUpsOrder() {
 }
 
 const upsNotes = async (customer: { auth: Record<string, string> }, orderId: string) =>
-  (await orderAs(customer, orderId)).body.timeline.filter((t: { reason?: string }) => t.reason?.startsWith('UPS: ')).map((t: { reason: string }) => t.reason)
+  (await orderAs(customer, orderId)).body.timeline
+    .filter((t: { reason?: string }) => t.reason?.startsWith('UPS: '))
+    .map((t: { reason: string }) => t.reason)
 
 describe('UPS Track Alert pushes', () => {
   it('the first poll subscribes the number; a pushed delivery scan delivers the order once, and the cron adds nothing after it', async () => {
     const { ups, customer, order, tracking } = await shippedUpsOrder()
     const first = await trackShipments(env)
     expect(first.subscribed).toBe(1)
-    expect(ups.subscriptions.get(tracking)).toEqual({ url: `${env.APP_BASE_URL}${UPS_TRACK_ALERT_PATH}`, credentialType: 'Bearer', credential: CREDENTIAL })
+    expect(ups.subscriptions.get(tracking)).toEqual({
+      url: `${env.APP_BASE_URL}${UPS_TRACK_ALERT_PATH}`,
+      credentialType: 'Bearer',
+      credential: CREDENTIAL,
+    })
     // Polled before: not subscribed again.
     expect((await trackShipments(env)).subscribed).toBe(0)
     const notesBefore = await upsNotes(customer, order.id)
@@ -45,7 +53,9 @@ describe('UPS Track Alert pushes', () => {
     ups.deliver(tracking, new Date(Date.now() + 60_000))
     const answers = await ups.push(tracking, toWorker)
     expect(answers.every((r) => r.status === 200)).toBe(true)
-    const results = await Promise.all(answers.map((r) => r.json() as Promise<{ matched: boolean; events: number; delivered_order: boolean }>))
+    const results = await Promise.all(
+      answers.map((r) => r.json() as Promise<{ matched: boolean; events: number; delivered_order: boolean }>),
+    )
     expect(results.every((r) => r.matched)).toBe(true)
     expect(results.filter((r) => r.delivered_order)).toHaveLength(1)
     const after = await orderAs(customer, order.id)
@@ -64,7 +74,8 @@ describe('UPS Track Alert pushes', () => {
     expect(run).toMatchObject({ events: 0, delivered_orders: 0 })
     expect(await upsNotes(customer, order.id)).toEqual(notes)
     expect(publishedFor(send, order.id, 'order.delivered')).toHaveLength(1)
-    const shipment = (await api('GET', `/api/v1/admin/orders/${order.id}/shipments`, { headers: (await createUser('staff')).auth })).body.data[0]
+    const shipment = (await api('GET', `/api/v1/admin/orders/${order.id}/shipments`, { headers: (await createUser('staff')).auth })).body
+      .data[0]
     expect(shipment).toMatchObject({ status: 'delivered', delivered_at: expect.any(String) })
   })
 
@@ -87,8 +98,17 @@ describe('UPS Track Alert pushes', () => {
     const at = Date.now() + 60_000
     ups.deliver(tracking, new Date(at))
     await ups.push(tracking, toWorker)
-    await ups.push(tracking, toWorker, [{ status: 'in_transit', description: 'Arrived at facility', city: 'Leeds', country: 'GB', at: new Date(at - 30 * 60_000).toISOString() }])
-    const shipment = (await api('GET', `/api/v1/admin/orders/${order.id}/shipments`, { headers: (await createUser('staff')).auth })).body.data[0]
+    await ups.push(tracking, toWorker, [
+      {
+        status: 'in_transit',
+        description: 'Arrived at facility',
+        city: 'Leeds',
+        country: 'GB',
+        at: new Date(at - 30 * 60_000).toISOString(),
+      },
+    ])
+    const shipment = (await api('GET', `/api/v1/admin/orders/${order.id}/shipments`, { headers: (await createUser('staff')).auth })).body
+      .data[0]
     expect(shipment.status).toBe('delivered')
     expect((await orderAs(customer, order.id)).body.status).toBe('delivered')
     expect(await upsNotes(customer, order.id)).toContain('UPS: Arrived at facility')
@@ -116,16 +136,28 @@ describe('UPS Track Alert pushes', () => {
 
   it('the fake refuses subscriptions the way UPS does', async () => {
     const { ups } = installCarriers()
-    const token = await (await ups.fetch(new Request(`${env.UPS_API_BASE}/security/v1/oauth/token`, {
-      method: 'POST',
-      headers: { Authorization: `Basic ${btoa('ups-fake-client:ups-fake-secret')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    }))).json() as { access_token: string }
+    const token = (await (
+      await ups.fetch(
+        new Request(`${env.UPS_API_BASE}/security/v1/oauth/token`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Basic ${btoa('ups-fake-client:ups-fake-secret')}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
+          body: 'grant_type=client_credentials',
+        }),
+      )
+    ).json()) as { access_token: string }
     const subscribe = (body: unknown) =>
       ups.fetch(
         new Request(`${env.UPS_API_BASE}/api/track/v1/subscription/standard/package`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${token.access_token}`, transId: 't1', transactionSrc: 'test', 'Content-Type': 'application/json' },
+          headers: {
+            Authorization: `Bearer ${token.access_token}`,
+            transId: 't1',
+            transactionSrc: 'test',
+            'Content-Type': 'application/json',
+          },
           body: JSON.stringify(body),
         }),
       )
@@ -133,7 +165,12 @@ describe('UPS Track Alert pushes', () => {
     const noList = await subscribe({ locale: 'en_US', countryCode: 'US', destination })
     expect(noList.status).toBe(400)
     expect(((await noList.json()) as { response: { errors: { code: string }[] } }).response.errors[0]!.code).toBe('VSS200')
-    const noCredential = await subscribe({ locale: 'en_US', countryCode: 'US', trackingNumberList: ['1Z1'], destination: { ...destination, credential: '' } })
+    const noCredential = await subscribe({
+      locale: 'en_US',
+      countryCode: 'US',
+      trackingNumberList: ['1Z1'],
+      destination: { ...destination, credential: '' },
+    })
     expect(((await noCredential.json()) as { response: { errors: { code: string }[] } }).response.errors[0]!.code).toBe('VSS700')
     const unknown = await subscribe({ locale: 'en_US', countryCode: 'US', trackingNumberList: ['1Z1'], destination })
     expect(unknown.status).toBe(400)

@@ -18,7 +18,9 @@ async function cartWith(grams: number, quantity = 1) {
 }
 
 const cartQuote = (user: { auth: Record<string, string> }, methodId: string, postal: string, country = 'GB') =>
-  api('GET', `/api/v1/cart?country=${country}&postal_code=${encodeURIComponent(postal)}&shipping_method_id=${methodId}`, { headers: user.auth })
+  api('GET', `/api/v1/cart?country=${country}&postal_code=${encodeURIComponent(postal)}&shipping_method_id=${methodId}`, {
+    headers: user.auth,
+  })
 
 describe('live carrier rates at checkout', () => {
   it('quotes the carrier for the weight band and destination; checkout charges exactly the quote', async () => {
@@ -33,7 +35,15 @@ describe('live carrier rates at checkout', () => {
     const expected = fakeRateMinor('03', 1.5, true)
     expect(expected).toBe(2300)
     expect(res.body.shipping).toBe(expected)
-    expect(res.body.shipping_quote).toMatchObject({ method_id: method.id, carrier: 'ups', service_code: '03', amount: expected, currency: 'USD', source: 'carrier', weight_band_grams: 1500 })
+    expect(res.body.shipping_quote).toMatchObject({
+      method_id: method.id,
+      carrier: 'ups',
+      service_code: '03',
+      amount: expected,
+      currency: 'USD',
+      source: 'carrier',
+      weight_band_grams: 1500,
+    })
     expect(res.body.total).toBe(2000 + expected)
     expect(ups.state.calls.rate).toBe(1)
     expect(ups.state.calls.token).toBeGreaterThanOrEqual(1)
@@ -48,7 +58,11 @@ describe('live carrier rates at checkout', () => {
       expected_total: 2000 + expected,
     })
     expect(order.status).toBe(201)
-    expect(order.body.order).toMatchObject({ shipping: { amount: expected }, total: { amount: 2000 + expected }, shipping_method: { id: method.id } })
+    expect(order.body.order).toMatchObject({
+      shipping: { amount: expected },
+      total: { amount: 2000 + expected },
+      shipping_method: { id: method.id },
+    })
     expect(ups.state.calls.rate).toBe(1)
   })
 
@@ -64,7 +78,12 @@ describe('live carrier rates at checkout', () => {
     expect(second.body.shipping_quote).toMatchObject({ source: 'cache', amount: first.body.shipping_quote.amount })
     expect(fedex.state.calls.rate).toBe(1)
     const origin = shipFrom(env)
-    expect(await env.CATALOG_CACHE.get(rateCacheKey({ carrier: 'fedex', service_code: 'FEDEX_GROUND' }, origin, { country: 'GB', postal_code: postal }, weightBand(700)), 'json')).toEqual({
+    expect(
+      await env.CATALOG_CACHE.get(
+        rateCacheKey({ carrier: 'fedex', service_code: 'FEDEX_GROUND' }, origin, { country: 'GB', postal_code: postal }, weightBand(700)),
+        'json',
+      ),
+    ).toEqual({
       amount: first.body.shipping_quote.amount,
       currency: 'USD',
     })
@@ -72,7 +91,11 @@ describe('live carrier rates at checkout', () => {
     // Two units weigh 1400 g: the 1500 g band is a new question for the carrier.
     await addToCart(user, product.variants[0]!.id, 1)
     const heavier = await cartQuote(user, method.id, postal)
-    expect(heavier.body.shipping_quote).toMatchObject({ source: 'carrier', weight_band_grams: 1500, amount: fakeRateMinor('FEDEX_GROUND', 1.5, true) })
+    expect(heavier.body.shipping_quote).toMatchObject({
+      source: 'carrier',
+      weight_band_grams: 1500,
+      amount: fakeRateMinor('FEDEX_GROUND', 1.5, true),
+    })
     expect(fedex.state.calls.rate).toBe(2)
   })
 
@@ -135,7 +158,10 @@ describe('live carrier rates at checkout', () => {
 
     const [payload, sig] = id.slice(4).split('.')
     const claims = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/')))
-    const cheaper = btoa(JSON.stringify({ ...claims, a: 1 })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    const cheaper = btoa(JSON.stringify({ ...claims, a: 1 }))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')
     const tampered = await checkout(user, crypto.randomUUID(), body(`shq_${cheaper}.${sig}`))
     expect(tampered.status).toBe(409)
     expect(tampered.body.error.details[0].message).toMatch(/not valid/)
@@ -149,14 +175,20 @@ describe('live carrier rates at checkout', () => {
     const missing = await api('POST', '/api/v1/admin/shipping-methods', { headers: staff.auth, body: { ...base, carrier: 'ups' } })
     expect(missing.status).toBe(400)
     expect(missing.body.error.details[0]).toMatchObject({ path: 'service_code' })
-    const badCarrier = await api('POST', '/api/v1/admin/shipping-methods', { headers: staff.auth, body: { ...base, carrier: 'dhl', service_code: 'X' } })
+    const badCarrier = await api('POST', '/api/v1/admin/shipping-methods', {
+      headers: staff.auth,
+      body: { ...base, carrier: 'dhl', service_code: 'X' },
+    })
     expect(badCarrier.status).toBe(400)
     const flatWithCarrier = await api('POST', '/api/v1/admin/shipping-methods', {
       headers: staff.auth,
       body: { ...base, kind: 'flat', carrier: 'ups', service_code: '03' },
     })
     expect(flatWithCarrier.status).toBe(400)
-    const ok = await api('POST', '/api/v1/admin/shipping-methods', { headers: staff.auth, body: { ...base, carrier: 'ups', service_code: '03' } })
+    const ok = await api('POST', '/api/v1/admin/shipping-methods', {
+      headers: staff.auth,
+      body: { ...base, carrier: 'ups', service_code: '03' },
+    })
     expect(ok.status).toBe(201)
     expect(ok.body).toMatchObject({ kind: 'carrier', carrier: 'ups', service_code: '03', amount: 900 })
   })

@@ -12,11 +12,13 @@ const orderAs = (who: { auth: Record<string, string> }, id: string) => api('GET'
 
 /** Events the OrderDOs published for `orderId` (every publish goes through the notifications queue). */
 function publishedFor(send: { mock: { calls: unknown[][] } }, orderId: string, type: string) {
-  return send.mock.calls.map((c) => c[0] as DomainEvent).filter((e: DomainEvent) => e.type === type && (e.data as { order_id?: string }).order_id === orderId)
+  return send.mock.calls
+    .map((c) => c[0] as DomainEvent)
+    .filter((e: DomainEvent) => e.type === type && (e.data as { order_id?: string }).order_id === orderId)
 }
 
 describe('tracking cron', () => {
-  it('records the carrier\'s scans in the order timeline and moves the order to delivered once, notifying the customer', async () => {
+  it("records the carrier's scans in the order timeline and moves the order to delivered once, notifying the customer", async () => {
     const { ups } = installCarriers()
     const method = await carrierMethod('ups', '03')
     const { customer, order, lineOf } = await paidOrder(method.id, { sellers: 2 })
@@ -39,9 +41,20 @@ describe('tracking cron', () => {
     expect(after.body.status).toBe('delivered')
     for (const l of after.body.lines) expect(l.fulfilment_status).toBe('delivered')
     const notes = after.body.timeline.filter((t: { reason: string }) => t.reason?.startsWith('UPS: '))
-    expect(notes.map((n: { reason: string }) => n.reason)).toEqual(expect.arrayContaining(['UPS: Picked up', 'UPS: Out for delivery', 'UPS: Delivered']))
-    expect(notes.find((n: { reason: string }) => n.reason === 'UPS: Delivered').meta).toMatchObject({ tracking_number: label.body.tracking_number, tracking_status: 'delivered', location: 'London, GB' })
-    expect(after.body.timeline.at(-1)).toMatchObject({ from: 'shipped', to: 'delivered', actor: { type: 'system' }, reason: 'delivered (carrier tracking)' })
+    expect(notes.map((n: { reason: string }) => n.reason)).toEqual(
+      expect.arrayContaining(['UPS: Picked up', 'UPS: Out for delivery', 'UPS: Delivered']),
+    )
+    expect(notes.find((n: { reason: string }) => n.reason === 'UPS: Delivered').meta).toMatchObject({
+      tracking_number: label.body.tracking_number,
+      tracking_status: 'delivered',
+      location: 'London, GB',
+    })
+    expect(after.body.timeline.at(-1)).toMatchObject({
+      from: 'shipped',
+      to: 'delivered',
+      actor: { type: 'system' },
+      reason: 'delivered (carrier tracking)',
+    })
     expect(publishedFor(send, order.id, 'order.delivered')).toHaveLength(1)
 
     const shipment = (await api('GET', `/api/v1/admin/orders/${order.id}/shipments`, { headers: staff.auth })).body.data[0]

@@ -11,7 +11,8 @@ import { createProduct } from '../fixtures/catalog'
 import { api, createUser } from '../helpers'
 import { cookieHeader, get, guestForm, instrumentedD1, post, rawGet, type Jar } from './helpers'
 
-const selected = (html: string, id: string) => new RegExp(`id="${id}"[^>]*>[\\s\\S]*?<option value="([A-Z]{2})" selected=""`).exec(html)?.[1]
+const selected = (html: string, id: string) =>
+  new RegExp(`id="${id}"[^>]*>[\\s\\S]*?<option value="([A-Z]{2})" selected=""`).exec(html)?.[1]
 
 let product: Awaited<ReturnType<typeof createProduct>>
 
@@ -52,7 +53,10 @@ describe('the edge country preselects shipping and tax', () => {
 describe('cached catalog pages', () => {
   it('a hit on home, category, search, product page and sitemap sends no statement to D1', async () => {
     const admin = await createUser('admin')
-    const cat = await api('POST', '/api/v1/admin/categories', { headers: admin.auth, body: { name: `Edge ${crypto.randomUUID().slice(0, 6)}` } })
+    const cat = await api('POST', '/api/v1/admin/categories', {
+      headers: admin.auth,
+      body: { name: `Edge ${crypto.randomUUID().slice(0, 6)}` },
+    })
     expect(cat.status).toBe(201)
     const slug = (await api('GET', `/api/v1/products/${product.id}`)).body.slug as string
     for (const path of ['/', `/c/${cat.body.slug}`, '/search?q=teapot', `/p/${slug}`, '/sitemap.xml', '/sitemap-products-1.xml']) {
@@ -76,7 +80,11 @@ describe('the order page when the order cannot be read', () => {
   it('says so and reloads itself (503), keeping the URL; a wrong signature is still "not found"', async () => {
     const jar = await guestWithCart()
     const checkout = await get('/checkout', jar)
-    const placed = await post('/checkout', guestForm(checkout.html, { country: 'US', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' }), jar)
+    const placed = await post(
+      '/checkout',
+      guestForm(checkout.html, { country: 'US', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' }),
+      jar,
+    )
     expect(placed.status).toBe(303)
     const url = `${placed.location!}&redirect_status=succeeded&wait=3`
     const busy = instrumentedD1(env.DB, { fail: true })

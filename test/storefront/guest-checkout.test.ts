@@ -35,7 +35,12 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
   it('creates an order without an account, empties the guest cart, and returns a signed order link', async () => {
     const token = await guestCart(variantId, 2)
     const email = uniqueEmail('guest')
-    const res = await guestCheckout(token, 'g-1', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email })
+    const res = await guestCheckout(token, 'g-1', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email,
+    })
     expect(res.status).toBe(201)
     const { order, order_link } = res.body
     expect(order).toMatchObject({ email, total: { amount: 6500, currency: 'USD' }, item_count: 2 })
@@ -86,24 +91,49 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
     const noEmail = await guestCheckout(token, 'bad-1', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual' })
     expect(noEmail.status).toBe(400)
     expect(noEmail.body.error.message).toMatch(/email/i)
-    const saved = await guestCheckout(token, 'bad-2', { address_id: 'adr_x', shipping_method_id: ship, payment_provider: 'manual', email: 'a@b.test' })
+    const saved = await guestCheckout(token, 'bad-2', {
+      address_id: 'adr_x',
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: 'a@b.test',
+    })
     expect(saved.status).toBe(400)
-    const badEmail = await guestCheckout(token, 'bad-3', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: 'nope' })
+    const badEmail = await guestCheckout(token, 'bad-3', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: 'nope',
+    })
     expect(badEmail.status).toBe(400)
     const noToken = await api('POST', '/api/v1/checkout', {
       headers: { 'Idempotency-Key': 'bad-4' },
       body: { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: 'a@b.test' },
     })
     expect(noToken.status).toBe(401)
-    const forged = await guestCheckout('cart_not-a-real-token', 'bad-5', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: 'a@b.test' })
+    const forged = await guestCheckout('cart_not-a-real-token', 'bad-5', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: 'a@b.test',
+    })
     expect(forged.status).toBe(400)
-    const empty = await guestCheckout(`cart_${'A'.repeat(43)}`, 'bad-6', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: 'a@b.test' })
+    const empty = await guestCheckout(`cart_${'A'.repeat(43)}`, 'bad-6', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: 'a@b.test',
+    })
     expect(empty.status).toBe(422)
   })
 
   it('a tampered or foreign signature is refused (404), the right one works', async () => {
     const token = await guestCart(variantId)
-    const res = await guestCheckout(token, 'sig', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: uniqueEmail('sig') })
+    const res = await guestCheckout(token, 'sig', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: uniqueEmail('sig'),
+    })
     const id = res.body.order.id as string
     const sig = new URL(res.body.order_link).searchParams.get('sig')!
     const flipped = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)
@@ -122,7 +152,12 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
   it('guest orders join the account that verifies the same email, and a verified sign-in attaches later ones', async () => {
     const email = uniqueEmail('attach')
     const token = await guestCart(variantId)
-    const first = await guestCheckout(token, 'a-1', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: email.toUpperCase() })
+    const first = await guestCheckout(token, 'a-1', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: email.toUpperCase(),
+    })
     expect(first.status).toBe(201)
 
     const account = await register({ email })
@@ -130,7 +165,12 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
     const mine = await api('GET', '/api/v1/orders', { headers: { Authorization: `Bearer ${account.access_token}` } })
     expect(mine.body.data).toHaveLength(0)
 
-    const { token: verifyToken } = await issueActionToken(db(), { userId: account.user.id, email, purpose: 'verify_email', ttlSeconds: 600 })
+    const { token: verifyToken } = await issueActionToken(db(), {
+      userId: account.user.id,
+      email,
+      purpose: 'verify_email',
+      ttlSeconds: 600,
+    })
     const verified = await api('POST', '/api/v1/auth/verify-email/confirm', { body: { token: verifyToken } })
     expect(verified.status).toBe(200)
     const after = await api('GET', '/api/v1/orders', { headers: { Authorization: `Bearer ${account.access_token}` } })
@@ -138,7 +178,12 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
 
     // A later guest order with the same email joins at the next sign-in.
     const token2 = await guestCart(variantId)
-    const second = await guestCheckout(token2, 'a-2', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email })
+    const second = await guestCheckout(token2, 'a-2', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email,
+    })
     const signedIn = await login(email, PASSWORD)
     expect(signedIn.status).toBe(200)
     const [row] = await db().select({ userId: orders.userId }).from(orders).where(eq(orders.id, second.body.order.id))
@@ -147,7 +192,12 @@ describe('guest checkout: POST /api/v1/checkout with X-Cart-Token and an email',
     // An unverified account with another guest's email gets nothing.
     const other = uniqueEmail('unverified')
     const token3 = await guestCart(variantId)
-    const third = await guestCheckout(token3, 'a-3', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email: other })
+    const third = await guestCheckout(token3, 'a-3', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email: other,
+    })
     await register({ email: other })
     expect((await login(other, PASSWORD)).status).toBe(200)
     const [kept] = await db().select({ userId: orders.userId }).from(orders).where(eq(orders.id, third.body.order.id))
@@ -170,7 +220,12 @@ describe('guest order emails', () => {
     const p = await createProduct({ sellerId: seller.id, name: 'Cup', variants: [{ price: 1000, stock: 5, sku: `CUP-${Date.now()}` }] })
     const token = await guestCart(p.variants[0]!.id)
     const email = uniqueEmail('mail')
-    const res = await guestCheckout(token, 'mail', { shipping_address: ADDRESS, shipping_method_id: ship, payment_provider: 'manual', email })
+    const res = await guestCheckout(token, 'mail', {
+      shipping_address: ADDRESS,
+      shipping_method_id: ship,
+      payment_provider: 'manual',
+      email,
+    })
     const fakes = installProviderFakes()
     await deliver([orderEvent('order.paid', res.body.order.user_id, { order_id: res.body.order.id })])
     // The paid order also alerts the line's seller; the shopper gets exactly one confirmation.

@@ -39,7 +39,10 @@ export async function post(path: string, form: Record<string, string>, jar: Jar)
  * One request through the Worker's fetch handler with `env` changed by `patch` (a failing or
  * counting D1) and, when given, Cloudflare's `request.cf` (the visitor's country).
  */
-export async function rawGet(path: string, opts: { patch?: Partial<Env>; cf?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+export async function rawGet(
+  path: string,
+  opts: { patch?: Partial<Env>; cf?: Record<string, unknown>; headers?: Record<string, string> } = {},
+) {
   const ctx = createExecutionContext()
   const req = new Request(`${BASE}${path}`, { headers: opts.headers, redirect: 'manual', ...(opts.cf ? { cf: opts.cf } : {}) })
   // The Hono app itself: the Sentry wrapper of src/index.ts would keep the first env it saw.
@@ -76,8 +79,20 @@ export function instrumentedD1(db: D1Database, opts: { fail?: boolean } = {}) {
 /** The checkout form's fields for a guest shipping to `country`. */
 export function guestForm(checkoutHtml: string, fields: Record<string, string>) {
   const key = /name="idempotency_key" value="([^"]+)"/.exec(checkoutHtml)![1]!
-  return { idempotency_key: key, email: 'guest@example.test', name: 'Ada Guest', line1: '1 Main St', city: 'Springfield', postal_code: '12345', ...fields }
+  return {
+    idempotency_key: key,
+    email: 'guest@example.test',
+    name: 'Ada Guest',
+    line1: '1 Main St',
+    city: 'Springfield',
+    postal_code: '12345',
+    ...fields,
+  }
 }
 
 /** HTML attribute text back to the URL it encodes. */
-export const unescapeAttr = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+export const unescapeAttr = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")

@@ -40,10 +40,22 @@ async function get(path: string, jar: Map<string, string>) {
   return { status: res.status, html: await res.text(), location: res.headers.get('Location') }
 }
 
-async function createProduct(seller: Seller, name: string, variants: { sku: string; price: number; stock: number; name?: string }[], categoryId?: string) {
+async function createProduct(
+  seller: Seller,
+  name: string,
+  variants: { sku: string; price: number; stock: number; name?: string }[],
+  categoryId?: string,
+) {
   const res = await api('POST', '/api/v1/seller/products', {
     headers: seller.auth,
-    body: { name, description: `A fine ${name}.`, currency: 'USD', status: 'active', ...(categoryId ? { category_id: categoryId } : {}), variants },
+    body: {
+      name,
+      description: `A fine ${name}.`,
+      currency: 'USD',
+      status: 'active',
+      ...(categoryId ? { category_id: categoryId } : {}),
+      variants,
+    },
   })
   if (res.status !== 201) throw new Error(`create product: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body as { id: string; slug: string; variants: { id: string }[] }
@@ -99,7 +111,12 @@ describe('storefront pages', () => {
     const ld = [...p.html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]!))
     const prod = ld.find((d) => d['@type'] === 'Product')
     expect(prod.offers).toHaveLength(2)
-    expect(prod.offers[0]).toMatchObject({ '@type': 'Offer', price: '45.00', priceCurrency: 'USD', availability: 'https://schema.org/InStock' })
+    expect(prod.offers[0]).toMatchObject({
+      '@type': 'Offer',
+      price: '45.00',
+      priceCurrency: 'USD',
+      availability: 'https://schema.org/InStock',
+    })
     expect(prod.offers[1].availability).toBe('https://schema.org/OutOfStock')
     expect(p.html).toContain(`<link rel="canonical" href="${BASE}/p/${product.slug}"`)
     expect(p.html).toContain('property="og:title"')
@@ -112,7 +129,10 @@ describe('storefront pages', () => {
     const second = await page(`/p/${product.slug}`)
     expect(second.headers.get('X-Cache')).toBe('HIT')
     expect(second.html).toBe(first.html)
-    const edit = await api('PATCH', `/api/v1/seller/products/${product.id}/variants/${product.variants[0]!.id}`, { headers: seller.auth, body: { price: 3999 } })
+    const edit = await api('PATCH', `/api/v1/seller/products/${product.id}/variants/${product.variants[0]!.id}`, {
+      headers: seller.auth,
+      body: { price: 3999 },
+    })
     expect(edit.status).toBe(200)
     const after = await page(`/p/${product.slug}`)
     expect(after.headers.get('X-Cache')).toBe('MISS')
@@ -160,7 +180,11 @@ describe('storefront pages', () => {
     const key = /name="idempotency_key" value="([^"]+)"/.exec(checkout.html)![1]!
     const code = /name="discount_code" value="([^"]*)"/.exec(checkout.html)![1]!
     expect(code).toBe('WELCOME10')
-    const missing = await post('/checkout', { idempotency_key: key, email: 'nope', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' }, jar)
+    const missing = await post(
+      '/checkout',
+      { idempotency_key: key, email: 'nope', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' },
+      jar,
+    )
     expect(missing.status).toBe(400)
     expect(missing.html).toContain('Enter your email address')
     expect(missing.html).toContain('Enter the street address.')
@@ -200,7 +224,17 @@ describe('storefront pages', () => {
     const key = /name="idempotency_key" value="([^"]+)"/.exec(checkout.html)![1]!
     const placed = await post(
       '/checkout',
-      { idempotency_key: key, email: 'card@example.test', name: 'Card Guest', line1: '1 Main St', city: 'Austin', country: 'US', postal_code: '73301', shipping_method_id: 'shp_seed_flat', payment_provider: 'stripe' },
+      {
+        idempotency_key: key,
+        email: 'card@example.test',
+        name: 'Card Guest',
+        line1: '1 Main St',
+        city: 'Austin',
+        country: 'US',
+        postal_code: '73301',
+        shipping_method_id: 'shp_seed_flat',
+        payment_provider: 'stripe',
+      },
       jar,
     )
     expect(placed.status).toBe(303)
@@ -262,14 +296,22 @@ describe('storefront pages', () => {
     for (let i = 0; i < 6; i++) {
       const inStock = i % 2 === 0
       const name = `Shelf Item ${i} ${inStock ? 'Available' : 'Gone'}`
-      await createProduct(seller, name, [{ sku: `SHELF-${i}-${crypto.randomUUID().slice(0, 6)}`, price: 1000 + i, stock: inStock ? 3 : 0 }], cat.body.id)
+      await createProduct(
+        seller,
+        name,
+        [{ sku: `SHELF-${i}-${crypto.randomUUID().slice(0, 6)}`, price: 1000 + i, stock: inStock ? 3 : 0 }],
+        cat.body.id,
+      )
       names.push({ name, inStock })
     }
     const seen: string[] = []
     let cursor: string | null = null
     const pages: number[] = []
     do {
-      const res: { status: number; body: any } = await api('GET', `/api/v1/products?category=${cat.body.id}&in_stock=true&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      const res: { status: number; body: any } = await api(
+        'GET',
+        `/api/v1/products?category=${cat.body.id}&in_stock=true&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )
       expect(res.status).toBe(200)
       pages.push(res.body.data.length)
       for (const p of res.body.data as { name: string; in_stock: boolean }[]) {
@@ -279,7 +321,12 @@ describe('storefront pages', () => {
       cursor = res.body.next_cursor
     } while (cursor)
     expect(pages[0]).toBe(2)
-    expect(seen.sort()).toEqual(names.filter((n) => n.inStock).map((n) => n.name).sort())
+    expect(seen.sort()).toEqual(
+      names
+        .filter((n) => n.inStock)
+        .map((n) => n.name)
+        .sort(),
+    )
     expect((await api('GET', '/api/v1/products?in_stock=maybe')).status).toBe(400)
     const html = (await page(`/c/${cat.body.slug}?in_stock=1`)).html
     for (const n of names) expect(html.includes(n.name)).toBe(n.inStock)

@@ -41,7 +41,17 @@ function serve(origin: string, fake: (req: Request) => Response | Promise<Respon
 /** A guest with one item in `currency` in the cart, and a shipping method in that currency. */
 async function guestCart(currency: string, price: number): Promise<{ jar: Jar; shipping: string }> {
   const product = await createProduct({ name: `Pay ${currency} lamp`, currency, variants: [{ price, stock: 10 }] })
-  const method = await createShippingMethod(getDb(env), { name: `Post ${currency}`, kind: 'flat', currency, amount: 0, free_over_amount: null, per_kg_amount: null, countries: null, active: true, position: 0 })
+  const method = await createShippingMethod(getDb(env), {
+    name: `Post ${currency}`,
+    kind: 'flat',
+    currency,
+    amount: 0,
+    free_over_amount: null,
+    per_kg_amount: null,
+    countries: null,
+    active: true,
+    position: 0,
+  })
   const jar: Jar = new Map()
   expect((await post('/cart/add', { variant_id: product.variants[0]!.id, quantity: '1', back: '/cart' }, jar)).status).toBe(303)
   return { jar, shipping: method.id }
@@ -53,7 +63,11 @@ const offered = (html: string) => [...html.matchAll(/name="payment_provider" val
 async function placeWith(jar: Jar, shipping: string, provider: string, country: string, extra: Record<string, string> = {}) {
   const checkout = await get('/checkout', jar)
   expect(checkout.status).toBe(200)
-  const placed = await post('/checkout', guestForm(checkout.html, { country, shipping_method_id: shipping, payment_provider: provider, ...extra }), jar)
+  const placed = await post(
+    '/checkout',
+    guestForm(checkout.html, { country, shipping_method_id: shipping, payment_provider: provider, ...extra }),
+    jar,
+  )
   expect(placed.status, placed.html.slice(0, 2000)).toBe(303)
   return placed.location!
 }
@@ -92,7 +106,10 @@ describe('checkout offers the providers enabled for the cart’s currency', () =
     expect(methods.map((m) => m.provider).sort()).toEqual(['chapa', 'kaspi', 'manual', 'mpesa', 'paypal', 'paystack', 'stripe'])
     for (const currency of ['USD', 'NGN', 'ETB', 'KZT', 'KES']) {
       const { jar } = await guestCart(currency, 100_000)
-      const expected = methods.filter((m) => !m.currencies || m.currencies.includes(currency)).map((m) => m.provider).sort()
+      const expected = methods
+        .filter((m) => !m.currencies || m.currencies.includes(currency))
+        .map((m) => m.provider)
+        .sort()
       const page = await get('/checkout', jar)
       expect(offered(page.html), currency).toEqual(expected)
       expect(page.html.includes('name="payment_phone"'), currency).toBe(expected.includes('mpesa'))
@@ -122,7 +139,12 @@ describe('paying through each provider’s fake from the storefront', () => {
   })
 
   it('PayPal (USD): approving on the hosted page gets the order captured and paid', async () => {
-    const paypal = createPaypalFake({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, webhookId: env.PAYPAL_WEBHOOK_ID, hosted: true })
+    const paypal = createPaypalFake({
+      clientId: env.PAYPAL_CLIENT_ID,
+      clientSecret: env.PAYPAL_CLIENT_SECRET,
+      webhookId: env.PAYPAL_WEBHOOK_ID,
+      hosted: true,
+    })
     serve('https://api-m.sandbox.paypal.com', (req) => paypal.app.fetch(req, FAKES_ENV))
     const { jar, shipping } = await guestCart('USD', 4_500)
     const order = await placeWith(jar, shipping, 'paypal', 'US')
@@ -141,11 +163,20 @@ describe('paying through each provider’s fake from the storefront', () => {
   })
 
   it('M-Pesa (KES): checkout wants a Kenyan phone (readable message), the prompt goes to it, and approving it marks the order paid', async () => {
-    const mpesa = createMpesaFake({ consumerKey: env.MPESA_CONSUMER_KEY, consumerSecret: env.MPESA_CONSUMER_SECRET, passkey: env.MPESA_PASSKEY, shortcode: env.MPESA_SHORTCODE })
+    const mpesa = createMpesaFake({
+      consumerKey: env.MPESA_CONSUMER_KEY,
+      consumerSecret: env.MPESA_CONSUMER_SECRET,
+      passkey: env.MPESA_PASSKEY,
+      shortcode: env.MPESA_SHORTCODE,
+    })
     routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
     const { jar, shipping } = await guestCart('KES', 150_000)
     const checkout = await get('/checkout', jar)
-    const noPhone = await post('/checkout', guestForm(checkout.html, { country: 'KE', shipping_method_id: shipping, payment_provider: 'mpesa', payment_phone: '0712' }), jar)
+    const noPhone = await post(
+      '/checkout',
+      guestForm(checkout.html, { country: 'KE', shipping_method_id: shipping, payment_provider: 'mpesa', payment_phone: '0712' }),
+      jar,
+    )
     expect(noPhone.status).toBe(400)
     expect(noPhone.html).toContain('For M-Pesa, enter the Kenyan phone number that gets the payment prompt')
     const order = await placeWith(jar, shipping, 'mpesa', 'KE', { payment_phone: '+254 712 345 678' })
@@ -155,9 +186,24 @@ describe('paying through each provider’s fake from the storefront', () => {
     expect(page.html).toContain('Payment instructions')
     expect(page.html).not.toContain('role="alert"')
     // The payer approves the prompt; Safaricom calls back the webhooks Worker.
-    expect((await mpesa.app.request(`/fake/phone/${ref}`, { method: 'POST', body: JSON.stringify({ outcome: 'pay' }), headers: { 'Content-Type': 'application/json' } })).status).toBe(200)
+    expect(
+      (
+        await mpesa.app.request(`/fake/phone/${ref}`, {
+          method: 'POST',
+          body: JSON.stringify({ outcome: 'pay' }),
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200)
     const callback = mpesa.state.callbacks.at(-1)!
-    const res = await webhooks.fetch(new Request(`${HOOKS}${new URL(callback.url).pathname}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: callback.body }) as Parameters<typeof webhooks.fetch>[0], env)
+    const res = await webhooks.fetch(
+      new Request(`${HOOKS}${new URL(callback.url).pathname}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: callback.body,
+      }) as Parameters<typeof webhooks.fetch>[0],
+      env,
+    )
     expect(res.status).toBe(200)
     await expectPaid(order, jar)
   })

@@ -27,7 +27,10 @@ const app = new Hono()
 
 app.route('/stripe', stripeFake)
 // Stripe.js stand-in for the storefront's payment form; confirms through the Stripe fake above.
-app.route('/stripe-js', createStripeJsFake((req, env, ctx) => stripeFakeInstance.app.fetch(req, env as never, ctx)))
+app.route(
+  '/stripe-js',
+  createStripeJsFake((req, env, ctx) => stripeFakeInstance.app.fetch(req, env as never, ctx)),
+)
 app.route('/sendgrid', sendgridFake)
 app.route('/twilio', twilioFake)
 app.route('/whatsapp', whatsappFake)

@@ -30,7 +30,13 @@ const ROUTES: { pattern: RegExp; handle: Handler }[] = [
   },
 ]
 
-async function handleRoute(env: Env, request: Request, url: URL, route: (typeof ROUTES)[number], match: RegExpExecArray): Promise<Response> {
+async function handleRoute(
+  env: Env,
+  request: Request,
+  url: URL,
+  route: (typeof ROUTES)[number],
+  match: RegExpExecArray,
+): Promise<Response> {
   const body = await readLimited(request)
   if (!body) return envelope(413, 'payload_too_large', `Webhook bodies are limited to ${WEBHOOK_BODY_LIMIT} bytes`)
   if (url.pathname === '/webhooks/stripe' && stripeTimestampInFuture(request.headers.get('Stripe-Signature'))) {

@@ -34,13 +34,25 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
     const value = byDay.get(day)?.revenue ?? 0
     return { label: day, value, display: `${formatMoney(value, currency)} (${t('count.orders', { count: byDay.get(day)?.orders ?? 0 })})` }
   })
-  const statuses: Point[] = report.orders_by_status.map((s) => ({ label: statusLabel(s.status), value: s.count, display: t('analytics.count', { count: s.count }) }))
+  const statuses: Point[] = report.orders_by_status.map((s) => ({
+    label: statusLabel(s.status),
+    value: s.count,
+    display: t('analytics.count', { count: s.count }),
+  }))
   const products: Point[] = report.top_products
     .filter((p) => p.currency === currency)
-    .map((p) => ({ label: p.product_name, value: p.revenue, display: `${formatMoney(p.revenue, currency)} (${t('analytics.count', { count: p.quantity })})` }))
+    .map((p) => ({
+      label: p.product_name,
+      value: p.revenue,
+      display: `${formatMoney(p.revenue, currency)} (${t('analytics.count', { count: p.quantity })})`,
+    }))
   const sellers: Point[] = report.top_sellers
     .filter((s) => s.currency === currency)
-    .map((s) => ({ label: s.seller_name ?? s.seller_id, value: s.revenue, display: `${formatMoney(s.revenue, currency)} (${t('analytics.count', { count: s.quantity })})` }))
+    .map((s) => ({
+      label: s.seller_name ?? s.seller_id,
+      value: s.revenue,
+      display: `${formatMoney(s.revenue, currency)} (${t('analytics.count', { count: s.quantity })})`,
+    }))
   return (
     <div class="charts">
       <section class="card wide" aria-labelledby="rev-title">
@@ -54,16 +66,31 @@ function Charts({ report, scope, currency }: { report: Report; scope: 'admin' | 
       </section>
       <section class="card" aria-labelledby="status-title">
         <h2 id="status-title">{t('analytics.perStatus')}</h2>
-        <BarList title={t('analytics.perStatus')} points={statuses} labelHeader={t('analytics.status')} valueHeader={t('analytics.orders')} />
+        <BarList
+          title={t('analytics.perStatus')}
+          points={statuses}
+          labelHeader={t('analytics.status')}
+          valueHeader={t('analytics.orders')}
+        />
       </section>
       <section class="card" aria-labelledby="products-title">
         <h2 id="products-title">{t('analytics.topProducts')}</h2>
-        <BarList title={t('analytics.topProductsChart', { currency })} points={products} labelHeader={t('analytics.product')} valueHeader={t('analytics.revenueUnits')} />
+        <BarList
+          title={t('analytics.topProductsChart', { currency })}
+          points={products}
+          labelHeader={t('analytics.product')}
+          valueHeader={t('analytics.revenueUnits')}
+        />
       </section>
       {scope === 'admin' ? (
         <section class="card" aria-labelledby="sellers-title">
           <h2 id="sellers-title">{t('analytics.topSellers')}</h2>
-          <BarList title={t('analytics.topSellersChart', { currency })} points={sellers} labelHeader={t('analytics.seller')} valueHeader={t('analytics.revenueUnits')} />
+          <BarList
+            title={t('analytics.topSellersChart', { currency })}
+            points={sellers}
+            labelHeader={t('analytics.seller')}
+            valueHeader={t('analytics.revenueUnits')}
+          />
         </section>
       ) : null}
     </div>
@@ -131,7 +158,8 @@ export function AnalyticsPage({ scope, route }: { scope: 'admin' | 'seller'; rou
                   <dd>
                     {formatMoney(total.amount, total.currency)}
                     <small>
-                      {t('count.orders', { count: total.orders })} · {t('analytics.refunded', { amount: formatMoney(total.refunded, total.currency) })}
+                      {t('count.orders', { count: total.orders })} ·{' '}
+                      {t('analytics.refunded', { amount: formatMoney(total.refunded, total.currency) })}
                     </small>
                   </dd>
                 </div>

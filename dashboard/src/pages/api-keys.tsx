@@ -3,7 +3,22 @@
 import { useState } from 'preact/hooks'
 import { api, unwrap } from '../api'
 import { enums } from '../api-enums'
-import { Badge, CANCELLED, confirmAction, ErrorBox, Field, formatDate, FormErrors, formValues, invalid, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+import {
+  Badge,
+  CANCELLED,
+  confirmAction,
+  ErrorBox,
+  Field,
+  formatDate,
+  FormErrors,
+  formValues,
+  invalid,
+  Loading,
+  PageTitle,
+  submit,
+  useAction,
+  useLoad,
+} from '../ui'
 import { CopyButton } from './webhooks'
 
 type Scope = (typeof enums.ApiScope)[number]
@@ -60,7 +75,8 @@ export function ApiKeysPage() {
     <section>
       <PageTitle>API keys</PageTitle>
       <p class="muted">
-        Keys let a server (an ERP, a warehouse) call the API for you, limited to the scopes you choose. Each acts as the admin who created it.
+        Keys let a server (an ERP, a warehouse) call the API for you, limited to the scopes you choose. Each acts as the admin who created
+        it.
       </p>
       {created ? <KeyOnce name={created.name} apiKey={created.key} onDone={() => setCreated(null)} /> : null}
       <details class="card">
@@ -119,7 +135,16 @@ export function ApiKeysPage() {
                 <td class="small">{k.scopes.join(', ')}</td>
                 <td>{formatDate(k.created_at)}</td>
                 <td data-last-used>{k.last_used_at ? formatDate(k.last_used_at) : 'Never'}</td>
-                <td>{k.revoked_at ? <><Badge value="revoked" /><div class="small muted">{formatDate(k.revoked_at)}</div></> : <Badge value="active" />}</td>
+                <td>
+                  {k.revoked_at ? (
+                    <>
+                      <Badge value="revoked" />
+                      <div class="small muted">{formatDate(k.revoked_at)}</div>
+                    </>
+                  ) : (
+                    <Badge value="active" />
+                  )}
+                </td>
                 <td>
                   {k.revoked_at ? null : (
                     <button type="button" class="danger" disabled={revoke.busy} onClick={() => void revoke.run(k)}>

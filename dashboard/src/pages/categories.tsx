@@ -38,14 +38,24 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
     await unwrap(
       api.PATCH('/api/v1/admin/categories/{id}', {
         params: { path: { id: category.id } },
-        body: { name: String(v.name), slug: String(v.slug), parent_id: v.parent_id ? String(v.parent_id) : null, position: Number(v.position) },
+        body: {
+          name: String(v.name),
+          slug: String(v.slug),
+          parent_id: v.parent_id ? String(v.parent_id) : null,
+          position: Number(v.position),
+        },
       }),
     )
     setEditing(false)
     onChanged()
   })
   const remove = useAction(async () => {
-    const ok = await confirmAction({ title: t('categories.deleteTitle', { name: category.name }), body: [t('categories.deleteBody')], confirm: t('categories.deleteConfirm'), danger: true })
+    const ok = await confirmAction({
+      title: t('categories.deleteTitle', { name: category.name }),
+      body: [t('categories.deleteBody')],
+      confirm: t('categories.deleteConfirm'),
+      danger: true,
+    })
     if (!ok) throw CANCELLED
     await unwrap(api.DELETE('/api/v1/admin/categories/{id}', { params: { path: { id: category.id } } }))
     onChanged()
@@ -99,7 +109,12 @@ function CategoryRow({ category, all, onChanged }: { category: CategoryOption; a
             {t('categories.edit')}
           </button>
         )}
-        <button type="button" class="danger" onClick={() => void remove.run()} aria-label={t('categories.deleteOne', { name: category.name })}>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => void remove.run()}
+          aria-label={t('categories.deleteOne', { name: category.name })}
+        >
           {t('categories.delete')}
         </button>
       </td>

@@ -5,7 +5,26 @@ import { api, unwrap, type Role, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import type { paths } from '../api-types'
 import { link, navigate, type Route } from '../router'
-import { Badge, CANCELLED, compact, confirmAction, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, plural, SortHeading, submit, useAction, useLoad, usePager } from '../ui'
+import {
+  Badge,
+  CANCELLED,
+  compact,
+  confirmAction,
+  ErrorBox,
+  Field,
+  formatDate,
+  formValues,
+  Loading,
+  Money,
+  PageTitle,
+  Pager,
+  plural,
+  SortHeading,
+  submit,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
 
 type AdminUser = Schemas['AdminUser']
 type UserSort = NonNullable<NonNullable<paths['/api/v1/admin/users']['get']['parameters']['query']>['sort']>
@@ -37,7 +56,11 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
       <td>{user.email}</td>
       <td>
         {canEdit ? (
-          <form class="inline" onSubmit={submit((f) => void update.run({ role: String(formValues(f).role) as Role }))} aria-label={`Role of ${user.email}`}>
+          <form
+            class="inline"
+            onSubmit={submit((f) => void update.run({ role: String(formValues(f).role) as Role }))}
+            aria-label={`Role of ${user.email}`}
+          >
             <Field label="Role">
               <select name="role" defaultValue={user.role}>
                 {enums.Role.map((r) => (
@@ -76,7 +99,12 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
   const sort = (route.query.get('sort') ?? '') as UserSort | ''
   const pager = usePager(`${role}|${q}|${sort}`)
   const list = useLoad(
-    () => unwrap(api.GET('/api/v1/admin/users', { params: { query: compact({ role: role || undefined, q, sort: sort || undefined, cursor: pager.cursor, limit: 25 }) } })),
+    () =>
+      unwrap(
+        api.GET('/api/v1/admin/users', {
+          params: { query: compact({ role: role || undefined, q, sort: sort || undefined, cursor: pager.cursor, limit: 25 }) },
+        }),
+      ),
     [role, q, sort, pager.cursor],
   )
   const sortHref = (next: string) => link('customers', { role, q, sort: next === 'newest' ? '' : next })
@@ -148,7 +176,15 @@ export function CustomerPage({ id }: { id: string }) {
   const u = data.user
   return (
     <section>
-      <PageTitle actions={<a class="button" href={link('customers')}>All customers</a>}>{u.name}</PageTitle>
+      <PageTitle
+        actions={
+          <a class="button" href={link('customers')}>
+            All customers
+          </a>
+        }
+      >
+        {u.name}
+      </PageTitle>
       <dl class="facts">
         <div>
           <dt>Email</dt>

@@ -21,7 +21,8 @@ function save(blob: Blob, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
-const fileName = (res: Response, fallback: string) => /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallback
+const fileName = (res: Response, fallback: string) =>
+  /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallback
 
 async function fetchCsv(e: CsvExport): Promise<{ blob: Blob; name: string }> {
   // The calls carry the session's token, so this is a fetch, not a plain link.
@@ -107,7 +108,8 @@ function Progress({ job }: { job: ImportJob }) {
       <h2 id="import-progress">{job.status === 'done' ? 'Import finished' : 'Importing'}</h2>
       <progress max={job.total_rows} value={job.processed_rows} aria-labelledby="import-progress" />
       <p aria-live="polite">
-        Applied {job.processed_rows} of {job.total_rows} rows: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, {r.failed} failed.
+        Applied {job.processed_rows} of {job.total_rows} rows: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, {r.failed}{' '}
+        failed.
       </p>
     </section>
   )
@@ -151,9 +153,9 @@ export function ImportPage() {
     <section>
       <PageTitle>Import products</PageTitle>
       <p>
-        A CSV with the columns of the product export (<code>sku</code> required; a new SKU also needs <code>product_name</code>, <code>currency</code> and{' '}
-        <code>price</code>). Rows create or update variants by SKU, so importing the same file twice changes nothing. Prices are in the currency’s
-        major unit (19.99). The file is checked first; nothing is written until you import.
+        A CSV with the columns of the product export (<code>sku</code> required; a new SKU also needs <code>product_name</code>,{' '}
+        <code>currency</code> and <code>price</code>). Rows create or update variants by SKU, so importing the same file twice changes
+        nothing. Prices are in the currency’s major unit (19.99). The file is checked first; nothing is written until you import.
       </p>
       <FormErrors error={check.error}>
         <form aria-label="Check a CSV file" onSubmit={submit((f) => void check.run(f))}>

@@ -5,7 +5,21 @@ import { useRef } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Field, formatDate, FormErrors, formValues, invalid, Loading, PageTitle, Pager, plural, submit, useAction, useLoad, usePager } from '../ui'
+import {
+  Field,
+  formatDate,
+  FormErrors,
+  formValues,
+  invalid,
+  Loading,
+  PageTitle,
+  Pager,
+  plural,
+  submit,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
 
 export type StockReason = NonNullable<Schemas['StockAdjustment']['reason']>
 
@@ -67,7 +81,8 @@ function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () 
     const v = formValues(form)
     const text = String(v.delta).trim()
     const delta = Number(text)
-    if (!text || !Number.isInteger(delta) || delta === 0) throw invalid('Type a whole number of units to add (or −n to remove).', { delta: 'must be a whole number other than 0' })
+    if (!text || !Number.isInteger(delta) || delta === 0)
+      throw invalid('Type a whole number of units to add (or −n to remove).', { delta: 'must be a whole number other than 0' })
     if (row.stock + delta < 0) throw invalid(`Only ${plural(row.stock, 'unit')} in stock.`, { delta: `can remove at most ${row.stock}` })
     const why = stockReason(v)
     await unwrap(
@@ -103,7 +118,8 @@ function ThresholdSetting({ settings, onSaved }: { settings: Schemas['InventoryS
   const save = useAction(async (form: HTMLFormElement) => {
     const text = String(formValues(form).low_stock_threshold).trim()
     const n = Number(text)
-    if (!/^\d+$/.test(text) || n > 1_000_000) throw invalid('Check the threshold.', { low_stock_threshold: 'must be a whole number from 0 to 1000000' })
+    if (!/^\d+$/.test(text) || n > 1_000_000)
+      throw invalid('Check the threshold.', { low_stock_threshold: 'must be a whole number from 0 to 1000000' })
     await unwrap(api.PUT('/api/v1/admin/inventory/settings', { body: { low_stock_threshold: n } }))
     onSaved()
     return `The store's low-stock threshold is ${n}.`
@@ -113,9 +129,21 @@ function ThresholdSetting({ settings, onSaved }: { settings: Schemas['InventoryS
       <FormErrors error={save.error}>
         <Field
           label="Store low-stock threshold"
-          hint={settings.updated_by_name ? `Set by ${settings.updated_by_name}, ${formatDate(settings.updated_at)}` : 'The default; applies to every staff member'}
+          hint={
+            settings.updated_by_name
+              ? `Set by ${settings.updated_by_name}, ${formatDate(settings.updated_at)}`
+              : 'The default; applies to every staff member'
+          }
         >
-          <input name="low_stock_threshold" type="number" min={0} max={1000000} step={1} defaultValue={String(settings.low_stock_threshold)} key={settings.low_stock_threshold} />
+          <input
+            name="low_stock_threshold"
+            type="number"
+            min={0}
+            max={1000000}
+            step={1}
+            defaultValue={String(settings.low_stock_threshold)}
+            key={settings.low_stock_threshold}
+          />
         </Field>
       </FormErrors>
       <button type="submit" disabled={save.busy}>
@@ -135,7 +163,14 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
     () =>
       unwrap(
         api.GET('/api/v1/admin/inventory', {
-          params: { query: { ...(asked !== undefined ? { threshold: asked } : {}), ...(soldOut ? { sold_out: 'true' as const } : {}), cursor: pager.cursor, limit: 25 } },
+          params: {
+            query: {
+              ...(asked !== undefined ? { threshold: asked } : {}),
+              ...(soldOut ? { sold_out: 'true' as const } : {}),
+              cursor: pager.cursor,
+              limit: 25,
+            },
+          },
         }),
       ),
     [asked, soldOut, pager.cursor, settings.data?.low_stock_threshold],
@@ -157,7 +192,15 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
         })}
       >
         <Field label="Low stock at or below" hint={settings.data ? `Empty: the store's ${settings.data.low_stock_threshold}` : undefined}>
-          <input name="threshold" type="number" min={0} max={1000000} step={1} defaultValue={asked === undefined ? '' : String(asked)} key={String(asked)} />
+          <input
+            name="threshold"
+            type="number"
+            min={0}
+            max={1000000}
+            step={1}
+            defaultValue={asked === undefined ? '' : String(asked)}
+            key={String(asked)}
+          />
         </Field>
         <label class="check">
           <input name="sold_out" type="checkbox" defaultChecked={soldOut} /> Sold out only
@@ -167,8 +210,10 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
       <Loading loaded={list} />
       {data ? (
         <p>
-          <a href={link('inventory', { threshold: asked === undefined ? undefined : String(asked), sold_out: 'true' })}>{plural(data.sold_out_count, 'variant')} sold out</a> ·{' '}
-          {plural(data.low_count, 'variant')} at or below {threshold}
+          <a href={link('inventory', { threshold: asked === undefined ? undefined : String(asked), sold_out: 'true' })}>
+            {plural(data.sold_out_count, 'variant')} sold out
+          </a>{' '}
+          · {plural(data.low_count, 'variant')} at or below {threshold}
         </p>
       ) : null}
       {data && data.data.length === 0 ? <p class="muted">Nothing is low on stock.</p> : null}

@@ -3,7 +3,21 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
-import { Badge, compact, ErrorBox, Field, formatDate, formValues, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import {
+  Badge,
+  compact,
+  ErrorBox,
+  Field,
+  formatDate,
+  formValues,
+  Loading,
+  PageTitle,
+  Pager,
+  submit,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
 
 type Status = Schemas['MarketplaceStatus']
 type Run = NonNullable<Status['last_push']>
@@ -99,7 +113,15 @@ export function MarketplacePage({ route }: { route: Route }) {
   }
   return (
     <section>
-      <PageTitle actions={<button type="button" onClick={refresh}>Refresh</button>}>Marketplace sync</PageTitle>
+      <PageTitle
+        actions={
+          <button type="button" onClick={refresh}>
+            Refresh
+          </button>
+        }
+      >
+        Marketplace sync
+      </PageTitle>
       <Loading loaded={status} />
       <div class="panels">
         {(status.data?.data ?? []).map((s) => (

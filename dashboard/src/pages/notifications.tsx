@@ -17,8 +17,8 @@ function DeliveryDetail({ id }: { id: string }) {
   return (
     <div class="detail">
       <p class="small">
-        {t('notifications.event')} <code>{d.event_id}</code> · {t('notifications.providerMessage')} <code>{d.provider_message_id ?? '—'}</code> ·{' '}
-        {t('notifications.sentAt', { at: formatDate(d.sent_at) })}
+        {t('notifications.event')} <code>{d.event_id}</code> · {t('notifications.providerMessage')}{' '}
+        <code>{d.provider_message_id ?? '—'}</code> · {t('notifications.sentAt', { at: formatDate(d.sent_at) })}
       </p>
       {d.last_error ? <p class="small">{t('notifications.lastError', { error: d.last_error })}</p> : null}
       {d.subject ? (
@@ -76,7 +76,15 @@ export function NotificationsPage({ route }: { route: Route }) {
     () =>
       unwrap(
         api.GET('/api/v1/admin/notifications', {
-          params: { query: compact({ status: status || undefined, channel: channel || undefined, event_type: eventType, cursor: pager.cursor, limit: 25 }) },
+          params: {
+            query: compact({
+              status: status || undefined,
+              channel: channel || undefined,
+              event_type: eventType,
+              cursor: pager.cursor,
+              limit: 25,
+            }),
+          },
         }),
       ),
     [status, channel, eventType, pager.cursor],

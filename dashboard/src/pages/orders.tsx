@@ -66,21 +66,21 @@ export function OrdersPage({ route }: { route: Route }) {
       userId = account.id
     }
     return unwrap(
-        api.GET('/api/v1/admin/orders', {
-          params: {
-            query: compact({
-              status: status || undefined,
-              user_id: userId,
-              from: dayStart(from),
-              // "to" is inclusive in the form, exclusive in the API.
-              to: dayStart(to, 1),
-              sort: sort || undefined,
-              cursor: pager.cursor,
-              limit: 25,
-            }),
-          },
-        }),
-      )
+      api.GET('/api/v1/admin/orders', {
+        params: {
+          query: compact({
+            status: status || undefined,
+            user_id: userId,
+            from: dayStart(from),
+            // "to" is inclusive in the form, exclusive in the API.
+            to: dayStart(to, 1),
+            sort: sort || undefined,
+            cursor: pager.cursor,
+            limit: 25,
+          }),
+        },
+      }),
+    )
   }, [status, route.query.get('user_id'), email, from, to, sort, pager.cursor])
   return (
     <section>
@@ -89,7 +89,13 @@ export function OrdersPage({ route }: { route: Route }) {
           <CsvDownload
             export={{
               kind: 'orders',
-              query: compact({ status: status || undefined, user_id: route.query.get('user_id') ?? '', email, from: dayStart(from), to: dayStart(to, 1) }),
+              query: compact({
+                status: status || undefined,
+                user_id: route.query.get('user_id') ?? '',
+                email,
+                from: dayStart(from),
+                to: dayStart(to, 1),
+              }),
             }}
           />
         }
@@ -134,6 +140,7 @@ export function OrdersPage({ route }: { route: Route }) {
         <button type="submit">Filter</button>
       </form>
       <Loading loaded={list} />
+      {/* biome-ignore lint/nursery/noMisusedPromises: list.data is the loaded value (the rule reads the async loader's type) */}
       {list.data ? (
         list.data.data.length === 0 ? (
           <p class="muted">{'noAccount' in list.data ? `No account has the email ${email}.` : 'No orders match.'}</p>
@@ -224,10 +231,7 @@ function Timeline({ order, onChanged }: { order: AdminOrder; onChanged: () => vo
                   <Badge value={t.to} />
                 </>
               )}
-              <span class="muted small">
-                {' '}
-                by {t.actor.name ? `${t.actor.name} (${t.actor.type})` : t.actor.type}
-              </span>
+              <span class="muted small"> by {t.actor.name ? `${t.actor.name} (${t.actor.type})` : t.actor.type}</span>
               {t.reason ? <div class={t.kind === 'note' ? 'note-text' : undefined}>{t.reason}</div> : null}
               {t.meta && Object.keys(t.meta).length > 0 ? (
                 <div class="muted small">
@@ -312,7 +316,10 @@ function Lines({ order }: { order: AdminOrder }) {
 }
 
 function Payments({ orderId, version }: { orderId: string; version: string }) {
-  const loaded = useLoad(() => unwrap(api.GET('/api/v1/admin/orders/{id}/payments', { params: { path: { id: orderId } } })), [orderId, version])
+  const loaded = useLoad(
+    () => unwrap(api.GET('/api/v1/admin/orders/{id}/payments', { params: { path: { id: orderId } } })),
+    [orderId, version],
+  )
   const data = loaded.data
   return (
     <section aria-labelledby="payments-title">
@@ -404,14 +411,21 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
     if (Object.keys(missing).length) throw invalid('Shipping needs the carrier and the tracking number.', missing)
     const ok = await confirmAction({
       title: `Ship order ${order.id}?`,
-      body: [`${items} to ${order.shipping_address.name} go out with ${carrier}, tracking number ${tracking}.`, 'The customer is notified.'],
+      body: [
+        `${items} to ${order.shipping_address.name} go out with ${carrier}, tracking number ${tracking}.`,
+        'The customer is notified.',
+      ],
       confirm: 'Mark as shipped',
     })
     if (!ok) throw CANCELLED
     return move({ to: 'shipped', carrier, tracking_number: tracking, ...compact({ reason: String(v.reason).trim() }) })
   })
   const deliver = useAction(async () => {
-    const ok = await confirmAction({ title: `Mark order ${order.id} delivered?`, body: [`${items} to ${order.shipping_address.name} arrived.`], confirm: 'Mark as delivered' })
+    const ok = await confirmAction({
+      title: `Mark order ${order.id} delivered?`,
+      body: [`${items} to ${order.shipping_address.name} arrived.`],
+      confirm: 'Mark as delivered',
+    })
     if (!ok) throw CANCELLED
     return move({ to: 'delivered' })
   })
@@ -419,7 +433,9 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
     const reason = String(formValues(form).reason).trim()
     const ok = await confirmAction({
       title: `Cancel order ${order.id}?`,
-      body: [`The order of ${formatMoney(order.total.amount, order.currency)} is cancelled and its reserved stock released. This cannot be undone.`],
+      body: [
+        `The order of ${formatMoney(order.total.amount, order.currency)} is cancelled and its reserved stock released. This cannot be undone.`,
+      ],
       confirm: 'Cancel the order',
       danger: true,
     })
@@ -451,7 +467,8 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
     let amount: number | undefined
     if (typed) {
       amount = toMinor(typed, order.currency)
-      if (!Number.isInteger(amount) || amount <= 0) throw invalid('The refund amount is not a valid amount.', { amount: `must be a positive amount in ${order.currency}` })
+      if (!Number.isInteger(amount) || amount <= 0)
+        throw invalid('The refund amount is not a valid amount.', { amount: `must be a positive amount in ${order.currency}` })
       if (amount > remaining) throw invalid(`The refund is more than the ${left} left to refund.`, { amount: `can be at most ${left}` })
     }
     const restock = v.restock === true
@@ -592,7 +609,13 @@ export function OrderDetailPage({ id }: { id: string }) {
   const a = order.shipping_address
   return (
     <section>
-      <PageTitle actions={<a class="button" href={link('orders')}>All orders</a>}>{`Order ${order.id}`}</PageTitle>
+      <PageTitle
+        actions={
+          <a class="button" href={link('orders')}>
+            All orders
+          </a>
+        }
+      >{`Order ${order.id}`}</PageTitle>
       {loaded.error ? <ErrorBox error={loaded.error} /> : null}
       <dl class="facts">
         <div>

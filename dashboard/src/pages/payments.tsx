@@ -3,7 +3,22 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { link, navigate, type Route } from '../router'
-import { Badge, compact, Field, formatDate, formValues, Loading, Pager, PageTitle, PaymentCells, PaymentHeadings, submit, useLoad, usePager, type Loaded } from '../ui'
+import {
+  Badge,
+  compact,
+  Field,
+  formatDate,
+  formValues,
+  Loading,
+  Pager,
+  PageTitle,
+  PaymentCells,
+  PaymentHeadings,
+  submit,
+  useLoad,
+  usePager,
+  type Loaded,
+} from '../ui'
 import { statusLabel, t } from '../i18n'
 
 type PaymentStatus = Schemas['PaymentStatus']

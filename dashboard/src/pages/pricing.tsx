@@ -6,7 +6,24 @@ import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { validateBody, type RequestSchema } from '../validate'
-import { Badge, CANCELLED, confirmAction, ErrorBox, Field, FormErrors, formatDate, formatMoney, formValues, Loading, PageTitle, submit, toMajor, toMinor, useAction, useLoad } from '../ui'
+import {
+  Badge,
+  CANCELLED,
+  confirmAction,
+  ErrorBox,
+  Field,
+  FormErrors,
+  formatDate,
+  formatMoney,
+  formValues,
+  Loading,
+  PageTitle,
+  submit,
+  toMajor,
+  toMinor,
+  useAction,
+  useLoad,
+} from '../ui'
 
 type Kind = 'text' | 'int' | 'money' | 'percent' | 'discount' | 'bool' | 'select' | 'countries' | 'datetime'
 
@@ -99,7 +116,8 @@ function toInput(f: FieldDef, row: Row | undefined): string {
   if (v === null || v === undefined) return ''
   if (f.kind === 'money') return toMajor(Number(v), String(row?.currency ?? 'USD'))
   if (f.kind === 'percent') return String(Number(v) / 100)
-  if (f.kind === 'discount') return row?.kind === 'percentage' ? String(Number(v) / 100) : toMajor(Number(v), String(row?.currency ?? 'USD'))
+  if (f.kind === 'discount')
+    return row?.kind === 'percentage' ? String(Number(v) / 100) : toMajor(Number(v), String(row?.currency ?? 'USD'))
   if (f.kind === 'countries') return Array.isArray(v) ? v.join(', ') : ''
   if (f.kind === 'datetime') {
     const d = new Date(String(v))
@@ -154,7 +172,12 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
     onChanged()
   })
   const remove = useAction(async () => {
-    const ok = await confirmAction({ title: `Delete this ${res.noun}?`, body: [`${res.describe(row)} is deleted. This cannot be undone.`], confirm: `Delete ${res.noun}`, danger: true })
+    const ok = await confirmAction({
+      title: `Delete this ${res.noun}?`,
+      body: [`${res.describe(row)} is deleted. This cannot be undone.`],
+      confirm: `Delete ${res.noun}`,
+      danger: true,
+    })
     if (!ok) throw CANCELLED
     await res.remove(row.id)
     onChanged()
@@ -262,7 +285,12 @@ const discounts: Resource<Discount> = {
     { name: 'code', label: 'Code', kind: 'text', createOnly: true },
     { name: 'description', label: 'Description', kind: 'text', nullable: true },
     { name: 'kind', label: 'Kind', kind: 'select', options: enums['Discount.kind'] },
-    { name: 'value', label: 'Value', kind: 'discount', hint: 'Percentage: percent off (10 = 10%); fixed: an amount in the currency (5.00)' },
+    {
+      name: 'value',
+      label: 'Value',
+      kind: 'discount',
+      hint: 'Percentage: percent off (10 = 10%); fixed: an amount in the currency (5.00)',
+    },
     { name: 'currency', label: 'Currency', kind: 'text', nullable: true, hint: 'Needed for fixed discounts' },
     { name: 'min_subtotal', label: 'Minimum subtotal', kind: 'money', hint: 'In the currency (USD when none is given); 0 for none' },
     { name: 'usage_limit', label: 'Usage limit', kind: 'int', nullable: true },
@@ -276,13 +304,17 @@ const discounts: Resource<Discount> = {
     { header: 'Discount', cell: (d) => (d.kind === 'percentage' ? `${d.value / 100}%` : formatMoney(d.value, d.currency ?? 'USD')) },
     { header: 'Minimum', cell: (d) => (d.min_subtotal ? formatMoney(d.min_subtotal, d.currency ?? 'USD') : '—') },
     { header: 'Used', cell: (d) => `${d.used_count}${d.usage_limit ? ` / ${d.usage_limit}` : ''}` },
-    { header: 'Valid', cell: (d) => `${d.starts_at ? formatDate(d.starts_at) : 'now'} → ${d.expires_at ? formatDate(d.expires_at) : 'no end'}` },
+    {
+      header: 'Valid',
+      cell: (d) => `${d.starts_at ? formatDate(d.starts_at) : 'now'} → ${d.expires_at ? formatDate(d.expires_at) : 'no end'}`,
+    },
     { header: 'Active', cell: (d) => <Badge value={d.active ? 'active' : 'inactive'} /> },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/discounts', { params: { query: { limit: 100 } } })),
   schemas: { create: 'DiscountCreate', update: 'DiscountUpdate' },
   create: (body) => unwrap(api.POST('/api/v1/admin/discounts', { body: body as Schemas['DiscountCreate'] })),
-  update: (id, body) => unwrap(api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id } }, body: body as Schemas['DiscountUpdate'] })),
+  update: (id, body) =>
+    unwrap(api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id } }, body: body as Schemas['DiscountUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/discounts/{id}', { params: { path: { id } } })),
   describe: (d) => `Discount code ${d.code}`,
 }
@@ -296,7 +328,13 @@ const taxRates: Resource<TaxRate> = {
     { name: 'region', label: 'Region (optional)', kind: 'text', createOnly: true, nullable: true },
     { name: 'name', label: 'Name', kind: 'text' },
     { name: 'rate_bps', label: 'Rate (%)', kind: 'percent', hint: 'For example 20 or 7.5' },
-    { name: 'inclusive', label: 'Included in prices', kind: 'bool', initial: false, hint: 'Tick when the catalog prices already contain this tax' },
+    {
+      name: 'inclusive',
+      label: 'Included in prices',
+      kind: 'bool',
+      initial: false,
+      hint: 'Tick when the catalog prices already contain this tax',
+    },
   ],
   columns: [
     { header: 'Where', cell: (t) => `${t.country}${t.region ? `-${t.region}` : ''}` },
@@ -307,7 +345,8 @@ const taxRates: Resource<TaxRate> = {
   list: () => unwrap(api.GET('/api/v1/admin/tax-rates', { params: { query: { limit: 100 } } })),
   schemas: { create: 'TaxRateCreate', update: 'TaxRateUpdate' },
   create: (body) => unwrap(api.POST('/api/v1/admin/tax-rates', { body: body as Schemas['TaxRateCreate'] })),
-  update: (id, body) => unwrap(api.PATCH('/api/v1/admin/tax-rates/{id}', { params: { path: { id } }, body: body as Schemas['TaxRateUpdate'] })),
+  update: (id, body) =>
+    unwrap(api.PATCH('/api/v1/admin/tax-rates/{id}', { params: { path: { id } }, body: body as Schemas['TaxRateUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/tax-rates/{id}', { params: { path: { id } } })),
   describe: (t) => `${t.name} (${t.country}${t.region ? `-${t.region}` : ''}, ${t.rate_bps / 100}%)`,
 }
@@ -320,18 +359,32 @@ const shippingMethods: Resource<ShippingMethod> = {
     { name: 'name', label: 'Name', kind: 'text' },
     { name: 'kind', label: 'Kind', kind: 'select', options: enums['ShippingMethod.kind'] },
     { name: 'currency', label: 'Currency', kind: 'text' },
-    { name: 'amount', label: 'Price', kind: 'money', hint: 'Flat price, the base price for per_weight, or the fallback price for carrier (charged when the carrier is slow or down)' },
+    {
+      name: 'amount',
+      label: 'Price',
+      kind: 'money',
+      hint: 'Flat price, the base price for per_weight, or the fallback price for carrier (charged when the carrier is slow or down)',
+    },
     { name: 'free_over_amount', label: 'Free over', kind: 'money', nullable: true },
     { name: 'per_kg_amount', label: 'Per started kg', kind: 'money', nullable: true },
     { name: 'carrier', label: 'Carrier', kind: 'text', nullable: true, hint: 'Kind carrier only: ups or fedex (live rates at checkout)' },
-    { name: 'service_code', label: 'Service level', kind: 'text', nullable: true, hint: 'Kind carrier only: UPS service code (03 Ground, 02 2nd Day Air) or FedEx serviceType (FEDEX_GROUND)' },
+    {
+      name: 'service_code',
+      label: 'Service level',
+      kind: 'text',
+      nullable: true,
+      hint: 'Kind carrier only: UPS service code (03 Ground, 02 2nd Day Air) or FedEx serviceType (FEDEX_GROUND)',
+    },
     { name: 'countries', label: 'Countries', kind: 'countries', nullable: true, hint: 'Comma-separated ISO codes; empty ships everywhere' },
     { name: 'position', label: 'Position', kind: 'int' },
     { name: 'active', label: 'Active', kind: 'bool' },
   ],
   columns: [
     { header: 'Name', cell: (m) => m.name },
-    { header: 'Kind', cell: (m) => (m.kind === 'carrier' ? `carrier (${m.carrier ?? '?'} ${m.service_code ?? ''})` : m.kind.replace('_', ' ')) },
+    {
+      header: 'Kind',
+      cell: (m) => (m.kind === 'carrier' ? `carrier (${m.carrier ?? '?'} ${m.service_code ?? ''})` : m.kind.replace('_', ' ')),
+    },
     {
       header: 'Price',
       cell: (m) =>

@@ -55,9 +55,7 @@ const products = {
       ? unwrap(api.GET('/api/v1/admin/products/{id}', { params: { path: { id } } }))
       : unwrap(api.GET('/api/v1/seller/products/{id}', { params: { path: { id } } })),
   create: (scope: Scope, body: Schemas['ProductCreate']) =>
-    scope === 'admin'
-      ? unwrap(api.POST('/api/v1/admin/products', { body }))
-      : unwrap(api.POST('/api/v1/seller/products', { body })),
+    scope === 'admin' ? unwrap(api.POST('/api/v1/admin/products', { body })) : unwrap(api.POST('/api/v1/seller/products', { body })),
   update: (scope: Scope, id: string, body: Schemas['ProductUpdate']) =>
     scope === 'admin'
       ? unwrap(api.PATCH('/api/v1/admin/products/{id}', { params: { path: { id } }, body }))
@@ -88,8 +86,12 @@ const products = {
       : unwrap(api.DELETE('/api/v1/seller/products/{id}/variants/{variantId}', { params: { path: { id, variantId } } })),
   stockHistory: (scope: Scope, id: string, variantId: string) =>
     scope === 'admin'
-      ? unwrap(api.GET('/api/v1/admin/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } }))
-      : unwrap(api.GET('/api/v1/seller/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } })),
+      ? unwrap(
+          api.GET('/api/v1/admin/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } }),
+        )
+      : unwrap(
+          api.GET('/api/v1/seller/products/{id}/variants/{variantId}/stock', { params: { path: { id, variantId }, query: { limit: 20 } } }),
+        ),
   removeImage: (scope: Scope, id: string, imageId: string) =>
     scope === 'admin'
       ? unwrap(api.DELETE('/api/v1/admin/products/{id}/images/{imageId}', { params: { path: { id, imageId } } }))
@@ -97,7 +99,9 @@ const products = {
 }
 
 const priceRange = (p: { price_min: number; price_max: number; currency: string }) =>
-  p.price_min === p.price_max ? formatMoney(p.price_min, p.currency) : `${formatMoney(p.price_min, p.currency)} – ${formatMoney(p.price_max, p.currency)}`
+  p.price_min === p.price_max
+    ? formatMoney(p.price_min, p.currency)
+    : `${formatMoney(p.price_min, p.currency)} – ${formatMoney(p.price_max, p.currency)}`
 
 const SORT_LABELS: Record<Sort, string> = {
   newest: 'Newest first',
@@ -136,7 +140,10 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
     max_price: priceParam(maxPrice),
     sort: get('sort') ? sort : undefined,
   }) as ListQuery
-  const list = useLoad(() => products.list(scope, { ...query, cursor: pager.cursor, limit: 25 }), [scope, ...Object.values(filters), pager.cursor])
+  const list = useLoad(
+    () => products.list(scope, { ...query, cursor: pager.cursor, limit: 25 }),
+    [scope, ...Object.values(filters), pager.cursor],
+  )
   const categories = useCategoryOptions()
   const sortHref = (next: string) => link('products', { ...filters, sort: next })
   // The selection is of this page's rows: a new filter or page starts with none.
@@ -346,13 +353,25 @@ function ImagePicker({ file, onFile, label = 'Image' }: { file: File | null; onF
       <Field label={label} hint="JPEG, PNG, WebP, GIF or AVIF, up to 5 MB">
         <input name="image" type="file" accept="image/*" onChange={(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
       </Field>
-      {preview ? <img class="preview" src={preview} alt="Preview of the chosen image" /> : null}
+      {preview ? <img class="preview" src={preview} alt="Preview of the chosen file" /> : null}
     </div>
   )
 }
 
 /** Staff/admin: choose a seller by name (the admin users list filtered to sellers). */
-function SellerSelect({ name, value, label, anyLabel, hint }: { name: string; value: string; label: string; anyLabel: string; hint?: string }) {
+function SellerSelect({
+  name,
+  value,
+  label,
+  anyLabel,
+  hint,
+}: {
+  name: string
+  value: string
+  label: string
+  anyLabel: string
+  hint?: string
+}) {
   const sellers = useLoad(() => unwrap(api.GET('/api/v1/admin/users', { params: { query: { role: 'seller', limit: 100 } } })), [])
   return (
     <Field label={label} hint={hint}>
@@ -408,7 +427,12 @@ function NewProduct({ scope }: { scope: Scope }) {
       ],
     }
     // The API's own rules (from its OpenAPI schema), checked here so each problem shows at its field.
-    validateBody('ProductCreate', body, { 'variants.0.sku': 'sku', 'variants.0.name': 'variant_name', 'variants.0.price': 'price', 'variants.0.stock': 'stock' })
+    validateBody('ProductCreate', body, {
+      'variants.0.sku': 'sku',
+      'variants.0.name': 'variant_name',
+      'variants.0.price': 'price',
+      'variants.0.stock': 'stock',
+    })
     const product = await products.create(scope, body)
     // The product exists now: whatever happens to the image, continue on its page (a second
     // submit here would create a second product).
@@ -422,58 +446,60 @@ function NewProduct({ scope }: { scope: Scope }) {
       <PageTitle>New product</PageTitle>
       <form class="stack" onSubmit={submit((f) => void create.run(f))} aria-label="New product" noValidate>
         <FormErrors error={create.error}>
-        <fieldset>
-          <legend>Details</legend>
-          <div class="grid">
-            <Field label="Name">
-              <input name="name" required />
+          <fieldset>
+            <legend>Details</legend>
+            <div class="grid">
+              <Field label="Name">
+                <input name="name" required />
+              </Field>
+              <Field label="Slug" hint="Left empty, it is made from the name">
+                <input name="slug" />
+              </Field>
+              <CategorySelect value={null} />
+              <Field label="Status">
+                <select name="status" defaultValue="draft">
+                  {STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label="Currency">
+                <input name="currency" defaultValue="USD" size={4} />
+              </Field>
+              {scope === 'admin' ? (
+                <SellerSelect name="seller_id" value="" label="Seller" anyLabel="Me" hint="Who sells (owns) the product" />
+              ) : null}
+            </div>
+            <Field label="Description" wide>
+              <textarea name="description" rows={4} />
             </Field>
-            <Field label="Slug" hint="Left empty, it is made from the name">
-              <input name="slug" />
+          </fieldset>
+          <fieldset>
+            <legend>First variant</legend>
+            <div class="grid">
+              <Field label="SKU">
+                <input name="sku" required />
+              </Field>
+              <Field label="Variant name" hint="Optional, e.g. Size M">
+                <input name="variant_name" />
+              </Field>
+              <Field label="Price" hint="In the currency's major unit, e.g. 12.50">
+                <input name="price" inputMode="decimal" required />
+              </Field>
+              <Field label="Stock">
+                <input name="stock" type="number" min={0} step={1} defaultValue="0" />
+              </Field>
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Image</legend>
+            <ImagePicker file={file} onFile={setFile} />
+            <Field label="Image description (alt text)">
+              <input name="alt" value={alt} onInput={(e) => setAlt(e.currentTarget.value)} />
             </Field>
-            <CategorySelect value={null} />
-            <Field label="Status">
-              <select name="status" defaultValue="draft">
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label="Currency">
-              <input name="currency" defaultValue="USD" size={4} />
-            </Field>
-            {scope === 'admin' ? <SellerSelect name="seller_id" value="" label="Seller" anyLabel="Me" hint="Who sells (owns) the product" /> : null}
-          </div>
-          <Field label="Description" wide>
-            <textarea name="description" rows={4} />
-          </Field>
-        </fieldset>
-        <fieldset>
-          <legend>First variant</legend>
-          <div class="grid">
-            <Field label="SKU">
-              <input name="sku" required />
-            </Field>
-            <Field label="Variant name" hint="Optional, e.g. Size M">
-              <input name="variant_name" />
-            </Field>
-            <Field label="Price" hint="In the currency's major unit, e.g. 12.50">
-              <input name="price" inputMode="decimal" required />
-            </Field>
-            <Field label="Stock">
-              <input name="stock" type="number" min={0} step={1} defaultValue="0" />
-            </Field>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>Image</legend>
-          <ImagePicker file={file} onFile={setFile} />
-          <Field label="Image description (alt text)">
-            <input name="alt" value={alt} onInput={(e) => setAlt(e.currentTarget.value)} />
-          </Field>
-        </fieldset>
+          </fieldset>
         </FormErrors>
         <div class="actions">
           <button class="primary" type="submit" disabled={create.busy}>
@@ -558,12 +584,23 @@ function StockHistory({ scope, productId, variant }: { scope: Scope; productId: 
   )
 }
 
-function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; product: Product; variant: Variant; onSaved: (p: Product) => void }) {
+function VariantRow({
+  scope,
+  product,
+  variant,
+  onSaved,
+}: {
+  scope: Scope
+  product: Product
+  variant: Variant
+  onSaved: (p: Product) => void
+}) {
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const stockChanged = String(v.stock).trim() !== String(variant.stock)
     const stock = Number(String(v.stock).trim())
-    if (stockChanged && (!/^\d+$/.test(String(v.stock).trim()) || stock > 1_000_000_000)) throw invalid('Check the stock.', { stock: 'must be a whole number from 0 to 1000000000' })
+    if (stockChanged && (!/^\d+$/.test(String(v.stock).trim()) || stock > 1_000_000_000))
+      throw invalid('Check the stock.', { stock: 'must be a whole number from 0 to 1000000000' })
     // A stock change says why (checked before anything is saved, so the form is all or nothing).
     const why = stockChanged ? stockReason(v) : undefined
     const price = toMinor(String(v.price), variant.currency)
@@ -573,7 +610,12 @@ function VariantRow({ scope, product, variant, onSaved }: { scope: Scope; produc
     return 'Saved.'
   })
   const remove = useAction(async () => {
-    const ok = await confirmAction({ title: `Delete variant ${variant.sku}?`, body: ['Its stock and price are deleted with it.'], confirm: 'Delete variant', danger: true })
+    const ok = await confirmAction({
+      title: `Delete variant ${variant.sku}?`,
+      body: ['Its stock and price are deleted with it.'],
+      confirm: 'Delete variant',
+      danger: true,
+    })
     if (!ok) throw CANCELLED
     onSaved(await products.removeVariant(scope, product.id, variant.id))
   })
@@ -780,7 +822,8 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
         {product.name}
       </PageTitle>
       <p class="muted">
-        <Badge value={product.status} /> <code>{product.id}</code> · seller {product.seller_name ?? <code>{product.seller_id}</code>} · stock {product.stock_total}
+        <Badge value={product.status} /> <code>{product.id}</code> · seller {product.seller_name ?? <code>{product.seller_id}</code>} ·
+        stock {product.stock_total}
       </p>
       <DetailsForm scope={scope} product={product} onSaved={setProduct} />
       <Variants scope={scope} product={product} onSaved={setProduct} />
@@ -820,7 +863,8 @@ export function changedPrice(price: number, change: PriceChange): number {
 }
 
 /** "-2.5" (percent) → -250 basis points; NaN unless it has at most two decimals. */
-const basisPoints = (text: string) => (/^[-+]?\d+([.,]\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text.trim().replace(',', '.')) * 100) : Number.NaN)
+const basisPoints = (text: string) =>
+  /^[-+]?\d+([.,]\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text.trim().replace(',', '.')) * 100) : Number.NaN
 
 const bulkCall = (scope: Scope, body: BulkAction) =>
   scope === 'admin' ? unwrap(api.POST('/api/v1/admin/bulk/products', { body })) : unwrap(api.POST('/api/v1/seller/bulk/products', { body }))
@@ -830,7 +874,15 @@ const bulkCall = (scope: Scope, body: BulkAction) =>
  * currency or a percentage, previewed old → new per product in the confirmation), set stock.
  * Reports per-product failures through `onResult`; the caller clears what succeeded.
  */
-function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summary[]; onResult: (r: Schemas['BulkProductResult']) => void }) {
+function BulkBar({
+  scope,
+  selected,
+  onResult,
+}: {
+  scope: Scope
+  selected: Summary[]
+  onResult: (r: Schemas['BulkProductResult']) => void
+}) {
   const [kind, setKind] = useState<BulkKind>('change_price')
   const [by, setBy] = useState<'amount' | 'percent'>('percent')
   const currencies = [...new Set(selected.map((p) => p.currency))]
@@ -851,7 +903,8 @@ function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summar
     } else if (kind === 'set_stock') {
       const text = String(v.bulk_stock ?? '').trim()
       const stock = Number(text)
-      if (!/^\d+$/.test(text) || stock > 1_000_000_000) throw invalid('Check the stock', { bulk_stock: 'must be a whole number from 0 to 1000000000' })
+      if (!/^\d+$/.test(text) || stock > 1_000_000_000)
+        throw invalid('Check the stock', { bulk_stock: 'must be a whole number from 0 to 1000000000' })
       body = { action: 'set_stock', product_ids: ids, stock }
       confirmation = {
         title: `Set the stock of ${plural(ids.length, 'product')} to ${stock}?`,
@@ -862,25 +915,33 @@ function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summar
       const text = String(v.bulk_change ?? '').trim()
       let change: PriceChange
       if (by === 'amount') {
-        if (currencies.length > 1) throw invalid('Choose products in one currency', { bulk_change: `the selection mixes ${currencies.join(' and ')}; change by a percentage instead` })
+        if (currencies.length > 1)
+          throw invalid('Choose products in one currency', {
+            bulk_change: `the selection mixes ${currencies.join(' and ')}; change by a percentage instead`,
+          })
         const currency = currencies[0]!
         const amount = toMinor(text, currency)
-        if (!Number.isSafeInteger(amount) || amount === 0) throw invalid('Check the change', { bulk_change: `must be a non-zero amount in ${currency}, e.g. 2.50 or -1` })
+        if (!Number.isSafeInteger(amount) || amount === 0)
+          throw invalid('Check the change', { bulk_change: `must be a non-zero amount in ${currency}, e.g. 2.50 or -1` })
         change = { kind: 'amount', amount, currency }
       } else {
         const bp = basisPoints(text)
-        if (!Number.isSafeInteger(bp) || bp === 0 || bp < -10_000 || bp > 100_000) throw invalid('Check the change', { bulk_change: 'must be a non-zero percentage from -100 to 1000, at most two decimals' })
+        if (!Number.isSafeInteger(bp) || bp === 0 || bp < -10_000 || bp > 100_000)
+          throw invalid('Check the change', { bulk_change: 'must be a non-zero percentage from -100 to 1000, at most two decimals' })
         change = { kind: 'percent', basis_points: bp }
       }
       const range = (min: number, max: number, currency: string) =>
         min === max ? formatMoney(min, currency) : `${formatMoney(min, currency)} – ${formatMoney(max, currency)}`
       const preview = selected.map((p) => ({ p, min: changedPrice(p.price_min, change), max: changedPrice(p.price_max, change) }))
       const zero = preview.filter((x) => x.min <= 0)
-      if (zero.length) throw invalid('A price would drop to zero', { bulk_change: `would make the price of ${names(zero.map((x) => x.p))} 0 or less` })
+      if (zero.length)
+        throw invalid('A price would drop to zero', { bulk_change: `would make the price of ${names(zero.map((x) => x.p))} 0 or less` })
       body = { action: 'change_price', product_ids: ids, change }
       confirmation = {
         title: `Change the price of ${plural(ids.length, 'product')}?`,
-        body: preview.map((x) => `${x.p.name}: ${range(x.p.price_min, x.p.price_max, x.p.currency)} → ${range(x.min, x.max, x.p.currency)}`),
+        body: preview.map(
+          (x) => `${x.p.name}: ${range(x.p.price_min, x.p.price_max, x.p.currency)} → ${range(x.min, x.max, x.p.currency)}`,
+        ),
         confirm: 'Change prices',
       }
     }
@@ -888,7 +949,9 @@ function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summar
     if (!(await confirmAction(confirmation))) throw CANCELLED
     const result = await bulkCall(scope, body)
     onResult(result)
-    return result.failed === 0 ? `Done: ${plural(result.succeeded, 'product')} changed.` : `${plural(result.succeeded, 'product')} changed, ${result.failed} failed (see the marked rows).`
+    return result.failed === 0
+      ? `Done: ${plural(result.succeeded, 'product')} changed.`
+      : `${plural(result.succeeded, 'product')} changed, ${result.failed} failed (see the marked rows).`
   })
   return (
     <FormErrors error={run.error}>
@@ -909,7 +972,10 @@ function BulkBar({ scope, selected, onResult }: { scope: Scope; selected: Summar
                 <option value="amount">{currencies.length === 1 ? `Amount (${currencies[0]})` : 'Amount'}</option>
               </select>
             </Field>
-            <Field label={by === 'percent' ? 'Change (%)' : 'Change (amount)'} hint={by === 'percent' ? 'e.g. 10 or -2.5' : 'e.g. 2.50 or -1'}>
+            <Field
+              label={by === 'percent' ? 'Change (%)' : 'Change (amount)'}
+              hint={by === 'percent' ? 'e.g. 10 or -2.5' : 'e.g. 2.50 or -1'}
+            >
               <input name="bulk_change" inputMode="decimal" size={8} />
             </Field>
           </>

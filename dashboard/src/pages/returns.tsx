@@ -5,7 +5,21 @@ import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { t } from '../i18n'
 import { link, navigate, type Route } from '../router'
-import { Badge, CANCELLED, confirmAction, ErrorBox, Field, formatDate, formatMoney, formValues, Loading, PageTitle, submit, useAction, useLoad } from '../ui'
+import {
+  Badge,
+  CANCELLED,
+  confirmAction,
+  ErrorBox,
+  Field,
+  formatDate,
+  formatMoney,
+  formValues,
+  Loading,
+  PageTitle,
+  submit,
+  useAction,
+  useLoad,
+} from '../ui'
 
 type Return = Schemas['Return']
 const STATUSES = ['requested', 'approved', 'refused', 'cancelled', 'received', 'refunded'] as const
@@ -53,10 +67,15 @@ export function ReturnCard({ ret, onChanged }: { ret: Return; onChanged: () => v
     const note = String(v.note ?? '').trim()
     const instructions = String(v.instructions ?? '').trim()
     const out = await unwrap(
-      api.POST('/api/v1/admin/returns/{id}/approve', { params: { path: { id: ret.id } }, body: { ...(note ? { note } : {}), ...(instructions ? { instructions } : {}) } }),
+      api.POST('/api/v1/admin/returns/{id}/approve', {
+        params: { path: { id: ret.id } },
+        body: { ...(note ? { note } : {}), ...(instructions ? { instructions } : {}) },
+      }),
     )
     onChanged()
-    return out.return.label ? t('returns.approved.label', { id: ret.id, carrier: out.return.label.carrier }) : t('returns.approved.instructions', { id: ret.id })
+    return out.return.label
+      ? t('returns.approved.label', { id: ret.id, carrier: out.return.label.carrier })
+      : t('returns.approved.instructions', { id: ret.id })
   })
   const refuse = useAction(async (form: HTMLFormElement) => {
     const note = String(formValues(form).refuse_note ?? '').trim()
@@ -86,16 +105,29 @@ export function ReturnCard({ ret, onChanged }: { ret: Return; onChanged: () => v
       confirm: t('returns.receive.confirm', { amount: total }),
     })
     if (!ok) throw CANCELLED
-    const out = await unwrap(api.POST('/api/v1/admin/returns/{id}/receive', { params: { path: { id: ret.id }, header: { 'idempotency-key': receiveKey } }, body: { lines } }))
+    const out = await unwrap(
+      api.POST('/api/v1/admin/returns/{id}/receive', {
+        params: { path: { id: ret.id }, header: { 'idempotency-key': receiveKey } },
+        body: { lines },
+      }),
+    )
     setReceiveKey(crypto.randomUUID())
     onChanged()
     if (out.refund_error) throw new Error(t('returns.refundPending', { error: out.refund_error }))
     return t('returns.receivedRefunded', { id: ret.id, amount: total, provider: out.refund?.provider ?? '—' })
   })
   const retry = useAction(async () => {
-    const ok = await confirmAction({ title: t('returns.retry.title', { id: ret.id }), body: [t('returns.retry.body', { amount: total })], confirm: t('returns.retry.confirm') })
+    const ok = await confirmAction({
+      title: t('returns.retry.title', { id: ret.id }),
+      body: [t('returns.retry.body', { amount: total })],
+      confirm: t('returns.retry.confirm'),
+    })
     if (!ok) throw CANCELLED
-    await unwrap(api.POST('/api/v1/admin/returns/{id}/refund', { params: { path: { id: ret.id }, header: { 'idempotency-key': crypto.randomUUID() } } }))
+    await unwrap(
+      api.POST('/api/v1/admin/returns/{id}/refund', {
+        params: { path: { id: ret.id }, header: { 'idempotency-key': crypto.randomUUID() } },
+      }),
+    )
     onChanged()
     return t('returns.refundedOnly', { id: ret.id, amount: total })
   })
@@ -179,7 +211,8 @@ export function ReturnCard({ ret, onChanged }: { ret: Return; onChanged: () => v
             <legend>{t('returns.receive.legend')}</legend>
             {ret.lines.map((l) => (
               <label key={l.line_id}>
-                <input type="checkbox" name={`restock-${l.line_id}`} defaultChecked /> {t('returns.receive.restockLine', { item: `${l.product_name ?? l.sku} × ${l.quantity}` })}
+                <input type="checkbox" name={`restock-${l.line_id}`} defaultChecked />{' '}
+                {t('returns.receive.restockLine', { item: `${l.product_name ?? l.sku} × ${l.quantity}` })}
               </label>
             ))}
             <button type="submit" class="primary" disabled={receive.busy}>
@@ -203,7 +236,10 @@ export function ReturnCard({ ret, onChanged }: { ret: Return; onChanged: () => v
 
 /** The returns of one order, for the order page. */
 export function OrderReturnsPanel({ order, onChanged }: { order: { id: string; updated_at: string }; onChanged: () => void }) {
-  const list = useLoad(() => unwrap(api.GET('/api/v1/admin/returns', { params: { query: { limit: 50, order_id: order.id } } })), [order.id, order.updated_at])
+  const list = useLoad(
+    () => unwrap(api.GET('/api/v1/admin/returns', { params: { query: { limit: 50, order_id: order.id } } })),
+    [order.id, order.updated_at],
+  )
   if (list.data && !list.data.data.length) return null
   return (
     <section aria-labelledby="returns-title">

@@ -4,15 +4,40 @@ import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { t } from '../i18n'
 import { link, navigate, type Route } from '../router'
-import { Badge, CANCELLED, compact, confirmAction, Field, FormErrors, formatDate, formValues, invalid, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import {
+  Badge,
+  CANCELLED,
+  compact,
+  confirmAction,
+  Field,
+  FormErrors,
+  formatDate,
+  formValues,
+  invalid,
+  Loading,
+  PageTitle,
+  Pager,
+  submit,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
 
 type Review = Schemas['AdminReview']
 type ReviewStatus = Review['status']
 
 function ModeratedNote({ review: r }: { review: Review }) {
   if (!r.moderated_at) return null
-  const params = { state: t(r.status === 'hidden' ? 'status.hidden' : 'status.published'), who: r.moderated_by ?? '—', when: formatDate(r.moderated_at) }
-  return <p class="small muted">{r.moderation_reason ? t('reviews.moderated', { ...params, reason: r.moderation_reason }) : t('reviews.moderatedNoReason', params)}</p>
+  const params = {
+    state: t(r.status === 'hidden' ? 'status.hidden' : 'status.published'),
+    who: r.moderated_by ?? '—',
+    when: formatDate(r.moderated_at),
+  }
+  return (
+    <p class="small muted">
+      {r.moderation_reason ? t('reviews.moderated', { ...params, reason: r.moderation_reason }) : t('reviews.moderatedNoReason', params)}
+    </p>
+  )
 }
 
 function ReviewRow({ review: r, onChanged }: { review: Review; onChanged: () => void }) {
@@ -20,14 +45,23 @@ function ReviewRow({ review: r, onChanged }: { review: Review; onChanged: () => 
   const hide = useAction(async (form: HTMLFormElement) => {
     const reason = String(formValues(form).reason ?? '').trim()
     if (!reason) throw invalid(t('reviews.reasonRequired'), { reason: t('reviews.reasonRequired') })
-    const ok = await confirmAction({ title: t('reviews.hideTitle'), body: [t('reviews.hideBody', { ...who, reason })], confirm: t('reviews.hideConfirm'), danger: true })
+    const ok = await confirmAction({
+      title: t('reviews.hideTitle'),
+      body: [t('reviews.hideBody', { ...who, reason })],
+      confirm: t('reviews.hideConfirm'),
+      danger: true,
+    })
     if (!ok) throw CANCELLED
     await unwrap(api.POST('/api/v1/admin/reviews/{id}/hide', { params: { path: { id: r.id } }, body: { reason } }))
     onChanged()
     return t('reviews.hidden')
   })
   const restore = useAction(async () => {
-    const ok = await confirmAction({ title: t('reviews.restoreTitle'), body: [t('reviews.restoreBody', who)], confirm: t('reviews.restoreConfirm') })
+    const ok = await confirmAction({
+      title: t('reviews.restoreTitle'),
+      body: [t('reviews.restoreBody', who)],
+      confirm: t('reviews.restoreConfirm'),
+    })
     if (!ok) throw CANCELLED
     await unwrap(api.POST('/api/v1/admin/reviews/{id}/restore', { params: { path: { id: r.id } }, body: {} }))
     onChanged()

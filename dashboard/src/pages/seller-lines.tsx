@@ -2,7 +2,22 @@
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { navigate, type Route } from '../router'
-import { Badge, compact, ErrorBox, Field, formatDate, formValues, Loading, Money, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
+import {
+  Badge,
+  compact,
+  ErrorBox,
+  Field,
+  formatDate,
+  formValues,
+  Loading,
+  Money,
+  PageTitle,
+  Pager,
+  submit,
+  useAction,
+  useLoad,
+  usePager,
+} from '../ui'
 import { statusLabel, t } from '../i18n'
 
 type Line = Schemas['SellerOrderLine']
@@ -20,7 +35,11 @@ function ShipForm({ line, onShipped }: { line: Line; onShipped: () => void }) {
     onShipped()
   })
   return (
-    <form class="inline" onSubmit={submit((f) => void ship.run(f))} aria-label={t('lines.shipForm', { sku: line.sku, order: line.order_id })}>
+    <form
+      class="inline"
+      onSubmit={submit((f) => void ship.run(f))}
+      aria-label={t('lines.shipForm', { sku: line.sku, order: line.order_id })}
+    >
       <Field label={t('path.carrier')}>
         <input name="carrier" size={10} required />
       </Field>
@@ -39,7 +58,12 @@ export function SellerLinesPage({ route }: { route: Route }) {
   const status = (route.query.get('fulfilment_status') ?? '') as Fulfilment | ''
   const pager = usePager(status)
   const list = useLoad(
-    () => unwrap(api.GET('/api/v1/seller/order-lines', { params: { query: compact({ fulfilment_status: status || undefined, cursor: pager.cursor, limit: 25 }) } })),
+    () =>
+      unwrap(
+        api.GET('/api/v1/seller/order-lines', {
+          params: { query: compact({ fulfilment_status: status || undefined, cursor: pager.cursor, limit: 25 }) },
+        }),
+      ),
     [status, pager.cursor],
   )
   const shipped = useAction(async () => {
@@ -49,7 +73,11 @@ export function SellerLinesPage({ route }: { route: Route }) {
   return (
     <section>
       <PageTitle>{t('nav.lines')}</PageTitle>
-      <form class="filters" aria-label={t('lines.filter')} onSubmit={submit((f) => navigate('lines', { fulfilment_status: String(formValues(f).fulfilment_status) }))}>
+      <form
+        class="filters"
+        aria-label={t('lines.filter')}
+        onSubmit={submit((f) => navigate('lines', { fulfilment_status: String(formValues(f).fulfilment_status) }))}
+      >
         <Field label={t('lines.fulfilment')}>
           <select name="fulfilment_status" defaultValue={status}>
             <option value="">{t('common.any')}</option>
@@ -112,9 +140,7 @@ export function SellerLinesPage({ route }: { route: Route }) {
                     </div>
                   ) : null}
                   {/* The API decides whether the order can ship yet (paid, not refunded); it explains a refusal. */}
-                  {l.fulfilment_status === 'unfulfilled' ? (
-                    <ShipForm line={l} onShipped={() => void shipped.run()} />
-                  ) : null}
+                  {l.fulfilment_status === 'unfulfilled' ? <ShipForm line={l} onShipped={() => void shipped.run()} /> : null}
                 </td>
               </tr>
             ))}

@@ -90,16 +90,20 @@ function ShipmentRow({ s }: { s: Shipment }) {
 
 export function ShipmentsPage({ route }: { route: Route }) {
   const status = (route.query.get('status') ?? undefined) as (typeof STATUSES)[number] | undefined
-  const list = useLoad(() => unwrap(api.GET('/api/v1/admin/shipments', { params: { query: { limit: 50, ...(status ? { status } : {}) } } })), [status])
+  const list = useLoad(
+    () => unwrap(api.GET('/api/v1/admin/shipments', { params: { query: { limit: 50, ...(status ? { status } : {}) } } })),
+    [status],
+  )
   return (
     <section>
       <PageTitle>{t('nav.shipments')}</PageTitle>
-      <p class="muted">
-        {t('shipments.intro')}
-      </p>
+      <p class="muted">{t('shipments.intro')}</p>
       <label>
         {t('payment.status')}{' '}
-        <select value={status ?? ''} onChange={(e) => navigate('shipments', { status: (e.target as HTMLSelectElement).value || undefined })}>
+        <select
+          value={status ?? ''}
+          onChange={(e) => navigate('shipments', { status: (e.target as HTMLSelectElement).value || undefined })}
+        >
           <option value="">{t('common.any')}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -141,7 +145,10 @@ type AdminOrder = Schemas['AdminOrder']
  * double click buys one label; a new key after each purchase.
  */
 export function OrderShipmentsPanel({ order, onChanged }: { order: AdminOrder; onChanged: () => void }) {
-  const list = useLoad(() => unwrap(api.GET('/api/v1/admin/orders/{id}/shipments', { params: { path: { id: order.id } } })), [order.id, order.updated_at])
+  const list = useLoad(
+    () => unwrap(api.GET('/api/v1/admin/orders/{id}/shipments', { params: { path: { id: order.id } } })),
+    [order.id, order.updated_at],
+  )
   const [key, setKey] = useState(() => crypto.randomUUID())
   const buy = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
@@ -175,7 +182,8 @@ export function OrderShipmentsPanel({ order, onChanged }: { order: AdminOrder; o
       {list.data?.data.map((s) => (
         <div key={s.id} class="detail">
           <p>
-            <Badge value={s.status} /> {s.carrier_name} <code>{s.tracking_number ?? '—'}</code> · {t('count.lines', { count: s.line_ids.length })} · {t('shipments.boughtAt', { at: formatDate(s.created_at) })}{' '}
+            <Badge value={s.status} /> {s.carrier_name} <code>{s.tracking_number ?? '—'}</code> ·{' '}
+            {t('count.lines', { count: s.line_ids.length })} · {t('shipments.boughtAt', { at: formatDate(s.created_at) })}{' '}
             <LabelButton shipment={s} />
           </p>
           <TrackingEvents shipment={s} />

@@ -100,7 +100,9 @@ function CreateEndpoint({ types, onCreated }: { types: readonly EventType[]; onC
     if (!events.length) throw invalid('Choose at least one event', { events: 'choose at least one event' })
     const description = String(v.description ?? '').trim()
     const created = await unwrap(
-      api.POST('/api/v1/admin/webhooks/endpoints', { body: { url: String(v.url ?? '').trim(), events, ...(description ? { description } : {}) } }),
+      api.POST('/api/v1/admin/webhooks/endpoints', {
+        body: { url: String(v.url ?? '').trim(), events, ...(description ? { description } : {}) },
+      }),
     )
     form.reset()
     onCreated({ url: created.url, secret: created.secret })
@@ -131,7 +133,15 @@ function CreateEndpoint({ types, onCreated }: { types: readonly EventType[]; onC
   )
 }
 
-function EditEndpoint({ endpoint, types, onDone }: { endpoint: Endpoint; types: readonly EventType[]; onDone: (changed: boolean) => void }) {
+function EditEndpoint({
+  endpoint,
+  types,
+  onDone,
+}: {
+  endpoint: Endpoint
+  types: readonly EventType[]
+  onDone: (changed: boolean) => void
+}) {
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const events = checkedEvents(form)
@@ -284,7 +294,9 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
   const replay = useAction(async (d: Schemas['WebhookDeliveryListItem']) => {
     const ok = await confirmAction({
       title: 'Replay this delivery?',
-      body: [`${d.event_type} of ${formatDate(d.created_at)} is sent again to ${endpoint.url}, signed, with the same webhook-id (${d.event_id}).`],
+      body: [
+        `${d.event_type} of ${formatDate(d.created_at)} is sent again to ${endpoint.url}, signed, with the same webhook-id (${d.event_id}).`,
+      ],
       confirm: 'Replay',
     })
     if (!ok) throw CANCELLED
@@ -398,8 +410,8 @@ export function WebhooksPage({ route }: { route: Route }) {
     <section>
       <PageTitle>Webhooks</PageTitle>
       <p class="muted">
-        Endpoints receive signed POSTs (Standard Webhooks) when orders, payments, refunds, products and stock change. Failed deliveries are retried
-        with backoff; an endpoint that keeps failing is disabled.
+        Endpoints receive signed POSTs (Standard Webhooks) when orders, payments, refunds, products and stock change. Failed deliveries are
+        retried with backoff; an endpoint that keeps failing is disabled.
       </p>
       {secret ? <SecretOnce url={secret.url} secret={secret.secret} onDone={() => setSecret(null)} /> : null}
       <Loading loaded={types} />

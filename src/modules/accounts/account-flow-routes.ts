@@ -50,10 +50,7 @@ export const accountFlowRoutes = createRouter()
       description: 'Single use. Unknown, expired and used tokens all answer 401 invalid_token.',
       request: jsonBody(z.object({ token: TokenSchema }).openapi('VerifyEmailConfirmBody')),
       responses: {
-        200: jsonContent(
-          z.object({ status: z.literal('verified'), user_id: z.string(), email: z.string() }),
-          'The address is verified',
-        ),
+        200: jsonContent(z.object({ status: z.literal('verified'), user_id: z.string(), email: z.string() }), 'The address is verified'),
         ...errors(400, 401),
       },
     }),
@@ -94,9 +91,7 @@ export const accountFlowRoutes = createRouter()
       description:
         'Single use; every other reset link of the user stops working and every session (refresh token) is revoked, ' +
         'so the user signs in again with the new password.',
-      request: jsonBody(
-        z.object({ token: TokenSchema, new_password: PasswordSchema }).openapi('PasswordResetConfirmBody'),
-      ),
+      request: jsonBody(z.object({ token: TokenSchema, new_password: PasswordSchema }).openapi('PasswordResetConfirmBody')),
       responses: { 200: jsonContent(z.object({ status: z.literal('password_reset') }), 'Password changed'), ...errors(400, 401) },
     }),
     async (c) => {

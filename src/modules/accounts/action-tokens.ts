@@ -71,4 +71,3 @@ export async function purgeSpentActionTokens(db: DB, now = nowIso()): Promise<nu
     .run()
   return result.meta.changes ?? 0
 }
-

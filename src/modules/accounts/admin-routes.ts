@@ -51,6 +51,5 @@ export const adminUserRoutes = createRouter()
       request: { params: IdParamSchema, ...jsonBody(AdminUpdateUserBodySchema) },
       responses: { 200: jsonContent(AdminUserSchema, 'Updated user'), ...errors(400, 401, 403, 404, 409) },
     }),
-    async (c) =>
-      c.json(await adminUpdateUser(c.env, c.get('db'), currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await adminUpdateUser(c.env, c.get('db'), currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )

@@ -12,7 +12,6 @@ import { attachGuestOrders } from '../orders/guest'
 
 const tags = ['auth']
 
-
 export const authRoutes = createRouter()
   .openapi(
     createRoute({

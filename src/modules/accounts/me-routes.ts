@@ -96,8 +96,7 @@ export const meRoutes = createRouter()
       request: { params: IdParamSchema, ...jsonBody(UpdateAddressBodySchema) },
       responses: { 200: jsonContent(AddressSchema, 'Updated'), ...errors(400, 401, 404) },
     }),
-    async (c) =>
-      c.json(await updateAddress(c.get('db'), currentUser(c).id, c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await updateAddress(c.get('db'), currentUser(c).id, c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .openapi(
     createRoute({
@@ -114,4 +113,3 @@ export const meRoutes = createRouter()
       return c.body(null, 204)
     },
   )
-

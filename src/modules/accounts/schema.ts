@@ -210,11 +210,17 @@ export const ADMIN_USER_SORTS = ['newest', 'oldest', 'name_asc', 'name_desc', 'e
 
 export const AdminUserQuerySchema = PageQuerySchema.extend({
   role: RoleSchema.optional(),
-  q: z.string().trim().min(1).max(254).optional().openapi({ description: 'Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves)' }),
-  sort: z
-    .enum(ADMIN_USER_SORTS)
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
     .optional()
-    .openapi({ description: 'newest (default) or oldest by sign-up time; name_asc / name_desc (case-insensitive), email_asc / email_desc. Keyset-paginated: a cursor belongs to its sort.' }),
+    .openapi({ description: 'Text the email or the name contains (case-insensitive for ASCII; % and _ match themselves)' }),
+  sort: z.enum(ADMIN_USER_SORTS).optional().openapi({
+    description:
+      'newest (default) or oldest by sign-up time; name_asc / name_desc (case-insensitive), email_asc / email_desc. Keyset-paginated: a cursor belongs to its sort.',
+  }),
 })
 
 export const AdminUpdateUserBodySchema = z

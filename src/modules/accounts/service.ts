@@ -21,7 +21,16 @@ import {
   type UpdateMeInput,
 } from './schema'
 import { endSession, purgeExpiredRefreshTokens, revokeAllSessions, rotateSession, startSession } from './sessions'
-import { accountIpKey, accountKey, attemptSucceeded, beginAttempt, cancelAttempt, ipKey, passwordChangeKey, purgeStaleThrottles } from './throttle'
+import {
+  accountIpKey,
+  accountKey,
+  attemptSucceeded,
+  beginAttempt,
+  cancelAttempt,
+  ipKey,
+  passwordChangeKey,
+  purgeStaleThrottles,
+} from './throttle'
 import { turnstileEnabled, verifyTurnstile, type TurnstileEnv } from '../../lib/turnstile'
 import { revokeUserAccess } from './revocation'
 import { issueActionToken } from './action-tokens'
@@ -378,13 +387,7 @@ export async function getUserForAdmin(db: DB, id: string): Promise<AdminUser> {
  * each other at once cannot both succeed). Disabling revokes every refresh and access token; a
  * role change revokes the access tokens, and the next refresh issues one with the new role.
  */
-export async function adminUpdateUser(
-  env: StateEnv,
-  db: DB,
-  actor: AuthUser,
-  id: string,
-  input: AdminUpdateUserInput,
-): Promise<AdminUser> {
+export async function adminUpdateUser(env: StateEnv, db: DB, actor: AuthUser, id: string, input: AdminUpdateUserInput): Promise<AdminUser> {
   const target = await findRow(db, id)
   if (!target) throw notFound('User')
   const demotes = input.role !== undefined && input.role !== 'admin'
@@ -404,9 +407,7 @@ export async function adminUpdateUser(
     .where(
       and(
         eq(users.id, id),
-        removesAdmin
-          ? sql`EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> ${id})`
-          : undefined,
+        removesAdmin ? sql`EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> ${id})` : undefined,
       ),
     )
     .run()

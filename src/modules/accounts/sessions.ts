@@ -11,8 +11,7 @@ import { signAccessToken } from './tokens'
 type TokenEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS' | 'AUTH_STATE'>
 type StateEnv = Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>
 
-export const refreshTtlSeconds = (env: Pick<Env, 'REFRESH_TOKEN_TTL_SECONDS'>) =>
-  Number(env.REFRESH_TOKEN_TTL_SECONDS) || 30 * 24 * 3600
+export const refreshTtlSeconds = (env: Pick<Env, 'REFRESH_TOKEN_TTL_SECONDS'>) => Number(env.REFRESH_TOKEN_TTL_SECONDS) || 30 * 24 * 3600
 
 const invalidRefresh = (message = 'Refresh token is invalid') => new AppError('invalid_token', message)
 

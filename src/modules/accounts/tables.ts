@@ -9,7 +9,9 @@ export const users = sqliteTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     phone: text('phone'),
-    role: text('role', { enum: ['customer', 'seller', 'staff', 'admin'] }).notNull().default('customer'),
+    role: text('role', { enum: ['customer', 'seller', 'staff', 'admin'] })
+      .notNull()
+      .default('customer'),
     passwordHash: text('password_hash').notNull(),
     passwordSalt: text('password_salt').notNull(),
     passwordIterations: integer('password_iterations').notNull(),

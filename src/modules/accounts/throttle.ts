@@ -117,7 +117,16 @@ export async function beginAttempt(db: DB, keys: ThrottleKey[], now = Date.now()
 /** A correct password: the `clear` keys' failures are forgotten, the `refunded` keys get this attempt back. */
 export async function attemptSucceeded(db: DB, clear: ThrottleKey[], refunded: ThrottleKey[]): Promise<void> {
   const statements = [
-    ...(clear.length ? [db.delete(loginThrottle).where(inArray(loginThrottle.key, clear.map((k) => k.key)))] : []),
+    ...(clear.length
+      ? [
+          db.delete(loginThrottle).where(
+            inArray(
+              loginThrottle.key,
+              clear.map((k) => k.key),
+            ),
+          ),
+        ]
+      : []),
     ...refunded.map((k) => refund(db, k.key)),
   ]
   const [first, ...rest] = statements
@@ -126,6 +135,9 @@ export async function attemptSucceeded(db: DB, clear: ThrottleKey[], refunded: T
 
 /** Rows whose window has ended carry no information any more. */
 export async function purgeStaleThrottles(db: DB, now = Date.now()): Promise<number> {
-  const result = await db.delete(loginThrottle).where(lte(loginThrottle.windowStart, windowCutoff(now))).run()
+  const result = await db
+    .delete(loginThrottle)
+    .where(lte(loginThrottle.windowStart, windowCutoff(now)))
+    .run()
   return result.meta.changes ?? 0
 }

@@ -75,7 +75,8 @@ export function parseCsv(text: string): CsvRecord[] {
         i++
       }
       const next = src[i]
-      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') throw new Error(`text after a closing quote on line ${line}`)
+      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+        throw new Error(`text after a closing quote on line ${line}`)
       continue
     }
     if (ch === ',') {

@@ -6,7 +6,10 @@ import { OrderStatusSchema } from '../orders/schema'
 import { ORDER_COLUMNS, orderExport, PRODUCT_COLUMNS, productExport } from './exports'
 
 // Staff sign-ins, or API keys with the read scope of what is exported.
-const staff = (scope: 'products:read' | 'orders:read') => ({ tags: ['admin exports'], ...authRoute({ roles: ['staff', 'admin'], scopes: [scope] }) })
+const staff = (scope: 'products:read' | 'orders:read') => ({
+  tags: ['admin exports'],
+  ...authRoute({ roles: ['staff', 'admin'], scopes: [scope] }),
+})
 
 export const ProductExportQuerySchema = z.object({
   status: z.enum(['draft', 'active', 'archived']).optional(),
@@ -18,7 +21,13 @@ export const ProductExportQuerySchema = z.object({
 export const OrderExportQuerySchema = z.object({
   status: OrderStatusSchema.optional(),
   user_id: z.string().max(64).optional(),
-  email: z.string().trim().min(1).max(254).optional().openapi({ description: 'The order’s email or its account’s email, case-insensitive' }),
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .openapi({ description: 'The order’s email or its account’s email, case-insensitive' }),
   from: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at >= this ISO time' }),
   to: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at < this ISO time' }),
 })

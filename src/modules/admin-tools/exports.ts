@@ -80,27 +80,35 @@ const BOM = '\uFEFF'
  * A stream of CSV text: the header, then `page(after)` called for each next page until it returns
  * fewer than EXPORT_PAGE rows. Each page is one chunk, enqueued only when the consumer pulls.
  */
-function csvStream<Row, Key>(header: readonly string[], page: (after: Key | undefined) => Promise<Row[]>, keyOf: (row: Row) => Key, line: (row: Row) => string) {
+function csvStream<Row, Key>(
+  header: readonly string[],
+  page: (after: Key | undefined) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+  line: (row: Row) => string,
+) {
   const encoder = new TextEncoder()
   let after: Key | undefined
   let done = false
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(BOM + csvLine(header)))
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(BOM + csvLine(header)))
+      },
+      async pull(controller) {
+        if (done) return
+        const rows = await page(after)
+        if (rows.length) {
+          controller.enqueue(encoder.encode(rows.map(line).join('')))
+          after = keyOf(rows[rows.length - 1]!)
+        }
+        if (rows.length < EXPORT_PAGE) {
+          done = true
+          controller.close()
+        }
+      },
     },
-    async pull(controller) {
-      if (done) return
-      const rows = await page(after)
-      if (rows.length) {
-        controller.enqueue(encoder.encode(rows.map(line).join('')))
-        after = keyOf(rows[rows.length - 1]!)
-      }
-      if (rows.length < EXPORT_PAGE) {
-        done = true
-        controller.close()
-      }
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
 }
 
 interface ProductExportRow {

@@ -21,11 +21,15 @@ export const ImportJobSchema = z
   .object({
     id: z.string(),
     file_name: z.string(),
-    status: z.enum(['ready', 'applying', 'done']).openapi({ description: 'ready: dry run done, nothing written; applying: some chunks applied; done' }),
+    status: z
+      .enum(['ready', 'applying', 'done'])
+      .openapi({ description: 'ready: dry run done, nothing written; applying: some chunks applied; done' }),
     total_rows: z.number().int(),
     valid_rows: z.number().int(),
     error_rows: z.number().int().openapi({ description: 'Rows refused by the dry run or failed when applied' }),
-    planned: z.object({ create: z.number().int(), update: z.number().int() }).openapi({ description: 'What the dry run expects the valid rows to do' }),
+    planned: z
+      .object({ create: z.number().int(), update: z.number().int() })
+      .openapi({ description: 'What the dry run expects the valid rows to do' }),
     processed_rows: z.number().int().openapi({ description: 'Rows applied so far (progress: processed_rows / total_rows)' }),
     result: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), failed: z.number().int() }),
     errors: z.array(RowErrorSchema).openapi({ description: 'Per-row problems, by line (at most 500 listed)' }),

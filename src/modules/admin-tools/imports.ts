@@ -24,9 +24,9 @@ import { nowIso } from '../../lib/time'
 import { users } from '../accounts/tables'
 import { findCategory } from '../catalog/categories'
 import { addVariant, createProduct, parseAttributes, updateProduct, updateVariant } from '../catalog/products'
-import { ProductCreateSchema, ProductUpdateSchema, VariantCreateSchema, VariantUpdateSchema } from '../catalog/schema'
+import { ProductCreateSchema, ProductUpdateSchema, VariantUpdateSchema } from '../catalog/schema'
 import { products, productVariants } from '../catalog/tables'
-import { PRODUCT_IMPORT_COLUMNS } from './exports'
+import type { PRODUCT_IMPORT_COLUMNS } from './exports'
 import { parseCsv, parseMajorUnits, unguard } from './exports-csv'
 import { importJobs, importRows } from './imports-tables'
 
@@ -132,15 +132,20 @@ export async function dryRunImport(db: DB, userId: string, fileName: string, tex
   try {
     records = parseCsv(text)
   } catch (err) {
-    throw new AppError('validation_error', `The file is not valid CSV: ${(err as Error).message}`, [{ path: 'csv', message: (err as Error).message }])
+    throw new AppError('validation_error', `The file is not valid CSV: ${(err as Error).message}`, [
+      { path: 'csv', message: (err as Error).message },
+    ])
   }
   const [header, ...data] = records
   if (!header) throw new AppError('validation_error', 'The file is empty', [{ path: 'csv', message: 'no header row' }])
   const names = header.fields.map((f) => f.trim().toLowerCase())
-  if (!names.includes('sku')) throw new AppError('validation_error', 'The header row has no "sku" column', [{ path: 'csv', message: 'missing column sku' }])
+  if (!names.includes('sku'))
+    throw new AppError('validation_error', 'The header row has no "sku" column', [{ path: 'csv', message: 'missing column sku' }])
   if (!data.length) throw new AppError('validation_error', 'The file has a header but no rows', [{ path: 'csv', message: 'no data rows' }])
   if (data.length > MAX_IMPORT_ROWS) {
-    throw new AppError('payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per file; split it`, [{ path: 'csv', message: `${data.length} rows` }])
+    throw new AppError('payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per file; split it`, [
+      { path: 'csv', message: `${data.length} rows` },
+    ])
   }
   const index = new Map(names.map((n, i) => [n, i]))
   const cell = (fields: string[], c: Column) => {
@@ -169,7 +174,7 @@ export async function dryRunImport(db: DB, userId: string, fileName: string, tex
     const money = (c: 'price' | 'compare_at_price') => {
       const s = cell(f, c)
       if (s === '') return undefined
-      if (!currency) return fail('currency', 'needed to read the prices'), undefined
+      if (!currency) return (fail('currency', 'needed to read the prices'), undefined)
       const v = parseMajorUnits(s, currency)
       if (v === null) fail(c, `"${s}" is not an amount in ${currency} (use a dot and at most the currency's decimals, e.g. 19.99)`)
       return v ?? undefined
@@ -212,7 +217,8 @@ export async function dryRunImport(db: DB, userId: string, fileName: string, tex
     const productId = cell(f, 'product_id') || undefined
     const sellerId = cell(f, 'seller_id') || undefined
     if (sellerId && !found) {
-      if (!sellers.has(sellerId)) sellers.set(sellerId, !!(await db.select({ id: users.id }).from(users).where(eq(users.id, sellerId)).get()))
+      if (!sellers.has(sellerId))
+        sellers.set(sellerId, !!(await db.select({ id: users.id }).from(users).where(eq(users.id, sellerId)).get()))
       if (!sellers.get(sellerId)) fail('seller_id', `no user ${sellerId}`)
     }
 
@@ -229,7 +235,13 @@ export async function dryRunImport(db: DB, userId: string, fileName: string, tex
       for (const issue of result.error.issues) if (!reported.has(columnOf(issue.path))) fail(columnOf(issue.path), issue.message)
     }
 
-    const group = found ? `product:${found.productId}` : productId ? `product:${productId}` : product.slug ? `slug:${product.slug}` : `name:${(product.name ?? '').toLowerCase()}`
+    const group = found
+      ? `product:${found.productId}`
+      : productId
+        ? `product:${productId}`
+        : product.slug
+          ? `slug:${product.slug}`
+          : `name:${(product.name ?? '').toLowerCase()}`
     const clean = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
     rows.push({
       line: record.line,
@@ -322,7 +334,9 @@ export async function getImport(db: DB, id: string): Promise<ImportJobView> {
       rows.map((r) => ({
         line: r.line,
         sku: r.sku,
-        errors: r.errors ? (JSON.parse(r.errors) as { column: string; message: string }[]) : [{ column: 'row', message: `not applied: ${r.message ?? 'failed'}` }],
+        errors: r.errors
+          ? (JSON.parse(r.errors) as { column: string; message: string }[])
+          : [{ column: 'row', message: `not applied: ${r.message ?? 'failed'}` }],
       })),
     ),
   )
@@ -338,7 +352,8 @@ function variantChanges(current: typeof productVariants.$inferSelect, v: Variant
   if (v.compare_at_price !== undefined && v.compare_at_price !== current.compareAtPrice) out.compare_at_price = v.compare_at_price
   if (v.stock !== undefined && v.stock !== current.stock) out.stock = v.stock
   if (v.weight_grams !== undefined && v.weight_grams !== current.weightGrams) out.weight_grams = v.weight_grams
-  if (v.attributes !== undefined && JSON.stringify(v.attributes) !== JSON.stringify(parseAttributes(current.attributes))) out.attributes = v.attributes
+  if (v.attributes !== undefined && JSON.stringify(v.attributes) !== JSON.stringify(parseAttributes(current.attributes)))
+    out.attributes = v.attributes
   return out
 }
 
@@ -364,7 +379,10 @@ async function applyGroup(
   const out = new Map<number, { outcome: Outcome; message?: string; productId?: string }>()
   const scope = { actorId }
   // Re-read: the catalog may have changed since the dry run (another import, an edit).
-  const now = await existingSkus(db, rows.map((r) => r.data.sku))
+  const now = await existingSkus(
+    db,
+    rows.map((r) => r.data.sku),
+  )
   let productId: string | undefined
   const creates: { position: number; data: RowData }[] = []
   const productDone = new Set<string>()
@@ -400,7 +418,13 @@ async function applyGroup(
   const first = creates[0]!.data
   if (!productId && first.target) {
     const t = first.target
-    productId = (await db.select({ id: products.id }).from(products).where(t.id ? eq(products.id, t.id) : eq(products.slug, t.slug!)).get())?.id
+    productId = (
+      await db
+        .select({ id: products.id })
+        .from(products)
+        .where(t.id ? eq(products.id, t.id) : eq(products.slug, t.slug!))
+        .get()
+    )?.id
   }
   if (productId) {
     for (const r of creates) {
@@ -493,7 +517,10 @@ export async function applyNextChunk(db: DB, actorId: string, id: string): Promi
     .returning({ id: importJobs.id })
   if (advanced) {
     const writes = [...outcomes].map(([position, o]) =>
-      db.update(importRows).set({ outcome: o.outcome, message: o.message ?? null }).where(and(eq(importRows.jobId, id), eq(importRows.position, position))),
+      db
+        .update(importRows)
+        .set({ outcome: o.outcome, message: o.message ?? null })
+        .where(and(eq(importRows.jobId, id), eq(importRows.position, position))),
     )
     for (let i = 0; i < writes.length; i += 50) {
       const part = writes.slice(i, i + 50)

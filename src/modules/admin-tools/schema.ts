@@ -4,7 +4,12 @@ import { AddressSchema, AdminUserSchema } from '../accounts/schema'
 import { OrderStatusSchema } from '../orders/schema'
 
 export const SearchQuerySchema = z.object({
-  q: z.string().trim().min(2, 'Type at least 2 characters').max(100).openapi({ description: 'Order number, email or name, product name or SKU' }),
+  q: z
+    .string()
+    .trim()
+    .min(2, 'Type at least 2 characters')
+    .max(100)
+    .openapi({ description: 'Order number, email or name, product name or SKU' }),
   limit: z.coerce.number().int().min(1).max(20).default(5).openapi({ description: 'Results per kind' }),
 })
 export type SearchQuery = z.infer<typeof SearchQuerySchema>
@@ -22,7 +27,9 @@ export const SearchResultSchema = z
         created_at: z.string(),
       }),
     ),
-    customers: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['customer', 'seller', 'staff', 'admin']) })),
+    customers: z.array(
+      z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(['customer', 'seller', 'staff', 'admin']) }),
+    ),
     products: z.array(
       z.object({
         id: z.string(),
@@ -55,7 +62,9 @@ export const CustomerProfileSchema = z
   .object({
     user: AdminUserSchema,
     addresses: z.array(AddressSchema),
-    totals: z.array(CurrencyTotalsSchema).openapi({ description: 'One entry per currency the customer ordered in; amounts are never converted' }),
+    totals: z
+      .array(CurrencyTotalsSchema)
+      .openapi({ description: 'One entry per currency the customer ordered in; amounts are never converted' }),
   })
   .openapi('CustomerProfile')
 export type CustomerProfile = z.infer<typeof CustomerProfileSchema>

@@ -3,9 +3,23 @@ import type { SearchQuery, SearchResult } from './schema'
 /** `%text%` for LIKE … ESCAPE '\', with the user's own % and _ taken literally. */
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
-type OrderRow = { id: string; status: SearchResult['orders'][number]['status']; email: string | null; customer_name: string | null; currency: string; total: number; created_at: string }
+type OrderRow = {
+  id: string
+  status: SearchResult['orders'][number]['status']
+  email: string | null
+  customer_name: string | null
+  currency: string
+  total: number
+  created_at: string
+}
 type CustomerRow = SearchResult['customers'][number]
-type ProductRow = { id: string; name: string; status: SearchResult['products'][number]['status']; seller_name: string | null; sku: string | null }
+type ProductRow = {
+  id: string
+  name: string
+  status: SearchResult['products'][number]['status']
+  seller_name: string | null
+  sku: string | null
+}
 
 /**
  * Staff search across orders (number, order or account email, customer name), accounts (email or

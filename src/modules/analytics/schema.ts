@@ -16,10 +16,10 @@ export const RangeQuerySchema = z
     limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ description: 'Rows in the top lists' }),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine(
-    (q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000,
-    { message: 'a range is at most 366 days', path: ['to'] },
-  )
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, {
+    message: 'a range is at most 366 days',
+    path: ['to'],
+  })
 
 const Amount = z.object({ currency: z.string(), amount: z.number().int() })
 
@@ -27,9 +27,7 @@ export const SalesReportSchema = z
   .object({
     from: z.string(),
     to: z.string(),
-    revenue_by_day: z.array(
-      z.object({ day: z.string(), currency: z.string(), revenue: z.number().int(), orders: z.number().int() }),
-    ),
+    revenue_by_day: z.array(z.object({ day: z.string(), currency: z.string(), revenue: z.number().int(), orders: z.number().int() })),
     totals: z.array(Amount.extend({ orders: z.number().int(), refunded: z.number().int() })),
     orders_by_status: z.array(z.object({ status: z.string(), count: z.number().int() })),
     top_products: z.array(

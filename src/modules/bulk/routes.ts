@@ -16,7 +16,8 @@ const description =
 
 function bulkRoute(kind: 'admin' | 'seller') {
   const roles: Role[] = kind === 'admin' ? ['staff', 'admin'] : ['seller', 'admin']
-  const auth = kind === 'admin' ? authRoute({ roles, scopes: ['products:write'] }) : { security: bearerSecurity, middleware: requireAuth(...roles) }
+  const auth =
+    kind === 'admin' ? authRoute({ roles, scopes: ['products:write'] }) : { security: bearerSecurity, middleware: requireAuth(...roles) }
   return createRouter().openapi(
     createRoute({
       ...auth,

@@ -14,7 +14,9 @@ export const PriceChangeSchema = z
       .object({
         kind: z.literal('amount'),
         amount: z.number().int().min(-1_000_000_000_00).max(1_000_000_000_00).openapi({ description: 'Signed, minor units of `currency`' }),
-        currency: CurrencySchema.openapi({ description: 'Only products priced in this currency change; others fail with a per-item error' }),
+        currency: CurrencySchema.openapi({
+          description: 'Only products priced in this currency change; others fail with a per-item error',
+        }),
       })
       .strict(),
     z

@@ -21,7 +21,10 @@ import type { BulkAction, BulkResult } from './schema'
 type Item = BulkResult['results'][number]
 
 /** The price after a change, in minor units: the same rule the SQL below applies (for tests and the dashboard's preview). */
-export function changedPrice(price: number, change: { kind: 'amount'; amount: number } | { kind: 'percent'; basis_points: number }): number {
+export function changedPrice(
+  price: number,
+  change: { kind: 'amount'; amount: number } | { kind: 'percent'; basis_points: number },
+): number {
   if (change.kind === 'amount') return Math.max(0, price + change.amount)
   const product = price * change.basis_points
   const delta = Math.trunc((product + (product >= 0 ? 5000 : -5000)) / 10_000)
@@ -72,7 +75,15 @@ export async function runBulkAction(db: DB, scope: WriteScope, action: BulkActio
     try {
       await applyOne(db, scope, id, action)
       const p = await db
-        .select({ id: products.id, name: products.name, status: products.status, currency: products.currency, price_min: products.priceMin, price_max: products.priceMax, stock_total: products.stockTotal })
+        .select({
+          id: products.id,
+          name: products.name,
+          status: products.status,
+          currency: products.currency,
+          price_min: products.priceMin,
+          price_max: products.priceMax,
+          stock_total: products.stockTotal,
+        })
         .from(products)
         .where(and(eq(products.id, id)))
         .get()

@@ -35,8 +35,18 @@ export const CartQuerySchema = z.object({
     .regex(/^[A-Za-z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code')
     .optional()
     .openapi({ description: 'Destination country, for tax and shipping', example: 'US' }),
-  region: z.string().regex(/^[A-Za-z0-9-]{1,10}$/).optional().openapi({ example: 'CA' }),
-  postal_code: z.string().trim().min(1).max(20).optional().openapi({ description: 'Destination postal code, for live carrier rates', example: 'N1 1AA' }),
+  region: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,10}$/)
+    .optional()
+    .openapi({ example: 'CA' }),
+  postal_code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20)
+    .optional()
+    .openapi({ description: 'Destination postal code, for live carrier rates', example: 'N1 1AA' }),
   shipping_method_id: z.string().min(1).max(64).optional(),
   discount_code: z.string().min(1).max(64).optional().openapi({ example: 'WELCOME10' }),
 })
@@ -88,7 +98,9 @@ export const CartSchema = z
     tax_inclusive: z.boolean(),
     discount_code: z.string().nullable(),
     shipping_method: z.object({ id: z.string(), name: z.string() }).nullable(),
-    shipping_quote: ShippingQuoteSchema.nullable().openapi({ description: 'Carrier methods: the rate charged and its quote id for checkout' }),
+    shipping_quote: ShippingQuoteSchema.nullable().openapi({
+      description: 'Carrier methods: the rate charged and its quote id for checkout',
+    }),
     problems: z.array(ProblemSchema),
   })
   .openapi('Cart')

@@ -51,7 +51,9 @@ async function currentVariant(env: Env, variantId: string) {
 }
 
 function outOfStock(variantId: string) {
-  return new AppError('out_of_stock', 'This item is out of stock', [{ path: 'variant_id', message: 'No stock available', variant_id: variantId }])
+  return new AppError('out_of_stock', 'This item is out of stock', [
+    { path: 'variant_id', message: 'No stock available', variant_id: variantId },
+  ])
 }
 
 /**
@@ -68,7 +70,10 @@ export async function addItem(env: Env, owner: CartOwner, variantId: string, qua
   })
   const mine = q.problems.find((p) => p.variant_id === variantId)
   if (mine?.code === 'currency_mismatch') {
-    throw new AppError('conflict', `This item is priced in another currency than your cart (${q.currency}); check out or empty the cart first`)
+    throw new AppError(
+      'conflict',
+      `This item is priced in another currency than your cart (${q.currency}); check out or empty the cart first`,
+    )
   }
   const v = q.lines.find((l) => l.variant_id === variantId)
   if (!v) throw notFound('Product variant')
@@ -99,11 +104,7 @@ export async function removeItem(env: Env, owner: CartOwner, variantId: string):
  * inside its object) so a repeated merge cannot add the same lines twice; if writing the user's
  * cart fails, the lines are put back.
  */
-export async function mergeGuestCart(
-  env: Env,
-  guestToken: string,
-  userId: string,
-): Promise<{ merged: string[]; dropped: string[] }> {
+export async function mergeGuestCart(env: Env, guestToken: string, userId: string): Promise<{ merged: string[]; dropped: string[] }> {
   if (!isCartToken(guestToken)) return { merged: [], dropped: [] }
   const guest = cartStub(env, { guestToken })
   const lines = await guest.take()

@@ -132,7 +132,9 @@ export async function invalidateCatalogTags(env: { CATALOG_CACHE?: KVNamespace }
   const token = crypto.randomUUID()
   await Promise.all(
     unique.map((t) =>
-      kv.put(TAG_PREFIX + t, JSON.stringify(token)).catch((err: unknown) => log('warn', 'catalog cache invalidation failed', { tag: t, error: String(err) })),
+      kv
+        .put(TAG_PREFIX + t, JSON.stringify(token))
+        .catch((err: unknown) => log('warn', 'catalog cache invalidation failed', { tag: t, error: String(err) })),
     ),
   )
 }

@@ -96,7 +96,10 @@ async function uniqueCategorySlug(db: DB, name: string): Promise<string> {
     .select({ slug: categories.slug })
     .from(categories)
     .where(sql`${categories.slug} = ${base} OR ${categories.slug} LIKE ${slugLikePattern(base)} ESCAPE '\\'`)
-  return nextFreeSlug(base, taken.map((t) => t.slug))
+  return nextFreeSlug(
+    base,
+    taken.map((t) => t.slug),
+  )
 }
 
 async function assertParent(db: DB, parentId: string | null | undefined, selfId?: string) {
@@ -152,7 +155,8 @@ export async function updateCategory(db: DB, id: string, patch: CategoryUpdate):
   try {
     await runBatch(db, [db.update(categories).set(set).where(eq(categories.id, id))])
   } catch (err) {
-    if (isUniqueViolation(err, 'categories.slug')) throw new AppError('slug_taken', `Slug "${patch.slug}" is already used by another category`)
+    if (isUniqueViolation(err, 'categories.slug'))
+      throw new AppError('slug_taken', `Slug "${patch.slug}" is already used by another category`)
     throw err
   }
   return getCategoryDetail(db, id)

@@ -8,9 +8,7 @@ const MAX_TOKEN_LENGTH = 64
  * searchable is left (e.g. `"(*`), which callers treat as "no matches".
  */
 export function ftsQuery(input: string): string | null {
-  const tokens = (input.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [])
-    .slice(0, MAX_TOKENS)
-    .map((t) => t.slice(0, MAX_TOKEN_LENGTH))
+  const tokens = (input.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TOKENS).map((t) => t.slice(0, MAX_TOKEN_LENGTH))
   if (!tokens.length) return null
   return tokens.map((t, i) => (i === tokens.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ')
 }

@@ -30,7 +30,10 @@ imageRoutes.openAPIRegistry.registerPath({
   summary: 'A product image (the key may contain slashes)',
   request: { params: z.object({ key: z.string().openapi({ example: 'products/prd_x/img_y.jpg' }) }) },
   responses: {
-    200: { description: 'The image, with ETag and Cache-Control: public, max-age=31536000, immutable', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+    200: {
+      description: 'The image, with ETag and Cache-Control: public, max-age=31536000, immutable',
+      content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+    },
     304: { description: 'Not modified (If-None-Match matched)' },
     404: { description: 'No such image', content: { 'application/json': { schema: ErrorSchema } } },
   },

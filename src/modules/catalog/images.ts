@@ -25,9 +25,16 @@ export interface ImageUpload {
  * under a fresh random key and record the image. Keys are never reused, so served images can be
  * cached forever.
  */
-export async function uploadImage(db: DB, bucket: R2Bucket, productId: string, scope: WriteScope, upload: ImageUpload): Promise<ProductImage> {
+export async function uploadImage(
+  db: DB,
+  bucket: R2Bucket,
+  productId: string,
+  scope: WriteScope,
+  upload: ImageUpload,
+): Promise<ProductImage> {
   const product = await productForWrite(db, productId, scope)
-  if (upload.bytes.byteLength > MAX_IMAGE_BYTES) throw new AppError('payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`)
+  if (upload.bytes.byteLength > MAX_IMAGE_BYTES)
+    throw new AppError('payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`)
   if (upload.bytes.byteLength === 0) throw badRequest('The image is empty', [{ path: 'file', message: 'no bytes' }])
   const declared = upload.declaredType.split(';')[0]!.trim().toLowerCase()
   const generic = declared === '' || declared === 'application/octet-stream'

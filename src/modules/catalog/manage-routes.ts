@@ -45,7 +45,8 @@ const Deleted = z.object({ deleted: z.literal(true) })
 async function readUpload(c: Context<AppEnv>): Promise<ImageUpload> {
   // Refuse early on the declared length; the real size is checked again after reading.
   const declaredLength = Number(c.req.header('content-length') ?? 0)
-  if (declaredLength > MAX_IMAGE_BYTES + 64 * 1024) throw new AppError('payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`)
+  if (declaredLength > MAX_IMAGE_BYTES + 64 * 1024)
+    throw new AppError('payload_too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`)
   const contentType = c.req.header('content-type') ?? ''
   if (/^multipart\/form-data/i.test(contentType)) {
     let form: FormData
@@ -55,11 +56,13 @@ async function readUpload(c: Context<AppEnv>): Promise<ImageUpload> {
       throw badRequest('Malformed multipart body')
     }
     const file = form.get('file')
-    if (file === null || typeof file === 'string') throw badRequest('The multipart body needs a "file" part', [{ path: 'file', message: 'required' }])
+    if (file === null || typeof file === 'string')
+      throw badRequest('The multipart body needs a "file" part', [{ path: 'file', message: 'required' }])
     const alt = form.get('alt')
     return { bytes: new Uint8Array(await file.arrayBuffer()), declaredType: file.type, alt: typeof alt === 'string' ? alt : undefined }
   }
-  if (!contentType) throw new AppError('unsupported_media_type', 'Send multipart/form-data with a "file" part, or the image bytes with their Content-Type')
+  if (!contentType)
+    throw new AppError('unsupported_media_type', 'Send multipart/form-data with a "file" part, or the image bytes with their Content-Type')
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), declaredType: contentType, alt: c.req.query('alt') }
 }
 
@@ -116,7 +119,8 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
       async (c) => {
         const input = c.req.valid('json')
         const user = currentUser(c)
-        if (kind === 'seller' && input.seller_id && input.seller_id !== user.id) throw forbidden('Sellers create products only for themselves')
+        if (kind === 'seller' && input.seller_id && input.seller_id !== user.id)
+          throw forbidden('Sellers create products only for themselves')
         const product = await createProduct(c.get('db'), input.seller_id ?? user.id, input)
         notifyCatalogChange(c, [product.id], 'product.created')
         return c.json(product, 201)
@@ -280,7 +284,11 @@ function productManagementRoutes(kind: 'seller' | 'admin') {
             required: true,
             content: {
               'multipart/form-data': {
-                schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, alt: { type: 'string' } }, required: ['file'] },
+                schema: {
+                  type: 'object',
+                  properties: { file: { type: 'string', format: 'binary' }, alt: { type: 'string' } },
+                  required: ['file'],
+                },
               },
               'image/*': { schema: { type: 'string', format: 'binary' } },
             },

@@ -11,7 +11,12 @@ import { emitCatalogWebhooks } from '../integrations/webhook-events'
 export function notifyCatalogChange(c: Context<AppEnv>, productIds: string[], reason: string): void {
   const send = Promise.all([
     publishCatalogChange(c.env, productIds, reason).catch((err: unknown) =>
-      log('error', 'catalog change publish failed', { request_id: c.get('requestId'), product_ids: productIds, reason, error: String(err) }),
+      log('error', 'catalog change publish failed', {
+        request_id: c.get('requestId'),
+        product_ids: productIds,
+        reason,
+        error: String(err),
+      }),
     ),
     // Outgoing webhooks (product.*, stock.changed): the one place catalogue events come from.
     emitCatalogWebhooks(c.env, productIds, reason),

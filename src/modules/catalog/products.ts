@@ -84,7 +84,11 @@ export async function getProduct(
   if (!row) return undefined
   const p = row.p
   const [variants, images] = await db.batch([
-    db.select().from(productVariants).where(eq(productVariants.productId, p.id)).orderBy(asc(productVariants.position), asc(productVariants.id)),
+    db
+      .select()
+      .from(productVariants)
+      .where(eq(productVariants.productId, p.id))
+      .orderBy(asc(productVariants.position), asc(productVariants.id)),
     db.select().from(productImages).where(eq(productImages.productId, p.id)).orderBy(asc(productImages.position), asc(productImages.id)),
   ])
   return {
@@ -139,7 +143,10 @@ async function freeProductSlug(db: DB, name: string): Promise<string> {
     .select({ slug: products.slug })
     .from(products)
     .where(sql`${products.slug} = ${base} OR ${products.slug} LIKE ${slugLikePattern(base)} ESCAPE '\\'`)
-  return nextFreeSlug(base, taken.map((t) => t.slug))
+  return nextFreeSlug(
+    base,
+    taken.map((t) => t.slug),
+  )
 }
 
 function assertDistinctSkus(skus: string[]) {
@@ -204,7 +211,8 @@ export async function createProduct(db: DB, sellerId: string, input: ProductCrea
         slug = `${slugify(input.name, 'product')}-${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`
         continue
       }
-      if (isForeignKeyViolation(err)) throw new AppError('unprocessable', 'seller_id does not name an existing user', [{ path: 'seller_id', message: 'unknown user' }])
+      if (isForeignKeyViolation(err))
+        throw new AppError('unprocessable', 'seller_id does not name an existing user', [{ path: 'seller_id', message: 'unknown user' }])
       rethrowWriteError(err, slug)
     }
   }
@@ -261,7 +269,13 @@ export async function addVariant(db: DB, productId: string, scope: WriteScope, i
   return mustGet(db, product.id)
 }
 
-export async function updateVariant(db: DB, productId: string, variantId: string, scope: WriteScope, patch: VariantUpdate): Promise<Product> {
+export async function updateVariant(
+  db: DB,
+  productId: string,
+  variantId: string,
+  scope: WriteScope,
+  patch: VariantUpdate,
+): Promise<Product> {
   const product = await productForWrite(db, productId, scope)
   const set: Partial<typeof productVariants.$inferInsert> = { updatedAt: nowIso() }
   if (patch.sku !== undefined) set.sku = patch.sku
@@ -274,7 +288,11 @@ export async function updateVariant(db: DB, productId: string, variantId: string
   if (patch.position !== undefined) set.position = patch.position
   if (patch.stock !== undefined) {
     // The history row must not be written for a variant of another product.
-    const own = await db.select({ id: productVariants.id }).from(productVariants).where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id))).get()
+    const own = await db
+      .select({ id: productVariants.id })
+      .from(productVariants)
+      .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
+      .get()
     if (!own) throw notFound('Variant')
   }
   const [updated] = (await runBatch(db, [
@@ -307,10 +325,7 @@ export async function deleteVariant(db: DB, productId: string, variantId: string
       db
         .delete(productVariants)
         .where(
-          and(
-            eq(productVariants.id, variantId),
-            sql`(SELECT COUNT(*) FROM product_variants v WHERE v.product_id = ${product.id}) > 1`,
-          ),
+          and(eq(productVariants.id, variantId), sql`(SELECT COUNT(*) FROM product_variants v WHERE v.product_id = ${product.id}) > 1`),
         )
         .returning({ id: productVariants.id }),
       refreshProductAggregates(db, product.id),

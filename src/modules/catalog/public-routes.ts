@@ -23,7 +23,12 @@ import {
 } from './schema'
 import { searchProducts } from './search'
 
-const cacheHeader = { 'X-Cache': { description: 'HIT when served from the KV catalog cache, MISS otherwise', schema: { type: 'string' as const, enum: ['HIT', 'MISS'] } } }
+const cacheHeader = {
+  'X-Cache': {
+    description: 'HIT when served from the KV catalog cache, MISS otherwise',
+    schema: { type: 'string' as const, enum: ['HIT', 'MISS'] },
+  },
+}
 const cached = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ ...jsonContent(schema, description), headers: cacheHeader })
 
 export const publicCatalogRoutes = createRouter()
@@ -103,11 +108,17 @@ export const publicCatalogRoutes = createRouter()
     async (c) => {
       const { idOrSlug } = c.req.valid('param')
       const db = c.get('db')
-      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'product', idOrSlug, async () => {
-        const product = await getProduct(db, idOrSlug, { status: 'active' })
-        if (!product) throw notFound('Product')
-        return product
-      }, [productTag(idOrSlug), CATEGORIES_TAG])
+      const { value, hit } = await cachedCatalogRead(
+        { env: c.env, db },
+        'product',
+        idOrSlug,
+        async () => {
+          const product = await getProduct(db, idOrSlug, { status: 'active' })
+          if (!product) throw notFound('Product')
+          return product
+        },
+        [productTag(idOrSlug), CATEGORIES_TAG],
+      )
       c.header('X-Cache', hit ? 'HIT' : 'MISS')
       return c.json(value, 200)
     },

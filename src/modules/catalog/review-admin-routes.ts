@@ -54,7 +54,13 @@ export const reviewAdminRoutes = createRouter()
       responses: { 200: jsonContent(AdminReviewSchema, 'The review, published'), ...errors(400, 401, 403, 404) },
     }),
     async (c) => {
-      const review = await moderateReview(c.get('db'), currentUser(c), c.req.valid('param').id, 'published', c.req.valid('json').reason ?? null)
+      const review = await moderateReview(
+        c.get('db'),
+        currentUser(c),
+        c.req.valid('param').id,
+        'published',
+        c.req.valid('json').reason ?? null,
+      )
       await invalidate(c, review)
       return c.json(review, 200)
     },

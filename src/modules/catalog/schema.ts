@@ -9,16 +9,32 @@ const SlugSchema = z.string().max(80).regex(SLUG_PATTERN, 'slug must be lower-ca
 const Timestamp = z.string().openapi({ example: '2026-11-21T10:00:00.000Z' })
 
 export const IdOrSlugParamSchema = z.object({
-  idOrSlug: z.string().min(1).max(120).openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'kofe-arabika-250-g' }),
+  idOrSlug: z
+    .string()
+    .min(1)
+    .max(120)
+    .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'kofe-arabika-250-g' }),
 })
 export const ProductIdParamSchema = z.object({
-  id: z.string().min(1).max(120).openapi({ param: { name: 'id', in: 'path' }, description: 'Product id (or slug on public routes)' }),
+  id: z
+    .string()
+    .min(1)
+    .max(120)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'Product id (or slug on public routes)' }),
 })
 export const VariantParamSchema = ProductIdParamSchema.extend({
-  variantId: z.string().min(1).max(64).openapi({ param: { name: 'variantId', in: 'path' } }),
+  variantId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'variantId', in: 'path' } }),
 })
 export const ImageParamSchema = ProductIdParamSchema.extend({
-  imageId: z.string().min(1).max(64).openapi({ param: { name: 'imageId', in: 'path' } }),
+  imageId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'imageId', in: 'path' } }),
 })
 
 // ---- categories
@@ -156,12 +172,23 @@ export const ProductListQuerySchema = PageQuerySchema.extend({
 export const ManageProductListQuerySchema = ProductListQuerySchema.extend({
   status: ProductStatus.optional(),
   seller_id: z.string().max(64).optional().openapi({ description: 'Staff/admin only: one seller' }),
-  sku: z.string().trim().min(1).max(64).optional().openapi({ description: 'Products with a variant whose SKU contains this text (case-insensitive)' }),
+  sku: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: 'Products with a variant whose SKU contains this text (case-insensitive)' }),
 })
 
 export const VariantCreateSchema = z
   .object({
-    sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._\-/]+$/, 'sku may contain letters, digits and . _ - /'),
+    sku: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._\-/]+$/, 'sku may contain letters, digits and . _ - /'),
     name: z.string().trim().min(1).max(120).optional(),
     price: Amount,
     compare_at_price: Amount.nullable().optional(),
@@ -178,7 +205,10 @@ export const VariantUpdateSchema = VariantCreateSchema.partial().openapi('Varian
 export const STOCK_REASONS = ['received', 'damaged', 'recount', 'returned', 'other'] as const
 
 const StockReasonFields = {
-  reason: z.enum(STOCK_REASONS).optional().openapi({ description: 'Why: received, damaged, recount, returned or other (then with a note). The dashboard always sends one.' }),
+  reason: z
+    .enum(STOCK_REASONS)
+    .optional()
+    .openapi({ description: 'Why: received, damaged, recount, returned or other (then with a note). The dashboard always sends one.' }),
   note: z.string().trim().min(1).max(500).optional().openapi({ description: 'Free text; required when the reason is other' }),
 }
 
@@ -249,7 +279,8 @@ export const ReviewSchema = z
     title: z.string().nullable(),
     body: z.string().nullable(),
     verified_purchase: z.boolean().openapi({
-      description: 'The author bought the product (a paid order of theirs has it). Every review posted through the API is; demo reviews are not.',
+      description:
+        'The author bought the product (a paid order of theirs has it). Every review posted through the API is; demo reviews are not.',
     }),
     created_at: Timestamp,
   })
@@ -278,9 +309,7 @@ export const ReviewHideSchema = z
   .object({ reason: z.string().trim().min(1).max(500).openapi({ example: 'Contains personal data' }) })
   .openapi('ReviewHide')
 
-export const ReviewRestoreSchema = z
-  .object({ reason: z.string().trim().min(1).max(500).optional() })
-  .openapi('ReviewRestore')
+export const ReviewRestoreSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).openapi('ReviewRestore')
 
 export const ReviewCreateSchema = z
   .object({

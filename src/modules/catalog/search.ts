@@ -84,7 +84,8 @@ export function toSummary(row: Omit<SummaryRow, 'sort_key'>): ProductSummary {
 export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: ProductSummary[]; next_cursor: string | null }> {
   const q = o.q?.trim() || undefined
   const sort: ProductSort = o.sort ?? (q ? 'relevance' : 'newest')
-  if (sort === 'relevance' && !q) throw badRequest('sort=relevance needs a search query', [{ path: 'sort', message: 'give q or another sort' }])
+  if (sort === 'relevance' && !q)
+    throw badRequest('sort=relevance needs a search query', [{ path: 'sort', message: 'give q or another sort' }])
   if (o.min_price !== undefined && o.max_price !== undefined && o.min_price > o.max_price) {
     throw badRequest('min_price must not exceed max_price', [{ path: 'min_price', message: 'greater than max_price' }])
   }

@@ -70,7 +70,10 @@ export async function getVariantsForPricing(db: DB, variantIds: readonly string[
         v.stock, v.weight_grams, v.attributes,
         (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key
       FROM product_variants v JOIN products p ON p.id = v.product_id
-      WHERE v.id IN (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`)
+      WHERE v.id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`)
     for (const { image_key, attributes, ...row } of rows) {
       found.set(row.variant_id, { ...row, attributes: parseAttributes(attributes), image_url: image_key ? imageUrl(image_key) : null })
     }

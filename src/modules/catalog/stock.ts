@@ -16,7 +16,13 @@ type AdjustmentRow = typeof stockAdjustments.$inferSelect
 function assertSameRequest(row: AdjustmentRow, variantId: string, change: StockChange) {
   const kind = 'stock' in change ? 'set' : 'delta'
   const quantity = 'stock' in change ? change.stock : change.delta
-  if (row.variantId !== variantId || row.kind !== kind || row.quantity !== quantity || row.reason !== (change.reason ?? null) || row.note !== (change.note ?? null)) {
+  if (
+    row.variantId !== variantId ||
+    row.kind !== kind ||
+    row.quantity !== quantity ||
+    row.reason !== (change.reason ?? null) ||
+    row.note !== (change.note ?? null)
+  ) {
     throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used for a different stock change')
   }
 }
@@ -107,7 +113,12 @@ export async function listStockAdjustments(
     .select({ a: stockAdjustments, userName: users.name })
     .from(stockAdjustments)
     .leftJoin(users, eq(users.id, stockAdjustments.userId))
-    .where(and(eq(stockAdjustments.variantId, variantId), cursor ? olderThanCursor(cursor, stockAdjustments.createdAt, stockAdjustments.id) : undefined))
+    .where(
+      and(
+        eq(stockAdjustments.variantId, variantId),
+        cursor ? olderThanCursor(cursor, stockAdjustments.createdAt, stockAdjustments.id) : undefined,
+      ),
+    )
     .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
     .limit(limit + 1)
   const page = paginate(rows, limit, (r) => [r.a.createdAt, r.a.id])

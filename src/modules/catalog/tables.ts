@@ -28,7 +28,9 @@ export const products = sqliteTable(
     name: text('name').notNull(),
     slug: text('slug').notNull(),
     description: text('description').notNull().default(''),
-    status: text('status', { enum: ['draft', 'active', 'archived'] }).notNull().default('draft'),
+    status: text('status', { enum: ['draft', 'active', 'archived'] })
+      .notNull()
+      .default('draft'),
     /** All variants of a product share one currency. */
     currency: text('currency').notNull(),
     /** Lowest variant price, kept in step on every variant write: drives price filters and sorting. */

@@ -70,7 +70,10 @@ export async function listApiKeys(db: DB): Promise<ApiKeyView[]> {
 
 /** Revoke a key (idempotent: revoking twice keeps the first time). */
 export async function revokeApiKey(db: DB, id: string): Promise<ApiKeyView> {
-  await db.update(apiKeys).set({ revokedAt: nowIso() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: nowIso() })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
   const row = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
   if (!row) throw notFound('API key')
   return view(row)
@@ -94,7 +97,10 @@ export async function verifyApiKey(env: Pick<Env, 'DB'>, key: string): Promise<A
   if (row.disabledAt || row.role !== 'admin') throw new AppError('invalid_token', 'API key owner is no longer an active admin')
   const now = Date.now()
   if (!row.key.lastUsedAt || Date.parse(row.key.lastUsedAt) < now - LAST_USED_RESOLUTION_MS) {
-    await db.update(apiKeys).set({ lastUsedAt: nowIso(now) }).where(eq(apiKeys.id, row.key.id))
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: nowIso(now) })
+      .where(eq(apiKeys.id, row.key.id))
   }
   return { id: row.key.createdBy, role: 'staff', email: row.email, apiKey: { id: row.key.id, scopes: JSON.parse(row.key.scopes) } }
 }

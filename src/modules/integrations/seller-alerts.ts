@@ -54,7 +54,12 @@ async function send(env: AlertEnv, seller: Seller, kind: 'order_paid' | 'unshipp
     throw new Error(`seller alert email failed: ${result.error}`)
   }
   if (seller.telegram_chat_id) {
-    const tg = await providerFor(env, 'telegram').send({ ...email, channel: 'telegram', to: seller.telegram_chat_id, text: `${subject}\n\n${text}` })
+    const tg = await providerFor(env, 'telegram').send({
+      ...email,
+      channel: 'telegram',
+      to: seller.telegram_chat_id,
+      text: `${subject}\n\n${text}`,
+    })
     if (!tg.ok) log('warn', 'seller alert telegram failed', { seller_id: seller.id, kind, key, error: tg.error })
   }
   log('info', 'seller alert sent', { seller_id: seller.id, kind, key, telegram: Boolean(seller.telegram_chat_id) })
@@ -77,7 +82,16 @@ export async function alertSellersOfPaidOrder(env: AlertEnv, event: DomainEvent)
       ORDER BY l.seller_id, l.position`,
   )
     .bind(orderId)
-    .all<{ seller_id: string; product_name: string; variant_name: string; sku: string; quantity: number; email: string; name: string; telegram_chat_id: string | null }>()
+    .all<{
+      seller_id: string
+      product_name: string
+      variant_name: string
+      sku: string
+      quantity: number
+      email: string
+      name: string
+      telegram_chat_id: string | null
+    }>()
   const bySeller = groupBy(results, (r) => r.seller_id)
   let sent = 0
   for (const [sellerId, lines] of bySeller) {
@@ -118,13 +132,25 @@ export async function sendUnshippedDigests(env: AlertEnv, now = Date.now()): Pro
       LIMIT 5000`,
   )
     .bind(cutoff)
-    .all<{ seller_id: string; order_id: string; product_name: string; sku: string; quantity: number; paid_at: string; email: string; name: string; telegram_chat_id: string | null }>()
+    .all<{
+      seller_id: string
+      order_id: string
+      product_name: string
+      sku: string
+      quantity: number
+      paid_at: string
+      email: string
+      name: string
+      telegram_chat_id: string | null
+    }>()
   let sellers = 0
   let lines = 0
   for (const [sellerId, rows] of groupBy(results, (r) => r.seller_id)) {
     if (!(await claim(env, 'unshipped_digest', sellerId, today))) continue
     const first = rows[0]!
-    const list = rows.map((r) => `- order ${r.order_id}, paid ${r.paid_at.slice(0, 10)}: ${r.quantity} × ${r.product_name} (SKU ${r.sku})`).join('\n')
+    const list = rows
+      .map((r) => `- order ${r.order_id}, paid ${r.paid_at.slice(0, 10)}: ${r.quantity} × ${r.product_name} (SKU ${r.sku})`)
+      .join('\n')
     try {
       await send(
         env,

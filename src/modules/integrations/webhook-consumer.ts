@@ -82,7 +82,13 @@ export async function attemptDelivery(db: DB, deliveryId: string, now = Date.now
     }),
     db
       .update(webhookDeliveries)
-      .set({ status: ok ? 'succeeded' : 'retrying', attempts: sql`${webhookDeliveries.attempts} + 1`, lastStatusCode: statusCode, lastAttemptAt: at, updatedAt: at })
+      .set({
+        status: ok ? 'succeeded' : 'retrying',
+        attempts: sql`${webhookDeliveries.attempts} + 1`,
+        lastStatusCode: statusCode,
+        lastAttemptAt: at,
+        updatedAt: at,
+      })
       .where(eq(webhookDeliveries.id, deliveryId)),
     db
       .update(webhookEndpoints)
@@ -130,7 +136,12 @@ async function disableIfFailing(db: DB, endpointId: string, env: object): Promis
   await db.insert(paymentAlerts).values({
     id: newId('pal'),
     kind: 'webhook_endpoint_disabled',
-    details: JSON.stringify({ endpoint_id: endpointId, url: endpoint?.url, reason, action: 'fix the receiver, re-enable the endpoint, replay failed deliveries' }),
+    details: JSON.stringify({
+      endpoint_id: endpointId,
+      url: endpoint?.url,
+      reason,
+      action: 'fix the receiver, re-enable the endpoint, replay failed deliveries',
+    }),
     createdAt: at,
   })
   recordEvent(env, { name: 'alert.raised', label: 'webhook_endpoint_disabled' })

@@ -45,9 +45,10 @@ export async function emitWebhookEvent(
   env: EmitEnv,
   input: { type: WebhookEventType; dedupeKey: string; data: Record<string, unknown>; occurredAt?: string },
 ): Promise<number> {
-  const { results: endpoints } = await env.DB.prepare(
-    `SELECT id, events FROM webhook_endpoints WHERE status = 'enabled'`,
-  ).all<{ id: string; events: string }>()
+  const { results: endpoints } = await env.DB.prepare(`SELECT id, events FROM webhook_endpoints WHERE status = 'enabled'`).all<{
+    id: string
+    events: string
+  }>()
   const targets = endpoints.filter((e) => (JSON.parse(e.events) as string[]).includes(input.type))
   if (!targets.length) return 0
   const id = newId('msg')
@@ -68,7 +69,10 @@ export async function emitWebhookEvent(
     ),
   ])
   if (!results[0]?.meta.changes) return 0
-  await enqueueDeliveries(env, deliveries.map((d) => d.id))
+  await enqueueDeliveries(
+    env,
+    deliveries.map((d) => d.id),
+  )
   return deliveries.length
 }
 
@@ -76,7 +80,9 @@ export async function emitWebhookEvent(
 export async function enqueueDeliveries(env: Pick<Env, 'WEBHOOKS_QUEUE'>, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100)
-    await env.WEBHOOKS_QUEUE.sendBatch(chunk.map((delivery_id) => ({ body: { delivery_id } satisfies WebhookDeliveryMessage, contentType: 'json' as const })))
+    await env.WEBHOOKS_QUEUE.sendBatch(
+      chunk.map((delivery_id) => ({ body: { delivery_id } satisfies WebhookDeliveryMessage, contentType: 'json' as const })),
+    )
   }
 }
 

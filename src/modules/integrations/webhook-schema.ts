@@ -107,7 +107,10 @@ export const WebhookDeliveryQuerySchema = z.object({
   status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z.iso.datetime().optional().openapi({ description: 'Only deliveries created before this time (paging back)' }),
-  before_id: z.string().min(1).max(64).optional().openapi({ description: "With `before`: the last delivery id seen, so deliveries created in that same millisecond are not skipped (the list's `next`)" }),
+  before_id: z.string().min(1).max(64).optional().openapi({
+    description:
+      "With `before`: the last delivery id seen, so deliveries created in that same millisecond are not skipped (the list's `next`)",
+  }),
 })
 
 export const WebhookReplaySinceSchema = z

@@ -35,8 +35,10 @@ export function checkEndpointUrl(env: Pick<Env, 'ENVIRONMENT'>, raw: string): st
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
   const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && local && env.ENVIRONMENT === 'development')
-  if (!allowed) throw badRequest('url must use https (http only for localhost in development)', [{ path: 'url', message: 'https required' }])
-  if (url.username || url.password) throw badRequest('url must not carry credentials', [{ path: 'url', message: 'credentials not allowed' }])
+  if (!allowed)
+    throw badRequest('url must use https (http only for localhost in development)', [{ path: 'url', message: 'https required' }])
+  if (url.username || url.password)
+    throw badRequest('url must not carry credentials', [{ path: 'url', message: 'credentials not allowed' }])
   return url.toString()
 }
 
@@ -164,7 +166,10 @@ export async function listDeliveries(
   if (query.status) where.push(eq(webhookDeliveries.status, query.status))
   if (query.before && query.before_id) {
     where.push(
-      or(lt(webhookDeliveries.createdAt, query.before), and(eq(webhookDeliveries.createdAt, query.before), lt(webhookDeliveries.id, query.before_id)))!,
+      or(
+        lt(webhookDeliveries.createdAt, query.before),
+        and(eq(webhookDeliveries.createdAt, query.before), lt(webhookDeliveries.id, query.before_id)),
+      )!,
     )
   } else if (query.before) where.push(lt(webhookDeliveries.createdAt, query.before))
   const rows = await db
@@ -178,7 +183,12 @@ export async function listDeliveries(
     ? await db
         .select()
         .from(webhookAttempts)
-        .where(inArray(webhookAttempts.deliveryId, page.map((d) => d.id)))
+        .where(
+          inArray(
+            webhookAttempts.deliveryId,
+            page.map((d) => d.id),
+          ),
+        )
     : []
   const lastAttempt = new Map<string, (typeof attempts)[number]>()
   for (const a of attempts) if ((lastAttempt.get(a.deliveryId)?.attempt ?? 0) < a.attempt) lastAttempt.set(a.deliveryId, a)
@@ -186,7 +196,12 @@ export async function listDeliveries(
   return {
     data: page.map((d) => {
       const a = lastAttempt.get(d.id)
-      return { ...deliveryView(d), last_latency_ms: a?.latencyMs ?? null, last_response_excerpt: a?.responseExcerpt ?? null, last_error: a?.error ?? null }
+      return {
+        ...deliveryView(d),
+        last_latency_ms: a?.latencyMs ?? null,
+        last_response_excerpt: a?.responseExcerpt ?? null,
+        last_error: a?.error ?? null,
+      }
     }),
     next: rows.length > query.limit && last ? { before: last.createdAt, before_id: last.id } : null,
   }

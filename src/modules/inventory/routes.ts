@@ -33,7 +33,10 @@ export const inventoryRoutes = createRouter()
       method: 'get',
       path: '/admin/inventory/settings',
       summary: 'The store’s low-stock threshold',
-      responses: { 200: jsonContent(InventorySettingsSchema, 'The setting (the default, 5, until an admin saves one)'), ...errors(401, 403) },
+      responses: {
+        200: jsonContent(InventorySettingsSchema, 'The setting (the default, 5, until an admin saves one)'),
+        ...errors(401, 403),
+      },
     }),
     async (c) => c.json(await inventorySettings(c.get('db')), 200),
   )

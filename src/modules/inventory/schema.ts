@@ -2,13 +2,9 @@ import { z } from '@hono/zod-openapi'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
 
 export const InventoryQuerySchema = PageQuerySchema.extend({
-  threshold: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1_000_000)
-    .optional()
-    .openapi({ description: 'Low stock: variants with stock at or below this; left out, the store setting (GET /admin/inventory/settings)' }),
+  threshold: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({
+    description: 'Low stock: variants with stock at or below this; left out, the store setting (GET /admin/inventory/settings)',
+  }),
   sold_out: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

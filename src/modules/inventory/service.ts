@@ -44,7 +44,12 @@ export function reserveStockStatements(db: DB, lines: readonly StockLine[]): Sta
   // Query builders, not db.run(sql``): drizzle's D1 batch cannot bind parameters of raw statements.
   const out: Statement[] = []
   for (const [id, qty] of variants) {
-    out.push(db.update(productVariants).set({ stock: sql`${productVariants.stock} - ${qty}` }).where(eq(productVariants.id, id)))
+    out.push(
+      db
+        .update(productVariants)
+        .set({ stock: sql`${productVariants.stock} - ${qty}` })
+        .where(eq(productVariants.id, id)),
+    )
   }
   out.push(refreshProductAggregates(db, [...productIds]))
   return out
@@ -80,7 +85,5 @@ function messages(err: unknown, depth = 0): string[] {
 
 /** True when a batch failed because a reservation would have taken a variant's stock below zero. */
 export function isOutOfStockError(err: unknown): boolean {
-  return messages(err).some(
-    (m) => m.includes('product_variants_stock_nonnegative') || /CHECK constraint failed:.*stock/i.test(m),
-  )
+  return messages(err).some((m) => m.includes('product_variants_stock_nonnegative') || /CHECK constraint failed:.*stock/i.test(m))
 }

@@ -107,7 +107,11 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: M
       for (let i = 0; i < body.product_ids.length; i += 90) {
         await db
           .update(marketplaceProducts)
-          .set({ state: 'error', lastError: `Gave up after ${MAX_RETRIES + 1} deliveries (message ${body.id}); the cron retries it`, updatedAt: nowIso() })
+          .set({
+            state: 'error',
+            lastError: `Gave up after ${MAX_RETRIES + 1} deliveries (message ${body.id}); the cron retries it`,
+            updatedAt: nowIso(),
+          })
           .where(
             and(
               inArray(marketplaceProducts.marketplace, marketplaces),

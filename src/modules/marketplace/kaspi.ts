@@ -161,7 +161,11 @@ export class KaspiMarketplace implements Marketplace {
   async pushOrderStatus(code: string, ours: OrderStatus): Promise<'set' | 'already' | 'unmapped' | 'not_found'> {
     const status = this.fromOurStatus(ours)
     if (!status) return 'unmapped'
-    const list = await this.get<KaspiList<KaspiOrderResource>>('/v2/orders', { 'page[number]': 0, 'page[size]': 1, 'filter[orders][code]': code })
+    const list = await this.get<KaspiList<KaspiOrderResource>>('/v2/orders', {
+      'page[number]': 0,
+      'page[size]': 1,
+      'filter[orders][code]': code,
+    })
     const order = list.data[0]
     if (!order) return 'not_found'
     if (order.attributes.status === status) return 'already'

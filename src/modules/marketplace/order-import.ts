@@ -53,7 +53,10 @@ async function variantsBySku(db: DB, marketplace: MarketplaceName, skus: string[
     SELECT mp.product_id, json_extract(j.value, '$.sku') AS sku, json_extract(j.value, '$.variant_id') AS variant_id
     FROM ${marketplaceProducts} mp, json_each(mp.snapshot) j
     WHERE mp.marketplace = ${marketplace}
-      AND json_extract(j.value, '$.sku') IN (${sql.join(skus.map((s) => sql`${s}`), sql`, `)})`)
+      AND json_extract(j.value, '$.sku') IN (${sql.join(
+        skus.map((s) => sql`${s}`),
+        sql`, `,
+      )})`)
   for (const r of rows) out.set(r.sku, { product_id: r.product_id, variant_id: r.variant_id })
   return out
 }
@@ -82,7 +85,14 @@ export async function importOne(db: DB, env: MarketplaceEnv, order: ExternalOrde
   const bySku = await variantsBySku(db, order.marketplace, skus)
   const unknown = skus.filter((s) => !bySku.has(s))
   if (unknown.length) throw new AppError('unprocessable', `Unknown SKU(s) ${unknown.join(', ')}: not published to ${order.marketplace}`)
-  const variants = new Map((await getVariantsForPricing(db, [...bySku.values()].map((v) => v.variant_id))).map((v) => [v.variant_id, v]))
+  const variants = new Map(
+    (
+      await getVariantsForPricing(
+        db,
+        [...bySku.values()].map((v) => v.variant_id),
+      )
+    ).map((v) => [v.variant_id, v]),
+  )
 
   const lines = order.lines.map((l) => {
     const ref = bySku.get(l.sku)!
@@ -131,7 +141,11 @@ export async function importOne(db: DB, env: MarketplaceEnv, order: ExternalOrde
   }
   if (imported.created && imported.stock_reserved && env.MARKETPLACE_QUEUE) {
     // The sale took our stock: the other marketplace must see the new quantity too.
-    await publishCatalogChange({ MARKETPLACE_QUEUE: env.MARKETPLACE_QUEUE }, [...new Set(lines.map((l) => l.product_id))], `${order.marketplace}.order_imported`)
+    await publishCatalogChange(
+      { MARKETPLACE_QUEUE: env.MARKETPLACE_QUEUE },
+      [...new Set(lines.map((l) => l.product_id))],
+      `${order.marketplace}.order_imported`,
+    )
   }
   return imported.created ? 'imported' : 'existing'
 }
@@ -153,11 +167,28 @@ export async function importOrders(
     orders = await adapter.listNewOrders(since)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    await recordRun(db, { marketplace, kind: 'import_orders', trigger, ok: false, summary: {}, error: message, since: since.toISOString(), startedAt })
+    await recordRun(db, {
+      marketplace,
+      kind: 'import_orders',
+      trigger,
+      ok: false,
+      summary: {},
+      error: message,
+      since: since.toISOString(),
+      startedAt,
+    })
     if (err instanceof MarketplaceError) throw new AppError('upstream_error', `${marketplace} order listing failed: ${message}`)
     throw err
   }
-  const result: ImportResult = { marketplace, since: since.toISOString(), fetched: orders.length, imported: 0, existing: 0, failed: 0, errors: [] }
+  const result: ImportResult = {
+    marketplace,
+    since: since.toISOString(),
+    fetched: orders.length,
+    imported: 0,
+    existing: 0,
+    failed: 0,
+    errors: [],
+  }
   for (const order of orders) {
     try {
       result[await importOne(db, env, order)]++

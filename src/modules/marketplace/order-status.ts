@@ -56,7 +56,12 @@ const isMarketplace = (s: string): s is MarketplaceName => (MARKETPLACES as read
 
 export async function pushOrderStatus(env: MarketplaceEnv, message: OrderStatusChanged): Promise<OrderStatusOutcome> {
   const outcome = await decide(env, message)
-  log(outcome === 'refused' ? 'error' : 'info', 'marketplace order status push', { message_id: message.id, order_id: message.order_id, status: message.status, outcome })
+  log(outcome === 'refused' ? 'error' : 'info', 'marketplace order status push', {
+    message_id: message.id,
+    order_id: message.order_id,
+    status: message.status,
+    outcome,
+  })
   return outcome
 }
 

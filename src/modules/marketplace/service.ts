@@ -144,7 +144,12 @@ export async function requestSync(
     })
   }
   for (const m of marketplaces) {
-    await recordOutcomes(db, m, productIds.map((productId) => ({ productId, state: 'pending' as const, error: null })), now)
+    await recordOutcomes(
+      db,
+      m,
+      productIds.map((productId) => ({ productId, state: 'pending' as const, error: null })),
+      now,
+    )
   }
   if (messages.length) await env.MARKETPLACE_QUEUE.sendBatch(messages.map((body) => ({ body, contentType: 'json' as const })))
   return { queued_messages: messages.length, product_count: productIds.length, marketplaces }

@@ -187,11 +187,7 @@ export async function lastRun(db: DB, marketplace: MarketplaceName, kind: 'push'
     .select()
     .from(marketplaceRuns)
     .where(
-      and(
-        eq(marketplaceRuns.marketplace, marketplace),
-        eq(marketplaceRuns.kind, kind),
-        ...(onlyOk ? [eq(marketplaceRuns.ok, true)] : []),
-      ),
+      and(eq(marketplaceRuns.marketplace, marketplace), eq(marketplaceRuns.kind, kind), ...(onlyOk ? [eq(marketplaceRuns.ok, true)] : [])),
     )
     .orderBy(desc(marketplaceRuns.startedAt))
     .limit(1)

@@ -23,8 +23,7 @@ export function marketplaceFor(env: MarketplaceEnv, name: MarketplaceName): Mark
   return config ? new OzonMarketplace(config) : null
 }
 
-export const enabledMarketplaces = (env: MarketplaceEnv): Marketplace[] =>
-  MARKETPLACES.flatMap((name) => marketplaceFor(env, name) ?? [])
+export const enabledMarketplaces = (env: MarketplaceEnv): Marketplace[] => MARKETPLACES.flatMap((name) => marketplaceFor(env, name) ?? [])
 
 export interface SyncOptions {
   trigger: 'queue' | 'cron' | 'admin'
@@ -165,6 +164,7 @@ async function syncOne(
       startedAt,
     })
   }
-  if (callError) log('warn', 'marketplace push failed', { marketplace: adapter.name, retryable: callError.retryable, error: callError.message })
+  if (callError)
+    log('warn', 'marketplace push failed', { marketplace: adapter.name, retryable: callError.retryable, error: callError.message })
   return result
 }

@@ -6,13 +6,7 @@ import { getUserById } from '../accounts/service'
 import { GUEST_SERVICE_EMAIL, orderLink, type OrderLinkEnv } from '../orders/order-link'
 import { providerFor, type ProviderEnv } from './providers'
 import type { OutboundMessage } from './providers/types'
-import {
-  AccountTokenEventDataSchema,
-  DomainEventSchema,
-  OrderEventDataSchema,
-  type Channel,
-  type TemplateName,
-} from './schema'
+import { AccountTokenEventDataSchema, DomainEventSchema, OrderEventDataSchema, type Channel, type TemplateName } from './schema'
 import {
   CLAIM_LEASE_SECONDS,
   claimDelivery,
@@ -98,10 +92,7 @@ interface Recipient {
   missing: string
 }
 
-function recipientFor(
-  channel: Channel,
-  user: { email: string; phone: string | null; telegram_chat_id: string | null },
-): Recipient {
+function recipientFor(channel: Channel, user: { email: string; phone: string | null; telegram_chat_id: string | null }): Recipient {
   switch (channel) {
     case 'email':
       return { to: user.email, missing: 'no email address' }

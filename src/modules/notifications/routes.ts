@@ -45,4 +45,3 @@ export const notificationRoutes = createRouter()
     }),
     async (c) => c.json(await getDelivery(c.get('db'), c.req.valid('param').id), 200),
   )
-

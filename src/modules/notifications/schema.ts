@@ -43,9 +43,7 @@ export const OrderEventDataSchema = z.object({
   number: z.union([z.string(), z.number()]).optional(),
   total: MoneyInSchema.optional(),
   lines: z.array(z.record(z.string(), z.unknown())).optional().catch(undefined),
-  tracking: z
-    .object({ carrier: z.string().nullish(), tracking_number: z.string().nullish(), url: z.string().nullish() })
-    .nullish(),
+  tracking: z.object({ carrier: z.string().nullish(), tracking_number: z.string().nullish(), url: z.string().nullish() }).nullish(),
   refund: MoneyInSchema.nullish(),
   /** Return events (return.*): the return as src/modules/returns/events.ts sends it. */
   return: z

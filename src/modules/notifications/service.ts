@@ -158,9 +158,7 @@ export async function recordDeadLetter(
     db
       .update(notificationDeliveries)
       .set({ status: 'dead', claimedAt: null, updatedAt: at })
-      .where(
-        and(eq(notificationDeliveries.eventId, input.eventId), inArray(notificationDeliveries.status, ['retrying', 'sending'])),
-      ),
+      .where(and(eq(notificationDeliveries.eventId, input.eventId), inArray(notificationDeliveries.status, ['retrying', 'sending']))),
   ])
 }
 

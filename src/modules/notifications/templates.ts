@@ -61,7 +61,10 @@ function trackingLine(o: OrderEventData, locale: TemplateLocale): string | undef
 function returnItems(o: OrderEventData, locale: TemplateLocale): string | undefined {
   const lines = o.return?.lines
   if (!lines?.length) return undefined
-  const items = lines.map((l) => `${typeof l.product_name === 'string' ? l.product_name : typeof l.sku === 'string' ? l.sku : '—'} × ${typeof l.quantity === 'number' ? l.quantity : 1}`)
+  const items = lines.map(
+    (l) =>
+      `${typeof l.product_name === 'string' ? l.product_name : typeof l.sku === 'string' ? l.sku : '—'} × ${typeof l.quantity === 'number' ? l.quantity : 1}`,
+  )
   return `${locale === 'ru' ? 'Возвращаемые товары' : 'Items'}: ${items.join(', ')}`
 }
 
@@ -76,12 +79,20 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? {
           subject: `Заказ ${ref} подтверждён`,
-          lines: compact([`Спасибо за заказ ${ref}! Мы получили оплату ${money(o.total, l)}.`, itemsSummary(o, l), orderLink ? 'Статус заказа — по ссылке ниже.' : undefined]),
+          lines: compact([
+            `Спасибо за заказ ${ref}! Мы получили оплату ${money(o.total, l)}.`,
+            itemsSummary(o, l),
+            orderLink ? 'Статус заказа — по ссылке ниже.' : undefined,
+          ]),
           link: orderLink,
         }
       : {
           subject: `Order ${ref} confirmed`,
-          lines: compact([`Thank you for your order ${ref}! We have received your payment of ${money(o.total, l)}.`, itemsSummary(o, l), orderLink ? 'Follow your order at the link below.' : undefined]),
+          lines: compact([
+            `Thank you for your order ${ref}! We have received your payment of ${money(o.total, l)}.`,
+            itemsSummary(o, l),
+            orderLink ? 'Follow your order at the link below.' : undefined,
+          ]),
           link: orderLink,
         }
   },
@@ -95,15 +106,25 @@ const COPY: Record<TemplateName, CopyFn> = {
         }
       : {
           subject: `Payment for order ${ref} failed`,
-          lines: [`We could not take the payment of ${money(o.total, l)} for order ${ref}. Please try again or use another payment method.`],
+          lines: [
+            `We could not take the payment of ${money(o.total, l)} for order ${ref}. Please try again or use another payment method.`,
+          ],
         }
   },
   order_shipped: ({ order }, l) => {
     const o = order!
     const ref = orderRef(o)
     return l === 'ru'
-      ? { subject: `Заказ ${ref} отправлен`, lines: compact([`Ваш заказ ${ref} в пути.`, trackingLine(o, l)]), link: o.tracking?.url ?? undefined }
-      : { subject: `Order ${ref} has shipped`, lines: compact([`Your order ${ref} is on its way.`, trackingLine(o, l)]), link: o.tracking?.url ?? undefined }
+      ? {
+          subject: `Заказ ${ref} отправлен`,
+          lines: compact([`Ваш заказ ${ref} в пути.`, trackingLine(o, l)]),
+          link: o.tracking?.url ?? undefined,
+        }
+      : {
+          subject: `Order ${ref} has shipped`,
+          lines: compact([`Your order ${ref} is on its way.`, trackingLine(o, l)]),
+          link: o.tracking?.url ?? undefined,
+        }
   },
   order_delivered: ({ order }, l) => {
     const ref = orderRef(order!)
@@ -138,12 +159,20 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? {
           subject: `Заявка на возврат по заказу ${ref} получена`,
-          lines: compact([`Мы получили вашу заявку на возврат ${r?.id ?? ''} по заказу ${ref}.`, returnItems(o, l), 'Мы рассмотрим её и напишем вам.']),
+          lines: compact([
+            `Мы получили вашу заявку на возврат ${r?.id ?? ''} по заказу ${ref}.`,
+            returnItems(o, l),
+            'Мы рассмотрим её и напишем вам.',
+          ]),
           link: orderLink,
         }
       : {
           subject: `Return request for order ${ref} received`,
-          lines: compact([`We have received your return request ${r?.id ?? ''} for order ${ref}.`, returnItems(o, l), 'We will review it and get back to you.']),
+          lines: compact([
+            `We have received your return request ${r?.id ?? ''} for order ${ref}.`,
+            returnItems(o, l),
+            'We will review it and get back to you.',
+          ]),
           link: orderLink,
         }
   },
@@ -159,12 +188,20 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? {
           subject: `Возврат по заказу ${ref} одобрен`,
-          lines: compact([`Мы одобрили возврат ${r?.id ?? ''} по заказу ${ref}. После получения товара мы вернём ${money(r?.refund, l)}.`, label, r?.instructions ?? undefined]),
+          lines: compact([
+            `Мы одобрили возврат ${r?.id ?? ''} по заказу ${ref}. После получения товара мы вернём ${money(r?.refund, l)}.`,
+            label,
+            r?.instructions ?? undefined,
+          ]),
           link: orderLink,
         }
       : {
           subject: `Return for order ${ref} approved`,
-          lines: compact([`We have approved return ${r?.id ?? ''} for order ${ref}. Once the items arrive we will refund ${money(r?.refund, l)}.`, label, r?.instructions ?? undefined]),
+          lines: compact([
+            `We have approved return ${r?.id ?? ''} for order ${ref}. Once the items arrive we will refund ${money(r?.refund, l)}.`,
+            label,
+            r?.instructions ?? undefined,
+          ]),
           link: orderLink,
         }
   },
@@ -173,8 +210,19 @@ const COPY: Record<TemplateName, CopyFn> = {
     const r = o.return
     const ref = orderRef(o)
     return l === 'ru'
-      ? { subject: `Возврат по заказу ${ref} отклонён`, lines: compact([`К сожалению, мы не можем принять возврат ${r?.id ?? ''} по заказу ${ref}.`, r?.note ? `Причина: ${r.note}` : undefined]), link: orderLink }
-      : { subject: `Return for order ${ref} refused`, lines: compact([`Sorry, we cannot accept return ${r?.id ?? ''} for order ${ref}.`, r?.note ? `Reason: ${r.note}` : undefined]), link: orderLink }
+      ? {
+          subject: `Возврат по заказу ${ref} отклонён`,
+          lines: compact([
+            `К сожалению, мы не можем принять возврат ${r?.id ?? ''} по заказу ${ref}.`,
+            r?.note ? `Причина: ${r.note}` : undefined,
+          ]),
+          link: orderLink,
+        }
+      : {
+          subject: `Return for order ${ref} refused`,
+          lines: compact([`Sorry, we cannot accept return ${r?.id ?? ''} for order ${ref}.`, r?.note ? `Reason: ${r.note}` : undefined]),
+          link: orderLink,
+        }
   },
   return_refunded: ({ order, orderLink }, l) => {
     const o = order!
@@ -183,12 +231,18 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? {
           subject: `Возврат средств по возврату ${r?.id ?? ''}`,
-          lines: [`Мы получили возвращённые товары по заказу ${ref} и вернули ${money(r?.refund, l)}.`, 'Деньги поступят на счёт в течение 5–10 рабочих дней.'],
+          lines: [
+            `Мы получили возвращённые товары по заказу ${ref} и вернули ${money(r?.refund, l)}.`,
+            'Деньги поступят на счёт в течение 5–10 рабочих дней.',
+          ],
           link: orderLink,
         }
       : {
           subject: `Refund for return ${r?.id ?? ''}`,
-          lines: [`We have received the items you returned from order ${ref} and refunded ${money(r?.refund, l)}.`, 'It can take 5–10 business days to reach your account.'],
+          lines: [
+            `We have received the items you returned from order ${ref} and refunded ${money(r?.refund, l)}.`,
+            'It can take 5–10 business days to reach your account.',
+          ],
           link: orderLink,
         }
   },
@@ -199,11 +253,21 @@ const COPY: Record<TemplateName, CopyFn> = {
     return l === 'ru'
       ? {
           subject: `Новая заявка на возврат по заказу ${ref}`,
-          lines: compact([`Покупатель просит вернуть товары по заказу ${ref} (возврат ${r?.id ?? ''}, к возврату ${money(r?.refund, l)}).`, r?.reason ? `Причина: ${r.reason}` : undefined, returnItems(o, l), 'Одобрите или отклоните её на странице «Возвраты» панели управления.']),
+          lines: compact([
+            `Покупатель просит вернуть товары по заказу ${ref} (возврат ${r?.id ?? ''}, к возврату ${money(r?.refund, l)}).`,
+            r?.reason ? `Причина: ${r.reason}` : undefined,
+            returnItems(o, l),
+            'Одобрите или отклоните её на странице «Возвраты» панели управления.',
+          ]),
         }
       : {
           subject: `New return request for order ${ref}`,
-          lines: compact([`A customer asks to return items of order ${ref} (return ${r?.id ?? ''}, refund ${money(r?.refund, l)}).`, r?.reason ? `Reason: ${r.reason}` : undefined, returnItems(o, l), 'Approve or refuse it on the Returns page of the dashboard.']),
+          lines: compact([
+            `A customer asks to return items of order ${ref} (return ${r?.id ?? ''}, refund ${money(r?.refund, l)}).`,
+            r?.reason ? `Reason: ${r.reason}` : undefined,
+            returnItems(o, l),
+            'Approve or refuse it on the Returns page of the dashboard.',
+          ]),
         }
   },
   email_verification: ({ account, expiresInMinutes }, l) =>

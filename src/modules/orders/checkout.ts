@@ -105,7 +105,10 @@ async function replay(env: Env, row: typeof idempotencyKeys.$inferSelect, finger
     throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request body')
   }
   // The first attempt may have died before creating the OrderDO; this (idempotent) call heals it.
-  if (row.orderId) await orderStub(env, row.orderId).get(row.orderId).catch(() => undefined)
+  if (row.orderId)
+    await orderStub(env, row.orderId)
+      .get(row.orderId)
+      .catch(() => undefined)
   return { status: 200, replayed: true, body: JSON.parse(row.response) as CheckoutResponse }
 }
 
@@ -141,14 +144,20 @@ function assertQuoteUsable(q: Quote, body: CheckoutBody) {
       throw new AppError('price_changed', 'The shipping price you saw no longer applies; review the new one', details)
     }
     // One answer for every reason a code does not apply (unknown, expired, used up, members only...).
-    if (q.problems.some((p) => p.code === 'discount_not_applicable')) throw new AppError('discount_unavailable', DISCOUNT_NOT_APPLICABLE, details)
+    if (q.problems.some((p) => p.code === 'discount_not_applicable'))
+      throw new AppError('discount_unavailable', DISCOUNT_NOT_APPLICABLE, details)
     throw new AppError('unprocessable', 'The cart cannot be checked out as it is', details)
   }
   if (!q.lines.length || !q.currency) throw new AppError('unprocessable', 'The cart is empty')
   if (!q.shipping_method) throw new AppError('unprocessable', 'Choose a shipping method that ships to this address')
   if (body.expected_total !== undefined && body.expected_total !== q.total) {
     throw new AppError('price_changed', 'The total changed since you last saw it; review the new total', [
-      { message: `expected ${body.expected_total}, now ${q.total}`, expected_total: body.expected_total, total: q.total, currency: q.currency },
+      {
+        message: `expected ${body.expected_total}, now ${q.total}`,
+        expected_total: body.expected_total,
+        total: q.total,
+        currency: q.currency,
+      },
     ])
   }
 }
@@ -182,7 +191,12 @@ export async function checkout(
   const buyer = 'guestToken' in cart ? 'guest' : 'customer'
   try {
     const placed = await placeOrder(env, db, user, cart, idempotencyKey, fingerprint, body)
-    recordEvent(env, { name: 'checkout.completed', label: placed.body.order.currency, detail: buyer, value: placed.body.order.total.amount })
+    recordEvent(env, {
+      name: 'checkout.completed',
+      label: placed.body.order.currency,
+      detail: buyer,
+      value: placed.body.order.total.amount,
+    })
     return placed
   } catch (err) {
     // An earlier or concurrent attempt with the same key (which may have emptied the cart or
@@ -358,8 +372,20 @@ async function placeOrder(
   await Promise.all([
     after('order DO creation', () => orderStub(env, orderId).create(state)),
     // Only the lines bought: anything added to the cart while this checkout ran stays there.
-    after('cart clearing', () => removeBoughtLines(env, cart, q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })))),
-    after('catalog change publish', () => publishCatalogChange(env, q.lines.map((l) => l.product_id), 'order_stock_reserved')),
+    after('cart clearing', () =>
+      removeBoughtLines(
+        env,
+        cart,
+        q.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+      ),
+    ),
+    after('catalog change publish', () =>
+      publishCatalogChange(
+        env,
+        q.lines.map((l) => l.product_id),
+        'order_stock_reserved',
+      ),
+    ),
     after('catalog cache invalidation', () => invalidateAfterStockChange(env, db, q.lines, 'reserved', stockRows)),
   ])
 

@@ -42,8 +42,12 @@ export async function guestCheckout(
   idempotencyKey: string,
   body: CheckoutBody,
 ): Promise<CheckoutOutcome & { link: string }> {
-  if (!body.email) throw new AppError('validation_error', 'An email is required to check out without an account', [{ path: 'email', message: 'Required' }])
-  if (body.address_id) throw new AppError('validation_error', 'Saved addresses need an account; send shipping_address', [{ path: 'address_id', message: 'Not allowed for guests' }])
+  if (!body.email)
+    throw new AppError('validation_error', 'An email is required to check out without an account', [{ path: 'email', message: 'Required' }])
+  if (body.address_id)
+    throw new AppError('validation_error', 'Saved addresses need an account; send shipping_address', [
+      { path: 'address_id', message: 'Not allowed for guests' },
+    ])
   const guest: AuthUser = { id: await guestUserId(db), role: 'customer', email: body.email.toLowerCase() }
   const scopedKey = `guest:${(await sha256Hex(cartToken)).slice(0, 32)}:${idempotencyKey}`
   const outcome = await checkout(env, guest, scopedKey, { ...body, email: body.email.toLowerCase() }, { guestToken: cartToken })

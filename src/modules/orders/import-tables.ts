@@ -16,5 +16,8 @@ export const orderExternalRefs = sqliteTable(
     externalNumber: text('external_number'),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [uniqueIndex('order_external_refs_source_unique').on(t.source, t.externalId), index('order_external_refs_created_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('order_external_refs_source_unique').on(t.source, t.externalId),
+    index('order_external_refs_created_idx').on(t.createdAt),
+  ],
 )

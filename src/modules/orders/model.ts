@@ -123,7 +123,13 @@ export interface TransitionRecord {
   /** kind 'return': the return as it is after this entry (a history row without a status change, and the return's rows). */
   return?: ReturnState
   /** kind 'line': the line's new fulfilment. */
-  line?: { id: string; fulfilment_status: FulfilmentStatus; carrier: string | null; tracking_number: string | null; shipped_at: string | null }
+  line?: {
+    id: string
+    fulfilment_status: FulfilmentStatus
+    carrier: string | null
+    tracking_number: string | null
+    shipped_at: string | null
+  }
   history_id: string
   seq: number
   from_status: OrderStatus | null
@@ -178,7 +184,14 @@ export interface ReturnState {
 
 /** What happened to a return, told to the OrderDO, which decides (OrderDO.returnAction). */
 export type ReturnAction =
-  | { kind: 'request'; return_id: string; lines: { line_id: string; quantity: number }[]; reason: string; comment?: string | null; actor: Actor }
+  | {
+      kind: 'request'
+      return_id: string
+      lines: { line_id: string; quantity: number }[]
+      reason: string
+      comment?: string | null
+      actor: Actor
+    }
   | { kind: 'cancel'; return_id: string; actor: Actor }
   | {
       kind: 'approve'
@@ -195,4 +208,9 @@ export type ReturnAction =
 
 export type ReturnActionResult =
   | { ok: true; ret: ReturnState; order: OrderState; changed: boolean }
-  | { ok: false; code: 'invalid_transition' | 'not_found' | 'validation_error' | 'unprocessable'; message: string; details?: { path?: string; message: string; [k: string]: unknown }[] }
+  | {
+      ok: false
+      code: 'invalid_transition' | 'not_found' | 'validation_error' | 'unprocessable'
+      message: string
+      details?: { path?: string; message: string; [k: string]: unknown }[]
+    }

@@ -48,4 +48,3 @@ export async function orderLink(env: OrderLinkEnv & { APP_BASE_URL?: string }, o
   const base = (env.APP_BASE_URL || 'http://localhost:8787').replace(/\/+$/, '')
   return `${base}/orders/${encodeURIComponent(orderId)}?sig=${await signOrderId(env, orderId)}`
 }
-

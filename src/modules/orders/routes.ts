@@ -18,7 +18,6 @@ import {
   CancelBodySchema,
   CheckoutBodySchema,
   OrderNoteBodySchema,
-  CheckoutResponseSchema,
   GuestCheckoutResponseSchema,
   IdempotencyHeaderSchema,
   OrderDetailSchema,
@@ -27,11 +26,22 @@ import {
   SellerLineSchema,
   ShipLineBodySchema,
 } from './schema'
-import { addStaffNote, adminTransition, cancelOwnOrder, getOrder, getOwnOrder, listOrders, listOrdersWithNames, listSellerLines, shipSellerLine, withNames } from './service'
+import {
+  addStaffNote,
+  adminTransition,
+  cancelOwnOrder,
+  getOrder,
+  getOwnOrder,
+  listOrders,
+  listOrdersWithNames,
+  listSellerLines,
+  shipSellerLine,
+  withNames,
+} from './service'
 
 const customer = { security: bearerSecurity, middleware: requireAuth() }
 const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
-const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const _staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
 // Admin order routes integrators call with an API key (scopes) as well as staff tokens.
 const staffReading = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:read'] }) }
 const staffWriting = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:write'] }) }
@@ -51,7 +61,7 @@ const checkoutRoutes = createRouter().openapi(
       'if it moved. Stock for every line is reserved in the same atomic step that creates the order: ' +
       'either everything happens or nothing (409 out_of_stock). The same Idempotency-Key replays the ' +
       'first response (200); with a different body it is 409 idempotency_conflict.\n\n' +
-      '**Guest checkout**: without a Bearer token, send the guest cart\'s `X-Cart-Token` and an `email` ' +
+      "**Guest checkout**: without a Bearer token, send the guest cart's `X-Cart-Token` and an `email` " +
       '(and a `shipping_address`; saved addresses need an account). The response adds `order_link`, a ' +
       'signed, unguessable URL of the order page (also mailed with the order confirmation); the order ' +
       'is readable through GET /guest-orders/{id}?sig=…. Guest orders move to the account that later ' +
@@ -69,8 +79,9 @@ const checkoutRoutes = createRouter().openapi(
     const user = c.get('user')
     let outcome: Awaited<ReturnType<typeof checkout>> & { link?: string }
     if (user) outcome = await checkout(c.env, user, headers['idempotency-key'], c.req.valid('json'))
-    else if (headers['x-cart-token']) outcome = await guestCheckout(c.env, c.get('db'), headers['x-cart-token'], headers['idempotency-key'], c.req.valid('json'))
-    else throw unauthorized('Sign in, or send the guest cart\'s X-Cart-Token and an email to check out as a guest')
+    else if (headers['x-cart-token'])
+      outcome = await guestCheckout(c.env, c.get('db'), headers['x-cart-token'], headers['idempotency-key'], c.req.valid('json'))
+    else throw unauthorized("Sign in, or send the guest cart's X-Cart-Token and an email to check out as a guest")
     if (outcome.replayed) c.header('Idempotent-Replayed', 'true')
     const body = outcome.link ? { ...outcome.body, order_link: outcome.link } : outcome.body
     return outcome.status === 201 ? c.json(body, 201) : c.json(body, 200)
@@ -129,7 +140,10 @@ const sellerRoutes = createRouter()
       path: '/seller/order-lines',
       summary: 'Order lines of my products, newest first',
       request: { query: SellerLineQuerySchema },
-      responses: { 200: jsonContent(z.object({ data: z.array(SellerLineSchema), next_cursor: z.string().nullable() }), 'A page of lines'), ...errors(400, 401, 403) },
+      responses: {
+        200: jsonContent(z.object({ data: z.array(SellerLineSchema), next_cursor: z.string().nullable() }), 'A page of lines'),
+        ...errors(400, 401, 403),
+      },
     }),
     async (c) => c.json(await listSellerLines(c.env, currentUser(c).id, c.req.valid('query')), 200),
   )

@@ -31,12 +31,10 @@ export const CheckoutBodySchema = z
     shipping_address: ShippingAddressSchema.optional(),
     address_id: z.string().min(1).max(64).optional().openapi({ description: 'One of your saved addresses, instead of shipping_address' }),
     shipping_method_id: z.string().min(1).max(64),
-    shipping_quote_id: z
-      .string()
-      .min(1)
-      .max(1000)
-      .optional()
-      .openapi({ description: 'Carrier methods: the shipping_quote.id the shopper saw (cart); that price is charged, or 409 price_changed if it no longer applies' }),
+    shipping_quote_id: z.string().min(1).max(1000).optional().openapi({
+      description:
+        'Carrier methods: the shipping_quote.id the shopper saw (cart); that price is charged, or 409 price_changed if it no longer applies',
+    }),
     discount_code: z.string().trim().min(1).max(64).optional(),
     payment_provider: z.enum(PAYMENT_PROVIDER_NAMES),
     payment_phone: KenyanPhoneSchema.optional().openapi({ description: 'M-Pesa: the phone that receives the payment prompt' }),
@@ -155,10 +153,10 @@ export const AdminOrderQuerySchema = PageQuerySchema.extend({
   user_id: z.string().max(64).optional(),
   from: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at >= this ISO time' }),
   to: z.string().datetime({ offset: true }).optional().openapi({ description: 'created_at < this ISO time' }),
-  sort: z
-    .enum(ADMIN_ORDER_SORTS)
-    .optional()
-    .openapi({ description: 'newest (default) or oldest by creation time; total_asc / total_desc by the total in minor units (currencies are not converted). Pages stay keyset-paginated: a cursor belongs to its sort.' }),
+  sort: z.enum(ADMIN_ORDER_SORTS).optional().openapi({
+    description:
+      'newest (default) or oldest by creation time; total_asc / total_desc by the total in minor units (currencies are not converted). Pages stay keyset-paginated: a cursor belongs to its sort.',
+  }),
 })
 
 export const AdminTransitionBodySchema = z
@@ -228,7 +226,12 @@ export const AdminOrderDetailSchema = OrderSummarySchema.extend({
 }).openapi('AdminOrder')
 
 /** The actions open to an order in its current status. */
-export function allowedActions(order: { status: z.infer<typeof OrderStatusSchema>; payment_provider: string; total: { amount: number }; refunded: { amount: number } }): OrderAction[] {
+export function allowedActions(order: {
+  status: z.infer<typeof OrderStatusSchema>
+  payment_provider: string
+  total: { amount: number }
+  refunded: { amount: number }
+}): OrderAction[] {
   const out: OrderAction[] = []
   const next = TRANSITIONS[order.status]
   if (order.payment_provider === 'manual' && AWAITING_PAYMENT.includes(order.status)) out.push('confirm_payment')

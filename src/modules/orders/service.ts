@@ -177,7 +177,11 @@ const ORDER_SORTS: Record<Exclude<AdminOrderSort, 'newest'>, KeysetOrder> = {
  * timeline actor, looked up in one query (the customer's own view carries no staff names).
  */
 export async function withNames(env: Pick<Env, 'DB'>, detail: OrderDetail) {
-  const names = await userNames(getDb(env), [detail.user_id, ...detail.lines.map((l) => l.seller_id), ...detail.timeline.map((t) => t.actor.id)])
+  const names = await userNames(getDb(env), [
+    detail.user_id,
+    ...detail.lines.map((l) => l.seller_id),
+    ...detail.timeline.map((t) => t.actor.id),
+  ])
   return {
     ...detail,
     customer_name: names.get(detail.user_id) ?? null,
@@ -189,7 +193,10 @@ export async function withNames(env: Pick<Env, 'DB'>, detail: OrderDetail) {
 /** A page of orders (listOrders) with each customer's display name, for staff. */
 export async function listOrdersWithNames(env: Pick<Env, 'DB'>, query: ListOrdersQuery) {
   const page = await listOrders(env, query)
-  const names = await userNames(getDb(env), page.data.map((o) => o.user_id))
+  const names = await userNames(
+    getDb(env),
+    page.data.map((o) => o.user_id),
+  )
   return { ...page, data: page.data.map((o) => ({ ...o, customer_name: names.get(o.user_id) ?? null })) }
 }
 
@@ -202,11 +209,7 @@ export const orderStub = (env: Pick<Env, 'ORDER'>, orderId: string) => env.ORDER
  * `meta.refund_amount` (minor units) is the amount of a refund; omitted on `refunded` it means
  * "the rest". Shipping needs `meta.carrier` and `meta.tracking_number`.
  */
-export async function transitionOrder(
-  env: Pick<Env, 'DB' | 'ORDER'>,
-  orderId: string,
-  input: TransitionInput,
-): Promise<OrderDetail> {
+export async function transitionOrder(env: Pick<Env, 'DB' | 'ORDER'>, orderId: string, input: TransitionInput): Promise<OrderDetail> {
   const result = await orderStub(env, orderId).transition(orderId, input)
   if (!result.ok) throw new AppError(result.code, result.message)
   return getOrder(env, orderId)
@@ -216,7 +219,11 @@ export async function transitionOrder(
 export async function cancelOwnOrder(env: Pick<Env, 'DB' | 'ORDER'>, user: AuthUser, orderId: string, reason?: string) {
   const [order] = await getDb(env).select({ userId: orders.userId }).from(orders).where(eq(orders.id, orderId)).limit(1)
   if (!order || order.userId !== user.id) throw notFound('Order')
-  return transitionOrder(env, orderId, { to: 'cancelled', actor: { type: 'customer', id: user.id }, reason: reason ?? 'cancelled by customer' })
+  return transitionOrder(env, orderId, {
+    to: 'cancelled',
+    actor: { type: 'customer', id: user.id },
+    reason: reason ?? 'cancelled by customer',
+  })
 }
 
 /** Staff/admin transition from the dashboard. */
@@ -285,7 +292,11 @@ export async function shipSellerLine(
 ) {
   const db = getDb(env)
   // Which order the line belongs to never changes, so the read model may answer that.
-  const [line] = await db.select({ orderId: orderLines.orderId, sellerId: orderLines.sellerId }).from(orderLines).where(eq(orderLines.id, lineId)).limit(1)
+  const [line] = await db
+    .select({ orderId: orderLines.orderId, sellerId: orderLines.sellerId })
+    .from(orderLines)
+    .where(eq(orderLines.id, lineId))
+    .limit(1)
   if (!line || line.sellerId !== seller.id) throw notFound('Order line')
   const result = await orderStub(env, line.orderId).shipLine(line.orderId, {
     line_id: lineId,
@@ -329,7 +340,11 @@ export async function recordOrderRefunds(env: Pick<Env, 'ORDER'>, orderId: strin
 }
 
 /** Add a history entry to the order that does not change its status. */
-export async function noteOnOrder(env: Pick<Env, 'ORDER'>, orderId: string, input: { actor: Actor; reason: string; meta?: TransitionMeta }) {
+export async function noteOnOrder(
+  env: Pick<Env, 'ORDER'>,
+  orderId: string,
+  input: { actor: Actor; reason: string; meta?: TransitionMeta },
+) {
   const result = await orderStub(env, orderId).note(orderId, input)
   if (!result.ok) throw new AppError(result.code, result.message)
 }

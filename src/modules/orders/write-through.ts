@@ -30,7 +30,13 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
     return [
       db
         .update(orderLines)
-        .set({ fulfilmentStatus: l.fulfilment_status, carrier: l.carrier, trackingNumber: l.tracking_number, shippedAt: l.shipped_at, updatedAt: t.at })
+        .set({
+          fulfilmentStatus: l.fulfilment_status,
+          carrier: l.carrier,
+          trackingNumber: l.tracking_number,
+          shippedAt: l.shipped_at,
+          updatedAt: t.at,
+        })
         .where(eq(orderLines.id, l.id)),
       db
         .update(orders)
@@ -58,7 +64,12 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
   ]
   if (t.kind === 'return' && t.return) out.push(...returnStatements(db, state, t.return))
   if (t.kind === 'note' || t.kind === 'return') {
-    out.push(db.update(orders).set({ version: t.seq, updatedAt: t.at }).where(and(eq(orders.id, state.id), lt(orders.version, t.seq))))
+    out.push(
+      db
+        .update(orders)
+        .set({ version: t.seq, updatedAt: t.at })
+        .where(and(eq(orders.id, state.id), lt(orders.version, t.seq))),
+    )
     return out
   }
   if (RELEASES_STOCK.includes(t.to_status)) {
@@ -87,12 +98,7 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
     )
   }
   if (t.to_status === 'delivered') {
-    out.push(
-      db
-        .update(orderLines)
-        .set({ fulfilmentStatus: 'delivered', updatedAt: t.at })
-        .where(eq(orderLines.orderId, state.id)),
-    )
+    out.push(db.update(orderLines).set({ fulfilmentStatus: 'delivered', updatedAt: t.at }).where(eq(orderLines.orderId, state.id)))
   }
   out.push(
     db
@@ -117,14 +123,25 @@ export function convergeStatements(db: DB, state: OrderState): BatchItem<'sqlite
     out.push(
       db
         .update(orderLines)
-        .set({ fulfilmentStatus: l.fulfilment_status, carrier: l.carrier ?? null, trackingNumber: l.tracking_number ?? null, shippedAt: l.shipped_at ?? null, updatedAt: state.updated_at })
+        .set({
+          fulfilmentStatus: l.fulfilment_status,
+          carrier: l.carrier ?? null,
+          trackingNumber: l.tracking_number ?? null,
+          shippedAt: l.shipped_at ?? null,
+          updatedAt: state.updated_at,
+        })
         .where(and(eq(orderLines.id, l.id), sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${newer})`)),
     )
   }
   if (RELEASES_STOCK.includes(state.status)) {
     const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
     out.push(...releaseStockStatements(db, state.lines, notYetReleased))
-    out.push(db.update(orders).set({ stockReleasedAt: state.updated_at }).where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)))
+    out.push(
+      db
+        .update(orders)
+        .set({ stockReleasedAt: state.updated_at })
+        .where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)),
+    )
   }
   out.push(...convergeReturnStatements(db, state))
   out.push(
@@ -209,7 +226,11 @@ export function orderEvent(state: OrderState, seq: number, at: string, extra: { 
 /** Stock went back on sale: tell the marketplace sync (best effort; the D1 change is already in). */
 export async function afterStockReleased(env: Env, state: OrderState): Promise<void> {
   try {
-    await publishCatalogChange(env, state.lines.map((l) => l.product_id), 'order_stock_released')
+    await publishCatalogChange(
+      env,
+      state.lines.map((l) => l.product_id),
+      'order_stock_released',
+    )
   } catch (err) {
     // Not worth failing the transition for: the stock is back in D1 either way.
     log('warn', 'catalog change publish failed', { order_id: state.id, error: String(err) })

@@ -33,7 +33,11 @@ export async function cancelOpenPayments(env: Pick<Env, 'DB'> & ProviderEnv, ord
       // Refused (e.g. it succeeded a moment ago): its success reaches the order as a late
       // payment and is refunded automatically. Unreachable: reconciliation tries again.
       const final = err instanceof ProviderError && !err.retryable
-      log(final ? 'warn' : 'error', 'payment: cancel at the provider failed', { order_id: orderId, payment_id: payment.id, error: String(err) })
+      log(final ? 'warn' : 'error', 'payment: cancel at the provider failed', {
+        order_id: orderId,
+        payment_id: payment.id,
+        error: String(err),
+      })
       if (!final) throw err
     }
   }

@@ -47,7 +47,12 @@ export interface ApplyContext {
  * Apply the provider's view of a payment: succeeded -> paid, failed/cancelled -> failed, else
  * nothing. The shared path every provider's webhook and reconciliation call (signature stable).
  */
-export async function applyProviderState(env: PaymentsEnv, payment: PaymentRow, truth: ProviderPayment, ctx: ApplyContext): Promise<Outcome> {
+export async function applyProviderState(
+  env: PaymentsEnv,
+  payment: PaymentRow,
+  truth: ProviderPayment,
+  ctx: ApplyContext,
+): Promise<Outcome> {
   if (truth.status === 'succeeded') return applySucceeded(env, payment, truth, ctx)
   if (truth.status === 'failed' || truth.status === 'cancelled') return applyFailed(env, payment, truth, ctx)
   return 'still_pending'
@@ -75,7 +80,10 @@ async function applySucceeded(env: PaymentsEnv, payment: PaymentRow, truth: Prov
   const received = truth.amount_received || truth.amount
   const base = { orderId: payment.orderId, paymentId: payment.id, eventId: ctx.eventId }
   if (truth.order_id && truth.order_id !== payment.orderId) {
-    await raiseAlert(env, 'amount_mismatch', { ...base, details: { reason: 'metadata.order_id differs', provider_order_id: truth.order_id } })
+    await raiseAlert(env, 'amount_mismatch', {
+      ...base,
+      details: { reason: 'metadata.order_id differs', provider_order_id: truth.order_id },
+    })
     await markPaymentUnsuccessful(env, payment.id, 'requires_review', 'order id mismatch')
     return 'amount_mismatch'
   }
@@ -98,7 +106,12 @@ async function applySucceeded(env: PaymentsEnv, payment: PaymentRow, truth: Prov
   }
   // The money is real whatever the order's state: record it first, then tell the order.
   await markPaymentSucceeded(env, payment.id, received)
-  const meta = { payment_id: payment.id, provider: payment.provider, provider_ref: truth.ref, ...(ctx.eventId ? { event_id: ctx.eventId } : {}) }
+  const meta = {
+    payment_id: payment.id,
+    provider: payment.provider,
+    provider_ref: truth.ref,
+    ...(ctx.eventId ? { event_id: ctx.eventId } : {}),
+  }
   const result = await signal(env, payment, ctx, { kind: 'succeeded', amount: received, currency: truth.currency, actor: ctx.actor, meta })
   if (!result) return 'unknown_order'
   switch (result.outcome) {
@@ -113,7 +126,12 @@ async function applySucceeded(env: PaymentsEnv, payment: PaymentRow, truth: Prov
       // The DO's own total differs from the payment row's: a human must look.
       await raiseAlert(env, 'amount_mismatch', {
         ...base,
-        details: { reason: `order refused the payment: ${result.outcome}`, received, currency: truth.currency, order_total: result.order.total },
+        details: {
+          reason: `order refused the payment: ${result.outcome}`,
+          received,
+          currency: truth.currency,
+          order_total: result.order.total,
+        },
       })
       return 'amount_mismatch'
   }
@@ -129,7 +147,11 @@ async function applyFailed(env: PaymentsEnv, payment: PaymentRow, truth: Provide
   const result = await signal(env, payment, ctx, { kind: 'failed', actor: ctx.actor, reason, meta })
   if (!result) return 'unknown_order'
   if (result.outcome === 'ignored_out_of_order') {
-    log('warn', 'payment failure ignored: order already moved on', { order_id: payment.orderId, order_status: result.order.status, event_id: ctx.eventId })
+    log('warn', 'payment failure ignored: order already moved on', {
+      order_id: payment.orderId,
+      order_status: result.order.status,
+      event_id: ctx.eventId,
+    })
     return 'ignored_out_of_order'
   }
   // A declined intent can still be retried by the client; cancel it so a dead order cannot be paid.

@@ -62,7 +62,11 @@ export async function reconcilePendingPayments(env: ReconcileEnv, now = Date.now
         outcome = 'cancelled_stale'
       }
     } catch (err) {
-      log('error', 'payment reconciliation failed for one payment', { payment_id: payment.id, order_id: payment.orderId, error: String(err) })
+      log('error', 'payment reconciliation failed for one payment', {
+        payment_id: payment.id,
+        order_id: payment.orderId,
+        error: String(err),
+      })
       outcome = 'error'
     }
     summary[outcome] = (summary[outcome] ?? 0) + 1
@@ -109,7 +113,11 @@ export async function healSucceededPayments(env: ReconcileEnv, now = Date.now())
         })
       }
     } catch (err) {
-      log('error', 'reconciliation: could not pay the order of a succeeded payment', { payment_id: payment.id, order_id: payment.orderId, error: String(err) })
+      log('error', 'reconciliation: could not pay the order of a succeeded payment', {
+        payment_id: payment.id,
+        order_id: payment.orderId,
+        error: String(err),
+      })
       out.heal_errors++
     }
   }
@@ -129,7 +137,12 @@ export async function alertPaidWithoutPayment(env: ReconcileEnv, now = Date.now(
         lt(orders.updatedAt, cutoff),
         // Marketplace orders were paid on the marketplace: no payment of ours exists.
         notExists(db.select({ one: sql`1` }).from(orderExternalRefs).where(eq(orderExternalRefs.orderId, orders.id))),
-        notExists(db.select({ one: sql`1` }).from(payments).where(and(eq(payments.orderId, orders.id), eq(payments.status, 'succeeded')))),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(payments)
+            .where(and(eq(payments.orderId, orders.id), eq(payments.status, 'succeeded'))),
+        ),
         notExists(
           db
             .select({ one: sql`1` })

@@ -177,7 +177,8 @@ async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: Pr
       .set({ providerRef: result.ref, status: result.status, updatedAt: now })
       .where(and(eq(refunds.id, row.id), eq(refunds.status, 'pending')))
       .returning({ id: refunds.id })
-    if (changed.length && result.status === 'succeeded') recordEvent(env, { name: 'payment.refunded', label: row.currency, detail: row.provider, value: row.amount })
+    if (changed.length && result.status === 'succeeded')
+      recordEvent(env, { name: 'payment.refunded', label: row.currency, detail: row.provider, value: row.amount })
   }
   const [fresh] = await db.select().from(refunds).where(eq(refunds.id, row.id)).limit(1)
   return fresh!
@@ -214,7 +215,10 @@ async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
   await db.batch([
     first!,
     ...rest,
-    db.update(payments).set({ restockedAt: nowIso() }).where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
+    db
+      .update(payments)
+      .set({ restockedAt: nowIso() })
+      .where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
   ])
 }
 
@@ -233,7 +237,8 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
       .from(refunds)
       .where(and(eq(refunds.provider, payment.provider), eq(refunds.providerRef, r.ref)))
       .limit(1)
-    const [byMeta] = byRef || !r.metadata.refund_id ? [] : await db.select().from(refunds).where(eq(refunds.id, r.metadata.refund_id)).limit(1)
+    const [byMeta] =
+      byRef || !r.metadata.refund_id ? [] : await db.select().from(refunds).where(eq(refunds.id, r.metadata.refund_id)).limit(1)
     const ours = byRef ?? byMeta
     if (ours) {
       if (ours.status === 'pending') await recordProviderRefund(env, ours, r)
@@ -270,7 +275,8 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
           .set({ amountRefunded: sql`${payments.amountRefunded} + ${r.amount}`, updatedAt: now })
           .where(and(eq(payments.id, payment.id), sql`changes() = 1`)),
       ])
-      if (inserted.length && r.status === 'succeeded') recordEvent(env, { name: 'payment.refunded', label: r.currency, detail: payment.provider, value: r.amount })
+      if (inserted.length && r.status === 'succeeded')
+        recordEvent(env, { name: 'payment.refunded', label: r.currency, detail: payment.provider, value: r.amount })
     } catch (err) {
       if (!isConstraintError(err, 'payments_refund_within_received')) throw err
       await raiseAlert(env, 'refund_mismatch', {
@@ -296,7 +302,12 @@ export async function syncOrderRefunds(env: PaymentsEnv, payment: PaymentRow, ac
     await recordOrderRefunds(env, payment.orderId, { refunded_total: total, actor, meta: { payment_id: payment.id } })
   } catch (err) {
     if (!(err instanceof AppError && (err.code === 'invalid_transition' || err.code === 'not_found'))) throw err
-    log('warn', 'refund not applied to the order in its status', { order_id: payment.orderId, payment_id: payment.id, total, error: err.message })
+    log('warn', 'refund not applied to the order in its status', {
+      order_id: payment.orderId,
+      payment_id: payment.id,
+      total,
+      error: err.message,
+    })
   }
 }
 
@@ -362,7 +373,12 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
     result = await getProvider(row.provider).refund(
       env,
       { ref: payment.providerRef, currency: payment.currency },
-      { amount: row.amount, reason: 'duplicate', idempotencyKey: `ec-refund-${row.id}`, metadata: { order_id: row.orderId, refund_id: row.id } },
+      {
+        amount: row.amount,
+        reason: 'duplicate',
+        idempotencyKey: `ec-refund-${row.id}`,
+        metadata: { order_id: row.orderId, refund_id: row.id },
+      },
     )
   } catch (err) {
     const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
@@ -403,8 +419,19 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
   await noteOnOrder(env, payment.orderId, {
     actor: ctx.actor,
     reason: 'late payment refunded automatically',
-    meta: { payment_id: payment.id, refund_id: row.id, refund_amount: row.amount, provider_ref: payment.providerRef, refund_status: recorded.status },
+    meta: {
+      payment_id: payment.id,
+      refund_id: row.id,
+      refund_amount: row.amount,
+      provider_ref: payment.providerRef,
+      refund_status: recorded.status,
+    },
   })
-  log('warn', 'late payment refunded automatically', { order_id: payment.orderId, payment_id: payment.id, refund_id: row.id, amount: row.amount })
+  log('warn', 'late payment refunded automatically', {
+    order_id: payment.orderId,
+    payment_id: payment.id,
+    refund_id: row.id,
+    amount: row.amount,
+  })
   return true
 }

@@ -77,12 +77,7 @@ export const ConfirmPaymentResponseSchema = z
 
 export const RefundBodySchema = z
   .object({
-    amount: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Minor units; omit to refund everything not yet refunded' }),
+    amount: z.number().int().min(1).optional().openapi({ description: 'Minor units; omit to refund everything not yet refunded' }),
     reason: z.string().trim().min(1).max(500).optional().openapi({
       description: 'Free text; "duplicate", "fraudulent" and "requested_by_customer" are also passed to Stripe',
     }),
@@ -120,9 +115,7 @@ export const RefundResponseSchema = z
   .object({ refund: RefundSchema, order: z.object({ id: z.string(), status: z.string(), refunded: MoneySchema }) })
   .openapi('RefundResponse')
 
-export const OrderPaymentsSchema = z
-  .object({ payments: z.array(PaymentSchema), refunds: z.array(RefundSchema) })
-  .openapi('OrderPayments')
+export const OrderPaymentsSchema = z.object({ payments: z.array(PaymentSchema), refunds: z.array(RefundSchema) }).openapi('OrderPayments')
 
 /** A Kenyan mobile number in E.164 (Safaricom M-Pesa lines are +2547… and +2541…). */
 export const KenyanPhoneSchema = z
@@ -146,7 +139,8 @@ export const PaymentMethodsSchema = z
         confirmed_by: z.enum(['webhook', 'staff']),
         currencies: z.array(z.string()).nullable().openapi({ description: 'ISO 4217 codes it can charge; null: any' }),
         refunds: z.enum(['api', 'manual']).openapi({
-          description: "api: refunds go back through the provider's API; manual: no refund API (Kaspi Pay: staff refund in its cabinet; manual payments: staff hand the money back), the refund is recorded here",
+          description:
+            "api: refunds go back through the provider's API; manual: no refund API (Kaspi Pay: staff refund in its cabinet; manual payments: staff hand the money back), the refund is recorded here",
         }),
       }),
     ),

@@ -78,7 +78,8 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
     // A provider that is unreachable or refuses is the provider's failure, not ours: 502, retryable.
     // An amount the provider cannot take (e.g. Stripe's three-decimal rule) is the request's problem: 422.
     if (err instanceof ProviderError && err.providerCode === 'amount_not_supported') throw new AppError('unprocessable', err.message)
-    if (err instanceof ProviderError) throw new AppError('upstream_error', `The payment provider did not accept the payment: ${err.message}`)
+    if (err instanceof ProviderError)
+      throw new AppError('upstream_error', `The payment provider did not accept the payment: ${err.message}`)
     throw err
   }
 }
@@ -108,7 +109,11 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
     row = existing
   } else {
     assertUsable(env, provider.name, order.currency)
-    result = await provider.initiate(env, { ...payable(order), phone: options.phone ?? null }, paymentIdempotencyKey(order.id, provider.name))
+    result = await provider.initiate(
+      env,
+      { ...payable(order), phone: options.phone ?? null },
+      paymentIdempotencyKey(order.id, provider.name),
+    )
     row = await ensurePaymentRow(env, {
       orderId: order.id,
       userId: order.user_id,
@@ -181,7 +186,12 @@ export async function paymentForCheckout(env: PaymentsEnv, order: OrderDetail, o
 }
 
 /** Staff confirm that a manual payment (bank transfer, cash on delivery) arrived: the order is paid. */
-export async function confirmManualPayment(env: PaymentsEnv, staff: AuthUser, orderId: string, input: { reference?: string; note?: string }) {
+export async function confirmManualPayment(
+  env: PaymentsEnv,
+  staff: AuthUser,
+  orderId: string,
+  input: { reference?: string; note?: string },
+) {
   const order = await getOrder(env, orderId)
   const provider = getProvider(order.payment_provider)
   if (provider.confirmedBy !== 'staff') {

@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids'
 import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { paymentAlerts, paymentEvents, payments, refunds } from './tables'
+import { paymentAlerts, paymentEvents, payments, type refunds } from './tables'
 
 export type PaymentRow = typeof payments.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect
@@ -43,7 +43,15 @@ export async function getPayment(env: DbEnv, id: string): Promise<PaymentRow> {
 /** Insert the payment row for (order, provider) unless it exists; returns the row either way. */
 export async function ensurePaymentRow(
   env: DbEnv,
-  input: { orderId: string; userId: string | null; provider: string; providerRef: string | null; amount: number; currency: string; payUrl?: string | null },
+  input: {
+    orderId: string
+    userId: string | null
+    provider: string
+    providerRef: string | null
+    amount: number
+    currency: string
+    payUrl?: string | null
+  },
 ): Promise<PaymentRow> {
   const now = nowIso()
   const db = getDb(env)
@@ -102,7 +110,13 @@ export async function raiseAlert(
   kind: AlertKind,
   fields: { orderId?: string | null; paymentId?: string | null; eventId?: string | null; details: Record<string, unknown> },
 ) {
-  log('error', 'payment alert', { alert: kind, order_id: fields.orderId, payment_id: fields.paymentId, event_id: fields.eventId, ...fields.details })
+  log('error', 'payment alert', {
+    alert: kind,
+    order_id: fields.orderId,
+    payment_id: fields.paymentId,
+    event_id: fields.eventId,
+    ...fields.details,
+  })
   await getDb(env)
     .insert(paymentAlerts)
     .values({
@@ -134,7 +148,10 @@ export function isConstraintError(err: unknown, name: string): boolean {
 export async function releaseLease(env: Pick<Env, 'DB'>, eventId: string, error: string): Promise<boolean> {
   const db = getDb(env)
   try {
-    await db.update(paymentEvents).set({ lockedUntil: null, lastError: error.slice(0, 1000) }).where(eq(paymentEvents.id, eventId))
+    await db
+      .update(paymentEvents)
+      .set({ lockedUntil: null, lastError: error.slice(0, 1000) })
+      .where(eq(paymentEvents.id, eventId))
     return true
   } catch (err) {
     log('error', 'webhook: recording the failure failed; releasing the lease alone', { event_id: eventId, error: String(err) })

@@ -34,7 +34,11 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 /** Verify the signature and return the event, or null if it is not a genuine, fresh Stripe event. */
-export async function verifyStripeEvent(env: Pick<Env, 'STRIPE_WEBHOOK_SECRET'>, body: string, signature: string | null): Promise<Stripe.Event | null> {
+export async function verifyStripeEvent(
+  env: Pick<Env, 'STRIPE_WEBHOOK_SECRET'>,
+  body: string,
+  signature: string | null,
+): Promise<Stripe.Event | null> {
   if (!signature || !env.STRIPE_WEBHOOK_SECRET) return null
   try {
     return await Stripe.webhooks.constructEventAsync(body, signature, env.STRIPE_WEBHOOK_SECRET, undefined, cryptoProvider)
@@ -104,7 +108,6 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
   }
 }
 
-
 const PI_EVENTS = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled']
 const REFUND_EVENTS = ['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']
 
@@ -118,13 +121,16 @@ export async function applyStripeEvent(env: PaymentsEnv, event: Stripe.Event): P
     // A success event carries a final state (a succeeded intent never changes again), so it is
     // applied as sent, amount check included. A failure may be stale (the customer retried and
     // paid), so for those we ask Stripe for the intent's current state and apply that.
-    const truth = event.type === 'payment_intent.succeeded' ? fromPaymentIntent(pi) : await stripeProvider.retrieve(env, pi.id, {
-      id: payment.orderId,
-      user_id: payment.userId ?? '',
-      amount: payment.amount,
-      currency: payment.currency,
-      email: null,
-    })
+    const truth =
+      event.type === 'payment_intent.succeeded'
+        ? fromPaymentIntent(pi)
+        : await stripeProvider.retrieve(env, pi.id, {
+            id: payment.orderId,
+            user_id: payment.userId ?? '',
+            amount: payment.amount,
+            currency: payment.currency,
+            email: null,
+          })
     if (event.type !== 'payment_intent.succeeded' && truth.status === 'succeeded') {
       // Stale failure: the intent has since succeeded. Apply the success, but record what the event was.
       const outcome = await applyProviderState(env, payment, truth, { actor, eventId: event.id })
@@ -134,7 +140,11 @@ export async function applyStripeEvent(env: PaymentsEnv, event: Stripe.Event): P
     // another card on the same intent, so the order stays payable until its payment timeout (the
     // sweep, or reconciliation of a payment left pending, fails it then).
     if (event.type === 'payment_intent.payment_failed' && truth.status === 'failed') {
-      log('info', 'stripe webhook: card declined, order stays payable', { event_id: event.id, order_id: payment.orderId, reason: truth.failure_reason })
+      log('info', 'stripe webhook: card declined, order stays payable', {
+        event_id: event.id,
+        order_id: payment.orderId,
+        reason: truth.failure_reason,
+      })
       recordEvent(env, { name: 'payment.failed', label: 'declined', detail: 'stripe', value: payment.amount })
       return 'payment_declined'
     }
@@ -146,7 +156,10 @@ export async function applyStripeEvent(env: PaymentsEnv, event: Stripe.Event): P
     if (!piId) return 'ignored_type'
     const payment = await findPaymentByRef(env, 'stripe', piId)
     if (!payment) {
-      await raiseAlert(env, 'unknown_order', { eventId: event.id, details: { reason: 'refund for an unknown PaymentIntent', payment_intent: piId } })
+      await raiseAlert(env, 'unknown_order', {
+        eventId: event.id,
+        details: { reason: 'refund for an unknown PaymentIntent', payment_intent: piId },
+      })
       return 'unknown_order'
     }
     await syncRefundsFromProvider(env, payment, actor, event.id)
@@ -168,7 +181,9 @@ async function paymentFor(
 ): Promise<PaymentRow | null> {
   const existing = await findPaymentByRef(env, 'stripe', piId)
   if (existing) return existing
-  const order = orderId ? await getOrder(env, orderId).catch((err) => (err instanceof AppError && err.code === 'not_found' ? null : Promise.reject(err))) : null
+  const order = orderId
+    ? await getOrder(env, orderId).catch((err) => (err instanceof AppError && err.code === 'not_found' ? null : Promise.reject(err)))
+    : null
   if (!order) {
     await raiseAlert(env, 'unknown_order', {
       orderId: orderId ?? null,

@@ -159,8 +159,7 @@ export const pricingRoutes = createRouter()
       request: { params: IdParam, ...jsonBody(ShippingMethodUpdateSchema) },
       responses: { 200: jsonContent(ShippingMethodSchema, 'Updated'), ...errors(400, 401, 403, 404) },
     }),
-    async (c) =>
-      c.json(await rules.updateShippingMethod(c.get('db'), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await rules.updateShippingMethod(c.get('db'), c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .openapi(
     createRoute({

@@ -84,7 +84,9 @@ const shippingFields = {
   free_over_amount: AmountSchema.nullable().openapi({ description: 'Free when discounted merchandise >= this' }),
   per_kg_amount: AmountSchema.nullable().openapi({ description: 'per_weight: price of every started kilogram' }),
   carrier: CarrierField.nullable().openapi({ description: 'carrier: the carrier that quotes it live (ups, fedex)' }),
-  service_code: ServiceCode.nullable().openapi({ description: 'carrier: the service level (UPS Service.Code such as 03, FedEx serviceType)' }),
+  service_code: ServiceCode.nullable().openapi({
+    description: 'carrier: the service level (UPS Service.Code such as 03, FedEx serviceType)',
+  }),
   countries: z.array(Country).min(1).max(250).nullable().openapi({ description: 'NULL ships everywhere' }),
   active: z.boolean(),
   position: z.number().int().min(0).max(10_000),

@@ -94,8 +94,7 @@ export interface QuoteProblem {
 export const DISCOUNT_NOT_APPLICABLE = 'This code cannot be applied'
 
 /** Problems as shoppers may see them: without the internal discount refusal reason. */
-export const publicProblems = (problems: readonly QuoteProblem[]) =>
-  problems.map(({ reason: _reason, ...p }) => p)
+export const publicProblems = (problems: readonly QuoteProblem[]) => problems.map(({ reason: _reason, ...p }) => p)
 
 export interface Quote {
   /** The currency of the first priceable line; null when nothing could be priced. */
@@ -135,7 +134,10 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
   const policy = input.stock_policy ?? 'flag'
   const problems: QuoteProblem[] = []
   const requested = mergeLines(input.lines)
-  const variants = await loadPricingVariants(db, requested.map((l) => l.variant_id))
+  const variants = await loadPricingVariants(
+    db,
+    requested.map((l) => l.variant_id),
+  )
   const byId = new Map(variants.map((v) => [v.variant_id, v]))
 
   let currency: string | null = null
@@ -186,7 +188,14 @@ export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
           env,
           db,
           input.shipping_method_id,
-          { currency, country: input.country, postal_code: input.postal_code, grams, quote_id: input.shipping_quote_id, priced: priced.length > 0 },
+          {
+            currency,
+            country: input.country,
+            postal_code: input.postal_code,
+            grams,
+            quote_id: input.shipping_quote_id,
+            priced: priced.length > 0,
+          },
           shippingProblems,
         )
       : null,
@@ -299,7 +308,12 @@ async function resolveShipping(
     return {
       id: m.id,
       name: m.name,
-      calc: { kind: m.kind === 'carrier' ? 'flat' : m.kind, amount: m.amount, free_over_amount: m.free_over_amount, per_kg_amount: m.per_kg_amount },
+      calc: {
+        kind: m.kind === 'carrier' ? 'flat' : m.kind,
+        amount: m.amount,
+        free_over_amount: m.free_over_amount,
+        per_kg_amount: m.per_kg_amount,
+      },
       quote: null,
     }
   }
@@ -373,7 +387,5 @@ export function discountRedemptionStatements(
 
 /** True when a batch failed because redeeming a code would exceed its total or per-customer limit. */
 export function isDiscountLimitError(err: unknown): boolean {
-  return errorMessages(err).some(
-    (m) => m.includes('discounts_usage_limit') || m.includes('discount_customer_usage_limit'),
-  )
+  return errorMessages(err).some((m) => m.includes('discounts_usage_limit') || m.includes('discount_customer_usage_limit'))
 }

@@ -57,7 +57,10 @@ export const shippingMethods = sqliteTable(
   },
   (t) => [
     index('shipping_methods_currency_idx').on(t.currency, t.active, t.position),
-    check('shipping_methods_amounts_nonnegative', sql`${t.amount} >= 0 AND coalesce(${t.freeOverAmount}, 0) >= 0 AND coalesce(${t.perKgAmount}, 0) >= 0`),
+    check(
+      'shipping_methods_amounts_nonnegative',
+      sql`${t.amount} >= 0 AND coalesce(${t.freeOverAmount}, 0) >= 0 AND coalesce(${t.perKgAmount}, 0) >= 0`,
+    ),
   ],
 )
 

@@ -65,13 +65,22 @@ export function returnableUnits(state: OrderState): Map<string, number> {
   return out
 }
 
-const fail = (code: Failure['code'], message: string, details?: Failure['details']): Failure => ({ ok: false, code, message, ...(details ? { details } : {}) })
+const fail = (code: Failure['code'], message: string, details?: Failure['details']): Failure => ({
+  ok: false,
+  code,
+  message,
+  ...(details ? { details } : {}),
+})
 
 /**
  * Decide one return action against the order. `now` and the window are passed in (the DO reads
  * RETURN_WINDOW_DAYS); `deliveredAt` is when the order was delivered.
  */
-export function decideReturn(state: OrderState, action: ReturnAction, ctx: { now: string; windowDays: number; deliveredAt: string | null; seq: number }): Decision {
+export function decideReturn(
+  state: OrderState,
+  action: ReturnAction,
+  ctx: { now: string; windowDays: number; deliveredAt: string | null; seq: number },
+): Decision {
   const existing = (state.returns ?? []).find((r) => r.id === action.return_id)
   const entry = (ret: ReturnState, status: ReturnStatus, note: string | null = null): ReturnState => ({
     ...ret,
@@ -92,7 +101,8 @@ export function decideReturn(state: OrderState, action: ReturnAction, ctx: { now
         { path: 'lines', message: 'return window closed', deadline },
       ])
     }
-    if (!action.lines.length) return fail('validation_error', 'Choose at least one line to return', [{ path: 'lines', message: 'Required' }])
+    if (!action.lines.length)
+      return fail('validation_error', 'Choose at least one line to return', [{ path: 'lines', message: 'Required' }])
     const seen = new Set<string>()
     const lines: ReturnState['lines'] = []
     const problems: NonNullable<Failure['details']> = []
@@ -101,14 +111,26 @@ export function decideReturn(state: OrderState, action: ReturnAction, ctx: { now
       if (!line) return problems.push({ path: `lines.${i}.line_id`, message: 'No such line in this order' })
       if (seen.has(line.id)) return problems.push({ path: `lines.${i}.line_id`, message: 'Line listed twice' })
       seen.add(line.id)
-      if (!Number.isSafeInteger(want.quantity) || want.quantity < 1) return problems.push({ path: `lines.${i}.quantity`, message: 'A whole number of at least 1' })
-      if (line.fulfilment_status !== 'delivered') return problems.push({ path: `lines.${i}.line_id`, message: 'This line has not been delivered' })
+      if (!Number.isSafeInteger(want.quantity) || want.quantity < 1)
+        return problems.push({ path: `lines.${i}.quantity`, message: 'A whole number of at least 1' })
+      if (line.fulfilment_status !== 'delivered')
+        return problems.push({ path: `lines.${i}.line_id`, message: 'This line has not been delivered' })
       const before = unitsInReturns(state, line.id)
       const returnable = line.quantity - before
       if (want.quantity > returnable) {
-        return problems.push({ path: `lines.${i}.quantity`, message: `At most ${returnable} (delivered ${line.quantity}, already in returns ${before})`, returnable })
+        return problems.push({
+          path: `lines.${i}.quantity`,
+          message: `At most ${returnable} (delivered ${line.quantity}, already in returns ${before})`,
+          returnable,
+        })
       }
-      lines.push({ line_id: line.id, seller_id: line.seller_id, quantity: want.quantity, amount: lineRefund(line, before, want.quantity), restock: null })
+      lines.push({
+        line_id: line.id,
+        seller_id: line.seller_id,
+        quantity: want.quantity,
+        amount: lineRefund(line, before, want.quantity),
+        restock: null,
+      })
     })
     if (problems.length) return fail('unprocessable', 'Some lines cannot be returned as asked', problems)
     const ret: ReturnState = {
@@ -163,13 +185,24 @@ export function decideReturn(state: OrderState, action: ReturnAction, ctx: { now
       return { ok: true, ret: entry({ ...existing, note: action.note }, 'refused', action.note), changed: true, reason: 'return refused' }
     }
     case 'receive': {
-      if (existing.status === 'received' || existing.status === 'refunded') return { ok: true, ret: existing, changed: false, reason: 'return received' }
+      if (existing.status === 'received' || existing.status === 'refunded')
+        return { ok: true, ret: existing, changed: false, reason: 'return received' }
       const bad = move('received')
       if (bad) return bad
       const unknown = Object.keys(action.restock).filter((id) => !existing.lines.some((l) => l.line_id === id))
-      if (unknown.length) return fail('validation_error', 'restock names lines that are not in this return', unknown.map((id) => ({ path: `restock.${id}`, message: 'Not in this return' })))
+      if (unknown.length)
+        return fail(
+          'validation_error',
+          'restock names lines that are not in this return',
+          unknown.map((id) => ({ path: `restock.${id}`, message: 'Not in this return' })),
+        )
       const lines = existing.lines.map((l) => ({ ...l, restock: action.restock[l.line_id] ?? false }))
-      return { ok: true, ret: entry({ ...existing, lines, note: action.note ?? existing.note }, 'received', action.note ?? null), changed: true, reason: 'return received' }
+      return {
+        ok: true,
+        ret: entry({ ...existing, lines, note: action.note ?? existing.note }, 'received', action.note ?? null),
+        changed: true,
+        reason: 'return received',
+      }
     }
     case 'refunded': {
       if (existing.status === 'refunded') return { ok: true, ret: existing, changed: false, reason: 'return refunded' }

@@ -22,7 +22,9 @@ export function returnPayload(state: OrderState, ret: ReturnState) {
     refund: { amount: ret.refund_amount, currency: ret.currency },
     method: ret.method,
     instructions: ret.instructions,
-    label: ret.label ? { carrier: ret.label.carrier, tracking_number: ret.label.tracking_number, shipment_id: ret.label.shipment_id } : null,
+    label: ret.label
+      ? { carrier: ret.label.carrier, tracking_number: ret.label.tracking_number, shipment_id: ret.label.shipment_id }
+      : null,
     refund_id: ret.refund_id,
     lines: ret.lines.map((l) => {
       const line = state.lines.find((x) => x.id === l.line_id)

@@ -50,10 +50,18 @@ export async function buyReturnLabel(env: LabelsEnv, actor: Actor, state: OrderS
   const db = getDb(env)
   const key = `return:${ret.id}`
   const find = async () => {
-    const [row] = await db.select().from(shipments).where(and(eq(shipments.orderId, state.id), eq(shipments.idempotencyKey, key))).limit(1)
+    const [row] = await db
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.orderId, state.id), eq(shipments.idempotencyKey, key)))
+      .limit(1)
     return row
   }
-  const done = (row: typeof shipments.$inferSelect): ReturnLabel => ({ shipment_id: row.id, carrier: CARRIER_LABELS[row.carrier], tracking_number: row.trackingNumber! })
+  const done = (row: typeof shipments.$inferSelect): ReturnLabel => ({
+    shipment_id: row.id,
+    carrier: CARRIER_LABELS[row.carrier],
+    tracking_number: row.trackingNumber!,
+  })
   const existing = await find()
   if (existing) return waitFor(existing.id)
 
@@ -115,7 +123,10 @@ export async function buyReturnLabel(env: LabelsEnv, actor: Actor, state: OrderS
       return: true,
     })
   } catch (err) {
-    await db.delete(shipments).where(eq(shipments.id, id)).catch((e: unknown) => log('error', 'could not release a failed return label claim', { shipment_id: id, error: String(e) }))
+    await db
+      .delete(shipments)
+      .where(eq(shipments.id, id))
+      .catch((e: unknown) => log('error', 'could not release a failed return label claim', { shipment_id: id, error: String(e) }))
     log('warn', 'return label purchase failed', { order_id: state.id, return_id: ret.id, carrier: via.carrier, error: String(err) })
     if (err instanceof CarrierError && err.status < 500 && err.status !== 401) {
       throw new AppError('unprocessable', `${CARRIER_LABELS[via.carrier]} refused the return label: ${err.message}`)
@@ -140,8 +151,14 @@ async function returnWeight(env: Pick<Env, 'DB'>, state: OrderState, ret: Return
   const variantOf = new Map(state.lines.map((l) => [l.id, l.variant_id]))
   const ids = ret.lines.map((l) => variantOf.get(l.line_id)!).filter(Boolean)
   const rows = ids.length
-    ? await getDb(env).select({ id: productVariants.id, g: productVariants.weightGrams }).from(productVariants).where(inArray(productVariants.id, ids))
+    ? await getDb(env)
+        .select({ id: productVariants.id, g: productVariants.weightGrams })
+        .from(productVariants)
+        .where(inArray(productVariants.id, ids))
     : []
   const grams = new Map(rows.map((r) => [r.id, r.g ?? 0]))
-  return Math.max(100, ret.lines.reduce((a, l) => a + (grams.get(variantOf.get(l.line_id) ?? '') ?? 0) * l.quantity, 0))
+  return Math.max(
+    100,
+    ret.lines.reduce((a, l) => a + (grams.get(variantOf.get(l.line_id) ?? '') ?? 0) * l.quantity, 0),
+  )
 }

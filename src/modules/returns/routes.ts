@@ -57,7 +57,10 @@ async function verified(env: Env, orderId: string, sig: string) {
 }
 
 const labelResponse = {
-  200: { description: 'The label (PDF or GIF as the carrier made it)', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+  200: {
+    description: 'The label (PDF or GIF as the carrier made it)',
+    content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+  },
 }
 
 /** Mounted at /api/v1: returns (RMA) for customers, guests, sellers and staff (docs/returns.md). */
@@ -96,7 +99,13 @@ export const returnRoutes = createRouter()
       const user = currentUser(c)
       const id = c.req.valid('param').id
       await assertOwnOrder(c.env, user, id)
-      const out = await requestReturn(c.env, id, { type: 'customer', id: user.id }, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+      const out = await requestReturn(
+        c.env,
+        id,
+        { type: 'customer', id: user.id },
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+      )
       return out.changed ? c.json(out, 201) : c.json(out, 200)
     },
   )
@@ -180,7 +189,14 @@ export const returnRoutes = createRouter()
     async (c) => {
       const id = c.req.valid('param').id
       await verified(c.env, id, c.req.valid('query').sig)
-      const out = await requestReturn(c.env, id, { type: 'customer' }, c.req.valid('json'), c.req.valid('header')['idempotency-key'], await guestLabelUrl(c.env, id))
+      const out = await requestReturn(
+        c.env,
+        id,
+        { type: 'customer' },
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+        await guestLabelUrl(c.env, id),
+      )
       return out.changed ? c.json(out, 201) : c.json(out, 200)
     },
   )
@@ -221,7 +237,7 @@ export const returnRoutes = createRouter()
       ...seller,
       method: 'get',
       path: '/seller/returns',
-      summary: 'Returns of my lines (other sellers\' lines of the same return are left out)',
+      summary: "Returns of my lines (other sellers' lines of the same return are left out)",
       request: { query: ReturnQuerySchema },
       responses: { 200: jsonContent(ReturnPageSchema, 'A page of returns'), ...errors(400, 401, 403) },
     }),
@@ -286,12 +302,15 @@ export const returnRoutes = createRouter()
       path: '/admin/returns/{id}/receive',
       summary: 'Mark an approved return received (restock per line) and refund it, once',
       description:
-        'Received once (restocking the lines marked `restock`), then the refund of exactly the return\'s amount goes ' +
+        "Received once (restocking the lines marked `restock`), then the refund of exactly the return's amount goes " +
         'out through the order\'s payment with the key "return:<id>": duplicated or concurrent requests refund once ' +
         'and restock once. If the provider cannot refund now the return stays `received` with `refund_error`; retry ' +
         'with POST /admin/returns/{id}/refund.',
       request: { params: IdParamSchema, headers: ReturnIdempotencySchema, ...jsonBody(ReceiveBodySchema) },
-      responses: { 200: jsonContent(ReturnActionResponseSchema, 'Received (and refunded unless refund_error)'), ...errors(400, 401, 403, 404, 409) },
+      responses: {
+        200: jsonContent(ReturnActionResponseSchema, 'Received (and refunded unless refund_error)'),
+        ...errors(400, 401, 403, 404, 409),
+      },
     }),
     async (c) => c.json(await receiveReturn(c.env, currentUser(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )

@@ -104,7 +104,11 @@ export const ReceiveBodySchema = z
   .openapi('ReturnReceive')
 
 export const ReturnIdempotencySchema = z.object({
-  'idempotency-key': z.string().min(1).max(255).openapi({ description: 'A retry with the same key (or any duplicate) refunds nothing twice' }),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ description: 'A retry with the same key (or any duplicate) refunds nothing twice' }),
 })
 export const OptionalIdempotencySchema = z.object({
   'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'A retry with the same key answers the same return' }),

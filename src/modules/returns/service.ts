@@ -97,7 +97,16 @@ async function liveReturn(env: Env, orderId: string, returnId: string): Promise<
 }
 
 async function viewOf(env: Env, state: OrderState, ret: ReturnState, labelUrl?: string) {
-  return returnView(state.id, state.user_id, ret, await lineInfo(env, ret.lines.map((l) => l.line_id)), labelUrl)
+  return returnView(
+    state.id,
+    state.user_id,
+    ret,
+    await lineInfo(
+      env,
+      ret.lines.map((l) => l.line_id),
+    ),
+    labelUrl,
+  )
 }
 
 // ---- customers and guests ------------------------------------------------------------------
@@ -112,7 +121,10 @@ export async function orderReturns(env: Env, orderId: string, labelUrl?: (return
   const deadline = RETURNABLE_ORDER_STATUSES.includes(state.status) ? returnDeadline(deliveredAt, windowDays) : null
   const open = deadline !== null && Date.now() <= Date.parse(deadline)
   const units = returnableUnits(state)
-  const info = await lineInfo(env, state.lines.map((l) => l.id))
+  const info = await lineInfo(
+    env,
+    state.lines.map((l) => l.id),
+  )
   const list = state.returns ?? []
   return {
     data: [...list].reverse().map((r) => returnView(state.id, state.user_id, r, info, labelUrl?.(r.id))),
@@ -139,9 +151,23 @@ export async function assertOwnOrder(env: Pick<Env, 'DB'>, user: AuthUser, order
  * Ask to return lines of a delivered order. With an Idempotency-Key the return's id is derived
  * from (order, key), so a repeated request answers the same return (changed: false).
  */
-export async function requestReturn(env: Env, orderId: string, actor: Actor, body: ReturnRequestBody, idempotencyKey?: string, labelUrl?: (id: string) => string) {
+export async function requestReturn(
+  env: Env,
+  orderId: string,
+  actor: Actor,
+  body: ReturnRequestBody,
+  idempotencyKey?: string,
+  labelUrl?: (id: string) => string,
+) {
   const id = idempotencyKey ? `ret_${(await sha256Hex(`${orderId}:${idempotencyKey}`)).slice(0, 26)}` : newId('ret')
-  const out = await act(env, orderId, { kind: 'request', return_id: id, lines: body.lines, reason: body.reason, comment: body.comment ?? null, actor })
+  const out = await act(env, orderId, {
+    kind: 'request',
+    return_id: id,
+    lines: body.lines,
+    reason: body.reason,
+    comment: body.comment ?? null,
+    actor,
+  })
   return { return: await viewOf(env, out.order, out.ret, labelUrl?.(id)), changed: out.changed }
 }
 
@@ -171,7 +197,8 @@ export async function returnLabelFor(env: Env, user: AuthUser | null, returnId: 
   if (orderId && at.orderId !== orderId) throw notFound('Return')
   const { ret } = await liveReturn(env, at.orderId, returnId)
   const staff = user?.role === 'staff' || user?.role === 'admin'
-  const allowed = orderId !== undefined || staff || user?.id === at.ownerId || (user?.role === 'seller' && ret.lines.some((l) => l.seller_id === user.id))
+  const allowed =
+    orderId !== undefined || staff || user?.id === at.ownerId || (user?.role === 'seller' && ret.lines.some((l) => l.seller_id === user.id))
   if (!allowed || !ret.label) throw notFound('Return label')
   const file = await returnLabelFile(env, ret.label.shipment_id)
   if (!file) throw notFound('Return label')
@@ -212,8 +239,13 @@ export async function listReturns(env: Env, query: ReturnQuery, scope: { owner?:
     .limit(query.limit + 1)
   const page = paginate(rows, query.limit, (x) => [x.r.createdAt, x.r.id])
   const ids = page.data.map((x) => x.r.id)
-  const lines = ids.length ? await db.select().from(returnLines).where(inArray(returnLines.returnId, ids)).orderBy(asc(returnLines.lineId)) : []
-  const info = await lineInfo(env, lines.map((l) => l.lineId))
+  const lines = ids.length
+    ? await db.select().from(returnLines).where(inArray(returnLines.returnId, ids)).orderBy(asc(returnLines.lineId))
+    : []
+  const info = await lineInfo(
+    env,
+    lines.map((l) => l.lineId),
+  )
   return {
     data: page.data.map((x) => {
       const state = returnFromRows(x.r, lines)
@@ -237,7 +269,9 @@ const staffActor = (u: AuthUser): Actor => ({ type: 'staff', id: u.id })
 
 const defaultInstructions = (env: Env, returnId: string) => {
   const a = shipFrom(env)
-  const address = [a.name, a.line1, a.line2, [a.postal_code, a.city].filter(Boolean).join(' '), a.region, a.country].filter(Boolean).join(', ')
+  const address = [a.name, a.line1, a.line2, [a.postal_code, a.city].filter(Boolean).join(' '), a.region, a.country]
+    .filter(Boolean)
+    .join(', ')
   return `Pack the items, write the return number ${returnId} on the parcel and send it to: ${address}.`
 }
 
@@ -257,7 +291,11 @@ export async function approveReturn(env: Env, staff: AuthUser, returnId: string,
     return_id: returnId,
     actor: staffActor(staff),
     label,
-    instructions: body.instructions ?? (label ? `Print the ${label.carrier} return label, stick it on the parcel and drop it off with ${label.carrier}.` : defaultInstructions(env, returnId)),
+    instructions:
+      body.instructions ??
+      (label
+        ? `Print the ${label.carrier} return label, stick it on the parcel and drop it off with ${label.carrier}.`
+        : defaultInstructions(env, returnId)),
     note: body.note ?? null,
   })
   return { return: await viewOf(env, out.order, out.ret), changed: out.changed }
@@ -274,11 +312,22 @@ export async function refuseReturn(env: Env, staff: AuthUser, returnId: string, 
  * chose, in the same write-through), then the refund goes out (settleRefund). A duplicate or
  * concurrent request finds it received and only finishes the refund, which is keyed by the return.
  */
-export async function receiveReturn(env: Env, staff: AuthUser, returnId: string, body: { lines: { line_id: string; restock: boolean }[]; note?: string }) {
+export async function receiveReturn(
+  env: Env,
+  staff: AuthUser,
+  returnId: string,
+  body: { lines: { line_id: string; restock: boolean }[]; note?: string },
+) {
   const at = await returnLocation(env, returnId)
   const restock: Record<string, boolean> = {}
   for (const l of body.lines) restock[l.line_id] = l.restock
-  const out = await act(env, at.orderId, { kind: 'receive', return_id: returnId, actor: staffActor(staff), restock, note: body.note ?? null })
+  const out = await act(env, at.orderId, {
+    kind: 'receive',
+    return_id: returnId,
+    actor: staffActor(staff),
+    restock,
+    note: body.note ?? null,
+  })
   const settled = await settleRefund(env, staff, at.orderId, out.ret, false)
   return { ...settled, changed: out.changed }
 }
@@ -287,7 +336,8 @@ export async function receiveReturn(env: Env, staff: AuthUser, returnId: string,
 export async function refundReturn(env: Env, staff: AuthUser, returnId: string) {
   const at = await returnLocation(env, returnId)
   const { ret } = await liveReturn(env, at.orderId, returnId)
-  if (ret.status !== 'received' && ret.status !== 'refunded') throw new AppError('invalid_transition', `A ${ret.status} return cannot be refunded`)
+  if (ret.status !== 'received' && ret.status !== 'refunded')
+    throw new AppError('invalid_transition', `A ${ret.status} return cannot be refunded`)
   const settled = await settleRefund(env, staff, at.orderId, ret, true)
   return { ...settled, changed: settled.return.status !== ret.status }
 }

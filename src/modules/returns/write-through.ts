@@ -40,11 +40,22 @@ export function returnStatements(db: DB, state: OrderState, ret: ReturnState): B
   }
   const { id: _id, orderId: _o, userId: _u, createdAt: _c, requestedByType: _t, requestedById: _r, ...changes } = row
   const out: BatchItem<'sqlite'>[] = [
-    db.insert(returns).values(row).onConflictDoUpdate({ target: returns.id, set: changes, setWhere: lt(returns.version, ret.version) }),
+    db
+      .insert(returns)
+      .values(row)
+      .onConflictDoUpdate({ target: returns.id, set: changes, setWhere: lt(returns.version, ret.version) }),
     ...ret.lines.map((l) =>
       db
         .insert(returnLines)
-        .values({ returnId: ret.id, lineId: l.line_id, orderId: state.id, sellerId: l.seller_id, quantity: l.quantity, amount: l.amount, restock: l.restock })
+        .values({
+          returnId: ret.id,
+          lineId: l.line_id,
+          orderId: state.id,
+          sellerId: l.seller_id,
+          quantity: l.quantity,
+          amount: l.amount,
+          restock: l.restock,
+        })
         .onConflictDoUpdate({
           target: [returnLines.returnId, returnLines.lineId],
           set: { restock: l.restock },
@@ -61,7 +72,12 @@ export function returnStatements(db: DB, state: OrderState, ret: ReturnState): B
     })
     const notYet = sql`EXISTS (SELECT 1 FROM ${returns} WHERE ${returns.id} = ${ret.id} AND ${returns.restockedAt} IS NULL)`
     out.push(...releaseStockStatements(db, stock, notYet))
-    out.push(db.update(returns).set({ restockedAt: ret.updated_at }).where(and(eq(returns.id, ret.id), sql`${returns.restockedAt} IS NULL`)))
+    out.push(
+      db
+        .update(returns)
+        .set({ restockedAt: ret.updated_at })
+        .where(and(eq(returns.id, ret.id), sql`${returns.restockedAt} IS NULL`)),
+    )
   }
   return out
 }
@@ -89,7 +105,15 @@ export async function deliveredAtFromHistory(db: DB, orderId: string): Promise<s
 export async function loadReturnsFromD1(db: DB, orderId: string): Promise<ReturnState[]> {
   const rows = await db.select().from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt))
   if (!rows.length) return []
-  const lines = await db.select().from(returnLines).where(inArray(returnLines.returnId, rows.map((r) => r.id)))
+  const lines = await db
+    .select()
+    .from(returnLines)
+    .where(
+      inArray(
+        returnLines.returnId,
+        rows.map((r) => r.id),
+      ),
+    )
   return rows.map((r) => returnFromRows(r, lines))
 }
 
@@ -108,7 +132,10 @@ export function returnFromRows(r: typeof returns.$inferSelect, lines: (typeof re
     currency: r.currency,
     method: r.method,
     instructions: r.instructions,
-    label: r.labelShipmentId && r.labelCarrier && r.labelTrackingNumber ? { shipment_id: r.labelShipmentId, carrier: r.labelCarrier, tracking_number: r.labelTrackingNumber } : null,
+    label:
+      r.labelShipmentId && r.labelCarrier && r.labelTrackingNumber
+        ? { shipment_id: r.labelShipmentId, carrier: r.labelCarrier, tracking_number: r.labelTrackingNumber }
+        : null,
     refund_id: r.refundId,
     requested_by: { type: r.requestedByType as Actor['type'], ...(r.requestedById ? { id: r.requestedById } : {}) },
     version: r.version,

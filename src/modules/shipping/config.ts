@@ -7,7 +7,13 @@ export interface ShippingEnv {
   RETURN_WINDOW_DAYS?: string
 }
 
-const DEFAULT_ORIGIN: CarrierAddress = { name: 'Edge Commerce Warehouse', country: 'US', postal_code: '40209', city: 'Louisville', region: 'KY' }
+const DEFAULT_ORIGIN: CarrierAddress = {
+  name: 'Edge Commerce Warehouse',
+  country: 'US',
+  postal_code: '40209',
+  city: 'Louisville',
+  region: 'KY',
+}
 
 /** Where parcels leave from (SHIP_FROM_ADDRESS, JSON); a broken value is logged and the default used. */
 export function shipFrom(env: ShippingEnv): CarrierAddress {

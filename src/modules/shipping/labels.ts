@@ -75,7 +75,13 @@ export async function loadShipment(db: DB, id: string): Promise<ShipmentView | n
     db.select({ lineId: shipmentLines.lineId }).from(shipmentLines).where(eq(shipmentLines.shipmentId, id)),
     db.select().from(shipmentEvents).where(eq(shipmentEvents.shipmentId, id)).orderBy(shipmentEvents.at),
   ])
-  return row ? shipmentView(row, lines.map((l) => l.lineId), events) : null
+  return row
+    ? shipmentView(
+        row,
+        lines.map((l) => l.lineId),
+        events,
+      )
+    : null
 }
 
 /** The shipments of an order, oldest first, with lines and events. */
@@ -105,7 +111,11 @@ const isUnique = (err: unknown, what: string) => {
 
 /** The destination of an order's parcels: its shipping address snapshot (never changes after checkout). */
 export async function orderAddress(db: DB, orderId: string): Promise<{ address: ShippingAddress; shippingMethodId: string | null } | null> {
-  const [row] = await db.select({ a: orders.shippingAddress, m: orders.shippingMethodId }).from(orders).where(eq(orders.id, orderId)).limit(1)
+  const [row] = await db
+    .select({ a: orders.shippingAddress, m: orders.shippingMethodId })
+    .from(orders)
+    .where(eq(orders.id, orderId))
+    .limit(1)
   return row ? { address: JSON.parse(row.a) as ShippingAddress, shippingMethodId: row.m } : null
 }
 
@@ -123,10 +133,13 @@ export const toCarrierAddress = (a: ShippingAddress): CarrierAddress => ({
 /** The carrier and service: given, or the order's own carrier shipping method. */
 async function chooseService(db: DB, methodId: string | null, input: BuyLabelInput): Promise<{ carrier: CarrierName; service: string }> {
   if (input.carrier && input.service_code) return { carrier: input.carrier, service: input.service_code }
-  if (input.carrier || input.service_code) throw badRequest('Give both carrier and service_code, or neither to use the order\'s carrier method')
+  if (input.carrier || input.service_code)
+    throw badRequest("Give both carrier and service_code, or neither to use the order's carrier method")
   const [m] = methodId ? await db.select().from(shippingMethods).where(eq(shippingMethods.id, methodId)).limit(1) : []
   if (m?.kind === 'carrier' && m.carrier && m.serviceCode) return { carrier: m.carrier, service: m.serviceCode }
-  throw badRequest('This order was not shipped with a carrier method: give carrier and service_code', [{ path: 'carrier', message: 'Required' }])
+  throw badRequest('This order was not shipped with a carrier method: give carrier and service_code', [
+    { path: 'carrier', message: 'Required' },
+  ])
 }
 
 /** Total weight of the lines (catalog weights × quantities), at least 100 g. */
@@ -134,18 +147,31 @@ async function linesWeight(db: DB, lines: { variant_id: string; quantity: number
   const rows = await db
     .select({ id: productVariants.id, g: productVariants.weightGrams })
     .from(productVariants)
-    .where(inArray(productVariants.id, lines.map((l) => l.variant_id)))
+    .where(
+      inArray(
+        productVariants.id,
+        lines.map((l) => l.variant_id),
+      ),
+    )
   const weight = new Map(rows.map((r) => [r.id, r.g]))
-  return Math.max(100, lines.reduce((a, l) => a + (weight.get(l.variant_id) ?? 0) * l.quantity, 0))
+  return Math.max(
+    100,
+    lines.reduce((a, l) => a + (weight.get(l.variant_id) ?? 0) * l.quantity, 0),
+  )
 }
 
 async function waitForPurchase(db: DB, orderId: string, key: string): Promise<ShipmentView> {
   const deadline = Date.now() + WAIT_FOR_PURCHASE_MS
   for (;;) {
-    const [row] = await db.select().from(shipments).where(and(eq(shipments.orderId, orderId), eq(shipments.idempotencyKey, key))).limit(1)
+    const [row] = await db
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.orderId, orderId), eq(shipments.idempotencyKey, key)))
+      .limit(1)
     if (!row) throw new AppError('conflict', 'The first purchase with this Idempotency-Key failed; retry')
     if (row.status !== 'purchasing') return (await loadShipment(db, row.id))!
-    if (Date.now() > deadline) throw new AppError('conflict', 'A label purchase with this Idempotency-Key is still in progress; retry shortly')
+    if (Date.now() > deadline)
+      throw new AppError('conflict', 'A label purchase with this Idempotency-Key is still in progress; retry shortly')
     await new Promise((r) => setTimeout(r, 200))
   }
 }
@@ -176,7 +202,8 @@ export async function buyLabel(
   const lines = lineIds.map((id) => {
     const line = state.lines.find((l) => l.id === id && (!sellerId || l.seller_id === sellerId))
     if (!line) throw new AppError('not_found', `Order line ${id} not found`)
-    if ((line.fulfilment_status ?? 'unfulfilled') !== 'unfulfilled') throw new AppError('invalid_transition', `Line ${id} has already shipped`)
+    if ((line.fulfilment_status ?? 'unfulfilled') !== 'unfulfilled')
+      throw new AppError('invalid_transition', `Line ${id} has already shipped`)
     return line
   })
   if (!SHIPPABLE.includes(state.status)) throw new AppError('invalid_transition', `Lines of a ${state.status} order cannot be shipped`)
@@ -218,11 +245,13 @@ export async function buyLabel(
     ])
   } catch (err) {
     if (isUnique(err, 'shipments.')) return { shipment: await waitForPurchase(db, orderId, idempotencyKey), replayed: true }
-    if (isUnique(err, 'shipment_lines.')) throw new AppError('conflict', 'A label is already being bought (or was bought) for one of these lines')
+    if (isUnique(err, 'shipment_lines.'))
+      throw new AppError('conflict', 'A label is already being bought (or was bought) for one of these lines')
     throw err
   }
 
-  const release = () => db.batch([db.delete(shipmentLines).where(eq(shipmentLines.shipmentId, id)), db.delete(shipments).where(eq(shipments.id, id))])
+  const release = () =>
+    db.batch([db.delete(shipmentLines).where(eq(shipmentLines.shipmentId, id)), db.delete(shipments).where(eq(shipments.id, id))])
   let label
   try {
     label = await adapter.createLabel({
@@ -262,11 +291,21 @@ export async function buyLabel(
   }
   if (refusal) {
     // Bought, but the order can no longer ship (refunded meanwhile): void it and free the lines it did not ship.
-    await adapter.voidLabel?.(label.carrier_shipment_id, label.tracking_number).catch((e: unknown) =>
-      log('error', 'could not void a label the order no longer needs', { shipment_id: id, error: String(e) }),
-    )
+    await adapter
+      .voidLabel?.(label.carrier_shipment_id, label.tracking_number)
+      .catch((e: unknown) => log('error', 'could not void a label the order no longer needs', { shipment_id: id, error: String(e) }))
     await db.batch([
-      db.update(shipments).set({ status: 'voided', trackingNumber: label.tracking_number, carrierShipmentId: label.carrier_shipment_id, labelKey, labelContentType: label.label_content_type, updatedAt: nowIso() }).where(eq(shipments.id, id)),
+      db
+        .update(shipments)
+        .set({
+          status: 'voided',
+          trackingNumber: label.tracking_number,
+          carrierShipmentId: label.carrier_shipment_id,
+          labelKey,
+          labelContentType: label.label_content_type,
+          updatedAt: nowIso(),
+        })
+        .where(eq(shipments.id, id)),
       db.delete(shipmentLines).where(eq(shipmentLines.shipmentId, id)),
     ])
     throw new AppError('invalid_transition', `The label was voided: ${refusal}`)

@@ -114,7 +114,8 @@ export const carrierPushRoutes = createRouter().openapi(
     const env = c.env as Env & UpsPushEnv
     const expected = env.UPS_TRACK_ALERT_CREDENTIAL
     if (!expected) throw new AppError('not_found', 'UPS Track Alert is not configured')
-    if (!timingSafeEqual(c.req.valid('header').credential ?? '', expected)) throw new AppError('unauthorized', 'Invalid Track Alert credential')
+    if (!timingSafeEqual(c.req.valid('header').credential ?? '', expected))
+      throw new AppError('unauthorized', 'Invalid Track Alert credential')
     const body = c.req.valid('json')
     const out = await applyCarrierPush(env, 'ups', body.trackingNumber, trackAlertEvent(body))
     log('info', 'carrier push', { carrier: 'ups', tracking_number: body.trackingNumber, ...out })

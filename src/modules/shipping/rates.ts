@@ -59,7 +59,12 @@ export const weightBand = (grams: number) => Math.max(1, Math.ceil(Math.max(0, g
 
 const normPostal = (p: string | undefined) => (p ?? '').replace(/\s+/g, '').toUpperCase()
 
-export function rateCacheKey(method: Pick<CarrierMethod, 'carrier' | 'service_code'>, origin: Destination, dest: Destination, band: number) {
+export function rateCacheKey(
+  method: Pick<CarrierMethod, 'carrier' | 'service_code'>,
+  origin: Destination,
+  dest: Destination,
+  band: number,
+) {
   return `carrier-rate:v1:${method.carrier}:${method.service_code}:${origin.country}-${normPostal(origin.postal_code)}:${dest.country.toUpperCase()}-${normPostal(dest.postal_code)}:${band}`
 }
 
@@ -106,7 +111,15 @@ export async function quoteCarrierMethod(env: RateEnv, method: CarrierMethod, de
   }
   try {
     const rate = await withTimeout(rateTimeoutMs(env), (signal) =>
-      adapter.rate({ origin, destination: { country: dest.country.toUpperCase(), postal_code: dest.postal_code }, weight_grams: band, service_code: method.service_code }, signal),
+      adapter.rate(
+        {
+          origin,
+          destination: { country: dest.country.toUpperCase(), postal_code: dest.postal_code },
+          weight_grams: band,
+          service_code: method.service_code,
+        },
+        signal,
+      ),
     )
     if (rate.currency !== method.currency) {
       log('warn', 'carrier rate in another currency than the method: charging the fallback price', {
@@ -117,9 +130,9 @@ export async function quoteCarrierMethod(env: RateEnv, method: CarrierMethod, de
       })
       return issue(method.amount, 'fallback')
     }
-    await env.CATALOG_CACHE?.put(key, JSON.stringify({ amount: rate.amount, currency: rate.currency }), { expirationTtl: RATE_CACHE_SECONDS }).catch((err: unknown) =>
-      log('warn', 'carrier rate cache write failed', { error: String(err) }),
-    )
+    await env.CATALOG_CACHE?.put(key, JSON.stringify({ amount: rate.amount, currency: rate.currency }), {
+      expirationTtl: RATE_CACHE_SECONDS,
+    }).catch((err: unknown) => log('warn', 'carrier rate cache write failed', { error: String(err) }))
     return issue(rate.amount, 'carrier')
   } catch (err) {
     log('warn', 'carrier rate unavailable: charging the fallback price', {
@@ -149,10 +162,13 @@ interface QuotePayload {
 const destKey = (d: Destination) => `${d.country.toUpperCase()}:${normPostal(d.postal_code)}`
 
 async function hmacKey(env: { JWT_SECRET: string }) {
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(`shipping-quote:${env.JWT_SECRET}`), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ])
+  return crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(`shipping-quote:${env.JWT_SECRET}`),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  )
 }
 
 async function signQuote(

@@ -37,7 +37,13 @@ export const shippingRoutes = createRouter()
     }),
     async (c) => {
       const user = currentUser(c)
-      const out = await buyLabel(c.env, { type: 'staff', id: user.id }, c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+      const out = await buyLabel(
+        c.env,
+        { type: 'staff', id: user.id },
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+      )
       if (out.replayed) c.header('Idempotent-Replayed', 'true')
       return out.replayed ? c.json(out.shipment, 200) : c.json(out.shipment, 201)
     },
@@ -71,8 +77,28 @@ export const shippingRoutes = createRouter()
         .where(q.status ? eq(shipments.status, q.status) : undefined)
         .orderBy(desc(shipments.createdAt), desc(shipments.id))
         .limit(q.limit)
-      const lines = rows.length ? await db.select().from(shipmentLines).where(inArray(shipmentLines.shipmentId, rows.map((r) => r.id))) : []
-      return c.json({ data: rows.map((r) => shipmentView(r, lines.filter((l) => l.shipmentId === r.id).map((l) => l.lineId))) }, 200)
+      const lines = rows.length
+        ? await db
+            .select()
+            .from(shipmentLines)
+            .where(
+              inArray(
+                shipmentLines.shipmentId,
+                rows.map((r) => r.id),
+              ),
+            )
+        : []
+      return c.json(
+        {
+          data: rows.map((r) =>
+            shipmentView(
+              r,
+              lines.filter((l) => l.shipmentId === r.id).map((l) => l.lineId),
+            ),
+          ),
+        },
+        200,
+      )
     },
   )
   .openapi(
@@ -91,7 +117,13 @@ export const shippingRoutes = createRouter()
     }),
     async (c) => {
       const user = currentUser(c)
-      const out = await buyLabel(c.env, { type: 'seller', id: user.id }, c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['idempotency-key'])
+      const out = await buyLabel(
+        c.env,
+        { type: 'seller', id: user.id },
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+      )
       if (out.replayed) c.header('Idempotent-Replayed', 'true')
       return out.replayed ? c.json(out.shipment, 200) : c.json(out.shipment, 201)
     },
@@ -122,10 +154,13 @@ export const shippingRoutes = createRouter()
       middleware: requireAuth('staff', 'admin', 'seller'),
       method: 'get',
       path: '/shipments/{id}/label',
-      summary: 'Download a shipment\'s label (staff, or the seller whose lines it carries)',
+      summary: "Download a shipment's label (staff, or the seller whose lines it carries)",
       request: { params: IdParamSchema },
       responses: {
-        200: { description: 'The label as the carrier made it (PDF for FedEx, GIF for UPS)', content: { 'application/pdf': { schema: z.string() }, 'image/gif': { schema: z.string() } } },
+        200: {
+          description: 'The label as the carrier made it (PDF for FedEx, GIF for UPS)',
+          content: { 'application/pdf': { schema: z.string() }, 'image/gif': { schema: z.string() } },
+        },
         ...errors(401, 403, 404),
       },
     }),

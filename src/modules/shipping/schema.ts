@@ -11,7 +11,9 @@ export const ShippingQuoteSchema = z
     service_code: z.string(),
     amount: z.number().int().openapi({ description: 'Minor units of currency' }),
     currency: z.string(),
-    source: z.enum(['carrier', 'cache', 'fallback']).openapi({ description: 'carrier/cache: a live rate; fallback: the carrier was slow or down, the method\'s own price' }),
+    source: z
+      .enum(['carrier', 'cache', 'fallback'])
+      .openapi({ description: "carrier/cache: a live rate; fallback: the carrier was slow or down, the method's own price" }),
     weight_band_grams: z.number().int(),
     expires_at: z.string(),
   })
@@ -19,16 +21,33 @@ export const ShippingQuoteSchema = z
 
 export const BuyLabelBodySchema = z
   .object({
-    line_ids: z.array(z.string().min(1).max(64)).min(1).max(100).openapi({ description: 'Unfulfilled lines of the order that go in this parcel' }),
-    carrier: CarrierSchema.optional().openapi({ description: 'With service_code; omitted: the order\'s carrier shipping method' }),
-    service_code: z.string().regex(/^[A-Za-z0-9_]{1,40}$/).optional(),
-    weight_grams: z.number().int().min(1).max(70_000).optional().openapi({ description: 'Parcel weight; default: the lines\' catalog weights (at least 100 g)' }),
+    line_ids: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(100)
+      .openapi({ description: 'Unfulfilled lines of the order that go in this parcel' }),
+    carrier: CarrierSchema.optional().openapi({ description: "With service_code; omitted: the order's carrier shipping method" }),
+    service_code: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,40}$/)
+      .optional(),
+    weight_grams: z
+      .number()
+      .int()
+      .min(1)
+      .max(70_000)
+      .optional()
+      .openapi({ description: "Parcel weight; default: the lines' catalog weights (at least 100 g)" }),
   })
   .strict()
   .openapi('BuyLabelBody')
 
 export const LabelIdempotencySchema = z.object({
-  'idempotency-key': z.string().min(1).max(255).openapi({ description: 'One per purchase: a repeated request (double click, retry) returns the first label' }),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .openapi({ description: 'One per purchase: a repeated request (double click, retry) returns the first label' }),
 })
 
 export const ShipmentEventSchema = z

@@ -3,7 +3,15 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { orderLines, orders } from '../orders/tables'
 import { CARRIERS } from './carriers/types'
 
-export const SHIPMENT_STATUSES = ['purchasing', 'label_created', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'voided'] as const
+export const SHIPMENT_STATUSES = [
+  'purchasing',
+  'label_created',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'exception',
+  'voided',
+] as const
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number]
 /** Statuses the tracking cron still polls. */
 export const TRACKED_STATUSES: readonly ShipmentStatus[] = ['label_created', 'in_transit', 'out_for_delivery', 'exception']

@@ -126,7 +126,12 @@ export interface PushResult {
  * the pushed one's. A delivered outbound parcel asks the OrderDO to deliver the order, which it
  * does once (a second request finds it no longer `shipped`).
  */
-export async function applyCarrierPush(env: TrackEnv, carrier: CarrierName, trackingNumber: string, event: TrackingEvent): Promise<PushResult> {
+export async function applyCarrierPush(
+  env: TrackEnv,
+  carrier: CarrierName,
+  trackingNumber: string,
+  event: TrackingEvent,
+): Promise<PushResult> {
   const db = getDb(env)
   const s = await db
     .select()
@@ -135,7 +140,10 @@ export async function applyCarrierPush(env: TrackEnv, carrier: CarrierName, trac
     .orderBy(desc(shipments.createdAt))
     .get()
   if (!s) return { matched: false, events: 0, delivered_order: false }
-  const stored = await db.select({ status: shipmentEvents.status, at: shipmentEvents.at }).from(shipmentEvents).where(eq(shipmentEvents.shipmentId, s.id))
+  const stored = await db
+    .select({ status: shipmentEvents.status, at: shipmentEvents.at })
+    .from(shipmentEvents)
+    .where(eq(shipmentEvents.shipmentId, s.id))
   const all = [...stored, { status: event.status, at: event.at }]
   const delivered = all.filter((e) => e.status === 'delivered').sort((a, b) => (a.at < b.at ? -1 : 1))[0]
   const latest = all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).at(-1)!
@@ -181,7 +189,15 @@ async function recordTracking(env: TrackEnv, db: DB, s: ShipmentRow, result: Tra
     await stub.note(s.orderId, {
       actor: { type: 'provider', id: s.carrier },
       reason: `${CARRIER_LABELS[s.carrier]}${s.kind === 'return' ? ' (return)' : ''}: ${e.description || e.status}`,
-      meta: { carrier: CARRIER_LABELS[s.carrier], tracking_number: s.trackingNumber ?? undefined, shipment_id: s.id, event_code: e.code, tracking_status: e.status, location: e.location, scanned_at: e.at },
+      meta: {
+        carrier: CARRIER_LABELS[s.carrier],
+        tracking_number: s.trackingNumber ?? undefined,
+        shipment_id: s.id,
+        event_code: e.code,
+        tracking_status: e.status,
+        location: e.location,
+        scanned_at: e.at,
+      },
     })
   }
   const status = toShipmentStatus(result.status, s.status)
@@ -201,7 +217,13 @@ async function deliverIfComplete(env: TrackEnv, db: DB, orderId: string): Promis
   const state = await stub.get(orderId)
   if (!state || state.status !== 'shipped') return false
   const carried = await db
-    .select({ lineId: shipmentLines.lineId, status: shipments.status, deliveredAt: shipments.deliveredAt, tracking: shipments.trackingNumber, carrier: shipments.carrier })
+    .select({
+      lineId: shipmentLines.lineId,
+      status: shipments.status,
+      deliveredAt: shipments.deliveredAt,
+      tracking: shipments.trackingNumber,
+      carrier: shipments.carrier,
+    })
     .from(shipmentLines)
     .innerJoin(shipments, eq(shipments.id, shipmentLines.shipmentId))
     .where(eq(shipmentLines.orderId, orderId))

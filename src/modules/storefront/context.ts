@@ -66,7 +66,12 @@ export function clearSession(c: Context) {
 /** Locale, country, cart token and the signed-in customer (refreshing an expired access token). */
 export const shopContext = createMiddleware<ShopEnv>(async (c, next) => {
   const chosenLocale = getCookie(c, COOKIES.locale)
-  c.set('locale', (LOCALES as readonly string[]).includes(chosenLocale ?? '') ? (chosenLocale as Locale) : localeFromAcceptLanguage(c.req.header('Accept-Language')))
+  c.set(
+    'locale',
+    (LOCALES as readonly string[]).includes(chosenLocale ?? '')
+      ? (chosenLocale as Locale)
+      : localeFromAcceptLanguage(c.req.header('Accept-Language')),
+  )
   const chosenCountry = getCookie(c, COOKIES.country)?.toUpperCase()
   const countryChosen = Boolean(chosenCountry && /^[A-Z]{2}$/.test(chosenCountry))
   c.set('country', countryChosen ? chosenCountry! : (edgeCountry(c) ?? 'US'))
@@ -97,9 +102,14 @@ async function loadCustomer(c: ShopContext): Promise<{ user: AuthUser; token: st
   }
   const refresh = getCookie(c, COOKIES.refresh)
   if (!refresh) return undefined
-  const res = await callApi<TokenPair & { user: { id: string; email: string; role: AuthUser['role'] } }>(c, 'POST', '/api/v1/auth/refresh', {
-    body: { refresh_token: refresh },
-  })
+  const res = await callApi<TokenPair & { user: { id: string; email: string; role: AuthUser['role'] } }>(
+    c,
+    'POST',
+    '/api/v1/auth/refresh',
+    {
+      body: { refresh_token: refresh },
+    },
+  )
   if (res.status !== 200) {
     clearSession(c)
     return undefined

@@ -12,7 +12,12 @@ interface CachedPage {
   status: number
 }
 
-export async function cachedPage(c: ShopContext, kind: string, params: Record<string, unknown>, render: () => Promise<CachedPage>): Promise<Response> {
+export async function cachedPage(
+  c: ShopContext,
+  kind: string,
+  params: Record<string, unknown>,
+  render: () => Promise<CachedPage>,
+): Promise<Response> {
   const key = { ...params, locale: c.get('locale'), origin: new URL(c.req.url).origin }
   const { value, hit } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, `html:${kind}`, key, render)
   return c.body(value.html, value.status as 200, {

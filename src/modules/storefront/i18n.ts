@@ -69,7 +69,8 @@ const ru: Record<string, string> = {
   Country: 'Страна',
   'Phone (optional)': 'Телефон (необязательно)',
   'Your order': 'Ваш заказ',
-  'We could not load your order just now. This page tries again in a few seconds.': 'Сейчас не удалось загрузить заказ. Страница повторит попытку через несколько секунд.',
+  'We could not load your order just now. This page tries again in a few seconds.':
+    'Сейчас не удалось загрузить заказ. Страница повторит попытку через несколько секунд.',
   'We could not load your order just now. Please try again.': 'Сейчас не удалось загрузить заказ. Попробуйте ещё раз.',
   'M-Pesa phone number (for M-Pesa only)': 'Номер телефона M-Pesa (только для M-Pesa)',
   'Shipping address': 'Адрес доставки',
@@ -101,7 +102,8 @@ const ru: Record<string, string> = {
   'Tracking number': 'Трек-номер',
   Carrier: 'Служба доставки',
   'Keep this link to follow your order:': 'Сохраните ссылку, чтобы следить за заказом:',
-  'Payment cancelled. Your order is kept: you can pay for it from this page.': 'Оплата отменена. Заказ сохранён: его можно оплатить на этой странице.',
+  'Payment cancelled. Your order is kept: you can pay for it from this page.':
+    'Оплата отменена. Заказ сохранён: его можно оплатить на этой странице.',
   'Your orders': 'Ваши заказы',
   'You have no orders yet.': 'У вас пока нет заказов.',
   Addresses: 'Адреса',
@@ -138,7 +140,7 @@ const ru: Record<string, string> = {
   partially_refunded: 'частично возвращён',
   refunded: 'возвращён',
   'API reference': 'Документация API',
-  'Returns': 'Возвраты',
+  Returns: 'Возвраты',
   'Return {id}': 'Возврат {id}',
   'return requested': 'заявка отправлена',
   'return approved': 'одобрен',
@@ -146,17 +148,19 @@ const ru: Record<string, string> = {
   'return cancelled': 'отменён',
   'return received': 'товары получены',
   'return refunded': 'деньги возвращены',
-  'Refund': 'К возврату',
+  Refund: 'К возврату',
   'Note from the shop': 'Комментарий магазина',
   'Download the {carrier} return label': 'Скачать этикетку возврата {carrier}',
   'Cancel this return': 'Отменить возврат',
   'Return items': 'Вернуть товары',
-  'You can return delivered items until {date}. Shipping is not refunded.': 'Доставленные товары можно вернуть до {date}. Стоимость доставки не возвращается.',
+  'You can return delivered items until {date}. Shipping is not refunded.':
+    'Доставленные товары можно вернуть до {date}. Стоимость доставки не возвращается.',
   'quantity to return (up to {n})': 'сколько вернуть (до {n})',
-  'Reason': 'Причина',
+  Reason: 'Причина',
   'Comment (optional)': 'Комментарий (необязательно)',
   'Choose how many of which items to return.': 'Укажите, какие товары и сколько вы хотите вернуть.',
-  'Return {id} requested. We will email you when it is reviewed.': 'Заявка на возврат {id} отправлена. Мы напишем вам, когда рассмотрим её.',
+  'Return {id} requested. We will email you when it is reviewed.':
+    'Заявка на возврат {id} отправлена. Мы напишем вам, когда рассмотрим её.',
   'The return was cancelled.': 'Возврат отменён.',
 }
 

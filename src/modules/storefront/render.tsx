@@ -13,7 +13,11 @@ export async function renderPage(c: ShopContext, meta: PageMeta, body: Child): P
   const node = (
     <Layout
       locale={c.get('locale')}
-      meta={{ ...meta, title: `${meta.title} · ${brandOf(c.env)}`, turnstileScript: meta.turnstile ? turnstileConfig(c.env)?.scriptUrl : undefined }}
+      meta={{
+        ...meta,
+        title: `${meta.title} · ${brandOf(c.env)}`,
+        turnstileScript: meta.turnstile ? turnstileConfig(c.env)?.scriptUrl : undefined,
+      }}
       path={path}
       brand={brandOf(c.env)}
     >
@@ -24,7 +28,12 @@ export async function renderPage(c: ShopContext, meta: PageMeta, body: Child): P
 }
 
 /** A page for one visitor: never stored by any cache. */
-export async function privatePage(c: ShopContext, meta: PageMeta, body: Child, status: 200 | 400 | 404 | 409 | 422 | 503 = 200): Promise<Response> {
+export async function privatePage(
+  c: ShopContext,
+  meta: PageMeta,
+  body: Child,
+  status: 200 | 400 | 404 | 409 | 422 | 503 = 200,
+): Promise<Response> {
   const html = await renderPage(c, { noindex: true, ...meta }, body)
   // Through the context, so cookies set while handling (flash, session refresh) go out too.
   return c.body(html, status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store' })

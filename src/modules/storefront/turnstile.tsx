@@ -26,7 +26,14 @@ export function turnstileConfig(env: Env): TurnstileConfig | null {
 export function TurnstileWidget(props: { c: ShopContext }) {
   const config = turnstileConfig(props.c.env)
   if (!config) return null
-  return <div class="cf-turnstile" data-sitekey={config.siteKey} data-language={props.c.get('locale')} data-response-field-name="cf-turnstile-response"></div>
+  return (
+    <div
+      class="cf-turnstile"
+      data-sitekey={config.siteKey}
+      data-language={props.c.get('locale')}
+      data-response-field-name="cf-turnstile-response"
+    ></div>
+  )
 }
 
 /** The header carrying the widget's token from a posted form, for the API call. */

@@ -16,7 +16,11 @@ function install() {
 type Fake = ReturnType<typeof install>
 
 async function shopper(chapa: Fake, txRef: string, outcome: 'success' | 'failed' = 'success') {
-  const res = await chapa.app.request(`/fake/checkout/${txRef}`, { method: 'POST', body: JSON.stringify({ outcome }), headers: { 'Content-Type': 'application/json' } })
+  const res = await chapa.app.request(`/fake/checkout/${txRef}`, {
+    method: 'POST',
+    body: JSON.stringify({ outcome }),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(res.status).toBe(200)
   return chapa.state.deliveries.at(-1)!
 }
@@ -33,7 +37,11 @@ describe('Chapa: paying', () => {
     const chapa = install()
     const { user, order, checkout, ref } = await placeChapa()
     expect(order.total).toMatchObject({ amount: 155_050, currency: 'ETB' })
-    expect(checkout.payment.next_action).toMatchObject({ type: 'chapa_payment', tx_ref: ref, checkout_url: expect.stringMatching(/^https:\/\/checkout\.chapa\.co\//) })
+    expect(checkout.payment.next_action).toMatchObject({
+      type: 'chapa_payment',
+      tx_ref: ref,
+      checkout_url: expect.stringMatching(/^https:\/\/checkout\.chapa\.co\//),
+    })
     expect(chapa.state.transactions.get(ref)).toMatchObject({ amount: '1550.50', currency: 'ETB', meta: { order_id: order.id } })
     expect(await deliver(await shopper(chapa, ref))).toMatchObject({ status: 200, body: { outcome: 'order_paid' } })
     expect(await orderStatus(user, order.id)).toBe('paid')

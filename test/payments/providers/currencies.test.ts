@@ -48,8 +48,17 @@ describe('each currency pays through its own provider, in that provider’s unit
         kaspi: createKaspiPayFake({ apiKey: env.KASPI_PAY_API_KEY, organizationBin: env.KASPI_PAY_ORGANIZATION_BIN }),
         chapa: createChapaFake({ secretKey: env.CHAPA_SECRET_KEY, webhookSecret: env.CHAPA_WEBHOOK_SECRET }),
         paystack: createPaystackFake({ secretKey: env.PAYSTACK_SECRET_KEY }),
-        mpesa: createMpesaFake({ consumerKey: env.MPESA_CONSUMER_KEY, consumerSecret: env.MPESA_CONSUMER_SECRET, passkey: env.MPESA_PASSKEY, shortcode: env.MPESA_SHORTCODE }),
-        paypal: createPaypalFake({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, webhookId: env.PAYPAL_WEBHOOK_ID }),
+        mpesa: createMpesaFake({
+          consumerKey: env.MPESA_CONSUMER_KEY,
+          consumerSecret: env.MPESA_CONSUMER_SECRET,
+          passkey: env.MPESA_PASSKEY,
+          shortcode: env.MPESA_SHORTCODE,
+        }),
+        paypal: createPaypalFake({
+          clientId: env.PAYPAL_CLIENT_ID,
+          clientSecret: env.PAYPAL_CLIENT_SECRET,
+          webhookId: env.PAYPAL_WEBHOOK_ID,
+        }),
       }
       routeFetch({
         'https://qrapi-cert-ip.kaspi.kz': fakes.kaspi.fetch,

@@ -80,7 +80,11 @@ export async function eventsOf(provider: string) {
 /** POST to the payment webhooks Worker's real fetch handler (this test's D1 and OrderDO). */
 export async function post(path: string, body: string, headers: Record<string, string> = {}) {
   const res = await worker.fetch(
-    new Request(`https://hooks.edge-commerce.test${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }),
+    new Request(`https://hooks.edge-commerce.test${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    }),
     env,
   )
   const text = await res.text()
@@ -96,7 +100,10 @@ export async function post(path: string, body: string, headers: Record<string, s
 /** A staff user's refund request. */
 export async function refund(orderId: string, body: Record<string, unknown> = {}) {
   const staff = await createUser('staff')
-  return api('POST', `/api/v1/admin/orders/${orderId}/refunds`, { headers: { ...staff.auth, 'Idempotency-Key': crypto.randomUUID() }, body })
+  return api('POST', `/api/v1/admin/orders/${orderId}/refunds`, {
+    headers: { ...staff.auth, 'Idempotency-Key': crypto.randomUUID() },
+    body,
+  })
 }
 
 /** Pretend the payment started `minutes` ago, so reconciliation looks at it. */

@@ -17,7 +17,15 @@ function install() {
 type Fake = ReturnType<typeof install>
 
 const app = async (kaspi: Fake, id: string, outcome: 'pay' | 'decline' = 'pay') =>
-  expect((await kaspi.app.request(`/fake/app/${id}`, { method: 'POST', body: JSON.stringify({ outcome }), headers: { 'Content-Type': 'application/json' } })).status).toBe(200)
+  expect(
+    (
+      await kaspi.app.request(`/fake/app/${id}`, {
+        method: 'POST',
+        body: JSON.stringify({ outcome }),
+        headers: { 'Content-Type': 'application/json' },
+      })
+    ).status,
+  ).toBe(200)
 
 async function notify(ref: string, status: string, secret = env.KASPI_PAY_WEBHOOK_SECRET) {
   const body = JSON.stringify({ QrPaymentId: Number(ref), Status: status })
@@ -33,7 +41,11 @@ describe('Kaspi Pay', () => {
   it('creates a payment link for the tenge total and pays when the shopper page polls POST /orders/{id}/pay', async () => {
     const kaspi = install()
     const { user, order, checkout, ref } = await placeKaspi()
-    expect(checkout.payment.next_action).toMatchObject({ type: 'kaspi_payment', qr_payment_id: ref, payment_link: `https://pay.kaspi.kz/pay/${ref}` })
+    expect(checkout.payment.next_action).toMatchObject({
+      type: 'kaspi_payment',
+      qr_payment_id: ref,
+      payment_link: `https://pay.kaspi.kz/pay/${ref}`,
+    })
     expect(kaspi.state.payments.get(ref)).toMatchObject({ amount: '13500.00', externalId: `ec-pay-${order.id}-kaspi` })
     const poll = () => api('POST', `/api/v1/orders/${order.id}/pay`, { headers: user.auth })
     expect((await poll()).body.status).toBe('requires_payment')
@@ -71,13 +83,15 @@ describe('Kaspi Pay', () => {
   }
 
   it('refuses unsigned, forged and tampered notifications with 401; a genuine one only triggers a status poll', async () => {
-    const kaspi = install()
+    const _kaspi = install()
     const { user, order, ref } = await placeKaspi()
     const body = JSON.stringify({ QrPaymentId: Number(ref), Status: 'Processed' })
     const refused = await Promise.all([
       post('/webhooks/kaspi', body),
       post('/webhooks/kaspi', body, { 'X-Kaspi-Signature': await signKaspiNotification(body, 'someone-else') }),
-      post('/webhooks/kaspi', body.replace('Processed', 'Wait'), { 'X-Kaspi-Signature': await signKaspiNotification(body, env.KASPI_PAY_WEBHOOK_SECRET) }),
+      post('/webhooks/kaspi', body.replace('Processed', 'Wait'), {
+        'X-Kaspi-Signature': await signKaspiNotification(body, env.KASPI_PAY_WEBHOOK_SECRET),
+      }),
     ])
     for (const r of refused) expect(r.status).toBe(401)
     expect((await eventsOf('kaspi')).filter((e) => e.objectId === ref)).toHaveLength(0)

@@ -43,9 +43,20 @@ async function expectRefundedOnce(placed: PlacedOrder, refundStatus: 'succeeded'
   expect(await orderStatus(user, order.id)).toBe('cancelled')
   const rows = await refundRows(order.id)
   expect(rows).toHaveLength(1)
-  expect(rows[0]).toMatchObject({ amount: order.total.amount, currency: order.total.currency, status: refundStatus, idempotencyKey: expect.stringMatching(/^late-payment:/) })
-  expect(await paymentRow(order.id)).toMatchObject({ status: 'succeeded', amountReceived: order.total.amount, amountRefunded: order.total.amount })
-  const notes = (await orderDetail(user, order.id)).timeline.filter((t: { reason: string }) => t.reason === 'late payment refunded automatically')
+  expect(rows[0]).toMatchObject({
+    amount: order.total.amount,
+    currency: order.total.currency,
+    status: refundStatus,
+    idempotencyKey: expect.stringMatching(/^late-payment:/),
+  })
+  expect(await paymentRow(order.id)).toMatchObject({
+    status: 'succeeded',
+    amountReceived: order.total.amount,
+    amountRefunded: order.total.amount,
+  })
+  const notes = (await orderDetail(user, order.id)).timeline.filter(
+    (t: { reason: string }) => t.reason === 'late payment refunded automatically',
+  )
   expect(notes).toHaveLength(1)
   expect(await alertsFor(order.id)).toEqual([])
   const staff = await createUser('staff')
@@ -55,15 +66,36 @@ async function expectRefundedOnce(placed: PlacedOrder, refundStatus: 'succeeded'
 
 describe('a payment that arrives after the order was cancelled is refunded automatically', () => {
   it('PayPal: a capture completed as the order was cancelled is refunded through the capture refund API', async () => {
-    const paypal = createPaypalFake({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, webhookId: env.PAYPAL_WEBHOOK_ID })
+    const paypal = createPaypalFake({
+      clientId: env.PAYPAL_CLIENT_ID,
+      clientSecret: env.PAYPAL_CLIENT_SECRET,
+      webhookId: env.PAYPAL_WEBHOOK_ID,
+    })
     routeFetch({ 'https://api-m.sandbox.paypal.com': paypal.fetch })
     const placed = await placeOrder({ provider: 'paypal', currency: 'USD' })
     const ref = (await paymentRow(placed.order.id))!.providerRef!
     expect((await paypal.app.request(`/fake/buyer/${ref}/approve`, json({ funding: 'ok' }))).status).toBe(200)
     // Our capture ran a moment before the cancel landed (PayPal cannot void a CAPTURE order, so
     // the race is closed by refunding, not by cancelling).
-    const token = await (await paypal.app.request('/v1/oauth2/token', { method: 'POST', headers: { Authorization: `Basic ${btoa(`${env.PAYPAL_CLIENT_ID}:${env.PAYPAL_CLIENT_SECRET}`)}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })).json<{ access_token: string }>()
-    expect((await paypal.app.request(`/v2/checkout/orders/${ref}/capture`, { method: 'POST', headers: { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(201)
+    const token = await (
+      await paypal.app.request('/v1/oauth2/token', {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${btoa(`${env.PAYPAL_CLIENT_ID}:${env.PAYPAL_CLIENT_SECRET}`)}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      })
+    ).json<{ access_token: string }>()
+    expect(
+      (
+        await paypal.app.request(`/v2/checkout/orders/${ref}/capture`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(201)
     await cancel(placed)
     const completed = paypal.state.deliveries.find((d) => d.event.event_type === 'PAYMENT.CAPTURE.COMPLETED')!
     await deliverThrice(() => post('/webhooks/paypal', completed.body, completed.headers))
@@ -106,9 +138,20 @@ describe('a payment that arrives after the order was cancelled is refunded autom
   })
 
   it('M-Pesa: a PIN entered after cancel is reversed; the reversal result completes the refund', async () => {
-    const mpesa = createMpesaFake({ consumerKey: env.MPESA_CONSUMER_KEY, consumerSecret: env.MPESA_CONSUMER_SECRET, passkey: env.MPESA_PASSKEY, shortcode: env.MPESA_SHORTCODE })
+    const mpesa = createMpesaFake({
+      consumerKey: env.MPESA_CONSUMER_KEY,
+      consumerSecret: env.MPESA_CONSUMER_SECRET,
+      passkey: env.MPESA_PASSKEY,
+      shortcode: env.MPESA_SHORTCODE,
+    })
     routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
-    const placed = await placeOrder({ provider: 'mpesa', currency: 'KES', price: 150_000, shipping: 20_000, extra: { payment_phone: '+254712345678' } })
+    const placed = await placeOrder({
+      provider: 'mpesa',
+      currency: 'KES',
+      price: 150_000,
+      shipping: 20_000,
+      extra: { payment_phone: '+254712345678' },
+    })
     const ref = (await paymentRow(placed.order.id))!.providerRef!
     await cancel(placed)
     // Daraja cannot withdraw an STK push: the prompt is still on the phone.
@@ -138,7 +181,11 @@ describe('a payment that arrives after the order was cancelled is refunded autom
     await age(placed.order.id, 30)
     await reconcilePendingPayments(env)
     expect(await orderStatus(placed.user, placed.order.id)).toBe('cancelled')
-    expect(await paymentRow(placed.order.id)).toMatchObject({ status: 'succeeded', amountReceived: placed.order.total.amount, amountRefunded: 0 })
+    expect(await paymentRow(placed.order.id)).toMatchObject({
+      status: 'succeeded',
+      amountReceived: placed.order.total.amount,
+      amountRefunded: 0,
+    })
     const alerts = await alertsFor(placed.order.id)
     expect(alerts).toHaveLength(1)
     expect(alerts[0]!.kind).toBe('paid_after_terminal')
@@ -150,6 +197,8 @@ describe('a payment that arrives after the order was cancelled is refunded autom
       action: expect.stringMatching(/^manual refund needed/),
     })
     // The refused attempt is on record (failed, nothing reserved), not a silent gap.
-    expect(await refundRows(placed.order.id)).toMatchObject([{ status: 'failed', failureReason: expect.stringMatching(/Kaspi Pay cabinet/) }])
+    expect(await refundRows(placed.order.id)).toMatchObject([
+      { status: 'failed', failureReason: expect.stringMatching(/Kaspi Pay cabinet/) },
+    ])
   })
 })

@@ -66,7 +66,12 @@ describe('npm start: the payment fakes complete a payment on their own', () => {
   })
 
   it('PayPal: approving on the fake’s page delivers CHECKOUT.ORDER.APPROVED; the shop captures and the order is paid', async () => {
-    const paypal = createPaypalFake({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, webhookId: env.PAYPAL_WEBHOOK_ID, hosted: true })
+    const paypal = createPaypalFake({
+      clientId: env.PAYPAL_CLIENT_ID,
+      clientSecret: env.PAYPAL_CLIENT_SECRET,
+      webhookId: env.PAYPAL_WEBHOOK_ID,
+      hosted: true,
+    })
     const hooks = serve('https://api-m.sandbox.paypal.com', (req) => paypal.app.fetch(req, FAKES_ENV))
     const { user, order, checkout } = await placeOrder({ provider: 'paypal', currency: 'USD' })
     await shopperPays(String(checkout.payment.next_action!.approve_url), 'ok')
@@ -100,7 +105,9 @@ describe('npm start: the payment fakes complete a payment on their own', () => {
     expect(link.pathname).toMatch(/^\/paystack\/fake\/pay\/local-/)
     // No API key on the shopper's page, as on the real hosted page.
     expect((await fakesWorker.request(link.pathname, {}, FAKES_ENV)).status).toBe(200)
-    expect((await fakesWorker.request(link.pathname, { method: 'POST', body: new URLSearchParams({ outcome: 'success' }) }, FAKES_ENV)).status).toBe(200)
+    expect(
+      (await fakesWorker.request(link.pathname, { method: 'POST', body: new URLSearchParams({ outcome: 'success' }) }, FAKES_ENV)).status,
+    ).toBe(200)
     expect(sent.map((s) => s.url)).toEqual([`${HOOKS}/webhooks/paystack`])
     expect(sent[0]!.headers.get('x-paystack-signature')).toBe(await signPaystack(sent[0]!.body, 'sk_test_local_fake_paystack'))
     expect(JSON.parse(sent[0]!.body)).toMatchObject({ event: 'charge.success', data: { amount: 150000, currency: 'NGN' } })

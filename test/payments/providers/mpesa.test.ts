@@ -10,7 +10,12 @@ import { age, alertsFor, eventsOf, orderStatus, paymentRow, placeOrder, post, re
 afterEach(() => vi.restoreAllMocks())
 
 function install() {
-  const mpesa = createMpesaFake({ consumerKey: env.MPESA_CONSUMER_KEY, consumerSecret: env.MPESA_CONSUMER_SECRET, passkey: env.MPESA_PASSKEY, shortcode: env.MPESA_SHORTCODE })
+  const mpesa = createMpesaFake({
+    consumerKey: env.MPESA_CONSUMER_KEY,
+    consumerSecret: env.MPESA_CONSUMER_SECRET,
+    passkey: env.MPESA_PASSKEY,
+    shortcode: env.MPESA_SHORTCODE,
+  })
   routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
   return mpesa
 }
@@ -19,7 +24,11 @@ type Fake = ReturnType<typeof install>
 const PHONE = '+254712345678'
 
 async function phone(mpesa: Fake, checkoutId: string, outcome: 'pay' | 'cancel' | 'timeout' = 'pay') {
-  const res = await mpesa.app.request(`/fake/phone/${checkoutId}`, { method: 'POST', body: JSON.stringify({ outcome }), headers: { 'Content-Type': 'application/json' } })
+  const res = await mpesa.app.request(`/fake/phone/${checkoutId}`, {
+    method: 'POST',
+    body: JSON.stringify({ outcome }),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(res.status).toBe(200)
   return mpesa.state.callbacks.at(-1)!
 }
@@ -27,7 +36,14 @@ async function phone(mpesa: Fake, checkoutId: string, outcome: 'pay' | 'cancel' 
 const deliver = (cb: { url: string; body: string }) => post(new URL(cb.url).pathname, cb.body)
 
 async function placeMpesa(opts: { stock?: number; price?: number } = {}) {
-  const placed = await placeOrder({ provider: 'mpesa', currency: 'KES', price: opts.price ?? 150_000, shipping: 20_000, stock: opts.stock, extra: { payment_phone: PHONE } })
+  const placed = await placeOrder({
+    provider: 'mpesa',
+    currency: 'KES',
+    price: opts.price ?? 150_000,
+    shipping: 20_000,
+    stock: opts.stock,
+    extra: { payment_phone: PHONE },
+  })
   return { ...placed, ref: (await paymentRow(placed.order.id))!.providerRef! }
 }
 
@@ -48,10 +64,14 @@ describe('M-Pesa: paying', () => {
   it('needs a Kenyan phone number at checkout, and a whole-shilling total', async () => {
     install()
     await expect(placeOrder({ provider: 'mpesa', currency: 'KES' })).rejects.toThrow(/checkout failed: 400/)
-    await expect(placeOrder({ provider: 'mpesa', currency: 'KES', extra: { payment_phone: '+14155550100' } })).rejects.toThrow(/checkout failed: 400/)
+    await expect(placeOrder({ provider: 'mpesa', currency: 'KES', extra: { payment_phone: '+14155550100' } })).rejects.toThrow(
+      /checkout failed: 400/,
+    )
     const cents = await placeOrder({ provider: 'mpesa', currency: 'KES', price: 150_050, shipping: 0, extra: { payment_phone: PHONE } })
     expect(cents.checkout.payment.status).toBe('initiation_failed')
-    expect((await api('POST', `/api/v1/orders/${cents.order.id}/pay`, { headers: cents.user.auth, body: { phone: PHONE } })).status).toBe(400)
+    expect((await api('POST', `/api/v1/orders/${cents.order.id}/pay`, { headers: cents.user.auth, body: { phone: PHONE } })).status).toBe(
+      400,
+    )
   })
 
   it('fails the order when the payer cancels the prompt, releasing the stock', async () => {
@@ -93,7 +113,20 @@ describe('M-Pesa: unsigned callbacks', () => {
     const other = await placeMpesa()
     const url = mpesa.state.pushes.get(ref)!.callbackUrl
     const forgedBody = JSON.stringify({
-      Body: { stkCallback: { MerchantRequestID: 'x', CheckoutRequestID: ref, ResultCode: 0, ResultDesc: 'ok', CallbackMetadata: { Item: [{ Name: 'Amount', Value: 1700 }, { Name: 'MpesaReceiptNumber', Value: 'FORGED' }] } } },
+      Body: {
+        stkCallback: {
+          MerchantRequestID: 'x',
+          CheckoutRequestID: ref,
+          ResultCode: 0,
+          ResultDesc: 'ok',
+          CallbackMetadata: {
+            Item: [
+              { Name: 'Amount', Value: 1700 },
+              { Name: 'MpesaReceiptNumber', Value: 'FORGED' },
+            ],
+          },
+        },
+      },
     })
     const path = new URL(url).pathname
     const refused = await Promise.all([

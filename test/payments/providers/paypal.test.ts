@@ -10,7 +10,11 @@ import { age, alertsFor, eventsOf, orderStatus, paymentRow, placeOrder, post, re
 afterEach(() => vi.restoreAllMocks())
 
 function install() {
-  const paypal = createPaypalFake({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, webhookId: env.PAYPAL_WEBHOOK_ID })
+  const paypal = createPaypalFake({
+    clientId: env.PAYPAL_CLIENT_ID,
+    clientSecret: env.PAYPAL_CLIENT_SECRET,
+    webhookId: env.PAYPAL_WEBHOOK_ID,
+  })
   routeFetch({ 'https://api-m.sandbox.paypal.com': paypal.fetch })
   return paypal
 }
@@ -18,7 +22,11 @@ type Fake = ReturnType<typeof install>
 
 /** The shopper approves on paypal.com (funding "declined" makes the capture fail). */
 async function approve(paypal: Fake, paypalOrderId: string, funding: 'ok' | 'declined' = 'ok') {
-  const res = await paypal.app.request(`/fake/buyer/${paypalOrderId}/approve`, { method: 'POST', body: JSON.stringify({ funding }), headers: { 'Content-Type': 'application/json' } })
+  const res = await paypal.app.request(`/fake/buyer/${paypalOrderId}/approve`, {
+    method: 'POST',
+    body: JSON.stringify({ funding }),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(res.status).toBe(200)
 }
 
@@ -38,7 +46,11 @@ describe('PayPal: paying', () => {
     const paypal = install()
     const { user, order, checkout, ref } = await placePaypal()
     expect(checkout.payment).toMatchObject({ provider: 'paypal', status: 'requires_payment' })
-    expect(checkout.payment.next_action).toMatchObject({ type: 'paypal_payment', paypal_order_id: ref, approve_url: `https://www.sandbox.paypal.com/checkoutnow?token=${ref}` })
+    expect(checkout.payment.next_action).toMatchObject({
+      type: 'paypal_payment',
+      paypal_order_id: ref,
+      approve_url: `https://www.sandbox.paypal.com/checkoutnow?token=${ref}`,
+    })
     const created = paypal.state.orders.get(ref)!
     expect(created.purchase_units[0]).toMatchObject({ custom_id: order.id, amount: { currency_code: 'USD', value: '25.00' } })
     expect(await orderStatus(user, order.id)).toBe('processing')
@@ -90,7 +102,10 @@ describe('PayPal: paying', () => {
     expect(paypal.currencies).not.toContain('KES')
     expect(paypal.refunds).toBe('api')
     // Kaspi Pay has no refund API: the dashboard tells staff to refund in its cabinet.
-    expect(res.body.data.find((p: { provider: string }) => p.provider === 'kaspi')).toMatchObject({ currencies: ['KZT'], refunds: 'manual' })
+    expect(res.body.data.find((p: { provider: string }) => p.provider === 'kaspi')).toMatchObject({
+      currencies: ['KZT'],
+      refunds: 'manual',
+    })
   })
 })
 
@@ -140,7 +155,10 @@ describe('PayPal: webhook verification', () => {
       deliver({ body: genuine.body, headers: { ...genuine.headers, 'PAYPAL-TRANSMISSION-SIG': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' } }),
       deliver({ body: tamperedBody, headers: genuine.headers }),
       // Correctly signed but ten minutes old: a replay.
-      deliver({ body: genuine.body, headers: await signPaypalDelivery(genuine.body, env.PAYPAL_WEBHOOK_ID, new Date(Date.now() - 600_000).toISOString()) }),
+      deliver({
+        body: genuine.body,
+        headers: await signPaypalDelivery(genuine.body, env.PAYPAL_WEBHOOK_ID, new Date(Date.now() - 600_000).toISOString()),
+      }),
       // Signed for another PayPal webhook (another app or merchant).
       deliver({ body: genuine.body, headers: await signPaypalDelivery(genuine.body, 'WH-SOMEONE-ELSE') }),
       post('/webhooks/paypal', 'not json', genuine.headers),
@@ -168,7 +186,9 @@ describe('PayPal: refunds and reconciliation', () => {
     expect(captured.refunds).toHaveLength(1)
     expect(captured.refunds[0]).toMatchObject({ amount: { value: '10.00', currency_code: 'USD' }, invoice_id: first.body.refund.id })
 
-    for (const d of deliveriesOf(paypal, captured.captures[0]!.id as string).filter((x) => x.event.event_type === 'PAYMENT.CAPTURE.REFUNDED')) {
+    for (const d of deliveriesOf(paypal, captured.captures[0]!.id as string).filter(
+      (x) => x.event.event_type === 'PAYMENT.CAPTURE.REFUNDED',
+    )) {
       expect((await deliver(d)).body).toMatchObject({ outcome: 'refunds_synced' })
     }
     expect(await refundRows(order.id)).toHaveLength(1)

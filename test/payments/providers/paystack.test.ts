@@ -17,7 +17,11 @@ function install() {
 type Fake = ReturnType<typeof install>
 
 async function shopper(paystack: Fake, reference: string, outcome: 'success' | 'failed' = 'success') {
-  const res = await paystack.app.request(`/fake/checkout/${reference}`, { method: 'POST', body: JSON.stringify({ outcome }), headers: { 'Content-Type': 'application/json' } })
+  const res = await paystack.app.request(`/fake/checkout/${reference}`, {
+    method: 'POST',
+    body: JSON.stringify({ outcome }),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(res.status).toBe(200)
   return paystack.state.deliveries.at(-1)!
 }
@@ -34,7 +38,11 @@ describe('Paystack: paying', () => {
     const paystack = install()
     const { user, order, checkout, ref } = await placePaystack()
     expect(ref).toBe(`ec-pay-${order.id}-paystack`)
-    expect(checkout.payment.next_action).toMatchObject({ type: 'paystack_payment', reference: ref, authorization_url: expect.stringMatching(/^https:\/\/checkout\.paystack\.com\//) })
+    expect(checkout.payment.next_action).toMatchObject({
+      type: 'paystack_payment',
+      reference: ref,
+      authorization_url: expect.stringMatching(/^https:\/\/checkout\.paystack\.com\//),
+    })
     expect(paystack.state.transactions.get(ref)).toMatchObject({ amount: 2500, currency: 'NGN', metadata: { order_id: order.id } })
     expect(await orderStatus(user, order.id)).toBe('processing')
     expect(await deliver(await shopper(paystack, ref))).toMatchObject({ status: 200, body: { outcome: 'order_paid' } })

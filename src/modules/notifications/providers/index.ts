@@ -43,7 +43,9 @@ export function revealLinks(env: Pick<ProviderEnv, 'ENVIRONMENT' | 'NOTIFICATION
   if (env.ENVIRONMENT === 'development') return true
   if (!refusedWarned) {
     refusedWarned = true
-    log('warn', 'NOTIFICATIONS_LOG_REVEAL_LINKS refused outside ENVIRONMENT=development; links stay redacted', { environment: env.ENVIRONMENT })
+    log('warn', 'NOTIFICATIONS_LOG_REVEAL_LINKS refused outside ENVIRONMENT=development; links stay redacted', {
+      environment: env.ENVIRONMENT,
+    })
   }
   return false
 }

@@ -55,7 +55,10 @@ async function call<T>(env: ProviderEnv, method: string, path: string, body?: un
 const messageOf = (m: Envelope<unknown>['message'] | undefined) => (typeof m === 'string' ? m : JSON.stringify(m ?? ''))
 const refused = (status: number, message: string) => new ProviderError(`Chapa: ${status} ${message}`.trim(), false, `http_${status}`)
 
-export function fromChapaTransaction(tx: ChapaTransaction, fallback?: { amount: number; currency: string; order_id?: string }): ProviderPayment {
+export function fromChapaTransaction(
+  tx: ChapaTransaction,
+  fallback?: { amount: number; currency: string; order_id?: string },
+): ProviderPayment {
   const currency = (tx.currency ?? fallback?.currency ?? '').toUpperCase()
   const amount = fromDecimal(tx.amount, currency)
   let status: ProviderPayment['status'] = 'pending'
@@ -92,7 +95,10 @@ export const chapaProvider: PaymentProvider = {
     })
     if (res.status === 200 && res.body.status === 'success' && res.body.data) {
       return {
-        ...fromChapaTransaction({ status: 'pending', tx_ref: idempotencyKey, amount: toDecimalString(order.amount, order.currency), currency: order.currency }, { ...order, order_id: order.id }),
+        ...fromChapaTransaction(
+          { status: 'pending', tx_ref: idempotencyKey, amount: toDecimalString(order.amount, order.currency), currency: order.currency },
+          { ...order, order_id: order.id },
+        ),
         client: { tx_ref: idempotencyKey, checkout_url: res.body.data.checkout_url },
       }
     }

@@ -78,8 +78,7 @@ export async function verifyHmacHex(hash: 'SHA-256' | 'SHA-512', secret: string,
  * a currency differently passes `overrides` (PayPal lists HUF and TWD as zero-decimal even though
  * ISO gives them 2).
  */
-export const exponentOf = (currency: string, overrides: Record<string, number> = {}) =>
-  overrides[currency] ?? currencyExponent(currency)
+export const exponentOf = (currency: string, overrides: Record<string, number> = {}) => overrides[currency] ?? currencyExponent(currency)
 
 /** 12345 USD → "123.45"; 500 JPY → "500". Integer arithmetic only. */
 export function toDecimalString(amount: number, currency: string, overrides?: Record<string, number>): string {
@@ -113,5 +112,8 @@ export const joinUrl = (base: string, path: string) => `${base.replace(/\/+$/, '
  */
 export async function paymentReturnUrl(env: ProviderEnv, orderId: string, provider: string, extra = ''): Promise<string> {
   const sig = await signOrderId(env, orderId)
-  return joinUrl(env.APP_BASE_URL || 'http://localhost:8787', `/orders/${encodeURIComponent(orderId)}/payment-return?provider=${provider}&sig=${sig}${extra}`)
+  return joinUrl(
+    env.APP_BASE_URL || 'http://localhost:8787',
+    `/orders/${encodeURIComponent(orderId)}/payment-return?provider=${provider}&sig=${sig}${extra}`,
+  )
 }

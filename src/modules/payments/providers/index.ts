@@ -52,7 +52,10 @@ export function enabledProviders(env: ProviderEnv) {
  */
 export function assertUsable(env: ProviderEnv, name: string, currency?: string): PaymentProvider {
   const provider = getProvider(name)
-  if (!isEnabled(env, provider)) throw new AppError('validation_error', `Payment provider "${name}" is not enabled on this store`, [{ path: 'payment_provider', message: 'not enabled' }])
+  if (!isEnabled(env, provider))
+    throw new AppError('validation_error', `Payment provider "${name}" is not enabled on this store`, [
+      { path: 'payment_provider', message: 'not enabled' },
+    ])
   if (currency && provider.currencies && !provider.currencies.includes(currency)) {
     throw new AppError('validation_error', `${name} cannot charge in ${currency}`, [
       { path: 'payment_provider', message: `${name} takes ${provider.currencies.join(', ')}`, currencies: [...provider.currencies] },

@@ -32,7 +32,8 @@ interface Envelope<T> {
 }
 
 async function call<T>(env: ProviderEnv, method: string, path: string, body?: unknown) {
-  if (!env.KASPI_PAY_API_KEY || !env.KASPI_PAY_ORGANIZATION_BIN) throw new ProviderError('Kaspi Pay is not configured', false, 'not_configured')
+  if (!env.KASPI_PAY_API_KEY || !env.KASPI_PAY_ORGANIZATION_BIN)
+    throw new ProviderError('Kaspi Pay is not configured', false, 'not_configured')
   return fetchJson<Envelope<T>>('Kaspi Pay', `${baseUrl(env.KASPI_PAY_API_BASE, DEFAULT_KASPI_PAY_API_BASE)}${path}`, {
     method,
     headers: { 'Api-Key': env.KASPI_PAY_API_KEY, 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -41,9 +42,18 @@ async function call<T>(env: ProviderEnv, method: string, path: string, body?: un
 }
 
 const refused = (status: number, body: Envelope<unknown> | null) =>
-  new ProviderError(`Kaspi Pay: ${status} ${body?.StatusCode ?? ''} ${body?.Message ?? ''}`.trim(), false, String(body?.StatusCode ?? status))
+  new ProviderError(
+    `Kaspi Pay: ${status} ${body?.StatusCode ?? ''} ${body?.Message ?? ''}`.trim(),
+    false,
+    String(body?.StatusCode ?? status),
+  )
 
-function view(ref: string, status: string, order: { id: string; amount: number; currency: string }, client: Record<string, unknown> = {}): ProviderPayment {
+function view(
+  ref: string,
+  status: string,
+  order: { id: string; amount: number; currency: string },
+  client: Record<string, unknown> = {},
+): ProviderPayment {
   let s: ProviderPayment['status'] = 'pending'
   if (status === 'Processed') s = 'succeeded'
   else if (status === 'Error' || status === 'QrTokenDiscarded') s = 'failed'
@@ -68,12 +78,16 @@ export const kaspiPayProvider: PaymentProvider = {
   enabled: (env) => Boolean(env.KASPI_PAY_API_KEY && env.KASPI_PAY_ORGANIZATION_BIN && env.KASPI_PAY_WEBHOOK_SECRET),
 
   async initiate(env, order, idempotencyKey) {
-    const res = await call<{ PaymentLink: string; QrPaymentId: number | string; ExpireDate?: string; PaymentBehaviorOptions?: { StatusPollingInterval?: number } }>(
-      env,
-      'POST',
-      '/r3/v01/qr/create-link',
-      { OrganizationBin: env.KASPI_PAY_ORGANIZATION_BIN, Amount: toDecimalString(order.amount, order.currency), ExternalId: idempotencyKey },
-    )
+    const res = await call<{
+      PaymentLink: string
+      QrPaymentId: number | string
+      ExpireDate?: string
+      PaymentBehaviorOptions?: { StatusPollingInterval?: number }
+    }>(env, 'POST', '/r3/v01/qr/create-link', {
+      OrganizationBin: env.KASPI_PAY_ORGANIZATION_BIN,
+      Amount: toDecimalString(order.amount, order.currency),
+      ExternalId: idempotencyKey,
+    })
     if (res.status !== 200 || res.body?.StatusCode !== 0 || !res.body.Data) throw refused(res.status, res.body)
     const d = res.body.Data
     return view(String(d.QrPaymentId), 'QrTokenCreated', order, {
@@ -99,6 +113,10 @@ export const kaspiPayProvider: PaymentProvider = {
   },
 
   async refund() {
-    throw new ProviderError('Kaspi Pay returns are made in the Kaspi Pay cabinet (not in the public API); record the refund there', false, 'unsupported')
+    throw new ProviderError(
+      'Kaspi Pay returns are made in the Kaspi Pay cabinet (not in the public API); record the refund there',
+      false,
+      'unsupported',
+    )
   },
 }

@@ -40,9 +40,13 @@ async function token(env: ProviderEnv, fresh = false): Promise<string> {
   const key = `${base(env)}\n${env.MPESA_CONSUMER_KEY}`
   const cached = tokens.get(key)
   if (cached && !fresh && cached.expiresAt > Date.now()) return cached.token
-  const res = await fetchJson<{ access_token?: string; expires_in?: string }>('M-Pesa', `${base(env)}/oauth/v1/generate?grant_type=client_credentials`, {
-    headers: { Authorization: `Basic ${btoa(`${env.MPESA_CONSUMER_KEY}:${env.MPESA_CONSUMER_SECRET}`)}` },
-  })
+  const res = await fetchJson<{ access_token?: string; expires_in?: string }>(
+    'M-Pesa',
+    `${base(env)}/oauth/v1/generate?grant_type=client_credentials`,
+    {
+      headers: { Authorization: `Basic ${btoa(`${env.MPESA_CONSUMER_KEY}:${env.MPESA_CONSUMER_SECRET}`)}` },
+    },
+  )
   if (res.status !== 200 || !res.body.access_token) throw new ProviderError(`M-Pesa: token refused (${res.status})`, false, 'auth')
   tokens.set(key, { token: res.body.access_token, expiresAt: Date.now() + Math.max(0, Number(res.body.expires_in ?? 3599) - 60) * 1000 })
   return res.body.access_token
@@ -77,10 +81,25 @@ export async function mpesaCallbackToken(env: ProviderEnv, orderId: string): Pro
 const callbackUrl = async (env: ProviderEnv, orderId: string, kind = '') =>
   joinUrl(env.PAYMENT_WEBHOOKS_BASE_URL || 'http://localhost:8787', `/webhooks/mpesa/${await mpesaCallbackToken(env, orderId)}${kind}`)
 
-const RESULT_TEXT: Record<string, string> = { '1': 'insufficient balance', '1032': 'cancelled by the payer', '1037': 'the phone did not answer', '2001': 'wrong PIN', '1019': 'expired' }
+const RESULT_TEXT: Record<string, string> = {
+  '1': 'insufficient balance',
+  '1032': 'cancelled by the payer',
+  '1037': 'the phone did not answer',
+  '2001': 'wrong PIN',
+  '1019': 'expired',
+}
 
 function pending(ref: string, amount: number, currency: string, orderId: string | null): ProviderPayment {
-  return { ref, status: 'pending', amount, amount_received: 0, currency, order_id: orderId, failure_reason: null, client: { checkout_request_id: ref } }
+  return {
+    ref,
+    status: 'pending',
+    amount,
+    amount_received: 0,
+    currency,
+    order_id: orderId,
+    failure_reason: null,
+    client: { checkout_request_id: ref },
+  }
 }
 
 export const mpesaProvider: PaymentProvider = {
@@ -93,33 +112,42 @@ export const mpesaProvider: PaymentProvider = {
 
   async initiate(env, order) {
     if (!order.phone || !/^\+254[17]\d{8}$/.test(order.phone)) {
-      throw new AppError('validation_error', 'M-Pesa needs the Kenyan phone number that receives the payment prompt', [{ path: 'phone', message: 'e.g. +254712345678' }])
+      throw new AppError('validation_error', 'M-Pesa needs the Kenyan phone number that receives the payment prompt', [
+        { path: 'phone', message: 'e.g. +254712345678' },
+      ])
     }
     if (order.currency !== 'KES' || order.amount % 100 !== 0) {
       throw new AppError('validation_error', 'M-Pesa charges whole Kenyan shillings; this order total cannot be paid with it')
     }
     const timestamp = darajaTimestamp()
     const phone = order.phone.slice(1)
-    const res = await call<{ CheckoutRequestID?: string; MerchantRequestID?: string; ResponseCode?: string; CustomerMessage?: string }>(env, '/mpesa/stkpush/v1/processrequest', {
-      BusinessShortCode: env.MPESA_SHORTCODE,
-      Password: password(env, timestamp),
-      Timestamp: timestamp,
-      TransactionType: 'CustomerPayBillOnline',
-      Amount: order.amount / 100,
-      PartyA: phone,
-      PartyB: env.MPESA_SHORTCODE,
-      PhoneNumber: phone,
-      CallBackURL: await callbackUrl(env, order.id),
-      AccountReference: order.id.slice(-12),
-      TransactionDesc: 'Order payment',
-    })
+    const res = await call<{ CheckoutRequestID?: string; MerchantRequestID?: string; ResponseCode?: string; CustomerMessage?: string }>(
+      env,
+      '/mpesa/stkpush/v1/processrequest',
+      {
+        BusinessShortCode: env.MPESA_SHORTCODE,
+        Password: password(env, timestamp),
+        Timestamp: timestamp,
+        TransactionType: 'CustomerPayBillOnline',
+        Amount: order.amount / 100,
+        PartyA: phone,
+        PartyB: env.MPESA_SHORTCODE,
+        PhoneNumber: phone,
+        CallBackURL: await callbackUrl(env, order.id),
+        AccountReference: order.id.slice(-12),
+        TransactionDesc: 'Order payment',
+      },
+    )
     if (res.status >= 500) throw new ProviderError(`M-Pesa: ${res.status} ${res.body.errorMessage ?? ''}`, true, res.body.errorCode)
     if (res.status !== 200 || res.body.ResponseCode !== '0' || !res.body.CheckoutRequestID) {
       throw new ProviderError(`M-Pesa: ${res.status} ${res.body.errorMessage ?? res.body.CustomerMessage ?? ''}`, false, res.body.errorCode)
     }
     return {
       ...pending(res.body.CheckoutRequestID, order.amount, order.currency, order.id),
-      client: { checkout_request_id: res.body.CheckoutRequestID, customer_message: res.body.CustomerMessage ?? 'Check your phone to approve the payment' },
+      client: {
+        checkout_request_id: res.body.CheckoutRequestID,
+        customer_message: res.body.CustomerMessage ?? 'Check your phone to approve the payment',
+      },
     }
   },
 
@@ -134,13 +162,18 @@ export const mpesaProvider: PaymentProvider = {
     })
     if (res.body?.errorCode === '500.001.1001') return pending(ref, order.amount, order.currency, order.id)
     if (res.status >= 500) throw new ProviderError(`M-Pesa: ${res.status} ${res.body?.errorMessage ?? ''}`, true, res.body?.errorCode)
-    if (res.status !== 200 || res.body.ResultCode === undefined) throw new ProviderError(`M-Pesa: ${res.status} ${res.body?.errorMessage ?? ''}`, false, res.body?.errorCode)
+    if (res.status !== 200 || res.body.ResultCode === undefined)
+      throw new ProviderError(`M-Pesa: ${res.status} ${res.body?.errorMessage ?? ''}`, false, res.body?.errorCode)
     const code = String(res.body.ResultCode)
     if (code === '0') {
       // Daraja charged exactly the Amount we pushed: the order total (the callback's Amount is checked too).
       return { ...pending(ref, order.amount, order.currency, order.id), status: 'succeeded', amount_received: order.amount }
     }
-    return { ...pending(ref, order.amount, order.currency, order.id), status: 'failed', failure_reason: `M-Pesa ${code}: ${RESULT_TEXT[code] ?? res.body.ResultDesc ?? 'failed'}` }
+    return {
+      ...pending(ref, order.amount, order.currency, order.id),
+      status: 'failed',
+      failure_reason: `M-Pesa ${code}: ${RESULT_TEXT[code] ?? res.body.ResultDesc ?? 'failed'}`,
+    }
   },
 
   async cancel() {
@@ -150,27 +183,53 @@ export const mpesaProvider: PaymentProvider = {
   async listRefunds(env, ref) {
     if (!ref) return []
     const db = getDb(env as ProviderEnv & Pick<Env, 'DB'>)
-    const [payment] = await db.select().from(payments).where(and(eq(payments.provider, 'mpesa'), eq(payments.providerRef, ref))).limit(1)
+    const [payment] = await db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, 'mpesa'), eq(payments.providerRef, ref)))
+      .limit(1)
     if (!payment) return []
     // Daraja has no refund listing: the reversal results it POSTed to us are the record.
-    const rows = await db.select().from(paymentEvents).where(and(eq(paymentEvents.provider, 'mpesa'), eq(paymentEvents.type, 'reversal_result'), eq(paymentEvents.objectId, ref)))
+    const rows = await db
+      .select()
+      .from(paymentEvents)
+      .where(and(eq(paymentEvents.provider, 'mpesa'), eq(paymentEvents.type, 'reversal_result'), eq(paymentEvents.objectId, ref)))
     return rows.flatMap((row): ProviderRefund[] => {
       const result = (JSON.parse(row.payload) as { Result?: { ResultCode?: number | string; ConversationID?: string } }).Result
       if (!result?.ConversationID) return []
-      return [{ ref: result.ConversationID, status: String(result.ResultCode) === '0' ? 'succeeded' : 'failed', amount: payment.amountReceived, currency: payment.currency, metadata: {} }]
+      return [
+        {
+          ref: result.ConversationID,
+          status: String(result.ResultCode) === '0' ? 'succeeded' : 'failed',
+          amount: payment.amountReceived,
+          currency: payment.currency,
+          metadata: {},
+        },
+      ]
     })
   },
 
   async refund(env, payment, input) {
     if (!payment.ref) throw new ProviderError('An M-Pesa reversal needs the CheckoutRequestID', false)
-    if (!env.MPESA_INITIATOR_NAME || !env.MPESA_SECURITY_CREDENTIAL) throw new ProviderError('M-Pesa reversals are not configured', false, 'not_configured')
+    if (!env.MPESA_INITIATOR_NAME || !env.MPESA_SECURITY_CREDENTIAL)
+      throw new ProviderError('M-Pesa reversals are not configured', false, 'not_configured')
     const db = getDb(env as ProviderEnv & Pick<Env, 'DB'>)
-    const [row] = await db.select().from(payments).where(and(eq(payments.provider, 'mpesa'), eq(payments.providerRef, payment.ref))).limit(1)
+    const [row] = await db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, 'mpesa'), eq(payments.providerRef, payment.ref)))
+      .limit(1)
     if (!row) throw new ProviderError('M-Pesa: payment not found', false)
-    if (input.amount !== row.amountReceived) throw new ProviderError('M-Pesa reverses whole transactions only: refund the full amount', false, 'partial_reversal')
+    if (input.amount !== row.amountReceived)
+      throw new ProviderError('M-Pesa reverses whole transactions only: refund the full amount', false, 'partial_reversal')
     const receipt = await receiptOf(env as ProviderEnv & Pick<Env, 'DB'>, payment.ref)
     if (!receipt) throw new ProviderError('M-Pesa: no receipt number recorded for this payment yet', true, 'no_receipt')
-    const res = await call<{ ConversationID?: string; OriginatorConversationID?: string; ResponseCode?: string; ResponseDescription?: string }>(env, '/mpesa/reversal/v1/request', {
+    const res = await call<{
+      ConversationID?: string
+      OriginatorConversationID?: string
+      ResponseCode?: string
+      ResponseDescription?: string
+    }>(env, '/mpesa/reversal/v1/request', {
       Initiator: env.MPESA_INITIATOR_NAME,
       SecurityCredential: env.MPESA_SECURITY_CREDENTIAL,
       CommandID: 'TransactionReversal',
@@ -185,7 +244,11 @@ export const mpesaProvider: PaymentProvider = {
     })
     if (res.status >= 500) throw new ProviderError(`M-Pesa: ${res.status} ${res.body.errorMessage ?? ''}`, true, res.body.errorCode)
     if (res.status !== 200 || res.body.ResponseCode !== '0' || !res.body.ConversationID) {
-      throw new ProviderError(`M-Pesa: ${res.status} ${res.body.errorMessage ?? res.body.ResponseDescription ?? ''}`, false, res.body.errorCode)
+      throw new ProviderError(
+        `M-Pesa: ${res.status} ${res.body.errorMessage ?? res.body.ResponseDescription ?? ''}`,
+        false,
+        res.body.errorCode,
+      )
     }
     return { ref: res.body.ConversationID, status: 'pending', amount: input.amount, currency: payment.currency, metadata: input.metadata }
   },
@@ -198,7 +261,9 @@ async function receiptOf(env: Pick<Env, 'DB'>, checkoutRequestId: string): Promi
     .from(paymentEvents)
     .where(and(eq(paymentEvents.provider, 'mpesa'), eq(paymentEvents.type, 'stk_callback'), eq(paymentEvents.objectId, checkoutRequestId)))
   for (const row of rows) {
-    const items = (JSON.parse(row.payload) as { Body?: { stkCallback?: { CallbackMetadata?: { Item?: { Name: string; Value?: unknown }[] } } } }).Body?.stkCallback?.CallbackMetadata?.Item
+    const items = (
+      JSON.parse(row.payload) as { Body?: { stkCallback?: { CallbackMetadata?: { Item?: { Name: string; Value?: unknown }[] } } } }
+    ).Body?.stkCallback?.CallbackMetadata?.Item
     const receipt = items?.find((i) => i.Name === 'MpesaReceiptNumber')?.Value
     if (typeof receipt === 'string' && receipt) return receipt
   }

@@ -28,8 +28,30 @@ const PAYPAL_EXPONENTS = { HUF: 0, JPY: 0, TWD: 0 }
 
 /** The currencies PayPal accepts for payments (its currency-codes reference). */
 export const PAYPAL_CURRENCIES = [
-  'AUD', 'BRL', 'CAD', 'CNY', 'CZK', 'DKK', 'EUR', 'HKD', 'HUF', 'ILS', 'JPY', 'MYR', 'MXN', 'TWD',
-  'NZD', 'NOK', 'PHP', 'PLN', 'GBP', 'SGD', 'SEK', 'CHF', 'THB', 'USD',
+  'AUD',
+  'BRL',
+  'CAD',
+  'CNY',
+  'CZK',
+  'DKK',
+  'EUR',
+  'HKD',
+  'HUF',
+  'ILS',
+  'JPY',
+  'MYR',
+  'MXN',
+  'TWD',
+  'NZD',
+  'NOK',
+  'PHP',
+  'PLN',
+  'GBP',
+  'SGD',
+  'SEK',
+  'CHF',
+  'THB',
+  'USD',
 ] as const
 
 export const paypalAmount = (amount: number, currency: string) => toDecimalString(amount, currency, PAYPAL_EXPONENTS)
@@ -86,15 +108,19 @@ export async function paypalToken(env: ProviderEnv): Promise<string> {
   const key = `${base(env)}\n${env.PAYPAL_CLIENT_ID}`
   const cached = tokens.get(key)
   if (cached && cached.expiresAt > Date.now()) return cached.token
-  const res = await fetchJson<{ access_token?: string; expires_in?: number; error_description?: string }>('PayPal', `${base(env)}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${btoa(`${env.PAYPAL_CLIENT_ID}:${env.PAYPAL_CLIENT_SECRET}`)}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Accept: 'application/json',
+  const res = await fetchJson<{ access_token?: string; expires_in?: number; error_description?: string }>(
+    'PayPal',
+    `${base(env)}/v1/oauth2/token`,
+    {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${btoa(`${env.PAYPAL_CLIENT_ID}:${env.PAYPAL_CLIENT_SECRET}`)}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: 'grant_type=client_credentials',
     },
-    body: 'grant_type=client_credentials',
-  })
+  )
   if (res.status !== 200 || !res.body.access_token) {
     throw new ProviderError(`PayPal: token refused (${res.status} ${res.body.error_description ?? ''})`, false, 'auth')
   }
@@ -106,10 +132,18 @@ export async function paypalToken(env: ProviderEnv): Promise<string> {
 export async function paypalCall<T>(env: ProviderEnv, method: string, path: string, body?: unknown, requestId?: string) {
   for (let attempt = 0; ; attempt++) {
     const token = await paypalToken(env)
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json', Prefer: 'return=representation' }
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      Prefer: 'return=representation',
+    }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (requestId) headers['PayPal-Request-Id'] = requestId
-    const res = await fetchJson<T & PaypalError>('PayPal', `${base(env)}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetchJson<T & PaypalError>('PayPal', `${base(env)}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     // A cached token PayPal no longer accepts (expired early, revoked): fetch a new one once.
     if (res.status === 401 && attempt === 0) {
       tokens.delete(`${base(env)}\n${env.PAYPAL_CLIENT_ID}`)
@@ -122,7 +156,11 @@ export async function paypalCall<T>(env: ProviderEnv, method: string, path: stri
 const issueOf = (e: PaypalError) => e.details?.[0]?.issue ?? e.name ?? 'UNKNOWN'
 
 function refused(res: { status: number; body: PaypalError }): ProviderError {
-  return new ProviderError(`PayPal: ${res.status} ${issueOf(res.body)} ${res.body.details?.[0]?.description ?? res.body.message ?? ''}`.trim(), false, issueOf(res.body))
+  return new ProviderError(
+    `PayPal: ${res.status} ${issueOf(res.body)} ${res.body.details?.[0]?.description ?? res.body.message ?? ''}`.trim(),
+    false,
+    issueOf(res.body),
+  )
 }
 
 /** Our view of a PayPal order: the capture decides. */
@@ -225,7 +263,13 @@ export const paypalProvider: PaymentProvider = {
   async complete(env, ref, order) {
     const current = await getOrder(env, ref)
     if (current.status !== 'APPROVED') return fromPaypalOrder(current, order)
-    const res = await paypalCall<PaypalOrder>(env, 'POST', `/v2/checkout/orders/${encodeURIComponent(ref)}/capture`, {}, `ec-capture-${ref}`)
+    const res = await paypalCall<PaypalOrder>(
+      env,
+      'POST',
+      `/v2/checkout/orders/${encodeURIComponent(ref)}/capture`,
+      {},
+      `ec-capture-${ref}`,
+    )
     if (res.status === 200 || res.status === 201) return fromPaypalOrder(res.body, order)
     // Captured meanwhile (another worker, a retry): the order says how it went.
     if (res.status === 422 && issueOf(res.body) === 'ORDER_ALREADY_CAPTURED') return fromPaypalOrder(await getOrder(env, ref), order)
@@ -251,7 +295,9 @@ export const paypalProvider: PaymentProvider = {
   async refund(env, payment, input) {
     if (!payment.ref) throw new ProviderError('A PayPal refund needs the order id', false)
     const order = await getOrder(env, payment.ref)
-    const capture = order.purchase_units?.[0]?.payments?.captures?.find((c) => c.status === 'COMPLETED' || c.status === 'PARTIALLY_REFUNDED')
+    const capture = order.purchase_units?.[0]?.payments?.captures?.find(
+      (c) => c.status === 'COMPLETED' || c.status === 'PARTIALLY_REFUNDED',
+    )
     if (!capture) throw new ProviderError('PayPal: this order has no completed capture to refund', false, 'NO_CAPTURE')
     const res = await paypalCall<PaypalRefund>(
       env,
@@ -278,4 +324,3 @@ export async function paypalOrderOfCapture(env: ProviderEnv, captureId: string):
   if (res.status !== 200) throw refused(res)
   return res.body.supplementary_data?.related_ids?.order_id ?? null
 }
-

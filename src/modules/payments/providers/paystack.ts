@@ -53,7 +53,8 @@ async function call<T>(env: ProviderEnv, method: string, path: string, body?: un
   })
 }
 
-const refused = (status: number, message: string | undefined) => new ProviderError(`Paystack: ${status} ${message ?? ''}`.trim(), false, `http_${status}`)
+const refused = (status: number, message: string | undefined) =>
+  new ProviderError(`Paystack: ${status} ${message ?? ''}`.trim(), false, `http_${status}`)
 
 export function fromPaystackTransaction(tx: PaystackTransaction, authorizationUrl?: string): ProviderPayment {
   let status: ProviderPayment['status'] = 'pending'
@@ -78,7 +79,13 @@ const REFUND_NOTE = 'ec-refund:'
 function fromPaystackRefund(r: PaystackRefund): ProviderRefund {
   const status = r.status === 'processed' ? 'succeeded' : r.status === 'failed' ? 'failed' : 'pending'
   const refundId = r.merchant_note?.startsWith(REFUND_NOTE) ? r.merchant_note.slice(REFUND_NOTE.length) : undefined
-  return { ref: String(r.id), status, amount: r.amount, currency: r.currency.toUpperCase(), metadata: refundId ? { refund_id: refundId } : {} }
+  return {
+    ref: String(r.id),
+    status,
+    amount: r.amount,
+    currency: r.currency.toUpperCase(),
+    metadata: refundId ? { refund_id: refundId } : {},
+  }
 }
 
 export const paystackProvider: PaymentProvider = {
@@ -100,8 +107,19 @@ export const paystackProvider: PaymentProvider = {
     })
     if (res.status === 200 && res.body.status) {
       return {
-        ...fromPaystackTransaction({ id: 0, status: 'ongoing', reference: res.body.data.reference, amount: order.amount, currency: order.currency, metadata: { order_id: order.id } }),
-        client: { reference: res.body.data.reference, authorization_url: res.body.data.authorization_url, access_code: res.body.data.access_code },
+        ...fromPaystackTransaction({
+          id: 0,
+          status: 'ongoing',
+          reference: res.body.data.reference,
+          amount: order.amount,
+          currency: order.currency,
+          metadata: { order_id: order.id },
+        }),
+        client: {
+          reference: res.body.data.reference,
+          authorization_url: res.body.data.authorization_url,
+          access_code: res.body.data.access_code,
+        },
       }
     }
     // Initialized already by a racing request with the same reference: use that transaction.

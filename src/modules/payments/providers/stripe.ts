@@ -61,7 +61,24 @@ export function stripeClient(env: ProviderEnv): Stripe {
  * Our amounts are in ISO 4217 minor units (src/lib/money.ts), so converting is a rescale between the
  * two exponents that must be exact (MGA: ISO has 2 decimals, Stripe charges whole ariary).
  */
-const STRIPE_ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'])
+const STRIPE_ZERO_DECIMAL = new Set([
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'JPY',
+  'KMF',
+  'KRW',
+  'MGA',
+  'PYG',
+  'RWF',
+  'UGX',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
+])
 const STRIPE_THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND'])
 
 /** Decimals of an amount as Stripe's API takes it for `currency`. */
@@ -77,10 +94,18 @@ export function toStripeAmount(amount: number, currency: string): number {
   const c = currency.toUpperCase()
   const out = rescaleMinor(amount, currencyExponent(c), stripeExponent(c))
   if (out === null) {
-    throw new ProviderError(`${formatMinor(amount, c)} ${c} cannot be charged through Stripe, which takes ${c} in steps of ${formatMinor(10 ** Math.max(0, currencyExponent(c) - stripeExponent(c)), c)}`, false, 'amount_not_supported')
+    throw new ProviderError(
+      `${formatMinor(amount, c)} ${c} cannot be charged through Stripe, which takes ${c} in steps of ${formatMinor(10 ** Math.max(0, currencyExponent(c) - stripeExponent(c)), c)}`,
+      false,
+      'amount_not_supported',
+    )
   }
   if (STRIPE_THREE_DECIMAL.has(c) && out % 10 !== 0) {
-    throw new ProviderError(`Stripe charges ${c} only in amounts whose last digit must be 0 (${formatMinor(amount, c)} ${c} is not one)`, false, 'amount_not_supported')
+    throw new ProviderError(
+      `Stripe charges ${c} only in amounts whose last digit must be 0 (${formatMinor(amount, c)} ${c} is not one)`,
+      false,
+      'amount_not_supported',
+    )
   }
   return out
 }
@@ -129,7 +154,13 @@ export function fromPaymentIntent(pi: Stripe.PaymentIntent): ProviderPayment {
 
 function fromRefund(r: Stripe.Refund): ProviderRefund {
   const status = r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending'
-  return { ref: r.id, status, amount: fromStripeAmount(r.amount, r.currency), currency: r.currency.toUpperCase(), metadata: r.metadata ?? {} }
+  return {
+    ref: r.id,
+    status,
+    amount: fromStripeAmount(r.amount, r.currency),
+    currency: r.currency.toUpperCase(),
+    metadata: r.metadata ?? {},
+  }
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {

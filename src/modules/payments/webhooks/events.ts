@@ -99,7 +99,8 @@ export async function processEvent(env: PaymentsEnv, event: ProviderEvent, apply
   }
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 /** The usual answer: 200 applied/duplicate, 409 being processed (retry), 500 failed (retry). */
 export function eventResponse(result: EventResult): Response {
@@ -129,9 +130,16 @@ const UNPAID = ['pending', 'processing']
  */
 export async function applyFromProvider(env: PaymentsEnv, payment: PaymentRow, actor: Actor, eventId?: string | null): Promise<Outcome> {
   const provider = getProvider(payment.provider)
-  const order = await getOrder(env, payment.orderId).catch((err) => (err instanceof AppError && err.code === 'not_found' ? null : Promise.reject(err)))
+  const order = await getOrder(env, payment.orderId).catch((err) =>
+    err instanceof AppError && err.code === 'not_found' ? null : Promise.reject(err),
+  )
   if (!order) {
-    await raiseAlert(env, 'unknown_order', { orderId: payment.orderId, paymentId: payment.id, eventId, details: { reason: 'payment references an order that does not exist' } })
+    await raiseAlert(env, 'unknown_order', {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      eventId,
+      details: { reason: 'payment references an order that does not exist' },
+    })
     return 'unknown_order'
   }
   let truth = await provider.retrieve(env, payment.providerRef, payableOf(order))
@@ -144,10 +152,19 @@ export async function applyFromProvider(env: PaymentsEnv, payment: PaymentRow, a
 }
 
 /** The payment row a provider reference belongs to; an unknown one raises an alert. */
-export async function paymentOfRef(env: PaymentsEnv, provider: string, ref: string, eventId: string, details: Record<string, unknown> = {}) {
+export async function paymentOfRef(
+  env: PaymentsEnv,
+  provider: string,
+  ref: string,
+  eventId: string,
+  details: Record<string, unknown> = {},
+) {
   const payment = await findPaymentByRef(env, provider, ref)
   if (!payment) {
-    await raiseAlert(env, 'unknown_order', { eventId, details: { reason: `${provider} callback for a payment we did not start`, provider_ref: ref, ...details } })
+    await raiseAlert(env, 'unknown_order', {
+      eventId,
+      details: { reason: `${provider} callback for a payment we did not start`, provider_ref: ref, ...details },
+    })
   }
   return payment ?? null
 }

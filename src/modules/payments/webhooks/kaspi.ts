@@ -22,10 +22,14 @@ export async function handleKaspiWebhook(env: PaymentsEnv, request: Request): Pr
   const ref = note?.QrPaymentId === undefined ? null : String(note.QrPaymentId)
   if (!ref) return refuse(400, 'invalid_payload', 'QrPaymentId is required')
   const id = `${ref}:${note?.Status ?? ''}`
-  const result = await processEvent(env, { provider: 'kaspi', id, type: `status.${note?.Status ?? 'unknown'}`, objectId: ref, orderId: null, payload: body }, async () => {
-    const payment = await paymentOfRef(env, 'kaspi', ref, `kaspi:${id}`)
-    if (!payment) return 'unknown_order'
-    return applyFromProvider(env, payment, { type: 'provider', id: 'kaspi' }, `kaspi:${id}`)
-  })
+  const result = await processEvent(
+    env,
+    { provider: 'kaspi', id, type: `status.${note?.Status ?? 'unknown'}`, objectId: ref, orderId: null, payload: body },
+    async () => {
+      const payment = await paymentOfRef(env, 'kaspi', ref, `kaspi:${id}`)
+      if (!payment) return 'unknown_order'
+      return applyFromProvider(env, payment, { type: 'provider', id: 'kaspi' }, `kaspi:${id}`)
+    },
+  )
   return eventResponse(result)
 }

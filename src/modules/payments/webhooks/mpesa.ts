@@ -71,24 +71,32 @@ async function stkResult(env: PaymentsEnv, orderId: string, body: string) {
   if (!cb || !checkoutId || cb.ResultCode === undefined) return refuse(400, 'invalid_payload', 'Not an STK push callback')
   const id = `stk:${checkoutId}:${cb.ResultCode}`
   const actor = { type: 'provider' as const, id: 'mpesa' }
-  const result = await processEvent(env, { provider: 'mpesa', id, type: 'stk_callback', objectId: checkoutId, orderId, payload: body }, async () => {
-    const payment = await findPaymentByRef(env, 'mpesa', checkoutId)
-    if (!payment || payment.orderId !== orderId) {
-      await raiseAlert(env, 'unknown_order', {
-        orderId,
-        eventId: `mpesa:${id}`,
-        details: { reason: 'STK callback for a push not recorded for this order', checkout_request_id: checkoutId, result_code: cb.ResultCode },
-      })
-      return 'unknown_order'
-    }
-    const order = await getOrder(env, orderId)
-    const truth = await mpesaProvider.retrieve(env, checkoutId, payableOf(order))
-    if (truth.status === 'succeeded') {
-      const amount = Number(cb.CallbackMetadata?.Item?.find((i) => i.Name === 'Amount')?.Value)
-      if (Number.isFinite(amount) && amount > 0) truth.amount_received = Math.round(amount * 100)
-    }
-    return applyProviderState(env, payment, truth, { actor, eventId: `mpesa:${id}` })
-  })
+  const result = await processEvent(
+    env,
+    { provider: 'mpesa', id, type: 'stk_callback', objectId: checkoutId, orderId, payload: body },
+    async () => {
+      const payment = await findPaymentByRef(env, 'mpesa', checkoutId)
+      if (!payment || payment.orderId !== orderId) {
+        await raiseAlert(env, 'unknown_order', {
+          orderId,
+          eventId: `mpesa:${id}`,
+          details: {
+            reason: 'STK callback for a push not recorded for this order',
+            checkout_request_id: checkoutId,
+            result_code: cb.ResultCode,
+          },
+        })
+        return 'unknown_order'
+      }
+      const order = await getOrder(env, orderId)
+      const truth = await mpesaProvider.retrieve(env, checkoutId, payableOf(order))
+      if (truth.status === 'succeeded') {
+        const amount = Number(cb.CallbackMetadata?.Item?.find((i) => i.Name === 'Amount')?.Value)
+        if (Number.isFinite(amount) && amount > 0) truth.amount_received = Math.round(amount * 100)
+      }
+      return applyProviderState(env, payment, truth, { actor, eventId: `mpesa:${id}` })
+    },
+  )
   return daraja(result)
 }
 
@@ -101,7 +109,8 @@ async function reversalResult(env: PaymentsEnv, orderId: string, body: string) {
     .where(and(eq(refunds.provider, 'mpesa'), eq(refunds.providerRef, r.ConversationID)))
     .limit(1)
   // Not recorded yet (the result raced our own write of the reversal): Daraja will retry.
-  if (!refund || refund.orderId !== orderId) return Response.json({ ResultCode: 1, ResultDesc: 'Unknown reversal; retry later' }, { status: 500 })
+  if (!refund || refund.orderId !== orderId)
+    return Response.json({ ResultCode: 1, ResultDesc: 'Unknown reversal; retry later' }, { status: 500 })
   const payment = await findPaymentByRef(env, 'mpesa', (await paymentRef(env, refund.paymentId)) ?? '')
   if (!payment) return Response.json({ ResultCode: 1, ResultDesc: 'Unknown payment' }, { status: 500 })
   const id = `reversal:${r.ConversationID}:${r.ResultCode}`

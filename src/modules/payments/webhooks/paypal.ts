@@ -31,7 +31,13 @@ interface PaypalEvent {
   }
 }
 
-const HEADERS = ['paypal-transmission-id', 'paypal-transmission-time', 'paypal-transmission-sig', 'paypal-cert-url', 'paypal-auth-algo'] as const
+const HEADERS = [
+  'paypal-transmission-id',
+  'paypal-transmission-time',
+  'paypal-transmission-sig',
+  'paypal-cert-url',
+  'paypal-auth-algo',
+] as const
 
 /** Ask PayPal whether this delivery is genuine. */
 export async function verifyPaypalWebhook(env: PaymentsEnv, headers: Headers, event: unknown): Promise<boolean> {
@@ -53,7 +59,13 @@ export async function verifyPaypalWebhook(env: PaymentsEnv, headers: Headers, ev
 
 const ORDER_EVENTS = ['CHECKOUT.ORDER.APPROVED', 'CHECKOUT.ORDER.COMPLETED', 'CHECKOUT.ORDER.VOIDED']
 const CAPTURE_EVENTS = ['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.DECLINED', 'PAYMENT.CAPTURE.PENDING']
-const REFUND_EVENTS = ['PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED', 'PAYMENT.REFUND.COMPLETED', 'PAYMENT.REFUND.FAILED', 'PAYMENT.REFUND.PENDING']
+const REFUND_EVENTS = [
+  'PAYMENT.CAPTURE.REFUNDED',
+  'PAYMENT.CAPTURE.REVERSED',
+  'PAYMENT.REFUND.COMPLETED',
+  'PAYMENT.REFUND.FAILED',
+  'PAYMENT.REFUND.PENDING',
+]
 
 export async function handlePaypalWebhook(env: PaypalWebhookEnv, request: Request): Promise<Response> {
   const body = await readBody(request)

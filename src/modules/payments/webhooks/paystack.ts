@@ -39,7 +39,7 @@ export async function handlePaystackWebhook(env: PaymentsEnv, request: Request):
   if (!type || !data) return refuse(400, 'invalid_payload', 'Not a Paystack event')
   const isRefund = type.startsWith('refund.')
   const reference = isRefund ? data.transaction_reference : data.reference
-  const id = isRefund ? `${type}:${reference}:${data.refund_reference ?? data.id ?? ''}` : `${type}:${data.id ?? ""}:${reference}`
+  const id = isRefund ? `${type}:${reference}:${data.refund_reference ?? data.id ?? ''}` : `${type}:${data.id ?? ''}:${reference}`
   const actor = { type: 'provider' as const, id: 'paystack' }
   const result = await processEvent(
     env,

@@ -18,7 +18,14 @@
  * Errors come as `{transactionId, errors: [{code, message}]}`.
  */
 import { authorizedFetch, base64ToBytes, carrierJson, decimalToMinor, kilograms, TokenSource } from './http'
-import { CarrierError, type CarrierAdapter, type CarrierAddress, type TrackingEvent, type TrackingResult, type TrackingStatus } from './types'
+import {
+  CarrierError,
+  type CarrierAdapter,
+  type CarrierAddress,
+  type TrackingEvent,
+  type TrackingResult,
+  type TrackingStatus,
+} from './types'
 
 export interface FedexEnv {
   FEDEX_API_BASE?: string
@@ -143,7 +150,12 @@ export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
         signal,
       )
       const body = await carrierJson<{
-        output?: { rateReplyDetails?: { serviceType?: string; ratedShipmentDetails?: { rateType?: string; totalNetCharge?: number; currency?: string }[] }[] }
+        output?: {
+          rateReplyDetails?: {
+            serviceType?: string
+            ratedShipmentDetails?: { rateType?: string; totalNetCharge?: number; currency?: string }[]
+          }[]
+        }
       }>('fedex', res, fedexError)
       const replies = body.output?.rateReplyDetails ?? []
       const reply = replies.find((r) => r.serviceType === req.service_code) ?? replies[0]
@@ -167,7 +179,12 @@ export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
             serviceType: req.service_code,
             // A return: FedEx print return label (shipmentSpecialServices RETURN_SHIPMENT, returnType PRINT_RETURN_LABEL).
             ...(req.return
-              ? { shipmentSpecialServices: { specialServiceTypes: ['RETURN_SHIPMENT'], returnShipmentDetail: { returnType: 'PRINT_RETURN_LABEL' } } }
+              ? {
+                  shipmentSpecialServices: {
+                    specialServiceTypes: ['RETURN_SHIPMENT'],
+                    returnShipmentDetail: { returnType: 'PRINT_RETURN_LABEL' },
+                  },
+                }
               : {}),
             packagingType: 'YOUR_PACKAGING',
             shippingChargesPayment: { paymentType: 'SENDER' },
@@ -185,7 +202,10 @@ export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
         output?: {
           transactionShipments?: {
             masterTrackingNumber?: string
-            pieceResponses?: { trackingNumber?: string; packageDocuments?: { contentType?: string; docType?: string; encodedLabel?: string }[] }[]
+            pieceResponses?: {
+              trackingNumber?: string
+              packageDocuments?: { contentType?: string; docType?: string; encodedLabel?: string }[]
+            }[]
             completedShipmentDetail?: { shipmentRating?: { shipmentRateDetails?: { totalNetCharge?: number; currency?: string }[] } }
           }[]
         }

@@ -65,7 +65,11 @@ export async function authorizedFetch(
     const token = await tokens.get()
     let res: Response
     try {
-      res = await fetch(url, { ...init, signal, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` } })
+      res = await fetch(url, {
+        ...init,
+        signal,
+        headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+      })
     } catch (err) {
       if (signal?.aborted) throw err
       throw new CarrierError(carrier, 503, `unreachable: ${String(err)}`)

@@ -94,7 +94,10 @@ export interface CarrierAdapter {
    * Ask the carrier to push tracking scans of these numbers to `url`, authenticated with
    * `credential` (carriers with a push API only: UPS Track Alert). Answers the numbers it took.
    */
-  subscribeTracking?(trackingNumbers: string[], destination: { url: string; credential: string }): Promise<{ valid: string[]; invalid: string[] }>
+  subscribeTracking?(
+    trackingNumbers: string[],
+    destination: { url: string; credential: string },
+  ): Promise<{ valid: string[]; invalid: string[] }>
 }
 
 /** A carrier answered with an error (HTTP status and the carrier's message), or could not be reached. */

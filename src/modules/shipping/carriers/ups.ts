@@ -20,7 +20,14 @@
  * the printable default, and store it with its content type.
  */
 import { authorizedFetch, base64ToBytes, carrierJson, decimalToMinor, kilograms, TokenSource } from './http'
-import { CarrierError, type CarrierAdapter, type CarrierAddress, type TrackingEvent, type TrackingResult, type TrackingStatus } from './types'
+import {
+  CarrierError,
+  type CarrierAdapter,
+  type CarrierAddress,
+  type TrackingEvent,
+  type TrackingResult,
+  type TrackingStatus,
+} from './types'
 
 export interface UpsEnv {
   UPS_API_BASE?: string
@@ -216,7 +223,14 @@ export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
         tracking_number: pkg.TrackingNumber,
         carrier_shipment_id: results.ShipmentIdentificationNumber,
         label: base64ToBytes(pkg.ShippingLabel.GraphicImage),
-        label_content_type: format === 'PDF' ? 'application/pdf' : format === 'PNG' ? 'image/png' : format === 'GIF' ? 'image/gif' : 'application/octet-stream',
+        label_content_type:
+          format === 'PDF'
+            ? 'application/pdf'
+            : format === 'PNG'
+              ? 'image/png'
+              : format === 'GIF'
+                ? 'image/gif'
+                : 'application/octet-stream',
         cost: charges && amount !== null ? { amount, currency: charges.CurrencyCode } : null,
       }
     },

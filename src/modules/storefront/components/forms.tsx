@@ -3,10 +3,11 @@ import { intlLocale, type Locale } from '../i18n'
 
 const ALL = (() => {
   const out: string[] = []
-  for (let a = 65; a <= 90; a++) for (let b = 65; b <= 90; b++) {
-    const code = String.fromCharCode(a, b)
-    if (isCountryCode(code)) out.push(code)
-  }
+  for (let a = 65; a <= 90; a++)
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b)
+      if (isCountryCode(code)) out.push(code)
+    }
   return out
 })()
 

@@ -38,7 +38,9 @@ export function Layout(props: { locale: Locale; meta: PageMeta; path: string; br
         {meta.description ? <meta name="description" content={meta.description} /> : null}
         {meta.canonical ? <link rel="canonical" href={meta.canonical} /> : null}
         {meta.noindex ? <meta name="robots" content="noindex" /> : null}
-        {meta.refreshSeconds ? <meta http-equiv="refresh" content={`${meta.refreshSeconds}${meta.refreshUrl ? `;url=${meta.refreshUrl}` : ''}`} /> : null}
+        {meta.refreshSeconds ? (
+          <meta http-equiv="refresh" content={`${meta.refreshSeconds}${meta.refreshUrl ? `;url=${meta.refreshUrl}` : ''}`} />
+        ) : null}
         <meta property="og:site_name" content={props.brand} />
         <meta property="og:title" content={meta.title} />
         {meta.description ? <meta property="og:description" content={meta.description} /> : null}

@@ -36,7 +36,7 @@ export function Stars(props: { average: number; count: number; locale: Locale })
   if (!props.count) return null
   const label = t(props.locale, '{avg} out of 5 ({n} reviews)', { avg: props.average.toFixed(1), n: props.count })
   return (
-    <span class="stars" aria-label={label} title={label}>
+    <span class="stars" role="img" aria-label={label} title={label}>
       {'★'.repeat(Math.round(props.average))}
       {'☆'.repeat(5 - Math.round(props.average))} <span class="muted">({props.count})</span>
     </span>
@@ -50,7 +50,16 @@ export function ProductCard(props: { p: ProductSummary; locale: Locale; resizing
     <li class="card">
       <a href={`/p/${p.slug}`}>
         {img ? (
-          <img src={img.src} srcset={img.srcset} sizes="(max-width: 600px) 50vw, 240px" alt="" width={240} height={240} loading="lazy" decoding="async" />
+          <img
+            src={img.src}
+            srcset={img.srcset}
+            sizes="(max-width: 600px) 50vw, 240px"
+            alt=""
+            width={240}
+            height={240}
+            loading="lazy"
+            decoding="async"
+          />
         ) : (
           <span class="img-placeholder" aria-hidden="true"></span>
         )}

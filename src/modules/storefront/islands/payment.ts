@@ -61,11 +61,20 @@ if (form) {
           window.location.assign(back.toString())
           return
         }
-        say(error?.message ?? (locale === 'ru' ? 'Оплата не прошла. Попробуйте ещё раз.' : 'The payment did not go through. Please try again.'))
+        say(
+          error?.message ??
+            (locale === 'ru' ? 'Оплата не прошла. Попробуйте ещё раз.' : 'The payment did not go through. Please try again.'),
+        )
         if (button) button.disabled = false
       })
     })
-    .catch(() => say(locale === 'ru' ? 'Не удалось загрузить форму оплаты. Обновите страницу.' : 'The payment form could not be loaded. Reload the page to try again.'))
+    .catch(() =>
+      say(
+        locale === 'ru'
+          ? 'Не удалось загрузить форму оплаты. Обновите страницу.'
+          : 'The payment form could not be loaded. Reload the page to try again.',
+      ),
+    )
 }
 
 export {}

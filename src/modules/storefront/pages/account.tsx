@@ -8,7 +8,16 @@ import type { OrderSummary } from '../../orders/service'
 import { callApi, errorMessages } from '../api'
 import { CountrySelect, Field } from '../components/forms'
 import { Messages } from '../components/layout'
-import { COOKIES, clearSession, clearShopCookie, setSession, visitorHeaders, withCustomer, type ShopContext, type ShopEnv } from '../context'
+import {
+  COOKIES,
+  clearSession,
+  clearShopCookie,
+  setSession,
+  visitorHeaders,
+  withCustomer,
+  type ShopContext,
+  type ShopEnv,
+} from '../context'
 import { flash, safeBack, takeFlash } from '../flash'
 import { dateTime, price } from '../format'
 import { t } from '../i18n'
@@ -123,7 +132,10 @@ accountPages.post('/account/sign-in', async (c) => {
   })
   if (res.status !== 200) {
     const l = c.get('locale')
-    const msg = res.status === 401 ? [l === 'ru' ? 'Неверная почта или пароль.' : 'The email or password is incorrect.'] : errorMessages(res, fallback(c))
+    const msg =
+      res.status === 401
+        ? [l === 'ru' ? 'Неверная почта или пароль.' : 'The email or password is incorrect.']
+        : errorMessages(res, fallback(c))
     return signInPage(c, v, msg, res.status === 429 ? 429 : res.status === 401 ? 401 : 400)
   }
   startSession(c, res.body)
@@ -155,7 +167,11 @@ accountPages.post('/account/sign-up', async (c) => {
   startSession(c, res.body)
   // Mail the verification link straight away: verifying is what attaches earlier guest orders.
   await callApi(c, 'POST', '/api/v1/auth/verify-email/request', { headers: { Authorization: `Bearer ${res.body.access_token}` } })
-  flash(c, 'notice', [c.get('locale') === 'ru' ? 'Аккаунт создан. Мы отправили письмо для подтверждения почты.' : 'Account created. We have emailed you a link to confirm your address.'])
+  flash(c, 'notice', [
+    c.get('locale') === 'ru'
+      ? 'Аккаунт создан. Мы отправили письмо для подтверждения почты.'
+      : 'Account created. We have emailed you a link to confirm your address.',
+  ])
   return c.redirect('/account', 303)
 })
 
@@ -186,7 +202,12 @@ accountPages.get('/account', async (c) => {
   const l = c.get('locale')
   if (!c.get('customer')) return c.redirect('/account/sign-in?next=/account', 303)
   const [orders, me] = await Promise.all([
-    callApi<{ data: OrderSummary[]; next_cursor: string | null }>(c, 'GET', `/api/v1/orders?limit=50${c.req.query('cursor') ? `&cursor=${encodeURIComponent(c.req.query('cursor')!)}` : ''}`, { headers: visitorHeaders(c) }),
+    callApi<{ data: OrderSummary[]; next_cursor: string | null }>(
+      c,
+      'GET',
+      `/api/v1/orders?limit=50${c.req.query('cursor') ? `&cursor=${encodeURIComponent(c.req.query('cursor')!)}` : ''}`,
+      { headers: visitorHeaders(c) },
+    ),
     callApi<{ email: string; name: string; email_verified_at: string | null }>(c, 'GET', '/api/v1/me', { headers: visitorHeaders(c) }),
   ])
   const { errors, notice } = takeFlash(c)
@@ -313,14 +334,24 @@ async function addressesPage(c: ShopContext, values: Values = {}, errors: string
   )
 }
 
-accountPages.get('/account/addresses', async (c) => (c.get('customer') ? addressesPage(c) : c.redirect('/account/sign-in?next=/account/addresses', 303)))
+accountPages.get('/account/addresses', async (c) =>
+  c.get('customer') ? addressesPage(c) : c.redirect('/account/sign-in?next=/account/addresses', 303),
+)
 
 accountPages.post('/account/addresses', async (c) => {
   if (!c.get('customer')) return c.redirect('/account/sign-in', 303)
   const v = await form(c)
   const res = await callApi(c, 'POST', '/api/v1/me/addresses', {
     headers: visitorHeaders(c),
-    body: { name: v.name ?? '', line1: v.line1 ?? '', line2: v.line2 || null, city: v.city ?? '', postal_code: v.postal_code || null, country: v.country ?? '', is_default: true },
+    body: {
+      name: v.name ?? '',
+      line1: v.line1 ?? '',
+      line2: v.line2 || null,
+      city: v.city ?? '',
+      postal_code: v.postal_code || null,
+      country: v.country ?? '',
+      is_default: true,
+    },
   })
   if (res.status >= 400) return addressesPage(c, v, errorMessages(res, fallback(c)), 400)
   flash(c, 'notice', [t(c.get('locale'), 'Address saved.')])
@@ -355,12 +386,17 @@ function passwordPage(c: ShopContext, errors: string[] = [], status: 200 | 400 |
   )
 }
 
-accountPages.get('/account/password', async (c) => (c.get('customer') ? passwordPage(c) : c.redirect('/account/sign-in?next=/account/password', 303)))
+accountPages.get('/account/password', async (c) =>
+  c.get('customer') ? passwordPage(c) : c.redirect('/account/sign-in?next=/account/password', 303),
+)
 
 accountPages.post('/account/password', async (c) => {
   if (!c.get('customer')) return c.redirect('/account/sign-in', 303)
   const v = await form(c)
-  const res = await callApi<Partial<Tokens>>(c, 'POST', '/api/v1/me/password', { headers: visitorHeaders(c), body: { current_password: v.current_password ?? '', new_password: v.new_password ?? '' } })
+  const res = await callApi<Partial<Tokens>>(c, 'POST', '/api/v1/me/password', {
+    headers: visitorHeaders(c),
+    body: { current_password: v.current_password ?? '', new_password: v.new_password ?? '' },
+  })
   if (res.status >= 400) return passwordPage(c, errorMessages(res, fallback(c)), 400)
   if (res.body?.access_token && res.body.refresh_token && res.body.expires_in) setSession(c, res.body as Tokens)
   flash(c, 'notice', [t(c.get('locale'), 'Password changed.')])
@@ -393,7 +429,10 @@ accountFlowPages.get('/forgot-password', (c) => {
 
 accountFlowPages.post('/forgot-password', async (c) => {
   const v = await form(c)
-  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/request', { body: { email: v.email ?? '' }, headers: turnstileHeader(v) })
+  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/request', {
+    body: { email: v.email ?? '' },
+    headers: turnstileHeader(v),
+  })
   if (res.status === 400 || res.status === 403) {
     const l = c.get('locale')
     return privatePage(
@@ -413,7 +452,10 @@ accountFlowPages.post('/forgot-password', async (c) => {
       400,
     )
   }
-  if (res.status === 429) flash(c, 'notice', [c.get('locale') === 'ru' ? 'Слишком много запросов. Попробуйте позже.' : 'Too many requests. Please try again later.'])
+  if (res.status === 429)
+    flash(c, 'notice', [
+      c.get('locale') === 'ru' ? 'Слишком много запросов. Попробуйте позже.' : 'Too many requests. Please try again later.',
+    ])
   else flash(c, 'notice', [t(c.get('locale'), 'If an account exists for that email, a reset link is on its way.')])
   return c.redirect('/forgot-password', 303)
 })
@@ -445,7 +487,9 @@ accountFlowPages.get('/reset-password', (c) => resetPage(c, c.req.query('token')
 
 accountFlowPages.post('/reset-password', async (c) => {
   const v = await form(c)
-  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token: v.token ?? '', new_password: v.new_password ?? '' } })
+  const res = await callApi(c, 'POST', '/api/v1/auth/password-reset/confirm', {
+    body: { token: v.token ?? '', new_password: v.new_password ?? '' },
+  })
   if (res.status !== 200) return resetPage(c, v.token ?? '', errorMessages(res, fallback(c)), 400)
   clearSession(c)
   flash(c, 'notice', [t(c.get('locale'), 'Your password was changed. Sign in with the new one.')])

@@ -18,11 +18,30 @@ export async function loadCart(c: ShopContext, extra: Record<string, string> = {
   const code = getCookie(c, COOKIES.discount)
   if (code) q.set('discount_code', code)
   const res = await callApi<CartView>(c, 'GET', `/api/v1/cart?${q}`, { headers: visitorHeaders(c) })
-  if (res.status !== 200) return { currency: null, items: [], item_count: 0, subtotal: 0, discount: 0, tax: 0, shipping: 0, total: 0, tax_inclusive: false, discount_code: null, shipping_method: null, shipping_quote: null, problems: [] }
+  if (res.status !== 200)
+    return {
+      currency: null,
+      items: [],
+      item_count: 0,
+      subtotal: 0,
+      discount: 0,
+      tax: 0,
+      shipping: 0,
+      total: 0,
+      tax_inclusive: false,
+      discount_code: null,
+      shipping_method: null,
+      shipping_quote: null,
+      problems: [],
+    }
   return res.body
 }
 
-export function Totals(props: { cart: Pick<CartView, 'subtotal' | 'discount' | 'tax' | 'shipping' | 'total' | 'tax_inclusive' | 'discount_code' | 'shipping_method'>; currency: string; locale: Locale }) {
+export function Totals(props: {
+  cart: Pick<CartView, 'subtotal' | 'discount' | 'tax' | 'shipping' | 'total' | 'tax_inclusive' | 'discount_code' | 'shipping_method'>
+  currency: string
+  locale: Locale
+}) {
   const { cart, currency, locale: l } = props
   const m = (n: number) => price(n, currency, l)
   return (
@@ -107,7 +126,13 @@ cartPages.get('/cart', async (c) => {
           <div class="cart-side">
             <form method="post" action="/cart/discount" class="inline">
               <label for="discount">{t(l, 'Discount code')}</label>
-              <input id="discount" name="code" value={cart.discount_code ?? getCookie(c, COOKIES.discount) ?? ''} maxlength={64} autocomplete="off" />
+              <input
+                id="discount"
+                name="code"
+                value={cart.discount_code ?? getCookie(c, COOKIES.discount) ?? ''}
+                maxlength={64}
+                autocomplete="off"
+              />
               <button type="submit">{t(l, 'Apply code')}</button>
               {cart.discount_code ? (
                 <button type="submit" name="remove" value="1" class="link">
@@ -186,7 +211,10 @@ cartPages.post('/cart/update', async (c) => {
     return c.redirect('/cart', 303)
   }
   const path = `/api/v1/cart/items/${encodeURIComponent(f.variant_id)}`
-  const res = quantity === 0 ? await callApi(c, 'DELETE', path, { headers: visitorHeaders(c) }) : await callApi(c, 'PATCH', path, { headers: visitorHeaders(c), body: { quantity } })
+  const res =
+    quantity === 0
+      ? await callApi(c, 'DELETE', path, { headers: visitorHeaders(c) })
+      : await callApi(c, 'PATCH', path, { headers: visitorHeaders(c), body: { quantity } })
   if (res.status !== 200) flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
   return c.redirect('/cart', 303)
 })
@@ -209,7 +237,12 @@ cartPages.post('/cart/discount', async (c) => {
     flash(c, 'error', [l === 'ru' ? 'Такого промокода нет.' : 'That discount code does not exist.'])
     return c.redirect('/cart', 303)
   }
-  const preview = await callApi<CartView>(c, 'GET', `/api/v1/cart?${new URLSearchParams({ country: c.get('country'), discount_code: code })}`, { headers: visitorHeaders(c) })
+  const preview = await callApi<CartView>(
+    c,
+    'GET',
+    `/api/v1/cart?${new URLSearchParams({ country: c.get('country'), discount_code: code })}`,
+    { headers: visitorHeaders(c) },
+  )
   const problem = preview.status === 200 ? preview.body.problems.find((p) => p.code.startsWith('discount')) : undefined
   if (preview.status !== 200 || problem) {
     flash(c, 'error', problem ? [problem.message] : errorMessages(preview, t(l, 'Something went wrong. Please try again.')))

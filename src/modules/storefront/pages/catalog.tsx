@@ -64,14 +64,16 @@ async function notFoundPage(c: ShopContext) {
   const l = c.get('locale')
   return {
     status: 404,
-    html: await renderPage(c, { title: t(l, 'Page not found'), noindex: true }, (
+    html: await renderPage(
+      c,
+      { title: t(l, 'Page not found'), noindex: true },
       <section>
         <h1>{t(l, 'Page not found')}</h1>
         <p>
           <a href="/">{t(l, 'Continue shopping')}</a>
         </p>
-      </section>
-    )),
+      </section>,
+    ),
   }
 }
 
@@ -102,7 +104,16 @@ function Breadcrumbs(props: { items: { name: string; path: string }[] }) {
 }
 
 /** Filters shared by category and search pages; JS-free (a GET form). */
-function Filters(props: { c: ShopContext; action: string; q?: string; sort: string; min?: string; max?: string; inStock: boolean; allowRelevance: boolean }) {
+function Filters(props: {
+  c: ShopContext
+  action: string
+  q?: string
+  sort: string
+  min?: string
+  max?: string
+  inStock: boolean
+  allowRelevance: boolean
+}) {
   const l = props.c.get('locale')
   const sorts = props.allowRelevance ? ['relevance', ...SORTS] : [...SORTS]
   return (
@@ -148,14 +159,19 @@ function listingQuery(c: ShopContext, allowRelevance: boolean): ListingQuery {
   const q = c.req.query()
   const errors: string[] = []
   const l = c.get('locale')
-  const sort = (allowRelevance ? ['relevance', ...SORTS] : [...SORTS]).includes(q.sort as never) ? q.sort! : allowRelevance ? 'relevance' : 'newest'
+  const sort = (allowRelevance ? ['relevance', ...SORTS] : [...SORTS]).includes(q.sort as never)
+    ? q.sort!
+    : allowRelevance
+      ? 'relevance'
+      : 'newest'
   const apiQuery = new URLSearchParams({ sort, limit: '24' })
   const min = q.min?.trim() || undefined
   const max = q.max?.trim() || undefined
   const minor = (v: string | undefined, label: string, key: string) => {
     if (!v) return
     const n = parseMajor(v)
-    if (n === undefined) errors.push(`${t(l, label)}: “${v}” — ${l === 'ru' ? 'введите число, например 25 или 25.50' : 'enter a number such as 25 or 25.50'}`)
+    if (n === undefined)
+      errors.push(`${t(l, label)}: “${v}” — ${l === 'ru' ? 'введите число, например 25 или 25.50' : 'enter a number such as 25 or 25.50'}`)
     else apiQuery.set(key, String(n))
   }
   minor(min, 'Min price', 'min_price')
@@ -206,7 +222,19 @@ catalogPages.get('/', (c) =>
         title: l === 'ru' ? 'Магазин' : 'Shop',
         description: l === 'ru' ? `${brandOf(c.env)}: товары с доставкой` : `${brandOf(c.env)}: shop online, delivered to your door`,
         canonical: `${origin}/`,
-        jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: brandOf(c.env), url: `${origin}/`, potentialAction: { '@type': 'SearchAction', target: `${origin}/search?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
+        jsonLd: [
+          {
+            '@context': 'https://schema.org',
+            '@type': 'WebSite',
+            name: brandOf(c.env),
+            url: `${origin}/`,
+            potentialAction: {
+              '@type': 'SearchAction',
+              target: `${origin}/search?q={search_term_string}`,
+              'query-input': 'required name=search_term_string',
+            },
+          },
+        ],
       },
       <>
         <section aria-labelledby="cats">
@@ -245,10 +273,17 @@ catalogPages.get('/c/:slug', (c) => {
     lq.apiQuery.set('category', cat.body.id)
     const list = await callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`)
     const errors = [...lq.errors]
-    if (list.status !== 200) errors.push((list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'))
+    if (list.status !== 200)
+      errors.push(
+        (list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'),
+      )
     const products = list.status === 200 ? list.body.data : []
     const origin = originOf(c)
-    const crumbs = [{ name: t(l, 'Home'), path: '/' }, ...cat.body.ancestors.map((a) => ({ name: a.name, path: `/c/${a.slug}` })), { name: cat.body.name, path: `/c/${cat.body.slug}` }]
+    const crumbs = [
+      { name: t(l, 'Home'), path: '/' },
+      ...cat.body.ancestors.map((a) => ({ name: a.name, path: `/c/${a.slug}` })),
+      { name: cat.body.name, path: `/c/${cat.body.slug}` },
+    ]
     const html = await renderPage(
       c,
       {
@@ -272,7 +307,15 @@ catalogPages.get('/c/:slug', (c) => {
             ))}
           </ul>
         ) : null}
-        <Filters c={c} action={`/c/${cat.body.slug}`} sort={lq.sort} min={lq.min} max={lq.max} inStock={lq.inStock} allowRelevance={false} />
+        <Filters
+          c={c}
+          action={`/c/${cat.body.slug}`}
+          sort={lq.sort}
+          min={lq.min}
+          max={lq.max}
+          inStock={lq.inStock}
+          allowRelevance={false}
+        />
         <Messages errors={errors} locale={l} />
         <ProductGrid products={products} locale={l} resizing={resizingOf(c.env)} />
         <Pager c={c} next={list.status === 200 ? list.body.next_cursor : null} first={!lq.cursor} />
@@ -302,9 +345,15 @@ catalogPages.get('/search', (c) => {
   return cachedPage(c, 'search', { q, api: lq.apiQuery.toString(), inStock: lq.inStock, errors: lq.errors }, async () => {
     const l = c.get('locale')
     if (q) lq.apiQuery.set('q', q)
-    const [list, facets] = await Promise.all([callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`), q ? searchFacets(c, q) : Promise.resolve([])])
+    const [list, facets] = await Promise.all([
+      callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`),
+      q ? searchFacets(c, q) : Promise.resolve([]),
+    ])
     const errors = [...lq.errors]
-    if (list.status !== 200) errors.push((list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'))
+    if (list.status !== 200)
+      errors.push(
+        (list.body as unknown as { error?: { message: string } })?.error?.message ?? t(l, 'Something went wrong. Please try again.'),
+      )
     const products = list.status === 200 ? list.body.data : []
     const total = facets.reduce((n, f) => n + f.n, 0)
     const html = await renderPage(
@@ -353,7 +402,11 @@ catalogPages.get('/p/:slug', (c) => {
     const origin = originOf(c)
     const resizing = resizingOf(c.env)
     const firstAvailable = p.variants.find((v) => v.stock > 0) ?? p.variants[0]
-    const crumbs = [{ name: t(l, 'Home'), path: '/' }, ...(p.category ? [{ name: p.category.name, path: `/c/${p.category.slug}` }] : []), { name: p.name, path: `/p/${p.slug}` }]
+    const crumbs = [
+      { name: t(l, 'Home'), path: '/' },
+      ...(p.category ? [{ name: p.category.name, path: `/c/${p.category.slug}` }] : []),
+      { name: p.name, path: `/p/${p.slug}` },
+    ]
     const digits = 2
     const productLd: Record<string, unknown> = {
       '@context': 'https://schema.org',
@@ -372,9 +425,24 @@ catalogPages.get('/p/:slug', (c) => {
         availability: v.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
         url: `${origin}/p/${p.slug}`,
       })),
-      ...(p.rating.count ? { aggregateRating: { '@type': 'AggregateRating', ratingValue: p.rating.average, reviewCount: p.rating.count, bestRating: 5, worstRating: 1 } } : {}),
+      ...(p.rating.count
+        ? {
+            aggregateRating: {
+              '@type': 'AggregateRating',
+              ratingValue: p.rating.average,
+              reviewCount: p.rating.count,
+              bestRating: 5,
+              worstRating: 1,
+            },
+          }
+        : {}),
     }
-    const variantData = p.variants.map((v) => ({ id: v.id, price: price(v.price, v.currency, l), stock: stockText(v, l), available: v.stock > 0 }))
+    const variantData = p.variants.map((v) => ({
+      id: v.id,
+      price: price(v.price, v.currency, l),
+      stock: stockText(v, l),
+      available: v.stock > 0,
+    }))
     const html = await renderPage(
       c,
       {
@@ -393,7 +461,18 @@ catalogPages.get('/p/:slug', (c) => {
             {p.images.length ? (
               p.images.map((img, i) => {
                 const s = imageSources(img.url, resizing)
-                return <img src={s.src} srcset={s.srcset} sizes="(max-width: 700px) 100vw, 480px" alt={img.alt ?? p.name} width={480} height={480} loading={i ? 'lazy' : 'eager'} decoding="async" />
+                return (
+                  <img
+                    src={s.src}
+                    srcset={s.srcset}
+                    sizes="(max-width: 700px) 100vw, 480px"
+                    alt={img.alt ?? p.name}
+                    width={480}
+                    height={480}
+                    loading={i ? 'lazy' : 'eager'}
+                    decoding="async"
+                  />
+                )
               })
             ) : (
               <span class="img-placeholder" aria-hidden="true"></span>
@@ -413,9 +492,18 @@ catalogPages.get('/p/:slug', (c) => {
                 <legend>{t(l, 'Option')}</legend>
                 {p.variants.map((v) => (
                   <label class={`variant${v.stock > 0 ? '' : ' out'}`}>
-                    <input type="radio" name="variant_id" value={v.id} checked={v.id === firstAvailable?.id} disabled={v.stock <= 0} required />
+                    <input
+                      type="radio"
+                      name="variant_id"
+                      value={v.id}
+                      checked={v.id === firstAvailable?.id}
+                      disabled={v.stock <= 0}
+                      required
+                    />
                     <span class="v-name">{v.name}</span> <span class="v-price">{price(v.price, v.currency, l)}</span>
-                    {v.compare_at_price && v.compare_at_price > v.price ? <s class="muted"> {price(v.compare_at_price, v.currency, l)}</s> : null}{' '}
+                    {v.compare_at_price && v.compare_at_price > v.price ? (
+                      <s class="muted"> {price(v.compare_at_price, v.currency, l)}</s>
+                    ) : null}{' '}
                     <span class="v-stock">{stockText(v, l)}</span>
                   </label>
                 ))}
@@ -441,7 +529,11 @@ catalogPages.get('/p/:slug', (c) => {
         </article>
         <section aria-labelledby="reviews" class="reviews">
           <h2 id="reviews">{t(l, 'Reviews')}</h2>
-          {p.rating.count ? <p>{t(l, '{avg} out of 5 ({n} reviews)', { avg: p.rating.average.toFixed(1), n: p.rating.count })}</p> : <p>{t(l, 'No reviews yet.')}</p>}
+          {p.rating.count ? (
+            <p>{t(l, '{avg} out of 5 ({n} reviews)', { avg: p.rating.average.toFixed(1), n: p.rating.count })}</p>
+          ) : (
+            <p>{t(l, 'No reviews yet.')}</p>
+          )}
           <ul>
             {(reviews.body?.data ?? []).map((r) => (
               <li>

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import type { PaymentProviderName } from '../../payments/providers/names'
 import { getCookie } from 'hono/cookie'
-import type { CartView } from '../../cart/service'
 import type { OrderDetail } from '../../orders/service'
 import { signOrderId } from '../../orders/order-link'
 import { callApi, errorMessages, type ApiResult } from '../api'
@@ -51,9 +50,12 @@ const PROVIDER_LABELS: Record<PaymentProviderName, string> = {
 async function paymentMethods(c: ShopContext, currency: string | null): Promise<{ id: string; label: string }[]> {
   const l = c.get('locale')
   const res = await callApi<{ data: { provider: string; currencies: string[] | null }[] }>(c, 'GET', '/api/v1/payment-methods')
-  const label = (id: string) => t(l, (PROVIDER_LABELS as Record<string, string | undefined>)[id] ?? id.replace(/_/g, ' ').replace(/^\w/, (ch) => ch.toUpperCase()))
+  const label = (id: string) =>
+    t(l, (PROVIDER_LABELS as Record<string, string | undefined>)[id] ?? id.replace(/_/g, ' ').replace(/^\w/, (ch) => ch.toUpperCase()))
   if (res.status === 200 && Array.isArray(res.body?.data) && res.body.data.length) {
-    return res.body.data.filter((m) => !m.currencies || !currency || m.currencies.includes(currency)).map((m) => ({ id: m.provider, label: label(m.provider) }))
+    return res.body.data
+      .filter((m) => !m.currencies || !currency || m.currencies.includes(currency))
+      .map((m) => ({ id: m.provider, label: label(m.provider) }))
   }
   return ['stripe', 'manual'].map((id) => ({ id, label: label(id) }))
 }
@@ -75,7 +77,11 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
     return c.redirect('/cart', 303)
   }
   const [methods, addresses, providers] = await Promise.all([
-    callApi<{ data: ShippingMethod[] }>(c, 'GET', `/api/v1/shipping-methods?${new URLSearchParams({ country, ...(cart.currency ? { currency: cart.currency } : {}) })}`),
+    callApi<{ data: ShippingMethod[] }>(
+      c,
+      'GET',
+      `/api/v1/shipping-methods?${new URLSearchParams({ country, ...(cart.currency ? { currency: cart.currency } : {}) })}`,
+    ),
     customer ? callApi<{ data: SavedAddress[] }>(c, 'GET', '/api/v1/me/addresses', { headers: visitorHeaders(c) }) : Promise.resolve(null),
     paymentMethods(c, cart.currency),
   ])
@@ -94,7 +100,15 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
         <form method="post" action="/checkout" class="checkout-form" novalidate>
           <input type="hidden" name="idempotency_key" value={key} />
           <input type="hidden" name="discount_code" value={values.discount_code ?? getCookie(c, COOKIES.discount) ?? ''} />
-          <Field label={t(l, 'Email')} name="email" type="email" value={values.email ?? customer?.email ?? ''} required autocomplete="email" maxlength={254} />
+          <Field
+            label={t(l, 'Email')}
+            name="email"
+            type="email"
+            value={values.email ?? customer?.email ?? ''}
+            required
+            autocomplete="email"
+            maxlength={254}
+          />
           <fieldset>
             <legend>{t(l, 'Shipping address')}</legend>
             {saved.length ? (
@@ -114,7 +128,13 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
             <div class="address-fields">
               <Field label={t(l, 'Full name')} name="name" value={values.name} autocomplete="name" maxlength={200} />
               <Field label={t(l, 'Address line 1')} name="line1" value={values.line1} autocomplete="address-line1" maxlength={200} />
-              <Field label={t(l, 'Address line 2 (optional)')} name="line2" value={values.line2} autocomplete="address-line2" maxlength={200} />
+              <Field
+                label={t(l, 'Address line 2 (optional)')}
+                name="line2"
+                value={values.line2}
+                autocomplete="address-line2"
+                maxlength={200}
+              />
               <Field label={t(l, 'City')} name="city" value={values.city} autocomplete="address-level2" maxlength={100} />
               <Field label={t(l, 'Region (optional)')} name="region" value={values.region} autocomplete="address-level1" maxlength={100} />
               <Field label={t(l, 'Postal code')} name="postal_code" value={values.postal_code} autocomplete="postal-code" maxlength={20} />
@@ -141,12 +161,27 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
             <legend>{t(l, 'Payment')}</legend>
             {providers.map((p, i) => (
               <label class="choice">
-                <input type="radio" name="payment_provider" value={p.id} checked={values.payment_provider ? values.payment_provider === p.id : i === 0} required /> {p.label}
+                <input
+                  type="radio"
+                  name="payment_provider"
+                  value={p.id}
+                  checked={values.payment_provider ? values.payment_provider === p.id : i === 0}
+                  required
+                />{' '}
+                {p.label}
               </label>
             ))}
             {providers.some((p) => p.id === 'mpesa') ? (
               // M-Pesa sends its payment prompt to a phone: asked here, used only when M-Pesa is chosen.
-              <Field label={t(l, 'M-Pesa phone number (for M-Pesa only)')} name="payment_phone" type="tel" value={values.payment_phone} autocomplete="tel" inputmode="tel" maxlength={20} />
+              <Field
+                label={t(l, 'M-Pesa phone number (for M-Pesa only)')}
+                name="payment_phone"
+                type="tel"
+                value={values.payment_phone}
+                autocomplete="tel"
+                inputmode="tel"
+                maxlength={20}
+              />
             ) : null}
           </fieldset>
           {customer ? null : <TurnstileWidget c={c} />}
@@ -182,7 +217,10 @@ checkoutPages.post('/checkout', async (c) => {
   for (const [k, val] of Object.entries(raw)) if (typeof val === 'string') v[k] = val.trim()
   const errors: string[] = []
   const ru = l === 'ru'
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email ?? '')) errors.push(ru ? 'Укажите адрес электронной почты, например anna@example.com.' : 'Enter your email address, for example anna@example.com.')
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email ?? ''))
+    errors.push(
+      ru ? 'Укажите адрес электронной почты, например anna@example.com.' : 'Enter your email address, for example anna@example.com.',
+    )
   const saved = Boolean(v.address_id && c.get('customer'))
   if (!saved) {
     if (!v.name) errors.push(ru ? 'Укажите имя получателя.' : 'Enter the name of the recipient.')
@@ -193,7 +231,11 @@ checkoutPages.post('/checkout', async (c) => {
   if (!v.shipping_method_id) errors.push(ru ? 'Выберите способ доставки.' : 'Choose a shipping method.')
   if (!v.payment_provider) errors.push(ru ? 'Выберите способ оплаты.' : 'Choose how to pay.')
   if (v.payment_provider === 'mpesa' && !/^\+?254[17]\d{8}$/.test((v.payment_phone ?? '').replace(/[\s-]/g, ''))) {
-    errors.push(ru ? 'Для M-Pesa укажите кенийский номер телефона, например +254712345678.' : 'For M-Pesa, enter the Kenyan phone number that gets the payment prompt, for example +254712345678.')
+    errors.push(
+      ru
+        ? 'Для M-Pesa укажите кенийский номер телефона, например +254712345678.'
+        : 'For M-Pesa, enter the Kenyan phone number that gets the payment prompt, for example +254712345678.',
+    )
   }
   if (errors.length) return checkoutPage(c, v, errors, 400)
 
@@ -223,7 +265,11 @@ checkoutPages.post('/checkout', async (c) => {
   const headers = visitorHeaders(c)
   if (!headers.Authorization && !headers['X-Cart-Token']) return c.redirect('/cart', 303)
   const res: ApiResult<{ order: OrderDetail; error?: unknown }> = await callApi(c, 'POST', '/api/v1/checkout', {
-    headers: { ...headers, ...(headers.Authorization ? {} : turnstileHeader(v)), 'Idempotency-Key': v.idempotency_key || crypto.randomUUID() },
+    headers: {
+      ...headers,
+      ...(headers.Authorization ? {} : turnstileHeader(v)),
+      'Idempotency-Key': v.idempotency_key || crypto.randomUUID(),
+    },
     body,
   })
   if (res.status !== 201 && res.status !== 200) {

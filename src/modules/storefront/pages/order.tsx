@@ -32,7 +32,9 @@ function stripeConfig(env: Env): { publishableKey: string; jsUrl: string } | nul
 /** Instructions and redirect links a provider returned, shown as text and links (never executed). */
 function PaymentInstructions(props: { action: Record<string, unknown>; locale: Locale }) {
   const entries = Object.entries(props.action).filter(([k]) => k !== 'type')
-  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url', 'payment_link'].map((k) => props.action[k]).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
+  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url', 'payment_link']
+    .map((k) => props.action[k])
+    .find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
   return (
     <section class="instructions" aria-labelledby="pay-instr">
       <h2 id="pay-instr">{t(props.locale, 'Payment instructions')}</h2>
@@ -86,14 +88,20 @@ function Returns(props: { returns: OrderReturns; base: string; sig: string; loca
       {r.data.map((ret) => (
         <div class="return" data-return={ret.id} data-status={ret.status}>
           <p>
-            {t(l, 'Return {id}', { id: ret.id })}: <strong>{t(l, `return ${ret.status}`)}</strong> · {t(l, 'Refund')} {price(ret.refund.amount, ret.refund.currency, l)}
+            {t(l, 'Return {id}', { id: ret.id })}: <strong>{t(l, `return ${ret.status}`)}</strong> · {t(l, 'Refund')}{' '}
+            {price(ret.refund.amount, ret.refund.currency, l)}
           </p>
           <p class="muted">{ret.lines.map((x) => `${x.product_name ?? x.line_id} × ${x.quantity}`).join(', ')}</p>
-          {ret.note ? <p>{t(l, 'Note from the shop')}: {ret.note}</p> : null}
-          {ret.instructions && (ret.status === 'approved') ? <p>{ret.instructions}</p> : null}
+          {ret.note ? (
+            <p>
+              {t(l, 'Note from the shop')}: {ret.note}
+            </p>
+          ) : null}
+          {ret.instructions && ret.status === 'approved' ? <p>{ret.instructions}</p> : null}
           {ret.label && ret.status === 'approved' ? (
             <p>
-              <a href={ret.label.label_url}>{t(l, 'Download the {carrier} return label', { carrier: ret.label.carrier })}</a> ({t(l, 'Tracking number')} {ret.label.tracking_number})
+              <a href={ret.label.label_url}>{t(l, 'Download the {carrier} return label', { carrier: ret.label.carrier })}</a> (
+              {t(l, 'Tracking number')} {ret.label.tracking_number})
             </p>
           ) : null}
           {ret.status === 'requested' ? (
@@ -106,7 +114,11 @@ function Returns(props: { returns: OrderReturns; base: string; sig: string; loca
       {open.length ? (
         <form method="post" action={`${props.base}/returns${q}`} class="return-form">
           <h3>{t(l, 'Return items')}</h3>
-          {r.deadline ? <p class="muted">{t(l, 'You can return delivered items until {date}. Shipping is not refunded.', { date: dateTime(r.deadline, l) })}</p> : null}
+          {r.deadline ? (
+            <p class="muted">
+              {t(l, 'You can return delivered items until {date}. Shipping is not refunded.', { date: dateTime(r.deadline, l) })}
+            </p>
+          ) : null}
           {open.map((x) => (
             <p>
               <label>
@@ -190,7 +202,11 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
   let payment: StartedPayment | null = null
   let payErrors: string[] = []
   if (UNPAID.has(order.status) && !waitForWebhook) {
-    const started = await callApi<StartedPayment>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`)
+    const started = await callApi<StartedPayment>(
+      c,
+      'POST',
+      `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`,
+    )
     if (started.status === 200) payment = started.body
     else payErrors = errorMessages(started, t(l, 'Something went wrong. Please try again.'))
     if (payment?.status === 'succeeded') {
@@ -207,7 +223,11 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
   const misconfigured = Boolean(secret) && !stripe
   if (misconfigured) log('error', 'storefront: STRIPE_PUBLISHABLE_KEY is not set; card payments cannot be taken', { order_id: order.id })
   const tracking = order.lines.filter((ln) => ln.tracking_number)
-  const returns = await callApi<OrderReturns>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`)
+  const returns = await callApi<OrderReturns>(
+    c,
+    'GET',
+    `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`,
+  )
   return privatePage(
     c,
     {
@@ -218,11 +238,28 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
     },
     <>
       <h1>{t(l, 'Order {id}', { id: order.id })}</h1>
-      <Messages errors={[...(flashed.errors ?? []), ...payErrors, ...(declined ? [t(l, 'The payment did not go through. Your order is kept: try again.'), ...(c.req.query('decline') ? [c.req.query('decline')!.slice(0, 200)] : [])] : [])]} notice={flashed.notice} locale={l} />
+      <Messages
+        errors={[
+          ...(flashed.errors ?? []),
+          ...payErrors,
+          ...(declined
+            ? [
+                t(l, 'The payment did not go through. Your order is kept: try again.'),
+                ...(c.req.query('decline') ? [c.req.query('decline')!.slice(0, 200)] : []),
+              ]
+            : []),
+        ]}
+        notice={flashed.notice}
+        locale={l}
+      />
       <p class="status" data-status={order.status}>
         {t(l, 'Status')}: <strong>{t(l, order.status)}</strong>
       </p>
-      {order.status === 'paid' || order.status === 'shipped' || order.status === 'delivered' ? <p class="alert notice" role="status">{t(l, 'Thank you! Your order is paid.')}</p> : null}
+      {order.status === 'paid' || order.status === 'shipped' || order.status === 'delivered' ? (
+        <p class="alert notice" role="status">
+          {t(l, 'Thank you! Your order is paid.')}
+        </p>
+      ) : null}
       {waiting ? (
         <p class="alert notice" role="status">
           {t(l, 'We are confirming your payment…')}
@@ -236,7 +273,14 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
       {secret && stripe && !waiting ? (
         <section class="pay" aria-labelledby="pay-h">
           <h2 id="pay-h">{t(l, 'Pay for your order')}</h2>
-          <form id="payment-form" data-stripe-js={stripe.jsUrl} data-publishable-key={stripe.publishableKey} data-client-secret={secret} data-return-url={`${originOf(c)}${self}`} data-locale={l}>
+          <form
+            id="payment-form"
+            data-stripe-js={stripe.jsUrl}
+            data-publishable-key={stripe.publishableKey}
+            data-client-secret={secret}
+            data-return-url={`${originOf(c)}${self}`}
+            data-locale={l}
+          >
             <div id="payment-element"></div>
             <p id="payment-message" role="alert" class="field-error"></p>
             <button type="submit" class="primary" id="pay-button">
@@ -295,7 +339,9 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
           </ul>
         </section>
       ) : null}
-      {returns.status === 200 ? <Returns returns={returns.body} base={`/orders/${encodeURIComponent(id)}`} sig={sig} locale={l} currency={order.currency} /> : null}
+      {returns.status === 200 ? (
+        <Returns returns={returns.body} base={`/orders/${encodeURIComponent(id)}`} sig={sig} locale={l} currency={order.currency} />
+      ) : null}
       <section aria-labelledby="tl-h">
         <h2 id="tl-h">{t(l, 'Timeline')}</h2>
         <Timeline order={order} locale={l} />
@@ -321,7 +367,8 @@ orderPages.get('/orders/:id', (c) => orderPage(c, c.req.param('id'), c.req.query
  */
 orderPages.get('/orders/:id/payment-return', (c) => {
   const sig = c.req.query('sig') ?? ''
-  if (c.req.query('cancelled') === '1') flash(c, 'notice', [t(c.get('locale'), 'Payment cancelled. Your order is kept: you can pay for it from this page.')])
+  if (c.req.query('cancelled') === '1')
+    flash(c, 'notice', [t(c.get('locale'), 'Payment cancelled. Your order is kept: you can pay for it from this page.')])
   const query = sig ? `?sig=${encodeURIComponent(sig)}` : ''
   return c.redirect(`/orders/${encodeURIComponent(c.req.param('id'))}${query}`, 303)
 })
@@ -332,20 +379,25 @@ orderPages.post('/orders/:id/reorder', async (c) => {
   const id = c.req.param('id')
   const sig = c.req.query('sig') ?? ''
   const res = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
-  if (res.status === 400 || res.status === 404) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  if (res.status === 400 || res.status === 404)
+    return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
   if (res.status !== 200) {
     flash(c, 'error', [t(l, 'We could not load your order just now. Please try again.')])
     return c.redirect(`/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`, 303)
   }
   const problems: string[] = []
   for (const line of res.body.lines) {
-    const added = await callApi(c, 'POST', '/api/v1/cart/items', { headers: visitorHeaders(c), body: { variant_id: line.variant_id, quantity: line.quantity } })
+    const added = await callApi(c, 'POST', '/api/v1/cart/items', {
+      headers: visitorHeaders(c),
+      body: { variant_id: line.variant_id, quantity: line.quantity },
+    })
     const token = added.headers.get('X-Cart-Token')
     if (token && !c.get('customer') && token !== c.get('cartToken')) {
       setShopCookie(c, COOKIES.cart, token, CART_COOKIE_MAX_AGE)
       c.set('cartToken', token)
     }
-    if (added.status !== 200) problems.push(`${line.product_name}: ${errorMessages(added, t(l, 'Something went wrong. Please try again.')).join(' ')}`)
+    if (added.status !== 200)
+      problems.push(`${line.product_name}: ${errorMessages(added, t(l, 'Something went wrong. Please try again.')).join(' ')}`)
   }
   if (problems.length) flash(c, 'error', problems)
   return c.redirect('/cart', 303)
@@ -367,10 +419,16 @@ orderPages.post('/orders/:id/returns', async (c) => {
     return c.redirect(back, 303)
   }
   const comment = String(form.comment ?? '').trim()
-  const res = await callApi<{ return: { id: string } }>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`, {
-    body: { lines, reason: String(form.reason ?? '').trim(), ...(comment ? { comment } : {}) },
-  })
-  if (res.status === 201 || res.status === 200) flash(c, 'notice', [t(l, 'Return {id} requested. We will email you when it is reviewed.', { id: res.body.return.id })])
+  const res = await callApi<{ return: { id: string } }>(
+    c,
+    'POST',
+    `/api/v1/guest-orders/${encodeURIComponent(id)}/returns?sig=${encodeURIComponent(sig)}`,
+    {
+      body: { lines, reason: String(form.reason ?? '').trim(), ...(comment ? { comment } : {}) },
+    },
+  )
+  if (res.status === 201 || res.status === 200)
+    flash(c, 'notice', [t(l, 'Return {id} requested. We will email you when it is reviewed.', { id: res.body.return.id })])
   else flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
   return c.redirect(back, 303)
 })
@@ -380,7 +438,11 @@ orderPages.post('/orders/:id/returns/:rid/cancel', async (c) => {
   const l = c.get('locale')
   const id = c.req.param('id')
   const sig = c.req.query('sig') ?? ''
-  const res = await callApi(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/returns/${encodeURIComponent(c.req.param('rid'))}/cancel?sig=${encodeURIComponent(sig)}`)
+  const res = await callApi(
+    c,
+    'POST',
+    `/api/v1/guest-orders/${encodeURIComponent(id)}/returns/${encodeURIComponent(c.req.param('rid'))}/cancel?sig=${encodeURIComponent(sig)}`,
+  )
   if (res.status === 200) flash(c, 'notice', [t(l, 'The return was cancelled.')])
   else flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
   return c.redirect(`/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`, 303)

@@ -21,7 +21,20 @@ export const seoPages = new Hono<ShopEnv>()
 
 seoPages.get('/robots.txt', (c) => {
   const origin = new URL(c.req.url).origin
-  const body = ['User-agent: *', 'Allow: /', 'Disallow: /cart', 'Disallow: /checkout', 'Disallow: /account', 'Disallow: /orders/', 'Disallow: /api/', 'Disallow: /admin/', 'Disallow: /search', '', `Sitemap: ${origin}/sitemap.xml`, ''].join('\n')
+  const body = [
+    'User-agent: *',
+    'Allow: /',
+    'Disallow: /cart',
+    'Disallow: /checkout',
+    'Disallow: /account',
+    'Disallow: /orders/',
+    'Disallow: /api/',
+    'Disallow: /admin/',
+    'Disallow: /search',
+    '',
+    `Sitemap: ${origin}/sitemap.xml`,
+    '',
+  ].join('\n')
   return c.text(body, 200, { 'Cache-Control': 'public, max-age=3600' })
 })
 
@@ -39,7 +52,10 @@ seoPages.get('/sitemap.xml', async (c) => {
 seoPages.get('/sitemap-categories.xml', async (c) => {
   const origin = new URL(c.req.url).origin
   const { value } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, 'sitemap:categories', { origin }, async () => {
-    const { results } = await c.env.DB.prepare('SELECT slug, updated_at FROM categories ORDER BY position, name').all<{ slug: string; updated_at: string }>()
+    const { results } = await c.env.DB.prepare('SELECT slug, updated_at FROM categories ORDER BY position, name').all<{
+      slug: string
+      updated_at: string
+    }>()
     return urlset([{ loc: `${origin}/` }, ...results.map((r) => ({ loc: `${origin}/c/${r.slug}`, lastmod: r.updated_at }))])
   })
   return xml(value)
