@@ -5,11 +5,10 @@ import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
 import { prometheusText, requestMetrics } from './lib/metrics'
 import { rateLimitByIp } from './lib/ratelimit'
-import { requireAuth } from './modules/accounts/middleware'
 import { createRoute, z } from '@hono/zod-openapi'
-import { bearerSecurity, errors } from './lib/openapi-schemas'
+import { errors } from './lib/openapi-schemas'
 import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from './lib/security'
-import { createRouter } from './lib/router'
+import { authRoute, createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
 import { inventoryRoutes } from './modules/inventory/routes'
@@ -59,8 +58,7 @@ app.openapi(
     description:
       'Requests by route template, method and status, latency histograms and business events seen by the ' +
       'instance that answers (text format 0.0.4). Store-wide figures are in Analytics Engine (docs/observability.md).',
-    security: bearerSecurity,
-    middleware: requireAuth('staff', 'admin'),
+    ...authRoute({ roles: ['staff', 'admin'] }),
     responses: {
       200: { description: 'Prometheus text', content: { 'text/plain': { schema: z.string() } } },
       ...errors(401, 403),

@@ -20,7 +20,7 @@ export function authRoute({ roles = [], scopes = [] }: { roles?: readonly Role[]
   return { security, middleware: requireAuthWith({ roles, scopes }) }
 }
 
-/** The roles a route's requireAuth middleware admits (every role when it names none), if it has one. */
+/** The roles a route's auth middleware (authRoute) admits (every role when it names none), if it has one. */
 function rolesOf(middleware: unknown): readonly Role[] | undefined {
   for (const m of Array.isArray(middleware) ? middleware : [middleware]) {
     const roles = (m as { roles?: readonly Role[] } | undefined)?.roles
@@ -60,7 +60,7 @@ export function createRouter() {
       }
     },
   })
-  // Publish the roles each route's requireAuth admits as the operation's `x-roles` (and the API-key
+  // Publish the roles each route's authRoute admits as the operation's `x-roles` (and the API-key
   // scopes as `x-scopes`), so clients and the route-security test read them from the document
   // instead of a second list.
   const openapi = router.openapi

@@ -7,6 +7,7 @@ import { BASE, createUser } from '../helpers'
 interface Operation {
   security?: Record<string, string[]>[]
   'x-roles'?: Role[]
+  'x-scopes'?: string[]
 }
 type OpenApiDoc = { paths: Record<string, Record<string, Operation>> }
 
@@ -15,7 +16,8 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 /**
  * One table-driven check of every route in /openapi.json: an operation whose `security` requires a
  * bearer token answers 401 without one and 403 to each role outside its `x-roles` (published by
- * createRouter from the route's requireAuth middleware), and the two declarations agree.
+ * createRouter from the route's auth middleware), and the two declarations agree: security without
+ * the middleware, the middleware without security, or API-key scopes that differ are each reported.
  */
 describe('route security, from /openapi.json', () => {
   it('every secured operation answers 401 anonymous and 403 for each role outside its list', async () => {
@@ -43,9 +45,14 @@ describe('route security, from /openapi.json', () => {
         await anonymous.arrayBuffer()
         if (anonymous.status !== 401) problems.push(`${label} anonymous: ${anonymous.status}, expected 401`)
         if (!roles) {
-          problems.push(`${label}: declares security but its middleware is not requireAuth (no x-roles)`)
+          problems.push(`${label}: declares security but has no auth middleware (no x-roles; use authRoute)`)
           continue
         }
+        // The API-key scopes the document promises are the ones the middleware admits.
+        const declaredScopes = schemes.flatMap((s) => s.apiKeyAuth ?? []).sort()
+        const enforcedScopes = [...(op['x-scopes'] ?? [])].sort()
+        if (declaredScopes.join() !== enforcedScopes.join())
+          problems.push(`${label}: security lists API-key scopes [${declaredScopes}] but the middleware admits [${enforcedScopes}]`)
         for (const role of ROLES.filter((r) => !roles.includes(r))) {
           const res = await SELF.fetch(url, { method, headers: { Authorization: `Bearer ${tokens[role]}` } })
           await res.arrayBuffer()
@@ -54,6 +61,7 @@ describe('route security, from /openapi.json', () => {
         }
       }
     }
+    console.info(`route-roles: ${secured} secured operations, ${forbiddenChecks} role checks answered 403`)
     expect(problems).toEqual([])
     // The walk really covered the API (a broken document or filter would make it vacuous).
     expect(secured).toBeGreaterThan(50)

@@ -1,8 +1,8 @@
 import { requireTurnstile } from '../../lib/turnstile'
 import { createRoute, z } from '@hono/zod-openapi'
-import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from './middleware'
+import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from './middleware'
 import { confirmPasswordReset, requestPasswordReset } from './password-reset'
 import { EmailSchema, PasswordSchema } from './schema'
 import { attachGuestOrders } from '../orders/guest'
@@ -27,8 +27,7 @@ export const accountFlowRoutes = createRouter()
       method: 'post',
       path: '/auth/verify-email/request',
       tags,
-      security: bearerSecurity,
-      middleware: requireAuth(),
+      ...authRoute(),
       summary: 'Email the signed-in user a verification link',
       description: 'The link is valid for 24 hours and works once. 409 when already verified; throttled per user (429).',
       responses: {

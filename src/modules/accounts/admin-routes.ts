@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from './middleware'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from './middleware'
 import { AdminUpdateUserBodySchema, AdminUserQuerySchema, AdminUserSchema } from './schema'
 import { adminUpdateUser, getUserForAdmin, listUsers } from './service'
 
@@ -14,8 +14,7 @@ export const adminUserRoutes = createRouter()
       method: 'get',
       path: '/admin/users',
       tags,
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin'),
+      ...authRoute({ roles: ['staff', 'admin'] }),
       summary: 'List users (staff, admin)',
       description: 'Newest first; filter by role and by text the email or name contains (q).',
       request: { query: AdminUserQuerySchema },
@@ -28,8 +27,7 @@ export const adminUserRoutes = createRouter()
       method: 'get',
       path: '/admin/users/{id}',
       tags,
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin'),
+      ...authRoute({ roles: ['staff', 'admin'] }),
       summary: 'One user (staff, admin)',
       request: { params: IdParamSchema },
       responses: { 200: jsonContent(AdminUserSchema, 'The user'), ...errors(401, 403, 404) },
@@ -41,8 +39,7 @@ export const adminUserRoutes = createRouter()
       method: 'patch',
       path: '/admin/users/{id}',
       tags,
-      security: bearerSecurity,
-      middleware: requireAuth('admin'),
+      ...authRoute({ roles: ['admin'] }),
       summary: 'Change a user’s role or disable/enable them (admin)',
       description:
         'Disabling revokes every refresh and access token at once; a role change revokes the access tokens, ' +

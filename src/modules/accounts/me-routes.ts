@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
+import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
 import { createAddress, deleteAddress, getAddress, listAddresses, updateAddress } from './addresses'
-import { currentUser, requireAuth } from './middleware'
+import { currentUser } from './middleware'
 import {
   AddressListSchema,
   AddressSchema,
@@ -15,7 +15,7 @@ import {
 } from './schema'
 import { changePassword, getMe, updateMe } from './service'
 
-const common = { tags: ['me'], security: bearerSecurity, middleware: requireAuth() }
+const common = { tags: ['me'], ...authRoute() }
 
 export const meRoutes = createRouter()
   .openapi(

@@ -38,6 +38,8 @@ export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
  * declares `scopes` and the key holds every one of them (a route without scopes is closed to keys).
  * Then the rate limit of the request's tier, per user or per key (429). The middleware carries its
  * `roles` and `scopes` so createRouter can publish them in /openapi.json (`x-roles`, `x-scopes`).
+ * Routes do not call it: they spread authRoute({ roles, scopes }) from src/lib/router.ts, which sets
+ * this middleware and the OpenAPI `security` from the same lists (test/architecture.test.ts checks).
  */
 export const requireAuthWith = ({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] }) =>
   Object.assign(
@@ -62,10 +64,7 @@ export const requireAuthWith = ({ roles = [], scopes = [] }: { roles?: readonly 
     { roles, scopes },
   )
 
-/** requireAuthWith for user tokens only (no scopes): the roles it admits, none meaning every role. */
-export const requireAuth = (...roles: Role[]) => requireAuthWith({ roles })
-
-/** The signed-in user inside a handler behind requireAuth. */
+/** The signed-in user inside a handler behind authRoute (src/lib/router.ts). */
 export function currentUser(c: { get(key: 'user'): AuthUser | undefined }): AuthUser {
   const user = c.get('user')
   if (!user) throw unauthorized()

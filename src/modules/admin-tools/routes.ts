@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { requireAuth } from '../accounts/middleware'
+import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
 import { customerProfile } from './customers'
 import { CustomerProfileSchema, SearchQuerySchema, SearchResultSchema } from './schema'
 import { searchEverything } from './service'
 
-const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const staff = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
 /** Staff tools behind the dashboard: global search, the customer page. Mounted at /api/v1. */
 export const adminToolRoutes = createRouter()

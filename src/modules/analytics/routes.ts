@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { errors, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { RangeQuerySchema, SalesReportSchema } from './schema'
 import { salesReport } from './service'
 
@@ -12,8 +12,7 @@ export const analyticsRoutes = createRouter()
       path: '/admin/analytics/sales',
       tags: ['admin'],
       summary: 'Revenue per day, orders per status, top products and sellers for a date range',
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin'),
+      ...authRoute({ roles: ['staff', 'admin'] }),
       request: { query: RangeQuerySchema },
       responses: { 200: jsonContent(SalesReportSchema, 'The report'), ...errors(400, 401, 403) },
     }),
@@ -25,8 +24,7 @@ export const analyticsRoutes = createRouter()
       path: '/seller/sales',
       tags: ['seller'],
       summary: "The signed-in seller's own sales for a date range",
-      security: bearerSecurity,
-      middleware: requireAuth('seller'),
+      ...authRoute({ roles: ['seller'] }),
       request: { query: RangeQuerySchema },
       responses: { 200: jsonContent(SalesReportSchema, 'The report'), ...errors(400, 401, 403) },
     }),

@@ -3,8 +3,8 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../lib/context'
 import { notFound } from '../../lib/errors'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser, optionalAuth } from '../accounts/middleware'
 import { spendDiscountPreview } from './discount-guard'
 import {
   AddItemBodySchema,
@@ -165,8 +165,7 @@ export const cartRoutes = createRouter()
       description:
         'Quantities add up, capped by stock (and 99); unavailable lines are dropped; the guest cart is emptied. ' +
         'Login and register do this automatically when they carry X-Cart-Token.',
-      middleware: requireAuth(),
-      security: bearerSecurity,
+      ...authRoute(),
       request: { headers: MergeHeaderSchema },
       responses: { 200: jsonContent(MergeResultSchema, 'The user’s cart after the merge'), ...errors(400, 401) },
     }),

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { requireAuth } from '../accounts/middleware'
+import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
 import { createCategory, deleteCategory, updateCategory } from './categories'
 import { CategoryCreateSchema, CategoryDetailSchema, CategoryUpdateSchema } from './schema'
 
-const common = { tags: ['admin categories'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const common = { tags: ['admin categories'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
 export const categoryAdminRoutes = createRouter()
   .openapi(

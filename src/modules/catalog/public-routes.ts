@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { notFound } from '../../lib/errors'
-import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { CATEGORIES_TAG, cachedCatalogRead, productTag } from './cache'
 import { categoryTree, getCategoryDetail, listCategories } from './categories'
 import { getProduct } from './products'
@@ -144,8 +144,7 @@ export const publicCatalogRoutes = createRouter()
       path: '/products/{id}/reviews',
       tags: ['catalog'],
       summary: 'Review a product you bought (a paid order of yours includes it; once per user; rating 1-5)',
-      security: bearerSecurity,
-      middleware: requireAuth(),
+      ...authRoute(),
       request: { params: ProductIdParamSchema, ...jsonBody(ReviewCreateSchema) },
       responses: { 201: jsonContent(ReviewSchema, 'The review'), ...errors(400, 401, 403, 404, 409) },
     }),

@@ -1,15 +1,15 @@
 import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../../lib/context'
-import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { invalidateCatalogTags, LIST_TAG, productTags } from './cache'
 import { listReviewsForStaff, moderateReview } from './reviews'
 import { AdminReviewListQuerySchema, AdminReviewSchema, ReviewHideSchema, ReviewRestoreSchema, type AdminReview } from './schema'
 
-const common = { tags: ['admin reviews'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const common = { tags: ['admin reviews'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
 /** The product's rating and review list changed: drop its cached pages and the lists that sort by rating. */
 async function invalidate(c: Context<AppEnv>, review: AdminReview) {

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { lowStock } from './overview'
 import { InventoryPageSchema, InventoryQuerySchema, InventorySettingsBodySchema, InventorySettingsSchema } from './schema'
 import { inventorySettings, saveInventorySettings } from './settings'
@@ -11,8 +11,7 @@ export const inventoryRoutes = createRouter()
   .openapi(
     createRoute({
       tags: ['admin'],
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin'),
+      ...authRoute({ roles: ['staff', 'admin'] }),
       method: 'get',
       path: '/admin/inventory',
       summary: 'Low-stock and sold-out variants, lowest stock first',
@@ -28,8 +27,7 @@ export const inventoryRoutes = createRouter()
   .openapi(
     createRoute({
       tags: ['admin'],
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin'),
+      ...authRoute({ roles: ['staff', 'admin'] }),
       method: 'get',
       path: '/admin/inventory/settings',
       summary: 'The store’s low-stock threshold',
@@ -43,8 +41,7 @@ export const inventoryRoutes = createRouter()
   .openapi(
     createRoute({
       tags: ['admin'],
-      security: bearerSecurity,
-      middleware: requireAuth('admin'),
+      ...authRoute({ roles: ['admin'] }),
       method: 'put',
       path: '/admin/inventory/settings',
       summary: 'Set the store’s low-stock threshold (admin)',

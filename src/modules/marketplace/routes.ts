@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf } from '../../lib/pagination'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import {
   ImportRequestSchema,
   ImportResultSchema,
@@ -14,7 +14,6 @@ import {
 } from './schema'
 import { importOrdersNow, kaspiPriceList, listSyncRows, marketplaceStatus, requestSync } from './service'
 
-const staff = () => requireAuth('staff', 'admin')
 const tags = ['marketplace sync (admin)']
 
 /** Mounted at /api/v1: admin view and control of Kaspi/Ozon sync, and the price list Kaspi downloads. */
@@ -25,8 +24,7 @@ export const marketplaceRoutes = createRouter()
       path: '/admin/marketplace/status',
       tags,
       summary: 'Per marketplace: enabled (credentials set), sync rows by state, imported orders, last push and import',
-      middleware: staff(),
-      security: bearerSecurity,
+      ...authRoute({ roles: ['staff', 'admin'] }),
       responses: {
         200: jsonContent(z.object({ data: z.array(MarketplaceStatusSchema) }), 'Status of each marketplace'),
         ...errors(401, 403),
@@ -40,8 +38,7 @@ export const marketplaceRoutes = createRouter()
       path: '/admin/marketplace/products',
       tags,
       summary: 'Per-product sync rows (state, attempts, last error, last success, offers pushed), filterable by state',
-      middleware: staff(),
-      security: bearerSecurity,
+      ...authRoute({ roles: ['staff', 'admin'] }),
       request: { query: SyncRowQuerySchema },
       responses: { 200: jsonContent(pageOf(SyncRowSchema), 'A page of sync rows'), ...errors(400, 401, 403) },
     }),
@@ -53,8 +50,7 @@ export const marketplaceRoutes = createRouter()
       path: '/admin/marketplace/sync',
       tags,
       summary: 'Queue a full re-push (content, prices, stock) of some or all products to one or every enabled marketplace',
-      middleware: staff(),
-      security: bearerSecurity,
+      ...authRoute({ roles: ['staff', 'admin'] }),
       request: jsonBody(SyncRequestSchema),
       responses: { 202: jsonContent(SyncAcceptedSchema, 'Queued'), ...errors(400, 401, 403, 409) },
     }),
@@ -66,8 +62,7 @@ export const marketplaceRoutes = createRouter()
       path: '/admin/marketplace/import-orders',
       tags,
       summary: 'Import new orders from a marketplace now (idempotent: an order already imported is not created again)',
-      middleware: staff(),
-      security: bearerSecurity,
+      ...authRoute({ roles: ['staff', 'admin'] }),
       request: jsonBody(ImportRequestSchema),
       responses: {
         200: jsonContent(ImportResultSchema, 'What the import did'),

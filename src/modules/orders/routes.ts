@@ -5,7 +5,7 @@ import { PageQuerySchema } from '../../lib/pagination'
 import { authRoute, createRouter } from '../../lib/router'
 import { requireTurnstile } from '../../lib/turnstile'
 import { CartTokenHeaderSchema } from '../cart/schema'
-import { currentUser, optionalAuth, requireAuth } from '../accounts/middleware'
+import { currentUser, optionalAuth } from '../accounts/middleware'
 import { checkout } from './checkout'
 import { guestCheckout } from './guest'
 import { guestOrderRoutes } from './guest-routes'
@@ -39,9 +39,8 @@ import {
   withNames,
 } from './service'
 
-const customer = { security: bearerSecurity, middleware: requireAuth() }
-const seller = { tags: ['seller'], security: bearerSecurity, middleware: requireAuth('seller') }
-const _staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const customer = authRoute()
+const seller = { tags: ['seller'], ...authRoute({ roles: ['seller'] }) }
 // Admin order routes integrators call with an API key (scopes) as well as staff tokens.
 const staffReading = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:read'] }) }
 const staffWriting = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'], scopes: ['orders:write'] }) }

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
-import { bearerSecurity, errors, ErrorSchema, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { errors, ErrorSchema, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { refundOrder } from './refunds'
 import {
   AlertPageSchema,
@@ -21,8 +21,8 @@ import {
 import { enabledProviders } from './providers'
 import { confirmManualPayment, listAlerts, listPayments, orderPayments, payOwnOrder } from './service'
 
-const customer = { tags: ['payments'], security: bearerSecurity, middleware: requireAuth() }
-const staff = { tags: ['admin'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
+const customer = { tags: ['payments'], ...authRoute() }
+const staff = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
 export const paymentRoutes = createRouter()
   .openapi(

@@ -1,16 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { desc, eq, inArray } from 'drizzle-orm'
-import { bearerSecurity, errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { createRouter } from '../../lib/router'
-import { currentUser, requireAuth } from '../accounts/middleware'
+import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import { authRoute, createRouter } from '../../lib/router'
+import { currentUser } from '../accounts/middleware'
 import { buyLabel, getLabel, orderShipments, shipmentView } from './labels'
 import { BuyLabelBodySchema, LabelIdempotencySchema, ShipmentQuerySchema, ShipmentSchema } from './schema'
 import { shipmentLines, shipments } from './tables'
 import { orderState } from '../orders/service'
 import { notFound } from '../../lib/errors'
 
-const staff = { tags: ['shipping'], security: bearerSecurity, middleware: requireAuth('staff', 'admin') }
-const seller = { tags: ['shipping', 'seller'], security: bearerSecurity, middleware: requireAuth('seller') }
+const staff = { tags: ['shipping'], ...authRoute({ roles: ['staff', 'admin'] }) }
+const seller = { tags: ['shipping', 'seller'], ...authRoute({ roles: ['seller'] }) }
 
 const buyDescription =
   'Buys one carrier label for a parcel of unfulfilled lines of a paid order (carrier and service from the body, or ' +
@@ -150,8 +150,7 @@ export const shippingRoutes = createRouter()
   .openapi(
     createRoute({
       tags: ['shipping'],
-      security: bearerSecurity,
-      middleware: requireAuth('staff', 'admin', 'seller'),
+      ...authRoute({ roles: ['staff', 'admin', 'seller'] }),
       method: 'get',
       path: '/shipments/{id}/label',
       summary: "Download a shipment's label (staff, or the seller whose lines it carries)",
