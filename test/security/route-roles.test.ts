@@ -66,5 +66,6 @@ describe('route security, from /openapi.json', () => {
     // The walk really covered the API (a broken document or filter would make it vacuous).
     expect(secured).toBeGreaterThan(50)
     expect(forbiddenChecks).toBeGreaterThan(50)
-  })
+    // About 360 requests in one test: a generous safety net for a loaded machine, not a speed bound.
+  }, 300_000)
 })
