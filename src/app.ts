@@ -12,22 +12,16 @@ import { authRoute, createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
 import { inventoryRoutes } from './modules/inventory/routes'
-import { exportRoutes } from './modules/admin-tools/exports-routes'
-import { importRoutes } from './modules/admin-tools/imports-routes'
 import { bulkRoutes } from './modules/bulk/routes'
 import { analyticsRoutes } from './modules/analytics/routes'
-import { accountFlowRoutes } from './modules/accounts/account-flow-routes'
 import { catalogRoutes } from './modules/catalog/routes'
 import { healthRoutes } from './modules/health/routes'
-import { imageRoutes } from './modules/catalog/images-routes'
-import { apiKeyRoutes } from './modules/integrations/api-key-routes'
-import { webhookRoutes } from './modules/integrations/webhook-routes'
+import { integrationRoutes } from './modules/integrations/routes'
 import { cartRoutes } from './modules/cart/routes'
 import { marketplaceRoutes } from './modules/marketplace/routes'
 import { notificationRoutes } from './modules/notifications/routes'
 import { orderRoutes } from './modules/orders/routes'
 import { shippingRoutes } from './modules/shipping/routes'
-import { carrierPushRoutes } from './modules/shipping/push-routes'
 import { paymentRoutes } from './modules/payments/routes'
 import { pricingRoutes } from './modules/pricing/routes'
 import { returnRoutes } from './modules/returns/routes'
@@ -48,6 +42,7 @@ app.use('*', requireJsonContentType)
 // One D1 session per request (replica reads, read-your-own-writes bookmarks): src/lib/db.ts.
 app.use('*', d1Session)
 
+// One router per module (test/architecture.test.ts checks).
 app.route('/', healthRoutes)
 app.openapi(
   createRoute({
@@ -66,16 +61,13 @@ app.openapi(
   }),
   (c) => c.text(prometheusText(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
 )
-app.route('/', imageRoutes)
 app.route('/api/v1', accountRoutes)
-// Email verification and password reset (tokens mailed by the notifications consumer).
-app.route('/api/v1', accountFlowRoutes)
-app.route('/api/v1', catalogRoutes)
+// The catalog mounts its own /api/v1 routes and the product images at /images/{key}.
+app.route('/', catalogRoutes)
 app.route('/api/v1', pricingRoutes)
 app.route('/api/v1', cartRoutes)
 app.route('/api/v1', orderRoutes)
 app.route('/api/v1', shippingRoutes)
-app.route('/api/v1', carrierPushRoutes)
 app.route('/api/v1', returnRoutes)
 app.route('/api/v1', paymentRoutes)
 app.route('/api/v1', notificationRoutes)
@@ -83,10 +75,7 @@ app.route('/api/v1', marketplaceRoutes)
 app.route('/api/v1', analyticsRoutes)
 app.route('/api/v1', adminToolRoutes)
 app.route('/api/v1', inventoryRoutes)
-app.route('/api/v1', apiKeyRoutes)
-app.route('/api/v1', exportRoutes)
-app.route('/api/v1', webhookRoutes)
-app.route('/api/v1', importRoutes)
+app.route('/api/v1', integrationRoutes)
 app.route('/api/v1', bulkRoutes)
 // The storefront (HTML pages at /, /c/…, /p/…, /cart, /checkout, /orders/…, /account…).
 app.route('/', storefrontRoutes as never)

@@ -35,3 +35,17 @@ describe('route security is declared once (authRoute)', () => {
     expect(offenders).toEqual([])
   })
 })
+
+describe('every module is mounted through its own router', () => {
+  it('src/app.ts imports one file (its router) from each module', () => {
+    const imported = [...files['src/app.ts']!.matchAll(/from '\.\/modules\/([^/']+)(?:\/([^']+))?'/g)].map(([, module, file]) => ({
+      module: module!,
+      file: file ?? 'index',
+    }))
+    const filesByModule = new Map<string, Set<string>>()
+    for (const { module, file } of imported) filesByModule.set(module, (filesByModule.get(module) ?? new Set()).add(file))
+    const several = [...filesByModule].filter(([, f]) => f.size > 1).map(([module, f]) => `${module}: ${[...f].join(', ')}`)
+    expect(several).toEqual([])
+    expect(filesByModule.size).toBeGreaterThan(10)
+  })
+})

@@ -53,34 +53,6 @@ export interface paths {
       };
     };
   };
-  "/images/{key}": {
-    /** A product image (the key may contain slashes) */
-    get: {
-      parameters: {
-        path: {
-          key: string;
-        };
-      };
-      responses: {
-        /** @description The image, with ETag and Cache-Control: public, max-age=31536000, immutable */
-        200: {
-          content: {
-            "image/*": string;
-          };
-        };
-        /** @description Not modified (If-None-Match matched) */
-        304: {
-          content: never;
-        };
-        /** @description No such image */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
   "/api/v1/auth/register": {
     /**
      * Create a customer account (then sign in with POST /auth/login)
@@ -2602,6 +2574,34 @@ export interface paths {
           };
         };
         /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/images/{key}": {
+    /** A product image (the key may contain slashes) */
+    get: {
+      parameters: {
+        path: {
+          key: string;
+        };
+      };
+      responses: {
+        /** @description The image, with ETag and Cache-Control: public, max-age=31536000, immutable */
+        200: {
+          content: {
+            "image/*": string;
+          };
+        };
+        /** @description Not modified (If-None-Match matched) */
+        304: {
+          content: never;
+        };
+        /** @description No such image */
         404: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -5899,6 +5899,228 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/exports/products": {
+    /**
+     * Products, variants and stock as CSV (one row per variant; the same columns the product import reads)
+     * @description Columns: product_id, product_slug, product_name, status, category, seller_id, description, sku, variant_name, currency, price, compare_at_price, stock, weight_grams, attributes, variant_id, created_at, updated_at. The filters are the product list's. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
+     */
+    get: {
+      parameters: {
+        query?: {
+          status?: "draft" | "active" | "archived";
+          seller_id?: string;
+          /** @description Category id or slug; includes all subcategories */
+          category?: string;
+          /** @description Full-text search over name and description, as in the product list */
+          q?: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/exports/orders": {
+    /**
+     * Orders as CSV, newest first, with the order list’s filters
+     * @description Columns: order_id, created_at, status, email, customer_name, currency, subtotal, discount, tax, shipping, total, refunded, tax_inclusive, payment_provider, shipping_method, discount_code, line_count, item_count, updated_at. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
+     */
+    get: {
+      parameters: {
+        query?: {
+          status?: components["schemas"]["OrderStatus"];
+          user_id?: string;
+          /** @description The order’s email or its account’s email, case-insensitive */
+          email?: string;
+          /** @description created_at >= this ISO time */
+          from?: string;
+          /** @description created_at < this ISO time */
+          to?: string;
+        };
+      };
+      responses: {
+        /** @description The CSV file */
+        200: {
+          content: {
+            "text/csv": string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/imports": {
+    /**
+     * Dry run of a product CSV import: validate every row and store the job (nothing in the catalog changes)
+     * @description Columns as in GET /admin/exports/products (unknown columns are ignored; `sku` is required). A row whose SKU exists updates that variant and its product (empty cells keep the current value); a new SKU creates a variant, joining the product named by product_id or product_slug, or a new product (rows with the same product_slug, or the same product_name when there is no slug, form one product). Prices are decimals in the currency’s major unit. Each row is checked with the product API’s own schemas; errors name the line and column. At most 10000 rows.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ImportCreate"];
+        };
+      };
+      responses: {
+        /** @description The dry-run report */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Payload too large */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/imports/{id}": {
+    /** An import’s report and progress */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The import */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/imports/{id}/apply": {
+    /**
+     * Apply the next chunk of an import (about 100 rows, whole products); call until status is done
+     * @description Valid rows are applied, rows with errors are skipped. Re-applying (or importing the same file again) creates nothing twice: rows are matched by SKU and only changed fields are written. Concurrent calls apply a chunk once.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The import after this chunk */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ImportJob"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/admin/inventory": {
     /**
      * Low-stock and sold-out variants, lowest stock first
@@ -6094,102 +6316,6 @@ export interface paths {
         };
         /** @description Not found */
         404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/exports/products": {
-    /**
-     * Products, variants and stock as CSV (one row per variant; the same columns the product import reads)
-     * @description Columns: product_id, product_slug, product_name, status, category, seller_id, description, sku, variant_name, currency, price, compare_at_price, stock, weight_grams, attributes, variant_id, created_at, updated_at. The filters are the product list's. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
-     */
-    get: {
-      parameters: {
-        query?: {
-          status?: "draft" | "active" | "archived";
-          seller_id?: string;
-          /** @description Category id or slug; includes all subcategories */
-          category?: string;
-          /** @description Full-text search over name and description, as in the product list */
-          q?: string;
-        };
-      };
-      responses: {
-        /** @description The CSV file */
-        200: {
-          content: {
-            "text/csv": string;
-          };
-        };
-        /** @description Invalid input */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/exports/orders": {
-    /**
-     * Orders as CSV, newest first, with the order list’s filters
-     * @description Columns: order_id, created_at, status, email, customer_name, currency, subtotal, discount, tax, shipping, total, refunded, tax_inclusive, payment_provider, shipping_method, discount_code, line_count, item_count, updated_at. Money columns are decimals in the currency’s major unit (19.99 USD, 1999 JPY) beside a `currency` column. Cells starting with = + - @ are written with a leading apostrophe so spreadsheets do not run them as formulas. UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Streamed page by page, so any size downloads in constant memory.
-     */
-    get: {
-      parameters: {
-        query?: {
-          status?: components["schemas"]["OrderStatus"];
-          user_id?: string;
-          /** @description The order’s email or its account’s email, case-insensitive */
-          email?: string;
-          /** @description created_at >= this ISO time */
-          from?: string;
-          /** @description created_at < this ISO time */
-          to?: string;
-        };
-      };
-      responses: {
-        /** @description The CSV file */
-        200: {
-          content: {
-            "text/csv": string;
-          };
-        };
-        /** @description Invalid input */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -6612,132 +6738,6 @@ export interface paths {
         };
         /** @description Conflict with the current state */
         409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/imports": {
-    /**
-     * Dry run of a product CSV import: validate every row and store the job (nothing in the catalog changes)
-     * @description Columns as in GET /admin/exports/products (unknown columns are ignored; `sku` is required). A row whose SKU exists updates that variant and its product (empty cells keep the current value); a new SKU creates a variant, joining the product named by product_id or product_slug, or a new product (rows with the same product_slug, or the same product_name when there is no slug, form one product). Prices are decimals in the currency’s major unit. Each row is checked with the product API’s own schemas; errors name the line and column. At most 10000 rows.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["ImportCreate"];
-        };
-      };
-      responses: {
-        /** @description The dry-run report */
-        201: {
-          content: {
-            "application/json": components["schemas"]["ImportJob"];
-          };
-        };
-        /** @description Invalid input */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Payload too large */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Unsupported media type */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/imports/{id}": {
-    /** An import’s report and progress */
-    get: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description The import */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ImportJob"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/imports/{id}/apply": {
-    /**
-     * Apply the next chunk of an import (about 100 rows, whole products); call until status is done
-     * @description Valid rows are applied, rows with errors are skipped. Re-applying (or importing the same file again) creates nothing twice: rows are matched by SKU and only changed fields are written. Concurrent calls apply a chunk once.
-     */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description The import after this chunk */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ImportJob"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -8288,6 +8288,49 @@ export interface components {
       first_order_at: string;
       last_order_at: string;
     };
+    ImportJob: {
+      id: string;
+      file_name: string;
+      /**
+       * @description ready: dry run done, nothing written; applying: some chunks applied; done
+       * @enum {string}
+       */
+      status: "ready" | "applying" | "done";
+      total_rows: number;
+      valid_rows: number;
+      /** @description Rows refused by the dry run or failed when applied */
+      error_rows: number;
+      /** @description What the dry run expects the valid rows to do */
+      planned: {
+        create: number;
+        update: number;
+      };
+      /** @description Rows applied so far (progress: processed_rows / total_rows) */
+      processed_rows: number;
+      result: {
+        created: number;
+        updated: number;
+        unchanged: number;
+        failed: number;
+      };
+      /** @description Per-row problems, by line (at most 500 listed) */
+      errors: {
+          /** @description Line in the file (1 is the header) */
+          line: number;
+          sku: string;
+          /** @description The CSV column to fix, or "row" */
+          column: string;
+          message: string;
+        }[];
+      created_at: string;
+      updated_at: string;
+      finished_at: string | null;
+    };
+    ImportCreate: {
+      /** @description The file’s text (UTF-8), with a header row */
+      csv: string;
+      file_name?: string;
+    };
     InventoryPage: {
       data: components["schemas"]["InventoryRow"][];
       next_cursor: string | null;
@@ -8460,49 +8503,6 @@ export interface components {
           at: string;
         })[];
     });
-    ImportJob: {
-      id: string;
-      file_name: string;
-      /**
-       * @description ready: dry run done, nothing written; applying: some chunks applied; done
-       * @enum {string}
-       */
-      status: "ready" | "applying" | "done";
-      total_rows: number;
-      valid_rows: number;
-      /** @description Rows refused by the dry run or failed when applied */
-      error_rows: number;
-      /** @description What the dry run expects the valid rows to do */
-      planned: {
-        create: number;
-        update: number;
-      };
-      /** @description Rows applied so far (progress: processed_rows / total_rows) */
-      processed_rows: number;
-      result: {
-        created: number;
-        updated: number;
-        unchanged: number;
-        failed: number;
-      };
-      /** @description Per-row problems, by line (at most 500 listed) */
-      errors: {
-          /** @description Line in the file (1 is the header) */
-          line: number;
-          sku: string;
-          /** @description The CSV column to fix, or "row" */
-          column: string;
-          message: string;
-        }[];
-      created_at: string;
-      updated_at: string;
-      finished_at: string | null;
-    };
-    ImportCreate: {
-      /** @description The file’s text (UTF-8), with a header row */
-      csv: string;
-      file_name?: string;
-    };
     BulkProductResult: {
       succeeded: number;
       failed: number;

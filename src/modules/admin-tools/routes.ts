@@ -2,12 +2,14 @@ import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
 import { authRoute, createRouter } from '../../lib/router'
 import { customerProfile } from './customers'
+import { exportRoutes } from './exports-routes'
+import { importRoutes } from './imports-routes'
 import { CustomerProfileSchema, SearchQuerySchema, SearchResultSchema } from './schema'
 import { searchEverything } from './service'
 
 const staff = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'] }) }
 
-/** Staff tools behind the dashboard: global search, the customer page. Mounted at /api/v1. */
+/** Staff tools behind the dashboard: global search, the customer page, CSV exports and imports. Mounted at /api/v1. */
 export const adminToolRoutes = createRouter()
   .openapi(
     createRoute({
@@ -37,3 +39,5 @@ export const adminToolRoutes = createRouter()
     }),
     async (c) => c.json(await customerProfile(c.env, c.get('db'), c.req.valid('param').id), 200),
   )
+  .route('/', exportRoutes)
+  .route('/', importRoutes)

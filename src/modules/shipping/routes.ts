@@ -8,6 +8,7 @@ import { BuyLabelBodySchema, LabelIdempotencySchema, ShipmentQuerySchema, Shipme
 import { shipmentLines, shipments } from './tables'
 import { orderState } from '../orders/service'
 import { notFound } from '../../lib/errors'
+import { carrierPushRoutes } from './push-routes'
 
 const staff = { tags: ['shipping'], ...authRoute({ roles: ['staff', 'admin'] }) }
 const seller = { tags: ['shipping', 'seller'], ...authRoute({ roles: ['seller'] }) }
@@ -173,3 +174,5 @@ export const shippingRoutes = createRouter()
       })
     },
   )
+  // Carrier tracking pushes (UPS Track Alert): no user auth, a shared credential.
+  .route('/', carrierPushRoutes)
