@@ -13,6 +13,11 @@ import { Hono, type Context } from 'hono'
  *   GET  /v1/refunds?payment_intent=, GET /v1/refunds/:id, GET /v1/charges/:id
  *   GET  /v1/events, GET /v1/events/:id      every state change above records an event
  *
+ * Refunds of a charge paid with Stripe's test method `pm_card_pendingRefund` start `pending`, as
+ * at Stripe; `settleRefund(id, 'succeeded' | 'failed')` plays the provider finishing one later
+ * (status changed, a failed one's amount given back to the charge, `charge.refund.updated` and
+ * `refund.updated` recorded and delivered like any event).
+ *
  * A request with an Idempotency-Key already seen (per API key) replays the first response with
  * `Idempotent-Replayed: true`; the same key with different parameters is a 400 idempotency_error.
  *
@@ -386,7 +391,9 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
       payment_intent: charge.payment_intent,
       reason: typeof p.reason === 'string' ? p.reason : null,
       receipt_number: null,
-      status: 'succeeded',
+      // https://docs.stripe.com/testing#refunds: this test card's refunds stay pending until Stripe settles them.
+      status: charge.payment_method === 'pm_card_pendingRefund' ? 'pending' : 'succeeded',
+      ...(charge.payment_method === 'pm_card_pendingRefund' ? { pending_reason: 'processing' } : {}),
     }
     state.refunds.set(refund.id as string, refund)
     charge.amount_refunded += amount
@@ -429,7 +436,36 @@ export function createStripeFake(options: StripeFakeOptions = {}) {
 
   app.all('/v1/*', (c) => stripeError(c, 404, 'invalid_request_error', `Unrecognized request URL (${c.req.method}: ${c.req.path}).`))
 
-  return { app, state, fetch: (request: Request) => app.fetch(request) }
+  /**
+   * The provider finishing a pending refund: `succeeded`, or `failed` (its amount goes back to the
+   * charge, with Stripe's failure_reason). Records (and delivers, when configured) the events.
+   */
+  async function settleRefund(id: string, status: 'succeeded' | 'failed', failureReason = 'expired_or_canceled_card') {
+    const refund = state.refunds.get(id)
+    if (!refund || refund.status !== 'pending') throw new Error(`no pending refund ${id}`)
+    refund.status = status
+    delete refund.pending_reason
+    const charge = state.charges.get(refund.charge as string)
+    if (status === 'failed') {
+      refund.failure_reason = failureReason
+      if (charge) {
+        charge.amount_refunded -= refund.amount as number
+        charge.refunded = charge.amount_refunded === charge.amount
+      }
+    }
+    if (charge) charge.refunds.data = charge.refunds.data.map((r) => (r.id === id ? refund : r))
+    const ctx = {
+      env: {},
+      get executionCtx(): ExecutionContext {
+        throw new Error('no execution context')
+      },
+    }
+    await emit(ctx as unknown as Context<{ Bindings: FakeBindings }>, 'charge.refund.updated', refund)
+    await emit(ctx as unknown as Context<{ Bindings: FakeBindings }>, 'refund.updated', refund)
+    return refund
+  }
+
+  return { app, state, settleRefund, fetch: (request: Request) => app.fetch(request) }
 }
 
 function noSuch(c: Context, kind: string, id: string) {

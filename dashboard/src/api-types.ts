@@ -5430,7 +5430,7 @@ export interface paths {
           status?: "sending" | "sent" | "retrying" | "failed" | "skipped" | "dead";
           channel?: "email" | "sms" | "whatsapp" | "telegram";
           provider?: string;
-          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "return_requested" | "return_approved" | "return_refused" | "return_refunded" | "return_staff_alert" | "email_verification" | "password_reset" | "account_exists";
+          template?: "order_confirmation" | "payment_failed" | "order_shipped" | "order_delivered" | "order_refunded" | "order_cancelled" | "return_requested" | "return_approved" | "return_refused" | "return_received" | "return_refunded" | "return_cancelled" | "return_staff_alert" | "return_staff_cancelled" | "email_verification" | "password_reset" | "account_exists";
           event_type?: string;
           event_id?: string;
           user_id?: string;
@@ -7910,6 +7910,15 @@ export interface components {
         label_url: string;
       } | null;
       refund_id: string | null;
+      /** @description The return's latest refund at the payment provider: pending until the provider confirms it (the return then becomes refunded by itself); failed leaves the return received for staff to retry (POST …/refund) */
+      refund_attempt: ({
+        id: string;
+        /** @enum {string} */
+        status: "pending" | "succeeded" | "failed";
+        provider: string;
+        failure_reason: string | null;
+        updated_at: string;
+      }) | null;
       lines: components["schemas"]["ReturnLine"][];
       history: ({
           status: components["schemas"]["ReturnStatus"];

@@ -427,6 +427,8 @@ const core = {
   'returns.receive.confirm': 'Receive and refund {amount}',
   'returns.receivedRefunded': 'Return {id} received; {amount} refunded ({provider}).',
   'returns.refundPending': 'Received, but the refund is not done yet: {error}',
+  'returns.refundAttempt.pending': 'The refund is pending at {provider}; the return becomes refunded when {provider} confirms it.',
+  'returns.refundAttempt.failed': 'The refund failed at {provider} ({reason}, {at}); nothing was refunded. Retry it below.',
   'returns.retry.button': 'Retry refund of {amount}',
   'returns.retry.title': 'Retry the refund of return {id}?',
   'returns.retry.body': '{amount} goes back to the customer (never twice).',
@@ -838,6 +840,9 @@ const coreRu: RuOf<typeof core> = {
   'returns.receive.confirm': 'Получено, вернуть {amount}',
   'returns.receivedRefunded': 'Возврат {id} получен; возвращено {amount} ({provider}).',
   'returns.refundPending': 'Получено, но деньги ещё не возвращены: {error}',
+  'returns.refundAttempt.pending':
+    'Возврат денег ожидает подтверждения {provider}; возврат станет завершённым, когда {provider} его подтвердит.',
+  'returns.refundAttempt.failed': 'Возврат денег через {provider} не прошёл ({reason}, {at}); деньги не возвращены. Повторите его ниже.',
   'returns.retry.button': 'Повторить возврат {amount}',
   'returns.retry.title': 'Повторить возврат денег по возврату {id}?',
   'returns.retry.body': '{amount} вернётся покупателю (не больше одного раза).',

@@ -21,6 +21,8 @@ export type DomainEventType =
   | 'return.refunded'
   /** A new return told to one staff member (the notifications consumer fans return.requested out). */
   | 'return.staff_alert'
+  /** A withdrawn return told to one staff member (fanned out from return.cancelled). */
+  | 'return.staff_cancelled'
   | 'account.registered'
   | 'account.email_verification_requested'
   | 'account.password_reset_requested'

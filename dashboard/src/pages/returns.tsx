@@ -222,6 +222,18 @@ export function ReturnCard({ ret, onChanged }: { ret: Return; onChanged: () => v
           </fieldset>
         </form>
       ) : null}
+      {ret.status === 'received' && ret.refund_attempt?.status === 'pending' ? (
+        <p role="status">{t('returns.refundAttempt.pending', { provider: ret.refund_attempt.provider })}</p>
+      ) : null}
+      {ret.status === 'received' && ret.refund_attempt?.status === 'failed' ? (
+        <p class="error" role="alert">
+          {t('returns.refundAttempt.failed', {
+            provider: ret.refund_attempt.provider,
+            reason: ret.refund_attempt.failure_reason ?? '—',
+            at: formatDate(ret.refund_attempt.updated_at),
+          })}
+        </p>
+      ) : null}
       {ret.status === 'received' ? (
         <p>
           <button type="button" disabled={retry.busy} onClick={() => void retry.run()}>
@@ -316,18 +328,24 @@ export function ReturnsPage({ route }: { route: Route }) {
       ),
     [status, orderId, from, to],
   )
+  // The filter form is uncontrolled and keyed by the query: a list reload (after an action) never
+  // resets what staff are choosing, and a new query starts from its own values.
+  const query = q.toString()
   const filter = (form: HTMLFormElement) => {
     const v = formValues(form)
     const str = (k: string) => String(v[k] ?? '').trim() || undefined
-    navigate('returns', { status: str('status'), order_id: str('order_id'), from: str('from'), to: str('to') })
+    const next = { status: str('status'), order_id: str('order_id'), from: str('from'), to: str('to') }
+    // The same filter again still reads the list again (the hash does not change, so only a reload does).
+    if (link('returns', next) === link('returns', { status, order_id: orderId, from, to })) list.reload()
+    else navigate('returns', next)
   }
   return (
     <section>
       <PageTitle>{t('returns.title')}</PageTitle>
       <p class="muted">{t('returns.intro')}</p>
-      <form class="filters" onSubmit={submit(filter)}>
+      <form class="filters" key={query} onSubmit={submit(filter)}>
         <Field label={t('returns.filter.status')}>
-          <select name="status" value={status ?? ''}>
+          <select name="status" defaultValue={status ?? ''}>
             <option value="">{t('returns.filter.any')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -337,13 +355,13 @@ export function ReturnsPage({ route }: { route: Route }) {
           </select>
         </Field>
         <Field label={t('returns.filter.order')}>
-          <input name="order_id" value={orderId ?? ''} />
+          <input name="order_id" defaultValue={orderId ?? ''} />
         </Field>
         <Field label={t('returns.filter.from')}>
-          <input name="from" type="date" value={from ?? ''} />
+          <input name="from" type="date" defaultValue={from ?? ''} />
         </Field>
         <Field label={t('returns.filter.to')}>
-          <input name="to" type="date" value={to ?? ''} />
+          <input name="to" type="date" defaultValue={to ?? ''} />
         </Field>
         <button type="submit">{t('returns.filter.apply')}</button>
       </form>
@@ -363,8 +381,9 @@ export function ReturnsPage({ route }: { route: Route }) {
             </tr>
           </thead>
           <tbody>
+            {/* Keyed by the query too: a new filter shows its rows closed; a reload keeps an open card open. */}
             {list.data.data.map((r) => (
-              <ReturnRow key={r.id} r={r} onChanged={list.reload} />
+              <ReturnRow key={`${query} ${r.id}`} r={r} onChanged={list.reload} />
             ))}
           </tbody>
         </table>

@@ -56,9 +56,12 @@ const PLANS: Partial<Record<DomainEvent['type'], { template: TemplateName; email
   'return.requested': { template: 'return_requested', emailOnly: false },
   'return.approved': { template: 'return_approved', emailOnly: false },
   'return.refused': { template: 'return_refused', emailOnly: false },
+  'return.received': { template: 'return_received', emailOnly: false },
   'return.refunded': { template: 'return_refunded', emailOnly: false },
-  // One copy of return.requested per staff member (fanOutToStaff), by email.
+  'return.cancelled': { template: 'return_cancelled', emailOnly: false },
+  // One copy of return.requested / return.cancelled per staff member (fanOutToStaff).
   'return.staff_alert': { template: 'return_staff_alert', emailOnly: false },
+  'return.staff_cancelled': { template: 'return_staff_cancelled', emailOnly: false },
   'account.email_verification_requested': { template: 'email_verification', emailOnly: true },
   'account.password_reset_requested': { template: 'password_reset', emailOnly: true },
   'account.signup_attempted': { template: 'account_exists', emailOnly: true },
@@ -205,20 +208,28 @@ export async function processEvent(db: DB, env: NotificationsEnv, body: unknown,
   return delaySeconds > 0 ? { retry: true, delaySeconds: Math.min(delaySeconds, RETRY_MAX_SECONDS) } : { retry: false }
 }
 
+/** Return events staff hear of too, and the event type each staff member's copy gets. */
+const STAFF_COPIES: Record<string, string> = {
+  'return.requested': 'return.staff_alert',
+  'return.cancelled': 'return.staff_cancelled',
+}
+
 /**
- * return.requested → one `return.staff_alert` per active staff/admin account (id derived from the
- * event and the staff member, so a redelivery claims the same deliveries and sends nothing twice).
+ * return.requested → one `return.staff_alert`, return.cancelled → one `return.staff_cancelled`,
+ * per active staff/admin account (id derived from the event and the staff member, so a
+ * redelivery claims the same deliveries and sends nothing twice).
  */
 async function fanOutToStaff(db: DB, env: NotificationsEnv, body: unknown, attempts: number): Promise<EventOutcome> {
   const parsed = DomainEventSchema.safeParse(body)
-  if (!parsed.success || parsed.data.type !== 'return.requested') return { retry: false }
+  const copyType = parsed.success ? STAFF_COPIES[parsed.data.type] : undefined
+  if (!parsed.success || !copyType) return { retry: false }
   const event = parsed.data
   const { results } = await db.$client
     .prepare(`SELECT id FROM users WHERE role IN ('staff', 'admin') AND disabled_at IS NULL ORDER BY id LIMIT 50`)
     .all<{ id: string }>()
   let outcome: EventOutcome = { retry: false }
   for (const staff of results) {
-    const copy = { ...event, id: `${event.id}:staff:${staff.id}`, type: 'return.staff_alert', data: { ...event.data, user_id: staff.id } }
+    const copy = { ...event, id: `${event.id}:staff:${staff.id}`, type: copyType, data: { ...event.data, user_id: staff.id } }
     const result = await processEvent(db, env, copy, attempts)
     if (result.retry) outcome = result
   }
@@ -255,7 +266,7 @@ export async function handleNotificationBatch(batch: MessageBatch<unknown>, env:
   for (const message of batch.messages) {
     try {
       let outcome = await processEvent(db, env, message.body, message.attempts)
-      // A new return: every staff member hears of it too (one derived event each, deduped like any).
+      // A new or withdrawn return: every staff member hears of it too (one derived event each, deduped like any).
       const staffOutcome = await fanOutToStaff(db, env, message.body, message.attempts)
       if (staffOutcome.retry && !outcome.retry) outcome = staffOutcome
       // Sellers with lines in a paid order are told once per (order, seller), claimed in D1.

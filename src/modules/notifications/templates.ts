@@ -224,6 +224,54 @@ const COPY: Record<TemplateName, CopyFn> = {
           link: orderLink,
         }
   },
+  return_received: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Возврат ${r?.id ?? ''} получен`,
+          lines: compact([
+            `Мы получили возвращённые товары по заказу ${ref} (возврат ${r?.id ?? ''}).`,
+            returnItems(o, l),
+            `Мы вернём ${money(r?.refund, l)} и сообщим, когда деньги будут отправлены.`,
+          ]),
+          link: orderLink,
+        }
+      : {
+          subject: `Return ${r?.id ?? ''} received`,
+          lines: compact([
+            `We have received the items you returned from order ${ref} (return ${r?.id ?? ''}).`,
+            returnItems(o, l),
+            `We are refunding ${money(r?.refund, l)} and will tell you once it is on its way.`,
+          ]),
+          link: orderLink,
+        }
+  },
+  return_cancelled: ({ order, orderLink }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Возврат ${r?.id ?? ''} отменён`,
+          lines: compact([
+            `Вы отменили заявку на возврат ${r?.id ?? ''} по заказу ${ref}.`,
+            returnItems(o, l),
+            'Пока срок возврата не истёк, товары можно вернуть новой заявкой.',
+          ]),
+          link: orderLink,
+        }
+      : {
+          subject: `Return ${r?.id ?? ''} cancelled`,
+          lines: compact([
+            `You have withdrawn return request ${r?.id ?? ''} for order ${ref}.`,
+            returnItems(o, l),
+            'You can still ask for a return of these items while the return window is open.',
+          ]),
+          link: orderLink,
+        }
+  },
   return_refunded: ({ order, orderLink }, l) => {
     const o = order!
     const r = o.return
@@ -267,6 +315,28 @@ const COPY: Record<TemplateName, CopyFn> = {
             r?.reason ? `Reason: ${r.reason}` : undefined,
             returnItems(o, l),
             'Approve or refuse it on the Returns page of the dashboard.',
+          ]),
+        }
+  },
+  return_staff_cancelled: ({ order }, l) => {
+    const o = order!
+    const r = o.return
+    const ref = orderRef(o)
+    return l === 'ru'
+      ? {
+          subject: `Покупатель отменил возврат по заказу ${ref}`,
+          lines: compact([
+            `Покупатель отозвал заявку на возврат ${r?.id ?? ''} по заказу ${ref} (к возврату было ${money(r?.refund, l)}).`,
+            returnItems(o, l),
+            'Ничего делать не нужно: заявка закрыта на странице «Возвраты».',
+          ]),
+        }
+      : {
+          subject: `Return for order ${ref} withdrawn by the customer`,
+          lines: compact([
+            `The customer withdrew return request ${r?.id ?? ''} for order ${ref} (refund was ${money(r?.refund, l)}).`,
+            returnItems(o, l),
+            'Nothing to do: the request is closed on the Returns page of the dashboard.',
           ]),
         }
   },

@@ -18,6 +18,7 @@ import { nowIso } from '../../lib/time'
 import { releaseStockStatements } from '../inventory/service'
 import { getOrder, noteOnOrder, orderState, recordOrderRefunds } from '../orders/service'
 import { REFUNDABLE, type Actor } from '../orders/state-machine'
+import { completeReturnRefunds } from '../returns/refunds'
 import type { ApplyContext, PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
 import { ProviderError, type ProviderRefund } from './providers/types'
@@ -288,6 +289,8 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
     }
   }
   await syncOrderRefunds(env, await getPayment(env, payment.id), actor)
+  // A return whose refund the provider confirmed only now (pending → succeeded) becomes refunded.
+  await completeReturnRefunds(env, payment.orderId, actor)
 }
 
 /**

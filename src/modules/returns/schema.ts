@@ -38,6 +38,20 @@ export const ReturnSchema = z
       .nullable()
       .openapi({ description: 'The carrier return label (approved returns of orders shipped with a carrier)' }),
     refund_id: z.string().nullable(),
+    refund_attempt: z
+      .object({
+        id: z.string(),
+        status: z.enum(['pending', 'succeeded', 'failed']),
+        provider: z.string(),
+        failure_reason: z.string().nullable(),
+        updated_at: z.string(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "The return's latest refund at the payment provider: pending until the provider confirms it (the return then " +
+          'becomes refunded by itself); failed leaves the return received for staff to retry (POST …/refund)',
+      }),
     lines: z.array(ReturnLineSchema),
     history: z.array(z.object({ status: ReturnStatusSchema, at: z.string(), actor: ActorSchema, note: z.string().nullable() })),
     created_at: z.string(),

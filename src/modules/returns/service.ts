@@ -16,19 +16,24 @@ import type { OrderState, ReturnAction, ReturnActionResult, ReturnState } from '
 import { orderState, orderStub } from '../orders/service'
 import type { Actor } from '../orders/state-machine'
 import { orderLines, orders } from '../orders/tables'
-import { refundOrder } from '../payments/refunds'
+import { refundOrder, syncRefundsFromProvider } from '../payments/refunds'
+import { findPaymentForOrder } from '../payments/store'
 import { refunds } from '../payments/tables'
 import { returnWindowDays, shipFrom } from '../shipping/config'
 import { returnableUnits, returnDeadline, RETURNABLE_ORDER_STATUSES } from './decide'
 import { buyReturnLabel, returnLabelFile } from './labels'
+import { latestAttempt, refundAttempts, refundKeyFor, type RefundAttempt } from './refunds'
 import type { ReturnQuery, ReturnRequestBody } from './schema'
 import { returnLines, returns } from './tables'
 import { deliveredAtFromHistory, returnFromRows } from './write-through'
 
 type LineInfo = Map<string, { product_name: string; variant_name: string; sku: string }>
 
-/** The API shape of a return. `labelUrl` overrides where the label is downloaded (guests' signed link). */
-export function returnView(orderId: string, userId: string, r: ReturnState, info: LineInfo, labelUrl?: string) {
+/**
+ * The API shape of a return. `labelUrl` overrides where the label is downloaded (guests' signed
+ * link); `attempts` are the return's refunds (the latest is shown as refund_attempt).
+ */
+export function returnView(orderId: string, userId: string, r: ReturnState, info: LineInfo, labelUrl?: string, attempts?: RefundAttempt[]) {
   return {
     id: r.id,
     order_id: orderId,
@@ -42,6 +47,7 @@ export function returnView(orderId: string, userId: string, r: ReturnState, info
     instructions: r.instructions,
     label: r.label ? { ...r.label, label_url: labelUrl ?? `/api/v1/returns/${r.id}/label` } : null,
     refund_id: r.refund_id,
+    refund_attempt: latestAttempt(attempts),
     lines: r.lines.map((l) => ({
       line_id: l.line_id,
       seller_id: l.seller_id,
@@ -106,6 +112,7 @@ async function viewOf(env: Env, state: OrderState, ret: ReturnState, labelUrl?: 
       ret.lines.map((l) => l.line_id),
     ),
     labelUrl,
+    (await refundAttempts(env, [ret.id])).get(ret.id),
   )
 }
 
@@ -126,8 +133,12 @@ export async function orderReturns(env: Env, orderId: string, labelUrl?: (return
     state.lines.map((l) => l.id),
   )
   const list = state.returns ?? []
+  const attempts = await refundAttempts(
+    env,
+    list.map((r) => r.id),
+  )
   return {
-    data: [...list].reverse().map((r) => returnView(state.id, state.user_id, r, info, labelUrl?.(r.id))),
+    data: [...list].reverse().map((r) => returnView(state.id, state.user_id, r, info, labelUrl?.(r.id), attempts.get(r.id))),
     window_days: windowDays,
     deadline,
     returnable: state.lines.map((l) => ({
@@ -246,11 +257,12 @@ export async function listReturns(env: Env, query: ReturnQuery, scope: { owner?:
     env,
     lines.map((l) => l.lineId),
   )
+  const attempts = await refundAttempts(env, ids)
   return {
     data: page.data.map((x) => {
       const state = returnFromRows(x.r, lines)
       const visible = scope.seller ? { ...state, lines: state.lines.filter((l) => l.seller_id === scope.seller) } : state
-      return returnView(x.r.orderId, x.ownerId, visible, info)
+      return returnView(x.r.orderId, x.ownerId, visible, info, undefined, attempts.get(x.r.id))
     }),
     next_cursor: page.next_cursor,
   }
@@ -344,9 +356,11 @@ export async function refundReturn(env: Env, staff: AuthUser, returnId: string) 
 
 /**
  * Refund exactly the return's amount through the payments refund path with the key
- * "return:<id>" (one refund row per return, enforced by its UNIQUE index; the provider gets that
- * row's idempotency key), then tell the OrderDO (received → refunded, once). `strict` throws the
- * refund's error; otherwise it is reported beside the received return.
+ * "return:<id>" ("return:<id>:<n>" after n-1 failed attempts; one live refund per return, enforced
+ * by the refunds' UNIQUE (order, key) index; the provider gets that row's idempotency key), then
+ * tell the OrderDO (received → refunded, once). A refund pending at the provider completes the
+ * return later (completeReturnRefunds, when its webhook arrives). `strict` throws the refund's
+ * error; otherwise it is reported beside the received return.
  */
 async function settleRefund(env: Env, staff: AuthUser, orderId: string, ret: ReturnState, strict: boolean) {
   const db = getDb(env)
@@ -363,11 +377,29 @@ async function settleRefund(env: Env, staff: AuthUser, orderId: string, ret: Ret
   let refundError: string | null = null
   let succeeded = ret.refund_amount === 0
   if (!succeeded) {
+    let attempts = (await refundAttempts(env, [ret.id])).get(ret.id) ?? []
+    const last = attempts.at(-1)
+    if (strict && last?.status === 'pending' && last.provider_ref) {
+      // Staff retry a refund still pending at the provider: ask the provider where it stands (this
+      // completes the return if it succeeded meanwhile, or frees a new attempt if it failed).
+      const payment = await findPaymentForOrder(env, orderId)
+      if (payment) await syncRefundsFromProvider(env, payment, staffActor(staff))
+      attempts = (await refundAttempts(env, [ret.id])).get(ret.id) ?? []
+    }
     try {
-      const out = await refundOrder(env, staff, orderId, { amount: ret.refund_amount, reason: `Return ${ret.id}` }, `return:${ret.id}`)
+      const out = await refundOrder(
+        env,
+        staff,
+        orderId,
+        { amount: ret.refund_amount, reason: `Return ${ret.id}` },
+        refundKeyFor(ret.id, attempts),
+      )
       refundId = out.refund.id
       succeeded = out.refund.status === 'succeeded'
-      if (!succeeded) refundError = `The refund is ${out.refund.status} at the provider; retry later`
+      if (out.refund.status === 'pending')
+        refundError = 'The refund is pending at the provider; the return becomes refunded when the provider confirms it'
+      else if (out.refund.status === 'failed')
+        refundError = `The refund failed at the provider${out.refund.failure_reason ? ` (${out.refund.failure_reason})` : ''}; retry the refund`
     } catch (err) {
       if (strict || !(err instanceof AppError)) throw err
       refundError = err.message
