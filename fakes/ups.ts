@@ -21,7 +21,8 @@ import { randomHex } from './failures'
  *   POST   /api/track/v1/subscription/standard/package    Track Alert (UPSTrackAlert.yaml): {trackingNumberList, destination}
  *                                                          → {validTrackingNumbers, invalidTrackingNumbers}
  *
- * `push(trackingNumber, send)` then plays UPS's side of Track Alert: one POST per scan to the
+ * `push(trackingNumber, send)` then plays UPS's side of Track Alert (for 14 days; `lapse(n)` ends one
+ * early, as time would): one POST per scan to the
  * subscription's url, a TrackingEventRequest body with the subscription's `credential` header.
  * Every API call needs a Bearer token this fake issued (`state.calls` counts the authorized ones; else 401 with UPS's error envelope
  * `{response: {errors: [{code, message}]}}`). Rates come from fakeRateMinor (USD). `failNext(500)`
@@ -205,8 +206,15 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     })
   })
 
-  /** Track Alert subscriptions: tracking number → where and how to push (valid 14 days at UPS; forever here). */
+  /** Track Alert subscriptions: tracking number → where and how to push. */
   const subscriptions = new Map<string, { url: string; credentialType: string; credential: string }>()
+  /**
+   * When each subscription lapses (ms since epoch): UPSTrackAlert.yaml FAQ, "Each 1Z subscription is
+   * valid for 14 days"; subscribing again starts 14 new days. `push` refuses a lapsed one, as UPS stops sending.
+   */
+  const subscriptionExpiry = new Map<string, number>()
+  /** The tracking numbers of each subscription request UPS accepted, in order. */
+  const subscriptionRequests: string[][] = []
   app.post('/api/track/v1/subscription/standard/package', async (c) => {
     if (!authorized(c)) return c.json({ errors: [{ code: 'UJ0001', message: 'Invalid token or token is not present.' }] }, 401)
     if (!c.req.header('transId')) return c.json(upsError('VSS002', 'Missing transId.'), 400)
@@ -242,7 +250,11 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
         },
         400,
       )
-    for (const n of valid) subscriptions.set(n, { url: d.url, credentialType: d.credentialType, credential: d.credential })
+    for (const n of valid) {
+      subscriptions.set(n, { url: d.url, credentialType: d.credentialType, credential: d.credential })
+      subscriptionExpiry.set(n, Date.now() + 14 * 86_400_000)
+    }
+    subscriptionRequests.push(valid)
     return c.json({ validTrackingNumbers: valid, ...(invalid.length ? { invalidTrackingNumbers: invalid } : {}) })
   })
 
@@ -277,6 +289,12 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     app,
     fetch: (req: Request) => app.fetch(req),
     subscriptions,
+    subscriptionExpiry,
+    subscriptionRequests,
+    /** Let `trackingNumber`'s subscription run out now (as 14 days later at UPS). */
+    lapse(trackingNumber: string) {
+      subscriptionExpiry.set(trackingNumber, Date.now() - 1)
+    },
     /**
      * UPS Track Alert pushing the scans of a subscribed package (all scripted ones, or `events`):
      * one POST per scan through `send`, oldest first. Returns the receiver's answers.
@@ -284,6 +302,8 @@ export function createUpsFake(opts: UpsFakeOptions = {}) {
     async push(trackingNumber: string, send: (req: Request) => Promise<Response>, events?: FakeTrackingEvent[]) {
       const sub = subscriptions.get(trackingNumber)
       if (!sub) throw new Error(`UPS Track Alert: ${trackingNumber} is not subscribed`)
+      if ((subscriptionExpiry.get(trackingNumber) ?? 0) <= Date.now())
+        throw new Error(`UPS Track Alert: the subscription of ${trackingNumber} has lapsed`)
       const scans = events ?? state.shipments.get(trackingNumber)?.events ?? []
       const answers: Response[] = []
       for (const e of scans) {

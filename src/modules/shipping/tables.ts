@@ -45,6 +45,8 @@ export const shipments = sqliteTable(
     createdByType: text('created_by_type').notNull(),
     createdById: text('created_by_id'),
     lastTrackedAt: text('last_tracked_at'),
+    /** UPS Track Alert: when this number's push subscription lapses (UPS keeps one 14 days); null: not subscribed. */
+    trackAlertUntil: text('track_alert_until'),
     deliveredAt: text('delivered_at'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),

@@ -6,7 +6,7 @@
  * every line of an outbound order is in a delivered carrier shipment, the OrderDO moves the order
  * from `shipped` to `delivered` (the transition publishes order.delivered, which mails the customer).
  */
-import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
@@ -54,13 +54,13 @@ export async function trackShipments(env: TrackEnv, opts: { limit?: number } = {
     .orderBy(asc(sql`coalesce(${shipments.lastTrackedAt}, '')`), asc(shipments.createdAt))
     .limit(opts.limit ?? TRACK_BATCH)
   const out: TrackRunResult = { subscribed: 0, polled: 0, events: 0, delivered_orders: 0, errors: 0 }
-  // Shipments polled for the first time: ask UPS to push their scans too (the poll goes on regardless).
-  const fresh = due.filter((s) => s.carrier === 'ups' && !s.lastTrackedAt).map((s) => s.trackingNumber!)
+  // UPS numbers still on their way without a live Track Alert subscription (new, or about to lapse
+  // after UPS's 14 days): ask UPS to push their scans (the poll goes on regardless).
   try {
-    out.subscribed = await subscribeTrackAlert(env, fresh)
+    out.subscribed = await renewTrackAlerts(env)
   } catch (err) {
     out.errors++
-    log('warn', 'UPS Track Alert subscription failed', { count: fresh.length, error: String(err) })
+    log('warn', 'UPS Track Alert subscription failed', { error: String(err) })
   }
   const byCarrier = new Map<CarrierName, ShipmentRow[]>()
   for (const s of due) byCarrier.set(s.carrier, [...(byCarrier.get(s.carrier) ?? []), s])
@@ -241,27 +241,106 @@ async function deliverIfComplete(env: TrackEnv, db: DB, orderId: string): Promis
 
 /** At most this many numbers per subscription request (UPSTrackAlert.yaml: trackingNumberList maxItems 100). */
 export const TRACK_ALERT_BATCH = 100
+/**
+ * How long UPS keeps a subscription. UPSTrackAlert.yaml (UPS-API/api-documentation), FAQ: "Each 1Z
+ * subscription is valid for 14 days. If the package has not been delivered within 14 days, you
+ * must resubscribe to the 1Z to continue receiving updates/events."
+ */
+export const TRACK_ALERT_DAYS = 14
+/** Renew this long before a subscription lapses, so a few failed cron runs (every 5 minutes) lose no push. */
+export const TRACK_ALERT_RENEW_BEFORE_MS = 2 * 86_400_000
+/** Numbers (re)subscribed per cron run at most. */
+export const TRACK_ALERT_PER_RUN = 500
+
+function trackAlertReady(env: CarrierEnv & UpsPushEnv): boolean {
+  const base = env.APP_BASE_URL
+  if (!env.UPS_TRACK_ALERT_CREDENTIAL || !base) return false
+  if (!base.startsWith('https://') && env.ENVIRONMENT !== 'development') return false
+  const adapter = carrierAdapter(env, 'ups')
+  return adapter.configured() && Boolean(adapter.subscribeTracking)
+}
 
 /**
- * Subscribe UPS tracking numbers to Track Alert (called by the tracking cron for shipments it polls
- * for the first time). Does nothing unless UPS_TRACK_ALERT_CREDENTIAL and an https APP_BASE_URL (or
- * a development one) are set. A subscription lasts 14 days; the cron keeps polling regardless, so
- * a parcel slower than that, or a lost push, is still tracked.
+ * The cron's Track Alert upkeep: every UPS shipment still on its way whose subscription is missing or
+ * lapses within TRACK_ALERT_RENEW_BEFORE_MS is (re)subscribed, and its `track_alert_until` moved 14
+ * days on. Idempotent and safe under concurrent runs: the rows are claimed first by a conditional
+ * UPDATE (a second run finds them renewed and sends nothing); numbers UPS refused, or a failed
+ * request, get their previous value back, so the next run tries them again. Delivered, voided or
+ * untracked shipments are never renewed. Returns how many numbers UPS accepted.
  */
-export async function subscribeTrackAlert(env: CarrierEnv & UpsPushEnv, trackingNumbers: string[]): Promise<number> {
-  const credential = env.UPS_TRACK_ALERT_CREDENTIAL
-  const base = env.APP_BASE_URL
-  if (!credential || !base || !trackingNumbers.length) return 0
-  if (!base.startsWith('https://') && env.ENVIRONMENT !== 'development') return 0
+export async function renewTrackAlerts(env: TrackEnv, opts: { now?: Date; limit?: number } = {}): Promise<number> {
+  if (!trackAlertReady(env)) return 0
+  const db = getDb(env)
+  const now = opts.now ?? new Date()
+  const threshold = new Date(now.getTime() + TRACK_ALERT_RENEW_BEFORE_MS).toISOString()
+  const until = new Date(now.getTime() + TRACK_ALERT_DAYS * 86_400_000).toISOString()
+  const lapsing = and(
+    eq(shipments.carrier, 'ups'),
+    inArray(shipments.status, [...TRACKED_STATUSES]),
+    isNotNull(shipments.trackingNumber),
+    or(isNull(shipments.trackAlertUntil), lt(shipments.trackAlertUntil, threshold)),
+  )
+  const due = await db
+    .select({ id: shipments.id, before: shipments.trackAlertUntil })
+    .from(shipments)
+    .where(lapsing)
+    .orderBy(asc(sql`coalesce(${shipments.trackAlertUntil}, '')`), asc(shipments.createdAt))
+    .limit(opts.limit ?? TRACK_ALERT_PER_RUN)
+  if (!due.length) return 0
+  const claimed = await db
+    .update(shipments)
+    .set({ trackAlertUntil: until })
+    .where(
+      and(
+        inArray(
+          shipments.id,
+          due.map((d) => d.id),
+        ),
+        lapsing,
+      ),
+    )
+    .returning({ id: shipments.id, trackingNumber: shipments.trackingNumber })
+  if (!claimed.length) return 0
+  const before = new Map(due.map((d) => [d.id, d.before]))
+  const release = async (ids: string[]) => {
+    for (const id of ids)
+      await db
+        .update(shipments)
+        .set({ trackAlertUntil: before.get(id) ?? null })
+        .where(and(eq(shipments.id, id), eq(shipments.trackAlertUntil, until)))
+  }
+  const accepted = new Set<string>()
+  try {
+    for (const n of await subscribeTrackAlert(
+      env,
+      claimed.map((c) => c.trackingNumber!),
+    ))
+      accepted.add(n)
+  } catch (err) {
+    await release(claimed.filter((c) => !accepted.has(c.trackingNumber!)).map((c) => c.id))
+    throw err
+  }
+  await release(claimed.filter((c) => !accepted.has(c.trackingNumber!)).map((c) => c.id))
+  return claimed.filter((c) => accepted.has(c.trackingNumber!)).length
+}
+
+/**
+ * Subscribe UPS tracking numbers to Track Alert (renewTrackAlerts calls it from the tracking cron).
+ * Does nothing unless UPS_TRACK_ALERT_CREDENTIAL and an https APP_BASE_URL (or a development one)
+ * are set. A subscription lasts 14 days, so the cron renews it while the parcel is on its way; it
+ * keeps polling regardless, so a lost push is still tracked.
+ * Returns the numbers UPS accepted (a failed request throws).
+ */
+export async function subscribeTrackAlert(env: CarrierEnv & UpsPushEnv, trackingNumbers: string[]): Promise<string[]> {
+  if (!trackingNumbers.length || !trackAlertReady(env)) return []
   const adapter = carrierAdapter(env, 'ups')
-  if (!adapter.configured() || !adapter.subscribeTracking) return 0
-  const url = `${base.replace(/\/+$/, '')}${UPS_TRACK_ALERT_PATH}`
-  let subscribed = 0
+  const url = `${env.APP_BASE_URL!.replace(/\/+$/, '')}${UPS_TRACK_ALERT_PATH}`
+  const accepted: string[] = []
   for (let i = 0; i < trackingNumbers.length; i += TRACK_ALERT_BATCH) {
     const chunk = trackingNumbers.slice(i, i + TRACK_ALERT_BATCH)
-    const res = await adapter.subscribeTracking(chunk, { url, credential })
-    subscribed += res.valid.length
+    const res = await adapter.subscribeTracking!(chunk, { url, credential: env.UPS_TRACK_ALERT_CREDENTIAL! })
+    accepted.push(...res.valid)
     if (res.invalid.length) log('warn', 'UPS Track Alert refused tracking numbers', { invalid: res.invalid })
   }
-  return subscribed
+  return accepted
 }

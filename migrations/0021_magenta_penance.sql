@@ -1,0 +1,1 @@
+ALTER TABLE `shipments` ADD `track_alert_until` text;
