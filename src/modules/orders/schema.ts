@@ -3,7 +3,7 @@ import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
 import { ACTOR_TYPES, AWAITING_PAYMENT, TRANSITIONS } from './state-machine'
 import { FULFILMENT_STATUSES, ORDER_STATUSES } from './tables'
-import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
+import { PAYMENT_PROVIDER_NAMES } from './payment-providers'
 import { KenyanPhoneSchema } from '../payments/schema'
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus')

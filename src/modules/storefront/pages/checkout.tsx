@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { PaymentProviderName } from '../../payments/providers/names'
+import type { PaymentProviderName } from '../../orders/payment-providers'
 import { getCookie } from 'hono/cookie'
 import type { OrderDetail } from '../../orders/service'
 import { signOrderId } from '../../orders/order-link'

@@ -1,6 +1,6 @@
-import type { PaymentProviderName } from '../payments/providers/names'
-import { paymentForCheckout } from '../payments/service'
-import type { OrderDetail } from './service'
+import type { PaymentProviderName } from '../modules/orders/payment-providers'
+import { paymentForCheckout } from '../modules/payments/service'
+import type { OrderDetail } from '../modules/orders/service'
 
 /** What checkout tells the client about paying. Providers may add fields (e.g. Stripe's client_secret). */
 export interface CheckoutPayment {
