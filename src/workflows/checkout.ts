@@ -24,6 +24,7 @@ import { recordEvent } from '../lib/metrics'
 import { log } from '../lib/observability'
 import { addSeconds, nowIso } from '../lib/time'
 import { getAddress } from '../modules/accounts/addresses'
+import { guestUserId, orderLink } from '../modules/orders/guest'
 import { getCartLines, removeBoughtLines, type CartOwner } from '../modules/cart/service'
 import { invalidateAfterStockChange, type StockRow } from '../modules/catalog/service'
 import { products } from '../modules/catalog/tables'
@@ -409,4 +410,30 @@ async function placeOrder(
       .where(and(eq(idempotencyKeys.userId, user.id), eq(idempotencyKeys.key, idempotencyKey))),
   )
   return { status: 201, replayed: false, body: response }
+}
+
+export type GuestCheckoutBody = CheckoutBody & { email: string }
+
+/**
+ * Check out a guest cart. Idempotency keys are scoped to the cart token, so two guests choosing
+ * the same key never see each other's order. The answer carries the order's signed link.
+ */
+export async function guestCheckout(
+  env: Env,
+  db: DB,
+  cartToken: string,
+  idempotencyKey: string,
+  body: CheckoutBody,
+): Promise<CheckoutOutcome & { link: string }> {
+  if (!body.email)
+    throw new AppError('validation_error', 'An email is required to check out without an account', [{ path: 'email', message: 'Required' }])
+  if (body.address_id)
+    throw new AppError('validation_error', 'Saved addresses need an account; send shipping_address', [
+      { path: 'address_id', message: 'Not allowed for guests' },
+    ])
+  const guest: AuthUser = { id: await guestUserId(db), role: 'customer', email: body.email.toLowerCase() }
+  const scopedKey = `guest:${(await sha256Hex(cartToken)).slice(0, 32)}:${idempotencyKey}`
+  const outcome = await checkout(env, guest, scopedKey, { ...body, email: body.email.toLowerCase() }, { guestToken: cartToken })
+  const link = await orderLink(env, outcome.body.order.id)
+  return { ...outcome, link }
 }

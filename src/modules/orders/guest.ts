@@ -6,15 +6,11 @@
  * a verified account).
  */
 import { and, eq, sql } from 'drizzle-orm'
-import type { AuthUser } from '../../lib/context'
 import type { DB } from '../../lib/db'
-import { AppError, notFound } from '../../lib/errors'
-import { sha256Hex } from '../../lib/ids'
+import { notFound } from '../../lib/errors'
 import { GUEST_SERVICE_EMAIL, orderLink, verifyOrderSignature } from './order-link'
 import { log } from '../../lib/observability'
 import { ensureServiceUser } from '../accounts/service-users'
-import { checkout, type CheckoutOutcome } from '../../workflows/checkout'
-import type { CheckoutBody } from './schema'
 import { getOrder, type OrderDetail } from './service'
 import { orders } from './tables'
 
@@ -27,32 +23,6 @@ export const guestUserId = (db: DB) => ensureServiceUser(db, GUEST_SERVICE_EMAIL
 export async function getOrderBySignature(env: Env, orderId: string, signature: string): Promise<OrderDetail> {
   if (!(await verifyOrderSignature(env, orderId, signature))) throw notFound('Order')
   return getOrder(env, orderId)
-}
-
-export type GuestCheckoutBody = CheckoutBody & { email: string }
-
-/**
- * Check out a guest cart. Idempotency keys are scoped to the cart token, so two guests choosing
- * the same key never see each other's order. The answer carries the order's signed link.
- */
-export async function guestCheckout(
-  env: Env,
-  db: DB,
-  cartToken: string,
-  idempotencyKey: string,
-  body: CheckoutBody,
-): Promise<CheckoutOutcome & { link: string }> {
-  if (!body.email)
-    throw new AppError('validation_error', 'An email is required to check out without an account', [{ path: 'email', message: 'Required' }])
-  if (body.address_id)
-    throw new AppError('validation_error', 'Saved addresses need an account; send shipping_address', [
-      { path: 'address_id', message: 'Not allowed for guests' },
-    ])
-  const guest: AuthUser = { id: await guestUserId(db), role: 'customer', email: body.email.toLowerCase() }
-  const scopedKey = `guest:${(await sha256Hex(cartToken)).slice(0, 32)}:${idempotencyKey}`
-  const outcome = await checkout(env, guest, scopedKey, { ...body, email: body.email.toLowerCase() }, { guestToken: cartToken })
-  const link = await orderLink(env, outcome.body.order.id)
-  return { ...outcome, link }
 }
 
 /**

@@ -6,8 +6,7 @@ import { authRoute, createRouter } from '../../lib/router'
 import { requireTurnstile } from '../../lib/turnstile'
 import { CartTokenHeaderSchema } from '../cart/schema'
 import { currentUser, optionalAuth } from '../accounts/middleware'
-import { checkout } from '../../workflows/checkout'
-import { guestCheckout } from './guest'
+import { checkout, guestCheckout } from '../../workflows/checkout'
 import { guestOrderRoutes } from './guest-routes'
 import {
   AdminOrderDetailSchema,
