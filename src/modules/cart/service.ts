@@ -2,7 +2,7 @@
  * Carts: lines live in a CartDO (one per user, one per guest token); every read prices them
  * through the pricing service, so a cart never trusts a stored or client-sent price.
  */
-import { GUEST_CART_TTL_MS, type CartLine } from '../../cart-do'
+import { GUEST_CART_TTL_MS, type CartLine } from './cart-do'
 import { AppError, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/ids'
 import { log } from '../../lib/observability'
