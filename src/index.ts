@@ -7,7 +7,7 @@ import { runScheduled } from './scheduled'
 // Durable Object classes are exported as-is: an error inside one surfaces in the Worker call
 // that invoked it, which Sentry captures there.
 export { CartDO } from './modules/cart/cart-do'
-export { OrderDO } from './order-do'
+export { OrderDO } from './modules/orders/order-do'
 
 export default Sentry.withSentry(sentryOptions, {
   // Local development forwards /webhooks/* and /__fakes/* to the other Workers (lib/dev-forward.ts).

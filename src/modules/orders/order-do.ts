@@ -1,11 +1,11 @@
 import { DurableObject } from 'cloudflare:workers'
-import { getDb } from './lib/db'
-import { publishEvent, type DomainEvent } from './lib/events'
-import { emitOrderWebhooks } from './modules/integrations/webhook-events'
-import { newId } from './lib/ids'
-import { recordEvent } from './lib/metrics'
-import { log } from './lib/observability'
-import { nowIso } from './lib/time'
+import { getDb } from '../../lib/db'
+import { publishEvent, type DomainEvent } from '../../lib/events'
+import { emitOrderWebhooks } from '../integrations/webhook-events'
+import { newId } from '../../lib/ids'
+import { recordEvent } from '../../lib/metrics'
+import { log } from '../../lib/observability'
+import { nowIso } from '../../lib/time'
 import type {
   OrderState,
   PaymentSignal,
@@ -18,7 +18,7 @@ import type {
   TransitionMeta,
   TransitionRecord,
   TransitionResult,
-} from './modules/orders/model'
+} from './model'
 import {
   AWAITING_PAYMENT,
   PAID_OR_LATER,
@@ -28,7 +28,7 @@ import {
   SHIPPABLE,
   canTransition,
   type Actor,
-} from './modules/orders/state-machine'
+} from './state-machine'
 import {
   afterStatusChanged,
   afterStockReleased,
@@ -37,13 +37,13 @@ import {
   orderEvent,
   writeThroughFaults,
   writeThroughStatements,
-} from './modules/orders/write-through'
-import { cancelOpenPayments } from './modules/payments/cancel'
-import { paymentAlerts } from './modules/payments/tables'
-import { RETURNABLE_ORDER_STATUSES, decideReturn } from './modules/returns/decide'
-import { returnEvent } from './modules/returns/events'
-import { deliveredAtFromHistory } from './modules/returns/write-through'
-import { returnWindowDays } from './modules/shipping/config'
+} from './write-through'
+import { cancelOpenPayments } from '../payments/cancel'
+import { paymentAlerts } from '../payments/tables'
+import { RETURNABLE_ORDER_STATUSES, decideReturn } from '../returns/decide'
+import { returnEvent } from '../returns/events'
+import { deliveredAtFromHistory } from '../returns/write-through'
+import { returnWindowDays } from '../shipping/config'
 
 /** First retry of a failed D1 write-through; each further failure doubles it, up to RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 2_000
