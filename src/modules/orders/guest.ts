@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
 import { notFound } from '../../lib/errors'
-import { GUEST_SERVICE_EMAIL, orderLink, verifyOrderSignature } from './order-link'
+import { GUEST_SERVICE_EMAIL, verifyOrderSignature } from './order-link'
 import { log } from '../../lib/observability'
 import { ensureServiceUser } from '../accounts/service-users'
 import { getOrder, type OrderDetail } from './service'
