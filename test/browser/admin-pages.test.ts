@@ -1,7 +1,7 @@
 // Every admin page opens from the navigation without errors, and the settings pages create and
 // edit records through their forms, showing the API's validation messages when it refuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiHas, baseUrl, call, DEMO, openBrowser, screenshot, signIn, token, type Browser } from './harness'
+import { baseUrl, call, DEMO, openBrowser, screenshot, signIn, token, type Browser } from './harness'
 
 let browser: Browser
 
@@ -33,10 +33,7 @@ describe('admin pages', () => {
     const { page } = browser
     await signIn(page, DEMO.admin)
     const nav = page.getByRole('navigation', { name: 'Dashboard' })
-    // The marketplace page needs the marketplace module's admin routes.
-    const marketplace = await apiHas('/api/v1/admin/marketplace/status')
     for (const [label, heading] of PAGES) {
-      if (label === 'Marketplace sync' && !marketplace) continue
       await nav.getByRole('link', { name: label }).click()
       await page.getByRole('heading', { level: 1, name: heading }).waitFor()
       await expect.poll(() => page.getByText('Loading…').count(), { message: `${label} finished loading`, timeout: 10_000 }).toBe(0)
@@ -104,8 +101,7 @@ describe('admin pages', () => {
     await screenshot(page, 'shipping-methods')
   })
 
-  it('marketplace sync: re-run queues a push for the enabled marketplace; a disabled one says why', async (ctx) => {
-    if (!(await apiHas('/api/v1/admin/marketplace/sync'))) ctx.skip('the API has no marketplace admin routes')
+  it('marketplace sync: re-run queues a push for the enabled marketplace; a disabled one says why', async () => {
     const { page } = browser
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Marketplace sync' }).click()
     const kaspi = page.getByRole('region', { name: /Kaspi/ })
@@ -113,7 +109,7 @@ describe('admin pages', () => {
     await kaspi.getByRole('button', { name: 'Re-run sync' }).click()
     const done = page.locator('.messages')
     await done.waitFor()
-    expect(await done.innerText()).toMatch(/^Queued \d+ products in \d+ messages\.$/)
+    expect(await done.innerText()).toMatch(/^Queued \d+ products? in \d+ messages?\.$/)
     // The queued products show as pending rows (nothing consumes the queue in this test store).
     await page.getByRole('row').filter({ hasText: 'pending' }).first().waitFor()
 

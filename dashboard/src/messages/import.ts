@@ -1,6 +1,95 @@
-// UI text of the dashboard's import page, merged into the dictionaries by ../i18n.ts.
+// UI text of the dashboard's import page (and the lists' CSV download button), merged into the
+// dictionaries by ../i18n.ts.
 import type { Entry, RuOf } from '../i18n'
 
-export const en = {} satisfies Record<string, Entry>
+export const en = {
+  'import.download': 'Download CSV',
+  'import.preparing': 'Preparing…',
+  'import.title': 'Import products',
+  'import.intro':
+    'A CSV with the columns of the product export ({sku} required; a new SKU also needs {name}, {currency} and {price}). Rows create or update variants by SKU, so importing the same file twice changes nothing. Prices are in the currency’s major unit (19.99). The file is checked first; nothing is written until you import.',
+  'import.checkForm': 'Check a CSV file',
+  'import.file': 'CSV file',
+  'import.fileHint': 'Up to {rows} rows (1 MB)',
+  'import.check': 'Check file',
+  'import.checking': 'Checking…',
+  'import.chooseFile': 'Choose a CSV file first.',
+  'import.reportTitle': 'Check of {file}',
+  'import.count.rows': { one: '{count} row', other: '{count} rows' },
+  'import.count.errorRows': { one: '{count} row with errors', other: '{count} rows with errors' },
+  'import.summary': '{rows}: {valid} valid ({create} to create, {update} to update), {errors}.',
+  'import.summarySkipped': '{rows}: {valid} valid ({create} to create, {update} to update), {errors}, which will be skipped.',
+  'import.errorsCaption': 'Rows with errors',
+  'import.col.line': 'Line',
+  'import.col.sku': 'SKU',
+  'import.col.column': 'Column',
+  'import.col.problem': 'Problem',
+  'import.apply': { one: 'Import {count} valid row', other: 'Import {count} valid rows' },
+  'import.confirmTitle': { one: 'Import {count} row?', other: 'Import {count} rows?' },
+  'import.confirmPlan': '{create} will be created and {update} updated (by SKU).',
+  'import.confirmSkipped': '{rows} will be skipped.',
+  'import.allValid': 'Every row passed the check.',
+  'import.confirm': 'Import',
+  'import.importing': 'Importing',
+  'import.finishedTitle': 'Import finished',
+  'import.progress': {
+    one: 'Applied {processed} of {count} row: {created} created, {updated} updated, {unchanged} unchanged, {failed} failed.',
+    other: 'Applied {processed} of {count} rows: {created} created, {updated} updated, {unchanged} unchanged, {failed} failed.',
+  },
+  'import.finished': 'Import finished: {created} created, {updated} updated, {unchanged} unchanged, {failed} failed.',
+} satisfies Record<string, Entry>
 
-export const ru: RuOf<typeof en> = {}
+export const ru: RuOf<typeof en> = {
+  'import.download': 'Скачать CSV',
+  'import.preparing': 'Готовим файл…',
+  'import.title': 'Импорт товаров',
+  'import.intro':
+    'CSV с колонками экспорта товаров ({sku} обязателен; для нового SKU нужны также {name}, {currency} и {price}). Строки создают или обновляют варианты по SKU, поэтому повторный импорт того же файла ничего не меняет. Цены — в основных единицах валюты (19.99). Сначала файл проверяется; пока вы не нажмёте «Импортировать», ничего не записывается.',
+  'import.checkForm': 'Проверка CSV-файла',
+  'import.file': 'CSV-файл',
+  'import.fileHint': 'До {rows} строк (1 МБ)',
+  'import.check': 'Проверить файл',
+  'import.checking': 'Проверяем…',
+  'import.chooseFile': 'Сначала выберите CSV-файл.',
+  'import.reportTitle': 'Проверка файла {file}',
+  'import.count.rows': { one: '{count} строка', few: '{count} строки', many: '{count} строк', other: '{count} строки' },
+  'import.count.errorRows': {
+    one: '{count} строка с ошибками',
+    few: '{count} строки с ошибками',
+    many: '{count} строк с ошибками',
+    other: '{count} строки с ошибками',
+  },
+  'import.summary': '{rows}: без ошибок {valid} (создать {create}, обновить {update}), {errors}.',
+  'import.summarySkipped': '{rows}: без ошибок {valid} (создать {create}, обновить {update}), {errors} — такие строки будут пропущены.',
+  'import.errorsCaption': 'Строки с ошибками',
+  'import.col.line': 'Строка',
+  'import.col.sku': 'SKU',
+  'import.col.column': 'Колонка',
+  'import.col.problem': 'Проблема',
+  'import.apply': {
+    one: 'Импортировать {count} строку',
+    few: 'Импортировать {count} строки',
+    many: 'Импортировать {count} строк',
+    other: 'Импортировать {count} строки',
+  },
+  'import.confirmTitle': {
+    one: 'Импортировать {count} строку?',
+    few: 'Импортировать {count} строки?',
+    many: 'Импортировать {count} строк?',
+    other: 'Импортировать {count} строки?',
+  },
+  'import.confirmPlan': 'Будет создано: {create}, обновлено: {update} (по SKU).',
+  'import.confirmSkipped': 'Пропущено будет: {rows}.',
+  'import.allValid': 'Все строки прошли проверку.',
+  'import.confirm': 'Импортировать',
+  'import.importing': 'Импорт',
+  'import.finishedTitle': 'Импорт завершён',
+  'import.progress': {
+    one: 'Обработано {processed} из {count} строки: создано {created}, обновлено {updated}, без изменений {unchanged}, с ошибкой {failed}.',
+    few: 'Обработано {processed} из {count} строк: создано {created}, обновлено {updated}, без изменений {unchanged}, с ошибкой {failed}.',
+    many: 'Обработано {processed} из {count} строк: создано {created}, обновлено {updated}, без изменений {unchanged}, с ошибкой {failed}.',
+    other:
+      'Обработано {processed} из {count} строки: создано {created}, обновлено {updated}, без изменений {unchanged}, с ошибкой {failed}.',
+  },
+  'import.finished': 'Импорт завершён: создано {created}, обновлено {updated}, без изменений {unchanged}, с ошибкой {failed}.',
+}

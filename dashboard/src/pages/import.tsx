@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import type { paths } from '../api-types'
-import { CANCELLED, confirmAction, ErrorBox, Field, FormErrors, invalid, PageTitle, plural, submit, useAction } from '../ui'
+import { t } from '../i18n'
+import { CANCELLED, confirmAction, ErrorBox, Field, FormErrors, invalid, PageTitle, submit, tx, useAction } from '../ui'
 
 type ProductExportQuery = NonNullable<paths['/api/v1/admin/exports/products']['get']['parameters']['query']>
 type OrderExportQuery = NonNullable<paths['/api/v1/admin/exports/orders']['get']['parameters']['query']>
@@ -37,7 +38,7 @@ async function fetchCsv(e: CsvExport): Promise<{ blob: Blob; name: string }> {
 }
 
 /** "Download CSV" for the list's current filters. */
-export function CsvDownload({ export: e, label = 'Download CSV' }: { export: CsvExport; label?: string }) {
+export function CsvDownload({ export: e, label }: { export: CsvExport; label?: string }) {
   const action = useAction(async () => {
     const { blob, name } = await fetchCsv(e)
     save(blob, name)
@@ -45,7 +46,7 @@ export function CsvDownload({ export: e, label = 'Download CSV' }: { export: Csv
   return (
     <span class="csv-download">
       <button type="button" onClick={() => void action.run()} disabled={action.busy} aria-busy={action.busy}>
-        {action.busy ? 'Preparing…' : label}
+        {action.busy ? t('import.preparing') : (label ?? t('import.download'))}
       </button>
       {action.error ? <ErrorBox error={action.error} /> : null}
     </span>
@@ -63,23 +64,28 @@ const importApi = {
 function Report({ job }: { job: ImportJob }) {
   return (
     <section aria-labelledby="import-report">
-      <h2 id="import-report">Check of {job.file_name}</h2>
+      <h2 id="import-report">{t('import.reportTitle', { file: job.file_name })}</h2>
       <p>
-        {plural(job.total_rows, 'row')}: {job.valid_rows} valid ({job.planned.create} to create, {job.planned.update} to update),{' '}
-        {plural(job.error_rows, 'row')} with errors{job.error_rows ? ', which will be skipped' : ''}.
+        {t(job.error_rows ? 'import.summarySkipped' : 'import.summary', {
+          rows: t('import.count.rows', { count: job.total_rows }),
+          valid: job.valid_rows,
+          create: job.planned.create,
+          update: job.planned.update,
+          errors: t('import.count.errorRows', { count: job.error_rows }),
+        })}
       </p>
       {job.errors.length ? (
         <div class="table-scroll">
           <table>
-            <caption>Rows with errors</caption>
+            <caption>{t('import.errorsCaption')}</caption>
             <thead>
               <tr>
                 <th scope="col" class="num">
-                  Line
+                  {t('import.col.line')}
                 </th>
-                <th scope="col">SKU</th>
-                <th scope="col">Column</th>
-                <th scope="col">Problem</th>
+                <th scope="col">{t('import.col.sku')}</th>
+                <th scope="col">{t('import.col.column')}</th>
+                <th scope="col">{t('import.col.problem')}</th>
               </tr>
             </thead>
             <tbody>
@@ -105,11 +111,17 @@ function Progress({ job }: { job: ImportJob }) {
   const r = job.result
   return (
     <section aria-labelledby="import-progress">
-      <h2 id="import-progress">{job.status === 'done' ? 'Import finished' : 'Importing'}</h2>
+      <h2 id="import-progress">{job.status === 'done' ? t('import.finishedTitle') : t('import.importing')}</h2>
       <progress max={job.total_rows} value={job.processed_rows} aria-labelledby="import-progress" />
       <p aria-live="polite">
-        Applied {job.processed_rows} of {job.total_rows} rows: {r.created} created, {r.updated} updated, {r.unchanged} unchanged, {r.failed}{' '}
-        failed.
+        {t('import.progress', {
+          processed: job.processed_rows,
+          count: job.total_rows,
+          created: r.created,
+          updated: r.updated,
+          unchanged: r.unchanged,
+          failed: r.failed,
+        })}
       </p>
     </section>
   )
@@ -121,19 +133,21 @@ export function ImportPage() {
   const [applying, setApplying] = useState(false)
   const check = useAction(async (form: HTMLFormElement) => {
     const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0]
-    if (!file) throw invalid('Choose a CSV file first.', { file: 'is required' })
+    if (!file) throw invalid(t('import.chooseFile'), { file: t('error.required') })
     setJob(null)
     setJob(await importApi.dryRun(await file.text(), file.name))
   })
   const apply = useAction(async () => {
     if (!job) return
     const ok = await confirmAction({
-      title: `Import ${plural(job.valid_rows, 'row')}?`,
+      title: t('import.confirmTitle', { count: job.valid_rows }),
       body: [
-        `${job.planned.create} will be created and ${job.planned.update} updated (by SKU).`,
-        job.error_rows ? `${plural(job.error_rows, 'row')} with errors will be skipped.` : 'Every row passed the check.',
+        t('import.confirmPlan', { create: job.planned.create, update: job.planned.update }),
+        job.error_rows
+          ? t('import.confirmSkipped', { rows: t('import.count.errorRows', { count: job.error_rows }) })
+          : t('import.allValid'),
       ],
-      confirm: 'Import',
+      confirm: t('import.confirm'),
     })
     if (!ok) throw CANCELLED
     setApplying(true)
@@ -144,33 +158,41 @@ export function ImportPage() {
         current = await importApi.apply(current.id)
         setJob(current)
       }
-      return `Import finished: ${current.result.created} created, ${current.result.updated} updated, ${current.result.unchanged} unchanged, ${current.result.failed} failed.`
+      return t('import.finished', {
+        created: current.result.created,
+        updated: current.result.updated,
+        unchanged: current.result.unchanged,
+        failed: current.result.failed,
+      })
     } finally {
       setApplying(false)
     }
   })
   return (
     <section>
-      <PageTitle>Import products</PageTitle>
+      <PageTitle>{t('import.title')}</PageTitle>
       <p>
-        A CSV with the columns of the product export (<code>sku</code> required; a new SKU also needs <code>product_name</code>,{' '}
-        <code>currency</code> and <code>price</code>). Rows create or update variants by SKU, so importing the same file twice changes
-        nothing. Prices are in the currency’s major unit (19.99). The file is checked first; nothing is written until you import.
+        {tx('import.intro', {
+          sku: <code>sku</code>,
+          name: <code>product_name</code>,
+          currency: <code>currency</code>,
+          price: <code>price</code>,
+        })}
       </p>
       <FormErrors error={check.error}>
-        <form aria-label="Check a CSV file" onSubmit={submit((f) => void check.run(f))}>
-          <Field label="CSV file" hint="Up to 10,000 rows (1 MB)">
+        <form aria-label={t('import.checkForm')} onSubmit={submit((f) => void check.run(f))}>
+          <Field label={t('import.file')} hint={t('import.fileHint', { rows: 10_000 })}>
             <input name="file" type="file" accept=".csv,text/csv" required />
           </Field>
           <button type="submit" disabled={check.busy || applying}>
-            {check.busy ? 'Checking…' : 'Check file'}
+            {check.busy ? t('import.checking') : t('import.check')}
           </button>
         </form>
       </FormErrors>
       {job ? <Report job={job} /> : null}
       {job && job.status === 'ready' && job.valid_rows > 0 ? (
         <button type="button" class="primary" onClick={() => void apply.run()} disabled={apply.busy}>
-          Import {plural(job.valid_rows, 'valid row')}
+          {t('import.apply', { count: job.valid_rows })}
         </button>
       ) : null}
       {apply.error ? <ErrorBox error={apply.error} /> : null}

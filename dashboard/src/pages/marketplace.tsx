@@ -2,6 +2,7 @@
 // re-push, importing orders now, and the per-product sync rows.
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import { statusLabel, t, tMaybe } from '../i18n'
 import { navigate, type Route } from '../router'
 import {
   Badge,
@@ -9,6 +10,7 @@ import {
   ErrorBox,
   Field,
   formatDate,
+  formatNumber,
   formValues,
   Loading,
   PageTitle,
@@ -24,6 +26,8 @@ type Run = NonNullable<Status['last_push']>
 type SyncState = Schemas['MarketplaceSyncRow']['state']
 type Marketplace = Status['marketplace']
 
+const marketplaceName = (m: string) => (m === 'kaspi' ? 'Kaspi.kz' : m === 'ozon' ? 'Ozon' : m)
+
 function RunLine({ label, run }: { label: string; run: Run | null }) {
   return (
     <div>
@@ -31,18 +35,19 @@ function RunLine({ label, run }: { label: string; run: Run | null }) {
       <dd>
         {run ? (
           <>
-            <Badge value={run.ok ? 'ok' : 'failed'} /> {formatDate(run.finished_at)} <span class="muted small">({run.trigger})</span>
+            <Badge value={run.ok ? 'ok' : 'failed'} /> {formatDate(run.finished_at)}{' '}
+            <span class="muted small">({tMaybe(`marketplace.trigger.${run.trigger}`, run.trigger)})</span>
             {Object.keys(run.summary).length > 0 ? (
               <div class="small muted">
                 {Object.entries(run.summary)
-                  .map(([k, v]) => `${k}: ${v}`)
+                  .map(([k, v]) => `${tMaybe(`marketplace.summary.${k}`, k)}: ${typeof v === 'number' ? formatNumber(v) : v}`)
                   .join(' · ')}
               </div>
             ) : null}
             {run.error ? <div class="small">{run.error}</div> : null}
           </>
         ) : (
-          'never'
+          t('marketplace.never')
         )}
       </dd>
     </div>
@@ -53,40 +58,41 @@ function MarketplaceCard({ status, onChanged }: { status: Status; onChanged: () 
   const sync = useAction(async () => {
     const r = await unwrap(api.POST('/api/v1/admin/marketplace/sync', { body: { marketplace: status.marketplace } }))
     onChanged()
-    return `Queued ${r.product_count} products in ${r.queued_messages} messages.`
+    return t('marketplace.queued', {
+      products: t('marketplace.count.products', { count: r.product_count }),
+      messages: t('marketplace.count.messages', { count: r.queued_messages }),
+    })
   })
   const importNow = useAction(async () => {
     const r = await unwrap(api.POST('/api/v1/admin/marketplace/import-orders', { body: { marketplace: status.marketplace } }))
     onChanged()
-    return `Fetched ${r.fetched}, imported ${r.imported}, already there ${r.existing}, failed ${r.failed}.`
+    return t('marketplace.imported', { fetched: r.fetched, imported: r.imported, existing: r.existing, failed: r.failed })
   })
   return (
     <section class="card" aria-labelledby={`mp-${status.marketplace}`}>
       <h2 id={`mp-${status.marketplace}`}>
-        {status.marketplace === 'kaspi' ? 'Kaspi.kz' : 'Ozon'} <Badge value={status.enabled ? 'enabled' : 'disabled'} />
+        {marketplaceName(status.marketplace)} <Badge value={status.enabled ? 'enabled' : 'disabled'} />
       </h2>
-      {status.enabled ? null : <p class="muted small">Disabled until its credentials (secrets) are set.</p>}
+      {status.enabled ? null : <p class="muted small">{t('marketplace.disabledWhy')}</p>}
       <dl class="facts">
         <div>
-          <dt>Products</dt>
-          <dd>
-            {status.counts.synced} synced · {status.counts.pending} pending · {status.counts.error} with errors
-          </dd>
+          <dt>{t('marketplace.products')}</dt>
+          <dd>{t('marketplace.counts', { synced: status.counts.synced, pending: status.counts.pending, error: status.counts.error })}</dd>
         </div>
         <div>
-          <dt>Imported orders</dt>
-          <dd>{status.imported_orders}</dd>
+          <dt>{t('marketplace.importedOrders')}</dt>
+          <dd>{formatNumber(status.imported_orders)}</dd>
         </div>
-        <RunLine label="Last push" run={status.last_push} />
-        <RunLine label="Last import" run={status.last_import} />
+        <RunLine label={t('marketplace.lastPush')} run={status.last_push} />
+        <RunLine label={t('marketplace.lastImport')} run={status.last_import} />
       </dl>
       <ErrorBox error={sync.error ?? importNow.error} />
       <div class="actions">
         <button type="button" class="primary" disabled={sync.busy} onClick={() => void sync.run()}>
-          {sync.busy ? 'Queueing…' : 'Re-run sync'}
+          {sync.busy ? t('marketplace.queueing') : t('marketplace.rerun')}
         </button>
         <button type="button" disabled={importNow.busy} onClick={() => void importNow.run()}>
-          Import orders now
+          {t('marketplace.importNow')}
         </button>
       </div>
     </section>
@@ -116,11 +122,11 @@ export function MarketplacePage({ route }: { route: Route }) {
       <PageTitle
         actions={
           <button type="button" onClick={refresh}>
-            Refresh
+            {t('marketplace.refresh')}
           </button>
         }
       >
-        Marketplace sync
+        {t('marketplace.title')}
       </PageTitle>
       <Loading loaded={status} />
       <div class="panels">
@@ -128,47 +134,51 @@ export function MarketplacePage({ route }: { route: Route }) {
           <MarketplaceCard key={s.marketplace} status={s} onChanged={refresh} />
         ))}
       </div>
-      <h2>Products</h2>
+      <h2>{t('marketplace.products')}</h2>
       <form
         class="filters"
-        aria-label="Filter sync rows"
+        aria-label={t('marketplace.filter')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           navigate('marketplace', { state: String(v.state), marketplace: String(v.marketplace) })
         })}
       >
-        <Field label="Marketplace">
+        <Field label={t('marketplace.marketplace')}>
           <select name="marketplace" defaultValue={marketplace}>
-            <option value="">Any</option>
+            <option value="">{t('marketplace.any')}</option>
             {enums['MarketplaceSyncRow.marketplace'].map((m) => (
-              <option key={m}>{m}</option>
+              <option key={m} value={m}>
+                {marketplaceName(m)}
+              </option>
             ))}
           </select>
         </Field>
-        <Field label="State">
+        <Field label={t('marketplace.state')}>
           <select name="state" defaultValue={state}>
-            <option value="">Any</option>
+            <option value="">{t('marketplace.any')}</option>
             {enums['MarketplaceSyncRow.state'].map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
             ))}
           </select>
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('marketplace.filterButton')}</button>
       </form>
       <Loading loaded={rows} />
-      {rows.data && rows.data.data.length === 0 ? <p class="muted">No product has been synced yet.</p> : null}
+      {rows.data && rows.data.data.length === 0 ? <p class="muted">{t('marketplace.noRows')}</p> : null}
       {rows.data && rows.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">Product</th>
-              <th scope="col">Marketplace</th>
-              <th scope="col">State</th>
+              <th scope="col">{t('marketplace.col.product')}</th>
+              <th scope="col">{t('marketplace.marketplace')}</th>
+              <th scope="col">{t('marketplace.state')}</th>
               <th scope="col" class="num">
-                Attempts
+                {t('marketplace.col.attempts')}
               </th>
-              <th scope="col">Last success</th>
-              <th scope="col">Last error</th>
+              <th scope="col">{t('marketplace.col.lastSuccess')}</th>
+              <th scope="col">{t('marketplace.col.lastError')}</th>
             </tr>
           </thead>
           <tbody>
@@ -178,11 +188,11 @@ export function MarketplacePage({ route }: { route: Route }) {
                   <code>{r.product_id}</code>
                   {r.external_id ? <div class="small muted">{r.external_id}</div> : null}
                 </td>
-                <td>{r.marketplace}</td>
+                <td>{marketplaceName(r.marketplace)}</td>
                 <td>
                   <Badge value={r.state} />
                 </td>
-                <td class="num">{r.attempts}</td>
+                <td class="num">{formatNumber(r.attempts)}</td>
                 <td>{formatDate(r.last_success_at)}</td>
                 <td class="small">{r.last_error ?? '—'}</td>
               </tr>

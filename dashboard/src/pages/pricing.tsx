@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import { t, tMaybe, type Key } from '../i18n'
 import { validateBody, type RequestSchema } from '../validate'
 import {
   Badge,
@@ -15,6 +16,7 @@ import {
   FormErrors,
   formatDate,
   formatMoney,
+  formatNumber,
   formValues,
   Loading,
   PageTitle,
@@ -29,10 +31,10 @@ type Kind = 'text' | 'int' | 'money' | 'percent' | 'discount' | 'bool' | 'select
 
 interface FieldDef {
   name: string
-  label: string
+  label: Key
   kind: Kind
   options?: readonly string[]
-  hint?: string
+  hint?: Key
   /** Sent only on create (e.g. a discount's code, a tax rate's country). */
   createOnly?: boolean
   /** Empty means null rather than "leave out". */
@@ -50,11 +52,21 @@ const percentToBps = (text: string) => {
 type Row = { id: string; [key: string]: unknown }
 type Body = Record<string, unknown>
 
+/** The words a resource's page uses, as dictionary keys (messages/pricing.ts). */
+interface ResourceText {
+  title: Key
+  new: Key
+  edit: Key
+  created: Key
+  deleteTitle: Key
+  deleteBody: Key
+  deleteConfirm: Key
+}
+
 interface Resource<R extends Row> {
-  title: string
-  noun: string
+  text: ResourceText
   fields: FieldDef[]
-  columns: { header: string; cell: (row: R) => ComponentChildren }[]
+  columns: { header: Key; cell: (row: R) => ComponentChildren }[]
   list: () => Promise<{ data: R[] }>
   create: (body: Body) => Promise<unknown>
   update: (id: string, body: Body) => Promise<unknown>
@@ -134,16 +146,16 @@ function Fields({ fields, row, mode }: { fields: FieldDef[]; row?: Row; mode: 'c
         .map((f) =>
           f.kind === 'bool' ? (
             <label class="check" key={f.name}>
-              <input type="checkbox" name={f.name} defaultChecked={row ? row[f.name] === true : (f.initial ?? true)} /> {f.label}
+              <input type="checkbox" name={f.name} defaultChecked={row ? row[f.name] === true : (f.initial ?? true)} /> {t(f.label)}
             </label>
           ) : (
-            <Field key={f.name} label={f.label} hint={f.hint}>
+            <Field key={f.name} label={t(f.label)} hint={f.hint ? t(f.hint) : undefined}>
               {f.kind === 'select' ? (
                 <select name={f.name} defaultValue={toInput(f, row)}>
                   {f.nullable ? <option value="">—</option> : null}
                   {(f.options ?? []).map((o) => (
                     <option key={o} value={o}>
-                      {o}
+                      {tMaybe(`pricing.kind.${o}`, o)}
                     </option>
                   ))}
                 </select>
@@ -173,9 +185,9 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
   })
   const remove = useAction(async () => {
     const ok = await confirmAction({
-      title: `Delete this ${res.noun}?`,
-      body: [`${res.describe(row)} is deleted. This cannot be undone.`],
-      confirm: `Delete ${res.noun}`,
+      title: t(res.text.deleteTitle),
+      body: [t(res.text.deleteBody, { what: res.describe(row) })],
+      confirm: t(res.text.deleteConfirm),
       danger: true,
     })
     if (!ok) throw CANCELLED
@@ -190,10 +202,10 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
         ))}
         <td class="row-actions">
           <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
-            Edit
+            {t('pricing.edit')}
           </button>
           <button type="button" class="danger" onClick={() => void remove.run()}>
-            Delete
+            {t('pricing.delete')}
           </button>
           <ErrorBox error={remove.error} />
         </td>
@@ -201,16 +213,16 @@ function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>;
       {editing ? (
         <tr class="editor">
           <td colSpan={res.columns.length + 1}>
-            <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${res.noun}`}>
+            <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-label={t(res.text.edit)}>
               <FormErrors error={save.error}>
                 <Fields fields={res.fields} row={row} mode="update" />
               </FormErrors>
               <div class="actions">
                 <button class="primary" type="submit" disabled={save.busy}>
-                  Save
+                  {t('pricing.save')}
                 </button>
                 <button type="button" onClick={() => setEditing(false)}>
-                  Cancel
+                  {t('common.cancel')}
                 </button>
               </div>
             </form>
@@ -230,37 +242,37 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
     await res.create(body)
     setFormKey((k) => k + 1)
     list.reload()
-    return `Created the ${res.noun}.`
+    return t(res.text.created)
   })
   return (
     <section>
-      <PageTitle>{res.title}</PageTitle>
+      <PageTitle>{t(res.text.title)}</PageTitle>
       <details class="card">
-        <summary>New {res.noun}</summary>
-        <form key={formKey} class="stack" onSubmit={submit((f) => void create.run(f))} aria-label={`New ${res.noun}`}>
+        <summary>{t(res.text.new)}</summary>
+        <form key={formKey} class="stack" onSubmit={submit((f) => void create.run(f))} aria-label={t(res.text.new)}>
           <FormErrors error={create.error}>
             <Fields fields={res.fields} mode="create" />
           </FormErrors>
           <div class="actions">
             <button class="primary" type="submit" disabled={create.busy}>
-              Create
+              {t('pricing.create')}
             </button>
           </div>
         </form>
       </details>
       <Loading loaded={list} />
-      {list.data && list.data.data.length === 0 ? <p class="muted">None yet.</p> : null}
+      {list.data && list.data.data.length === 0 ? <p class="muted">{t('pricing.none')}</p> : null}
       {list.data && list.data.data.length > 0 ? (
         <table>
           <thead>
             <tr>
               {res.columns.map((c) => (
                 <th key={c.header} scope="col">
-                  {c.header}
+                  {t(c.header)}
                 </th>
               ))}
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('pricing.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -277,38 +289,55 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
 
 // ---------- the three resources
 
+const DISCOUNT_TEXT: ResourceText = {
+  title: 'pricing.discounts.title',
+  new: 'pricing.discounts.new',
+  edit: 'pricing.discounts.edit',
+  created: 'pricing.discounts.created',
+  deleteTitle: 'pricing.discounts.deleteTitle',
+  deleteBody: 'pricing.discounts.deleteBody',
+  deleteConfirm: 'pricing.discounts.deleteConfirm',
+}
+
+/** "10 %" / "10%" the chosen language's way. */
+const percent = (bps: number) => formatNumber(bps / 10_000, { style: 'percent', maximumFractionDigits: 2 })
+
 type Discount = Schemas['Discount']
 const discounts: Resource<Discount> = {
-  title: 'Discount codes',
-  noun: 'discount code',
+  text: DISCOUNT_TEXT,
   fields: [
-    { name: 'code', label: 'Code', kind: 'text', createOnly: true },
-    { name: 'description', label: 'Description', kind: 'text', nullable: true },
-    { name: 'kind', label: 'Kind', kind: 'select', options: enums['Discount.kind'] },
-    {
-      name: 'value',
-      label: 'Value',
-      kind: 'discount',
-      hint: 'Percentage: percent off (10 = 10%); fixed: an amount in the currency (5.00)',
-    },
-    { name: 'currency', label: 'Currency', kind: 'text', nullable: true, hint: 'Needed for fixed discounts' },
-    { name: 'min_subtotal', label: 'Minimum subtotal', kind: 'money', hint: 'In the currency (USD when none is given); 0 for none' },
-    { name: 'usage_limit', label: 'Usage limit', kind: 'int', nullable: true },
-    { name: 'per_customer_limit', label: 'Per customer', kind: 'int', nullable: true },
-    { name: 'starts_at', label: 'Starts', kind: 'datetime', nullable: true },
-    { name: 'expires_at', label: 'Expires', kind: 'datetime', nullable: true },
-    { name: 'active', label: 'Active', kind: 'bool' },
+    { name: 'code', label: 'pricing.field.code', kind: 'text', createOnly: true },
+    { name: 'description', label: 'pricing.field.description', kind: 'text', nullable: true },
+    { name: 'kind', label: 'pricing.field.kind', kind: 'select', options: enums['Discount.kind'] },
+    { name: 'value', label: 'pricing.field.value', kind: 'discount', hint: 'pricing.hint.value' },
+    { name: 'currency', label: 'pricing.field.currency', kind: 'text', nullable: true, hint: 'pricing.hint.discountCurrency' },
+    { name: 'min_subtotal', label: 'pricing.field.minSubtotal', kind: 'money', hint: 'pricing.hint.minSubtotal' },
+    { name: 'usage_limit', label: 'pricing.field.usageLimit', kind: 'int', nullable: true },
+    { name: 'per_customer_limit', label: 'pricing.field.perCustomer', kind: 'int', nullable: true },
+    { name: 'starts_at', label: 'pricing.field.startsAt', kind: 'datetime', nullable: true },
+    { name: 'expires_at', label: 'pricing.field.expiresAt', kind: 'datetime', nullable: true },
+    { name: 'active', label: 'pricing.field.active', kind: 'bool' },
   ],
   columns: [
-    { header: 'Code', cell: (d) => <code>{d.code}</code> },
-    { header: 'Discount', cell: (d) => (d.kind === 'percentage' ? `${d.value / 100}%` : formatMoney(d.value, d.currency ?? 'USD')) },
-    { header: 'Minimum', cell: (d) => (d.min_subtotal ? formatMoney(d.min_subtotal, d.currency ?? 'USD') : '—') },
-    { header: 'Used', cell: (d) => `${d.used_count}${d.usage_limit ? ` / ${d.usage_limit}` : ''}` },
+    { header: 'pricing.col.code', cell: (d) => <code>{d.code}</code> },
     {
-      header: 'Valid',
-      cell: (d) => `${d.starts_at ? formatDate(d.starts_at) : 'now'} → ${d.expires_at ? formatDate(d.expires_at) : 'no end'}`,
+      header: 'pricing.col.discount',
+      cell: (d) => (d.kind === 'percentage' ? percent(d.value) : formatMoney(d.value, d.currency ?? 'USD')),
     },
-    { header: 'Active', cell: (d) => <Badge value={d.active ? 'active' : 'inactive'} /> },
+    { header: 'pricing.col.minimum', cell: (d) => (d.min_subtotal ? formatMoney(d.min_subtotal, d.currency ?? 'USD') : '—') },
+    {
+      header: 'pricing.col.used',
+      cell: (d) => (d.usage_limit ? t('pricing.usedOf', { used: d.used_count, limit: d.usage_limit }) : formatNumber(d.used_count)),
+    },
+    {
+      header: 'pricing.col.valid',
+      cell: (d) =>
+        t('pricing.validRange', {
+          from: d.starts_at ? formatDate(d.starts_at) : t('pricing.now'),
+          to: d.expires_at ? formatDate(d.expires_at) : t('pricing.noEnd'),
+        }),
+    },
+    { header: 'pricing.col.active', cell: (d) => <Badge value={d.active ? 'active' : 'inactive'} /> },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/discounts', { params: { query: { limit: 100 } } })),
   schemas: { create: 'DiscountCreate', update: 'DiscountUpdate' },
@@ -316,31 +345,34 @@ const discounts: Resource<Discount> = {
   update: (id, body) =>
     unwrap(api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id } }, body: body as Schemas['DiscountUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/discounts/{id}', { params: { path: { id } } })),
-  describe: (d) => `Discount code ${d.code}`,
+  describe: (d) => t('pricing.discounts.describe', { code: d.code }),
 }
+
+const where = (r: { country: string; region: string | null }) => `${r.country}${r.region ? `-${r.region}` : ''}`
 
 type TaxRate = Schemas['TaxRate']
 const taxRates: Resource<TaxRate> = {
-  title: 'Tax rates',
-  noun: 'tax rate',
+  text: {
+    title: 'pricing.taxRates.title',
+    new: 'pricing.taxRates.new',
+    edit: 'pricing.taxRates.edit',
+    created: 'pricing.taxRates.created',
+    deleteTitle: 'pricing.taxRates.deleteTitle',
+    deleteBody: 'pricing.taxRates.deleteBody',
+    deleteConfirm: 'pricing.taxRates.deleteConfirm',
+  },
   fields: [
-    { name: 'country', label: 'Country (ISO code)', kind: 'text', createOnly: true },
-    { name: 'region', label: 'Region (optional)', kind: 'text', createOnly: true, nullable: true },
-    { name: 'name', label: 'Name', kind: 'text' },
-    { name: 'rate_bps', label: 'Rate (%)', kind: 'percent', hint: 'For example 20 or 7.5' },
-    {
-      name: 'inclusive',
-      label: 'Included in prices',
-      kind: 'bool',
-      initial: false,
-      hint: 'Tick when the catalog prices already contain this tax',
-    },
+    { name: 'country', label: 'pricing.field.country', kind: 'text', createOnly: true },
+    { name: 'region', label: 'pricing.field.region', kind: 'text', createOnly: true, nullable: true },
+    { name: 'name', label: 'pricing.field.name', kind: 'text' },
+    { name: 'rate_bps', label: 'pricing.field.rate', kind: 'percent', hint: 'pricing.hint.rate' },
+    { name: 'inclusive', label: 'pricing.field.inclusive', kind: 'bool', initial: false, hint: 'pricing.hint.inclusive' },
   ],
   columns: [
-    { header: 'Where', cell: (t) => `${t.country}${t.region ? `-${t.region}` : ''}` },
-    { header: 'Name', cell: (t) => t.name },
-    { header: 'Rate', cell: (t) => `${t.rate_bps / 100}%` },
-    { header: 'Prices', cell: (t) => (t.inclusive ? 'include tax' : 'exclude tax') },
+    { header: 'pricing.col.where', cell: (r) => where(r) },
+    { header: 'pricing.col.name', cell: (r) => r.name },
+    { header: 'pricing.col.rate', cell: (r) => percent(r.rate_bps) },
+    { header: 'pricing.col.prices', cell: (r) => t(r.inclusive ? 'pricing.includeTax' : 'pricing.excludeTax') },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/tax-rates', { params: { query: { limit: 100 } } })),
   schemas: { create: 'TaxRateCreate', update: 'TaxRateUpdate' },
@@ -348,50 +380,53 @@ const taxRates: Resource<TaxRate> = {
   update: (id, body) =>
     unwrap(api.PATCH('/api/v1/admin/tax-rates/{id}', { params: { path: { id } }, body: body as Schemas['TaxRateUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/tax-rates/{id}', { params: { path: { id } } })),
-  describe: (t) => `${t.name} (${t.country}${t.region ? `-${t.region}` : ''}, ${t.rate_bps / 100}%)`,
+  describe: (r) => `${r.name} (${where(r)}, ${percent(r.rate_bps)})`,
 }
 
 type ShippingMethod = Schemas['ShippingMethod']
 const shippingMethods: Resource<ShippingMethod> = {
-  title: 'Shipping methods',
-  noun: 'shipping method',
+  text: {
+    title: 'pricing.shipping.title',
+    new: 'pricing.shipping.new',
+    edit: 'pricing.shipping.edit',
+    created: 'pricing.shipping.created',
+    deleteTitle: 'pricing.shipping.deleteTitle',
+    deleteBody: 'pricing.shipping.deleteBody',
+    deleteConfirm: 'pricing.shipping.deleteConfirm',
+  },
   fields: [
-    { name: 'name', label: 'Name', kind: 'text' },
-    { name: 'kind', label: 'Kind', kind: 'select', options: enums['ShippingMethod.kind'] },
-    { name: 'currency', label: 'Currency', kind: 'text' },
-    {
-      name: 'amount',
-      label: 'Price',
-      kind: 'money',
-      hint: 'Flat price, the base price for per_weight, or the fallback price for carrier (charged when the carrier is slow or down)',
-    },
-    { name: 'free_over_amount', label: 'Free over', kind: 'money', nullable: true },
-    { name: 'per_kg_amount', label: 'Per started kg', kind: 'money', nullable: true },
-    { name: 'carrier', label: 'Carrier', kind: 'text', nullable: true, hint: 'Kind carrier only: ups or fedex (live rates at checkout)' },
-    {
-      name: 'service_code',
-      label: 'Service level',
-      kind: 'text',
-      nullable: true,
-      hint: 'Kind carrier only: UPS service code (03 Ground, 02 2nd Day Air) or FedEx serviceType (FEDEX_GROUND)',
-    },
-    { name: 'countries', label: 'Countries', kind: 'countries', nullable: true, hint: 'Comma-separated ISO codes; empty ships everywhere' },
-    { name: 'position', label: 'Position', kind: 'int' },
-    { name: 'active', label: 'Active', kind: 'bool' },
+    { name: 'name', label: 'pricing.field.name', kind: 'text' },
+    { name: 'kind', label: 'pricing.field.kind', kind: 'select', options: enums['ShippingMethod.kind'] },
+    { name: 'currency', label: 'pricing.field.currency', kind: 'text' },
+    { name: 'amount', label: 'pricing.field.price', kind: 'money', hint: 'pricing.hint.amount' },
+    { name: 'free_over_amount', label: 'pricing.field.freeOver', kind: 'money', nullable: true },
+    { name: 'per_kg_amount', label: 'pricing.field.perKg', kind: 'money', nullable: true },
+    { name: 'carrier', label: 'pricing.field.carrier', kind: 'text', nullable: true, hint: 'pricing.hint.carrier' },
+    { name: 'service_code', label: 'pricing.field.serviceCode', kind: 'text', nullable: true, hint: 'pricing.hint.serviceCode' },
+    { name: 'countries', label: 'pricing.field.countries', kind: 'countries', nullable: true, hint: 'pricing.hint.countries' },
+    { name: 'position', label: 'pricing.field.position', kind: 'int' },
+    { name: 'active', label: 'pricing.field.active', kind: 'bool' },
   ],
   columns: [
-    { header: 'Name', cell: (m) => m.name },
+    { header: 'pricing.col.name', cell: (m) => m.name },
     {
-      header: 'Kind',
-      cell: (m) => (m.kind === 'carrier' ? `carrier (${m.carrier ?? '?'} ${m.service_code ?? ''})` : m.kind.replace('_', ' ')),
-    },
-    {
-      header: 'Price',
+      header: 'pricing.col.kind',
       cell: (m) =>
-        `${formatMoney(m.amount, m.currency)}${m.free_over_amount !== null ? `, free over ${formatMoney(m.free_over_amount, m.currency)}` : ''}${m.per_kg_amount !== null ? ` + ${formatMoney(m.per_kg_amount, m.currency)}/kg` : ''}`,
+        m.kind === 'carrier'
+          ? t('pricing.carrierKind', { carrier: m.carrier ?? '?', service: m.service_code ?? '' }).trim()
+          : tMaybe(`pricing.kind.${m.kind}`, m.kind.replace('_', ' ')),
     },
-    { header: 'Countries', cell: (m) => (m.countries ? m.countries.join(', ') : 'everywhere') },
-    { header: 'Active', cell: (m) => <Badge value={m.active ? 'active' : 'inactive'} /> },
+    {
+      header: 'pricing.col.price',
+      cell: (m) =>
+        [
+          formatMoney(m.amount, m.currency),
+          m.free_over_amount !== null ? t('pricing.freeOver', { amount: formatMoney(m.free_over_amount, m.currency) }) : '',
+          m.per_kg_amount !== null ? t('pricing.perKg', { amount: formatMoney(m.per_kg_amount, m.currency) }) : '',
+        ].join(''),
+    },
+    { header: 'pricing.col.countries', cell: (m) => (m.countries ? m.countries.join(', ') : t('pricing.everywhere')) },
+    { header: 'pricing.col.active', cell: (m) => <Badge value={m.active ? 'active' : 'inactive'} /> },
   ],
   list: () => unwrap(api.GET('/api/v1/admin/shipping-methods', { params: { query: { limit: 100 } } })),
   schemas: { create: 'ShippingMethodCreate', update: 'ShippingMethodUpdate' },
@@ -399,7 +434,7 @@ const shippingMethods: Resource<ShippingMethod> = {
   update: (id, body) =>
     unwrap(api.PATCH('/api/v1/admin/shipping-methods/{id}', { params: { path: { id } }, body: body as Schemas['ShippingMethodUpdate'] })),
   remove: (id) => unwrap(api.DELETE('/api/v1/admin/shipping-methods/{id}', { params: { path: { id } } })),
-  describe: (m) => `Shipping method ${m.name}`,
+  describe: (m) => t('pricing.shipping.describe', { name: m.name }),
 }
 
 export const DiscountsPage = () => <ResourcePage res={discounts} />

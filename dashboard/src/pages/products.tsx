@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, unwrap, uploadImage, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import type { paths } from '../api-types'
+import { statusLabel, t, type Key } from '../i18n'
 import { link, navigate, type Route } from '../router'
 import {
   Badge,
@@ -15,17 +16,18 @@ import {
   FormErrors,
   formatDate,
   formatMoney,
+  formatNumber,
   formValues,
   invalid,
   Loading,
   PageTitle,
   Pager,
-  plural,
   setFlash,
   SortHeading,
   submit,
   toMajor,
   toMinor,
+  tx,
   useAction,
   useLoad,
   usePager,
@@ -103,12 +105,12 @@ const priceRange = (p: { price_min: number; price_max: number; currency: string 
     ? formatMoney(p.price_min, p.currency)
     : `${formatMoney(p.price_min, p.currency)} – ${formatMoney(p.price_max, p.currency)}`
 
-const SORT_LABELS: Record<Sort, string> = {
-  newest: 'Newest first',
-  price_asc: 'Price, lowest first',
-  price_desc: 'Price, highest first',
-  rating: 'Best rated',
-  relevance: 'Best match for the search',
+const SORT_LABELS: Record<Sort, Key> = {
+  newest: 'products.sort.newest',
+  price_asc: 'products.sort.priceAsc',
+  price_desc: 'products.sort.priceDesc',
+  rating: 'products.sort.rating',
+  relevance: 'products.sort.relevance',
 }
 type Sort = NonNullable<ListQuery['sort']>
 
@@ -164,7 +166,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
   const allOnPage = rows.length > 0 && rows.every((p) => selected.has(p.id))
   const bulkDone = (result: Schemas['BulkProductResult']) => {
     // What succeeded leaves the selection; what failed stays selected, its reason beside its row.
-    setFailures(new Map(result.results.filter((r) => !r.ok).map((r) => [r.product_id, r.error?.message ?? 'failed'])))
+    setFailures(new Map(result.results.filter((r) => !r.ok).map((r) => [r.product_id, r.error?.message ?? t('products.bulk.failed')])))
     setSelected((s) => new Map([...s].filter(([id]) => result.results.some((r) => r.product_id === id && !r.ok))))
     list.reload()
   }
@@ -177,22 +179,22 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
               <>
                 <CsvDownload export={{ kind: 'products', query: compact({ q, status: status || undefined, seller_id: sellerId }) }} />
                 <a class="button" href={link('import')}>
-                  Import CSV
+                  {t('products.importCsv')}
                 </a>
               </>
             ) : null}
             <a class="button primary" href={link('products/new')}>
-              New product
+              {t('products.new')}
             </a>
           </>
         }
       >
-        {scope === 'admin' ? 'Products' : 'My products'}
+        {scope === 'admin' ? t('products.title') : t('products.titleSeller')}
       </PageTitle>
       <form
         class="filters"
         role="search"
-        aria-label="Filter products"
+        aria-label={t('products.filter')}
         noValidate
         onSubmit={submit((f) => {
           const v = formValues(f)
@@ -209,25 +211,25 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
           })
         })}
       >
-        <Field label="Search">
+        <Field label={t('products.search')}>
           <input name="q" type="search" defaultValue={q} maxLength={200} />
         </Field>
-        <Field label="SKU contains">
+        <Field label={t('products.skuContains')}>
           <input name="sku" type="search" defaultValue={sku} maxLength={64} />
         </Field>
-        <Field label="Status">
+        <Field label={t('products.status')}>
           <select name="status" defaultValue={status}>
-            <option value="">Any</option>
+            <option value="">{t('products.any')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Category">
+        <Field label={t('products.category')}>
           <select name="category" defaultValue={category} key={`${categories.length}-${category}`}>
-            <option value="">Any</option>
+            <option value="">{t('products.any')}</option>
             {categories.map((c) => (
               <option key={c.id} value={c.id}>
                 {'\u00a0\u00a0'.repeat(c.depth)}
@@ -236,49 +238,49 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
             ))}
           </select>
         </Field>
-        <Field label="Price from">
+        <Field label={t('products.priceFrom')}>
           <input name="min_price" inputMode="decimal" defaultValue={minPrice} size={8} />
         </Field>
-        <Field label="Price to">
+        <Field label={t('products.priceTo')}>
           <input name="max_price" inputMode="decimal" defaultValue={maxPrice} size={8} />
         </Field>
-        {scope === 'admin' ? <SellerSelect name="seller_id" value={sellerId} label="Seller" anyLabel="Any" /> : null}
-        <Field label="Sort">
+        {scope === 'admin' ? (
+          <SellerSelect name="seller_id" value={sellerId} label={t('products.seller')} anyLabel={t('products.any')} />
+        ) : null}
+        <Field label={t('products.sort')}>
           <select name="sort" defaultValue={get('sort')}>
-            <option value="">Default</option>
+            <option value="">{t('products.sort.default')}</option>
             {(Object.keys(SORT_LABELS) as Sort[]).map((s) => (
               <option key={s} value={s}>
-                {SORT_LABELS[s]}
+                {t(SORT_LABELS[s])}
               </option>
             ))}
           </select>
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('products.filterButton')}</button>
       </form>
       <Loading loaded={list} />
       {selected.size > 0 ? <BulkBar scope={scope} selected={[...selected.values()]} onResult={bulkDone} /> : null}
       {[...failures].some(([id]) => !rows.some((p) => p.id === id)) ? (
-        <ul class="field-error" aria-label="Products not changed">
+        <ul class="field-error" aria-label={t('products.bulk.notChangedList')}>
           {[...failures]
             .filter(([id]) => !rows.some((p) => p.id === id))
             .map(([id, message]) => (
-              <li key={id}>
-                {selected.get(id)?.name ?? id}: not changed, {message}
-              </li>
+              <li key={id}>{t('products.bulk.notChangedItem', { name: selected.get(id)?.name ?? id, message })}</li>
             ))}
         </ul>
       ) : null}
       {list.data ? (
         list.data.data.length === 0 ? (
-          <p class="muted">No products.</p>
+          <p class="muted">{t('products.none')}</p>
         ) : (
-          <table aria-label="Products">
+          <table aria-label={t('products.title')}>
             <thead>
               <tr>
                 <th scope="col" class="check">
                   <input
                     type="checkbox"
-                    aria-label="Select all products on this page"
+                    aria-label={t('products.selectAll')}
                     checked={allOnPage}
                     onChange={(e) => {
                       const on = e.currentTarget.checked
@@ -287,16 +289,16 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                   />
                 </th>
                 <th scope="col">
-                  <span class="sr-only">Image</span>
+                  <span class="sr-only">{t('products.col.image')}</span>
                 </th>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <SortHeading label="Price" num current={sort} asc="price_asc" desc="price_desc" href={sortHref} />
+                <th scope="col">{t('products.col.name')}</th>
+                <th scope="col">{t('products.status')}</th>
+                <SortHeading label={t('products.col.price')} num current={sort} asc="price_asc" desc="price_desc" href={sortHref} />
                 <th scope="col" class="num">
-                  Stock
+                  {t('products.col.stock')}
                 </th>
-                <SortHeading label="Rating" num current={sort} asc="rating" href={sortHref} />
-                <SortHeading label="Created" current={sort} asc="newest" href={sortHref} />
+                <SortHeading label={t('products.col.rating')} num current={sort} asc="rating" href={sortHref} />
+                <SortHeading label={t('products.col.created')} current={sort} asc="newest" href={sortHref} />
               </tr>
             </thead>
             <tbody>
@@ -305,7 +307,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                   <td class="check">
                     <input
                       type="checkbox"
-                      aria-label={`Select ${p.name}`}
+                      aria-label={t('products.select', { name: p.name })}
                       checked={selected.has(p.id)}
                       onChange={(e) => toggle(p, e.currentTarget.checked)}
                       {...(failures.has(p.id) ? { 'aria-invalid': 'true', 'aria-describedby': `bulk-fail-${p.id}` } : {})}
@@ -317,7 +319,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                     <div class="muted small">{p.slug}</div>
                     {failures.has(p.id) ? (
                       <div class="field-error" id={`bulk-fail-${p.id}`}>
-                        Not changed: {failures.get(p.id)}
+                        {t('products.bulk.notChanged', { message: failures.get(p.id) ?? '' })}
                       </div>
                     ) : null}
                   </td>
@@ -325,8 +327,12 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
                     <Badge value={p.status} />
                   </td>
                   <td class="num">{priceRange(p)}</td>
-                  <td class="num">{p.stock_total}</td>
-                  <td class="num">{p.rating.count ? `${p.rating.average.toFixed(1)} (${p.rating.count})` : '—'}</td>
+                  <td class="num">{formatNumber(p.stock_total)}</td>
+                  <td class="num">
+                    {p.rating.count
+                      ? `${formatNumber(p.rating.average, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (${formatNumber(p.rating.count)})`
+                      : '—'}
+                  </td>
                   <td>{formatDate(p.created_at)}</td>
                 </tr>
               ))}
@@ -340,7 +346,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
 }
 
 /** File input with a preview of the chosen image before it is uploaded. */
-function ImagePicker({ file, onFile, label = 'Image' }: { file: File | null; onFile: (f: File | null) => void; label?: string }) {
+function ImagePicker({ file, onFile, label }: { file: File | null; onFile: (f: File | null) => void; label?: string }) {
   const [preview, setPreview] = useState<string | null>(null)
   useEffect(() => {
     if (!file) return setPreview(null)
@@ -350,10 +356,10 @@ function ImagePicker({ file, onFile, label = 'Image' }: { file: File | null; onF
   }, [file])
   return (
     <div class="picker">
-      <Field label={label} hint="JPEG, PNG, WebP, GIF or AVIF, up to 5 MB">
+      <Field label={label ?? t('products.image')} hint={t('products.imageHint')}>
         <input name="image" type="file" accept="image/*" onChange={(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
       </Field>
-      {preview ? <img class="preview" src={preview} alt="Preview of the chosen file" /> : null}
+      {preview ? <img class="preview" src={preview} alt={t('products.imagePreview')} /> : null}
     </div>
   )
 }
@@ -390,9 +396,9 @@ function SellerSelect({
 function CategorySelect({ value }: { value: string | null | undefined }) {
   const options = useCategoryOptions()
   return (
-    <Field label="Category">
+    <Field label={t('products.category')}>
       <select name="category_id" defaultValue={value ?? ''} key={`${options.length}-${value}`}>
-        <option value="">None</option>
+        <option value="">{t('products.noCategory')}</option>
         {options.map((c) => (
           <option key={c.id} value={c.id}>
             {'\u00a0\u00a0'.repeat(c.depth)}
@@ -438,75 +444,81 @@ function NewProduct({ scope }: { scope: Scope }) {
     // submit here would create a second product).
     let uploadError: unknown
     if (file) await uploadImage(scope, product.id, file, alt || undefined).catch((err: unknown) => (uploadError = err))
-    setFlash(uploadError ? { error: uploadError, done: 'Product created, but the image was not uploaded:' } : { done: 'Product created.' })
+    setFlash(uploadError ? { error: uploadError, done: t('products.createdNoImage') } : { done: t('products.created') })
     navigate(`products/${product.id}`)
   })
   return (
     <section>
-      <PageTitle>New product</PageTitle>
-      <form class="stack" onSubmit={submit((f) => void create.run(f))} aria-label="New product" noValidate>
+      <PageTitle>{t('products.new')}</PageTitle>
+      <form class="stack" onSubmit={submit((f) => void create.run(f))} aria-label={t('products.new')} noValidate>
         <FormErrors error={create.error}>
           <fieldset>
-            <legend>Details</legend>
+            <legend>{t('products.details')}</legend>
             <div class="grid">
-              <Field label="Name">
+              <Field label={t('products.name')}>
                 <input name="name" required />
               </Field>
-              <Field label="Slug" hint="Left empty, it is made from the name">
+              <Field label={t('products.slug')} hint={t('products.slugHint')}>
                 <input name="slug" />
               </Field>
               <CategorySelect value={null} />
-              <Field label="Status">
+              <Field label={t('products.status')}>
                 <select name="status" defaultValue="draft">
                   {STATUSES.map((s) => (
                     <option key={s} value={s}>
-                      {s}
+                      {statusLabel(s)}
                     </option>
                   ))}
                 </select>
               </Field>
-              <Field label="Currency">
+              <Field label={t('products.currency')}>
                 <input name="currency" defaultValue="USD" size={4} />
               </Field>
               {scope === 'admin' ? (
-                <SellerSelect name="seller_id" value="" label="Seller" anyLabel="Me" hint="Who sells (owns) the product" />
+                <SellerSelect
+                  name="seller_id"
+                  value=""
+                  label={t('products.seller')}
+                  anyLabel={t('products.sellerMe')}
+                  hint={t('products.sellerHint')}
+                />
               ) : null}
             </div>
-            <Field label="Description" wide>
+            <Field label={t('products.description')} wide>
               <textarea name="description" rows={4} />
             </Field>
           </fieldset>
           <fieldset>
-            <legend>First variant</legend>
+            <legend>{t('products.firstVariant')}</legend>
             <div class="grid">
-              <Field label="SKU">
+              <Field label={t('products.sku')}>
                 <input name="sku" required />
               </Field>
-              <Field label="Variant name" hint="Optional, e.g. Size M">
+              <Field label={t('products.variantName')} hint={t('products.variantNameHint')}>
                 <input name="variant_name" />
               </Field>
-              <Field label="Price" hint="In the currency's major unit, e.g. 12.50">
+              <Field label={t('products.price')} hint={t('products.priceHint')}>
                 <input name="price" inputMode="decimal" required />
               </Field>
-              <Field label="Stock">
+              <Field label={t('products.stock')}>
                 <input name="stock" type="number" min={0} step={1} defaultValue="0" />
               </Field>
             </div>
           </fieldset>
           <fieldset>
-            <legend>Image</legend>
+            <legend>{t('products.image')}</legend>
             <ImagePicker file={file} onFile={setFile} />
-            <Field label="Image description (alt text)">
+            <Field label={t('products.alt')}>
               <input name="alt" value={alt} onInput={(e) => setAlt(e.currentTarget.value)} />
             </Field>
           </fieldset>
         </FormErrors>
         <div class="actions">
           <button class="primary" type="submit" disabled={create.busy}>
-            {create.busy ? 'Creating…' : 'Create product'}
+            {create.busy ? t('products.creating') : t('products.create')}
           </button>
           <a class="button" href={link('products')}>
-            Cancel
+            {t('common.cancel')}
           </a>
         </div>
       </form>
@@ -517,49 +529,50 @@ function NewProduct({ scope }: { scope: Scope }) {
 function DetailsForm({ scope, product, onSaved }: { scope: Scope; product: Product; onSaved: (p: Product) => void }) {
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
-    onSaved(
-      await products.update(scope, product.id, {
-        name: String(v.name),
-        slug: String(v.slug),
-        description: String(v.description),
-        category_id: v.category_id ? String(v.category_id) : null,
-        status: String(v.status) as ProductStatus,
-        currency: String(v.currency).trim().toUpperCase(),
-      }),
-    )
-    return 'Saved.'
+    const body: Schemas['ProductUpdate'] = {
+      name: String(v.name).trim(),
+      slug: String(v.slug).trim(),
+      description: String(v.description),
+      category_id: v.category_id ? String(v.category_id) : null,
+      status: String(v.status) as ProductStatus,
+      currency: String(v.currency).trim().toUpperCase(),
+    }
+    validateBody('ProductUpdate', body)
+    onSaved(await products.update(scope, product.id, body))
+    return t('products.saved')
   })
   return (
-    <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-labelledby="details-title">
-      <h2 id="details-title">Details</h2>
-      <ErrorBox error={save.error} />
-      <div class="grid">
-        <Field label="Name">
-          <input name="name" defaultValue={product.name} required />
+    <form class="stack" onSubmit={submit((f) => void save.run(f))} aria-labelledby="details-title" noValidate>
+      <h2 id="details-title">{t('products.details')}</h2>
+      <FormErrors error={save.error}>
+        <div class="grid">
+          <Field label={t('products.name')}>
+            <input name="name" defaultValue={product.name} required />
+          </Field>
+          <Field label={t('products.slug')}>
+            <input name="slug" defaultValue={product.slug} />
+          </Field>
+          <CategorySelect value={product.category_id} />
+          <Field label={t('products.status')}>
+            <select name="status" defaultValue={product.status}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel(s)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('products.currency')}>
+            <input name="currency" defaultValue={product.currency} size={4} />
+          </Field>
+        </div>
+        <Field label={t('products.description')} wide>
+          <textarea name="description" rows={4} defaultValue={product.description} />
         </Field>
-        <Field label="Slug">
-          <input name="slug" defaultValue={product.slug} />
-        </Field>
-        <CategorySelect value={product.category_id} />
-        <Field label="Status">
-          <select name="status" defaultValue={product.status}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Currency">
-          <input name="currency" defaultValue={product.currency} size={4} />
-        </Field>
-      </div>
-      <Field label="Description" wide>
-        <textarea name="description" rows={4} defaultValue={product.description} />
-      </Field>
+      </FormErrors>
       <div class="actions">
         <button class="primary" type="submit" disabled={save.busy}>
-          Save details
+          {t('products.saveDetails')}
         </button>
       </div>
     </form>
@@ -570,14 +583,21 @@ function DetailsForm({ scope, product, onSaved }: { scope: Scope; product: Produ
 function StockHistory({ scope, productId, variant }: { scope: Scope; productId: string; variant: Variant }) {
   const history = useLoad(() => products.stockHistory(scope, productId, variant.id), [scope, productId, variant.id, variant.stock])
   if (!history.data) return <Loading loaded={history} />
-  if (history.data.data.length === 0) return <p class="muted small">No manual stock changes yet.</p>
+  if (history.data.data.length === 0) return <p class="muted small">{t('products.history.none')}</p>
   return (
     <ul class="small history">
       {history.data.data.map((h) => (
         <li key={h.id}>
-          {formatDate(h.created_at)}: {h.kind === 'set' ? `set to ${h.quantity}` : `${h.quantity > 0 ? '+' : ''}${h.quantity}`}
-          {h.reason ? `, ${STOCK_REASON_LABELS[h.reason].toLowerCase()}` : ''}
-          {h.note ? ` (“${h.note}”)` : ''} by {h.user_name ?? 'a deleted account'}
+          {t('products.history.line', {
+            when: formatDate(h.created_at),
+            change:
+              h.kind === 'set'
+                ? t('products.history.set', { quantity: h.quantity })
+                : `${h.quantity > 0 ? '+' : ''}${formatNumber(h.quantity)}`,
+            reason: h.reason ? `, ${STOCK_REASON_LABELS[h.reason].toLowerCase()}` : '',
+            note: h.note ? ` (“${h.note}”)` : '',
+            who: h.user_name ?? t('products.history.deletedAccount'),
+          })}
         </li>
       ))}
     </ul>
@@ -600,26 +620,27 @@ function VariantRow({
     const stockChanged = String(v.stock).trim() !== String(variant.stock)
     const stock = Number(String(v.stock).trim())
     if (stockChanged && (!/^\d+$/.test(String(v.stock).trim()) || stock > 1_000_000_000))
-      throw invalid('Check the stock.', { stock: 'must be a whole number from 0 to 1000000000' })
+      throw invalid(t('products.checkStock'), { stock: t('products.stockRange', { max: 1_000_000_000 }) })
     // A stock change says why (checked before anything is saved, so the form is all or nothing).
     const why = stockChanged ? stockReason(v) : undefined
-    const price = toMinor(String(v.price), variant.currency)
-    let next = await products.updateVariant(scope, product.id, variant.id, { name: String(v.name), price })
+    const body: Schemas['VariantUpdate'] = { name: String(v.name).trim(), price: toMinor(String(v.price), variant.currency) }
+    validateBody('VariantUpdate', body)
+    if (why) validateBody('StockChange', { stock, ...why })
+    let next = await products.updateVariant(scope, product.id, variant.id, body)
     if (why) next = await products.setStock(scope, product.id, variant.id, { stock, ...why })
     onSaved(next)
-    return 'Saved.'
+    return t('products.saved')
   })
   const remove = useAction(async () => {
     const ok = await confirmAction({
-      title: `Delete variant ${variant.sku}?`,
-      body: ['Its stock and price are deleted with it.'],
-      confirm: 'Delete variant',
+      title: t('products.variant.deleteTitle', { sku: variant.sku }),
+      body: [t('products.variant.deleteBody')],
+      confirm: t('products.variant.deleteConfirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
     onSaved(await products.removeVariant(scope, product.id, variant.id))
   })
-  const label = `variant ${variant.sku}`
   // Loaded only when opened: one request per variant would slow every product page down.
   const [historyOpen, setHistoryOpen] = useState(false)
   // The reason fields appear once the stock is edited: a stock change must say why.
@@ -632,36 +653,41 @@ function VariantRow({
       </td>
       <td colSpan={4}>
         <FormErrors error={save.error}>
-          <form class="inline" onSubmit={submit((f) => void save.run(f))} aria-label={`Edit ${label}`} noValidate>
-            <Field label="Name">
+          <form
+            class="inline"
+            onSubmit={submit((f) => void save.run(f))}
+            aria-label={t('products.variant.edit', { sku: variant.sku })}
+            noValidate
+          >
+            <Field label={t('products.name')}>
               <input name="name" defaultValue={variant.name} />
             </Field>
-            <Field label={`Price (${variant.currency})`}>
+            <Field label={t('products.priceIn', { currency: variant.currency })}>
               <input name="price" inputMode="decimal" defaultValue={toMajor(variant.price, variant.currency)} size={8} />
             </Field>
-            <Field label="Stock">
+            <Field label={t('products.stock')}>
               <input
                 name="stock"
                 type="number"
                 step={1}
                 defaultValue={String(variant.stock)}
                 size={6}
-                aria-label={`Stock of ${label}`}
+                aria-label={t('products.variant.stockOf', { sku: variant.sku })}
                 onInput={(e) => setStockEdited(e.currentTarget.value.trim() !== String(variant.stock))}
               />
             </Field>
             {stockEdited ? <ReasonFields /> : null}
             <button type="submit" disabled={save.busy}>
-              Save
+              {t('products.save')}
             </button>
             <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
-              Delete
+              {t('products.delete')}
             </button>
             <ErrorBox error={remove.error} />
           </form>
         </FormErrors>
         <details class="stock-history" onToggle={(e) => setHistoryOpen(e.currentTarget.open)}>
-          <summary>Stock history of {variant.sku}</summary>
+          <summary>{t('products.history.title', { sku: variant.sku })}</summary>
           {historyOpen ? <StockHistory scope={scope} productId={product.id} variant={variant} /> : null}
         </details>
       </td>
@@ -672,26 +698,26 @@ function VariantRow({
 function Variants({ scope, product, onSaved }: { scope: Scope; product: Product; onSaved: (p: Product) => void }) {
   const add = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
-    onSaved(
-      await products.addVariant(scope, product.id, {
-        sku: String(v.sku),
-        ...compact({ name: String(v.name).trim() }),
-        price: toMinor(String(v.price), product.currency),
-        stock: v.stock === '' ? 0 : Number(v.stock),
-      }),
-    )
+    const body: Schemas['VariantCreate'] = {
+      sku: String(v.sku).trim(),
+      ...compact({ name: String(v.name).trim() }),
+      price: toMinor(String(v.price), product.currency),
+      stock: String(v.stock).trim() === '' ? 0 : Number(v.stock),
+    }
+    validateBody('VariantCreate', body)
+    onSaved(await products.addVariant(scope, product.id, body))
     form.reset()
-    return 'Variant added.'
+    return t('products.variant.added')
   })
   return (
     <section aria-labelledby="variants-title">
-      <h2 id="variants-title">Variants and stock</h2>
+      <h2 id="variants-title">{t('products.variants')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">SKU</th>
+            <th scope="col">{t('products.sku')}</th>
             <th scope="col" colSpan={4}>
-              Name, price and stock
+              {t('products.variants.columns')}
             </th>
           </tr>
         </thead>
@@ -701,24 +727,25 @@ function Variants({ scope, product, onSaved }: { scope: Scope; product: Product;
           ))}
         </tbody>
       </table>
-      <form class="inline add" onSubmit={submit((f) => void add.run(f))} aria-label="Add a variant">
-        <Field label="New SKU">
-          <input name="sku" required />
-        </Field>
-        <Field label="Name">
-          <input name="name" />
-        </Field>
-        <Field label={`Price (${product.currency})`}>
-          <input name="price" inputMode="decimal" size={8} required />
-        </Field>
-        <Field label="Stock">
-          <input name="stock" type="number" min={0} step={1} defaultValue="0" size={6} />
-        </Field>
-        <button type="submit" disabled={add.busy}>
-          Add variant
-        </button>
-      </form>
-      <ErrorBox error={add.error} />
+      <FormErrors error={add.error}>
+        <form class="inline add" onSubmit={submit((f) => void add.run(f))} aria-label={t('products.variant.addForm')} noValidate>
+          <Field label={t('products.variant.newSku')}>
+            <input name="sku" required />
+          </Field>
+          <Field label={t('products.name')}>
+            <input name="name" />
+          </Field>
+          <Field label={t('products.priceIn', { currency: product.currency })}>
+            <input name="price" inputMode="decimal" size={8} required />
+          </Field>
+          <Field label={t('products.stock')}>
+            <input name="stock" type="number" min={0} step={1} defaultValue="0" size={6} />
+          </Field>
+          <button type="submit" disabled={add.busy}>
+            {t('products.variant.add')}
+          </button>
+        </form>
+      </FormErrors>
     </section>
   )
 }
@@ -727,49 +754,54 @@ function Images({ scope, product, onChanged }: { scope: Scope; product: Product;
   const [file, setFile] = useState<File | null>(null)
   const [formKey, setFormKey] = useState(0)
   const upload = useAction(async (form: HTMLFormElement) => {
-    if (!file) throw new Error('Choose an image first')
+    if (!file) throw new Error(t('products.images.chooseFirst'))
     const alt = String(formValues(form).alt ?? '')
     await uploadImage(scope, product.id, file, alt || undefined)
     setFile(null)
     setFormKey((k) => k + 1)
     onChanged()
-    return 'Image uploaded.'
+    return t('products.images.uploaded')
   })
   const remove = useAction(async (image: Schemas['ProductImage']) => {
     const ok = await confirmAction({
-      title: 'Remove this image?',
-      body: [`"${image.alt ?? image.content_type}" is deleted from ${product.name} and from storage. This cannot be undone.`],
-      confirm: 'Remove image',
+      title: t('products.images.removeTitle'),
+      body: [t('products.images.removeBody', { image: image.alt ?? image.content_type, product: product.name })],
+      confirm: t('products.images.removeConfirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
     await products.removeImage(scope, product.id, image.id)
     onChanged()
-    return 'Image removed.'
+    return t('products.images.removed')
   })
   return (
     <section aria-labelledby="images-title">
-      <h2 id="images-title">Images</h2>
-      {product.images.length === 0 ? <p class="muted">No images yet.</p> : null}
+      <h2 id="images-title">{t('products.images')}</h2>
+      {product.images.length === 0 ? <p class="muted">{t('products.images.none')}</p> : null}
       <ul class="images">
         {product.images.map((img) => (
           <li key={img.id}>
             <img src={img.url} alt={img.alt ?? ''} width={120} height={120} />
             <span class="small">{img.alt ?? img.content_type}</span>
-            <button type="button" class="danger" onClick={() => void remove.run(img)} aria-label={`Remove image ${img.alt ?? img.id}`}>
-              Remove
+            <button
+              type="button"
+              class="danger"
+              onClick={() => void remove.run(img)}
+              aria-label={t('products.images.removeOne', { image: img.alt ?? img.id })}
+            >
+              {t('products.images.remove')}
             </button>
           </li>
         ))}
       </ul>
-      <form key={formKey} class="stack" onSubmit={submit((f) => void upload.run(f))} aria-label="Upload an image">
-        <ImagePicker file={file} onFile={setFile} label="New image" />
-        <Field label="Image description (alt text)">
+      <form key={formKey} class="stack" onSubmit={submit((f) => void upload.run(f))} aria-label={t('products.images.uploadForm')}>
+        <ImagePicker file={file} onFile={setFile} label={t('products.images.new')} />
+        <Field label={t('products.alt')}>
           <input name="alt" />
         </Field>
         <div class="actions">
           <button type="submit" disabled={upload.busy || !file}>
-            {upload.busy ? 'Uploading…' : 'Upload image'}
+            {upload.busy ? t('products.images.uploading') : t('products.images.upload')}
           </button>
         </div>
       </form>
@@ -789,13 +821,13 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
   useEffect(() => setProduct(loaded.data ?? null), [loaded.data])
   const archive = useAction(async () => {
     setProduct(await products.archive(scope, id))
-    return 'Archived: hidden from the store, kept for orders.'
+    return t('products.archived')
   })
   const remove = useAction(async () => {
     const ok = await confirmAction({
-      title: `Delete ${product?.name ?? 'this product'}?`,
-      body: ['The product, its variants and its images are deleted. Archive it instead to keep it for past orders.'],
-      confirm: 'Delete product',
+      title: product ? t('products.deleteTitle', { name: product.name }) : t('products.deleteThis'),
+      body: [t('products.deleteBody')],
+      confirm: t('products.deleteConfirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
@@ -810,11 +842,11 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
           <>
             {product.status === 'active' ? (
               <a class="button" href={`/api/v1/products/${encodeURIComponent(product.slug)}`} target="_blank" rel="noreferrer">
-                Public JSON
+                {t('products.publicJson')}
               </a>
             ) : null}
             <a class="button" href={link('products')}>
-              All products
+              {t('products.all')}
             </a>
           </>
         }
@@ -822,21 +854,21 @@ function EditProduct({ scope, id }: { scope: Scope; id: string }) {
         {product.name}
       </PageTitle>
       <p class="muted">
-        <Badge value={product.status} /> <code>{product.id}</code> · seller {product.seller_name ?? <code>{product.seller_id}</code>} ·
-        stock {product.stock_total}
+        <Badge value={product.status} /> <code>{product.id}</code> ·{' '}
+        {tx('products.sellerAndStock', { seller: product.seller_name ?? <code>{product.seller_id}</code> }, { stock: product.stock_total })}
       </p>
       <DetailsForm scope={scope} product={product} onSaved={setProduct} />
       <Variants scope={scope} product={product} onSaved={setProduct} />
       <Images scope={scope} product={product} onChanged={loaded.reload} />
       <section aria-labelledby="lifecycle-title">
-        <h2 id="lifecycle-title">Archive or delete</h2>
+        <h2 id="lifecycle-title">{t('products.lifecycle')}</h2>
         <ErrorBox error={archive.error ?? remove.error} />
         <div class="actions">
           <button type="button" disabled={archive.busy || product.status === 'archived'} onClick={() => void archive.run()}>
-            Archive
+            {t('products.archive')}
           </button>
           <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
-            Delete
+            {t('products.delete')}
           </button>
         </div>
       </section>
@@ -895,39 +927,39 @@ function BulkBar({
     if (kind === 'archive') {
       body = { action: 'archive', product_ids: ids }
       confirmation = {
-        title: `Archive ${plural(ids.length, 'product')}?`,
-        body: [`${names(selected)} will be hidden from the store and kept for past orders.`],
-        confirm: `Archive ${plural(ids.length, 'product')}`,
+        title: t('products.bulk.archiveTitle', { count: ids.length }),
+        body: [t('products.bulk.archiveBody', { names: names(selected) })],
+        confirm: t('products.bulk.archiveConfirm', { count: ids.length }),
         danger: true,
       }
     } else if (kind === 'set_stock') {
       const text = String(v.bulk_stock ?? '').trim()
       const stock = Number(text)
       if (!/^\d+$/.test(text) || stock > 1_000_000_000)
-        throw invalid('Check the stock', { bulk_stock: 'must be a whole number from 0 to 1000000000' })
+        throw invalid(t('products.checkStock'), { bulk_stock: t('products.stockRange', { max: 1_000_000_000 }) })
       body = { action: 'set_stock', product_ids: ids, stock }
       confirmation = {
-        title: `Set the stock of ${plural(ids.length, 'product')} to ${stock}?`,
-        body: [`Every variant of ${names(selected)} gets ${plural(stock, 'unit')} in stock (recorded in its stock history).`],
-        confirm: 'Set stock',
+        title: t('products.bulk.stockTitle', { count: ids.length, stock }),
+        body: [t('products.bulk.stockBody', { names: names(selected), units: t('count.units', { count: stock }) })],
+        confirm: t('products.bulk.setStock'),
       }
     } else {
       const text = String(v.bulk_change ?? '').trim()
       let change: PriceChange
       if (by === 'amount') {
         if (currencies.length > 1)
-          throw invalid('Choose products in one currency', {
-            bulk_change: `the selection mixes ${currencies.join(' and ')}; change by a percentage instead`,
+          throw invalid(t('products.bulk.oneCurrency'), {
+            bulk_change: t('products.bulk.mixedCurrencies', { currencies: currencies.join(', ') }),
           })
         const currency = currencies[0]!
         const amount = toMinor(text, currency)
         if (!Number.isSafeInteger(amount) || amount === 0)
-          throw invalid('Check the change', { bulk_change: `must be a non-zero amount in ${currency}, e.g. 2.50 or -1` })
+          throw invalid(t('products.bulk.checkChange'), { bulk_change: t('products.bulk.badAmount', { currency }) })
         change = { kind: 'amount', amount, currency }
       } else {
         const bp = basisPoints(text)
         if (!Number.isSafeInteger(bp) || bp === 0 || bp < -10_000 || bp > 100_000)
-          throw invalid('Check the change', { bulk_change: 'must be a non-zero percentage from -100 to 1000, at most two decimals' })
+          throw invalid(t('products.bulk.checkChange'), { bulk_change: t('products.bulk.badPercent') })
         change = { kind: 'percent', basis_points: bp }
       }
       const range = (min: number, max: number, currency: string) =>
@@ -935,14 +967,14 @@ function BulkBar({
       const preview = selected.map((p) => ({ p, min: changedPrice(p.price_min, change), max: changedPrice(p.price_max, change) }))
       const zero = preview.filter((x) => x.min <= 0)
       if (zero.length)
-        throw invalid('A price would drop to zero', { bulk_change: `would make the price of ${names(zero.map((x) => x.p))} 0 or less` })
+        throw invalid(t('products.bulk.zeroTitle'), { bulk_change: t('products.bulk.zero', { names: names(zero.map((x) => x.p)) }) })
       body = { action: 'change_price', product_ids: ids, change }
       confirmation = {
-        title: `Change the price of ${plural(ids.length, 'product')}?`,
+        title: t('products.bulk.priceTitle', { count: ids.length }),
         body: preview.map(
           (x) => `${x.p.name}: ${range(x.p.price_min, x.p.price_max, x.p.currency)} → ${range(x.min, x.max, x.p.currency)}`,
         ),
-        confirm: 'Change prices',
+        confirm: t('products.bulk.changePrices'),
       }
     }
     validateBody('BulkProductAction', body, { 'change.amount': 'bulk_change', 'change.basis_points': 'bulk_change', stock: 'bulk_stock' })
@@ -950,43 +982,45 @@ function BulkBar({
     const result = await bulkCall(scope, body)
     onResult(result)
     return result.failed === 0
-      ? `Done: ${plural(result.succeeded, 'product')} changed.`
-      : `${plural(result.succeeded, 'product')} changed, ${result.failed} failed (see the marked rows).`
+      ? t('products.bulk.done', { count: result.succeeded })
+      : t('products.bulk.partly', { count: result.succeeded, failed: result.failed })
   })
   return (
     <FormErrors error={run.error}>
-      <form class="inline bulk" aria-label="Bulk action on the selected products" noValidate onSubmit={submit((f) => void run.run(f))}>
-        <strong class="bulk-count">{plural(selected.length, 'product')} selected</strong>
-        <Field label="Action">
+      <form class="inline bulk" aria-label={t('products.bulk.form')} noValidate onSubmit={submit((f) => void run.run(f))}>
+        <strong class="bulk-count">{t('products.bulk.selected', { count: selected.length })}</strong>
+        <Field label={t('products.bulk.action')}>
           <select name="bulk_action" value={kind} onChange={(e) => setKind(e.currentTarget.value as BulkKind)}>
-            <option value="change_price">Change price</option>
-            <option value="set_stock">Set stock</option>
-            <option value="archive">Archive</option>
+            <option value="change_price">{t('products.bulk.changePrice')}</option>
+            <option value="set_stock">{t('products.bulk.setStock')}</option>
+            <option value="archive">{t('products.archive')}</option>
           </select>
         </Field>
         {kind === 'change_price' ? (
           <>
-            <Field label="Change by">
+            <Field label={t('products.bulk.by')}>
               <select name="bulk_by" value={by} onChange={(e) => setBy(e.currentTarget.value as 'amount' | 'percent')}>
-                <option value="percent">Percent</option>
-                <option value="amount">{currencies.length === 1 ? `Amount (${currencies[0]})` : 'Amount'}</option>
+                <option value="percent">{t('products.bulk.percent')}</option>
+                <option value="amount">
+                  {currencies.length === 1 ? t('products.bulk.amountIn', { currency: currencies[0]! }) : t('products.bulk.amount')}
+                </option>
               </select>
             </Field>
             <Field
-              label={by === 'percent' ? 'Change (%)' : 'Change (amount)'}
-              hint={by === 'percent' ? 'e.g. 10 or -2.5' : 'e.g. 2.50 or -1'}
+              label={by === 'percent' ? t('products.bulk.changePercent') : t('products.bulk.changeAmount')}
+              hint={by === 'percent' ? t('products.bulk.percentHint') : t('products.bulk.amountHint')}
             >
               <input name="bulk_change" inputMode="decimal" size={8} />
             </Field>
           </>
         ) : null}
         {kind === 'set_stock' ? (
-          <Field label="New stock">
+          <Field label={t('products.bulk.newStock')}>
             <input name="bulk_stock" type="number" min={0} step={1} size={6} />
           </Field>
         ) : null}
         <button type="submit" class="primary" disabled={run.busy}>
-          Apply to selected
+          {t('products.bulk.apply')}
         </button>
       </form>
     </FormErrors>
