@@ -4,6 +4,7 @@
 // and never disagrees with the server about what is valid.
 import { rules } from './api-rules'
 import { invalid } from './feedback'
+import { t } from './i18n'
 
 export type RequestSchema = keyof typeof rules
 
@@ -62,9 +63,9 @@ function typeMatches(type: string, value: unknown): boolean {
 
 function typeMessage(types: readonly string[], value: unknown): string {
   if (value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value)))
-    return types.includes('number') || types.includes('integer') ? 'must be a number' : 'is required'
-  if (types.includes('integer') && typeof value === 'number') return 'must be a whole number'
-  if (types.includes('number') || types.includes('integer')) return 'must be a number'
+    return types.includes('number') || types.includes('integer') ? t('error.number') : t('error.required')
+  if (types.includes('integer') && typeof value === 'number') return t('error.integer')
+  if (types.includes('number') || types.includes('integer')) return t('error.number')
   return `must be ${types.filter((t) => t !== 'null').join(' or ')}`
 }
 
@@ -110,7 +111,7 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   if (typeof value === 'string') {
     const length = [...value].length
     if (rule.minLength !== undefined && length < rule.minLength)
-      out.push({ path, message: rule.minLength === 1 ? 'is required' : `must have at least ${rule.minLength} characters` })
+      out.push({ path, message: rule.minLength === 1 ? t('error.required') : `must have at least ${rule.minLength} characters` })
     if (rule.maxLength !== undefined && length > rule.maxLength)
       out.push({ path, message: `must have at most ${rule.maxLength} characters (it has ${length})` })
     if (rule.pattern !== undefined && length > 0 && !new RegExp(rule.pattern, 'u').test(value))
@@ -126,7 +127,7 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   if (typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>
     for (const key of rule.required ?? [])
-      if (obj[key] === undefined) out.push({ path: path ? `${path}.${key}` : key, message: 'is required' })
+      if (obj[key] === undefined) out.push({ path: path ? `${path}.${key}` : key, message: t('error.required') })
     for (const [key, sub] of Object.entries(rule.properties ?? {})) {
       if (obj[key] !== undefined) visit(sub, obj[key], path ? `${path}.${key}` : key, out)
     }

@@ -57,6 +57,31 @@ async function waitLoaded(page: Page) {
   await expect.poll(() => page.getByText('Loading…').count(), { timeout: 15_000 }).toBe(0)
 }
 
+/** sRGB relative luminance of a computed `rgb(r, g, b)` colour (WCAG 2). */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((c) => {
+    const s = Number(c) / 255
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
+  })
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
+}
+
+/** A badge's computed background, the background of the "bad" status colour, and its text contrast. */
+async function badgeLook(badge: ReturnType<Page['locator']>) {
+  const { background, color, badBackground } = await badge.evaluate((el) => {
+    const style = getComputedStyle(el)
+    // A probe with the failed-status class gives the red badge background of the current scheme.
+    const probe = document.createElement('span')
+    probe.className = 'badge badge-failed'
+    el.parentElement!.append(probe)
+    const bad = getComputedStyle(probe).backgroundColor
+    probe.remove()
+    return { background: style.backgroundColor, color: style.color, badBackground: bad }
+  })
+  const [hi, lo] = [luminance(background), luminance(color)].sort((a, b) => b - a)
+  return { background, badBackground, contrast: (hi! + 0.05) / (lo! + 0.05) }
+}
+
 async function confirm(page: Page, button: string) {
   const dialog = page.getByRole('dialog')
   await dialog.waitFor()
@@ -201,6 +226,15 @@ describe('API keys page', () => {
     await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('revoked')
     expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0)
     expect((await call('GET', '/api/v1/admin/orders?limit=1', { token: key })).status).toBe(401)
+    // The revoked badge has the red status colours, readable (WCAG AA, 4.5:1) in light and dark.
+    const badge = row.locator('.badge', { hasText: 'revoked' })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      const look = await badgeLook(badge)
+      expect(look.background, colorScheme).toBe(look.badBackground)
+      expect(look.contrast, colorScheme).toBeGreaterThanOrEqual(4.5)
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
     await screenshot(page, 'api-keys')
     expect(errors).toEqual([])
   })

@@ -1,6 +1,79 @@
-// UI text of the dashboard's api-keys page, merged into the dictionaries by ../i18n.ts.
+// UI text of the dashboard's API keys page, merged into the dictionaries by ../i18n.ts.
 import type { Entry, RuOf } from '../i18n'
 
-export const en = {} satisfies Record<string, Entry>
+export const en = {
+  'apiKeys.title': 'API keys',
+  'apiKeys.intro':
+    'Keys let a server (an ERP, a warehouse) call the API for you, limited to the scopes you choose. Each acts as the admin who created it.',
+  'apiKeys.newRegion': 'New API key',
+  'apiKeys.shownOnce': 'API key “{name}”.',
+  'apiKeys.copyNow':
+    "This is the only time it is shown: copy it now into the integration's secret store. It cannot be recovered; if it is lost, revoke it and create another.",
+  'apiKeys.sendAs': 'Send it as {header}.',
+  'apiKeys.copy': 'Copy key',
+  'apiKeys.stored': 'I stored it',
+  'apiKeys.chooseScope': 'Choose at least one scope.',
+  'apiKeys.created': 'API key created: {name}',
+  'apiKeys.revoke.title': 'Revoke this API key?',
+  'apiKeys.revoke.body': '“{name}” ({start}…) stops working at once: its next request answers 401.',
+  'apiKeys.cannotUndo': 'This cannot be undone.',
+  'apiKeys.revoke.confirm': 'Revoke key',
+  'apiKeys.revoked': 'Revoked {name}',
+  'apiKeys.create': 'Create a key',
+  'apiKeys.name': 'Name',
+  'apiKeys.nameHint': 'What uses it, e.g. ERP sync',
+  'apiKeys.scopes': 'Scopes',
+  'apiKeys.creating': 'Creating…',
+  'apiKeys.createButton': 'Create key',
+  'apiKeys.keys': 'Keys',
+  'apiKeys.none': 'No API keys yet.',
+  'apiKeys.col.name': 'Name',
+  'apiKeys.col.key': 'Key',
+  'apiKeys.col.scopes': 'Scopes',
+  'apiKeys.col.created': 'Created',
+  'apiKeys.col.lastUsed': 'Last used',
+  'apiKeys.col.state': 'State',
+  'apiKeys.col.actions': 'Actions',
+  'apiKeys.never': 'Never',
+  'apiKeys.revoke': 'Revoke',
+  // The key's state badge (read by statusLabel through its `status.` key).
+  'status.revoked': 'revoked',
+} satisfies Record<string, Entry>
 
-export const ru: RuOf<typeof en> = {}
+export const ru: RuOf<typeof en> = {
+  'apiKeys.title': 'API-ключи',
+  'apiKeys.intro':
+    'Ключи позволяют серверу (ERP, складской системе) обращаться к API от вашего имени в пределах выбранных прав. Каждый ключ действует от имени создавшего его администратора.',
+  'apiKeys.newRegion': 'Новый API-ключ',
+  'apiKeys.shownOnce': 'API-ключ «{name}».',
+  'apiKeys.copyNow':
+    'Он показан в первый и последний раз: скопируйте его сейчас в хранилище секретов интеграции. Восстановить его нельзя; если он потерян, отзовите его и создайте новый.',
+  'apiKeys.sendAs': 'Передавайте его в заголовке {header}.',
+  'apiKeys.copy': 'Скопировать ключ',
+  'apiKeys.stored': 'Я сохранил',
+  'apiKeys.chooseScope': 'Выберите хотя бы одно право.',
+  'apiKeys.created': 'API-ключ создан: {name}',
+  'apiKeys.revoke.title': 'Отозвать этот API-ключ?',
+  'apiKeys.revoke.body': '«{name}» ({start}…) сразу перестанет работать: на следующий запрос с ним API ответит 401.',
+  'apiKeys.cannotUndo': 'Это нельзя отменить.',
+  'apiKeys.revoke.confirm': 'Отозвать ключ',
+  'apiKeys.revoked': 'Ключ {name} отозван',
+  'apiKeys.create': 'Создать ключ',
+  'apiKeys.name': 'Название',
+  'apiKeys.nameHint': 'Кто им пользуется, например «Синхронизация с ERP»',
+  'apiKeys.scopes': 'Права',
+  'apiKeys.creating': 'Создаём…',
+  'apiKeys.createButton': 'Создать ключ',
+  'apiKeys.keys': 'Ключи',
+  'apiKeys.none': 'API-ключей пока нет.',
+  'apiKeys.col.name': 'Название',
+  'apiKeys.col.key': 'Ключ',
+  'apiKeys.col.scopes': 'Права',
+  'apiKeys.col.created': 'Создан',
+  'apiKeys.col.lastUsed': 'Последнее использование',
+  'apiKeys.col.state': 'Состояние',
+  'apiKeys.col.actions': 'Действия',
+  'apiKeys.never': 'Никогда',
+  'apiKeys.revoke': 'Отозвать',
+  'status.revoked': 'отозван',
+}

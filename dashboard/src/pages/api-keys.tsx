@@ -3,6 +3,8 @@
 import { useState } from 'preact/hooks'
 import { api, unwrap } from '../api'
 import { enums } from '../api-enums'
+import { t } from '../i18n'
+import { validateBody } from '../validate'
 import {
   Badge,
   CANCELLED,
@@ -16,6 +18,7 @@ import {
   Loading,
   PageTitle,
   submit,
+  tx,
   useAction,
   useLoad,
 } from '../ui'
@@ -25,21 +28,18 @@ type Scope = (typeof enums.ApiScope)[number]
 
 function KeyOnce({ name, apiKey, onDone }: { name: string; apiKey: string; onDone: () => void }) {
   return (
-    <div class="notice stack" role="region" aria-label="New API key">
+    <div class="notice stack" role="region" aria-label={t('apiKeys.newRegion')}>
       <p>
-        <strong>API key “{name}”.</strong> This is the only time it is shown: copy it now into the integration's secret store. It cannot be
-        recovered; if it is lost, revoke it and create another.
+        <strong>{t('apiKeys.shownOnce', { name })}</strong> {t('apiKeys.copyNow')}
       </p>
       <p>
         <code data-api-key>{apiKey}</code>
       </p>
-      <p class="small">
-        Send it as <code>Authorization: Bearer …</code>.
-      </p>
+      <p class="small">{tx('apiKeys.sendAs', { header: <code>Authorization: Bearer …</code> })}</p>
       <div class="inline">
-        <CopyButton text={apiKey} label="Copy key" />
+        <CopyButton text={apiKey} label={t('apiKeys.copy')} />
         <button type="button" onClick={onDone}>
-          I stored it
+          {t('apiKeys.stored')}
         </button>
       </div>
     </div>
@@ -52,43 +52,42 @@ export function ApiKeysPage() {
   const create = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const scopes = enums.ApiScope.filter((s) => v[`scope:${s}`] === true) as Scope[]
-    if (!scopes.length) throw invalid('Choose at least one scope', { scopes: 'choose at least one scope' })
-    const key = await unwrap(api.POST('/api/v1/admin/api-keys', { body: { name: String(v.name ?? '').trim(), scopes } }))
+    const body = { name: String(v.name ?? '').trim(), scopes }
+    if (!scopes.length) throw invalid(t('apiKeys.chooseScope'), { scopes: t('apiKeys.chooseScope') })
+    validateBody('ApiKeyCreate', body)
+    const key = await unwrap(api.POST('/api/v1/admin/api-keys', { body }))
     form.reset()
     setCreated({ name: key.name, key: key.key })
     list.reload()
-    return `API key created: ${key.name}`
+    return t('apiKeys.created', { name: key.name })
   })
   const revoke = useAction(async (k: { id: string; name: string; start: string }) => {
     const ok = await confirmAction({
-      title: 'Revoke this API key?',
-      body: [`“${k.name}” (${k.start}…) stops working at once: its next request answers 401.`, 'This cannot be undone.'],
-      confirm: 'Revoke key',
+      title: t('apiKeys.revoke.title'),
+      body: [t('apiKeys.revoke.body', { name: k.name, start: k.start }), t('apiKeys.cannotUndo')],
+      confirm: t('apiKeys.revoke.confirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
     await unwrap(api.POST('/api/v1/admin/api-keys/{id}/revoke', { params: { path: { id: k.id } } }))
     list.reload()
-    return `Revoked ${k.name}`
+    return t('apiKeys.revoked', { name: k.name })
   })
   return (
     <section>
-      <PageTitle>API keys</PageTitle>
-      <p class="muted">
-        Keys let a server (an ERP, a warehouse) call the API for you, limited to the scopes you choose. Each acts as the admin who created
-        it.
-      </p>
+      <PageTitle>{t('apiKeys.title')}</PageTitle>
+      <p class="muted">{t('apiKeys.intro')}</p>
       {created ? <KeyOnce name={created.name} apiKey={created.key} onDone={() => setCreated(null)} /> : null}
       <details class="card">
-        <summary>Create a key</summary>
-        <form onSubmit={submit((f) => void create.run(f))}>
+        <summary>{t('apiKeys.create')}</summary>
+        <form onSubmit={submit((f) => void create.run(f))} noValidate>
           <FormErrors error={create.error}>
             <div class="grid">
-              <Field label="Name" hint="What uses it, e.g. ERP sync" wide>
+              <Field label={t('apiKeys.name')} hint={t('apiKeys.nameHint')} wide>
                 <input name="name" maxLength={100} autoComplete="off" />
               </Field>
               <fieldset class="wide">
-                <legend>Scopes</legend>
+                <legend>{t('apiKeys.scopes')}</legend>
                 <div class="grid">
                   {enums.ApiScope.map((s) => (
                     <label key={s} class="check">
@@ -101,27 +100,27 @@ export function ApiKeysPage() {
           </FormErrors>
           <p>
             <button type="submit" class="primary" disabled={create.busy}>
-              {create.busy ? 'Creating…' : 'Create key'}
+              {create.busy ? t('apiKeys.creating') : t('apiKeys.createButton')}
             </button>
           </p>
         </form>
       </details>
-      <h2>Keys</h2>
+      <h2>{t('apiKeys.keys')}</h2>
       {revoke.error ? <ErrorBox error={revoke.error} /> : null}
       <Loading loaded={list} />
-      {list.data && !list.data.data.length ? <p class="muted">No API keys yet.</p> : null}
+      {list.data && !list.data.data.length ? <p class="muted">{t('apiKeys.none')}</p> : null}
       {list.data && list.data.data.length ? (
-        <table aria-label="API keys">
+        <table aria-label={t('apiKeys.title')}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
+              <th scope="col">{t('apiKeys.col.name')}</th>
+              <th scope="col">{t('apiKeys.col.key')}</th>
+              <th scope="col">{t('apiKeys.col.scopes')}</th>
+              <th scope="col">{t('apiKeys.col.created')}</th>
+              <th scope="col">{t('apiKeys.col.lastUsed')}</th>
+              <th scope="col">{t('apiKeys.col.state')}</th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('apiKeys.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -134,7 +133,7 @@ export function ApiKeysPage() {
                 </td>
                 <td class="small">{k.scopes.join(', ')}</td>
                 <td>{formatDate(k.created_at)}</td>
-                <td data-last-used>{k.last_used_at ? formatDate(k.last_used_at) : 'Never'}</td>
+                <td data-last-used>{k.last_used_at ? formatDate(k.last_used_at) : t('apiKeys.never')}</td>
                 <td>
                   {k.revoked_at ? (
                     <>
@@ -148,7 +147,7 @@ export function ApiKeysPage() {
                 <td>
                   {k.revoked_at ? null : (
                     <button type="button" class="danger" disabled={revoke.busy} onClick={() => void revoke.run(k)}>
-                      Revoke
+                      {t('apiKeys.revoke')}
                     </button>
                   )}
                 </td>

@@ -4,7 +4,9 @@
 import { api, unwrap, type Role, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import type { paths } from '../api-types'
+import { statusLabel, t } from '../i18n'
 import { link, navigate, type Route } from '../router'
+import { validateBody } from '../validate'
 import {
   Badge,
   CANCELLED,
@@ -13,12 +15,12 @@ import {
   ErrorBox,
   Field,
   formatDate,
+  formatNumber,
   formValues,
   Loading,
   Money,
   PageTitle,
   Pager,
-  plural,
   SortHeading,
   submit,
   useAction,
@@ -31,22 +33,26 @@ type UserSort = NonNullable<NonNullable<paths['/api/v1/admin/users']['get']['par
 
 function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdit: boolean; isSelf: boolean; onChanged: () => void }) {
   const update = useAction(async (body: Schemas['AdminUpdateUserBody']) => {
+    validateBody('AdminUpdateUserBody', body)
     await unwrap(api.PATCH('/api/v1/admin/users/{id}', { params: { path: { id: user.id } }, body }))
     onChanged()
+    return body.role ? t('customers.roleSaved', { email: user.email, role: statusLabel(body.role) }) : undefined
   })
   const toggle = useAction(async () => {
     if (!user.disabled_at) {
       const ok = await confirmAction({
-        title: `Disable ${user.name}?`,
-        body: [`${user.email} can no longer sign in, and open sessions stop working, until an admin enables the account again.`],
-        confirm: 'Disable account',
+        title: t('customers.disable.title', { name: user.name }),
+        body: [t('customers.disable.body', { email: user.email })],
+        confirm: t('customers.disable.confirm'),
         danger: true,
       })
       if (!ok) throw CANCELLED
     }
-    await unwrap(api.PATCH('/api/v1/admin/users/{id}', { params: { path: { id: user.id } }, body: { disabled: !user.disabled_at } }))
+    const body = { disabled: !user.disabled_at }
+    validateBody('AdminUpdateUserBody', body)
+    await unwrap(api.PATCH('/api/v1/admin/users/{id}', { params: { path: { id: user.id } }, body }))
     onChanged()
-    return `${user.email} is ${user.disabled_at ? 'enabled' : 'disabled'}.`
+    return t(user.disabled_at ? 'customers.enabled' : 'customers.disabled', { email: user.email })
   })
   return (
     <tr>
@@ -59,19 +65,19 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
           <form
             class="inline"
             onSubmit={submit((f) => void update.run({ role: String(formValues(f).role) as Role }))}
-            aria-label={`Role of ${user.email}`}
+            aria-label={t('customers.roleOf', { email: user.email })}
           >
-            <Field label="Role">
+            <Field label={t('customers.role')}>
               <select name="role" defaultValue={user.role}>
                 {enums.Role.map((r) => (
                   <option key={r} value={r}>
-                    {r}
+                    {statusLabel(r)}
                   </option>
                 ))}
               </select>
             </Field>
             <button type="submit" disabled={update.busy}>
-              Save role
+              {t('customers.saveRole')}
             </button>
           </form>
         ) : (
@@ -82,10 +88,10 @@ function UserRow({ user, canEdit, isSelf, onChanged }: { user: AdminUser; canEdi
       <td>{user.disabled_at ? <Badge value="disabled" /> : <Badge value="active" />}</td>
       <td>{formatDate(user.created_at)}</td>
       <td class="row-actions">
-        <a href={link('orders', { user_id: user.id })}>Orders</a>
+        <a href={link('orders', { user_id: user.id })}>{t('customers.orders')}</a>
         {canEdit && !isSelf ? (
           <button type="button" class={user.disabled_at ? '' : 'danger'} disabled={toggle.busy} onClick={() => void toggle.run()}>
-            {user.disabled_at ? 'Enable' : 'Disable'}
+            {user.disabled_at ? t('customers.enable') : t('customers.disable')}
           </button>
         ) : null}
       </td>
@@ -110,44 +116,44 @@ export function CustomersPage({ route, canEdit, selfId }: { route: Route; canEdi
   const sortHref = (next: string) => link('customers', { role, q, sort: next === 'newest' ? '' : next })
   return (
     <section>
-      <PageTitle>Customers and roles</PageTitle>
-      {canEdit ? null : <p class="muted">Only admins change roles or disable accounts.</p>}
+      <PageTitle>{t('customers.title')}</PageTitle>
+      {canEdit ? null : <p class="muted">{t('customers.adminsOnly')}</p>}
       <form
         class="filters"
         role="search"
-        aria-label="Filter accounts"
+        aria-label={t('customers.filterLabel')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           navigate('customers', { role: String(v.role), q: String(v.q).trim(), sort })
         })}
       >
-        <Field label="Role">
+        <Field label={t('customers.role')}>
           <select name="role" defaultValue={role}>
-            <option value="">Any</option>
+            <option value="">{t('customers.any')}</option>
             {enums.Role.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {statusLabel(r)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Email or name contains">
+        <Field label={t('customers.q')}>
           <input name="q" type="search" defaultValue={q} />
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('customers.filter')}</button>
       </form>
       <Loading loaded={list} />
       {list.data ? (
-        <table aria-label="Accounts">
+        <table aria-label={t('customers.table')}>
           <thead>
             <tr>
-              <SortHeading label="Name" current={sort} asc="name_asc" desc="name_desc" href={sortHref} />
-              <SortHeading label="Email" current={sort} asc="email_asc" desc="email_desc" href={sortHref} />
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <SortHeading label="Joined" current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
+              <SortHeading label={t('customers.col.name')} current={sort} asc="name_asc" desc="name_desc" href={sortHref} />
+              <SortHeading label={t('customers.col.email')} current={sort} asc="email_asc" desc="email_desc" href={sortHref} />
+              <th scope="col">{t('customers.col.role')}</th>
+              <th scope="col">{t('customers.col.state')}</th>
+              <SortHeading label={t('customers.col.joined')} current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('customers.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -179,7 +185,7 @@ export function CustomerPage({ id }: { id: string }) {
       <PageTitle
         actions={
           <a class="button" href={link('customers')}>
-            All customers
+            {t('customers.all')}
           </a>
         }
       >
@@ -187,77 +193,78 @@ export function CustomerPage({ id }: { id: string }) {
       </PageTitle>
       <dl class="facts">
         <div>
-          <dt>Email</dt>
+          <dt>{t('customers.email')}</dt>
           <dd>
-            <a href={`mailto:${u.email}`}>{u.email}</a> {u.email_verified_at ? null : <span class="muted small">(not verified)</span>}
+            <a href={`mailto:${u.email}`}>{u.email}</a>{' '}
+            {u.email_verified_at ? null : <span class="muted small">{t('customers.notVerified')}</span>}
           </dd>
         </div>
         <div>
-          <dt>Role</dt>
+          <dt>{t('customers.role')}</dt>
           <dd>
             <Badge value={u.role} /> {u.disabled_at ? <Badge value="disabled" /> : null}
           </dd>
         </div>
         <div>
-          <dt>Joined</dt>
+          <dt>{t('customers.joined')}</dt>
           <dd>{formatDate(u.created_at)}</dd>
         </div>
       </dl>
       <section aria-labelledby="totals-title">
-        <h2 id="totals-title">Totals</h2>
+        <h2 id="totals-title">{t('customers.totals')}</h2>
         {data.totals.length === 0 ? (
-          <p class="muted">No orders yet.</p>
+          <p class="muted">{t('customers.noOrdersYet')}</p>
         ) : (
           <>
             <table aria-labelledby="totals-title">
               <thead>
                 <tr>
-                  <th scope="col">Currency</th>
+                  <th scope="col">{t('customers.tot.currency')}</th>
                   <th scope="col" class="num">
-                    Orders
+                    {t('customers.tot.orders')}
                   </th>
                   <th scope="col" class="num">
-                    Paid
+                    {t('customers.tot.paid')}
                   </th>
                   <th scope="col" class="num">
-                    Spent
+                    {t('customers.tot.spent')}
                   </th>
                   <th scope="col" class="num">
-                    Refunded
+                    {t('customers.tot.refunded')}
                   </th>
                   <th scope="col" class="num">
-                    Lifetime value
+                    {t('customers.tot.ltv')}
                   </th>
                   <th scope="col" class="num">
-                    Average order
+                    {t('customers.tot.average')}
                   </th>
-                  <th scope="col">Last order</th>
+                  <th scope="col">{t('customers.tot.last')}</th>
                 </tr>
               </thead>
               <tbody>
-                {data.totals.map((t) => (
-                  <tr key={t.currency}>
-                    <th scope="row">{t.currency}</th>
+                {data.totals.map((row) => (
+                  <tr key={row.currency}>
+                    <th scope="row">{row.currency}</th>
                     <td class="num">
-                      {t.orders}
-                      {t.open_orders ? <div class="small muted">{t.open_orders} awaiting payment</div> : null}
+                      {formatNumber(row.orders)}
+                      {row.open_orders ? <div class="small muted">{t('customers.awaitingPayment', { count: row.open_orders })}</div> : null}
                     </td>
-                    <td class="num">{t.paid_orders}</td>
+                    <td class="num">{formatNumber(row.paid_orders)}</td>
                     <td class="num">
-                      <Money value={t.spent} />
+                      <Money value={row.spent} />
                     </td>
                     <td class="num">
-                      <Money value={t.refunded} />
+                      <Money value={row.refunded} />
                     </td>
                     <td class="num">
                       <strong>
-                        <Money value={t.lifetime_value} />
+                        <Money value={row.lifetime_value} />
                       </strong>
                     </td>
                     <td class="num">
-                      <Money value={t.average_order} />
+                      <Money value={row.average_order} />
                     </td>
-                    <td>{formatDate(t.last_order_at)}</td>
+                    <td>{formatDate(row.last_order_at)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -266,9 +273,9 @@ export function CustomerPage({ id }: { id: string }) {
         )}
       </section>
       <section aria-labelledby="addresses-title">
-        <h2 id="addresses-title">Addresses</h2>
+        <h2 id="addresses-title">{t('customers.addresses')}</h2>
         {data.addresses.length === 0 ? (
-          <p class="muted">No saved addresses.</p>
+          <p class="muted">{t('customers.noAddresses')}</p>
         ) : (
           <ul>
             {data.addresses.map((a) => (
@@ -276,29 +283,29 @@ export function CustomerPage({ id }: { id: string }) {
                 {a.label ? <strong>{a.label}: </strong> : null}
                 {[a.name, a.line1, a.line2, a.postal_code, a.city, a.region, a.country].filter(Boolean).join(', ')}
                 {a.phone ? <span class="muted"> · {a.phone}</span> : null}
-                {a.is_default ? <span class="muted small"> (default)</span> : null}
+                {a.is_default ? <span class="muted small"> {t('customers.default')}</span> : null}
               </li>
             ))}
           </ul>
         )}
       </section>
       <section aria-labelledby="orders-title">
-        <h2 id="orders-title">Orders</h2>
+        <h2 id="orders-title">{t('customers.ordersTitle')}</h2>
         <Loading loaded={orders} />
-        {orders.data && orders.data.data.length === 0 ? <p class="muted">No orders.</p> : null}
+        {orders.data && orders.data.data.length === 0 ? <p class="muted">{t('customers.noOrders')}</p> : null}
         {orders.data && orders.data.data.length > 0 ? (
           <>
             <table aria-labelledby="orders-title">
               <thead>
                 <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('customers.o.order')}</th>
+                  <th scope="col">{t('customers.o.created')}</th>
+                  <th scope="col">{t('customers.o.status')}</th>
                   <th scope="col" class="num">
-                    Items
+                    {t('customers.o.items')}
                   </th>
                   <th scope="col" class="num">
-                    Total
+                    {t('customers.o.total')}
                   </th>
                 </tr>
               </thead>
@@ -314,7 +321,7 @@ export function CustomerPage({ id }: { id: string }) {
                     <td>
                       <Badge value={o.status} />
                     </td>
-                    <td class="num">{plural(o.item_count, 'item')}</td>
+                    <td class="num">{t('count.items', { count: o.item_count })}</td>
                     <td class="num">
                       <Money value={o.total} />
                     </td>

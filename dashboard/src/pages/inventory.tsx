@@ -4,32 +4,30 @@
 import { useRef } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import { t } from '../i18n'
 import { link, navigate, type Route } from '../router'
-import {
-  Field,
-  formatDate,
-  FormErrors,
-  formValues,
-  invalid,
-  Loading,
-  PageTitle,
-  Pager,
-  plural,
-  submit,
-  useAction,
-  useLoad,
-  usePager,
-} from '../ui'
+import { validateBody } from '../validate'
+import { Field, formatDate, FormErrors, formValues, invalid, Loading, PageTitle, Pager, submit, useAction, useLoad, usePager } from '../ui'
 
 export type StockReason = NonNullable<Schemas['StockAdjustment']['reason']>
 
-/** Why stock changes by hand, as the stock history records it. */
+/** Why stock changes by hand, as the stock history records it (in the chosen language when read). */
 export const STOCK_REASON_LABELS: Record<StockReason, string> = {
-  received: 'Received from a supplier',
-  damaged: 'Damaged or lost',
-  recount: 'Recount',
-  returned: 'Returned by a customer',
-  other: 'Other (say why)',
+  get received() {
+    return t('inventory.reason.received')
+  },
+  get damaged() {
+    return t('inventory.reason.damaged')
+  },
+  get recount() {
+    return t('inventory.reason.recount')
+  },
+  get returned() {
+    return t('inventory.reason.returned')
+  },
+  get other() {
+    return t('inventory.reason.other')
+  },
 }
 
 /**
@@ -39,9 +37,9 @@ export const STOCK_REASON_LABELS: Record<StockReason, string> = {
 export function stockReason(v: Record<string, string | boolean>): { reason: StockReason; note?: string } {
   const reason = String(v.reason ?? '') as StockReason | ''
   const note = String(v.note ?? '').trim()
-  if (!reason || !(reason in STOCK_REASON_LABELS)) throw invalid('Say why the stock changes.', { reason: 'is required' })
-  if (reason === 'other' && !note) throw invalid('Say why the stock changes.', { note: 'is required when the reason is Other' })
-  if (note.length > 500) throw invalid('The note is too long.', { note: `must be at most 500 characters (it has ${note.length})` })
+  if (!reason || !(reason in STOCK_REASON_LABELS)) throw invalid(t('inventory.sayWhy'), { reason: t('error.required') })
+  if (reason === 'other' && !note) throw invalid(t('inventory.sayWhy'), { note: t('inventory.noteForOther') })
+  if (note.length > 500) throw invalid(t('inventory.noteTooLong'), { note: t('inventory.noteAtMost', { count: note.length }) })
   return note ? { reason, note } : { reason }
 }
 
@@ -56,9 +54,9 @@ export const digest = (text: string) => {
 export function ReasonFields() {
   return (
     <>
-      <Field label="Reason">
+      <Field label={t('inventory.reason')}>
         <select name="reason" defaultValue="" required>
-          <option value="">Choose…</option>
+          <option value="">{t('inventory.choose')}</option>
           {enums['StockAdjustment.reason'].map((r) => (
             <option key={r} value={r}>
               {STOCK_REASON_LABELS[r]}
@@ -66,7 +64,7 @@ export function ReasonFields() {
           ))}
         </select>
       </Field>
-      <Field label="Note" hint="Required for Other">
+      <Field label={t('inventory.note')} hint={t('inventory.noteHint')}>
         <input name="note" maxLength={500} size={14} />
       </Field>
     </>
@@ -81,10 +79,13 @@ function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () 
     const v = formValues(form)
     const text = String(v.delta).trim()
     const delta = Number(text)
-    if (!text || !Number.isInteger(delta) || delta === 0)
-      throw invalid('Type a whole number of units to add (or −n to remove).', { delta: 'must be a whole number other than 0' })
-    if (row.stock + delta < 0) throw invalid(`Only ${plural(row.stock, 'unit')} in stock.`, { delta: `can remove at most ${row.stock}` })
+    if (!text || !Number.isInteger(delta) || delta === 0) throw invalid(t('inventory.wholeNumber'), { delta: t('inventory.notZero') })
+    if (row.stock + delta < 0)
+      throw invalid(t('inventory.onlyInStock', { units: t('count.units', { count: row.stock }) }), {
+        delta: t('inventory.removeAtMost', { count: row.stock }),
+      })
     const why = stockReason(v)
+    validateBody('StockChange', { delta, ...why })
     await unwrap(
       api.POST('/api/v1/admin/products/{id}/variants/{variantId}/stock', {
         params: {
@@ -96,18 +97,23 @@ function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () 
     )
     key.current = crypto.randomUUID()
     onDone()
-    return `${row.sku}: stock ${row.stock} → ${row.stock + delta} (${STOCK_REASON_LABELS[why.reason].toLowerCase()}).`
+    return t('inventory.adjusted', {
+      sku: row.sku,
+      from: row.stock,
+      to: row.stock + delta,
+      reason: STOCK_REASON_LABELS[why.reason].toLowerCase(),
+    })
   })
   return (
-    <form class="inline" onSubmit={submit((f) => void adjust.run(f))} aria-label={`Adjust stock of ${row.sku}`} noValidate>
+    <form class="inline" onSubmit={submit((f) => void adjust.run(f))} aria-label={t('inventory.adjustOf', { sku: row.sku })} noValidate>
       <FormErrors error={adjust.error}>
-        <Field label="Add units" hint="Negative to remove">
+        <Field label={t('inventory.addUnits')} hint={t('inventory.addUnitsHint')}>
           <input name="delta" inputMode="numeric" size={5} />
         </Field>
         <ReasonFields />
       </FormErrors>
       <button type="submit" disabled={adjust.busy}>
-        Adjust
+        {t('inventory.adjust')}
       </button>
     </form>
   )
@@ -117,22 +123,21 @@ function AdjustForm({ row, onDone }: { row: Schemas['InventoryRow']; onDone: () 
 function ThresholdSetting({ settings, onSaved }: { settings: Schemas['InventorySettings']; onSaved: () => void }) {
   const save = useAction(async (form: HTMLFormElement) => {
     const text = String(formValues(form).low_stock_threshold).trim()
-    const n = Number(text)
-    if (!/^\d+$/.test(text) || n > 1_000_000)
-      throw invalid('Check the threshold.', { low_stock_threshold: 'must be a whole number from 0 to 1000000' })
-    await unwrap(api.PUT('/api/v1/admin/inventory/settings', { body: { low_stock_threshold: n } }))
+    const body = { low_stock_threshold: text === '' ? Number.NaN : Number(text) }
+    validateBody('InventorySettingsBody', body)
+    await unwrap(api.PUT('/api/v1/admin/inventory/settings', { body }))
     onSaved()
-    return `The store's low-stock threshold is ${n}.`
+    return t('inventory.thresholdSaved', { count: body.low_stock_threshold })
   })
   return (
-    <form class="filters" aria-label="Store low-stock threshold" noValidate onSubmit={submit((f) => void save.run(f))}>
+    <form class="filters" aria-label={t('inventory.storeThreshold')} noValidate onSubmit={submit((f) => void save.run(f))}>
       <FormErrors error={save.error}>
         <Field
-          label="Store low-stock threshold"
+          label={t('inventory.storeThreshold')}
           hint={
             settings.updated_by_name
-              ? `Set by ${settings.updated_by_name}, ${formatDate(settings.updated_at)}`
-              : 'The default; applies to every staff member'
+              ? t('inventory.setBy', { name: settings.updated_by_name, at: formatDate(settings.updated_at) })
+              : t('inventory.default')
           }
         >
           <input
@@ -147,7 +152,7 @@ function ThresholdSetting({ settings, onSaved }: { settings: Schemas['InventoryS
         </Field>
       </FormErrors>
       <button type="submit" disabled={save.busy}>
-        Save for the store
+        {t('inventory.saveForStore')}
       </button>
     </form>
   )
@@ -179,11 +184,11 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
   const threshold = data?.threshold ?? asked
   return (
     <section>
-      <PageTitle>Inventory</PageTitle>
+      <PageTitle>{t('inventory.title')}</PageTitle>
       {canEdit && settings.data ? <ThresholdSetting settings={settings.data} onSaved={settings.reload} /> : null}
       <form
         class="filters"
-        aria-label="Low-stock view"
+        aria-label={t('inventory.view')}
         noValidate
         onSubmit={submit((f) => {
           const v = formValues(f)
@@ -191,7 +196,10 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
           navigate('inventory', { threshold: /^\d+$/.test(text) ? text : undefined, sold_out: v.sold_out ? 'true' : undefined })
         })}
       >
-        <Field label="Low stock at or below" hint={settings.data ? `Empty: the store's ${settings.data.low_stock_threshold}` : undefined}>
+        <Field
+          label={t('inventory.lowAt')}
+          hint={settings.data ? t('inventory.storeDefault', { count: settings.data.low_stock_threshold }) : undefined}
+        >
           <input
             name="threshold"
             type="number"
@@ -203,31 +211,31 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
           />
         </Field>
         <label class="check">
-          <input name="sold_out" type="checkbox" defaultChecked={soldOut} /> Sold out only
+          <input name="sold_out" type="checkbox" defaultChecked={soldOut} /> {t('inventory.soldOutOnly')}
         </label>
-        <button type="submit">Show</button>
+        <button type="submit">{t('inventory.show')}</button>
       </form>
       <Loading loaded={list} />
       {data ? (
         <p>
           <a href={link('inventory', { threshold: asked === undefined ? undefined : String(asked), sold_out: 'true' })}>
-            {plural(data.sold_out_count, 'variant')} sold out
+            {t('inventory.soldOutCount', { count: data.sold_out_count })}
           </a>{' '}
-          · {plural(data.low_count, 'variant')} at or below {threshold}
+          · {t('inventory.lowCount', { count: data.low_count, threshold: threshold ?? '' })}
         </p>
       ) : null}
-      {data && data.data.length === 0 ? <p class="muted">Nothing is low on stock.</p> : null}
+      {data && data.data.length === 0 ? <p class="muted">{t('inventory.nothingLow')}</p> : null}
       {data && data.data.length > 0 ? (
-        <table aria-label="Low stock">
+        <table aria-label={t('inventory.table')}>
           <thead>
             <tr>
-              <th scope="col">Product</th>
-              <th scope="col">SKU</th>
-              <th scope="col">Seller</th>
+              <th scope="col">{t('inventory.col.product')}</th>
+              <th scope="col">{t('inventory.col.sku')}</th>
+              <th scope="col">{t('inventory.col.seller')}</th>
               <th scope="col" class="num">
-                Stock
+                {t('inventory.col.stock')}
               </th>
-              <th scope="col">Adjust</th>
+              <th scope="col">{t('inventory.col.adjust')}</th>
             </tr>
           </thead>
           <tbody>
@@ -241,7 +249,7 @@ export function InventoryPage({ route, canEdit }: { route: Route; canEdit: boole
                   <code>{r.sku}</code>
                 </td>
                 <td>{r.seller_name ?? '—'}</td>
-                <td class="num">{r.stock === 0 ? <strong>sold out</strong> : r.stock}</td>
+                <td class="num">{r.stock === 0 ? <strong>{t('inventory.soldOut')}</strong> : r.stock}</td>
                 <td>
                   <AdjustForm row={r} onDone={list.reload} />
                 </td>

@@ -3,11 +3,14 @@
 import { api, ApiError, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import type { paths } from '../api-types'
+import { statusLabel, t, tMaybe, type Key } from '../i18n'
 import { link, navigate, type Route } from '../router'
+import { validateBody } from '../validate'
 import { providerLabel } from './payments'
 import {
   SortHeading,
   Badge,
+  tx,
   CANCELLED,
   compact,
   confirmAction,
@@ -100,12 +103,12 @@ export function OrdersPage({ route }: { route: Route }) {
           />
         }
       >
-        Orders
+        {t('orders.title')}
       </PageTitle>
       <form
         class="filters"
         role="search"
-        aria-label="Filter orders"
+        aria-label={t('orders.filterLabel')}
         onSubmit={submit((f) => {
           const v = formValues(f)
           const who = String(v.customer).trim()
@@ -118,44 +121,44 @@ export function OrdersPage({ route }: { route: Route }) {
           })
         })}
       >
-        <Field label="Status">
+        <Field label={t('orders.status')}>
           <select name="status" defaultValue={status}>
-            <option value="">Any</option>
+            <option value="">{t('orders.any')}</option>
             {enums.OrderStatus.map((s) => (
               <option key={s} value={s}>
-                {s.replace(/_/g, ' ')}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Customer email or id">
+        <Field label={t('orders.customerFilter')}>
           <input name="customer" defaultValue={email || (route.query.get('user_id') ?? '')} />
         </Field>
-        <Field label="Created from">
+        <Field label={t('orders.from')}>
           <input name="from" type="date" defaultValue={from} />
         </Field>
-        <Field label="Created to">
+        <Field label={t('orders.to')}>
           <input name="to" type="date" defaultValue={to} />
         </Field>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('orders.filter')}</button>
       </form>
       <Loading loaded={list} />
       {/* biome-ignore lint/nursery/noMisusedPromises: list.data is the loaded value (the rule reads the async loader's type) */}
       {list.data ? (
         list.data.data.length === 0 ? (
-          <p class="muted">{'noAccount' in list.data ? `No account has the email ${email}.` : 'No orders match.'}</p>
+          <p class="muted">{'noAccount' in list.data ? t('orders.noAccount', { email }) : t('orders.noneMatch')}</p>
         ) : (
-          <table aria-label="Orders">
+          <table aria-label={t('orders.table')}>
             <thead>
               <tr>
-                <th scope="col">Order</th>
-                <SortHeading label="Created" current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
-                <th scope="col">Customer</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('orders.col.order')}</th>
+                <SortHeading label={t('orders.col.created')} current={sort || 'newest'} asc="oldest" desc="newest" href={sortHref} />
+                <th scope="col">{t('orders.col.customer')}</th>
+                <th scope="col">{t('orders.col.status')}</th>
                 <th scope="col" class="num">
-                  Items
+                  {t('orders.col.items')}
                 </th>
-                <SortHeading label="Total" num current={sort} asc="total_asc" desc="total_desc" href={sortHref} />
+                <SortHeading label={t('orders.col.total')} num current={sort} asc="total_asc" desc="total_desc" href={sortHref} />
               </tr>
             </thead>
             <tbody>
@@ -191,7 +194,10 @@ export function OrdersPage({ route }: { route: Route }) {
 
 /** A timeline detail in words: money keys (minor units) in the order's currency. */
 function metaText(key: string, value: unknown, currency: string): string {
-  const label = key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())
+  const label = tMaybe(
+    `orders.meta.${key}`,
+    key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+  )
   if (typeof value === 'number' && /(^|_)(amount|total|refunded)$/.test(key)) return `${label}: ${formatMoney(value, currency)}`
   if (value && typeof value === 'object' && 'amount' in value && 'currency' in value) {
     const m = value as { amount: number; currency: string }
@@ -204,38 +210,44 @@ function metaText(key: string, value: unknown, currency: string): string {
 function Timeline({ order, onChanged }: { order: AdminOrder; onChanged: () => void }) {
   const add = useAction(async (form: HTMLFormElement) => {
     const text = String(formValues(form).text).trim()
-    if (!text) throw invalid('Write the note first.', { text: 'is required' })
-    if (text.length > 2000) throw invalid('The note is too long.', { text: `must be at most 2000 characters (it has ${text.length})` })
+    validateBody('OrderNoteBody', { text })
     await unwrap(api.POST('/api/v1/admin/orders/{id}/notes', { params: { path: { id: order.id } }, body: { text } }))
     form.reset()
     onChanged()
-    return 'Note added.'
+    return t('orders.noteAdded')
   })
   return (
     <section aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Timeline</h2>
+      <h2 id="timeline-title">{t('orders.timeline')}</h2>
       <ol class="timeline">
-        {order.timeline.map((t, i) => (
-          <li key={i} class={t.kind === 'note' ? 'note' : undefined}>
-            <time dateTime={t.at}>{formatDate(t.at)}</time>
+        {order.timeline.map((e, i) => (
+          <li key={i} class={e.kind === 'note' ? 'note' : undefined}>
+            <time dateTime={e.at}>{formatDate(e.at)}</time>
             <div>
-              {t.kind === 'note' ? (
-                <strong>Note</strong>
+              {e.kind === 'note' ? (
+                <strong>{t('orders.note')}</strong>
               ) : (
                 <>
-                  {t.from ? (
+                  {e.from ? (
                     <>
-                      <Badge value={t.from} /> →{' '}
+                      <Badge value={e.from} /> →{' '}
                     </>
                   ) : null}
-                  <Badge value={t.to} />
+                  <Badge value={e.to} />
                 </>
               )}
-              <span class="muted small"> by {t.actor.name ? `${t.actor.name} (${t.actor.type})` : t.actor.type}</span>
-              {t.reason ? <div class={t.kind === 'note' ? 'note-text' : undefined}>{t.reason}</div> : null}
-              {t.meta && Object.keys(t.meta).length > 0 ? (
+              <span class="muted small">
+                {' '}
+                {t('orders.by', {
+                  actor: e.actor.name
+                    ? t('orders.actor', { name: e.actor.name, type: t(`orders.actor.${e.actor.type}` as Key) })
+                    : t(`orders.actor.${e.actor.type}` as Key),
+                })}
+              </span>
+              {e.reason ? <div class={e.kind === 'note' ? 'note-text' : undefined}>{e.reason}</div> : null}
+              {e.meta && Object.keys(e.meta).length > 0 ? (
                 <div class="muted small">
-                  {Object.entries(t.meta)
+                  {Object.entries(e.meta)
                     .map(([k, v]) => metaText(k, v, order.currency))
                     .join(' · ')}
                 </div>
@@ -245,14 +257,14 @@ function Timeline({ order, onChanged }: { order: AdminOrder; onChanged: () => vo
         ))}
       </ol>
       <form class="stack card" onSubmit={submit((f) => void add.run(f))} aria-labelledby="note-title" noValidate>
-        <h3 id="note-title">Add a note</h3>
+        <h3 id="note-title">{t('orders.addNote')}</h3>
         <FormErrors error={add.error}>
-          <Field label="Note" hint="Only staff see notes; the customer and the sellers never do." wide>
+          <Field label={t('orders.note')} hint={t('orders.noteHint')} wide>
             <textarea name="text" rows={2} maxLength={2000} required />
           </Field>
         </FormErrors>
         <button type="submit" disabled={add.busy}>
-          Add note
+          {t('orders.addNoteButton')}
         </button>
       </form>
     </section>
@@ -262,23 +274,23 @@ function Timeline({ order, onChanged }: { order: AdminOrder; onChanged: () => vo
 function Lines({ order }: { order: AdminOrder }) {
   return (
     <section aria-labelledby="lines-title">
-      <h2 id="lines-title">Lines</h2>
+      <h2 id="lines-title">{t('orders.lines')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Product</th>
-            <th scope="col">SKU</th>
-            <th scope="col">Seller</th>
+            <th scope="col">{t('orders.line.product')}</th>
+            <th scope="col">{t('orders.line.sku')}</th>
+            <th scope="col">{t('orders.line.seller')}</th>
             <th scope="col" class="num">
-              Qty
+              {t('orders.line.qty')}
             </th>
             <th scope="col" class="num">
-              Unit
+              {t('orders.line.unit')}
             </th>
             <th scope="col" class="num">
-              Total
+              {t('orders.line.total')}
             </th>
-            <th scope="col">Fulfilment</th>
+            <th scope="col">{t('orders.line.fulfilment')}</th>
           </tr>
         </thead>
         <tbody>
@@ -323,14 +335,14 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
   const data = loaded.data
   return (
     <section aria-labelledby="payments-title">
-      <h2 id="payments-title">Payments and refunds</h2>
+      <h2 id="payments-title">{t('orders.payments')}</h2>
       <Loading loaded={loaded} />
-      {data && data.payments.length === 0 ? <p class="muted">No payment recorded yet.</p> : null}
+      {data && data.payments.length === 0 ? <p class="muted">{t('orders.noPayment')}</p> : null}
       {data && data.payments.length > 0 ? (
         <table>
           <thead>
             <tr>
-              <th scope="col">Payment</th>
+              <th scope="col">{t('orders.payment')}</th>
               <PaymentHeadings />
             </tr>
           </thead>
@@ -348,16 +360,16 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
         </table>
       ) : null}
       {data && data.refunds.length > 0 ? (
-        <table aria-label="Refunds">
+        <table aria-label={t('orders.refunds')}>
           <thead>
             <tr>
-              <th scope="col">Refund</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Restock</th>
+              <th scope="col">{t('orders.refund.id')}</th>
+              <th scope="col">{t('orders.refund.provider')}</th>
+              <th scope="col">{t('orders.refund.status')}</th>
+              <th scope="col">{t('orders.refund.reason')}</th>
+              <th scope="col">{t('orders.refund.restock')}</th>
               <th scope="col" class="num">
-                Amount
+                {t('orders.refund.amount')}
               </th>
             </tr>
           </thead>
@@ -377,7 +389,7 @@ function Payments({ orderId, version }: { orderId: string; version: string }) {
                   {r.failure_reason ? <div class="small">{r.failure_reason}</div> : null}
                 </td>
                 <td>{r.reason ?? '—'}</td>
-                <td>{r.restock ? 'yes' : 'no'}</td>
+                <td>{r.restock ? t('orders.yes') : t('orders.no')}</td>
                 <td class="num">
                   <Money value={r.amount} />
                 </td>
@@ -395,69 +407,66 @@ type OrderAction = AdminOrder['allowed_actions'][number]
 /** Staff actions the order's status allows (from the API's allowed_actions), each confirmed. */
 function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => void }) {
   const allowed = new Set<OrderAction>(order.allowed_actions)
-  const items = `${order.item_count} ${order.item_count === 1 ? 'item' : 'items'}`
+  const items = t('count.items', { count: order.item_count })
   const move = async (body: Schemas['AdminOrderTransition']) => {
     const next = await unwrap(api.POST('/api/v1/admin/orders/{id}/transition', { params: { path: { id: order.id } }, body }))
     onChanged()
-    return `Order ${order.id} is now ${next.status.replace(/_/g, ' ')}.`
+    return t('orders.nowStatus', { id: order.id, status: statusLabel(next.status) })
   }
   const ship = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const carrier = String(v.carrier).trim()
     const tracking = String(v.tracking_number).trim()
-    const missing: Record<string, string> = {}
-    if (!carrier) missing.carrier = 'is required'
-    if (!tracking) missing.tracking_number = 'is required'
-    if (Object.keys(missing).length) throw invalid('Shipping needs the carrier and the tracking number.', missing)
+    const body: Schemas['AdminOrderTransition'] = {
+      to: 'shipped',
+      carrier,
+      tracking_number: tracking,
+      ...compact({ reason: String(v.reason).trim() }),
+    }
+    validateBody('AdminOrderTransition', body)
     const ok = await confirmAction({
-      title: `Ship order ${order.id}?`,
-      body: [
-        `${items} to ${order.shipping_address.name} go out with ${carrier}, tracking number ${tracking}.`,
-        'The customer is notified.',
-      ],
-      confirm: 'Mark as shipped',
+      title: t('orders.ship.title', { id: order.id }),
+      body: [t('orders.ship.body', { items, name: order.shipping_address.name, carrier, tracking }), t('orders.ship.notified')],
+      confirm: t('orders.ship.confirm'),
     })
     if (!ok) throw CANCELLED
-    return move({ to: 'shipped', carrier, tracking_number: tracking, ...compact({ reason: String(v.reason).trim() }) })
+    return move(body)
   })
   const deliver = useAction(async () => {
     const ok = await confirmAction({
-      title: `Mark order ${order.id} delivered?`,
-      body: [`${items} to ${order.shipping_address.name} arrived.`],
-      confirm: 'Mark as delivered',
+      title: t('orders.deliver.title', { id: order.id }),
+      body: [t('orders.deliver.body', { items, name: order.shipping_address.name })],
+      confirm: t('orders.deliver.button'),
     })
     if (!ok) throw CANCELLED
     return move({ to: 'delivered' })
   })
   const cancel = useAction(async (form: HTMLFormElement) => {
     const reason = String(formValues(form).reason).trim()
+    const body: Schemas['AdminOrderTransition'] = { to: 'cancelled', ...compact({ reason }) }
+    validateBody('AdminOrderTransition', body)
     const ok = await confirmAction({
-      title: `Cancel order ${order.id}?`,
-      body: [
-        `The order of ${formatMoney(order.total.amount, order.currency)} is cancelled and its reserved stock released. This cannot be undone.`,
-      ],
-      confirm: 'Cancel the order',
+      title: t('orders.cancel.title', { id: order.id }),
+      body: [t('orders.cancel.body', { total: formatMoney(order.total.amount, order.currency) })],
+      confirm: t('orders.cancel.confirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
-    return move({ to: 'cancelled', ...compact({ reason }) })
+    return move(body)
   })
   const confirmPayment = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
+    const body = compact({ reference: String(v.reference).trim(), note: String(v.note).trim() })
+    validateBody('ConfirmPaymentBody', body)
     const ok = await confirmAction({
-      title: `Confirm payment of order ${order.id}?`,
-      body: [`You received ${formatMoney(order.total.amount, order.currency)} for this order.`],
-      confirm: 'Confirm payment received',
+      title: t('orders.pay.title', { id: order.id }),
+      body: [t('orders.pay.body', { total: formatMoney(order.total.amount, order.currency) })],
+      confirm: t('orders.pay.button'),
     })
     if (!ok) throw CANCELLED
-    await unwrap(
-      api.POST('/api/v1/admin/orders/{id}/confirm-payment', {
-        params: { path: { id: order.id } },
-        body: compact({ reference: String(v.reference).trim(), note: String(v.note).trim() }),
-      }),
-    )
+    await unwrap(api.POST('/api/v1/admin/orders/{id}/confirm-payment', { params: { path: { id: order.id } }, body }))
     onChanged()
-    return `Payment confirmed: order ${order.id} is paid.`
+    return t('orders.pay.done', { id: order.id })
   })
   const remaining = order.total.amount - order.refunded.amount
   const left = formatMoney(remaining, order.currency)
@@ -468,18 +477,32 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
     if (typed) {
       amount = toMinor(typed, order.currency)
       if (!Number.isInteger(amount) || amount <= 0)
-        throw invalid('The refund amount is not a valid amount.', { amount: `must be a positive amount in ${order.currency}` })
-      if (amount > remaining) throw invalid(`The refund is more than the ${left} left to refund.`, { amount: `can be at most ${left}` })
+        throw invalid(t('orders.refund.badAmount'), { amount: t('orders.refund.positive', { currency: order.currency }) })
+      if (amount > remaining) throw invalid(t('orders.refund.tooMuch', { left }), { amount: t('orders.refund.atMost', { left }) })
     }
     const restock = v.restock === true
-    const what = amount === undefined ? `everything left, ${left},` : `${formatMoney(amount, order.currency)} of the ${left} left`
+    const body: Schemas['RefundBody'] = {
+      ...(amount !== undefined ? { amount } : {}),
+      ...compact({ reason: String(v.reason).trim() }),
+      restock,
+    }
+    validateBody('RefundBody', body)
+    const what =
+      amount === undefined
+        ? t('orders.refund.everything', { left })
+        : t('orders.refund.part', { amount: formatMoney(amount, order.currency), left })
     const ok = await confirmAction({
-      title: `Refund order ${order.id}?`,
+      title: t('orders.refund.title', { id: order.id }),
       body: [
-        `Refund ${what} on order ${order.id} (total ${formatMoney(order.total.amount, order.currency)}) to the customer through ${providerLabel(order.payment_provider)}.`,
-        restock ? 'The items go back in stock.' : 'The items are not put back in stock.',
+        t('orders.refund.body', {
+          what,
+          id: order.id,
+          total: formatMoney(order.total.amount, order.currency),
+          provider: providerLabel(order.payment_provider),
+        }),
+        restock ? t('orders.refund.restocks') : t('orders.refund.noRestock'),
       ],
-      confirm: `Refund ${amount === undefined ? left : formatMoney(amount, order.currency)}`,
+      confirm: t('orders.refund.confirm', { amount: amount === undefined ? left : formatMoney(amount, order.currency) }),
       danger: true,
     })
     if (!ok) throw CANCELLED
@@ -488,112 +511,120 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
       result = await unwrap(
         api.POST('/api/v1/admin/orders/{id}/refunds', {
           params: { path: { id: order.id }, header: { 'idempotency-key': String(v.key) } },
-          body: { ...(amount !== undefined ? { amount } : {}), ...compact({ reason: String(v.reason).trim() }), restock },
+          body,
         }),
       )
     } catch (err) {
       const limit = err instanceof ApiError ? (err.details[0] as { refundable?: unknown } | undefined)?.refundable : undefined
       if (typeof limit === 'number') {
         const max = formatMoney(limit, order.currency)
-        throw invalid(`The refund is more than the ${max} left to refund.`, { amount: `can be at most ${max}` })
+        throw invalid(t('orders.refund.tooMuch', { left: max }), { amount: t('orders.refund.atMost', { left: max }) })
       }
       throw err
     }
     onChanged()
-    return `Refunded ${formatMoney(result.refund.amount.amount, result.refund.amount.currency)} through ${providerLabel(result.refund.provider)} on order ${order.id}; it is now ${result.order.status.replace(/_/g, ' ')}.`
+    return t('orders.refund.done', {
+      amount: formatMoney(result.refund.amount.amount, result.refund.amount.currency),
+      provider: providerLabel(result.refund.provider),
+      id: order.id,
+      status: statusLabel(result.order.status),
+    })
   })
   if (allowed.size === 0) {
     return (
       <section aria-labelledby="actions-title">
-        <h2 id="actions-title">Actions</h2>
-        <p class="muted">Nothing more can be done with a {order.status.replace(/_/g, ' ')} order.</p>
+        <h2 id="actions-title">{t('orders.actions')}</h2>
+        <p class="muted">{t('orders.nothingMore', { status: statusLabel(order.status) })}</p>
       </section>
     )
   }
   return (
     <section aria-labelledby="actions-title">
-      <h2 id="actions-title">Actions</h2>
+      <h2 id="actions-title">{t('orders.actions')}</h2>
       <div class="panels">
         {allowed.has('confirm_payment') ? (
           <form class="stack card" onSubmit={submit((f) => void confirmPayment.run(f))} aria-labelledby="confirm-pay-title" noValidate>
-            <h3 id="confirm-pay-title">Confirm manual payment</h3>
+            <h3 id="confirm-pay-title">{t('orders.pay.legend')}</h3>
             <FormErrors error={confirmPayment.error}>
-              <Field label="Bank reference or receipt">
+              <Field label={t('orders.pay.reference')}>
                 <input name="reference" maxLength={200} />
               </Field>
-              <Field label="Note">
+              <Field label={t('orders.pay.note')}>
                 <input name="note" maxLength={500} />
               </Field>
             </FormErrors>
             <button type="submit" class="primary" disabled={confirmPayment.busy}>
-              Confirm payment received
+              {t('orders.pay.button')}
             </button>
           </form>
         ) : null}
         {allowed.has('ship') ? (
           <form class="stack card" onSubmit={submit((f) => void ship.run(f))} aria-labelledby="ship-title" noValidate>
-            <h3 id="ship-title">Ship</h3>
+            <h3 id="ship-title">{t('orders.ship')}</h3>
             <FormErrors error={ship.error}>
-              <Field label="Carrier">
+              <Field label={t('orders.ship.carrier')}>
                 <input name="carrier" maxLength={100} required />
               </Field>
-              <Field label="Tracking number">
+              <Field label={t('orders.ship.tracking')}>
                 <input name="tracking_number" maxLength={100} required />
               </Field>
-              <Field label="Note">
+              <Field label={t('orders.ship.note')}>
                 <input name="reason" maxLength={500} />
               </Field>
             </FormErrors>
             <button class="primary" type="submit" disabled={ship.busy}>
-              Ship
+              {t('orders.ship')}
             </button>
           </form>
         ) : null}
         {allowed.has('deliver') ? (
           <div class="stack card" role="group" aria-labelledby="deliver-title">
-            <h3 id="deliver-title">Deliver</h3>
+            <h3 id="deliver-title">{t('orders.deliver')}</h3>
             <ErrorBox error={deliver.error} />
-            <p class="muted small">When the carrier reports the parcel delivered.</p>
+            <p class="muted small">{t('orders.deliver.hint')}</p>
             <button type="button" class="primary" disabled={deliver.busy} onClick={() => void deliver.run()}>
-              Mark as delivered
+              {t('orders.deliver.button')}
             </button>
           </div>
         ) : null}
         {allowed.has('refund') ? (
           <form class="stack card" onSubmit={submit((f) => void refund.run(f))} aria-labelledby="refund-title" noValidate>
-            <h3 id="refund-title">Refund</h3>
+            <h3 id="refund-title">{t('orders.refund')}</h3>
             <p class="muted small">
-              Refunded so far <Money value={order.refunded} /> of <Money value={order.total} />. The money goes back through{' '}
-              {providerLabel(order.payment_provider)}, which took it.
+              {tx('orders.refund.sofar', {
+                refunded: <Money value={order.refunded} />,
+                total: <Money value={order.total} />,
+                provider: providerLabel(order.payment_provider),
+              })}
             </p>
             {/* One key per form instance: a double submit or a retry after a network error refunds once. */}
             <input type="hidden" name="key" value={`dash-${order.id}-${order.refunded.amount}-${order.updated_at}`} />
             <FormErrors error={refund.error}>
-              <Field label={`Amount (${order.currency})`} hint={`Leave empty to refund everything left: ${left}`}>
+              <Field label={t('orders.refund.amountField', { currency: order.currency })} hint={t('orders.refund.amountHint', { left })}>
                 <input name="amount" inputMode="decimal" pattern="[0-9]*[.,]?[0-9]*" />
               </Field>
-              <Field label="Reason">
+              <Field label={t('orders.refund.reasonField')}>
                 <input name="reason" maxLength={500} />
               </Field>
             </FormErrors>
             <label class="check">
-              <input name="restock" type="checkbox" /> Put the items back in stock
+              <input name="restock" type="checkbox" /> {t('orders.refund.restockCheck')}
             </label>
             <button type="submit" class="danger" disabled={refund.busy}>
-              Refund
+              {t('orders.refund.button')}
             </button>
           </form>
         ) : null}
         {allowed.has('cancel') ? (
           <form class="stack card" onSubmit={submit((f) => void cancel.run(f))} aria-labelledby="cancel-title" noValidate>
-            <h3 id="cancel-title">Cancel</h3>
+            <h3 id="cancel-title">{t('orders.cancel')}</h3>
             <FormErrors error={cancel.error}>
-              <Field label="Reason">
+              <Field label={t('orders.cancel.reason')}>
                 <input name="reason" maxLength={500} />
               </Field>
             </FormErrors>
             <button type="submit" class="danger" disabled={cancel.busy}>
-              Cancel order
+              {t('orders.cancel.button')}
             </button>
           </form>
         ) : null}
@@ -612,61 +643,67 @@ export function OrderDetailPage({ id }: { id: string }) {
       <PageTitle
         actions={
           <a class="button" href={link('orders')}>
-            All orders
+            {t('orders.all')}
           </a>
         }
-      >{`Order ${order.id}`}</PageTitle>
+      >
+        {t('orders.pageTitle', { id: order.id })}
+      </PageTitle>
       {loaded.error ? <ErrorBox error={loaded.error} /> : null}
       <dl class="facts">
         <div>
-          <dt>Status</dt>
+          <dt>{t('orders.fact.status')}</dt>
           <dd>
             <Badge value={order.status} />
           </dd>
         </div>
         <div>
-          <dt>Total</dt>
+          <dt>{t('orders.fact.total')}</dt>
           <dd>
             <Money value={order.total} />
             <span class="muted small">
               {' '}
-              (items <Money value={order.subtotal} />, discount <Money value={order.discount} />, tax <Money value={order.tax} />, shipping{' '}
-              <Money value={order.shipping} />)
+              {tx('orders.fact.breakdown', {
+                subtotal: <Money value={order.subtotal} />,
+                discount: <Money value={order.discount} />,
+                tax: <Money value={order.tax} />,
+                shipping: <Money value={order.shipping} />,
+              })}
             </span>
           </dd>
         </div>
         <div>
-          <dt>Refunded</dt>
+          <dt>{t('orders.fact.refunded')}</dt>
           <dd>
             <Money value={order.refunded} />
           </dd>
         </div>
         <div>
-          <dt>Customer</dt>
+          <dt>{t('orders.fact.customer')}</dt>
           <dd>
             <a href={link(`customers/${order.user_id}`)}>{order.customer_name ?? order.shipping_address.name}</a>
             {order.email ? <span class="muted"> · {order.email}</span> : null} ·{' '}
-            <a href={link('orders', { user_id: order.user_id })}>all their orders</a>
+            <a href={link('orders', { user_id: order.user_id })}>{t('orders.fact.allTheirOrders')}</a>
           </dd>
         </div>
         <div>
-          <dt>Ship to</dt>
+          <dt>{t('orders.fact.shipTo')}</dt>
           <dd>
             {[a.name, a.line1, a.line2, a.postal_code, a.city, a.region, a.country].filter(Boolean).join(', ')}
             {order.shipping_method ? <span class="muted"> · {order.shipping_method.name}</span> : null}
           </dd>
         </div>
         <div>
-          <dt>Payment</dt>
+          <dt>{t('orders.fact.payment')}</dt>
           <dd>
             {providerLabel(order.payment_provider)}
             {order.payment_due_at && (order.status === 'pending' || order.status === 'processing') ? (
-              <span class="muted"> · due {formatDate(order.payment_due_at)}</span>
+              <span class="muted"> · {t('orders.fact.due', { at: formatDate(order.payment_due_at) })}</span>
             ) : null}
           </dd>
         </div>
         <div>
-          <dt>Created</dt>
+          <dt>{t('orders.fact.created')}</dt>
           <dd>{formatDate(order.created_at)}</dd>
         </div>
       </dl>

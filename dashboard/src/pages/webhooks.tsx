@@ -4,7 +4,9 @@
 import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
+import { statusLabel, t } from '../i18n'
 import { navigate, type Route } from '../router'
+import { validateBody } from '../validate'
 import {
   Badge,
   CANCELLED,
@@ -17,8 +19,8 @@ import {
   invalid,
   Loading,
   PageTitle,
-  plural,
   submit,
+  tx,
   useAction,
   useLoad,
 } from '../ui'
@@ -31,17 +33,17 @@ type Cursor = { before: string; before_id: string }
 /** The checked event types of a form whose checkboxes are named `event:<type>`. */
 function checkedEvents(form: HTMLFormElement): EventType[] {
   const v = formValues(form)
-  return enums.WebhookEventType.filter((t) => v[`event:${t}`] === true)
+  return enums.WebhookEventType.filter((type) => v[`event:${type}`] === true)
 }
 
 function EventChecks({ types, selected }: { types: readonly EventType[]; selected?: readonly EventType[] }) {
   return (
     <fieldset class="wide">
-      <legend>Events</legend>
+      <legend>{t('webhooks.events')}</legend>
       <div class="grid">
-        {types.map((t) => (
-          <label key={t} class="check">
-            <input type="checkbox" name={`event:${t}`} defaultChecked={selected?.includes(t)} /> {t}
+        {types.map((type) => (
+          <label key={type} class="check">
+            <input type="checkbox" name={`event:${type}`} defaultChecked={selected?.includes(type)} /> {type}
           </label>
         ))}
       </div>
@@ -66,7 +68,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {label}
       </button>
       <span class="small" aria-live="polite">
-        {copied === true ? ' Copied.' : copied === false ? ' Copy failed: select the text and copy it.' : ''}
+        {copied === true ? t('webhooks.copied') : copied === false ? t('webhooks.copyFailed') : ''}
       </span>
     </>
   )
@@ -75,18 +77,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 /** The signing secret of a new endpoint: the API returns it in the create answer only. */
 function SecretOnce({ url, secret, onDone }: { url: string; secret: string; onDone: () => void }) {
   return (
-    <div class="notice stack" role="region" aria-label="Signing secret">
+    <div class="notice stack" role="region" aria-label={t('webhooks.secretRegion')}>
       <p>
-        <strong>Signing secret for {url}</strong>. It is shown only now: store it with the receiver, which verifies every delivery's{' '}
-        <code>webhook-signature</code> with it.
+        <strong>{t('webhooks.secretFor', { url })}</strong>. {tx('webhooks.secretOnce', { header: <code>webhook-signature</code> })}
       </p>
       <p>
         <code data-secret>{secret}</code>
       </p>
       <div class="inline">
-        <CopyButton text={secret} label="Copy secret" />
+        <CopyButton text={secret} label={t('webhooks.copySecret')} />
         <button type="button" onClick={onDone}>
-          I stored it
+          {t('webhooks.stored')}
         </button>
       </div>
     </div>
@@ -97,27 +98,25 @@ function CreateEndpoint({ types, onCreated }: { types: readonly EventType[]; onC
   const create = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const events = checkedEvents(form)
-    if (!events.length) throw invalid('Choose at least one event', { events: 'choose at least one event' })
+    if (!events.length) throw invalid(t('webhooks.chooseEvent'), { events: t('webhooks.chooseEvent') })
     const description = String(v.description ?? '').trim()
-    const created = await unwrap(
-      api.POST('/api/v1/admin/webhooks/endpoints', {
-        body: { url: String(v.url ?? '').trim(), events, ...(description ? { description } : {}) },
-      }),
-    )
+    const body = { url: String(v.url ?? '').trim(), events, ...(description ? { description } : {}) }
+    validateBody('WebhookEndpointCreate', body)
+    const created = await unwrap(api.POST('/api/v1/admin/webhooks/endpoints', { body }))
     form.reset()
     onCreated({ url: created.url, secret: created.secret })
-    return `Endpoint added: ${created.url}`
+    return t('webhooks.added', { url: created.url })
   })
   return (
     <details class="card">
-      <summary>Add an endpoint</summary>
-      <form onSubmit={submit((f) => void create.run(f))}>
+      <summary>{t('webhooks.add')}</summary>
+      <form onSubmit={submit((f) => void create.run(f))} noValidate>
         <FormErrors error={create.error}>
           <div class="grid">
-            <Field label="URL" hint="https:// (http://localhost only in development)" wide>
+            <Field label={t('webhooks.url')} hint={t('webhooks.urlHint')} wide>
               <input name="url" inputMode="url" autoComplete="off" placeholder="https://erp.example.com/hooks/shop" />
             </Field>
-            <Field label="Description" wide>
+            <Field label={t('webhooks.description')} wide>
               <input name="description" maxLength={200} />
             </Field>
             <EventChecks types={types} />
@@ -125,7 +124,7 @@ function CreateEndpoint({ types, onCreated }: { types: readonly EventType[]; onC
         </FormErrors>
         <p>
           <button type="submit" class="primary" disabled={create.busy}>
-            {create.busy ? 'Adding…' : 'Add endpoint'}
+            {create.busy ? t('webhooks.adding') : t('webhooks.addButton')}
           </button>
         </p>
       </form>
@@ -145,25 +144,22 @@ function EditEndpoint({
   const save = useAction(async (form: HTMLFormElement) => {
     const v = formValues(form)
     const events = checkedEvents(form)
-    if (!events.length) throw invalid('Choose at least one event', { events: 'choose at least one event' })
+    if (!events.length) throw invalid(t('webhooks.chooseEvent'), { events: t('webhooks.chooseEvent') })
     const description = String(v.description ?? '').trim()
-    await unwrap(
-      api.PATCH('/api/v1/admin/webhooks/endpoints/{id}', {
-        params: { path: { id: endpoint.id } },
-        body: { url: String(v.url ?? '').trim(), description: description || null, events },
-      }),
-    )
+    const body = { url: String(v.url ?? '').trim(), description: description || null, events }
+    validateBody('WebhookEndpointUpdate', body)
+    await unwrap(api.PATCH('/api/v1/admin/webhooks/endpoints/{id}', { params: { path: { id: endpoint.id } }, body }))
     onDone(true)
-    return `Endpoint saved: ${String(v.url ?? '').trim()}`
+    return t('webhooks.saved', { url: body.url })
   })
   return (
-    <form aria-label={`Edit ${endpoint.url}`} onSubmit={submit((f) => void save.run(f))}>
+    <form aria-label={t('webhooks.editOf', { url: endpoint.url })} onSubmit={submit((f) => void save.run(f))} noValidate>
       <FormErrors error={save.error}>
         <div class="grid">
-          <Field label="URL" wide>
+          <Field label={t('webhooks.url')} wide>
             <input name="url" inputMode="url" autoComplete="off" defaultValue={endpoint.url} />
           </Field>
-          <Field label="Description" wide>
+          <Field label={t('webhooks.description')} wide>
             <input name="description" maxLength={200} defaultValue={endpoint.description ?? ''} />
           </Field>
           <EventChecks types={types} selected={endpoint.events} />
@@ -171,10 +167,10 @@ function EditEndpoint({
       </FormErrors>
       <p class="inline">
         <button type="submit" class="primary" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save'}
+          {save.busy ? t('webhooks.saving') : t('webhooks.save')}
         </button>
         <button type="button" onClick={() => onDone(false)}>
-          Cancel
+          {t('webhooks.cancel')}
         </button>
       </p>
     </form>
@@ -195,22 +191,24 @@ function EndpointRow({
   const [editing, setEditing] = useState(false)
   const toggle = useAction(async () => {
     const enable = e.status !== 'enabled'
-    await unwrap(api.PATCH('/api/v1/admin/webhooks/endpoints/{id}', { params: { path: { id: e.id } }, body: { enabled: enable } }))
+    const body = { enabled: enable }
+    validateBody('WebhookEndpointUpdate', body)
+    await unwrap(api.PATCH('/api/v1/admin/webhooks/endpoints/{id}', { params: { path: { id: e.id } }, body }))
     onChanged()
-    return enable ? `Enabled ${e.url}` : `Disabled ${e.url}`
+    return t(enable ? 'webhooks.enabledOne' : 'webhooks.disabledOne', { url: e.url })
   })
   const remove = useAction(async () => {
     const ok = await confirmAction({
-      title: 'Delete this endpoint?',
-      body: [`${e.url} stops receiving events, and its delivery log is deleted with it.`, 'This cannot be undone.'],
-      confirm: 'Delete endpoint',
+      title: t('webhooks.delete.title'),
+      body: [t('webhooks.delete.body', { url: e.url }), t('webhooks.cannotUndo')],
+      confirm: t('webhooks.delete.confirm'),
       danger: true,
     })
     if (!ok) throw CANCELLED
     await unwrap(api.DELETE('/api/v1/admin/webhooks/endpoints/{id}', { params: { path: { id: e.id } } }))
     if (selected) navigate('webhooks')
     onChanged()
-    return `Deleted ${e.url}`
+    return t('webhooks.deleted', { url: e.url })
   })
   const last = e.last_delivery
   return (
@@ -224,7 +222,7 @@ function EndpointRow({
         <td>
           <Badge value={e.status} />
           {e.disabled_reason ? <div class="small">{e.disabled_reason}</div> : null}
-          {e.consecutive_failures ? <div class="small muted">{plural(e.consecutive_failures, 'failure')} in a row</div> : null}
+          {e.consecutive_failures ? <div class="small muted">{t('webhooks.failuresInRow', { count: e.consecutive_failures })}</div> : null}
         </td>
         <td>
           {last ? (
@@ -234,21 +232,21 @@ function EndpointRow({
               <div class="small muted">{formatDate(last.last_attempt_at ?? last.created_at)}</div>
             </>
           ) : (
-            <span class="muted">None yet</span>
+            <span class="muted">{t('webhooks.noneYet')}</span>
           )}
         </td>
         <td class="row-actions">
           <button type="button" aria-pressed={selected} onClick={() => navigate('webhooks', selected ? undefined : { endpoint: e.id })}>
-            {selected ? 'Hide log' : 'Delivery log'}
+            {selected ? t('webhooks.hideLog') : t('webhooks.deliveryLog')}
           </button>
           <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
-            Edit
+            {t('webhooks.edit')}
           </button>
           <button type="button" disabled={toggle.busy} onClick={() => void toggle.run()}>
-            {e.status === 'enabled' ? 'Disable' : 'Enable'}
+            {e.status === 'enabled' ? t('webhooks.disable') : t('webhooks.enable')}
           </button>
           <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
-            Delete
+            {t('webhooks.delete')}
           </button>
         </td>
       </tr>
@@ -293,26 +291,22 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
   )
   const replay = useAction(async (d: Schemas['WebhookDeliveryListItem']) => {
     const ok = await confirmAction({
-      title: 'Replay this delivery?',
-      body: [
-        `${d.event_type} of ${formatDate(d.created_at)} is sent again to ${endpoint.url}, signed, with the same webhook-id (${d.event_id}).`,
-      ],
-      confirm: 'Replay',
+      title: t('webhooks.replay.title'),
+      body: [t('webhooks.replay.body', { event: d.event_type, at: formatDate(d.created_at), url: endpoint.url, id: d.event_id })],
+      confirm: t('webhooks.replay'),
     })
     if (!ok) throw CANCELLED
     await unwrap(api.POST('/api/v1/admin/webhooks/deliveries/{id}/replay', { params: { path: { id: d.id } } }))
     log.reload()
     onReplayed()
-    return `Replay queued: ${d.event_type} to ${endpoint.url}`
+    return t('webhooks.replayQueued', { event: d.event_type, url: endpoint.url })
   })
   return (
     <section aria-labelledby="log-title">
-      <h2 id="log-title">Delivery log</h2>
-      <p class="small muted">
-        <code>{endpoint.url}</code>, newest first. Each row shows the delivery's last attempt.
-      </p>
+      <h2 id="log-title">{t('webhooks.deliveryLog')}</h2>
+      <p class="small muted">{tx('webhooks.logIntro', { url: <code>{endpoint.url}</code> })}</p>
       <div class="filters">
-        <Field label="Status">
+        <Field label={t('webhooks.status')}>
           <select
             name="status"
             value={status}
@@ -321,36 +315,40 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
               setStack([])
             }}
           >
-            <option value="">Any</option>
+            <option value="">{t('webhooks.any')}</option>
             {enums['WebhookDelivery.status'].map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
             ))}
           </select>
         </Field>
         <button type="button" onClick={log.reload} disabled={log.loading}>
-          {log.loading ? 'Refreshing…' : 'Refresh'}
+          {log.loading ? t('webhooks.refreshing') : t('webhooks.refresh')}
         </button>
       </div>
       {replay.error ? <ErrorBox error={replay.error} /> : null}
       <Loading loaded={log} />
-      {log.data && !log.data.data.length ? <p class="muted">No deliveries{status ? ` with status ${status}` : ''} yet.</p> : null}
+      {log.data && !log.data.data.length ? (
+        <p class="muted">{status ? t('webhooks.noDeliveriesWith', { status: statusLabel(status) }) : t('webhooks.noDeliveries')}</p>
+      ) : null}
       {log.data && log.data.data.length ? (
-        <table aria-label="Deliveries">
+        <table aria-label={t('webhooks.deliveries')}>
           <thead>
             <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Event</th>
+              <th scope="col">{t('webhooks.col.created')}</th>
+              <th scope="col">{t('webhooks.col.event')}</th>
               <th scope="col" class="num">
-                Attempts
+                {t('webhooks.col.attempts')}
               </th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('webhooks.col.status')}</th>
               <th scope="col" class="num">
-                Latency
+                {t('webhooks.col.latency')}
               </th>
-              <th scope="col">Response</th>
-              <th scope="col">Last attempt</th>
+              <th scope="col">{t('webhooks.col.response')}</th>
+              <th scope="col">{t('webhooks.col.lastAttempt')}</th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('webhooks.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -370,12 +368,12 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
                   {d.last_status_code !== null ? <div class="small">HTTP {d.last_status_code}</div> : null}
                   {d.last_error && d.last_status_code === null ? <div class="small">{d.last_error}</div> : null}
                 </td>
-                <td class="num">{d.last_latency_ms !== null ? `${d.last_latency_ms} ms` : '—'}</td>
+                <td class="num">{d.last_latency_ms !== null ? t('webhooks.ms', { ms: d.last_latency_ms }) : '—'}</td>
                 <td class="small">{d.last_response_excerpt ? <code>{d.last_response_excerpt.slice(0, 200)}</code> : '—'}</td>
                 <td>{formatDate(d.last_attempt_at)}</td>
                 <td>
                   <button type="button" disabled={replay.busy || endpoint.status !== 'enabled'} onClick={() => void replay.run(d)}>
-                    Replay
+                    {t('webhooks.replay')}
                   </button>
                 </td>
               </tr>
@@ -384,17 +382,17 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
         </table>
       ) : null}
       {stack.length || log.data?.next ? (
-        <nav class="pager" aria-label="Delivery pages">
+        <nav class="pager" aria-label={t('webhooks.pages')}>
           <button type="button" disabled={!stack.length} onClick={() => setStack((s) => s.slice(0, -1))}>
-            ← Newer
+            {t('webhooks.newer')}
           </button>
-          <span>Page {stack.length + 1}</span>
+          <span>{t('webhooks.page', { page: stack.length + 1 })}</span>
           <button type="button" disabled={!log.data?.next} onClick={() => log.data?.next && setStack((s) => [...s, log.data!.next!])}>
-            Older →
+            {t('webhooks.older')}
           </button>
         </nav>
       ) : null}
-      {endpoint.status !== 'enabled' ? <p class="small muted">Enable the endpoint to replay its deliveries.</p> : null}
+      {endpoint.status !== 'enabled' ? <p class="small muted">{t('webhooks.enableToReplay')}</p> : null}
     </section>
   )
 }
@@ -408,11 +406,8 @@ export function WebhooksPage({ route }: { route: Route }) {
   const selected = list.data?.data.find((e) => e.id === selectedId)
   return (
     <section>
-      <PageTitle>Webhooks</PageTitle>
-      <p class="muted">
-        Endpoints receive signed POSTs (Standard Webhooks) when orders, payments, refunds, products and stock change. Failed deliveries are
-        retried with backoff; an endpoint that keeps failing is disabled.
-      </p>
+      <PageTitle>{t('webhooks.title')}</PageTitle>
+      <p class="muted">{t('webhooks.intro')}</p>
       {secret ? <SecretOnce url={secret.url} secret={secret.secret} onDone={() => setSecret(null)} /> : null}
       <Loading loaded={types} />
       {types.data ? (
@@ -424,19 +419,19 @@ export function WebhooksPage({ route }: { route: Route }) {
           }}
         />
       ) : null}
-      <h2>Endpoints</h2>
+      <h2>{t('webhooks.endpoints')}</h2>
       <Loading loaded={list} />
-      {list.data && !list.data.data.length ? <p class="muted">No endpoints yet.</p> : null}
+      {list.data && !list.data.data.length ? <p class="muted">{t('webhooks.noEndpoints')}</p> : null}
       {list.data && list.data.data.length ? (
-        <table aria-label="Endpoints">
+        <table aria-label={t('webhooks.endpoints')}>
           <thead>
             <tr>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Events</th>
-              <th scope="col">State</th>
-              <th scope="col">Last delivery</th>
+              <th scope="col">{t('webhooks.col.endpoint')}</th>
+              <th scope="col">{t('webhooks.col.events')}</th>
+              <th scope="col">{t('webhooks.col.state')}</th>
+              <th scope="col">{t('webhooks.col.lastDelivery')}</th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('webhooks.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -448,7 +443,7 @@ export function WebhooksPage({ route }: { route: Route }) {
         </table>
       ) : null}
       {selected ? <DeliveryLog key={selected.id} endpoint={selected} onReplayed={list.reload} /> : null}
-      {selectedId && list.data && !selected ? <p class="muted">That endpoint no longer exists.</p> : null}
+      {selectedId && list.data && !selected ? <p class="muted">{t('webhooks.gone')}</p> : null}
     </section>
   )
 }
