@@ -69,12 +69,16 @@ function luminance(rgb: string): number {
 /** A badge's computed background, the background of the "bad" status colour, and its text contrast. */
 async function badgeLook(badge: ReturnType<Page['locator']>) {
   const { background, color, badBackground } = await badge.evaluate((el) => {
-    const style = getComputedStyle(el)
+    // The page's globals, typed here because the tests compile without the DOM library.
+    type Styled = { backgroundColor: string; color: string }
+    type Node = { className: string; remove(): void; parentElement: { append(n: Node): void } }
+    const w = globalThis as unknown as { getComputedStyle(n: unknown): Styled; document: { createElement(tag: string): Node } }
+    const style = w.getComputedStyle(el)
     // A probe with the failed-status class gives the red badge background of the current scheme.
-    const probe = document.createElement('span')
+    const probe = w.document.createElement('span')
     probe.className = 'badge badge-failed'
-    el.parentElement!.append(probe)
-    const bad = getComputedStyle(probe).backgroundColor
+    ;(el as unknown as Node).parentElement.append(probe)
+    const bad = w.getComputedStyle(probe).backgroundColor
     probe.remove()
     return { background: style.backgroundColor, color: style.color, badBackground: bad }
   })
