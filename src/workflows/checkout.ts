@@ -14,8 +14,8 @@
  * - payment initiation runs once and its result replaces the stored response.
  */
 import { and, eq, inArray, lt } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
 import type { AuthUser } from '../lib/context'
+import { isUniqueViolation, runBatch, type Statement } from '../lib/d1'
 import { getDb, type DB } from '../lib/db'
 import { AppError, type ErrorDetail } from '../lib/errors'
 import { publishCatalogChange } from '../lib/events'
@@ -31,11 +31,10 @@ import { products } from '../modules/catalog/tables'
 import { isOutOfStockError, reserveStockStatements } from '../modules/inventory/service'
 import { discountRedemptionStatements, DISCOUNT_NOT_APPLICABLE, isDiscountLimitError, quote, type Quote } from '../modules/pricing/service'
 import type { OrderState } from '../modules/orders/model'
-import { d1Batch } from '../modules/orders/d1-batch'
 import { assertUsable } from '../modules/payments/providers'
 import { initiatePayment, type CheckoutPayment } from './checkout-payment'
 import type { CheckoutBody, ShippingAddress } from '../modules/orders/schema'
-import { getOrder, orderDetail, orderStub, type OrderDetail, type OrderLineRow, type OrderRow } from '../modules/orders/service'
+import { getOrder, newOrderLineRows, orderDetail, orderStub, type OrderDetail, type OrderRow } from '../modules/orders/service'
 import { idempotencyKeys, orderHistory, orderLines, orders } from '../modules/orders/tables'
 
 export interface CheckoutResponse {
@@ -163,13 +162,6 @@ function assertQuoteUsable(q: Quote, body: CheckoutBody) {
   }
 }
 
-const isUniqueKeyViolation = (err: unknown) => {
-  const texts: string[] = []
-  let e: unknown = err
-  for (let i = 0; e instanceof Error && i < 5; i++, e = (e as { cause?: unknown }).cause) texts.push(e.message)
-  return texts.some((m) => m.includes('UNIQUE') && m.includes('idempotency_keys'))
-}
-
 /**
  * Check out the signed-in user's cart. Exactly once per (user, Idempotency-Key): the key's row is
  * inserted in the same batch as the order, so of concurrent attempts one commits and the others
@@ -262,29 +254,7 @@ async function placeOrder(
     createdAt: now,
     updatedAt: now,
   }
-  const lines: OrderLineRow[] = q.lines.map((l, position) => ({
-    id: newId('oli'),
-    orderId,
-    position,
-    productId: l.product_id,
-    variantId: l.variant_id,
-    sellerId: l.seller_id,
-    productName: l.product_name,
-    variantName: l.variant_name,
-    sku: l.sku,
-    unitPrice: l.unit_price,
-    quantity: l.quantity,
-    subtotal: l.subtotal,
-    discount: l.discount,
-    tax: l.tax,
-    total: l.total,
-    fulfilmentStatus: 'unfulfilled',
-    carrier: null,
-    trackingNumber: null,
-    shippedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  }))
+  const lines = newOrderLineRows(orderId, q.lines, now)
   const created: typeof orderHistory.$inferSelect = {
     id: newId('ohi'),
     orderId,
@@ -301,7 +271,7 @@ async function placeOrder(
   const detail = orderDetail(order, lines, [created])
   const firstPayment: CheckoutPayment = { provider: body.payment_provider, status: 'initiating' }
 
-  const statements: BatchItem<'sqlite'>[] = [
+  const statements: Statement[] = [
     // First, so a concurrent duplicate fails on the key before anything else is evaluated.
     db.insert(idempotencyKeys).values({
       id: newId('idk'),
@@ -327,10 +297,10 @@ async function placeOrder(
   ]
   let stockRows: StockRow[] | undefined
   try {
-    const results = await d1Batch(env.DB, statements)
-    stockRows = results.at(-1)?.results as StockRow[] | undefined
+    const results = await runBatch(db, statements)
+    stockRows = results.at(-1) as StockRow[] | undefined
   } catch (err) {
-    if (isUniqueKeyViolation(err)) throw err // checkout() replays the winner
+    if (isUniqueViolation(err, 'idempotency_keys')) throw err // checkout() replays the winner
     if (isOutOfStockError(err)) throw new AppError('out_of_stock', 'Some items sold out while you were checking out')
     if (isDiscountLimitError(err)) throw new AppError('discount_unavailable', 'This discount code has just reached its usage limit')
     throw err

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
+import { isUniqueViolation } from '../../lib/d1'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, notFound, unauthorized } from '../../lib/errors'
 import { domainEvent, publishEvent } from '../../lib/events'
@@ -125,13 +126,6 @@ export function assertPasswordAllowed(password: string, email: string, path = 'p
   if (problem) throw new AppError('validation_error', 'Invalid request body', [{ path, message: problem }])
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.message.includes('UNIQUE constraint failed')) return true
-  }
-  return false
-}
-
 const storedHash = (row: UserRow) => ({ hash: row.passwordHash, salt: row.passwordSalt, iterations: row.passwordIterations })
 
 // ---------------------------------------------------------------- auth flows
@@ -175,7 +169,7 @@ export async function registerUser(
     await db.insert(users).values(row)
   } catch (err) {
     // The unique index decides, so two concurrent registrations cannot both create the account.
-    if (!isUniqueViolation(err)) throw err
+    if (!isUniqueViolation(err, 'users')) throw err
     await noticeExistingAccount(env, db, row.email)
     return { created: false }
   }

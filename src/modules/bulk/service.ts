@@ -15,7 +15,7 @@ import { nowIso } from '../../lib/time'
 import { productForWrite, updateProduct, type WriteScope } from '../catalog/products'
 import { refreshProductAggregates, stockAdjustmentInsert } from '../catalog/statements'
 import { products, productVariants } from '../catalog/tables'
-import { runBatch } from '../catalog/db-util'
+import { runBatch } from '../../lib/d1'
 import type { BulkAction, BulkResult } from './schema'
 
 type Item = BulkResult['results'][number]

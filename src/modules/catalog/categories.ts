@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
 import type { Category, CategoryCreate, CategoryDetail, CategoryUpdate } from './schema'
-import { isUniqueViolation, runBatch } from './db-util'
+import { isUniqueViolation, runBatch } from '../../lib/d1'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
 import { categories, products } from './tables'
 

@@ -3,7 +3,7 @@ import type { DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
-import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from './db-util'
+import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from '../../lib/d1'
 import type { Product, ProductCreate, ProductUpdate, VariantCreate, VariantUpdate } from './schema'
 import { imageUrl } from './search'
 import { nextFreeSlug, slugify, slugLikePattern } from './slug'
@@ -175,7 +175,7 @@ const variantValues = (productId: string, v: VariantCreate, position: number, no
 export function rethrowWriteError(err: unknown, slug?: string): never {
   if (isUniqueViolation(err, 'products.slug')) throw new AppError('slug_taken', `Slug "${slug}" is already used by another product`)
   if (isUniqueViolation(err, 'product_variants.sku')) throw new AppError('sku_taken', 'That SKU is already used by another variant')
-  if (isCheckViolation(err, 'stock')) throw new AppError('out_of_stock', 'Stock cannot go below zero')
+  if (isCheckViolation(err, 'product_variants_stock_nonnegative')) throw new AppError('out_of_stock', 'Stock cannot go below zero')
   throw err
 }
 

@@ -7,7 +7,7 @@ import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { users } from '../accounts/tables'
 import { orderLines, orders, type OrderStatus } from '../orders/tables'
-import { isUniqueViolation, runBatch } from './db-util'
+import { isUniqueViolation, runBatch } from '../../lib/d1'
 import type { AdminReview, AdminReviewListQuery, Review, ReviewCreate } from './schema'
 import { products, reviews } from './tables'
 

@@ -3,7 +3,7 @@ import type { DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
 import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
-import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from './db-util'
+import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from '../../lib/d1'
 import { mustGet, productForWrite, type WriteScope } from './products'
 import type { Product, StockChange } from './schema'
 import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
@@ -68,7 +68,8 @@ export async function changeStock(
       refreshProductAggregates(db, product.id),
     ])
   } catch (err) {
-    if (isCheckViolation(err, 'stock')) throw new AppError('out_of_stock', 'Not enough stock for that adjustment')
+    if (isCheckViolation(err, 'product_variants_stock_nonnegative'))
+      throw new AppError('out_of_stock', 'Not enough stock for that adjustment')
     if (isForeignKeyViolation(err)) throw notFound('Variant')
     if (idempotencyKey && isUniqueViolation(err, 'stock_adjustments')) {
       // A concurrent request with the same key won.

@@ -9,6 +9,7 @@
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import { isCheckViolation } from '../../lib/d1'
 import type { DB } from '../../lib/db'
 import { refreshProductAggregates } from '../catalog/service'
 import { productVariants } from '../catalog/tables'
@@ -76,14 +77,7 @@ export function releaseStockStatements(db: DB, lines: readonly StockLine[], only
   return out
 }
 
-function messages(err: unknown, depth = 0): string[] {
-  if (!err || depth > 5) return []
-  if (typeof err === 'string') return [err]
-  if (err instanceof Error) return [err.message, ...messages((err as { cause?: unknown }).cause, depth + 1)]
-  return []
-}
-
 /** True when a batch failed because a reservation would have taken a variant's stock below zero. */
 export function isOutOfStockError(err: unknown): boolean {
-  return messages(err).some((m) => m.includes('product_variants_stock_nonnegative') || /CHECK constraint failed:.*stock/i.test(m))
+  return isCheckViolation(err, 'product_variants_stock_nonnegative')
 }

@@ -12,7 +12,7 @@
  * initialises itself from these D1 rows on first use, like after checkout.
  */
 import { and, eq } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
+import { isUniqueViolation, runBatch, type Statement } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
@@ -21,6 +21,7 @@ import { ensureServiceUser } from '../accounts/service-users'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { orderExternalRefs } from './import-tables'
 import { RELEASES_STOCK } from './state-machine'
+import { newOrderLineRows } from './service'
 import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
 
 export interface ExternalOrderLine {
@@ -58,13 +59,6 @@ export interface ImportedOrder {
   stock_reserved: boolean
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.message.includes('UNIQUE constraint failed') && e.message.includes('order_external_refs')) return true
-  }
-  return false
-}
-
 async function existing(db: ReturnType<typeof getDb>, source: string, externalId: string) {
   const [row] = await db
     .select({ orderId: orderExternalRefs.orderId, externalId: orderExternalRefs.externalId })
@@ -100,7 +94,7 @@ export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalO
   const fulfilment: FulfilmentStatus = input.status === 'delivered' ? 'delivered' : input.status === 'shipped' ? 'shipped' : 'unfulfilled'
   const holdsStock = !RELEASES_STOCK.includes(input.status) && input.status !== 'refunded'
   // stock_released_at set at creation means "nothing to put back": the order never held stock.
-  const statements = (reserve: boolean): BatchItem<'sqlite'>[] => [
+  const statements = (reserve: boolean): Statement[] => [
     // First, so a duplicate import fails on the unique index before anything else is written.
     db.insert(orderExternalRefs).values({
       orderId,
@@ -137,29 +131,12 @@ export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalO
       updatedAt: now,
     }),
     db.insert(orderLines).values(
-      input.lines.map((l, position) => ({
-        id: newId('oli'),
+      newOrderLineRows(
         orderId,
-        position,
-        productId: l.product_id,
-        variantId: l.variant_id,
-        sellerId: l.seller_id,
-        productName: l.product_name,
-        variantName: l.variant_name,
-        sku: l.sku,
-        unitPrice: l.unit_price,
-        quantity: l.quantity,
-        subtotal: l.unit_price * l.quantity,
-        discount: 0,
-        tax: 0,
-        total: l.unit_price * l.quantity,
-        fulfilmentStatus: fulfilment,
-        carrier: null,
-        trackingNumber: null,
-        shippedAt: fulfilment === 'unfulfilled' ? null : now,
-        createdAt: now,
-        updatedAt: now,
-      })),
+        input.lines.map((l) => ({ ...l, subtotal: l.unit_price * l.quantity, discount: 0, tax: 0, total: l.unit_price * l.quantity })),
+        now,
+        fulfilment,
+      ),
     ),
     db.insert(orderHistory).values({
       id: newId('ohi'),
@@ -180,12 +157,11 @@ export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalO
         )
       : []),
   ]
-  const run = (items: BatchItem<'sqlite'>[]) => db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
   try {
-    await run(statements(holdsStock))
+    await runBatch(db, statements(holdsStock))
     return { order_id: orderId, created: true, stock_reserved: holdsStock }
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err, 'order_external_refs')) {
       const winner = await existing(db, input.source, input.external_id)
       if (winner) return { order_id: winner, created: false, stock_reserved: false }
     }
@@ -194,10 +170,10 @@ export async function importExternalOrder(env: Pick<Env, 'DB'>, input: ExternalO
   // The marketplace sold units we no longer have: the sale happened, so record the order anyway.
   log('warn', 'imported order exceeds stock; imported without reservation', { source: input.source, external_id: input.external_id })
   try {
-    await run(statements(false))
+    await runBatch(db, statements(false))
     return { order_id: orderId, created: true, stock_reserved: false }
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err, 'order_external_refs')) {
       const winner = await existing(db, input.source, input.external_id)
       if (winner) return { order_id: winner, created: false, stock_reserved: false }
     }

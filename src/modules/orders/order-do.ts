@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { runBatch } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { publishEvent, type DomainEvent } from '../../lib/events'
 import { emitOrderWebhooks } from '../integrations/webhook-events'
@@ -579,8 +580,7 @@ export class OrderDO extends DurableObject<Env> {
       try {
         if (writeThroughFaults.inject?.(state.id, row.seq)) throw new Error('injected write-through fault')
         const db = getDb(this.env)
-        const [first, ...rest] = writeThroughStatements(db, state, record)
-        await db.batch([first!, ...rest])
+        await runBatch(db, writeThroughStatements(db, state, record))
         sql.exec('UPDATE transitions SET synced = 1, last_error = NULL WHERE seq = ?', row.seq)
         if ((record.kind ?? 'transition') === 'transition') {
           if (RELEASES_STOCK.includes(record.to_status)) await afterStockReleased(this.env, state)
@@ -603,8 +603,7 @@ export class OrderDO extends DurableObject<Env> {
       try {
         if (writeThroughFaults.inject?.(state.id, 'converge')) throw new Error('injected write-through fault')
         const db = getDb(this.env)
-        const [first, ...rest] = convergeStatements(db, state)
-        await db.batch([first!, ...rest])
+        await runBatch(db, convergeStatements(db, state))
         converged = true
       } catch (err) {
         log('error', 'order read model converge failed', { order_id: state.id, seq: state.seq, error: String(err) })

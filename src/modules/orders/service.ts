@@ -6,6 +6,7 @@ import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
+import { newId } from '../../lib/ids'
 import { money } from '../../lib/money'
 import { olderThanCursor, paginate, sortedKeyset, type KeysetOrder } from '../../lib/pagination'
 import { userNames } from '../accounts/service'
@@ -17,6 +18,55 @@ import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStat
 export type OrderRow = typeof orders.$inferSelect
 export type OrderLineRow = typeof orderLines.$inferSelect
 type HistoryRow = typeof orderHistory.$inferSelect
+
+/** A line of a new order, priced by whoever creates it (checkout's quote, a marketplace import). */
+export interface NewOrderLine {
+  product_id: string
+  variant_id: string
+  seller_id: string
+  product_name: string
+  variant_name: string
+  sku: string
+  /** Minor units, like every amount below. */
+  unit_price: number
+  quantity: number
+  subtotal: number
+  discount: number
+  tax: number
+  total: number
+}
+
+/** The order_lines rows of a new order, in the given order; lines already shipped get `now` as shipped_at. */
+export function newOrderLineRows(
+  orderId: string,
+  lines: readonly NewOrderLine[],
+  now: string,
+  fulfilment: FulfilmentStatus = 'unfulfilled',
+): OrderLineRow[] {
+  return lines.map((l, position) => ({
+    id: newId('oli'),
+    orderId,
+    position,
+    productId: l.product_id,
+    variantId: l.variant_id,
+    sellerId: l.seller_id,
+    productName: l.product_name,
+    variantName: l.variant_name,
+    sku: l.sku,
+    unitPrice: l.unit_price,
+    quantity: l.quantity,
+    subtotal: l.subtotal,
+    discount: l.discount,
+    tax: l.tax,
+    total: l.total,
+    fulfilmentStatus: fulfilment,
+    carrier: null,
+    trackingNumber: null,
+    shippedAt: fulfilment === 'unfulfilled' ? null : now,
+    createdAt: now,
+    updatedAt: now,
+  }))
+}
 
 export function orderSummary(o: OrderRow) {
   return {

@@ -9,6 +9,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
+import { isCheckViolation, isUniqueViolation, runBatch } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -22,7 +23,7 @@ import { completeReturnRefunds } from '../returns/refunds'
 import type { ApplyContext, PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
 import { ProviderError, type ProviderRefund } from './providers/types'
-import { findPaymentForOrder, getPayment, isConstraintError, raiseAlert, type PaymentRow, type RefundRow } from './store'
+import { findPaymentForOrder, getPayment, raiseAlert, type PaymentRow, type RefundRow } from './store'
 import { payments, refunds } from './tables'
 
 export interface RefundInput {
@@ -97,10 +98,10 @@ export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: st
   try {
     await reserveRefund(env, row)
   } catch (err) {
-    if (isConstraintError(err, 'payments_refund_within_received')) {
+    if (isCheckViolation(err, 'payments_refund_within_received')) {
       throw new AppError('conflict', 'Refunds would exceed what was paid for this order')
     }
-    if (isConstraintError(err, 'UNIQUE') && idempotencyKey) {
+    if (isUniqueViolation(err, 'refunds') && idempotencyKey) {
       // The same request raced us: answer with its result.
       const [existing] = await db
         .select()
@@ -212,10 +213,8 @@ async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
   if (!lines.length) return
   const db = getDb(env)
   const guard = sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${payment.id} AND ${payments.restockedAt} IS NULL)`
-  const [first, ...rest] = releaseStockStatements(db, lines, guard)
-  await db.batch([
-    first!,
-    ...rest,
+  await runBatch(db, [
+    ...releaseStockStatements(db, lines, guard),
     db
       .update(payments)
       .set({ restockedAt: nowIso() })
@@ -279,7 +278,7 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
       if (inserted.length && r.status === 'succeeded')
         recordEvent(env, { name: 'payment.refunded', label: r.currency, detail: payment.provider, value: r.amount })
     } catch (err) {
-      if (!isConstraintError(err, 'payments_refund_within_received')) throw err
+      if (!isCheckViolation(err, 'payments_refund_within_received')) throw err
       await raiseAlert(env, 'refund_mismatch', {
         orderId: payment.orderId,
         paymentId: payment.id,
@@ -367,7 +366,7 @@ export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, c
     try {
       await reserveRefund(env, row)
     } catch (err) {
-      if (!isConstraintError(err, 'UNIQUE')) throw err
+      if (!isUniqueViolation(err, 'refunds')) throw err
       return refundLatePayment(env, payment, ctx, orderStatus) // a concurrent delivery reserved it
     }
   }

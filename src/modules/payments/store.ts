@@ -131,15 +131,6 @@ export async function raiseAlert(
   recordEvent(env, { name: 'alert.raised', label: kind })
 }
 
-export function isConstraintError(err: unknown, name: string): boolean {
-  let e: unknown = err
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof Error && e.message.includes(name)) return true
-    e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined
-  }
-  return false
-}
-
 /**
  * Give the event back after a failed attempt so the provider's redelivery processes it at once
  * instead of meeting the 60 s lease (409). Recording the error is a nicety; releasing the lease is

@@ -3,6 +3,7 @@
  * the drizzle handle; the routes only parse and call these.
  */
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { isCheckViolation, isUniqueViolation } from '../../lib/d1'
 import type { DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -20,18 +21,6 @@ import type {
   TaxRateUpdate,
 } from './schema'
 import { discounts, shippingMethods, taxRates } from './tables'
-
-/** Every message in an error and its causes (drizzle wraps D1 errors). */
-export function errorMessages(err: unknown, depth = 0): string[] {
-  if (!err || depth > 5) return []
-  if (typeof err === 'string') return [err]
-  if (err instanceof Error) return [err.message, ...errorMessages((err as { cause?: unknown }).cause, depth + 1)]
-  return []
-}
-
-/** D1 reports the table and columns (`UNIQUE constraint failed: discounts.code`), not the index name. */
-const isUniqueViolation = (err: unknown, table: string) =>
-  errorMessages(err).some((m) => m.includes('UNIQUE constraint failed') && m.includes(`${table}.`))
 
 function cursorAfter(cursor: string | undefined) {
   if (!cursor) return undefined
@@ -382,7 +371,7 @@ export async function updateDiscount(db: DB, id: string, input: DiscountUpdate):
     return toDiscount(row)
   } catch (err) {
     // A redemption raced past the check above: the CHECK refused the lower limit.
-    if (errorMessages(err).some((m) => m.includes('discounts_usage_limit'))) {
+    if (isCheckViolation(err, 'discounts_usage_limit')) {
       throw new AppError('conflict', 'usage_limit cannot go below the redemptions already made')
     }
     throw err

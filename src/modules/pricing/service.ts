@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import { isCheckViolation } from '../../lib/d1'
 import { getDb, type DB } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
@@ -12,7 +13,7 @@ import { nowIso } from '../../lib/time'
 import { calculate, type CalcDiscount, type CalcShipping, type CalcTax } from './calculate'
 import { loadPricingVariants, type PricingVariant } from './catalog-source'
 import { quoteCarrierMethod, verifyQuote, type ShippingQuote } from '../shipping/rates'
-import { errorMessages, findDiscountByCode, findTaxRate, shipsTo, toShippingMethod } from './rules'
+import { findDiscountByCode, findTaxRate, shipsTo, toShippingMethod } from './rules'
 import { discountCustomerUsage, discountRedemptions, discounts, shippingMethods } from './tables'
 
 export * from './rules'
@@ -387,5 +388,5 @@ export function discountRedemptionStatements(
 
 /** True when a batch failed because redeeming a code would exceed its total or per-customer limit. */
 export function isDiscountLimitError(err: unknown): boolean {
-  return errorMessages(err).some((m) => m.includes('discounts_usage_limit') || m.includes('discount_customer_usage_limit'))
+  return isCheckViolation(err, 'discounts_usage_limit', 'discount_customer_usage_limit')
 }

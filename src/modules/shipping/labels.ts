@@ -14,6 +14,7 @@
  * purchase (the order was refunded meanwhile) voids the label and frees the lines (409).
  */
 import { and, eq, inArray } from 'drizzle-orm'
+import { isUniqueViolation } from '../../lib/d1'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, badRequest, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -100,13 +101,6 @@ export async function orderShipments(db: DB, orderId: string): Promise<ShipmentV
       events.filter((e) => e.shipmentId === r.id),
     ),
   )
-}
-
-const isUnique = (err: unknown, what: string) => {
-  for (let e: unknown = err, i = 0; e instanceof Error && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    if (e.message.includes('UNIQUE constraint failed') && e.message.includes(what)) return true
-  }
-  return false
 }
 
 /** The destination of an order's parcels: its shipping address snapshot (never changes after checkout). */
@@ -244,8 +238,8 @@ export async function buyLabel(
       ...lines.map((l) => db.insert(shipmentLines).values({ lineId: l.id, shipmentId: id, orderId })),
     ])
   } catch (err) {
-    if (isUnique(err, 'shipments.')) return { shipment: await waitForPurchase(db, orderId, idempotencyKey), replayed: true }
-    if (isUnique(err, 'shipment_lines.'))
+    if (isUniqueViolation(err, 'shipments')) return { shipment: await waitForPurchase(db, orderId, idempotencyKey), replayed: true }
+    if (isUniqueViolation(err, 'shipment_lines'))
       throw new AppError('conflict', 'A label is already being bought (or was bought) for one of these lines')
     throw err
   }
