@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv, AuthUser } from './context'
 import { AppError } from './errors'
+import { config } from './config'
 
 /**
  * API-wide rate limits on the Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml).
@@ -42,7 +43,7 @@ export const clientIp = (c: Context) => c.req.header('CF-Connecting-IP')?.trim()
 
 /** 429 in the common envelope with Retry-After (the binding's window: 10 or 60 seconds). */
 export function rateLimited(env: LimitEnv, scope: string): AppError {
-  const retryAfter = Number(env.RATE_LIMIT_PERIOD_SECONDS) || 60
+  const retryAfter = config(env).RATE_LIMIT_PERIOD_SECONDS
   return new AppError(
     'rate_limited',
     `Too many requests; try again in ${retryAfter} seconds.`,

@@ -73,7 +73,10 @@ describe('the log provider never writes secrets or links', () => {
     for (const ENVIRONMENT of ['production', 'staging', ''])
       expect(revealLinks({ ENVIRONMENT, NOTIFICATIONS_LOG_REVEAL_LINKS: 'true' })).toBe(false)
     expect(revealLinks({ ENVIRONMENT: 'development' })).toBe(false)
-    expect(revealLinks({ ENVIRONMENT: 'development', NOTIFICATIONS_LOG_REVEAL_LINKS: '1' })).toBe(false)
+    // Anything but true/false is a configuration error, not a quiet "no".
+    expect(() => revealLinks({ ENVIRONMENT: 'development', NOTIFICATIONS_LOG_REVEAL_LINKS: '1' })).toThrow(
+      /NOTIFICATIONS_LOG_REVEAL_LINKS="1"/,
+    )
   })
 
   it('redacts every URL and the given secrets, leaving the rest of the text readable', () => {

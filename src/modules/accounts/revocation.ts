@@ -11,6 +11,7 @@
  * Both are read together (two KV gets in parallel) on every authenticated request. Why KV is
  * consistent enough: docs/security.md.
  */
+import { config } from '../../lib/config'
 
 type StateEnv = Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>
 
@@ -18,7 +19,7 @@ const userKey = (userId: string) => `auth:user:${userId}`
 const sidKey = (familyId: string) => `auth:sid:${familyId}`
 
 /** KV's minimum expiration is 60 s; markers outlive the longest access token by a minute. */
-const markerTtl = (env: Pick<Env, 'ACCESS_TOKEN_TTL_SECONDS'>) => Math.max(60, (Number(env.ACCESS_TOKEN_TTL_SECONDS) || 900) + 60)
+const markerTtl = (env: Pick<Env, 'ACCESS_TOKEN_TTL_SECONDS'>) => Math.max(60, config(env).ACCESS_TOKEN_TTL_SECONDS + 60)
 
 /** Every access token the user holds now stops working; tokens issued afterwards work. */
 export async function revokeUserAccess(env: StateEnv, userId: string, at = Date.now()): Promise<void> {

@@ -7,11 +7,12 @@ import type { PublicUser, TokenResponse } from './schema'
 import { revokeSessionAccess, revokeUserAccess } from './revocation'
 import { refreshTokens } from './tables'
 import { signAccessToken } from './tokens'
+import { config } from '../../lib/config'
 
 type TokenEnv = Pick<Env, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS' | 'AUTH_STATE'>
 type StateEnv = Pick<Env, 'AUTH_STATE' | 'ACCESS_TOKEN_TTL_SECONDS'>
 
-export const refreshTtlSeconds = (env: Pick<Env, 'REFRESH_TOKEN_TTL_SECONDS'>) => Number(env.REFRESH_TOKEN_TTL_SECONDS) || 30 * 24 * 3600
+export const refreshTtlSeconds = (env: Pick<Env, 'REFRESH_TOKEN_TTL_SECONDS'>) => config(env).REFRESH_TOKEN_TTL_SECONDS
 
 const invalidRefresh = (message = 'Refresh token is invalid') => new AppError('invalid_token', message)
 

@@ -2,6 +2,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
 import type { AuthUser, Role } from '../../lib/context'
 import { AppError } from '../../lib/errors'
 import { isAccessRevoked } from './revocation'
+import { config } from '../../lib/config'
 
 const ISSUER = 'edge-commerce'
 const AUDIENCE = 'edge-commerce-api'
@@ -21,7 +22,7 @@ export async function signAccessToken(
   user: AuthUser,
   session: { sid?: string } = {},
 ): Promise<{ token: string; expiresIn: number }> {
-  const expiresIn = Number(env.ACCESS_TOKEN_TTL_SECONDS) || 900
+  const expiresIn = config(env).ACCESS_TOKEN_TTL_SECONDS
   const claims: Record<string, unknown> = { role: user.role, email: user.email, ims: Date.now() }
   if (session.sid) claims.sid = session.sid
   const token = await new SignJWT(claims)

@@ -3,6 +3,7 @@ import type { AppEnv } from '../../lib/context'
 import type { DB } from '../../lib/db'
 import { sha256Hex } from '../../lib/ids'
 import { log } from '../../lib/observability'
+import { config } from '../../lib/config'
 
 /**
  * The public catalog cache: KV entries stamped with invalidation tags, all read in ONE bulk KV
@@ -52,8 +53,7 @@ const memo = new Map<string, { at: number; value: unknown }>()
 const MEMO_MAX = 2000
 
 function memoMs(env: CacheContext['env']): number {
-  const n = Number(env.CATALOG_MEMO_MS)
-  return Number.isFinite(n) && n >= 0 ? n : 1000
+  return config(env).CATALOG_MEMO_MS
 }
 
 async function cacheKey(kind: string, params: unknown): Promise<string> {
@@ -99,7 +99,7 @@ export async function cachedCatalogRead<T>(
   }
   const value = await compute()
   if (readable) {
-    const ttl = Math.max(60, Number(ctx.env.CATALOG_CACHE_TTL_SECONDS) || 300)
+    const ttl = config(ctx.env).CATALOG_CACHE_TTL_SECONDS
     const entry: Entry<T> = { tags: current, value }
     // Awaited rather than waitUntil: a miss costs one KV write, and the next reader then hits.
     await ctx.env.CATALOG_CACHE.put(key, JSON.stringify(entry), { expirationTtl: ttl }).catch((err: unknown) =>

@@ -4,6 +4,7 @@ import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import { providerFor, type ProviderEnv } from '../notifications/providers'
 import type { OutboundMessage } from '../notifications/providers/types'
+import { config } from '../../lib/config'
 
 type AlertEnv = ProviderEnv & Pick<Env, 'DB'> & { SELLER_UNSHIPPED_ALERT_DAYS?: string; APP_BASE_URL?: string }
 
@@ -117,7 +118,7 @@ export async function alertSellersOfPaidOrder(env: AlertEnv, event: DomainEvent)
  * (default 2) days after payment gets one message listing them, at most once per UTC day.
  */
 export async function sendUnshippedDigests(env: AlertEnv, now = Date.now()): Promise<{ sellers: number; lines: number }> {
-  const days = Math.max(1, Number(env.SELLER_UNSHIPPED_ALERT_DAYS) || 2)
+  const days = config(env).SELLER_UNSHIPPED_ALERT_DAYS
   const cutoff = new Date(now - days * 86_400_000).toISOString()
   const today = new Date(now).toISOString().slice(0, 10)
   const { results } = await env.DB.prepare(

@@ -22,13 +22,14 @@ import { PROVIDERS } from './providers'
 import { refundLatePayment } from './refunds'
 import { markPaymentUnsuccessful, raiseAlert } from './store'
 import { paymentAlerts, payments } from './tables'
+import { config } from '../../lib/config'
 
 const BATCH = 50
 
 export type ReconcileEnv = PaymentsEnv & Partial<Pick<Env, 'PAYMENT_RECONCILE_AFTER_MINUTES'>>
 
 export async function reconcilePendingPayments(env: ReconcileEnv, now = Date.now()) {
-  const minutes = Number(env.PAYMENT_RECONCILE_AFTER_MINUTES ?? 10) || 10
+  const minutes = config(env).PAYMENT_RECONCILE_AFTER_MINUTES
   const cutoff = nowIso(now - minutes * 60_000)
   const webhookProviders = Object.values(PROVIDERS)
     .filter((p) => p.confirmedBy === 'webhook')

@@ -1,5 +1,6 @@
 import { log } from '../../lib/observability'
 import type { CarrierAddress } from './carriers/types'
+import { config } from '../../lib/config'
 
 export interface ShippingEnv {
   SHIP_FROM_ADDRESS?: string
@@ -30,12 +31,10 @@ export function shipFrom(env: ShippingEnv): CarrierAddress {
 
 /** How long checkout waits for a live rate before charging the fallback price. */
 export function rateTimeoutMs(env: ShippingEnv): number {
-  const n = Number(env.CARRIER_RATE_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? Math.min(n, 10_000) : 2500
+  return config(env).CARRIER_RATE_TIMEOUT_MS
 }
 
 /** Days after delivery a line can be returned (RETURN_WINDOW_DAYS, default 30). */
 export function returnWindowDays(env: ShippingEnv): number {
-  const n = Number(env.RETURN_WINDOW_DAYS)
-  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : 30
+  return config(env).RETURN_WINDOW_DAYS
 }

@@ -6,6 +6,7 @@ import { telegramProvider } from './telegram'
 import { twilioProvider } from './twilio'
 import type { Provider } from './types'
 import { whatsappProvider } from './whatsapp'
+import { config } from '../../../lib/config'
 
 /**
  * The vars and secrets the adapters read (wrangler.toml [vars] and secrets); the API Worker's and
@@ -39,7 +40,7 @@ let refusedWarned = false
  * anywhere but ENVIRONMENT=development it is refused: links stay redacted and a warning says so.
  */
 export function revealLinks(env: Pick<ProviderEnv, 'ENVIRONMENT' | 'NOTIFICATIONS_LOG_REVEAL_LINKS'>): boolean {
-  if (env.NOTIFICATIONS_LOG_REVEAL_LINKS !== 'true') return false
+  if (!config(env).NOTIFICATIONS_LOG_REVEAL_LINKS) return false
   if (env.ENVIRONMENT === 'development') return true
   if (!refusedWarned) {
     refusedWarned = true
@@ -56,7 +57,7 @@ export function revealLinks(env: Pick<ProviderEnv, 'ENVIRONMENT' | 'NOTIFICATION
  */
 export function providerFor(env: ProviderEnv, channel: Channel): Provider {
   const fallback = logProvider({ revealLinks: revealLinks(env) })
-  if (env.NOTIFICATIONS_PROVIDER_MODE === 'log') return fallback
+  if (config(env).NOTIFICATIONS_PROVIDER_MODE === 'log') return fallback
   switch (channel) {
     case 'email':
       return env.SENDGRID_API_KEY

@@ -1,0 +1,99 @@
+/**
+ * The Workers' configuration (wrangler.toml [vars] and secrets arrive as strings): parsed with zod
+ * in one place, with every default here, and refused loudly when a value is malformed (a
+ * ConfigError naming the variable) instead of quietly falling back to a default. An unset or empty
+ * variable takes its default. Each Worker parses only what it reads: the schema covers the API
+ * Worker and the consumers (they share names such as APP_BASE_URL), every key has a default.
+ *
+ * Parsed once per Worker: the result is reused for as long as the raw values stay the same (the
+ * API Worker hands services a copy of env per request, so the cache compares values, not objects).
+ */
+import { z } from 'zod'
+
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v)
+
+/** A whole number from a string var (`"900"`), at least `min`. */
+const int = (fallback: number, min: number) =>
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'expected a number' })
+      .int({ error: 'expected a whole number' })
+      .min(min, { error: `expected a whole number ≥ ${min}` })
+      .default(fallback),
+  )
+
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    blank,
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .transform((v) => v === 'true')
+      .default(fallback),
+  )
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.preprocess(blank, z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback))
+
+const url = (fallback: string) =>
+  z.preprocess(
+    blank,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .default(fallback),
+  )
+
+const schema = z.object({
+  // Accounts: access tokens are short-lived; refresh tokens rotate.
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 1),
+  REFRESH_TOKEN_TTL_SECONDS: int(30 * 24 * 3600, 1),
+  RATE_LIMIT_PERIOD_SECONDS: int(60, 1),
+  // Catalog cache: KV entries live at least a minute; the per-isolate memo may be off (0).
+  CATALOG_CACHE_TTL_SECONDS: int(300, 60),
+  CATALOG_MEMO_MS: int(1000, 0),
+  // Orders: an unpaid order fails after this long (manual payments: bank transfer, cash on delivery).
+  ORDER_PAYMENT_TIMEOUT_SECONDS: int(1800, 1),
+  MANUAL_PAYMENT_TIMEOUT_SECONDS: int(3 * 86_400, 1),
+  PAYMENT_RECONCILE_AFTER_MINUTES: int(10, 1),
+  SELLER_UNSHIPPED_ALERT_DAYS: int(2, 1),
+  // Shipping: a live carrier rate is awaited at most 10 s; returns may be closed (0 days).
+  CARRIER_RATE_TIMEOUT_MS: int(2500, 1).transform((n) => Math.min(n, 10_000)),
+  RETURN_WINDOW_DAYS: int(30, 0),
+  IMAGE_RESIZING: oneOf(['off', 'cloudflare'], 'off'),
+  // Notifications.
+  NOTIFICATIONS_PROVIDER_MODE: oneOf(['live', 'log'], 'live'),
+  NOTIFICATIONS_LOG_REVEAL_LINKS: flag(false),
+  NOTIFICATIONS_RETRY_BASE_SECONDS: int(30, 1),
+  // Where links in emails point, and where payment providers call back (no trailing slash).
+  APP_BASE_URL: url('http://localhost:8787'),
+  PAYMENT_WEBHOOKS_BASE_URL: url('http://localhost:8787'),
+})
+
+export type Config = z.output<typeof schema>
+export type ConfigKey = keyof typeof schema.shape
+/** Any env carrying (some of) the variables: the API Worker's, a consumer's, a test's object. */
+export type ConfigSource = { readonly [K in ConfigKey]?: unknown }
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const KEYS = Object.keys(schema.shape) as ConfigKey[]
+let last: { raw: unknown[]; config: Config } | undefined
+
+/** The parsed configuration; throws ConfigError naming every malformed variable and its value. */
+export function config(env: ConfigSource): Config {
+  const raw = KEYS.map((k) => env[k])
+  if (last?.raw.every((v, i) => v === raw[i])) return last.config
+  const parsed = schema.safeParse(Object.fromEntries(KEYS.map((k, i) => [k, raw[i]])))
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = String(i.path[0])
+      return `${key}=${JSON.stringify(env[key as ConfigKey])}: ${i.message}`
+    })
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  last = { raw, config: parsed.data }
+  return parsed.data
+}
