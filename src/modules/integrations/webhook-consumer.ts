@@ -8,6 +8,7 @@ import { paymentAlerts } from '../payments/tables'
 import type { WebhookDeliveryMessage } from './webhook-events'
 import { webhookHeaders } from './webhook-signing'
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from './tables'
+import { backoffDelay } from '../../lib/backoff'
 
 /** Queue attempts per message: max_retries 8 in workers/webhooks/wrangler.toml, plus the first. */
 export const MAX_ATTEMPTS = 9
@@ -20,7 +21,7 @@ export const EXCERPT_BYTES = 1024
 const MAX_DELAY_SECONDS = 12 * 3600
 
 /** Exponential backoff: 30 s × 4^(n−1), capped at 12 h (the Queues limit): 30 s, 2 min, 8 min, 32 min… */
-export const backoffSeconds = (attempts: number) => Math.min(30 * 4 ** Math.max(0, attempts - 1), MAX_DELAY_SECONDS)
+export const backoffSeconds = (attempts: number) => backoffDelay(attempts, { base: 30, max: MAX_DELAY_SECONDS, factor: 4 })
 
 /** The first EXCERPT_BYTES bytes of a text, cut on a character boundary. */
 export function excerpt(text: string): string {

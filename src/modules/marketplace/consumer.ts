@@ -14,12 +14,13 @@ import type { MarketplaceEnv } from './config'
 import { OrderStatusChanged, pushOrderStatus } from './order-status'
 import { syncProducts } from './sync'
 import { MARKETPLACES, marketplaceProducts } from './tables'
+import { backoffDelay } from '../../lib/backoff'
 
 /** Keep equal to max_retries in workers/marketplace-sync/wrangler.toml. */
 export const MAX_RETRIES = 5
 
 /** 30 s, 1 min, 2 min, 4 min, 8 min … capped at an hour. `attempts` is the delivery count (1 = first). */
-export const backoffSeconds = (attempts: number) => Math.min(30 * 2 ** Math.max(0, attempts - 1), 3600)
+export const backoffSeconds = (attempts: number) => backoffDelay(attempts, { base: 30, max: 3600 })
 
 const CatalogChange = z.object({
   id: z.string(),

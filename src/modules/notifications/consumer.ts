@@ -17,6 +17,8 @@ import {
   type DeliveryPlan,
 } from './service'
 import { render, templateLocale, type TemplateContext } from './templates'
+import { config } from '../../lib/config'
+import { backoffDelay } from '../../lib/backoff'
 
 export type NotificationsEnv = ProviderEnv &
   Pick<Env, 'DB'> &
@@ -31,12 +33,10 @@ export type NotificationsEnv = ProviderEnv &
 export const RETRY_BASE_SECONDS = 30
 export const RETRY_MAX_SECONDS = 3600
 
-export const backoffSeconds = (attempts: number, base = RETRY_BASE_SECONDS) =>
-  Math.min(base * 2 ** Math.max(0, attempts - 1), RETRY_MAX_SECONDS)
+export const backoffSeconds = (attempts: number, base = RETRY_BASE_SECONDS) => backoffDelay(attempts, { base, max: RETRY_MAX_SECONDS })
 
 const retryBase = (env: NotificationsEnv) => {
-  const base = Number(env.NOTIFICATIONS_RETRY_BASE_SECONDS)
-  return Number.isInteger(base) && base > 0 ? base : RETRY_BASE_SECONDS
+  return config(env).NOTIFICATIONS_RETRY_BASE_SECONDS
 }
 
 /**
