@@ -5,39 +5,13 @@ import { BASE, api, createUser } from '../helpers'
 import { confirmIntent, deliver, installStripe, lastEvent, paymentRow } from '../payments/harness'
 import turnstileFake, { TURNSTILE_DUMMY_TOKEN, TURNSTILE_TEST_SECRETS } from '../../fakes/turnstile'
 import { routeFetch } from '../fakes'
+import { cookieHeader, get, post, rawGet } from './helpers'
 
 type Seller = Awaited<ReturnType<typeof createUser>>
 
 async function page(path: string, init: RequestInit = {}) {
   const res = await SELF.fetch(`${BASE}${path}`, { redirect: 'manual', ...init })
   return { status: res.status, html: await res.text(), headers: res.headers }
-}
-
-/** A form post from our own pages (the csrf check wants our Origin), carrying the given cookies. */
-async function post(path: string, form: Record<string, string>, cookies: Map<string, string>) {
-  const res = await SELF.fetch(`${BASE}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BASE, Cookie: cookieHeader(cookies) },
-    body: new URLSearchParams(form).toString(),
-  })
-  keepCookies(res, cookies)
-  return { status: res.status, location: res.headers.get('Location'), html: await res.text() }
-}
-
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-function keepCookies(res: Response, jar: Map<string, string>) {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair, ...attrs] = line.split(';')
-    const [k, v] = pair!.split('=')
-    if (attrs.some((a) => /max-age=0/i.test(a.trim())) || v === '') jar.delete(k!.trim())
-    else jar.set(k!.trim(), v!.trim())
-  }
-}
-async function get(path: string, jar: Map<string, string>) {
-  const res = await SELF.fetch(`${BASE}${path}`, { redirect: 'manual', headers: { Cookie: cookieHeader(jar) } })
-  keepCookies(res, jar)
-  return { status: res.status, html: await res.text(), location: res.headers.get('Location') }
 }
 
 async function createProduct(
@@ -162,6 +136,9 @@ describe('storefront pages', () => {
   })
 
   it('a guest buys through the forms: add, discount, checkout, signed order page', async () => {
+    const before = await page(`/p/${product.slug}`)
+    expect((await page(`/p/${product.slug}`)).headers.get('X-Cache')).toBe('HIT')
+    expect(before.html).toContain('Only 3 left')
     const jar = new Map<string, string>()
     const add = await post('/cart/add', { variant_id: product.variants[0]!.id, quantity: '2', back: `/p/${product.slug}` }, jar)
     expect(add.status).toBe(303)
@@ -214,6 +191,11 @@ describe('storefront pages', () => {
     const tampered = placed.location!.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A'))
     expect((await get(tampered, jar)).status).toBe(404)
     expect((await get('/cart', jar)).html).toContain('Your cart is empty.')
+    // The cached product page shows the stock the order took (it was stale before: cached under
+    // the lists' tag only, which orders replace only when a product sells out).
+    const after = await page(`/p/${product.slug}`)
+    expect(after.headers.get('X-Cache')).toBe('MISS')
+    expect(after.html).toContain('Only 1 left')
   })
 
   it('card payment: a declined card keeps the order payable with the same form; no publishable key shows an error, never a made-up key', async () => {
@@ -338,7 +320,7 @@ describe('storefront pages', () => {
     const saved = { ...vars }
     Object.assign(vars, {
       TURNSTILE_SITE_KEY: '1x00000000000000000000AA',
-      TURNSTILE_SCRIPT_URL: 'http://localhost:8790/turnstile-fake/turnstile/v0/api.js',
+      TURNSTILE_SCRIPT_URL: 'http://localhost:8787/__fakes/turnstile-fake/turnstile/v0/api.js',
       TURNSTILE_SECRET_KEY: TURNSTILE_TEST_SECRETS.alwaysPass,
       TURNSTILE_BASE_URL: 'https://challenges.cloudflare.com',
     })
@@ -346,8 +328,8 @@ describe('storefront pages', () => {
       for (const path of ['/account/sign-up', '/account/sign-in', '/forgot-password']) {
         const form = await page(path)
         expect(form.html, path).toContain('class="cf-turnstile" data-sitekey="1x00000000000000000000AA"')
-        expect(form.html).toContain('<script src="http://localhost:8790/turnstile-fake/turnstile/v0/api.js" async="" defer="">')
-        expect(form.headers.get('Content-Security-Policy')).toMatch(/script-src [^;]*http:\/\/localhost:8790/)
+        expect(form.html).toContain('<script src="http://localhost:8787/__fakes/turnstile-fake/turnstile/v0/api.js" async="" defer="">')
+        expect(form.headers.get('Content-Security-Policy')).toMatch(/script-src [^;]*http:\/\/localhost:8787/)
       }
       const email = `ts-${crypto.randomUUID().slice(0, 8)}@example.test`
       const fields = { name: 'Tia Storefront', email, password: 'turnstile-pass-123' }
@@ -385,5 +367,24 @@ describe('storefront pages', () => {
     for (const r of results) expect(urls).toContain(`${BASE}/p/${r.slug}`)
     expect(urls).toContain(`${BASE}/c/${categorySlug}`)
     expect((await page('/sitemap-products-99.xml')).status).toBe(404)
+  })
+
+  it('split over many product sitemap files, every active product appears exactly once', async () => {
+    const patch = { SITEMAP_PRODUCTS_PER_FILE: '2' } as Partial<Env>
+    const index = await rawGet('/sitemap.xml', { patch })
+    const files = [...index.html.matchAll(/<loc>([^<]+)<\/loc>/g)]
+      .map((m) => new URL(m[1]!).pathname)
+      .filter((f) => f.startsWith('/sitemap-products-'))
+    const { results } = await env.DB.prepare("SELECT slug FROM products WHERE status = 'active'").all<{ slug: string }>()
+    expect(results.length).toBeGreaterThan(2)
+    expect(files).toHaveLength(Math.ceil(results.length / 2))
+    const listed: string[] = []
+    for (const f of files) {
+      const r = await rawGet(f, { patch })
+      expect(r.status, f).toBe(200)
+      listed.push(...[...r.html.matchAll(/<loc>[^<]+\/p\/([^<]+)<\/loc>/g)].map((m) => m[1]!))
+    }
+    expect(listed.sort()).toEqual(results.map((r) => r.slug).sort())
+    expect((await rawGet(`/sitemap-products-${files.length + 1}.xml`, { patch })).status).toBe(404)
   })
 })

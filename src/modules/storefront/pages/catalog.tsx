@@ -4,6 +4,7 @@ import { callApi } from '../api'
 import { ProductGrid, PriceRange, Stars, imageSources, type ProductSummary } from '../components/product-card'
 import { Messages, jsonForScript } from '../components/layout'
 import type { ShopContext, ShopEnv } from '../context'
+import { LIST_TAG, productTag } from '../../catalog/cache'
 import { cachedPage } from '../html-cache'
 import { t } from '../i18n'
 import { parseMajor, price, toMajor } from '../format'
@@ -393,159 +394,166 @@ function stockText(v: Variant, l: ReturnType<ShopContext['get']> & string) {
 
 catalogPages.get('/p/:slug', (c) => {
   const slug = c.req.param('slug')
-  return cachedPage(c, 'product', { slug }, async () => {
-    const l = c.get('locale')
-    const res = await callApi<Product>(c, 'GET', `/api/v1/products/${encodeURIComponent(slug)}`)
-    if (res.status !== 200) return notFoundPage(c)
-    const p = res.body
-    const reviews = await callApi<Page<Review>>(c, 'GET', `/api/v1/products/${p.id}/reviews?limit=10`)
-    const origin = originOf(c)
-    const resizing = resizingOf(c.env)
-    const firstAvailable = p.variants.find((v) => v.stock > 0) ?? p.variants[0]
-    const crumbs = [
-      { name: t(l, 'Home'), path: '/' },
-      ...(p.category ? [{ name: p.category.name, path: `/c/${p.category.slug}` }] : []),
-      { name: p.name, path: `/p/${p.slug}` },
-    ]
-    const digits = 2
-    const productLd: Record<string, unknown> = {
-      '@context': 'https://schema.org',
-      '@type': 'Product',
-      name: p.name,
-      description: p.description,
-      sku: p.variants[0]?.sku,
-      url: `${origin}/p/${p.slug}`,
-      image: p.images.map((i) => `${origin}${i.url}`),
-      offers: p.variants.map((v) => ({
-        '@type': 'Offer',
-        sku: v.sku,
-        name: v.name,
-        price: toMajor(v.price, digits),
-        priceCurrency: v.currency,
-        availability: v.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
+  return cachedPage(
+    c,
+    'product',
+    { slug },
+    async () => {
+      const l = c.get('locale')
+      const res = await callApi<Product>(c, 'GET', `/api/v1/products/${encodeURIComponent(slug)}`)
+      if (res.status !== 200) return notFoundPage(c)
+      const p = res.body
+      const reviews = await callApi<Page<Review>>(c, 'GET', `/api/v1/products/${p.id}/reviews?limit=10`)
+      const origin = originOf(c)
+      const resizing = resizingOf(c.env)
+      const firstAvailable = p.variants.find((v) => v.stock > 0) ?? p.variants[0]
+      const crumbs = [
+        { name: t(l, 'Home'), path: '/' },
+        ...(p.category ? [{ name: p.category.name, path: `/c/${p.category.slug}` }] : []),
+        { name: p.name, path: `/p/${p.slug}` },
+      ]
+      const digits = 2
+      const productLd: Record<string, unknown> = {
+        '@context': 'https://schema.org',
+        '@type': 'Product',
+        name: p.name,
+        description: p.description,
+        sku: p.variants[0]?.sku,
         url: `${origin}/p/${p.slug}`,
-      })),
-      ...(p.rating.count
-        ? {
-            aggregateRating: {
-              '@type': 'AggregateRating',
-              ratingValue: p.rating.average,
-              reviewCount: p.rating.count,
-              bestRating: 5,
-              worstRating: 1,
-            },
-          }
-        : {}),
-    }
-    const variantData = p.variants.map((v) => ({
-      id: v.id,
-      price: price(v.price, v.currency, l),
-      stock: stockText(v, l),
-      available: v.stock > 0,
-    }))
-    const html = await renderPage(
-      c,
-      {
-        title: p.name,
-        description: p.description.slice(0, 160),
-        canonical: `${origin}/p/${p.slug}`,
-        image: p.images[0] ? `${origin}${p.images[0].url}` : undefined,
-        ogType: 'product',
-        jsonLd: [productLd, breadcrumbLd(origin, crumbs)],
-        islands: ['product'],
-      },
-      <>
-        <Breadcrumbs items={crumbs} />
-        <article class="product">
-          <div class="gallery">
-            {p.images.length ? (
-              p.images.map((img, i) => {
-                const s = imageSources(img.url, resizing)
-                return (
-                  <img
-                    src={s.src}
-                    srcset={s.srcset}
-                    sizes="(max-width: 700px) 100vw, 480px"
-                    alt={img.alt ?? p.name}
-                    width={480}
-                    height={480}
-                    loading={i ? 'lazy' : 'eager'}
-                    decoding="async"
-                  />
-                )
-              })
-            ) : (
-              <span class="img-placeholder" aria-hidden="true"></span>
-            )}
-          </div>
-          <div class="buy">
-            <h1>{p.name}</h1>
-            <p>
-              <PriceRange p={p} locale={l} /> <Stars average={p.rating.average} count={p.rating.count} locale={l} />
-            </p>
-            {p.in_stock ? null : <p class="badge soldout">{t(l, 'Sold out')}</p>}
-            <form method="post" action="/cart/add" class="add-to-cart" data-island="product">
-              <script type="application/json" id="variant-data">
-                {raw(jsonForScript(variantData))}
-              </script>
-              <fieldset>
-                <legend>{t(l, 'Option')}</legend>
-                {p.variants.map((v) => (
-                  <label class={`variant${v.stock > 0 ? '' : ' out'}`}>
-                    <input
-                      type="radio"
-                      name="variant_id"
-                      value={v.id}
-                      checked={v.id === firstAvailable?.id}
-                      disabled={v.stock <= 0}
-                      required
+        image: p.images.map((i) => `${origin}${i.url}`),
+        offers: p.variants.map((v) => ({
+          '@type': 'Offer',
+          sku: v.sku,
+          name: v.name,
+          price: toMajor(v.price, digits),
+          priceCurrency: v.currency,
+          availability: v.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
+          url: `${origin}/p/${p.slug}`,
+        })),
+        ...(p.rating.count
+          ? {
+              aggregateRating: {
+                '@type': 'AggregateRating',
+                ratingValue: p.rating.average,
+                reviewCount: p.rating.count,
+                bestRating: 5,
+                worstRating: 1,
+              },
+            }
+          : {}),
+      }
+      const variantData = p.variants.map((v) => ({
+        id: v.id,
+        price: price(v.price, v.currency, l),
+        stock: stockText(v, l),
+        available: v.stock > 0,
+      }))
+      const html = await renderPage(
+        c,
+        {
+          title: p.name,
+          description: p.description.slice(0, 160),
+          canonical: `${origin}/p/${p.slug}`,
+          image: p.images[0] ? `${origin}${p.images[0].url}` : undefined,
+          ogType: 'product',
+          jsonLd: [productLd, breadcrumbLd(origin, crumbs)],
+          islands: ['product'],
+        },
+        <>
+          <Breadcrumbs items={crumbs} />
+          <article class="product">
+            <div class="gallery">
+              {p.images.length ? (
+                p.images.map((img, i) => {
+                  const s = imageSources(img.url, resizing)
+                  return (
+                    <img
+                      src={s.src}
+                      srcset={s.srcset}
+                      sizes="(max-width: 700px) 100vw, 480px"
+                      alt={img.alt ?? p.name}
+                      width={480}
+                      height={480}
+                      loading={i ? 'lazy' : 'eager'}
+                      decoding="async"
                     />
-                    <span class="v-name">{v.name}</span> <span class="v-price">{price(v.price, v.currency, l)}</span>
-                    {v.compare_at_price && v.compare_at_price > v.price ? (
-                      <s class="muted"> {price(v.compare_at_price, v.currency, l)}</s>
-                    ) : null}{' '}
-                    <span class="v-stock">{stockText(v, l)}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <p class="selected" aria-live="polite" id="selected-variant">
-                {firstAvailable ? `${price(firstAvailable.price, firstAvailable.currency, l)} · ${stockText(firstAvailable, l)}` : ''}
-              </p>
-              <label>
-                {t(l, 'Quantity')}
-                <input type="number" name="quantity" value="1" min={1} max={99} inputmode="numeric" required />
-              </label>
-              <input type="hidden" name="back" value={`/p/${p.slug}`} />
-              <button type="submit" class="primary" disabled={!p.in_stock}>
-                {p.in_stock ? t(l, 'Add to cart') : t(l, 'Sold out')}
-              </button>
-            </form>
-            <div class="description">
-              {p.description.split(/\n{2,}/).map((para) => (
-                <p>{para}</p>
-              ))}
+                  )
+                })
+              ) : (
+                <span class="img-placeholder" aria-hidden="true"></span>
+              )}
             </div>
-          </div>
-        </article>
-        <section aria-labelledby="reviews" class="reviews">
-          <h2 id="reviews">{t(l, 'Reviews')}</h2>
-          {p.rating.count ? (
-            <p>{t(l, '{avg} out of 5 ({n} reviews)', { avg: p.rating.average.toFixed(1), n: p.rating.count })}</p>
-          ) : (
-            <p>{t(l, 'No reviews yet.')}</p>
-          )}
-          <ul>
-            {(reviews.body?.data ?? []).map((r) => (
-              <li>
-                <Stars average={r.rating} count={1} locale={l} /> {r.title ? <strong>{r.title}</strong> : null}
-                {r.verified_purchase ? <span class="verified">{t(l, 'Verified purchase')}</span> : null}
-                {r.body ? <p>{r.body}</p> : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-      </>,
-    )
-    return { status: 200, html }
-  })
+            <div class="buy">
+              <h1>{p.name}</h1>
+              <p>
+                <PriceRange p={p} locale={l} /> <Stars average={p.rating.average} count={p.rating.count} locale={l} />
+              </p>
+              {p.in_stock ? null : <p class="badge soldout">{t(l, 'Sold out')}</p>}
+              <form method="post" action="/cart/add" class="add-to-cart" data-island="product">
+                <script type="application/json" id="variant-data">
+                  {raw(jsonForScript(variantData))}
+                </script>
+                <fieldset>
+                  <legend>{t(l, 'Option')}</legend>
+                  {p.variants.map((v) => (
+                    <label class={`variant${v.stock > 0 ? '' : ' out'}`}>
+                      <input
+                        type="radio"
+                        name="variant_id"
+                        value={v.id}
+                        checked={v.id === firstAvailable?.id}
+                        disabled={v.stock <= 0}
+                        required
+                      />
+                      <span class="v-name">{v.name}</span> <span class="v-price">{price(v.price, v.currency, l)}</span>
+                      {v.compare_at_price && v.compare_at_price > v.price ? (
+                        <s class="muted"> {price(v.compare_at_price, v.currency, l)}</s>
+                      ) : null}{' '}
+                      <span class="v-stock">{stockText(v, l)}</span>
+                    </label>
+                  ))}
+                </fieldset>
+                <p class="selected" aria-live="polite" id="selected-variant">
+                  {firstAvailable ? `${price(firstAvailable.price, firstAvailable.currency, l)} · ${stockText(firstAvailable, l)}` : ''}
+                </p>
+                <label>
+                  {t(l, 'Quantity')}
+                  <input type="number" name="quantity" value="1" min={1} max={99} inputmode="numeric" required />
+                </label>
+                <input type="hidden" name="back" value={`/p/${p.slug}`} />
+                <button type="submit" class="primary" disabled={!p.in_stock}>
+                  {p.in_stock ? t(l, 'Add to cart') : t(l, 'Sold out')}
+                </button>
+              </form>
+              <div class="description">
+                {p.description.split(/\n{2,}/).map((para) => (
+                  <p>{para}</p>
+                ))}
+              </div>
+            </div>
+          </article>
+          <section aria-labelledby="reviews" class="reviews">
+            <h2 id="reviews">{t(l, 'Reviews')}</h2>
+            {p.rating.count ? (
+              <p>{t(l, '{avg} out of 5 ({n} reviews)', { avg: p.rating.average.toFixed(1), n: p.rating.count })}</p>
+            ) : (
+              <p>{t(l, 'No reviews yet.')}</p>
+            )}
+            <ul>
+              {(reviews.body?.data ?? []).map((r) => (
+                <li>
+                  <Stars average={r.rating} count={1} locale={l} /> {r.title ? <strong>{r.title}</strong> : null}
+                  {r.verified_purchase ? <span class="verified">{t(l, 'Verified purchase')}</span> : null}
+                  {r.body ? <p>{r.body}</p> : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>,
+      )
+      return { status: 200, html }
+    },
+    // Lists' tag too: it covers category names and a not-found answer for a slug created later.
+    [LIST_TAG, productTag(slug)],
+  )
 })

@@ -5,6 +5,12 @@ import type { ShopEnv } from '../context'
 /** URLs per product sitemap file (the protocol allows 50,000; smaller files render faster). */
 export const SITEMAP_PAGE_SIZE = 5000
 
+/** SITEMAP_PRODUCTS_PER_FILE overrides the file size (tests use a tiny one to get many files). */
+function pageSize(env: object): number {
+  const n = Number((env as { SITEMAP_PRODUCTS_PER_FILE?: string }).SITEMAP_PRODUCTS_PER_FILE)
+  return Number.isSafeInteger(n) && n >= 1 && n <= 50_000 ? n : SITEMAP_PAGE_SIZE
+}
+
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const xml = (body: string) =>
@@ -40,9 +46,10 @@ seoPages.get('/robots.txt', (c) => {
 
 seoPages.get('/sitemap.xml', async (c) => {
   const origin = new URL(c.req.url).origin
-  const { value } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, 'sitemap:index', { origin }, async () => {
+  const size = pageSize(c.env)
+  const { value } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, 'sitemap:index', { origin, size }, async () => {
     const row = await c.env.DB.prepare("SELECT count(*) AS n FROM products WHERE status = 'active'").first<{ n: number }>()
-    const pages = Math.max(1, Math.ceil((row?.n ?? 0) / SITEMAP_PAGE_SIZE))
+    const pages = Math.max(1, Math.ceil((row?.n ?? 0) / size))
     const files = ['/sitemap-categories.xml', ...Array.from({ length: pages }, (_, i) => `/sitemap-products-${i + 1}.xml`)]
     return `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${files.map((f) => `<sitemap><loc>${xmlEscape(origin + f)}</loc></sitemap>`).join('\n')}\n</sitemapindex>`
   })
@@ -65,9 +72,10 @@ seoPages.get('/:file{sitemap-products-[0-9]{1,6}\\.xml}', async (c) => {
   const page = Number(/([0-9]+)/.exec(c.req.param('file'))?.[1])
   const origin = new URL(c.req.url).origin
   if (!Number.isSafeInteger(page) || page < 1) return c.notFound()
-  const { value } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, 'sitemap:products', { origin, page }, async () => {
+  const size = pageSize(c.env)
+  const { value } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, 'sitemap:products', { origin, page, size }, async () => {
     const { results } = await c.env.DB.prepare("SELECT slug, updated_at FROM products WHERE status = 'active' ORDER BY id LIMIT ? OFFSET ?")
-      .bind(SITEMAP_PAGE_SIZE, (page - 1) * SITEMAP_PAGE_SIZE)
+      .bind(size, (page - 1) * size)
       .all<{ slug: string; updated_at: string }>()
     return results.length || page === 1 ? urlset(results.map((r) => ({ loc: `${origin}/p/${r.slug}`, lastmod: r.updated_at }))) : null
   })
