@@ -61,6 +61,8 @@ const schema = z.object({
   CARRIER_RATE_TIMEOUT_MS: int(2500, 1).transform((n) => Math.min(n, 10_000)),
   RETURN_WINDOW_DAYS: int(30, 0),
   IMAGE_RESIZING: oneOf(['off', 'cloudflare'], 'off'),
+  // Storefront: product URLs per sitemap file (the sitemap protocol allows at most 50,000).
+  SITEMAP_PRODUCTS_PER_FILE: int(5000, 1).pipe(z.number().max(50_000, { error: 'expected at most 50000' })),
   // Notifications.
   NOTIFICATIONS_PROVIDER_MODE: oneOf(['live', 'log'], 'live'),
   NOTIFICATIONS_LOG_REVEAL_LINKS: flag(false),

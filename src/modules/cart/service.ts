@@ -193,7 +193,8 @@ export interface CartPreview {
   discount_code?: string
 }
 
-const emptyView = (): CartView => ({
+/** The view of a cart with nothing in it (also what the storefront shows when the cart cannot be read). */
+export const emptyView = (): CartView => ({
   currency: null,
   items: [],
   item_count: 0,

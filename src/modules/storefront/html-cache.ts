@@ -4,8 +4,8 @@
  * invalidation tags as the API's cached reads: lists, search and the home page depend on the `list`
  * tag (replaced by catalog writes, and by orders only when a product sells out or comes back); a
  * product page also on its product's own tag (replaced by every write to it, stock taken by an
- * order included, since the page shows stock per variant). Cart, checkout,
- * order and account pages never come here.
+ * order included, since the page shows stock per variant). Cart, checkout, order and account
+ * pages never come here.
  */
 import { cachedCatalogRead, LIST_TAG } from '../catalog/cache'
 import type { ShopContext } from './context'

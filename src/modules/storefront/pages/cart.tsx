@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
-import type { CartView } from '../../cart/service'
+import { type CartView, emptyView } from '../../cart/service'
 import { callApi, errorMessages } from '../api'
 import { CountrySelect } from '../components/forms'
 import { Messages } from '../components/layout'
@@ -18,22 +18,7 @@ export async function loadCart(c: ShopContext, extra: Record<string, string> = {
   const code = getCookie(c, COOKIES.discount)
   if (code) q.set('discount_code', code)
   const res = await callApi<CartView>(c, 'GET', `/api/v1/cart?${q}`, { headers: visitorHeaders(c) })
-  if (res.status !== 200)
-    return {
-      currency: null,
-      items: [],
-      item_count: 0,
-      subtotal: 0,
-      discount: 0,
-      tax: 0,
-      shipping: 0,
-      total: 0,
-      tax_inclusive: false,
-      discount_code: null,
-      shipping_method: null,
-      shipping_quote: null,
-      problems: [],
-    }
+  if (res.status !== 200) return emptyView()
   return res.body
 }
 

@@ -1,15 +1,10 @@
 import { Hono } from 'hono'
+import { config } from '../../../lib/config'
 import { cachedCatalogRead } from '../../catalog/cache'
 import type { ShopEnv } from '../context'
 
-/** URLs per product sitemap file (the protocol allows 50,000; smaller files render faster). */
-export const SITEMAP_PAGE_SIZE = 5000
-
-/** SITEMAP_PRODUCTS_PER_FILE overrides the file size (tests use a tiny one to get many files). */
-function pageSize(env: object): number {
-  const n = Number((env as { SITEMAP_PRODUCTS_PER_FILE?: string }).SITEMAP_PRODUCTS_PER_FILE)
-  return Number.isSafeInteger(n) && n >= 1 && n <= 50_000 ? n : SITEMAP_PAGE_SIZE
-}
+/** URLs per product sitemap file (SITEMAP_PRODUCTS_PER_FILE; smaller files render faster, tests use tiny ones). */
+const pageSize = (env: Env) => config(env).SITEMAP_PRODUCTS_PER_FILE
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
