@@ -103,7 +103,6 @@ const KNOWN_MUTUAL = [
   'orders <-> payments', // orders/order-do.ts cancels open payments and writes payment alerts
   'orders <-> returns', // orders/order-do.ts and write-through.ts run the return state and rows
   'orders <-> shipping', // orders/order-do.ts reads the return window (shipping/config.ts)
-  'payments <-> returns', // payments/refunds.ts completes a return's refund; returns/refunds.ts starts it through payments
   'pricing <-> shipping', // pricing quotes carrier rates (shipping/rates.ts); shipping/labels.ts reads pricing's shipping methods
 ]
 

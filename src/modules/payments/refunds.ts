@@ -6,24 +6,23 @@
  *   2. ask the provider, with the refund row id as its idempotency key (a retry never refunds twice);
  *   3. copy succeeded refunds onto the order (refunded / partially_refunded) under a short lease.
  * Refunds made outside the API (Stripe dashboard) arrive by webhook and go through steps 1 and 3.
+ * A staff refund (with its restock) is the flow src/workflows/refunds.ts composes from these steps.
  */
 import { and, eq, sql } from 'drizzle-orm'
-import type { AuthUser } from '../../lib/context'
-import { isCheckViolation, isUniqueViolation, runBatch } from '../../lib/d1'
+import { isCheckViolation, isUniqueViolation } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { releaseStockStatements } from '../inventory/service'
-import { getOrder, noteOnOrder, orderState, recordOrderRefunds } from '../orders/service'
-import { REFUNDABLE, type Actor } from '../orders/state-machine'
-import { completeReturnRefunds } from '../returns/refunds'
+import { noteOnOrder, recordOrderRefunds } from '../orders/service'
+import type { Actor } from '../orders/state-machine'
 import type { ApplyContext, PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
 import { ProviderError, type ProviderRefund } from './providers/types'
-import { findPaymentForOrder, getPayment, raiseAlert, type PaymentRow, type RefundRow } from './store'
+import { completeReturnRefunds } from './return-refunds'
+import { getPayment, raiseAlert, type PaymentRow, type RefundRow } from './store'
 import { payments, refunds } from './tables'
 
 export interface RefundInput {
@@ -48,79 +47,11 @@ export function refundView(r: RefundRow) {
   }
 }
 
-/** Staff refund of an order, full (no amount) or partial. Idempotent on `idempotencyKey`. */
-export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: string, input: RefundInput, idempotencyKey?: string) {
-  const db = getDb(env)
-  const order = await getOrder(env, orderId)
-  const key = idempotencyKey ?? newId('rfk')
-  if (idempotencyKey) {
-    const [existing] = await db
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
-      .limit(1)
-    if (existing) return finishRefund(env, existing, staff)
-  }
-  // The OrderDO's status, not D1's copy (which may lag behind it).
-  const live = await orderState(env, orderId)
-  const status = live?.status ?? order.status
-  if (!REFUNDABLE.includes(status)) {
-    throw new AppError('invalid_transition', `A ${status} order cannot be refunded`)
-  }
-  const payment = await findPaymentForOrder(env, orderId)
-  if (!payment || payment.status !== 'succeeded') throw new AppError('conflict', 'This order has no captured payment to refund')
-  const remaining = payment.amountReceived - payment.amountRefunded
-  const amount = input.amount ?? remaining
-  if (amount <= 0) throw new AppError('conflict', 'Nothing left to refund on this order')
-  if (amount > remaining) {
-    throw new AppError('conflict', `Refund of ${amount} exceeds the refundable ${remaining} ${payment.currency}`, [
-      { path: 'amount', message: `at most ${remaining}`, refundable: remaining },
-    ])
-  }
-  const now = nowIso()
-  const row: RefundRow = {
-    id: newId('ref'),
-    paymentId: payment.id,
-    orderId,
-    provider: payment.provider,
-    providerRef: null,
-    amount,
-    currency: payment.currency,
-    reason: input.reason ?? null,
-    status: 'pending',
-    restock: input.restock ?? false,
-    idempotencyKey: key,
-    requestedBy: staff.id,
-    failureReason: null,
-    createdAt: now,
-    updatedAt: now,
-  }
-  try {
-    await reserveRefund(env, row)
-  } catch (err) {
-    if (isCheckViolation(err, 'payments_refund_within_received')) {
-      throw new AppError('conflict', 'Refunds would exceed what was paid for this order')
-    }
-    if (isUniqueViolation(err, 'refunds') && idempotencyKey) {
-      // The same request raced us: answer with its result.
-      const [existing] = await db
-        .select()
-        .from(refunds)
-        .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
-        .limit(1)
-      if (existing) return finishRefund(env, existing, staff)
-    }
-    throw err
-  }
-  return finishRefund(env, row, staff)
-}
-
-/** Steps 2 and 3 for a reserved refund (also resumes a pending one on a retried request). */
 /**
  * Reserve a pending refund: its row and the payment's refunded amount in one batch, so the
  * CHECK that refunds stay within what was received (and the UNIQUE idempotency key) guard both.
  */
-async function reserveRefund(env: PaymentsEnv, row: typeof refunds.$inferInsert) {
+export async function reserveRefund(env: PaymentsEnv, row: typeof refunds.$inferInsert) {
   const db = getDb(env)
   await db.batch([
     db.insert(refunds).values(row),
@@ -131,44 +62,8 @@ async function reserveRefund(env: PaymentsEnv, row: typeof refunds.$inferInsert)
   ])
 }
 
-async function finishRefund(env: PaymentsEnv, row: RefundRow, staff: AuthUser) {
-  let current = row
-  if (current.status === 'pending' && !current.providerRef) {
-    const payment = await getPayment(env, current.paymentId)
-    let result: ProviderRefund
-    try {
-      result = await getProvider(current.provider).refund(
-        env,
-        { ref: payment.providerRef, currency: payment.currency },
-        {
-          amount: current.amount,
-          reason: current.reason ?? undefined,
-          idempotencyKey: `ec-refund-${current.id}`,
-          metadata: { order_id: current.orderId, refund_id: current.id },
-        },
-      )
-    } catch (err) {
-      const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
-      if (!pe.retryable) {
-        await releaseRefund(env, current, pe.message)
-        throw new AppError('conflict', `The payment provider refused the refund: ${pe.message}`)
-      }
-      log('error', 'refund: provider unreachable, left pending', { refund_id: current.id, error: pe.message })
-      throw new AppError('upstream_error', 'The payment provider could not be reached; retry with the same Idempotency-Key')
-    }
-    current = await recordProviderRefund(env, current, result)
-  }
-  if (current.status === 'succeeded') {
-    const payment = await getPayment(env, current.paymentId)
-    if (current.restock) await restockOnce(env, payment)
-    await syncOrderRefunds(env, payment, { type: 'staff', id: staff.id })
-  }
-  const order = await getOrder(env, current.orderId)
-  return { refund: refundView(current), order: { id: order.id, status: order.status, refunded: order.refunded } }
-}
-
 /** Store the provider's answer on our row; a failed refund gives its reserved amount back. */
-async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: ProviderRefund): Promise<RefundRow> {
+export async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: ProviderRefund): Promise<RefundRow> {
   const db = getDb(env)
   const now = nowIso()
   if (result.status === 'failed') {
@@ -187,7 +82,7 @@ async function recordProviderRefund(env: PaymentsEnv, row: RefundRow, result: Pr
 }
 
 /** pending → failed and the reservation undone, in one batch that only acts if it was still pending. */
-async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: string) {
+export async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: string) {
   const db = getDb(env)
   const now = nowIso()
   // changes() is the row count of the previous statement in the same batch (one transaction; query
@@ -202,23 +97,6 @@ async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: string) {
       .update(payments)
       .set({ amountRefunded: sql`${payments.amountRefunded} - ${row.amount}`, updatedAt: now })
       .where(and(eq(payments.id, row.paymentId), sql`changes() = 1`)),
-  ])
-}
-
-/** Put the order's items back in stock, at most once per payment (guarded by payments.restocked_at). */
-async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
-  if (payment.restockedAt) return
-  const order = await getOrder(env, payment.orderId)
-  const lines = order.lines.map((l) => ({ variant_id: l.variant_id, product_id: l.product_id, quantity: l.quantity }))
-  if (!lines.length) return
-  const db = getDb(env)
-  const guard = sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${payment.id} AND ${payments.restockedAt} IS NULL)`
-  await runBatch(db, [
-    ...releaseStockStatements(db, lines, guard),
-    db
-      .update(payments)
-      .set({ restockedAt: nowIso() })
-      .where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
   ])
 }
 

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { errors, ErrorSchema, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { authRoute, createRouter } from '../../lib/router'
 import { currentUser } from '../accounts/middleware'
-import { refundOrder } from './refunds'
+import { refundOrder } from '../../workflows/refunds'
 import {
   AlertPageSchema,
   AlertQuerySchema,

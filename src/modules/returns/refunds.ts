@@ -3,23 +3,13 @@
  * return: `return:<id>` for the first, `return:<id>:<n>` for the n-th after n-1 failed ones (a
  * failed refund gave its reservation back, so a new attempt is safe; two racing retries derive the
  * same key and the UNIQUE (order, key) index keeps one). A refund that the provider confirms later
- * (Stripe `pending` → `succeeded` by webhook) completes its return here, through the OrderDO, once.
+ * (Stripe `pending` → `succeeded` by webhook) completes its return in the payments module
+ * (payments/return-refunds.ts, through the OrderDO, once), so payments never imports returns.
  */
-import { and, asc, eq, inArray, like, or } from 'drizzle-orm'
+import { asc, inArray, like, or } from 'drizzle-orm'
 import { getDb } from '../../lib/db'
-import { log } from '../../lib/observability'
-import type { ReturnActionResult } from '../orders/model'
-import { orderState, orderStub } from '../orders/service'
-import type { Actor } from '../orders/state-machine'
+import { RETURN_REFUND_PREFIX, returnIdOfRefundKey } from '../payments/return-refunds'
 import { refunds } from '../payments/tables'
-
-export const RETURN_REFUND_PREFIX = 'return:'
-
-/** The return a refund's idempotency key belongs to, or null for other refunds. */
-export function returnIdOfRefundKey(key: string): string | null {
-  if (!key.startsWith(RETURN_REFUND_PREFIX)) return null
-  return key.slice(RETURN_REFUND_PREFIX.length).split(':')[0] || null
-}
 
 export interface RefundAttempt {
   id: string
@@ -77,34 +67,4 @@ export function refundKeyFor(returnId: string, attempts: RefundAttempt[]): strin
 export function latestAttempt(attempts: RefundAttempt[] | undefined) {
   const a = attempts?.at(-1)
   return a ? { id: a.id, status: a.status, provider: a.provider, failure_reason: a.failure_reason, updated_at: a.updated_at } : null
-}
-
-/**
- * Move every received return of the order whose refund has since succeeded to `refunded`, through
- * the OrderDO (which answers `changed: false` to a repeat, so a redelivered webhook or a race with
- * staff's retry completes it once). Called after the payments module copied the provider's refunds.
- */
-export async function completeReturnRefunds(env: Pick<Env, 'DB' | 'ORDER'>, orderId: string, actor: Actor): Promise<number> {
-  const rows = await getDb(env)
-    .select({ id: refunds.id, key: refunds.idempotencyKey })
-    .from(refunds)
-    .where(and(eq(refunds.orderId, orderId), eq(refunds.status, 'succeeded'), like(refunds.idempotencyKey, `${RETURN_REFUND_PREFIX}%`)))
-  if (!rows.length) return 0
-  const state = await orderState(env, orderId)
-  let moved = 0
-  for (const row of rows) {
-    const returnId = returnIdOfRefundKey(row.key)
-    const ret = state?.returns?.find((r) => r.id === returnId)
-    if (!returnId || ret?.status !== 'received') continue
-    const out = (await orderStub(env, orderId).returnAction(orderId, {
-      kind: 'refunded',
-      return_id: returnId,
-      actor,
-      refund_id: row.id,
-    })) as ReturnActionResult
-    if (out.ok) {
-      if (out.changed) moved++
-    } else log('warn', 'return refund not applied', { order_id: orderId, return_id: returnId, refund_id: row.id, error: out.code })
-  }
-  return moved
 }

@@ -27,12 +27,11 @@ import {
   getReturn,
   listReturns,
   orderReturns,
-  receiveReturn,
-  refundReturn,
   refuseReturn,
   requestReturn,
   returnLabelFor,
 } from './service'
+import { receiveReturn, refundReturn } from '../../workflows/returns'
 
 const customer = { tags: ['returns'], ...authRoute() }
 const seller = { tags: ['returns', 'seller'], ...authRoute({ roles: ['seller'] }) }

@@ -1,0 +1,152 @@
+/**
+ * A staff refund of an order: payments, orders and inventory in one flow. Money first, order second
+ * (src/modules/payments/refunds.ts has the steps): the refund is reserved in D1, the provider is
+ * asked with the refund row's id as its idempotency key, a succeeded refund puts the items back in
+ * stock when asked (once per payment) and is copied onto the order through the OrderDO.
+ * The returns workflow (./returns.ts) refunds a received return through the same path.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { AuthUser } from '../lib/context'
+import { isCheckViolation, isUniqueViolation, runBatch } from '../lib/d1'
+import { getDb } from '../lib/db'
+import { AppError } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { log } from '../lib/observability'
+import { nowIso } from '../lib/time'
+import { releaseStockStatements } from '../modules/inventory/service'
+import { getOrder, orderState } from '../modules/orders/service'
+import { REFUNDABLE } from '../modules/orders/state-machine'
+import type { PaymentsEnv } from '../modules/payments/outcomes'
+import { getProvider } from '../modules/payments/providers'
+import { ProviderError, type ProviderRefund } from '../modules/payments/providers/types'
+import {
+  recordProviderRefund,
+  refundView,
+  releaseRefund,
+  reserveRefund,
+  syncOrderRefunds,
+  type RefundInput,
+} from '../modules/payments/refunds'
+import { findPaymentForOrder, getPayment, type PaymentRow, type RefundRow } from '../modules/payments/store'
+import { payments, refunds } from '../modules/payments/tables'
+
+/** Staff refund of an order, full (no amount) or partial. Idempotent on `idempotencyKey`. */
+export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: string, input: RefundInput, idempotencyKey?: string) {
+  const db = getDb(env)
+  const order = await getOrder(env, orderId)
+  const key = idempotencyKey ?? newId('rfk')
+  if (idempotencyKey) {
+    const [existing] = await db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
+      .limit(1)
+    if (existing) return finishRefund(env, existing, staff)
+  }
+  // The OrderDO's status, not D1's copy (which may lag behind it).
+  const live = await orderState(env, orderId)
+  const status = live?.status ?? order.status
+  if (!REFUNDABLE.includes(status)) {
+    throw new AppError('invalid_transition', `A ${status} order cannot be refunded`)
+  }
+  const payment = await findPaymentForOrder(env, orderId)
+  if (!payment || payment.status !== 'succeeded') throw new AppError('conflict', 'This order has no captured payment to refund')
+  const remaining = payment.amountReceived - payment.amountRefunded
+  const amount = input.amount ?? remaining
+  if (amount <= 0) throw new AppError('conflict', 'Nothing left to refund on this order')
+  if (amount > remaining) {
+    throw new AppError('conflict', `Refund of ${amount} exceeds the refundable ${remaining} ${payment.currency}`, [
+      { path: 'amount', message: `at most ${remaining}`, refundable: remaining },
+    ])
+  }
+  const now = nowIso()
+  const row: RefundRow = {
+    id: newId('ref'),
+    paymentId: payment.id,
+    orderId,
+    provider: payment.provider,
+    providerRef: null,
+    amount,
+    currency: payment.currency,
+    reason: input.reason ?? null,
+    status: 'pending',
+    restock: input.restock ?? false,
+    idempotencyKey: key,
+    requestedBy: staff.id,
+    failureReason: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  try {
+    await reserveRefund(env, row)
+  } catch (err) {
+    if (isCheckViolation(err, 'payments_refund_within_received')) {
+      throw new AppError('conflict', 'Refunds would exceed what was paid for this order')
+    }
+    if (isUniqueViolation(err, 'refunds') && idempotencyKey) {
+      // The same request raced us: answer with its result.
+      const [existing] = await db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
+        .limit(1)
+      if (existing) return finishRefund(env, existing, staff)
+    }
+    throw err
+  }
+  return finishRefund(env, row, staff)
+}
+
+/** Steps 2 and 3 for a reserved refund (also resumes a pending one on a retried request). */
+async function finishRefund(env: PaymentsEnv, row: RefundRow, staff: AuthUser) {
+  let current = row
+  if (current.status === 'pending' && !current.providerRef) {
+    const payment = await getPayment(env, current.paymentId)
+    let result: ProviderRefund
+    try {
+      result = await getProvider(current.provider).refund(
+        env,
+        { ref: payment.providerRef, currency: payment.currency },
+        {
+          amount: current.amount,
+          reason: current.reason ?? undefined,
+          idempotencyKey: `ec-refund-${current.id}`,
+          metadata: { order_id: current.orderId, refund_id: current.id },
+        },
+      )
+    } catch (err) {
+      const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
+      if (!pe.retryable) {
+        await releaseRefund(env, current, pe.message)
+        throw new AppError('conflict', `The payment provider refused the refund: ${pe.message}`)
+      }
+      log('error', 'refund: provider unreachable, left pending', { refund_id: current.id, error: pe.message })
+      throw new AppError('upstream_error', 'The payment provider could not be reached; retry with the same Idempotency-Key')
+    }
+    current = await recordProviderRefund(env, current, result)
+  }
+  if (current.status === 'succeeded') {
+    const payment = await getPayment(env, current.paymentId)
+    if (current.restock) await restockOnce(env, payment)
+    await syncOrderRefunds(env, payment, { type: 'staff', id: staff.id })
+  }
+  const order = await getOrder(env, current.orderId)
+  return { refund: refundView(current), order: { id: order.id, status: order.status, refunded: order.refunded } }
+}
+
+/** Put the order's items back in stock, at most once per payment (guarded by payments.restocked_at). */
+async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
+  if (payment.restockedAt) return
+  const order = await getOrder(env, payment.orderId)
+  const lines = order.lines.map((l) => ({ variant_id: l.variant_id, product_id: l.product_id, quantity: l.quantity }))
+  if (!lines.length) return
+  const db = getDb(env)
+  const guard = sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${payment.id} AND ${payments.restockedAt} IS NULL)`
+  await runBatch(db, [
+    ...releaseStockStatements(db, lines, guard),
+    db
+      .update(payments)
+      .set({ restockedAt: nowIso() })
+      .where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
+  ])
+}
