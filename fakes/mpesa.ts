@@ -11,6 +11,9 @@ import { Hono, type Context } from 'hono'
  * The shopper's phone is `POST /fake/phone/:CheckoutRequestID` with `{"outcome":"pay"}`, `"cancel"`
  * (ResultCode 1032) or `"timeout"` (1037); it records the result callback Daraja would POST to the
  * push's CallBackURL (`state.callbacks`, `{ url, body }`), and POSTs it when `deliver` is set.
+ * `POST /fake/busy/:phone` (254…) makes the next push to that phone fail as Daraja's does while
+ * another push is still open on it (500, 500.001.1001 "Unable to lock subscriber…"): the push was
+ * never sent, and a later one to the phone goes through.
  * Reversal results are recorded the same way.
  */
 
@@ -38,6 +41,8 @@ export function createMpesaFake(
     reversals: [] as { conversationId: string; transactionId: string; amount: number; resultUrl: string }[],
     callbacks: [] as { url: string; body: string }[],
     tokens: new Set<string>(),
+    /** Phones whose next push is refused (`/fake/busy/:phone`). */
+    busy: new Set<string>(),
     requests: [] as { method: string; path: string }[],
   }
   const app = new Hono()
@@ -82,6 +87,8 @@ export function createMpesaFake(
     if (!Number.isInteger(amount) || amount < 1) return error(c, 400, '400.002.02', 'Bad Request - Invalid Amount')
     if (!/^254[17]\d{8}$/.test(String(b.PhoneNumber))) return error(c, 400, '400.002.02', 'Bad Request - Invalid PhoneNumber')
     if (!/^https?:\/\//.test(String(b.CallBackURL))) return error(c, 400, '400.002.02', 'Bad Request - Invalid CallBackURL')
+    if (state.busy.delete(String(b.PhoneNumber)))
+      return error(c, 500, '500.001.1001', 'Unable to lock subscriber, a transaction is already in process for the current subscriber')
     const push: Push = {
       checkoutRequestId: `ws_CO_${Date.now()}${rand(6)}`,
       merchantRequestId: `${rand(5)}-${rand(8)}-1`,
@@ -149,6 +156,12 @@ export function createMpesaFake(
       ResponseCode: '0',
       ResponseDescription: 'Accept the service request successfully.',
     })
+  })
+
+  // Another push is still open on this phone: Daraja refuses the next one.
+  app.post('/fake/busy/:phone', (c) => {
+    state.busy.add(c.req.param('phone').replace(/^\+/, ''))
+    return c.json({ ok: true })
   })
 
   // The shopper's phone: enter the PIN, cancel, or never answer.

@@ -3599,7 +3599,7 @@ export interface paths {
   "/api/v1/guest-orders/{id}/pay": {
     /**
      * Start (or resume) paying an order through its signed link
-     * @description The same as POST /orders/{id}/pay for the holder of the order link: a failed payment can be retried.
+     * @description The same as POST /orders/{id}/pay for the holder of the order link: a failed payment can be retried. M-Pesa needs `phone` (a Kenyan number) when no payment prompt was sent yet (the push failed at checkout).
      */
     post: {
       parameters: {
@@ -3609,6 +3609,11 @@ export interface paths {
         };
         path: {
           id: string;
+        };
+      };
+      requestBody?: {
+        content: {
+          "application/json": components["schemas"]["PayBody"];
         };
       };
       responses: {
@@ -7735,6 +7740,13 @@ export interface components {
     };
     /** @enum {string} */
     PaymentStatus: "pending" | "succeeded" | "failed" | "cancelled" | "requires_review";
+    PayBody: {
+      /**
+       * @description M-Pesa: the phone that receives the payment prompt (STK push)
+       * @example +254712345678
+       */
+      phone?: string;
+    };
     OrderPage: {
       data: components["schemas"]["OrderSummary"][];
       next_cursor: string | null;
@@ -7991,13 +8003,6 @@ export interface components {
           restock: boolean;
         }[];
       note?: string;
-    };
-    PayBody: {
-      /**
-       * @description M-Pesa: the phone that receives the payment prompt (STK push)
-       * @example +254712345678
-       */
-      phone?: string;
     };
     PaymentMethods: {
       data: ({

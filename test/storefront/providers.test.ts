@@ -207,4 +207,81 @@ describe('paying through each provider’s fake from the storefront', () => {
     expect(res.status).toBe(200)
     await expectPaid(order, jar)
   })
+
+  it('M-Pesa: a push that failed at checkout is sent again from the order page to the phone given there (checked like checkout’s), and paying it marks the order paid', async () => {
+    const mpesa = createMpesaFake({
+      consumerKey: env.MPESA_CONSUMER_KEY,
+      consumerSecret: env.MPESA_CONSUMER_SECRET,
+      passkey: env.MPESA_PASSKEY,
+      shortcode: env.MPESA_SHORTCODE,
+    })
+    routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+    // Another prompt is still open on the phone: Daraja refuses the checkout's push.
+    await mpesa.app.request('/fake/busy/254712000111', { method: 'POST' })
+    const { jar, shipping } = await guestCart('KES', 250_000)
+    const order = await placeWith(jar, shipping, 'mpesa', 'KE', { payment_phone: '+254712000111' })
+    expect(mpesa.state.pushes.size).toBe(0)
+    const page = await get(order, jar)
+    expect(page.html).toContain('data-status="pending"')
+    // The order page asks for the phone (a labelled field), not an error code or a dead end.
+    expect(page.html).toContain('data-retry="mpesa"')
+    expect(page.html).toMatch(/<label for="f-payment_phone">M-Pesa phone number<\/label>/)
+    expect(page.html).not.toContain('role="alert"')
+    const action = unescapeAttr(/<form method="post" action="([^"]+\/pay\?sig=[^"]+)"/.exec(page.html)![1]!)
+
+    // A number M-Pesa cannot prompt: checkout's message, nothing sent.
+    const bad = await post(action, { payment_phone: '0712' }, jar)
+    expect(bad.status).toBe(303)
+    expect((await get(bad.location!, jar)).html).toContain('For M-Pesa, enter the Kenyan phone number that gets the payment prompt')
+    expect(mpesa.state.pushes.size).toBe(0)
+
+    const sent = await post(action, { payment_phone: '+254 712 000 111' }, jar)
+    expect(sent.status).toBe(303)
+    const ref = [...mpesa.state.pushes.keys()].at(-1)!
+    expect(mpesa.state.pushes.get(ref)).toMatchObject({ phone: '254712000111', amount: 2500 })
+    const after = await get(sent.location!, jar)
+    expect(after.html).toContain('The payment prompt is on its way to +254712000111')
+    expect(after.html).toContain('data-status="processing"')
+    expect(after.html).not.toContain('data-retry="mpesa"')
+    // A reload asks Daraja about the same push; it never pushes twice.
+    await get(order, jar)
+    expect(mpesa.state.pushes.size).toBe(1)
+
+    await mpesa.app.request(`/fake/phone/${ref}`, {
+      method: 'POST',
+      body: JSON.stringify({ outcome: 'pay' }),
+      headers: { 'Content-Type': 'application/json' },
+    })
+    const callback = mpesa.state.callbacks.at(-1)!
+    const res = await webhooks.fetch(
+      new Request(`${HOOKS}${new URL(callback.url).pathname}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: callback.body,
+      }) as Parameters<typeof webhooks.fetch>[0],
+      env,
+    )
+    expect(res.status).toBe(200)
+    await expectPaid(order, jar)
+  })
+
+  it('M-Pesa through the API: a guest order whose push failed is paid through POST /guest-orders/{id}/pay with a phone', async () => {
+    const mpesa = createMpesaFake({
+      consumerKey: env.MPESA_CONSUMER_KEY,
+      consumerSecret: env.MPESA_CONSUMER_SECRET,
+      passkey: env.MPESA_PASSKEY,
+      shortcode: env.MPESA_SHORTCODE,
+    })
+    routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+    await mpesa.app.request('/fake/busy/254112000222', { method: 'POST' })
+    const { jar, shipping } = await guestCart('KES', 100_000)
+    const order = new URL(await placeWith(jar, shipping, 'mpesa', 'KE', { payment_phone: '+254112000222' }), 'https://x.test')
+    const pay = `/api/v1/guest-orders/${order.pathname.split('/').at(-1)}/pay${order.search}`
+    expect((await api('POST', pay)).status).toBe(400)
+    expect((await api('POST', pay, { body: { phone: '0112000222' } })).status).toBe(400)
+    const started = await api('POST', pay, { body: { phone: '+254112000222' } })
+    expect(started.status).toBe(200)
+    expect(started.body).toMatchObject({ provider: 'mpesa', status: 'requires_payment' })
+    expect([...mpesa.state.pushes.values()].map((p) => p.phone)).toEqual(['254112000222'])
+  })
 })

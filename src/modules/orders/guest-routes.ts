@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
 import { startPayment } from '../payments/service'
-import { StartedPaymentSchema } from '../payments/schema'
+import { PayBodySchema, StartedPaymentSchema } from '../payments/schema'
 import { getOrderBySignature } from './guest'
 import { OrderDetailSchema } from './schema'
 
@@ -30,12 +30,18 @@ export const guestOrderRoutes = createRouter()
       method: 'post',
       path: '/guest-orders/{id}/pay',
       summary: 'Start (or resume) paying an order through its signed link',
-      description: 'The same as POST /orders/{id}/pay for the holder of the order link: a failed payment can be retried.',
-      request: { params: IdParamSchema, query: SigQuerySchema },
+      description:
+        'The same as POST /orders/{id}/pay for the holder of the order link: a failed payment can be retried. ' +
+        'M-Pesa needs `phone` (a Kenyan number) when no payment prompt was sent yet (the push failed at checkout).',
+      request: {
+        params: IdParamSchema,
+        query: SigQuerySchema,
+        body: { content: { 'application/json': { schema: PayBodySchema } }, required: false },
+      },
       responses: { 200: jsonContent(StartedPaymentSchema, 'What the client needs to pay'), ...errors(400, 404, 409) },
     }),
     async (c) => {
       const order = await getOrderBySignature(c.env, c.req.valid('param').id, c.req.valid('query').sig)
-      return c.json(await startPayment(c.env, order, { type: 'customer' }), 200)
+      return c.json(await startPayment(c.env, order, { type: 'customer' }, c.req.valid('json') ?? {}), 200)
     },
   )

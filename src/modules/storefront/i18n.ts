@@ -73,6 +73,14 @@ const ru: Record<string, string> = {
     'Сейчас не удалось загрузить заказ. Страница повторит попытку через несколько секунд.',
   'We could not load your order just now. Please try again.': 'Сейчас не удалось загрузить заказ. Попробуйте ещё раз.',
   'M-Pesa phone number (for M-Pesa only)': 'Номер телефона M-Pesa (только для M-Pesa)',
+  'M-Pesa phone number': 'Номер телефона M-Pesa',
+  'Pay with M-Pesa': 'Оплата через M-Pesa',
+  'The payment prompt did not reach a phone. Enter the M-Pesa number to send it again; your order is kept.':
+    'Запрос на оплату не дошёл до телефона. Укажите номер M-Pesa, чтобы отправить его снова; заказ сохранён.',
+  'Send the payment prompt': 'Отправить запрос на оплату',
+  'The payment prompt is on its way to {phone}: approve it on your phone.': 'Запрос на оплату отправлен на {phone}: подтвердите его в телефоне.',
+  'The payment prompt could not be sent just now. Check the number and try again; your order is kept.':
+    'Сейчас не удалось отправить запрос на оплату. Проверьте номер и попробуйте снова; заказ сохранён.',
   'Shipping address': 'Адрес доставки',
   'Saved address': 'Сохранённый адрес',
   'A new address': 'Новый адрес',

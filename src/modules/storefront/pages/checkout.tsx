@@ -9,6 +9,7 @@ import { Messages } from '../components/layout'
 import { COOKIES, clearShopCookie, visitorHeaders, withCustomer, type ShopContext, type ShopEnv } from '../context'
 import { flash } from '../flash'
 import { t } from '../i18n'
+import { mpesaPhone, mpesaPhoneError } from '../mpesa-phone'
 import { turnstileHeader, TurnstileWidget } from '../turnstile'
 import { privatePage } from '../render'
 import { Totals, loadCart } from './cart'
@@ -230,13 +231,8 @@ checkoutPages.post('/checkout', async (c) => {
   }
   if (!v.shipping_method_id) errors.push(ru ? 'Выберите способ доставки.' : 'Choose a shipping method.')
   if (!v.payment_provider) errors.push(ru ? 'Выберите способ оплаты.' : 'Choose how to pay.')
-  if (v.payment_provider === 'mpesa' && !/^\+?254[17]\d{8}$/.test((v.payment_phone ?? '').replace(/[\s-]/g, ''))) {
-    errors.push(
-      ru
-        ? 'Для M-Pesa укажите кенийский номер телефона, например +254712345678.'
-        : 'For M-Pesa, enter the Kenyan phone number that gets the payment prompt, for example +254712345678.',
-    )
-  }
+  const phone = v.payment_provider === 'mpesa' ? mpesaPhone(v.payment_phone) : null
+  if (v.payment_provider === 'mpesa' && !phone) errors.push(mpesaPhoneError(l))
   if (errors.length) return checkoutPage(c, v, errors, 400)
 
   // From the form, not the cookie: a resubmitted form (double click, retry) has the same body.
@@ -245,7 +241,7 @@ checkoutPages.post('/checkout', async (c) => {
     email: v.email,
     shipping_method_id: v.shipping_method_id,
     payment_provider: v.payment_provider,
-    ...(v.payment_provider === 'mpesa' ? { payment_phone: `+${(v.payment_phone ?? '').replace(/[\s+-]/g, '')}` } : {}),
+    ...(phone ? { payment_phone: phone } : {}),
     ...(discount ? { discount_code: discount } : {}),
     ...(saved
       ? { address_id: v.address_id }

@@ -2,11 +2,13 @@ import { Hono } from 'hono'
 import { log } from '../../../lib/observability'
 import type { OrderDetail } from '../../orders/service'
 import { callApi, errorMessages } from '../api'
+import { Field } from '../components/forms'
 import { Messages } from '../components/layout'
 import { COOKIES, setShopCookie, visitorHeaders, withCustomer, type ShopContext, type ShopEnv } from '../context'
 import { flash, takeFlash } from '../flash'
 import { dateTime, price } from '../format'
 import { t, type Locale } from '../i18n'
+import { mpesaPhone, mpesaPhoneError } from '../mpesa-phone'
 import { originOf, privatePage } from '../render'
 import { CART_COOKIE_MAX_AGE } from './cart'
 
@@ -208,7 +210,10 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
       `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`,
     )
     if (started.status === 200) payment = started.body
-    else payErrors = errorMessages(started, t(l, 'Something went wrong. Please try again.'))
+    // M-Pesa with no prompt sent yet (the push failed at checkout) needs the phone again: the form
+    // below asks for it, so the API's "phone required" is not shown as an error.
+    else if (!(started.status === 400 && order.payment_provider === 'mpesa' && order.status === 'pending'))
+      payErrors = errorMessages(started, t(l, 'Something went wrong. Please try again.'))
     if (payment?.status === 'succeeded') {
       const again = await callApi<OrderDetail>(c, 'GET', `/api/v1/guest-orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`)
       if (again.status === 200) order = again.body
@@ -222,6 +227,8 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
   const stripe = stripeConfig(c.env)
   const misconfigured = Boolean(secret) && !stripe
   if (misconfigured) log('error', 'storefront: STRIPE_PUBLISHABLE_KEY is not set; card payments cannot be taken', { order_id: order.id })
+  // An M-Pesa order still pending has no prompt on any phone (a sent one moves it to processing).
+  const askPhone = order.payment_provider === 'mpesa' && order.status === 'pending' && !payment && !waiting
   const tracking = order.lines.filter((ln) => ln.tracking_number)
   const returns = await callApi<OrderReturns>(
     c,
@@ -293,6 +300,26 @@ async function orderPage(c: ShopContext, id: string, sig: string) {
         </section>
       ) : null}
       {payment && payment.next_action && !secret ? <PaymentInstructions action={payment.next_action} locale={l} /> : null}
+      {askPhone ? (
+        <section class="pay" aria-labelledby="mpesa-h" data-retry="mpesa">
+          <h2 id="mpesa-h">{t(l, 'Pay with M-Pesa')}</h2>
+          <p>{t(l, 'The payment prompt did not reach a phone. Enter the M-Pesa number to send it again; your order is kept.')}</p>
+          <form method="post" action={`/orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`} novalidate>
+            <Field
+              label={t(l, 'M-Pesa phone number')}
+              name="payment_phone"
+              type="tel"
+              autocomplete="tel"
+              inputmode="tel"
+              maxlength={20}
+              required
+            />
+            <button type="submit" class="primary">
+              {t(l, 'Send the payment prompt')}
+            </button>
+          </form>
+        </section>
+      ) : null}
       {order.status === 'failed' || order.status === 'cancelled' ? (
         <form method="post" action={`/orders/${encodeURIComponent(id)}/reorder?sig=${encodeURIComponent(sig)}`}>
           <p>{t(l, 'This order was not paid in time or the payment failed. Put its items back in your cart to try again.')}</p>
@@ -371,6 +398,32 @@ orderPages.get('/orders/:id/payment-return', (c) => {
     flash(c, 'notice', [t(c.get('locale'), 'Payment cancelled. Your order is kept: you can pay for it from this page.')])
   const query = sig ? `?sig=${encodeURIComponent(sig)}` : ''
   return c.redirect(`/orders/${encodeURIComponent(c.req.param('id'))}${query}`, 303)
+})
+
+/**
+ * The order page's M-Pesa retry: the phone (checked like checkout's) goes to the same payment retry
+ * path as every provider, POST /guest-orders/{id}/pay, which sends a new prompt to it.
+ */
+orderPages.post('/orders/:id/pay', async (c) => {
+  const l = c.get('locale')
+  const id = c.req.param('id')
+  const sig = c.req.query('sig') ?? ''
+  const back = `/orders/${encodeURIComponent(id)}?sig=${encodeURIComponent(sig)}`
+  const form = await c.req.parseBody()
+  const phone = mpesaPhone(typeof form.payment_phone === 'string' ? form.payment_phone : '')
+  if (!phone) {
+    flash(c, 'error', [mpesaPhoneError(l)])
+    return c.redirect(back, 303)
+  }
+  const res = await callApi<StartedPayment>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`, {
+    body: { phone },
+  })
+  if (res.status === 404) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
+  if (res.status === 200) flash(c, 'notice', [t(l, 'The payment prompt is on its way to {phone}: approve it on your phone.', { phone })])
+  else if (res.status >= 500)
+    flash(c, 'error', [t(l, 'The payment prompt could not be sent just now. Check the number and try again; your order is kept.')])
+  else flash(c, 'error', errorMessages(res, t(l, 'Something went wrong. Please try again.')))
+  return c.redirect(back, 303)
 })
 
 /** A failed or cancelled order's items go back into the visitor's cart, to check out again. */
