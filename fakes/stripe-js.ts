@@ -114,7 +114,8 @@ export function createStripeJsFake(confirmThroughFake: Confirm) {
     const back = (status: string) =>
       withQuery(body.return_url!, { payment_intent: pi, payment_intent_client_secret: body.client_secret!, redirect_status: status })
     if (body.card === THREE_DS) {
-      const page = new URL('/stripe-js/3ds', c.req.url)
+      // Relative to this request (…/stripe-js/confirm), so a prefix such as /__fakes is kept.
+      const page = new URL('3ds', c.req.url)
       page.searchParams.set('client_secret', body.client_secret!)
       page.searchParams.set('return_url', body.return_url)
       return c.json({ redirect: page.toString() })
@@ -134,7 +135,7 @@ export function createStripeJsFake(confirmThroughFake: Confirm) {
     const secret = c.req.query('client_secret') ?? ''
     const ret = c.req.query('return_url') ?? ''
     const form = (outcome: string, label: string) =>
-      `<form method="post" action="/stripe-js/3ds"><input type="hidden" name="client_secret" value="${escapeHtml(secret)}"><input type="hidden" name="return_url" value="${escapeHtml(ret)}"><input type="hidden" name="outcome" value="${outcome}"><button type="submit">${label}</button></form>`
+      `<form method="post" action="3ds"><input type="hidden" name="client_secret" value="${escapeHtml(secret)}"><input type="hidden" name="return_url" value="${escapeHtml(ret)}"><input type="hidden" name="outcome" value="${outcome}"><button type="submit">${label}</button></form>`
     return c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>3D Secure test page</title></head><body><main><h1>3D Secure 2 test page</h1><p>This is the offline stand-in for your bank's authentication.</p>${form('complete', 'Complete authentication')}${form('fail', 'Fail authentication')}</main></body></html>`,
     )

@@ -192,6 +192,37 @@ describe('storefront journeys', () => {
   )
 
   it(
+    'a card that asks for 3-D Secure: the bank page fails once (order kept), then passes; back on the order page it is paid',
+    async () => {
+      await page.setViewportSize(DESKTOP)
+      await page.context().clearCookies()
+      await addToCart(page)
+      await page.goto(`${baseUrl()}/checkout`)
+      await fillAddress(page, `3ds-${crypto.randomUUID().slice(0, 8)}@example.com`)
+      await page.locator('input[name="shipping_method_id"]').first().check()
+      await page.getByLabel('Card (Stripe)').check()
+      await page.getByRole('button', { name: 'Place order' }).click()
+      await page.waitForURL(/\/orders\/ord_[a-z0-9]+\?sig=/)
+      const orderPath = new URL(page.url()).pathname
+
+      await payWithCard(page, '4000 0025 0000 3155')
+      await page.getByRole('heading', { name: '3D Secure 2 test page' }).waitFor()
+      await page.getByRole('button', { name: 'Fail authentication' }).click()
+      await page.waitForURL((url) => url.pathname === orderPath && url.searchParams.get('redirect_status') === 'failed')
+      expect((await alerts(page)).join(' ')).toContain('The payment did not go through. Your order is kept: try again.')
+      expect(['pending', 'processing']).toContain(await page.locator('p.status').getAttribute('data-status'))
+
+      await payWithCard(page, '4000 0025 0000 3155')
+      await page.getByRole('button', { name: 'Complete authentication' }).click()
+      await page.waitForURL((url) => url.pathname === orderPath)
+      await page.locator('p.status[data-status="paid"]').waitFor({ timeout: 120_000 })
+      expect(await page.content()).toContain('Thank you! Your order is paid.')
+      expect(browser.errors).toEqual([])
+    },
+    JOURNEY_TIMEOUT,
+  )
+
+  it(
     'a shopper signs up, verifies the email from the link, signs in, keeps an address, buys with it, sees the order, changes the password',
     async () => {
       await page.setViewportSize(DESKTOP)
