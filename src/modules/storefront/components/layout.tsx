@@ -78,8 +78,13 @@ export function Layout(props: { locale: Locale; meta: PageMeta; path: string; br
               <form method="post" action="/preferences/language" class="lang">
                 <input type="hidden" name="locale" value={other} />
                 <input type="hidden" name="back" value={path} />
-                <button type="submit" lang={other} aria-label={`${t(locale, 'Language')}: ${other === 'ru' ? 'Русский' : 'English'}`}>
+                {/* The accessible name starts with the visible "RU"/"EN" (speech input users say what they see). */}
+                <button type="submit">
                   {other === 'ru' ? 'RU' : 'EN'}
+                  <span class="visually-hidden">
+                    {' '}
+                    ({t(locale, 'Language')}: <span lang={other}>{other === 'ru' ? 'Русский' : 'English'}</span>)
+                  </span>
                 </button>
               </form>
             </nav>
