@@ -78,7 +78,8 @@ const ru: Record<string, string> = {
   'The payment prompt did not reach a phone. Enter the M-Pesa number to send it again; your order is kept.':
     'Запрос на оплату не дошёл до телефона. Укажите номер M-Pesa, чтобы отправить его снова; заказ сохранён.',
   'Send the payment prompt': 'Отправить запрос на оплату',
-  'The payment prompt is on its way to {phone}: approve it on your phone.': 'Запрос на оплату отправлен на {phone}: подтвердите его в телефоне.',
+  'The payment prompt is on its way to {phone}: approve it on your phone.':
+    'Запрос на оплату отправлен на {phone}: подтвердите его в телефоне.',
   'The payment prompt could not be sent just now. Check the number and try again; your order is kept.':
     'Сейчас не удалось отправить запрос на оплату. Проверьте номер и попробуйте снова; заказ сохранён.',
   'Shipping address': 'Адрес доставки',

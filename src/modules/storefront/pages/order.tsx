@@ -415,9 +415,14 @@ orderPages.post('/orders/:id/pay', async (c) => {
     flash(c, 'error', [mpesaPhoneError(l)])
     return c.redirect(back, 303)
   }
-  const res = await callApi<StartedPayment>(c, 'POST', `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`, {
-    body: { phone },
-  })
+  const res = await callApi<StartedPayment>(
+    c,
+    'POST',
+    `/api/v1/guest-orders/${encodeURIComponent(id)}/pay?sig=${encodeURIComponent(sig)}`,
+    {
+      body: { phone },
+    },
+  )
   if (res.status === 404) return privatePage(c, { title: t(l, 'Page not found') }, <h1>{t(l, 'Page not found')}</h1>, 404)
   if (res.status === 200) flash(c, 'notice', [t(l, 'The payment prompt is on its way to {phone}: approve it on your phone.', { phone })])
   else if (res.status >= 500)
