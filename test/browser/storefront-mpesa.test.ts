@@ -86,7 +86,7 @@ describe('M-Pesa on the storefront', () => {
       await field.focus()
       await page.keyboard.type(`+${phone.slice(0, 3)} ${phone.slice(3, 6)} ${phone.slice(6)}`)
       await page.keyboard.press('Tab')
-      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Send the payment prompt')
+      expect((await page.locator(':focus').innerText()).trim()).toBe('Send the payment prompt')
       await page.keyboard.press('Enter')
       await page.waitForURL(/\/orders\/ord_[a-z0-9]+\?sig=/)
       await page.locator('p.status[data-status="processing"]').waitFor()
