@@ -95,6 +95,38 @@ async function expectPaid(orderPath: string, jar: Jar) {
   expect(page.html).toContain('Thank you! Your order is paid.')
 }
 
+/** The M-Pesa fake at Daraja's sandbox origin. */
+function serveMpesa() {
+  const mpesa = createMpesaFake({
+    consumerKey: env.MPESA_CONSUMER_KEY,
+    consumerSecret: env.MPESA_CONSUMER_SECRET,
+    passkey: env.MPESA_PASSKEY,
+    shortcode: env.MPESA_SHORTCODE,
+  })
+  routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+  return mpesa
+}
+
+/** The payer approves push `ref` on the phone; Safaricom's result callback reaches the webhooks Worker. */
+async function approveOnPhone(mpesa: ReturnType<typeof createMpesaFake>, ref: string) {
+  const answered = await mpesa.app.request(`/fake/phone/${ref}`, {
+    method: 'POST',
+    body: JSON.stringify({ outcome: 'pay' }),
+    headers: { 'Content-Type': 'application/json' },
+  })
+  expect(answered.status).toBe(200)
+  const callback = mpesa.state.callbacks.at(-1)!
+  const res = await webhooks.fetch(
+    new Request(`${HOOKS}${new URL(callback.url).pathname}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: callback.body,
+    }) as Parameters<typeof webhooks.fetch>[0],
+    env,
+  )
+  expect(res.status).toBe(200)
+}
+
 beforeAll(async () => {
   await seedStoreSettings(env.DB)
 })
@@ -163,13 +195,7 @@ describe('paying through each provider’s fake from the storefront', () => {
   })
 
   it('M-Pesa (KES): checkout wants a Kenyan phone (readable message), the prompt goes to it, and approving it marks the order paid', async () => {
-    const mpesa = createMpesaFake({
-      consumerKey: env.MPESA_CONSUMER_KEY,
-      consumerSecret: env.MPESA_CONSUMER_SECRET,
-      passkey: env.MPESA_PASSKEY,
-      shortcode: env.MPESA_SHORTCODE,
-    })
-    routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+    const mpesa = serveMpesa()
     const { jar, shipping } = await guestCart('KES', 150_000)
     const checkout = await get('/checkout', jar)
     const noPhone = await post(
@@ -186,36 +212,12 @@ describe('paying through each provider’s fake from the storefront', () => {
     expect(page.html).toContain('Payment instructions')
     expect(page.html).not.toContain('role="alert"')
     // The payer approves the prompt; Safaricom calls back the webhooks Worker.
-    expect(
-      (
-        await mpesa.app.request(`/fake/phone/${ref}`, {
-          method: 'POST',
-          body: JSON.stringify({ outcome: 'pay' }),
-          headers: { 'Content-Type': 'application/json' },
-        })
-      ).status,
-    ).toBe(200)
-    const callback = mpesa.state.callbacks.at(-1)!
-    const res = await webhooks.fetch(
-      new Request(`${HOOKS}${new URL(callback.url).pathname}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: callback.body,
-      }) as Parameters<typeof webhooks.fetch>[0],
-      env,
-    )
-    expect(res.status).toBe(200)
+    await approveOnPhone(mpesa, ref)
     await expectPaid(order, jar)
   })
 
   it('M-Pesa: a push that failed at checkout is sent again from the order page to the phone given there (checked like checkout’s), and paying it marks the order paid', async () => {
-    const mpesa = createMpesaFake({
-      consumerKey: env.MPESA_CONSUMER_KEY,
-      consumerSecret: env.MPESA_CONSUMER_SECRET,
-      passkey: env.MPESA_PASSKEY,
-      shortcode: env.MPESA_SHORTCODE,
-    })
-    routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+    const mpesa = serveMpesa()
     // Another prompt is still open on the phone: Daraja refuses the checkout's push.
     await mpesa.app.request('/fake/busy/254712000111', { method: 'POST' })
     const { jar, shipping } = await guestCart('KES', 250_000)
@@ -247,32 +249,12 @@ describe('paying through each provider’s fake from the storefront', () => {
     await get(order, jar)
     expect(mpesa.state.pushes.size).toBe(1)
 
-    await mpesa.app.request(`/fake/phone/${ref}`, {
-      method: 'POST',
-      body: JSON.stringify({ outcome: 'pay' }),
-      headers: { 'Content-Type': 'application/json' },
-    })
-    const callback = mpesa.state.callbacks.at(-1)!
-    const res = await webhooks.fetch(
-      new Request(`${HOOKS}${new URL(callback.url).pathname}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: callback.body,
-      }) as Parameters<typeof webhooks.fetch>[0],
-      env,
-    )
-    expect(res.status).toBe(200)
+    await approveOnPhone(mpesa, ref)
     await expectPaid(order, jar)
   })
 
   it('M-Pesa through the API: a guest order whose push failed is paid through POST /guest-orders/{id}/pay with a phone', async () => {
-    const mpesa = createMpesaFake({
-      consumerKey: env.MPESA_CONSUMER_KEY,
-      consumerSecret: env.MPESA_CONSUMER_SECRET,
-      passkey: env.MPESA_PASSKEY,
-      shortcode: env.MPESA_SHORTCODE,
-    })
-    routeFetch({ 'https://sandbox.safaricom.co.ke': mpesa.fetch })
+    const mpesa = serveMpesa()
     await mpesa.app.request('/fake/busy/254112000222', { method: 'POST' })
     const { jar, shipping } = await guestCart('KES', 100_000)
     const order = new URL(await placeWith(jar, shipping, 'mpesa', 'KE', { payment_phone: '+254112000222' }), 'https://x.test')
