@@ -102,8 +102,6 @@ const KNOWN_MUTUAL = [
   'integrations <-> notifications', // integrations/seller-alerts.ts sends through notifications' providers; the notifications consumer calls it
   'orders <-> payments', // orders/order-do.ts cancels open payments and writes payment alerts
   'orders <-> returns', // orders/order-do.ts and write-through.ts run the return state and rows
-  'orders <-> shipping', // orders/order-do.ts reads the return window (shipping/config.ts)
-  'pricing <-> shipping', // pricing quotes carrier rates (shipping/rates.ts); shipping/labels.ts reads pricing's shipping methods
 ]
 
 describe('layers: lib → modules → workflows → routes and app', () => {

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { config } from '../../lib/config'
 import { runBatch } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { publishEvent, type DomainEvent } from '../../lib/events'
@@ -44,7 +45,6 @@ import { paymentAlerts } from '../payments/tables'
 import { RETURNABLE_ORDER_STATUSES, decideReturn } from '../returns/decide'
 import { returnEvent } from '../returns/events'
 import { deliveredAtFromHistory } from '../returns/write-through'
-import { returnWindowDays } from '../shipping/config'
 
 /** First retry of a failed D1 write-through; each further failure doubles it, up to RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 2_000
@@ -297,7 +297,7 @@ export class OrderDO extends DurableObject<Env> {
       if (!deliveredAt && action.kind === 'request' && RETURNABLE_ORDER_STATUSES.includes(state.status)) {
         deliveredAt = await deliveredAtFromHistory(getDb(this.env), orderId)
       }
-      const decided = decideReturn(state, action, { now: at, windowDays: returnWindowDays(this.env), deliveredAt, seq })
+      const decided = decideReturn(state, action, { now: at, windowDays: config(this.env).RETURN_WINDOW_DAYS, deliveredAt, seq })
       if (!decided.ok) return decided
       if (!decided.changed) return { ok: true, ret: decided.ret, order: state, changed: false }
       const ret = decided.ret

@@ -34,7 +34,10 @@ export function rateTimeoutMs(env: ShippingEnv): number {
   return config(env).CARRIER_RATE_TIMEOUT_MS
 }
 
-/** Days after delivery a line can be returned (RETURN_WINDOW_DAYS, default 30). */
+/**
+ * Days after delivery a line can be returned (RETURN_WINDOW_DAYS, default 30). The OrderDO reads the
+ * same value straight from src/lib/config.ts, so orders does not import shipping.
+ */
 export function returnWindowDays(env: ShippingEnv): number {
   return config(env).RETURN_WINDOW_DAYS
 }
