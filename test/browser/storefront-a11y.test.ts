@@ -134,3 +134,71 @@ for (const { name, viewport } of WIDTHS) {
     }, 300_000)
   })
 }
+
+describe('storefront by keyboard alone', () => {
+  let browser: Browser
+
+  beforeAll(async () => {
+    browser = await openBrowser({ viewport: WIDTHS[0].viewport })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('a guest picks a variant, adds it, checks out and places an order with Tab, arrows, Space and Enter; every stop shows focus', async () => {
+    const { page } = browser
+    await page.context().clearCookies()
+    const missingRing: string[] = []
+    /** Tabs forward until `target` has focus (so it is reachable), checking the focus ring it shows. */
+    const tabTo = async (target: ReturnType<Page['locator']>, what: string) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab')
+        if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) {
+          const ring = await target.evaluate((el) => {
+            const s = el.ownerDocument.defaultView!.getComputedStyle(el)
+            return s.outlineStyle !== 'none' && Number.parseFloat(s.outlineWidth) >= 2
+          })
+          if (!ring) missingRing.push(what)
+          return
+        }
+      }
+      throw new Error(`${what}: not reachable with Tab`)
+    }
+    await page.goto(`${baseUrl()}/p/${product.slug}`)
+    await tabTo(page.locator(`input[name="variant_id"][value="${product.variantId}"]`), 'variant')
+    await page.keyboard.press('Space')
+    await tabTo(page.getByRole('button', { name: 'Add to cart' }), 'Add to cart')
+    // The form's answer, not just the URL (the product page's URL matches before the post lands).
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/cart/add')), page.keyboard.press('Enter')])
+    await page.waitForLoadState()
+    await page.goto(`${baseUrl()}/cart`)
+    await tabTo(page.getByRole('link', { name: /checkout/i }).first(), 'checkout link')
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/checkout')
+    for (const [label, value] of [
+      ['Email', `keys-${crypto.randomUUID().slice(0, 8)}@example.com`],
+      ['Full name', 'Kay Board'],
+      ['Address line 1', '1 Tab Street'],
+      ['City', 'Arlington'],
+      ['Postal code', '22201'],
+    ] as const) {
+      await tabTo(page.getByLabel(label, { exact: true }), label)
+      await page.keyboard.type(value)
+    }
+    await tabTo(page.locator('#f-country'), 'country')
+    await page.keyboard.type('United States')
+    await tabTo(page.locator('input[name="shipping_method_id"]').first(), 'shipping method')
+    await page.keyboard.press('Space')
+    // A radio group is one Tab stop; the arrows move within it.
+    await tabTo(page.locator('input[name="payment_provider"]:checked'), 'payment')
+    const manual = page.getByLabel('Bank transfer / pay later')
+    for (let i = 0; i < 10 && !(await manual.isChecked()); i++) await page.keyboard.press('ArrowDown')
+    expect(await manual.isChecked()).toBe(true)
+    await tabTo(page.getByRole('button', { name: 'Place order' }), 'Place order')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/orders\/ord_[a-z0-9]+\?sig=/)
+    expect(await page.getByRole('heading', { name: 'Payment instructions' }).count()).toBe(1)
+    expect(missingRing).toEqual([])
+    expect(browser.errors).toEqual([])
+  }, 180_000)
+})
