@@ -147,6 +147,28 @@ describe('issue 9 requirements without a test elsewhere', () => {
     expect(after.html).toMatch(/<strong>shipped<\/strong>[^<]*<time[^>]*>[^<]*<\/time><span> · Tracking number: ZX123456789/)
   })
 
+  it('payment instructions read in the shopper’s language: labels translated, the deadline as a date, not ISO text', async () => {
+    const jar: Jar = new Map()
+    await post('/cart/add', { variant_id: products[0]!.variants[0]!.id, quantity: '1', back: '/cart' }, jar)
+    const checkout = await get('/checkout', jar)
+    const placed = await post(
+      '/checkout',
+      guestForm(checkout.html, { country: 'US', shipping_method_id: 'shp_seed_flat', payment_provider: 'manual' }),
+      jar,
+    )
+    expect(placed.status).toBe(303)
+    const en = await get(placed.location!, jar)
+    const deadline = (html: string) => /<dt>[^<]*<\/dt><dd>([^<]*)<\/dd>/.exec(html.slice(html.indexOf('id="pay-instr"')))?.[1] ?? ''
+    expect(en.html).toContain('<dt>pay before</dt>')
+    expect(deadline(en.html)).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M UTC$/)
+    expect(en.html).not.toMatch(/<dd>\d{4}-\d{2}-\d{2}T/)
+    jar.set('ec_lang', 'ru')
+    const ru = await get(placed.location!, jar)
+    expect(ru.html).toContain('<dt>Оплатить до</dt>')
+    expect(ru.html).toContain('<dt>Назначение платежа</dt>')
+    expect(deadline(ru.html)).toMatch(/\d{4} г\., \d{2}:\d{2} UTC$/)
+  })
+
   it('catalog pages may be cached by browsers only with revalidation', async () => {
     const home = await get('/')
     expect(home.headers.get('Cache-Control')).toBe('public, max-age=0, must-revalidate')

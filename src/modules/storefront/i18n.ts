@@ -74,6 +74,11 @@ const ru: Record<string, string> = {
   'We could not load your order just now. Please try again.': 'Сейчас не удалось загрузить заказ. Попробуйте ещё раз.',
   'M-Pesa phone number (for M-Pesa only)': 'Номер телефона M-Pesa (только для M-Pesa)',
   'M-Pesa phone number': 'Номер телефона M-Pesa',
+  'pay before': 'Оплатить до',
+  instructions: 'Как оплатить',
+  reference: 'Назначение платежа',
+  'checkout request id': 'Номер запроса M-Pesa',
+  'customer message': 'Сообщение',
   'Pay with M-Pesa': 'Оплата через M-Pesa',
   'The payment prompt did not reach a phone. Enter the M-Pesa number to send it again; your order is kept.':
     'Запрос на оплату не дошёл до телефона. Укажите номер M-Pesa, чтобы отправить его снова; заказ сохранён.',

@@ -31,6 +31,8 @@ function stripeConfig(env: Env): { publishableKey: string; jsUrl: string } | nul
   return { publishableKey, jsUrl: env.STRIPE_JS_URL || 'https://js.stripe.com/v3' }
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
 /** Instructions and redirect links a provider returned, shown as text and links (never executed). */
 function PaymentInstructions(props: { action: Record<string, unknown>; locale: Locale }) {
   const entries = Object.entries(props.action).filter(([k]) => k !== 'type')
@@ -52,8 +54,9 @@ function PaymentInstructions(props: { action: Record<string, unknown>; locale: L
           .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
           .map(([k, v]) => (
             <>
-              <dt>{k.replace(/_/g, ' ')}</dt>
-              <dd>{String(v)}</dd>
+              <dt>{t(props.locale, k.replace(/_/g, ' '))}</dt>
+              {/* A deadline such as pay_before reads as a date in the shopper's language, not as ISO text. */}
+              <dd>{typeof v === 'string' && ISO_TIME.test(v) ? dateTime(v, props.locale) : String(v)}</dd>
             </>
           ))}
       </dl>
