@@ -57,7 +57,9 @@ describe('analytics page', () => {
         .locator('rect.bar')
         .count(),
     ).toBeGreaterThan(0)
-    expect(await page.getByRole('definition').first().innerText()).toMatch(/\$\d/)
+    // Revenue is one card per currency (other journeys may have paid in KES first); the USD card
+    // carries these orders.
+    expect(await page.getByRole('definition').filter({ hasText: /\$\d/ }).count()).toBeGreaterThan(0)
     await screenshot(page, 'analytics')
     expect(browser.errors).toEqual([])
   })
