@@ -1,7 +1,6 @@
-import * as Sentry from '@sentry/cloudflare'
 import { app } from './app'
 import { devForward, type DevServices } from './lib/dev-forward'
-import { sentryOptions } from './lib/observability'
+import { withOptionalSentry } from './lib/observability'
 import { runScheduled } from './scheduled'
 
 // Durable Object classes are exported as-is: an error inside one surfaces in the Worker call
@@ -9,7 +8,7 @@ import { runScheduled } from './scheduled'
 export { CartDO } from './modules/cart/cart-do'
 export { OrderDO } from './modules/orders/order-do'
 
-export default Sentry.withSentry(sentryOptions, {
+export default withOptionalSentry({
   // Local development forwards /webhooks/* and /__fakes/* to the other Workers (lib/dev-forward.ts).
   fetch: (request, env, ctx) => devForward(request, env as DevServices) ?? app.fetch(request, env, ctx),
   scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),

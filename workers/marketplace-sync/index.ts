@@ -1,6 +1,5 @@
-import * as Sentry from '@sentry/cloudflare'
 import { countQueueOutcomes } from '../../src/lib/metrics'
-import { log, sentryOptions } from '../../src/lib/observability'
+import { log, withOptionalSentry } from '../../src/lib/observability'
 import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleMarketplaceBatch } from '../../src/modules/marketplace/consumer'
 import { runScheduledSync } from '../../src/modules/marketplace/service'
@@ -10,7 +9,7 @@ import { runScheduledSync } from '../../src/modules/marketplace/service'
  * order imports. All logic lives in src/modules/marketplace/ so the test suite drives it with
  * real bindings.
  */
-export default Sentry.withSentry(sentryOptions, {
+export default withOptionalSentry({
   async queue(received, env) {
     const batch = countQueueOutcomes(env, received) // queue.retry / queue.dead_letter metrics
     const opts = { publicBase: env.APP_BASE_URL }

@@ -1,6 +1,5 @@
-import * as Sentry from '@sentry/cloudflare'
 import { countQueueOutcomes } from '../../src/lib/metrics'
-import { sentryOptions } from '../../src/lib/observability'
+import { withOptionalSentry } from '../../src/lib/observability'
 import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleNotificationBatch } from '../../src/modules/notifications/consumer'
 
@@ -8,7 +7,7 @@ import { handleDeadLetterBatch, handleNotificationBatch } from '../../src/module
  * The notifications consumer Worker: domain events in, emails/SMS/WhatsApp/Telegram out. All logic
  * lives in src/modules/notifications/consumer.ts so the test suite drives it with real bindings.
  */
-export default Sentry.withSentry(sentryOptions, {
+export default withOptionalSentry({
   async queue(received, env) {
     const batch = countQueueOutcomes(env, received) // queue.retry / queue.dead_letter metrics
     // Staging binds notifications-staging(-dlq): matching the production names only threw on every batch.

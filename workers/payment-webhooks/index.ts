@@ -1,6 +1,5 @@
-import * as Sentry from '@sentry/cloudflare'
 import { recordEvent } from '../../src/lib/metrics'
-import { sentryOptions } from '../../src/lib/observability'
+import { withOptionalSentry } from '../../src/lib/observability'
 import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
 import { handleKaspiWebhook } from '../../src/modules/payments/webhooks/kaspi'
@@ -50,7 +49,7 @@ async function handleRoute(
  * Everything but routing lives in src/modules/payments (webhook.ts and webhooks/), which the vitest
  * suite also runs against the API Worker's bindings.
  */
-export default Sentry.withSentry(sentryOptions, {
+export default withOptionalSentry({
   async fetch(request, env) {
     const url = new URL(request.url)
     for (const route of ROUTES) {

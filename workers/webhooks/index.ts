@@ -1,6 +1,5 @@
-import * as Sentry from '@sentry/cloudflare'
 import { countQueueOutcomes } from '../../src/lib/metrics'
-import { sentryOptions } from '../../src/lib/observability'
+import { withOptionalSentry } from '../../src/lib/observability'
 import { queueKind } from '../../src/lib/queue-names'
 import { handleWebhookBatch, handleWebhookDeadLetterBatch } from '../../src/modules/integrations/webhook-consumer'
 
@@ -8,7 +7,7 @@ import { handleWebhookBatch, handleWebhookDeadLetterBatch } from '../../src/modu
  * The outgoing-webhooks consumer Worker: deliveries in, signed POSTs out. All logic lives in
  * src/modules/integrations/webhook-consumer.ts so the test suite drives it with real bindings.
  */
-export default Sentry.withSentry(sentryOptions, {
+export default withOptionalSentry({
   async queue(received, env) {
     const batch = countQueueOutcomes(env, received) // queue.retry / queue.dead_letter metrics
     const kind = queueKind(batch.queue, 'webhooks-out')
