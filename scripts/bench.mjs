@@ -12,12 +12,12 @@
 // that many orders, every other buyer 409, no 5xx, the server alive; p50/p99 reported).
 //
 // Env: BENCH_CONNECTIONS (default 20), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
-// BENCH_ONLY (substring of scenario names to run; "none" skips them), BENCH_PRODUCTS (catalog size,
+// BENCH_ONLY (substrings of scenario names to run, separated by "|"; "none" skips them), BENCH_PRODUCTS (catalog size,
 // default the seed's; each size keeps its own state directory), BENCH_SKIP_CHECKS=1 (no hit-ratio
 // or flash-sale check).
 import autocannon from 'autocannon'
-import { spawn } from 'node:child_process'
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -43,7 +43,7 @@ await ensureNode22()
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
-const ONLY = process.env.BENCH_ONLY
+const ONLY = process.env.BENCH_ONLY?.split('|').filter(Boolean)
 const PRODUCTS = process.env.BENCH_PRODUCTS ? Number(process.env.BENCH_PRODUCTS) : undefined
 if (PRODUCTS !== undefined && !(Number.isSafeInteger(PRODUCTS) && PRODUCTS > 0))
   throw new Error('BENCH_PRODUCTS must be a positive integer')
@@ -102,6 +102,51 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   })
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/**
+ * CPU time (ms, user + system) used so far by every process in a server's process group (wrangler
+ * and its workerd), read from /proc; null where there is no /proc. Throughput on a busy 2-core box
+ * swings with whatever else runs, while the CPU a request costs the server barely moves, so the
+ * table reports both.
+ */
+function groupCpuMs(server) {
+  let ticks = 0
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      let stat
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      } catch {
+        continue // exited meanwhile
+      }
+      // Fields after "(comm)": state ppid pgrp ... utime (12th) stime (13th).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(f[2]) === server.child.pid) ticks += Number(f[11]) + Number(f[12])
+    }
+  } catch {
+    return null
+  }
+  return (ticks * 1000) / CLOCK_TICKS
+}
+
+/** An autocannon run with the server's CPU ms per completed request (null without /proc). */
+async function cannonCpu(server, opts) {
+  const before = groupCpuMs(server)
+  const r = await cannon(opts)
+  const after = groupCpuMs(server)
+  return { r, cpu: before === null || after === null || r.requests.total === 0 ? null : (after - before) / r.requests.total }
+}
+
+const cpuText = (ms) => (ms === null ? 'n/a' : fmt(ms, 2))
+
 function cannon(opts) {
   return new Promise((resolve, reject) => {
     autocannon({ connections: CONNECTIONS, ...opts }, (err, result) => (err ? reject(err) : resolve(result)))
@@ -109,12 +154,13 @@ function cannon(opts) {
 }
 
 /** Warm-up (discarded), then the measured run. autocannon takes the path as part of the url. */
-async function measure(base, { path = '/', ...opts }) {
+async function measure(server, base, { path = '/', ...opts }) {
   const url = base + path
   await cannon({ url, duration: WARMUP, ...opts })
-  const r = await cannon({ url, duration: DURATION, ...opts })
+  const { r, cpu } = await cannonCpu(server, { url, duration: DURATION, ...opts })
   return {
     rps: r.requests.average,
+    cpu,
     p50: r.latency.p50,
     p99: r.latency.p99,
     total: r.requests.total,
@@ -231,17 +277,17 @@ try {
   const ceilingDuration = Math.max(3, Math.round(DURATION / 2))
   await cannon({ url: `${ceilingUrl}/`, duration: WARMUP })
   const ceilingNow = async () => {
-    const r = await cannon({ url: `${ceilingUrl}/`, duration: ceilingDuration })
+    const { r, cpu } = await cannonCpu(ceiling, { url: `${ceilingUrl}/`, duration: ceilingDuration })
     if (r.non2xx + r.errors + r.timeouts > 0 || r.requests.total === 0) throw new Error('the ceiling Worker failed requests')
-    return r.requests.average
+    return { rps: r.requests.average, cpu }
   }
 
   const rows = []
   const ctx = context(storeUrl, readDevVars())
-  for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
+  for (const scenario of scenarios.filter((s) => !ONLY || ONLY.some((part) => s.name.includes(part)))) {
     const opts = await scenario.setup(ctx)
-    const ceilingRps = await ceilingNow()
-    const result = await measure(storeUrl, opts)
+    const ceilingRun = await ceilingNow()
+    const result = await measure(store, storeUrl, opts)
     if (!store.alive) throw new Error(`the store exited (${store.exit}) during "${scenario.name}" (log: ${store.logFile})`)
     if (result.bad && opts.path) {
       // Show what a failing answer looks like, so a wrong figure is not mistaken for a slow one.
@@ -249,19 +295,30 @@ try {
       const sample = res instanceof Response ? `${res.status} ${(await res.text()).slice(0, 200)}` : String(res)
       console.log(`  sample response now: ${sample}`)
     }
-    rows.push([scenario.name, result, ceilingRps])
+    rows.push([scenario.name, result, ceilingRun])
     console.log(
-      `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms; ` +
-        `ceiling ${fmt(ceilingRps)} req/s -> ${fmt((result.rps / ceilingRps) * 100)}%${result.bad ? `; ${result.detail}` : ''}`,
+      `${scenario.name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cpuText(result.cpu)} CPU ms/req; ` +
+        `ceiling ${fmt(ceilingRun.rps)} req/s, ${cpuText(ceilingRun.cpu)} CPU ms/req -> ${fmt((result.rps / ceilingRun.rps) * 100)}%` +
+        `${result.bad ? `; ${result.detail}` : ''}`,
     )
   }
 
-  console.log(`\n| scenario | req/s | p50 ms | p99 ms | ceiling req/s | vs ceiling | non-2xx/errors |`)
-  console.log(`|---|---:|---:|---:|---:|---:|---:|`)
+  const cpuRatio = (r, c) => (r.cpu === null || c.cpu === null ? 'n/a' : `${fmt((c.cpu / r.cpu) * 100)}%`)
+  console.log(
+    `\n| scenario | req/s | p50 ms | p99 ms | ceiling req/s | vs ceiling | server CPU ms/req | ceiling CPU ms/req | vs ceiling (CPU) | non-2xx/errors |`,
+  )
+  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`)
   for (const [name, r, c] of rows) {
-    console.log(`| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(c)} | ${fmt((r.rps / c) * 100)}% | ${r.bad} |`)
+    console.log(
+      `| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(c.rps)} | ${fmt((r.rps / c.rps) * 100)}% | ` +
+        `${cpuText(r.cpu)} | ${cpuText(c.cpu)} | ${cpuRatio(r, c)} | ${r.bad} |`,
+    )
   }
-  console.log(`\nceiling: the bare "ok" Worker under the same wrangler dev, measured for ${ceilingDuration} s right before each scenario.`)
+  console.log(
+    `\nceiling: the bare "ok" Worker under the same wrangler dev, measured for ${ceilingDuration} s right before each scenario.` +
+      `\nCPU ms/req: user + system CPU of the server's processes (wrangler and workerd) over the measured run, divided by the` +
+      `\nrequests it answered; "vs ceiling (CPU)" is ceiling CPU / scenario CPU, the throughput ratio a CPU-bound box would give.`,
+  )
 
   let checksFailed = false
   if (CHECKS) {
