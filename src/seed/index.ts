@@ -5,7 +5,7 @@ import { categories, productImages, productVariants, products, reviews } from '.
 import { drawProductImage } from './images'
 import { buildSeedPlan, type SeedOptions, type SeedPlan } from './plan'
 import { hasShipping, seedStoreSettings } from './store'
-import { runInBatches, upsertStatements } from './upsert'
+import { upsertInBatches } from './upsert'
 import { DEMO_PASSWORDS } from './users'
 
 export { buildSeedPlan, DEFAULT_PRODUCT_COUNT, type SeedOptions } from './plan'
@@ -112,10 +112,10 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
       updatedAt: SEED_EPOCH,
     }
   })
-  await runInBatches(db, upsertStatements(db, users, userRows), userRows.length, progress('users'))
-  await runInBatches(db, upsertStatements(db, categories, plan.categories), plan.categories.length, progress('categories'))
-  await runInBatches(db, upsertStatements(db, products, plan.products), plan.products.length, progress('products'))
-  await runInBatches(db, upsertStatements(db, productVariants, plan.variants), plan.variants.length, progress('variants'))
+  await upsertInBatches(db, users, userRows, progress('users'))
+  await upsertInBatches(db, categories, plan.categories, progress('categories'))
+  await upsertInBatches(db, products, plan.products, progress('products'))
+  await upsertInBatches(db, productVariants, plan.variants, progress('variants'))
 
   // Objects first, rows second: a product_images row must never point at a missing object.
   const CONCURRENCY = 16
@@ -131,8 +131,8 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
     if (done % 400 < CONCURRENCY || done === plan.images.length) log(`image files ${done}/${plan.images.length}`)
   }
   const imageRows = plan.images.map((i) => i.row)
-  await runInBatches(db, upsertStatements(db, productImages, imageRows), imageRows.length, progress('images'))
-  await runInBatches(db, upsertStatements(db, reviews, plan.reviews), plan.reviews.length, progress('reviews'))
+  await upsertInBatches(db, productImages, imageRows, progress('images'))
+  await upsertInBatches(db, reviews, plan.reviews, progress('reviews'))
 
   await db.batch([
     // From the rows actually present, so variants or reviews added through the API since the last

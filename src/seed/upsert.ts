@@ -4,20 +4,28 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 /** D1 refuses statements with more than 100 bound parameters. */
 const MAX_PARAMS = 100
 
+/** The row's keys that are columns of `table`. */
+const columnKeys = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) =>
+  Object.keys(row).filter((k) => k in getTableColumns(table))
+
+/** As many rows per statement as the parameter limit allows. */
+const rowsPerStatement = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) =>
+  Math.max(1, Math.floor(MAX_PARAMS / columnKeys(table, row).length))
+
 /**
  * Multi-row `INSERT … ON CONFLICT(id) DO UPDATE` statements for `rows`, as many rows per
  * statement as the parameter limit allows. Column names come from the drizzle table, so a renamed
  * column breaks the type-check rather than the seed. Upserting (never delete-and-insert) keeps
  * rows that reference seeded ones, such as orders, valid.
  */
-export function upsertStatements<T extends SQLiteTable>(db: D1Database, table: T, rows: T['$inferInsert'][]): D1PreparedStatement[] {
+function upsertStatements<T extends SQLiteTable>(db: D1Database, table: T, rows: T['$inferInsert'][]): D1PreparedStatement[] {
   if (rows.length === 0) return []
   const columns = getTableColumns(table)
-  const keys = Object.keys(rows[0]!).filter((k) => k in columns)
+  const keys = columnKeys(table, rows[0]!)
   const names = keys.map((k) => columns[k]!.name)
   const quoted = names.map((n) => `"${n}"`)
   const update = names.filter((n) => n !== 'id').map((n) => `"${n}" = excluded."${n}"`)
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / keys.length))
+  const perStatement = rowsPerStatement(table, rows[0]!)
   const tuple = `(${keys.map(() => '?').join(', ')})`
 
   const statements: D1PreparedStatement[] = []
@@ -35,16 +43,21 @@ export function upsertStatements<T extends SQLiteTable>(db: D1Database, table: T
 /** Statements per D1 batch: each batch is one round trip and one implicit transaction. */
 const BATCH = 40
 
-/** Runs `statements` in D1 batches, reporting how many of `rowsTotal` rows are written so far. */
-export async function runInBatches(
+/**
+ * Upserts `rows` into `table` in D1 batches, reporting how many rows are written so far. Statements
+ * are prepared one batch at a time: preparing all of a 10k-product catalog's at once made the local
+ * bindings proxy (getPlatformProxy) drop the connection on the first batch.
+ */
+export async function upsertInBatches<T extends SQLiteTable>(
   db: D1Database,
-  statements: D1PreparedStatement[],
-  rowsTotal: number,
+  table: T,
+  rows: T['$inferInsert'][],
   progress: (done: number, total: number) => void,
 ): Promise<void> {
-  const rowsPerStatement = statements.length ? Math.ceil(rowsTotal / statements.length) : 0
-  for (let i = 0; i < statements.length; i += BATCH) {
-    await db.batch(statements.slice(i, i + BATCH))
-    progress(Math.min(rowsTotal, (i + BATCH) * rowsPerStatement), rowsTotal)
+  if (rows.length === 0) return
+  const rowsPerBatch = rowsPerStatement(table, rows[0]!) * BATCH
+  for (let i = 0; i < rows.length; i += rowsPerBatch) {
+    await db.batch(upsertStatements(db, table, rows.slice(i, i + rowsPerBatch)))
+    progress(Math.min(rows.length, i + rowsPerBatch), rows.length)
   }
 }
