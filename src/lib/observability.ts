@@ -54,7 +54,9 @@ type SentryEnv = { SENTRY_DSN?: string; ENVIRONMENT?: string }
  * goes straight to the plain handler. withSentry instruments the object it is given in place, so it
  * gets a copy.
  */
-export function withOptionalSentry<E extends SentryEnv, Q = unknown>(handler: ExportedHandler<E, Q>): ExportedHandler<E, Q> {
+export function withOptionalSentry<E extends SentryEnv, Q = unknown, H extends ExportedHandler<E, Q> = ExportedHandler<E, Q>>(
+  handler: H & ExportedHandler<E, Q>,
+): H {
   const traced = Sentry.withSentry<E, Q>(sentryOptions, { ...handler })
   const routed: Record<string, unknown> = {}
   for (const [name, method] of Object.entries(handler)) {
@@ -63,7 +65,8 @@ export function withOptionalSentry<E extends SentryEnv, Q = unknown>(handler: Ex
     routed[name] = (event: unknown, env: E, ctx: unknown) =>
       env.SENTRY_DSN ? tracedMethod.call(traced, event, env, ctx) : method.call(handler, event, env, ctx)
   }
-  return routed as ExportedHandler<E, Q>
+  // The handler's own type (its methods are all there, routed), so callers and tests see e.g. fetch(req, env).
+  return routed as H
 }
 
 export const captureException = (err: unknown, requestId?: string) =>
