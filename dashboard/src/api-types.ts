@@ -5918,6 +5918,12 @@ export interface paths {
           category?: string;
           /** @description Full-text search over name and description, as in the product list */
           q?: string;
+          /** @description Products with a variant whose SKU contains this text, as in the product list (all their variants are exported) */
+          sku?: string;
+          /** @description Lowest price_min, minor units of each product’s currency */
+          min_price?: number | null;
+          /** @description Highest price_min, minor units of each product’s currency */
+          max_price?: number | null;
         };
       };
       responses: {

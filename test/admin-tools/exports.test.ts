@@ -105,6 +105,21 @@ describe('product and order exports', () => {
     expect(rowsOf(none.text)).toEqual([])
   })
 
+  it('takes the product list’s SKU and price filters: a matching product with all its variants', async () => {
+    const bySku = rowsOf((await download(`/api/v1/admin/exports/products?seller_id=${seller.id}&sku=jpy-2`, staff)).text)
+    expect(bySku.map((r) => r.sku).sort()).toEqual(['EXP-JPY-1', 'EXP-JPY-2'])
+    const literal = rowsOf((await download(`/api/v1/admin/exports/products?seller_id=${seller.id}&sku=EXP%25`, staff)).text)
+    expect(literal).toEqual([])
+    // price_min of the JPY product is 500 (yen), of the USD lamp 1250 (cents), each in its own currency.
+    const dear = rowsOf((await download(`/api/v1/admin/exports/products?seller_id=${seller.id}&min_price=1000`, staff)).text)
+    expect(dear.map((r) => r.sku)).toEqual(['EXP-USD-1'])
+    const cheap = rowsOf((await download(`/api/v1/admin/exports/products?seller_id=${seller.id}&min_price=500&max_price=600`, staff)).text)
+    expect(cheap.map((r) => r.sku).sort()).toEqual(['EXP-JPY-1', 'EXP-JPY-2'])
+    const crossed = await api('GET', '/api/v1/admin/exports/products?min_price=600&max_price=500', { headers: staff.auth })
+    expect(crossed.status).toBe(400)
+    expect((await api('GET', '/api/v1/admin/exports/products?min_price=-1', { headers: staff.auth })).status).toBe(400)
+  })
+
   it('refuses bad filters with a 4xx and non-staff with 401/403', async () => {
     expect((await api('GET', '/api/v1/admin/exports/products?status=gone', { headers: staff.auth })).status).toBe(400)
     const unknownCategory = await api('GET', '/api/v1/admin/exports/products?category=no-such-category', { headers: staff.auth })

@@ -106,4 +106,33 @@ describe('CSV export and import in the dashboard', () => {
     ).toEqual([`TEA-${tag}-1`, `TEA-${tag}-2`])
     expect(text).toContain(',USD,24.90,')
   })
+
+  it('the download takes every filter the list shows: SKU, category and price range too', async () => {
+    const { page } = browser
+    const admin = await token(DEMO.admin)
+    const file = [
+      'product_name,status,currency,sku,price,stock,category',
+      `Mug ${tag} red,active,USD,MUG-${tag}-RED,8.00,3,audio`,
+      `Mug ${tag} big,active,USD,MUG-${tag}-BIG,30.00,3,audio`,
+      `Mug ${tag} cup,active,USD,CUP-${tag}-1,30.00,3,audio`,
+      `Mug ${tag} plain,active,USD,MUG-${tag}-XL,30.00,3,`,
+    ].join('\n')
+    const job = await call('POST', '/api/v1/admin/imports', { token: admin, body: { csv: file } })
+    expect(job.status).toBe(201)
+    expect((await call('POST', `/api/v1/admin/imports/${job.body.id}/apply`, { token: admin })).body.status).toBe('done')
+    await signIn(page, DEMO.admin)
+    // Only "big" passes all four: a SKU piece, the category, at least $10 and the text search.
+    const filters = `q=${encodeURIComponent(`Mug ${tag}`)}&sku=${encodeURIComponent(`mug-${tag}`)}&category=audio&min_price=10`
+    await page.goto(page.url().replace(/#.*$/, '') + `#/products?${filters}`)
+    await page.getByRole('heading', { name: 'Products' }).waitFor()
+    await page.getByRole('link', { name: `Mug ${tag} big` }).waitFor()
+    expect(await page.getByRole('link', { name: new RegExp(`^Mug ${tag}`) }).count()).toBe(1)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    expect(lines.slice(1).map((l) => l.split(',')[7])).toEqual([`MUG-${tag}-BIG`])
+    expect(browser.errors).toEqual([])
+  })
 })

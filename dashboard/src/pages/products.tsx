@@ -142,6 +142,8 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
     max_price: priceParam(maxPrice),
     sort: get('sort') ? sort : undefined,
   }) as ListQuery
+  // The download selects what the list shows: every filter, in the same units (only the order differs).
+  const { sort: _sort, ...exportQuery } = query
   const list = useLoad(
     () => products.list(scope, { ...query, cursor: pager.cursor, limit: 25 }),
     [scope, ...Object.values(filters), pager.cursor],
@@ -177,7 +179,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
           <>
             {scope === 'admin' ? (
               <>
-                <CsvDownload export={{ kind: 'products', query: compact({ q, status: status || undefined, seller_id: sellerId }) }} />
+                <CsvDownload export={{ kind: 'products', query: exportQuery }} />
                 <a class="button" href={link('import')}>
                   {t('products.importCsv')}
                 </a>

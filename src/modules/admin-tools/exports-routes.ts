@@ -16,6 +16,16 @@ export const ProductExportQuerySchema = z.object({
   seller_id: z.string().max(64).optional(),
   category: z.string().max(120).optional().openapi({ description: 'Category id or slug; includes all subcategories' }),
   q: z.string().max(200).optional().openapi({ description: 'Full-text search over name and description, as in the product list' }),
+  sku: z.string().trim().min(1).max(64).optional().openapi({
+    description: 'Products with a variant whose SKU contains this text, as in the product list (all their variants are exported)',
+  }),
+  min_price: z.coerce.number().int().min(0).optional().openapi({ description: 'Lowest price_min, minor units of each product’s currency' }),
+  max_price: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'Highest price_min, minor units of each product’s currency' }),
 })
 
 export const OrderExportQuerySchema = z.object({

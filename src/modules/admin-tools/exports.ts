@@ -62,6 +62,11 @@ export interface ProductExportFilter {
   seller_id?: string
   category?: string
   q?: string
+  /** Products with a variant whose SKU contains this text (the product list's `sku`). */
+  sku?: string
+  /** The product list's price range on `price_min`, minor units of each product's currency. */
+  min_price?: number
+  max_price?: number
 }
 
 export interface OrderExportFilter {
@@ -135,9 +140,18 @@ interface ProductExportRow {
 
 /** Validate the filter before the response starts: a bad category is a 4xx, not a broken download. */
 async function productWhere(db: DB, f: ProductExportFilter): Promise<SQL[] | null> {
+  if (f.min_price !== undefined && f.max_price !== undefined && f.min_price > f.max_price)
+    throw badRequest('min_price must not exceed max_price', [{ path: 'min_price', message: 'greater than max_price' }])
   const where: SQL[] = []
   if (f.status) where.push(sql`p.status = ${f.status}`)
   if (f.seller_id) where.push(sql`p.seller_id = ${f.seller_id}`)
+  if (f.sku) {
+    // As the product list: a product matches when one of its variants does; all its variants are exported.
+    const like = `%${f.sku.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    where.push(sql`EXISTS (SELECT 1 FROM product_variants sv WHERE sv.product_id = p.id AND sv.sku LIKE ${like} ESCAPE '\\')`)
+  }
+  if (f.min_price !== undefined) where.push(sql`p.price_min >= ${f.min_price}`)
+  if (f.max_price !== undefined) where.push(sql`p.price_min <= ${f.max_price}`)
   if (f.category) {
     const categoryId = await resolveCategoryId(db, f.category)
     where.push(sql`p.category_id IN (
