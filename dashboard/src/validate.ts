@@ -5,6 +5,7 @@
 import { rules } from './api-rules'
 import { invalid } from './feedback'
 import { t } from './i18n'
+import { formatMoney, formatNumber } from './ui'
 
 export type RequestSchema = keyof typeof rules
 
@@ -31,6 +32,24 @@ interface Rule {
   allOf?: readonly Rule[]
   $ref?: string
 }
+
+/**
+ * How a form's user types a number the API takes in other units: money in the currency's major
+ * unit (the API wants minor units), a percentage (the API wants basis points). A limit is then shown
+ * the way the user types it ("at most $1,000,000,000.00", "at most 100%"), never the API's raw number.
+ */
+export type Unit = { currency: string } | 'percent'
+
+/** Units by API path ("variants.0.price") or by its last part ("price"). */
+export type Units = Record<string, Unit>
+
+function showLimit(n: number, unit: Unit | undefined): string {
+  if (!unit) return String(n)
+  if (unit === 'percent') return formatNumber(n / 10_000, { style: 'percent', maximumFractionDigits: 2 })
+  return formatMoney(n, unit.currency)
+}
+
+const unitOf = (units: Units, path: string): Unit | undefined => units[path] ?? units[path.split('.').pop() ?? '']
 
 export interface Issue {
   path: string
@@ -69,16 +88,16 @@ function typeMessage(types: readonly string[], value: unknown): string {
   return `must be ${types.filter((t) => t !== 'null').join(' or ')}`
 }
 
-function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
+function visit(rule0: Rule, value: unknown, path: string, out: Issue[], units: Units) {
   const rule = resolve(rule0)
-  for (const sub of rule.allOf ?? []) visit(sub, value, path, out)
+  for (const sub of rule.allOf ?? []) visit(sub, value, path, out, units)
   const branches = rule.anyOf ?? rule.oneOf
   if (branches) {
     // Valid when one branch is; otherwise report the closest branch's problems.
     let best: Issue[] | undefined
     for (const b of branches) {
       const found: Issue[] = []
-      visit(b, value, path, found)
+      visit(b, value, path, found, units)
       if (found.length === 0) {
         best = []
         break
@@ -103,10 +122,13 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
       typeof rule.exclusiveMinimum === 'number' ? rule.exclusiveMinimum : rule.exclusiveMinimum === true ? rule.minimum : undefined
     const exMax =
       typeof rule.exclusiveMaximum === 'number' ? rule.exclusiveMaximum : rule.exclusiveMaximum === true ? rule.maximum : undefined
-    if (exMin !== undefined && value <= exMin) out.push({ path, message: `must be more than ${exMin}` })
-    else if (rule.minimum !== undefined && value < rule.minimum) out.push({ path, message: `must be at least ${rule.minimum}` })
-    if (exMax !== undefined && value >= exMax) out.push({ path, message: `must be less than ${exMax}` })
-    else if (rule.maximum !== undefined && value > rule.maximum) out.push({ path, message: `must be at most ${rule.maximum}` })
+    const unit = unitOf(units, path)
+    if (exMin !== undefined && value <= exMin) out.push({ path, message: `must be more than ${showLimit(exMin, unit)}` })
+    else if (rule.minimum !== undefined && value < rule.minimum)
+      out.push({ path, message: `must be at least ${showLimit(rule.minimum, unit)}` })
+    if (exMax !== undefined && value >= exMax) out.push({ path, message: `must be less than ${showLimit(exMax, unit)}` })
+    else if (rule.maximum !== undefined && value > rule.maximum)
+      out.push({ path, message: `must be at most ${showLimit(rule.maximum, unit)}` })
   }
   if (typeof value === 'string') {
     const length = [...value].length
@@ -122,32 +144,33 @@ function visit(rule0: Rule, value: unknown, path: string, out: Issue[]) {
   if (Array.isArray(value)) {
     if (rule.minItems !== undefined && value.length < rule.minItems) out.push({ path, message: `needs at least ${rule.minItems}` })
     if (rule.maxItems !== undefined && value.length > rule.maxItems) out.push({ path, message: `takes at most ${rule.maxItems}` })
-    if (rule.items) value.forEach((item, i) => visit(rule.items!, item, path ? `${path}.${i}` : String(i), out))
+    if (rule.items) value.forEach((item, i) => visit(rule.items!, item, path ? `${path}.${i}` : String(i), out, units))
   }
   if (typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>
     for (const key of rule.required ?? [])
       if (obj[key] === undefined) out.push({ path: path ? `${path}.${key}` : key, message: t('error.required') })
     for (const [key, sub] of Object.entries(rule.properties ?? {})) {
-      if (obj[key] !== undefined) visit(sub, obj[key], path ? `${path}.${key}` : key, out)
+      if (obj[key] !== undefined) visit(sub, obj[key], path ? `${path}.${key}` : key, out, units)
     }
   }
 }
 
 /** The problems the API would report for `body` under the named request schema (paths as the API writes them). */
-export function check(schema: RequestSchema, body: unknown): Issue[] {
+export function check(schema: RequestSchema, body: unknown, units: Units = {}): Issue[] {
   const out: Issue[] = []
-  visit(rules[schema] as unknown as Rule, body, '', out)
+  visit(rules[schema] as unknown as Rule, body, '', out, units)
   return out
 }
 
 /**
  * Throws a validation error (shown like the API's, at each field) when `body` breaks the schema's
  * rules. `fields` renames API paths to the form's control names where they differ
- * (`{ 'variants.0.price': 'price' }`).
+ * (`{ 'variants.0.price': 'price' }`); `units` says which numbers are money or percentages, so their
+ * limits read as typed (`{ price: { currency: 'USD' } }`).
  */
-export function validateBody(schema: RequestSchema, body: unknown, fields: Record<string, string> = {}): void {
-  const issues = check(schema, body)
+export function validateBody(schema: RequestSchema, body: unknown, fields: Record<string, string> = {}, units: Units = {}): void {
+  const issues = check(schema, body, units)
   if (issues.length === 0) return
   const byField: Record<string, string> = {}
   for (const i of issues) byField[fields[i.path] ?? i.path] ??= i.message

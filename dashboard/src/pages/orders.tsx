@@ -486,7 +486,7 @@ function Actions({ order, onChanged }: { order: AdminOrder; onChanged: () => voi
       ...compact({ reason: String(v.reason).trim() }),
       restock,
     }
-    validateBody('RefundBody', body)
+    validateBody('RefundBody', body, {}, { amount: { currency: order.currency } })
     const what =
       amount === undefined
         ? t('orders.refund.everything', { left })

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks'
 import { api, unwrap, type Schemas } from '../api'
 import { enums } from '../api-enums'
 import { t, tMaybe, type Key } from '../i18n'
-import { validateBody, type RequestSchema } from '../validate'
+import { validateBody, type RequestSchema, type Units } from '../validate'
 import {
   Badge,
   CANCELLED,
@@ -122,6 +122,17 @@ function toBody(fields: FieldDef[], values: Record<string, string | boolean>, mo
   return body
 }
 
+/** Which fields are typed as money (in the record's currency) or percentages, so limits read as typed. */
+function unitsOf(fields: FieldDef[], values: Record<string, string | boolean>, row?: Row): Units {
+  const units: Units = {}
+  const percentage = String(values.kind ?? row?.kind) === 'percentage'
+  for (const f of fields) {
+    if (f.kind === 'money' || (f.kind === 'discount' && !percentage)) units[f.name] = { currency: currencyOf(values, row) }
+    else if (f.kind === 'percent' || f.kind === 'discount') units[f.name] = 'percent'
+  }
+  return units
+}
+
 /** A row's value as the form control shows it. */
 function toInput(f: FieldDef, row: Row | undefined): string {
   const v = row?.[f.name]
@@ -177,8 +188,9 @@ function Fields({ fields, row, mode }: { fields: FieldDef[]; row?: Row; mode: 'c
 function ResourceRow<R extends Row>({ res, row, onChanged }: { res: Resource<R>; row: R; onChanged: () => void }) {
   const [editing, setEditing] = useState(false)
   const save = useAction(async (form: HTMLFormElement) => {
-    const body = toBody(res.fields, formValues(form), 'update', row)
-    validateBody(res.schemas.update, body)
+    const values = formValues(form)
+    const body = toBody(res.fields, values, 'update', row)
+    validateBody(res.schemas.update, body, {}, unitsOf(res.fields, values, row))
     await res.update(row.id, body)
     setEditing(false)
     onChanged()
@@ -237,8 +249,9 @@ function ResourcePage<R extends Row>({ res }: { res: Resource<R> }) {
   const list = useLoad(res.list, [res])
   const [formKey, setFormKey] = useState(0)
   const create = useAction(async (form: HTMLFormElement) => {
-    const body = toBody(res.fields, formValues(form), 'create')
-    validateBody(res.schemas.create, body)
+    const values = formValues(form)
+    const body = toBody(res.fields, values, 'create')
+    validateBody(res.schemas.create, body, {}, unitsOf(res.fields, values))
     await res.create(body)
     setFormKey((k) => k + 1)
     list.reload()

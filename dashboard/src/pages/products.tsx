@@ -435,12 +435,17 @@ function NewProduct({ scope }: { scope: Scope }) {
       ],
     }
     // The API's own rules (from its OpenAPI schema), checked here so each problem shows at its field.
-    validateBody('ProductCreate', body, {
-      'variants.0.sku': 'sku',
-      'variants.0.name': 'variant_name',
-      'variants.0.price': 'price',
-      'variants.0.stock': 'stock',
-    })
+    validateBody(
+      'ProductCreate',
+      body,
+      {
+        'variants.0.sku': 'sku',
+        'variants.0.name': 'variant_name',
+        'variants.0.price': 'price',
+        'variants.0.stock': 'stock',
+      },
+      { price: { currency } },
+    )
     const product = await products.create(scope, body)
     // The product exists now: whatever happens to the image, continue on its page (a second
     // submit here would create a second product).
@@ -626,7 +631,7 @@ function VariantRow({
     // A stock change says why (checked before anything is saved, so the form is all or nothing).
     const why = stockChanged ? stockReason(v) : undefined
     const body: Schemas['VariantUpdate'] = { name: String(v.name).trim(), price: toMinor(String(v.price), variant.currency) }
-    validateBody('VariantUpdate', body)
+    validateBody('VariantUpdate', body, {}, { price: { currency: variant.currency } })
     if (why) validateBody('StockChange', { stock, ...why })
     let next = await products.updateVariant(scope, product.id, variant.id, body)
     if (why) next = await products.setStock(scope, product.id, variant.id, { stock, ...why })
@@ -706,7 +711,7 @@ function Variants({ scope, product, onSaved }: { scope: Scope; product: Product;
       price: toMinor(String(v.price), product.currency),
       stock: String(v.stock).trim() === '' ? 0 : Number(v.stock),
     }
-    validateBody('VariantCreate', body)
+    validateBody('VariantCreate', body, {}, { price: { currency: product.currency } })
     onSaved(await products.addVariant(scope, product.id, body))
     form.reset()
     return t('products.variant.added')
@@ -979,7 +984,12 @@ function BulkBar({
         confirm: t('products.bulk.changePrices'),
       }
     }
-    validateBody('BulkProductAction', body, { 'change.amount': 'bulk_change', 'change.basis_points': 'bulk_change', stock: 'bulk_stock' })
+    validateBody(
+      'BulkProductAction',
+      body,
+      { 'change.amount': 'bulk_change', 'change.basis_points': 'bulk_change', stock: 'bulk_stock' },
+      { 'change.amount': { currency: currencies[0] ?? 'USD' }, 'change.basis_points': 'percent' },
+    )
     if (!(await confirmAction(confirmation))) throw CANCELLED
     const result = await bulkCall(scope, body)
     onResult(result)
