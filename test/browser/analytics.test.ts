@@ -1,7 +1,20 @@
 // The analytics page draws its charts from paid orders: revenue per day, orders per status, top
-// products and top sellers, over the chosen date range.
+// products and top sellers, over the chosen date range. Issue 13's analytics defects: an error shown
+// twice, "$0.00 / $0.01" axes on an empty range, "1 orders".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO, openBrowser, paidOrder, screenshot, signIn, someVariants, token, type Browser, type SeedVariant } from './harness'
+import {
+  baseUrl,
+  call,
+  DEMO,
+  openBrowser,
+  paidOrder,
+  screenshot,
+  signIn,
+  someVariants,
+  token,
+  type Browser,
+  type SeedVariant,
+} from './harness'
 
 let browser: Browser
 let bought: SeedVariant[]
@@ -74,5 +87,60 @@ describe('analytics page', () => {
     // Sellers have no "top sellers" chart: the report is about themselves.
     expect(await page.getByRole('heading', { name: 'Top sellers' }).count()).toBe(0)
     await screenshot(page, 'seller-sales')
+  })
+
+  it('an empty range draws one zero line (no "$0.01" axis), and a refused range shows its error once', async () => {
+    const { page } = browser
+    await signIn(page, DEMO.admin)
+    await page.goto(`${baseUrl()}/admin/#/analytics?from=2001-01-01&to=2001-01-07`)
+    const revenue = page.locator('[data-chart="columns"] svg')
+    await revenue.waitFor()
+    await page.getByText('No paid orders in this range').waitFor()
+    const axis = await revenue.locator('text').allTextContents()
+    expect(axis.filter((label) => label.startsWith('$'))).toEqual(['$0.00'])
+    // "from" after "to": the API refuses it, and the page says so in one place, not two.
+    await page.goto(`${baseUrl()}/admin/#/analytics?from=2001-01-07&to=2001-01-01`)
+    await page.reload()
+    await page.getByRole('main').getByRole('alert').first().waitFor()
+    expect(await page.getByRole('main').getByRole('alert').count()).toBe(1)
+    expect(await page.getByRole('main').getByText('from must not be after to').count()).toBe(1)
+  })
+
+  it('one order is "1 order": a new seller with a single sale', async () => {
+    const { page } = browser
+    const admin = await token(DEMO.admin)
+    const staff = await token(DEMO.staff)
+    const email = `solo-${crypto.randomUUID().slice(0, 8)}@example.com`
+    const password = 'browser-test-pass-1'
+    expect((await call('POST', '/api/v1/auth/register', { body: { email, password, name: 'Solo Seller' } })).status).toBe(202)
+    const login = await call('POST', '/api/v1/auth/login', { body: { email, password } })
+    const sellerId = login.body.user.id as string
+    expect((await call('PATCH', `/api/v1/admin/users/${sellerId}`, { token: admin, body: { role: 'seller' } })).status).toBe(200)
+    const product = await call('POST', '/api/v1/admin/products', {
+      token: admin,
+      body: {
+        name: `Solo lamp ${sellerId.slice(-6)}`,
+        seller_id: sellerId,
+        status: 'active',
+        currency: 'USD',
+        variants: [{ sku: `SOLO-${sellerId.slice(-8).toUpperCase()}`, price: 1500, stock: 5 }],
+      },
+    })
+    expect(product.status).toBe(201)
+    await paidOrder(staff, [{ variantId: product.body.variants[0].id, quantity: 1 }])
+    await signIn(page, { email, password })
+    await page.getByRole('heading', { name: 'My sales' }).waitFor()
+    // The one revenue card (USD, the sale with its tax).
+    const totals = page.getByRole('definition').filter({ hasText: /\$\d/ })
+    await totals.waitFor()
+    expect(await totals.count()).toBe(1)
+    expect(await totals.innerText()).toContain('1 order ·')
+    expect(
+      await page
+        .getByRole('main')
+        .getByText(/\b1 orders\b/)
+        .count(),
+    ).toBe(0)
+    expect(browser.errors).toEqual([])
   })
 })

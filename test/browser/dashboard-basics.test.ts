@@ -34,6 +34,8 @@ describe('signing in', () => {
     const res = await fetch(new URL(href!, `${baseUrl()}/admin/`))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('image/svg+xml')
+    // Browsers and tools that ask for /favicon.ico without reading the page get an icon too.
+    expect((await fetch(`${baseUrl()}/favicon.ico`)).status).toBe(200)
   })
 
   it('a customer who signs in is sent to the storefront account page', async () => {

@@ -116,7 +116,7 @@ describe('order page money safety', () => {
     expect((await call('GET', `/api/v1/admin/orders/${first.id}`, { token: staff })).body.status).toBe('shipped')
   })
 
-  it('a cancelled order shows no Ship form, and a paid one no payment due date', async () => {
+  it('a cancelled order shows no Ship form and no pending payment, and a paid one no payment due date', async () => {
     const { page } = browser
     await open(unpaid.id)
     expect(await page.getByText(/· due /).count()).toBe(1)
@@ -128,6 +128,10 @@ describe('order page money safety', () => {
     await page.getByText('Nothing more can be done with a cancelled order.').waitFor()
     expect(await page.getByRole('form', { name: 'Ship' }).count()).toBe(0)
     expect(await page.getByText(/· due /).count()).toBe(0)
+    // Its manual payment was never made: it is cancelled with the order, not left "pending".
+    const payments = page.getByRole('region', { name: 'Payments and refunds' })
+    await payments.getByRole('cell', { name: 'cancelled' }).waitFor()
+    expect(await payments.getByRole('cell', { name: 'pending' }).count()).toBe(0)
 
     await open(first.id)
     expect(await page.getByText(/· due /).count()).toBe(0)
