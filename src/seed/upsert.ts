@@ -5,8 +5,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 const MAX_PARAMS = 100
 
 /** The row's keys that are columns of `table`. */
-const columnKeys = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) =>
-  Object.keys(row).filter((k) => k in getTableColumns(table))
+const columnKeys = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) => Object.keys(row).filter((k) => k in getTableColumns(table))
 
 /** As many rows per statement as the parameter limit allows. */
 const rowsPerStatement = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) =>
