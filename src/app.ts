@@ -3,12 +3,10 @@ import { requestId } from 'hono/request-id'
 import { d1Session } from './lib/db'
 import { AppError, errorBody } from './lib/errors'
 import { captureException, log, requestLog } from './lib/observability'
-import { prometheusText, requestMetrics } from './lib/metrics'
+import { requestMetrics } from './lib/metrics'
 import { rateLimitByIp } from './lib/ratelimit'
-import { createRoute, z } from '@hono/zod-openapi'
-import { errors } from './lib/openapi-schemas'
 import { apiBodyLimit, apiCors, requireJsonContentType, securityHeaders } from './lib/security'
-import { authRoute, createRouter } from './lib/router'
+import { createRouter } from './lib/router'
 import { accountRoutes } from './modules/accounts/routes'
 import { adminToolRoutes } from './modules/admin-tools/routes'
 import { inventoryRoutes } from './modules/inventory/routes'
@@ -44,23 +42,6 @@ app.use('*', d1Session)
 
 // One router per module (test/architecture.test.ts checks).
 app.route('/', healthRoutes)
-app.openapi(
-  createRoute({
-    method: 'get',
-    path: '/metrics',
-    tags: ['ops'],
-    summary: 'Prometheus metrics of this Worker instance (staff, admin)',
-    description:
-      'Requests by route template, method and status, latency histograms and business events seen by the ' +
-      'instance that answers (text format 0.0.4). Store-wide figures are in Analytics Engine (docs/observability.md).',
-    ...authRoute({ roles: ['staff', 'admin'] }),
-    responses: {
-      200: { description: 'Prometheus text', content: { 'text/plain': { schema: z.string() } } },
-      ...errors(401, 403),
-    },
-  }),
-  (c) => c.text(prometheusText(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
-)
 app.route('/api/v1', accountRoutes)
 // The catalog mounts its own /api/v1 routes and the product images at /images/{key}.
 app.route('/', catalogRoutes)

@@ -1,24 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { ZodError } from 'zod'
-import { requireAuthWith } from '../modules/accounts/middleware'
-import type { ApiScope } from '../modules/integrations/scopes'
 import type { AppEnv, Role } from './context'
 import { errorBody, type ErrorDetail } from './errors'
-import { bearerSecurity } from './openapi-schemas'
 
 /** Every role, in the order of increasing power. */
 export const ROLES: readonly Role[] = ['customer', 'seller', 'staff', 'admin']
-
-/**
- * A route's security, declared once: spread into `createRoute({ ...authRoute({ roles, scopes }), … })`
- * to get the OpenAPI `security` entry and the middleware that enforces it (401 without a valid token,
- * 403 for a role outside `roles`; no `roles` admits every signed-in user). With `scopes`, API keys
- * holding all of them are admitted too, and the operation lists the second scheme (`apiKeyAuth`).
- */
-export function authRoute({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] } = {}) {
-  const security = scopes.length ? [...bearerSecurity, { apiKeyAuth: [...scopes] }] : bearerSecurity
-  return { security, middleware: requireAuthWith({ roles, scopes }) }
-}
 
 /** The roles a route's auth middleware (authRoute) admits (every role when it names none), if it has one. */
 function rolesOf(middleware: unknown): readonly Role[] | undefined {

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf } from '../../lib/pagination'
-import { authRoute, createRouter } from '../../lib/router'
-import { currentUser } from './middleware'
+import { createRouter } from '../../lib/router'
+import { authRoute, currentUser } from './middleware'
 import { AdminUpdateUserBodySchema, AdminUserQuerySchema, AdminUserSchema } from './schema'
 import { adminUpdateUser, getUserForAdmin, listUsers } from './service'
 

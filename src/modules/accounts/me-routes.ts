@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
 import { createAddress, deleteAddress, getAddress, listAddresses, updateAddress } from './addresses'
-import { currentUser } from './middleware'
+import { authRoute, currentUser } from './middleware'
 import {
   AddressListSchema,
   AddressSchema,

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv, AuthUser, Role } from '../../lib/context'
 import { AppError, forbidden, unauthorized } from '../../lib/errors'
+import { bearerSecurity } from '../../lib/openapi-schemas'
 import { rateLimitUser, spend } from '../../lib/ratelimit'
 import { verifyApiKey } from '../integrations/api-keys'
 import { looksLikeApiKey, type ApiScope } from '../integrations/scopes'
@@ -38,8 +39,8 @@ export const optionalAuth = createMiddleware<AppEnv>(async (c, next) => {
  * declares `scopes` and the key holds every one of them (a route without scopes is closed to keys).
  * Then the rate limit of the request's tier, per user or per key (429). The middleware carries its
  * `roles` and `scopes` so createRouter can publish them in /openapi.json (`x-roles`, `x-scopes`).
- * Routes do not call it: they spread authRoute({ roles, scopes }) from src/lib/router.ts, which sets
- * this middleware and the OpenAPI `security` from the same lists (test/architecture.test.ts checks).
+ * Routes do not call it: they spread authRoute({ roles, scopes }) (below), which sets this middleware
+ * and the OpenAPI `security` from the same lists (test/architecture.test.ts checks).
  */
 export const requireAuthWith = ({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] }) =>
   Object.assign(
@@ -64,7 +65,20 @@ export const requireAuthWith = ({ roles = [], scopes = [] }: { roles?: readonly 
     { roles, scopes },
   )
 
-/** The signed-in user inside a handler behind authRoute (src/lib/router.ts). */
+/**
+ * A route's security, declared once: spread into `createRoute({ ...authRoute({ roles, scopes }), … })`
+ * to get the OpenAPI `security` entry and the middleware that enforces it (401 without a valid token,
+ * 403 for a role outside `roles`; no `roles` admits every signed-in user). With `scopes`, API keys
+ * holding all of them are admitted too, and the operation lists the second scheme (`apiKeyAuth`).
+ * It lives here, not in src/lib/router.ts, because lib imports no module; createRouter (lib) reads
+ * the middleware's `roles` and `scopes` to publish `x-roles` / `x-scopes`.
+ */
+export function authRoute({ roles = [], scopes = [] }: { roles?: readonly Role[]; scopes?: readonly ApiScope[] } = {}) {
+  const security = scopes.length ? [...bearerSecurity, { apiKeyAuth: [...scopes] }] : bearerSecurity
+  return { security, middleware: requireAuthWith({ roles, scopes }) }
+}
+
+/** The signed-in user inside a handler behind authRoute. */
 export function currentUser(c: { get(key: 'user'): AuthUser | undefined }): AuthUser {
   const user = c.get('user')
   if (!user) throw unauthorized()

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
+import { authRoute } from '../accounts/middleware'
 import { nowIso } from '../../lib/time'
 import { OrderStatusSchema } from '../orders/schema'
 import { ORDER_COLUMNS, orderExport, PRODUCT_COLUMNS, productExport } from './exports'

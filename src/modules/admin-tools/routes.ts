@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
+import { authRoute } from '../accounts/middleware'
 import { customerProfile } from './customers'
 import { exportRoutes } from './exports-routes'
 import { importRoutes } from './imports-routes'

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
-import { currentUser } from '../accounts/middleware'
+import { createRouter } from '../../lib/router'
+import { authRoute, currentUser } from '../accounts/middleware'
 import { RangeQuerySchema, SalesReportSchema } from './schema'
 import { salesReport } from './service'
 

@@ -3,8 +3,8 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../lib/context'
 import { notFound } from '../../lib/errors'
 import { bearerSecurity, errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
-import { currentUser, optionalAuth } from '../accounts/middleware'
+import { createRouter } from '../../lib/router'
+import { authRoute, currentUser, optionalAuth } from '../accounts/middleware'
 import { spendDiscountPreview } from './discount-guard'
 import {
   AddItemBodySchema,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
+import { authRoute } from '../accounts/middleware'
 import { createCategory, deleteCategory, updateCategory } from './categories'
 import { CategoryCreateSchema, CategoryDetailSchema, CategoryUpdateSchema } from './schema'
 

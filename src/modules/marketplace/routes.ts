@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf } from '../../lib/pagination'
-import { authRoute, createRouter } from '../../lib/router'
-import { currentUser } from '../accounts/middleware'
+import { createRouter } from '../../lib/router'
+import { authRoute, currentUser } from '../accounts/middleware'
 import {
   ImportRequestSchema,
   ImportResultSchema,

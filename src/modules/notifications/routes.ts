@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
+import { authRoute } from '../accounts/middleware'
 import { DeadLetterSchema, DeliveryDetailSchema, DeliveryQuerySchema, DeliverySchema } from './schema'
 import { getDelivery, listDeadLetters, listDeliveries } from './service'
 

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
-import { authRoute, createRouter } from '../../lib/router'
+import { createRouter } from '../../lib/router'
+import { authRoute } from '../accounts/middleware'
 import {
   DiscountCreateSchema,
   DiscountSchema,

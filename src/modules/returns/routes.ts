@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
-import { authRoute, createRouter } from '../../lib/router'
-import { currentUser } from '../accounts/middleware'
+import { createRouter } from '../../lib/router'
+import { authRoute, currentUser } from '../accounts/middleware'
 import { signOrderId, verifyOrderSignature } from '../orders/order-link'
 import { notFound } from '../../lib/errors'
 import {
