@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AuthUser } from '../lib/context'
 import { isCheckViolation, isUniqueViolation, runBatch } from '../lib/d1'
-import { getDb } from '../lib/db'
+import { getDb, type DB } from '../lib/db'
 import { AppError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { log } from '../lib/observability'
@@ -30,17 +30,23 @@ import {
 import { findPaymentForOrder, getPayment, type PaymentRow, type RefundRow } from '../modules/payments/store'
 import { payments, refunds } from '../modules/payments/tables'
 
+/** The refund an earlier request with this idempotency key reserved for the order, if any. */
+async function refundByKey(db: DB, orderId: string, idempotencyKey: string): Promise<RefundRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
+    .limit(1)
+  return row
+}
+
 /** Staff refund of an order, full (no amount) or partial. Idempotent on `idempotencyKey`. */
 export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: string, input: RefundInput, idempotencyKey?: string) {
   const db = getDb(env)
   const order = await getOrder(env, orderId)
   const key = idempotencyKey ?? newId('rfk')
   if (idempotencyKey) {
-    const [existing] = await db
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
-      .limit(1)
+    const existing = await refundByKey(db, orderId, idempotencyKey)
     if (existing) return finishRefund(env, existing, staff)
   }
   // The OrderDO's status, not D1's copy (which may lag behind it).
@@ -85,11 +91,7 @@ export async function refundOrder(env: PaymentsEnv, staff: AuthUser, orderId: st
     }
     if (isUniqueViolation(err, 'refunds') && idempotencyKey) {
       // The same request raced us: answer with its result.
-      const [existing] = await db
-        .select()
-        .from(refunds)
-        .where(and(eq(refunds.orderId, orderId), eq(refunds.idempotencyKey, idempotencyKey)))
-        .limit(1)
+      const existing = await refundByKey(db, orderId, idempotencyKey)
       if (existing) return finishRefund(env, existing, staff)
     }
     throw err

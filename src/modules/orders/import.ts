@@ -21,20 +21,14 @@ import { ensureServiceUser } from '../accounts/service-users'
 import { isOutOfStockError, reserveStockStatements } from '../inventory/service'
 import { orderExternalRefs } from './import-tables'
 import { RELEASES_STOCK } from './state-machine'
-import { newOrderLineRows } from './service'
+import { newOrderLineRows, type NewOrderLine } from './service'
 import { orderHistory, orderLines, orders, type FulfilmentStatus, type OrderStatus } from './tables'
 
-export interface ExternalOrderLine {
-  product_id: string
-  variant_id: string
-  seller_id: string
-  product_name: string
-  variant_name: string
-  sku: string
-  /** Minor units, what the marketplace charged per unit. */
-  unit_price: number
-  quantity: number
-}
+/**
+ * A line of an external order: a new order line (orders/service.ts) before its amounts are worked
+ * out here; `unit_price` is what the marketplace charged per unit, in minor units.
+ */
+export type ExternalOrderLine = Omit<NewOrderLine, 'subtotal' | 'discount' | 'tax' | 'total'>
 
 export interface ExternalOrderInput {
   /** Where the order was placed, e.g. 'kaspi' or 'ozon'. */

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { backoffDelay } from '../../lib/backoff'
 import { config } from '../../lib/config'
 import { runBatch } from '../../lib/d1'
 import { getDb } from '../../lib/db'
@@ -54,7 +55,7 @@ export const ALERT_AFTER_ATTEMPTS = 5
 /** How soon a failed queue send is retried. */
 const PUBLISH_RETRY_MS = 5_000
 
-export const backoffMs = (attempts: number) => Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS)
+export const backoffMs = (attempts: number) => backoffDelay(attempts, { base: RETRY_BASE_MS, max: RETRY_MAX_MS })
 
 type InternalInput = TransitionInput & { kind?: 'transition' }
 

@@ -3,6 +3,7 @@
  * drizzle; every write that must not double-apply is a conditional UPDATE or a UNIQUE insert.
  */
 import { and, eq, sql } from 'drizzle-orm'
+import { backoffDelay } from '../../lib/backoff'
 import { getDb } from '../../lib/db'
 import { newId } from '../../lib/ids'
 import { recordEvent } from '../../lib/metrics'
@@ -153,7 +154,7 @@ export async function releaseLease(env: Pick<Env, 'DB'>, eventId: string, error:
       return true
     } catch (err) {
       log('error', 'webhook: releasing the processing lease failed', { event_id: eventId, attempt: attempt + 1, error: String(err) })
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt))
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, { base: 50, max: 200 })))
     }
   }
   return false
