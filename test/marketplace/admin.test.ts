@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { failOzonNext } from '../../fakes/ozon'
-import { importOrdersNow, requestSync } from '../../src/modules/marketplace/service'
+import { requestSync } from '../../src/modules/marketplace/service'
+import { importOrdersNow } from '../../src/workflows/order-import'
 import { api, createUser } from '../helpers'
 import { captureSyncMessages, changeMessage, deliver, installMarketplaceFakes, kztProduct, ozonState } from './harness'
 

@@ -2,7 +2,7 @@ import { countQueueOutcomes } from '../../src/lib/metrics'
 import { log, withOptionalSentry } from '../../src/lib/observability'
 import { queueKind } from '../../src/lib/queue-names'
 import { handleDeadLetterBatch, handleMarketplaceBatch } from '../../src/modules/marketplace/consumer'
-import { runScheduledSync } from '../../src/modules/marketplace/service'
+import { runScheduledSync } from '../../src/workflows/marketplace-cron'
 
 /**
  * The marketplace-sync Worker: catalog changes in, Kaspi/Ozon pushes out; a cron for retries and

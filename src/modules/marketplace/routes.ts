@@ -12,7 +12,8 @@ import {
   SyncRowQuerySchema,
   SyncRowSchema,
 } from './schema'
-import { importOrdersNow, kaspiPriceList, listSyncRows, marketplaceStatus, requestSync } from './service'
+import { importOrdersNow } from '../../workflows/order-import'
+import { kaspiPriceList, listSyncRows, marketplaceStatus, requestSync } from './service'
 
 const tags = ['marketplace sync (admin)']
 

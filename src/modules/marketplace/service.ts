@@ -1,24 +1,21 @@
 /**
  * Marketplace sync as the rest of the app sees it: admin status and sync rows, queueing a re-run,
- * the Kaspi price list, and the cron job. Pushing lives in sync.ts, order import in order-import.ts.
+ * the Kaspi price list. Pushing lives in sync.ts; order import and the cron job are workflows
+ * (src/workflows/order-import.ts, src/workflows/marketplace-cron.ts).
  */
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { getDb, type DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { log } from '../../lib/observability'
 import { decodeCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { searchProducts } from '../catalog/service'
 import { isEnabled, kaspiConfig, type MarketplaceEnv } from './config'
 import type { SyncRequestedMessage } from './consumer'
-import { importOrders } from './order-import'
 import { publishedKaspiOffers, renderPriceList } from './price-list'
-import { syncProducts } from './sync'
-import { lastRun, productsNeedingPush, recordOutcomes, type SnapshotOffer } from './sync-state'
+import { lastRun, recordOutcomes, type SnapshotOffer } from './sync-state'
 import { MARKETPLACES, marketplaceOrders, marketplaceProducts, type MarketplaceName, type SyncState } from './tables'
 
-export { importOrders } from './order-import'
 export { syncProducts } from './sync'
 
 const runView = (r: Awaited<ReturnType<typeof lastRun>>) =>
@@ -178,12 +175,6 @@ async function everyProductToSync(db: DB, marketplaces: MarketplaceName[]): Prom
   return [...ids].slice(0, MAX_FULL_SYNC)
 }
 
-/** Run an order import now for one marketplace (admin). */
-export async function importOrdersNow(env: MarketplaceEnv, marketplace: MarketplaceName) {
-  if (!isEnabled(env, marketplace)) throw new AppError('conflict', `${marketplace} is disabled: its credentials are not configured`)
-  return importOrders(env, marketplace, 'admin')
-}
-
 /** The Kaspi XML price list, or not_found when Kaspi is disabled or the token does not match. */
 export async function kaspiPriceList(env: MarketplaceEnv, token: string): Promise<string> {
   const config = kaspiConfig(env)
@@ -199,41 +190,4 @@ async function sameSecret(a: string, b: string): Promise<boolean> {
   let diff = 0
   for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!
   return diff === 0
-}
-
-const CRON_PUSH_LIMIT = 200
-
-/**
- * The cron job (workers/marketplace-sync scheduled handler): push again what is pending or in
- * error, then import new orders, for every enabled marketplace. One failure never stops the rest.
- */
-export async function runScheduledSync(env: MarketplaceEnv, opts: { publicBase?: string } = {}) {
-  const db = getDb(env)
-  const report: Record<string, unknown> = {}
-  for (const name of MARKETPLACES) {
-    if (!isEnabled(env, name)) {
-      report[name] = 'disabled'
-      continue
-    }
-    const entry: Record<string, unknown> = {}
-    try {
-      const ids = await productsNeedingPush(db, name, CRON_PUSH_LIMIT)
-      if (ids.length) {
-        const { results } = await syncProducts(env, ids, { trigger: 'cron', force: true, only: [name], publicBase: opts.publicBase })
-        entry.push = results[0]
-      }
-    } catch (err) {
-      entry.push_error = String(err)
-      log('error', 'marketplace cron push failed', { marketplace: name, error: String(err) })
-    }
-    try {
-      const r = await importOrders(env, name, 'cron')
-      entry.import = { fetched: r.fetched, imported: r.imported, existing: r.existing, failed: r.failed }
-    } catch (err) {
-      entry.import_error = String(err)
-      log('error', 'marketplace cron import failed', { marketplace: name, error: String(err) })
-    }
-    report[name] = entry
-  }
-  return report
 }
