@@ -51,7 +51,7 @@ app.get('/', (c) => c.json({ fakes: app.routes.map((r) => r.path).filter((p) => 
 // `npm start` reaches this Worker through the API Worker's /__fakes/* (src/lib/dev-forward.ts), which
 // forwards the request unchanged: the same fakes answer under that prefix, and the links they build
 // from the request URL (hosted pages, Stripe.js) keep it.
-const root = new Hono()
+const root = new Hono<{ Bindings: FakesWorkerEnv }>()
 root.route('/__fakes', app)
 root.route('/', app)
 

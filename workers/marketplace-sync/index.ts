@@ -26,4 +26,4 @@ export default withOptionalSentry({
       ),
     )
   },
-} satisfies ExportedHandler<Env>)
+} satisfies ExportedHandler<MarketplaceSyncWorkerEnv>)

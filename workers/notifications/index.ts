@@ -16,4 +16,4 @@ export default withOptionalSentry({
     if (kind === 'main') return handleNotificationBatch(batch, env)
     throw new Error(`notifications worker is not a consumer of queue ${batch.queue}`)
   },
-} satisfies ExportedHandler<Env>)
+} satisfies ExportedHandler<NotificationsWorkerEnv>)

@@ -1,6 +1,7 @@
 import { recordEvent } from '../../src/lib/metrics'
+import type { OrderDO } from '../../src/modules/orders/order-do'
 import { withOptionalSentry } from '../../src/lib/observability'
-import { handleStripeWebhook, type WebhookEnv } from '../../src/modules/payments/webhook'
+import { handleStripeWebhook } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
 import { handleKaspiWebhook } from '../../src/modules/payments/webhooks/kaspi'
 import { handleMpesaCallback } from '../../src/modules/payments/webhooks/mpesa'
@@ -9,7 +10,11 @@ import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/payst
 
 import { readLimited, stripeTimestampInFuture, WEBHOOK_BODY_LIMIT } from './limits'
 
-type Env = WebhookEnv & { SENTRY_DSN?: string; ENVIRONMENT?: string; METRICS?: AnalyticsEngineDataset }
+/**
+ * This Worker's Env (workers/payment-webhooks/worker-configuration.d.ts, `npm run cf-typegen`). wrangler
+ * cannot see the class behind a Durable Object bound by script_name, so ORDER gets OrderDO's RPC type here.
+ */
+type Env = Omit<PaymentWebhooksWorkerEnv, 'ORDER'> & { ORDER: DurableObjectNamespace<OrderDO> }
 
 const envelope = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status })
 

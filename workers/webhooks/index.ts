@@ -15,4 +15,4 @@ export default withOptionalSentry({
     if (kind === 'main') return handleWebhookBatch(batch, env)
     throw new Error(`webhooks worker is not a consumer of queue ${batch.queue}`)
   },
-} satisfies ExportedHandler<Env>)
+} satisfies ExportedHandler<WebhooksWorkerEnv>)
