@@ -7,6 +7,9 @@
  *
  * Parsed once per Worker: the result is reused for as long as the raw values stay the same (the
  * API Worker hands services a copy of env per request, so the cache compares values, not objects).
+ * Every Worker entry is wrapped in withConfigCheck() (src/lib/config-check.ts), which parses the
+ * whole schema before each invocation: a malformed variable fails every request of that Worker, not
+ * only the code path that reads it.
  */
 import { z } from 'zod'
 
@@ -34,6 +37,17 @@ const flag = (fallback: boolean) =>
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z.preprocess(blank, z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback))
+
+/** A fraction from a string var (`"0.01"`), 0 to 1. */
+const fraction = (fallback: number) =>
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'expected a number' })
+      .min(0, { error: 'expected a number from 0 to 1' })
+      .max(1, { error: 'expected a number from 0 to 1' })
+      .default(fallback),
+  )
 
 const url = (fallback: string) =>
   z.preprocess(
@@ -70,6 +84,8 @@ const schema = z.object({
   // Where links in emails point, and where payment providers call back (no trailing slash).
   APP_BASE_URL: url('http://localhost:8787'),
   PAYMENT_WEBHOOKS_BASE_URL: url('http://localhost:8787'),
+  // Observability: the share of ordinary (fast, non-5xx) requests logged anyway (src/lib/observability.ts).
+  LOG_SAMPLE_RATE: fraction(0),
 })
 
 export type Config = z.output<typeof schema>
@@ -79,6 +95,12 @@ export type ConfigSource = { readonly [K in ConfigKey]?: unknown }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  /** The malformed variables' names (the message also has their values). */
+  readonly variables: string[]
+  constructor(message: string, variables: string[]) {
+    super(message)
+    this.variables = variables
+  }
 }
 
 const KEYS = Object.keys(schema.shape) as ConfigKey[]
@@ -90,11 +112,9 @@ export function config(env: ConfigSource): Config {
   if (last?.raw.every((v, i) => v === raw[i])) return last.config
   const parsed = schema.safeParse(Object.fromEntries(KEYS.map((k, i) => [k, raw[i]])))
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const key = String(i.path[0])
-      return `${key}=${JSON.stringify(env[key as ConfigKey])}: ${i.message}`
-    })
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+    const keys = parsed.error.issues.map((i) => String(i.path[0]))
+    const problems = parsed.error.issues.map((i, n) => `${keys[n]}=${JSON.stringify(env[keys[n] as ConfigKey])}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, [...new Set(keys)])
   }
   last = { raw, config: parsed.data }
   return parsed.data

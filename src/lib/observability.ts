@@ -1,6 +1,7 @@
 import * as Sentry from '@sentry/cloudflare'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './context'
+import { config } from './config'
 
 /** One JSON line per log event, always carrying the request id when there is one. */
 export function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) {
@@ -14,7 +15,7 @@ export function log(level: 'info' | 'warn' | 'error', msg: string, fields: Recor
  * The per-request access line is gone: `wrangler dev` and Workers Logs already record every request
  * (and under `wrangler dev` the line alone cost a quarter of the throughput). What stays: an error
  * line for every 5xx and a warning for slow requests, both with the request id, plus an optional
- * sample of ordinary requests (LOG_SAMPLE_RATE, 0 to 1; 0 when unset). Metrics: src/lib/metrics.ts.
+ * sample of ordinary requests (LOG_SAMPLE_RATE, 0 to 1; 0 when unset, a ConfigError when malformed). Metrics: src/lib/metrics.ts.
  */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now()
@@ -22,7 +23,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const duration = performance.now() - started
   const status = c.res.status
   const slow = duration > SLOW_REQUEST_MS
-  const sampleRate = Number((c.env as { LOG_SAMPLE_RATE?: string }).LOG_SAMPLE_RATE) || 0
+  const sampleRate = config(c.env).LOG_SAMPLE_RATE
   if (status < 500 && !slow && !(sampleRate > 0 && Math.random() < sampleRate)) return
   log(status >= 500 ? 'error' : slow ? 'warn' : 'info', status >= 500 ? 'request failed' : slow ? 'slow request' : 'request', {
     request_id: c.get('requestId'),

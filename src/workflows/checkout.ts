@@ -36,6 +36,7 @@ import { initiatePayment, type CheckoutPayment } from './checkout-payment'
 import type { CheckoutBody, ShippingAddress } from '../modules/orders/schema'
 import { getOrder, newOrderLineRows, orderDetail, orderStub, type OrderDetail, type OrderRow } from '../modules/orders/service'
 import { idempotencyKeys, orderHistory, orderLines, orders } from '../modules/orders/tables'
+import { config } from '../lib/config'
 
 export interface CheckoutResponse {
   order: OrderDetail
@@ -49,19 +50,16 @@ export interface CheckoutOutcome {
   body: CheckoutResponse
 }
 
-const DEFAULT_PAYMENT_TIMEOUT_SECONDS = 1800
-/** Bank transfers and cash on delivery take days, not minutes: 3 days unless configured. */
-const DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS = 3 * 86_400
-
-/** How long an order may stay unpaid before its alarm fails it and releases the stock. */
+/**
+ * How long an order may stay unpaid before its alarm fails it and releases the stock: 30 minutes,
+ * or 3 days for bank transfers and cash on delivery (src/lib/config.ts; a malformed value throws).
+ */
 export function paymentTimeoutSeconds(
   env: { ORDER_PAYMENT_TIMEOUT_SECONDS?: string; MANUAL_PAYMENT_TIMEOUT_SECONDS?: string },
   provider: string = 'stripe',
 ): number {
-  const manual = provider === 'manual'
-  const n = Number(manual ? env.MANUAL_PAYMENT_TIMEOUT_SECONDS : env.ORDER_PAYMENT_TIMEOUT_SECONDS)
-  if (Number.isFinite(n) && n > 0) return Math.floor(n)
-  return manual ? DEFAULT_MANUAL_PAYMENT_TIMEOUT_SECONDS : DEFAULT_PAYMENT_TIMEOUT_SECONDS
+  const c = config(env)
+  return provider === 'manual' ? c.MANUAL_PAYMENT_TIMEOUT_SECONDS : c.ORDER_PAYMENT_TIMEOUT_SECONDS
 }
 
 /**

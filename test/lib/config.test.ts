@@ -2,6 +2,9 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, config } from '../../src/lib/config'
 import { rateTimeoutMs, returnWindowDays } from '../../src/modules/shipping/config'
+import { accountLink } from '../../src/modules/accounts/verification'
+import { orderLink } from '../../src/modules/orders/order-link'
+import { paymentReturnUrl } from '../../src/modules/payments/providers/http'
 
 describe('config', () => {
   it('gives every default when nothing is set, and treats an empty value as unset', () => {
@@ -47,6 +50,30 @@ describe('config', () => {
     expect(rateTimeoutMs({})).toBe(2500)
   })
 
+  it('parses LOG_SAMPLE_RATE as a fraction from 0 to 1', () => {
+    expect(config({}).LOG_SAMPLE_RATE).toBe(0)
+    expect(config({ LOG_SAMPLE_RATE: '0.25' }).LOG_SAMPLE_RATE).toBe(0.25)
+    expect(config({ LOG_SAMPLE_RATE: '1' }).LOG_SAMPLE_RATE).toBe(1)
+    for (const bad of ['1.5', '-0.1', 'often'])
+      expect(() => config({ LOG_SAMPLE_RATE: bad })).toThrow(`LOG_SAMPLE_RATE=${JSON.stringify(bad)}`)
+  })
+
+  it('builds links from the parsed base URLs: trailing slashes dropped, the default when unset, a malformed one refused', async () => {
+    const secret = { JWT_SECRET: 'config-test-secret' }
+    expect(await orderLink({ ...secret, APP_BASE_URL: 'https://shop.example/' }, 'ord_1')).toMatch(
+      /^https:\/\/shop\.example\/orders\/ord_1\?sig=/,
+    )
+    expect(await orderLink(secret, 'ord_1')).toMatch(/^http:\/\/localhost:8787\/orders\/ord_1\?sig=/)
+    await expect(orderLink({ ...secret, APP_BASE_URL: 'shop.example' }, 'ord_1')).rejects.toThrow('APP_BASE_URL="shop.example"')
+    expect(accountLink({ APP_BASE_URL: 'https://shop.example//' } as never, '/verify-email', 't k')).toBe(
+      'https://shop.example/verify-email?token=t%20k',
+    )
+    const providerEnv = { STRIPE_SECRET_KEY: 'sk', STRIPE_API_BASE: '', ...secret }
+    expect(await paymentReturnUrl({ ...providerEnv, APP_BASE_URL: 'https://shop.example/' } as never, 'ord_1', 'paypal')).toMatch(
+      /^https:\/\/shop\.example\/orders\/ord_1\/payment-return\?provider=paypal&sig=/,
+    )
+  })
+
   it('refuses a bad value loudly, naming the variable and the value', () => {
     const bad: [string, string][] = [
       ['ORDER_PAYMENT_TIMEOUT_SECONDS', 'nonsense'],
@@ -56,10 +83,13 @@ describe('config', () => {
       ['NOTIFICATIONS_LOG_REVEAL_LINKS', 'yes'],
       ['NOTIFICATIONS_PROVIDER_MODE', 'quiet'],
       ['APP_BASE_URL', 'localhost:8787'],
+      ['PAYMENT_WEBHOOKS_BASE_URL', 'ftp://hooks.example'],
+      ['LOG_SAMPLE_RATE', '2'],
     ]
     for (const [key, value] of bad) {
       expect(() => config({ [key]: value })).toThrow(ConfigError)
       expect(() => config({ [key]: value })).toThrow(`${key}=${JSON.stringify(value)}`)
+      expect(() => config({ [key]: value })).toThrow(expect.objectContaining({ variables: [key] }))
     }
   })
 })

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/lib/config'
 import { getDb } from '../../src/lib/db'
 import { IDEMPOTENCY_KEY_TTL_DAYS, paymentTimeoutSeconds, purgeIdempotencyKeys } from '../../src/workflows/checkout'
 import { idempotencyKeys } from '../../src/modules/orders/tables'
@@ -13,7 +14,11 @@ describe('payment deadline', () => {
     expect(paymentTimeoutSeconds({}, 'manual')).toBe(259_200)
     expect(paymentTimeoutSeconds({ ORDER_PAYMENT_TIMEOUT_SECONDS: '60' }, 'stripe')).toBe(60)
     expect(paymentTimeoutSeconds({ MANUAL_PAYMENT_TIMEOUT_SECONDS: '7200' }, 'manual')).toBe(7200)
-    expect(paymentTimeoutSeconds({ ORDER_PAYMENT_TIMEOUT_SECONDS: 'nonsense' })).toBe(1800)
+  })
+
+  it('refuses a malformed deadline instead of quietly using the default', () => {
+    expect(() => paymentTimeoutSeconds({ ORDER_PAYMENT_TIMEOUT_SECONDS: 'nonsense' })).toThrow(ConfigError)
+    expect(() => paymentTimeoutSeconds({ MANUAL_PAYMENT_TIMEOUT_SECONDS: '-5' }, 'manual')).toThrow('MANUAL_PAYMENT_TIMEOUT_SECONDS="-5"')
   })
 
   it('stamps a manual order with the manual deadline', async () => {

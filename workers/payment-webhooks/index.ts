@@ -1,5 +1,6 @@
 import { recordEvent } from '../../src/lib/metrics'
 import type { OrderDO } from '../../src/modules/orders/order-do'
+import { withConfigCheck } from '../../src/lib/config-check'
 import { withOptionalSentry } from '../../src/lib/observability'
 import { handleStripeWebhook } from '../../src/modules/payments/webhook'
 import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
@@ -54,19 +55,21 @@ async function handleRoute(
  * Everything but routing lives in src/modules/payments (webhook.ts and webhooks/), which the vitest
  * suite also runs against the API Worker's bindings.
  */
-export default withOptionalSentry({
-  async fetch(request, env) {
-    const url = new URL(request.url)
-    for (const route of ROUTES) {
-      const match = route.pattern.exec(url.pathname)
-      if (!match) continue
-      if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-      const res = await handleRoute(env, request, url, route, match)
-      // Refused (signature, size, payload) or failed (5xx, the provider retries): webhook.failed per provider.
-      if (res.status >= 400) recordEvent(env, { name: 'webhook.failed', label: String(res.status), detail: url.pathname.split('/')[2] })
-      return res
-    }
-    if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
-    return envelope(404, 'not_found', 'No such route')
-  },
-} satisfies ExportedHandler<Env>)
+export default withOptionalSentry(
+  withConfigCheck({
+    async fetch(request, env) {
+      const url = new URL(request.url)
+      for (const route of ROUTES) {
+        const match = route.pattern.exec(url.pathname)
+        if (!match) continue
+        if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
+        const res = await handleRoute(env, request, url, route, match)
+        // Refused (signature, size, payload) or failed (5xx, the provider retries): webhook.failed per provider.
+        if (res.status >= 400) recordEvent(env, { name: 'webhook.failed', label: String(res.status), detail: url.pathname.split('/')[2] })
+        return res
+      }
+      if (url.pathname === '/health') return Response.json({ status: 'ok', worker: 'payment-webhooks' })
+      return envelope(404, 'not_found', 'No such route')
+    },
+  } satisfies ExportedHandler<Env>),
+)

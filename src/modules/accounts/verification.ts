@@ -4,6 +4,7 @@ import { domainEvent, publishEvent } from '../../lib/events'
 import { consumeActionToken, issueActionToken } from './action-tokens'
 import { getActiveUserById, markEmailVerified } from './service'
 import { beginAttempt } from './throttle'
+import { config } from '../../lib/config'
 
 /** Verification links are valid for a day. */
 export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600
@@ -13,7 +14,7 @@ export const VERIFY_EMAIL_MAX_REQUESTS = 5
 export const invalidLink = () => new AppError('invalid_token', 'This link is invalid, has expired or has already been used')
 
 export const accountLink = (env: Pick<Env, 'APP_BASE_URL'>, path: string, token: string) =>
-  `${String(env.APP_BASE_URL).replace(/\/+$/, '')}${path}?token=${encodeURIComponent(token)}`
+  `${config(env).APP_BASE_URL}${path}?token=${encodeURIComponent(token)}`
 
 /**
  * Mail the signed-in user a link proving they own their address. The raw token travels only in

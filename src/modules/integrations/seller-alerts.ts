@@ -66,7 +66,7 @@ async function send(env: AlertEnv, seller: Seller, kind: 'order_paid' | 'unshipp
   log('info', 'seller alert sent', { seller_id: seller.id, kind, key, telegram: Boolean(seller.telegram_chat_id) })
 }
 
-const dashboardUrl = (env: AlertEnv) => `${(env.APP_BASE_URL ?? '').replace(/\/$/, '')}/admin/`
+const dashboardUrl = (env: AlertEnv) => `${config(env).APP_BASE_URL}/admin/`
 
 /**
  * `order.paid` from the notifications queue: tell each seller with lines in the order, once per

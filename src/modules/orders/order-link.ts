@@ -3,6 +3,7 @@
  * order (guest checkout). Dependency-free so the notifications consumer can mail the link too.
  */
 import { base64url, fromBase64url } from '../../lib/ids'
+import { config } from '../../lib/config'
 
 export const GUEST_SERVICE_EMAIL = 'guest-checkout@service.invalid'
 
@@ -45,6 +46,6 @@ export async function verifyOrderSignature(env: OrderLinkEnv, orderId: string, s
 
 /** The storefront page of an order, signed: `<base>/orders/<id>?sig=…`. */
 export async function orderLink(env: OrderLinkEnv & { APP_BASE_URL?: string }, orderId: string): Promise<string> {
-  const base = (env.APP_BASE_URL || 'http://localhost:8787').replace(/\/+$/, '')
+  const base = config(env).APP_BASE_URL
   return `${base}/orders/${encodeURIComponent(orderId)}?sig=${await signOrderId(env, orderId)}`
 }

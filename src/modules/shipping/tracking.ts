@@ -15,6 +15,7 @@ import { orderStub } from '../orders/service'
 import { carrierAdapter, type CarrierEnv } from './carriers'
 import { CARRIER_LABELS, type CarrierName, type TrackingEvent, type TrackingResult } from './carriers/types'
 import { shipmentEvents, shipmentLines, shipments, TRACKED_STATUSES, type ShipmentStatus } from './tables'
+import { config } from '../../lib/config'
 
 export const TRACK_BATCH = 50
 
@@ -334,7 +335,7 @@ export async function renewTrackAlerts(env: TrackEnv, opts: { now?: Date; limit?
 export async function subscribeTrackAlert(env: CarrierEnv & UpsPushEnv, trackingNumbers: string[]): Promise<string[]> {
   if (!trackingNumbers.length || !trackAlertReady(env)) return []
   const adapter = carrierAdapter(env, 'ups')
-  const url = `${env.APP_BASE_URL!.replace(/\/+$/, '')}${UPS_TRACK_ALERT_PATH}`
+  const url = `${config(env).APP_BASE_URL}${UPS_TRACK_ALERT_PATH}`
   const accepted: string[] = []
   for (let i = 0; i < trackingNumbers.length; i += TRACK_ALERT_BATCH) {
     const chunk = trackingNumbers.slice(i, i + TRACK_ALERT_BATCH)

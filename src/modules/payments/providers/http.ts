@@ -6,6 +6,7 @@
 import { currencyExponent } from '../../../lib/money'
 import { signOrderId } from '../../orders/order-link'
 import { ProviderError, type ProviderEnv } from './types'
+import { config } from '../../../lib/config'
 
 export interface JsonResponse<T> {
   status: number
@@ -112,8 +113,5 @@ export const joinUrl = (base: string, path: string) => `${base.replace(/\/+$/, '
  */
 export async function paymentReturnUrl(env: ProviderEnv, orderId: string, provider: string, extra = ''): Promise<string> {
   const sig = await signOrderId(env, orderId)
-  return joinUrl(
-    env.APP_BASE_URL || 'http://localhost:8787',
-    `/orders/${encodeURIComponent(orderId)}/payment-return?provider=${provider}&sig=${sig}${extra}`,
-  )
+  return joinUrl(config(env).APP_BASE_URL, `/orders/${encodeURIComponent(orderId)}/payment-return?provider=${provider}&sig=${sig}${extra}`)
 }

@@ -29,6 +29,7 @@ import { AppError } from '../../../lib/errors'
 import { paymentEvents, payments } from '../tables'
 import { baseUrl, fetchJson, hmacHex, joinUrl } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
+import { config } from '../../../lib/config'
 
 export const DEFAULT_MPESA_API_BASE = 'https://api.safaricom.co.ke'
 
@@ -79,7 +80,7 @@ export async function mpesaCallbackToken(env: ProviderEnv, orderId: string): Pro
 }
 
 const callbackUrl = async (env: ProviderEnv, orderId: string, kind = '') =>
-  joinUrl(env.PAYMENT_WEBHOOKS_BASE_URL || 'http://localhost:8787', `/webhooks/mpesa/${await mpesaCallbackToken(env, orderId)}${kind}`)
+  joinUrl(config(env).PAYMENT_WEBHOOKS_BASE_URL, `/webhooks/mpesa/${await mpesaCallbackToken(env, orderId)}${kind}`)
 
 const RESULT_TEXT: Record<string, string> = {
   '1': 'insufficient balance',

@@ -1,0 +1,47 @@
+/**
+ * Configuration checked before a Worker does anything: every entry (src/index.ts, workers/*\/index.ts)
+ * is wrapped in withConfigCheck(), which parses the whole schema of src/lib/config.ts on each
+ * invocation (cached while the values stay the same, so after the first call it is a comparison of
+ * a few strings). A malformed variable therefore fails every request of the Worker, with a
+ * ConfigError naming it, instead of only the code path that happens to read it:
+ *   - fetch: a 500 `misconfigured` envelope naming the variables (not their values) and an error
+ *     log line with the full message;
+ *   - queue, scheduled and any other handler: the same log line, then the ConfigError is thrown (a
+ *     queue batch is retried and dead-lettered as for any failure; a cron run fails).
+ * Not at module scope (`import { env } from 'cloudflare:workers'`): a throw there would fail the
+ * Worker's start-up without a response or a log line we control, and the test pool imports the
+ * API Worker once for every test file.
+ */
+import { ConfigError, config, type ConfigSource } from './config'
+import { log } from './observability'
+
+/** The ConfigError, logged, when the configuration is malformed; any other error is not ours to handle. */
+function check(env: unknown, handler: string): ConfigError | undefined {
+  try {
+    config(env as ConfigSource)
+    return undefined
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    log('error', 'invalid configuration', { handler, variables: err.variables, error: err.message })
+    return err
+  }
+}
+
+/** `handler` with the configuration checked before each call of each of its methods. */
+export function withConfigCheck<H extends object>(handler: H): H {
+  const checked: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(handler)) {
+    if (typeof method !== 'function') {
+      checked[name] = method
+      continue
+    }
+    checked[name] = (event: unknown, env: unknown, ctx: unknown) => {
+      const err = check(env, name)
+      if (!err) return method.call(handler, event, env, ctx)
+      if (name !== 'fetch') return Promise.reject(err)
+      const message = `The service is misconfigured (invalid ${err.variables.join(', ')}); see the Worker's error log.`
+      return Response.json({ error: { code: 'misconfigured', message } }, { status: 500 })
+    }
+  }
+  return checked as H
+}

@@ -1,0 +1,59 @@
+// Every Worker checks its whole configuration before each invocation (withConfigCheck in
+// src/lib/config-check.ts): a malformed var fails every request of the Worker with a ConfigError
+// naming it, not only the code path that reads it.
+import { createExecutionContext, createMessageBatch, env, waitOnExecutionContext } from 'cloudflare:test'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import api from '../../src/index'
+import notifications from '../../workers/notifications/index'
+import paymentWebhooks from '../../workers/payment-webhooks/index'
+
+async function get(worker: typeof api, path: string, workerEnv: Env) {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(new Request(`http://store.test${path}`) as Parameters<typeof api.fetch>[0], workerEnv, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
+
+describe('configuration checked before every invocation', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('serves as usual when the configuration is valid', async () => {
+    expect((await get(api, '/health', env)).status).toBe(200)
+  })
+
+  it('fails every API request, even one that never reads the var, with a 500 naming it and an error log line', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const bad = { ...env, ACCESS_TOKEN_TTL_SECONDS: 'fifteen minutes' } as unknown as Env
+    for (const path of ['/health', '/api/v1/products']) {
+      const res = await get(api, path, bad)
+      expect(res.status).toBe(500)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('misconfigured')
+      expect(body.error.message).toContain('ACCESS_TOKEN_TTL_SECONDS')
+      expect(body.error.message).not.toContain('fifteen minutes') // values stay in the log
+    }
+    const line = JSON.parse(String(errors.mock.calls.at(-1)?.[0])) as { msg: string; variables: string[]; error: string }
+    expect(line.msg).toBe('invalid configuration')
+    expect(line.variables).toEqual(['ACCESS_TOKEN_TTL_SECONDS'])
+    expect(line.error).toContain('ACCESS_TOKEN_TTL_SECONDS="fifteen minutes"')
+  })
+
+  it('fails the payment webhooks Worker the same way', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const res = await paymentWebhooks.fetch(
+      new Request('http://webhooks.test/health') as Parameters<typeof paymentWebhooks.fetch>[0],
+      { ...env, PAYMENT_WEBHOOKS_BASE_URL: 'not a url' } as never,
+    )
+    expect(res.status).toBe(500)
+    expect(await res.text()).toContain('PAYMENT_WEBHOOKS_BASE_URL')
+  })
+
+  it('throws the ConfigError from a queue consumer before it touches a message', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const batch = createMessageBatch('notifications', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: { type: 'nothing' } }])
+    const bad = { ...env, NOTIFICATIONS_RETRY_BASE_SECONDS: '0' } as never
+    await expect(notifications.queue(batch, bad)).rejects.toThrow(
+      expect.objectContaining({ name: 'ConfigError', variables: ['NOTIFICATIONS_RETRY_BASE_SECONDS'] }),
+    )
+  })
+})
