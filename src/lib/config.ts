@@ -84,6 +84,23 @@ const schema = z.object({
   // Where links in emails point, and where payment providers call back (no trailing slash).
   APP_BASE_URL: url('http://localhost:8787'),
   PAYMENT_WEBHOOKS_BASE_URL: url('http://localhost:8787'),
+  // Outside services' API origins: each provider's production API unless set (tests, `npm start` and
+  // sandboxes point them elsewhere); a typo fails the Worker at once instead of its first call out.
+  STRIPE_API_BASE: url('https://api.stripe.com'),
+  PAYPAL_API_BASE: url('https://api-m.paypal.com'),
+  PAYSTACK_API_BASE: url('https://api.paystack.co'),
+  CHAPA_API_BASE: url('https://api.chapa.co'),
+  MPESA_API_BASE: url('https://api.safaricom.co.ke'),
+  KASPI_PAY_API_BASE: url('https://qrapi-cert-ip.kaspi.kz'),
+  UPS_API_BASE: url('https://onlinetools.ups.com'),
+  FEDEX_API_BASE: url('https://apis.fedex.com'),
+  KASPI_API_BASE: url('https://kaspi.kz/shop/api'),
+  OZON_API_BASE: url('https://api-seller.ozon.ru'),
+  SENDGRID_BASE_URL: url('https://api.sendgrid.com'),
+  TWILIO_BASE_URL: url('https://api.twilio.com'),
+  WHATSAPP_BASE_URL: url('https://graph.facebook.com'),
+  TELEGRAM_BASE_URL: url('https://api.telegram.org'),
+  TURNSTILE_BASE_URL: url('https://challenges.cloudflare.com'),
   // Observability: the share of ordinary (fast, non-5xx) requests logged anyway (src/lib/observability.ts).
   LOG_SAMPLE_RATE: fraction(0),
 })

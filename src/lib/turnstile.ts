@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from './context'
 import { AppError } from './errors'
 import { log } from './observability'
+import { config } from './config'
 
 /**
  * Cloudflare Turnstile server-side validation. On only when TURNSTILE_SECRET_KEY is set (a
@@ -29,7 +30,7 @@ const challengeError = (message: string, codes: string[] = []) =>
 export async function verifyTurnstile(env: TurnstileEnv, token: string | undefined, ip?: string): Promise<void> {
   if (!turnstileEnabled(env)) return
   if (!token) throw challengeError(`A Turnstile token is required in the ${TURNSTILE_HEADER} header`)
-  const base = (env.TURNSTILE_BASE_URL || 'https://challenges.cloudflare.com').replace(/\/$/, '')
+  const base = config(env).TURNSTILE_BASE_URL
   let outcome: { success?: boolean; 'error-codes'?: string[] }
   try {
     const res = await fetch(`${base}/turnstile/v0/siteverify`, {

@@ -74,6 +74,23 @@ describe('config', () => {
     )
   })
 
+  it('gives each outside service its production API unless a base is set, without a trailing slash', () => {
+    expect(config({})).toMatchObject({
+      STRIPE_API_BASE: 'https://api.stripe.com',
+      PAYPAL_API_BASE: 'https://api-m.paypal.com',
+      UPS_API_BASE: 'https://onlinetools.ups.com',
+      KASPI_API_BASE: 'https://kaspi.kz/shop/api',
+      SENDGRID_BASE_URL: 'https://api.sendgrid.com',
+      TURNSTILE_BASE_URL: 'https://challenges.cloudflare.com',
+    })
+    const c = config({ STRIPE_API_BASE: 'http://localhost:8787/__fakes/stripe/', UPS_API_BASE: '', OZON_API_BASE: 'https://ozon.test//' })
+    expect(c).toMatchObject({
+      STRIPE_API_BASE: 'http://localhost:8787/__fakes/stripe',
+      UPS_API_BASE: 'https://onlinetools.ups.com',
+      OZON_API_BASE: 'https://ozon.test',
+    })
+  })
+
   it('refuses a bad value loudly, naming the variable and the value', () => {
     const bad: [string, string][] = [
       ['ORDER_PAYMENT_TIMEOUT_SECONDS', 'nonsense'],
@@ -85,6 +102,8 @@ describe('config', () => {
       ['APP_BASE_URL', 'localhost:8787'],
       ['PAYMENT_WEBHOOKS_BASE_URL', 'ftp://hooks.example'],
       ['LOG_SAMPLE_RATE', '2'],
+      ['SENDGRID_BASE_URL', 'api.sendgrid.com'],
+      ['MPESA_API_BASE', 'sandbox'],
     ]
     for (const [key, value] of bad) {
       expect(() => config({ [key]: value })).toThrow(ConfigError)

@@ -1,4 +1,5 @@
 import type { MarketplaceName } from './tables'
+import { config } from '../../lib/config'
 
 /**
  * The bindings marketplace sync reads. Both the API Worker and the marketplace-sync Worker satisfy
@@ -37,13 +38,11 @@ export interface OzonConfig {
   warehouseId: string
 }
 
-const trimSlash = (s: string) => s.replace(/\/+$/, '')
-
 /** Kaspi settings, or null when the API token is not set (Kaspi is then disabled). */
 export function kaspiConfig(env: MarketplaceEnv): KaspiConfig | null {
   if (!env.KASPI_API_TOKEN) return null
   return {
-    base: trimSlash(env.KASPI_API_BASE || 'https://kaspi.kz/shop/api'),
+    base: config(env).KASPI_API_BASE,
     token: env.KASPI_API_TOKEN,
     merchantId: env.KASPI_MERCHANT_ID || '',
     companyName: env.KASPI_COMPANY_NAME || 'Edge Commerce',
@@ -55,7 +54,7 @@ export function kaspiConfig(env: MarketplaceEnv): KaspiConfig | null {
 export function ozonConfig(env: MarketplaceEnv): OzonConfig | null {
   if (!env.OZON_CLIENT_ID || !env.OZON_API_KEY) return null
   return {
-    base: trimSlash(env.OZON_API_BASE || 'https://api-seller.ozon.ru'),
+    base: config(env).OZON_API_BASE,
     clientId: env.OZON_CLIENT_ID,
     apiKey: env.OZON_API_KEY,
     warehouseId: env.OZON_WAREHOUSE_ID || '',

@@ -62,7 +62,7 @@ export function providerFor(env: ProviderEnv, channel: Channel): Provider {
     case 'email':
       return env.SENDGRID_API_KEY
         ? sendgridProvider({
-            baseUrl: env.SENDGRID_BASE_URL,
+            baseUrl: config(env).SENDGRID_BASE_URL,
             apiKey: env.SENDGRID_API_KEY,
             fromEmail: env.NOTIFICATIONS_FROM_EMAIL,
             fromName: env.NOTIFICATIONS_FROM_NAME,
@@ -71,7 +71,7 @@ export function providerFor(env: ProviderEnv, channel: Channel): Provider {
     case 'sms':
       return env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER
         ? twilioProvider({
-            baseUrl: env.TWILIO_BASE_URL,
+            baseUrl: config(env).TWILIO_BASE_URL,
             accountSid: env.TWILIO_ACCOUNT_SID,
             authToken: env.TWILIO_AUTH_TOKEN,
             fromNumber: env.TWILIO_FROM_NUMBER,
@@ -80,13 +80,15 @@ export function providerFor(env: ProviderEnv, channel: Channel): Provider {
     case 'whatsapp':
       return env.WHATSAPP_ACCESS_TOKEN && env.WHATSAPP_PHONE_NUMBER_ID
         ? whatsappProvider({
-            baseUrl: env.WHATSAPP_BASE_URL,
+            baseUrl: config(env).WHATSAPP_BASE_URL,
             apiVersion: env.WHATSAPP_API_VERSION,
             phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
             accessToken: env.WHATSAPP_ACCESS_TOKEN,
           })
         : fallback
     case 'telegram':
-      return env.TELEGRAM_BOT_TOKEN ? telegramProvider({ baseUrl: env.TELEGRAM_BASE_URL, botToken: env.TELEGRAM_BOT_TOKEN }) : fallback
+      return env.TELEGRAM_BOT_TOKEN
+        ? telegramProvider({ baseUrl: config(env).TELEGRAM_BASE_URL, botToken: env.TELEGRAM_BOT_TOKEN })
+        : fallback
   }
 }

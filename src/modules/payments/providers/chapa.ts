@@ -23,10 +23,10 @@
  *   https://developer.chapa.co/integrations/webhooks (Chapa-Signature / x-chapa-signature)
  *   https://developer.chapa.co/refund (refund API)
  */
-import { baseUrl, fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
+import { fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment } from './types'
+import { config } from '../../../lib/config'
 
-export const DEFAULT_CHAPA_API_BASE = 'https://api.chapa.co'
 export const CHAPA_CURRENCIES = ['ETB', 'USD'] as const
 
 interface Envelope<T> {
@@ -45,7 +45,7 @@ interface ChapaTransaction {
 
 async function call<T>(env: ProviderEnv, method: string, path: string, body?: unknown) {
   if (!env.CHAPA_SECRET_KEY) throw new ProviderError('Chapa is not configured', false, 'not_configured')
-  return fetchJson<Envelope<T>>('Chapa', `${baseUrl(env.CHAPA_API_BASE, DEFAULT_CHAPA_API_BASE)}${path}`, {
+  return fetchJson<Envelope<T>>('Chapa', `${config(env).CHAPA_API_BASE}${path}`, {
     method,
     headers: { Authorization: `Bearer ${env.CHAPA_SECRET_KEY}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -44,9 +44,6 @@ export async function fetchJson<T = Record<string, unknown>>(
   return { status: res.status, body: body as T }
 }
 
-/** The base URL without a trailing slash. */
-export const baseUrl = (configured: string | undefined, fallback: string) => (configured || fallback).replace(/\/+$/, '')
-
 const encoder = new TextEncoder()
 
 async function hmac(hash: 'SHA-256' | 'SHA-512', secret: string, data: string): Promise<Uint8Array> {

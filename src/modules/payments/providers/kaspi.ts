@@ -20,10 +20,9 @@
  * Sources: Kaspi Pay partner material as summarised in public integrations (QR API: create-link,
  * payment/status; statuses above), https://kaspi.kz/business (partner onboarding).
  */
-import { baseUrl, fetchJson, toDecimalString } from './http'
+import { fetchJson, toDecimalString } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment } from './types'
-
-export const DEFAULT_KASPI_PAY_API_BASE = 'https://qrapi-cert-ip.kaspi.kz'
+import { config } from '../../../lib/config'
 
 interface Envelope<T> {
   StatusCode: number
@@ -34,7 +33,7 @@ interface Envelope<T> {
 async function call<T>(env: ProviderEnv, method: string, path: string, body?: unknown) {
   if (!env.KASPI_PAY_API_KEY || !env.KASPI_PAY_ORGANIZATION_BIN)
     throw new ProviderError('Kaspi Pay is not configured', false, 'not_configured')
-  return fetchJson<Envelope<T>>('Kaspi Pay', `${baseUrl(env.KASPI_PAY_API_BASE, DEFAULT_KASPI_PAY_API_BASE)}${path}`, {
+  return fetchJson<Envelope<T>>('Kaspi Pay', `${config(env).KASPI_PAY_API_BASE}${path}`, {
     method,
     headers: { 'Api-Key': env.KASPI_PAY_API_KEY, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

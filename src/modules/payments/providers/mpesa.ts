@@ -27,13 +27,11 @@ import { and, eq } from 'drizzle-orm'
 import { getDb } from '../../../lib/db'
 import { AppError } from '../../../lib/errors'
 import { paymentEvents, payments } from '../tables'
-import { baseUrl, fetchJson, hmacHex, joinUrl } from './http'
+import { fetchJson, hmacHex, joinUrl } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
 import { config } from '../../../lib/config'
 
-export const DEFAULT_MPESA_API_BASE = 'https://api.safaricom.co.ke'
-
-const base = (env: ProviderEnv) => baseUrl(env.MPESA_API_BASE, DEFAULT_MPESA_API_BASE)
+const base = (env: ProviderEnv) => config(env).MPESA_API_BASE
 const tokens = new Map<string, { token: string; expiresAt: number }>()
 
 async function token(env: ProviderEnv, fresh = false): Promise<string> {

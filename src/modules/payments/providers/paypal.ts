@@ -18,10 +18,9 @@
  *   https://developer.paypal.com/api/rest/reference/currency-codes/ (HUF, JPY, TWD have no decimals)
  *   https://developer.paypal.com/api/webhooks/v1/#verify-webhook-signature_post (see webhooks/paypal.ts)
  */
-import { baseUrl, fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
+import { fetchJson, fromDecimal, paymentReturnUrl, toDecimalString } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
-
-export const DEFAULT_PAYPAL_API_BASE = 'https://api-m.paypal.com'
+import { config } from '../../../lib/config'
 
 /** PayPal's own zero-decimal list differs from ISO 4217 for HUF and TWD. */
 const PAYPAL_EXPONENTS = { HUF: 0, JPY: 0, TWD: 0 }
@@ -99,7 +98,7 @@ interface PaypalError {
 const tokens = new Map<string, { token: string; expiresAt: number }>()
 
 function base(env: ProviderEnv) {
-  return baseUrl(env.PAYPAL_API_BASE, DEFAULT_PAYPAL_API_BASE)
+  return config(env).PAYPAL_API_BASE
 }
 
 /** An OAuth2 access token (client credentials), cached until a minute before it expires. */

@@ -15,10 +15,10 @@
  *   https://paystack.com/docs/payments/webhooks/ (x-paystack-signature, see webhooks/paystack.ts)
  *   https://paystack.com/docs/api/#supported-currency (amounts in the subunit: kobo, pesewas, cents)
  */
-import { baseUrl, fetchJson, paymentReturnUrl } from './http'
+import { fetchJson, paymentReturnUrl } from './http'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
+import { config } from '../../../lib/config'
 
-export const DEFAULT_PAYSTACK_API_BASE = 'https://api.paystack.co'
 export const PAYSTACK_CURRENCIES = ['NGN', 'GHS', 'ZAR', 'KES', 'USD'] as const
 
 interface Envelope<T> {
@@ -46,7 +46,7 @@ interface PaystackRefund {
 
 async function call<T>(env: ProviderEnv, method: string, path: string, body?: unknown) {
   if (!env.PAYSTACK_SECRET_KEY) throw new ProviderError('Paystack is not configured', false, 'not_configured')
-  return fetchJson<Envelope<T>>('Paystack', `${baseUrl(env.PAYSTACK_API_BASE, DEFAULT_PAYSTACK_API_BASE)}${path}`, {
+  return fetchJson<Envelope<T>>('Paystack', `${config(env).PAYSTACK_API_BASE}${path}`, {
     method,
     headers: { Authorization: `Bearer ${env.PAYSTACK_SECRET_KEY}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

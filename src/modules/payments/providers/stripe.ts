@@ -1,6 +1,7 @@
 import Stripe from 'stripe'
 import { currencyExponent, formatMinor, rescaleMinor } from '../../../lib/money'
 import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPayment, type ProviderRefund } from './types'
+import { config } from '../../../lib/config'
 
 /**
  * Stripe through PaymentIntents (not Checkout Sessions): the storefront keeps its own checkout and
@@ -9,8 +10,6 @@ import { ProviderError, type PaymentProvider, type ProviderEnv, type ProviderPay
  * reconciliation and to refund against. Checkout Sessions would add a hosted page, a second object
  * to track and expiry handling for no gain here.
  */
-
-export const DEFAULT_STRIPE_API_BASE = 'https://api.stripe.com'
 
 const clients = new Map<string, Stripe>()
 
@@ -21,7 +20,7 @@ const clients = new Map<string, Stripe>()
  * The wrapper looks up the global fetch on every call, so tests that route fetch reach their fakes.
  */
 export function stripeClient(env: ProviderEnv): Stripe {
-  const base = env.STRIPE_API_BASE || DEFAULT_STRIPE_API_BASE
+  const base = config(env).STRIPE_API_BASE
   const cacheKey = `${base}\n${env.STRIPE_SECRET_KEY}`
   const cached = clients.get(cacheKey)
   if (cached) return cached

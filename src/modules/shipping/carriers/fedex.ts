@@ -26,6 +26,7 @@ import {
   type TrackingResult,
   type TrackingStatus,
 } from './types'
+import { config } from '../../../lib/config'
 
 export interface FedexEnv {
   FEDEX_API_BASE?: string
@@ -101,7 +102,7 @@ interface ScanEvent {
 }
 
 export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
-  const base = (env.FEDEX_API_BASE ?? 'https://apis.fedex.com').replace(/\/+$/, '')
+  const base = config(env).FEDEX_API_BASE
   const tokens = new TokenSource('fedex', `fedex|${base}|${env.FEDEX_CLIENT_ID}`, async () => {
     let res: Response
     try {

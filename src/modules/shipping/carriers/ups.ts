@@ -28,6 +28,7 @@ import {
   type TrackingResult,
   type TrackingStatus,
 } from './types'
+import { config } from '../../../lib/config'
 
 export interface UpsEnv {
   UPS_API_BASE?: string
@@ -103,7 +104,7 @@ interface UpsActivity {
 }
 
 export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
-  const base = (env.UPS_API_BASE ?? 'https://onlinetools.ups.com').replace(/\/+$/, '')
+  const base = config(env).UPS_API_BASE
   const tokens = new TokenSource('ups', `ups|${base}|${env.UPS_CLIENT_ID}`, async () => {
     let res: Response
     try {
