@@ -2,8 +2,8 @@
  * The Workers' configuration (wrangler.toml [vars] and secrets arrive as strings): parsed with zod
  * in one place, with every default here, and refused loudly when a value is malformed (a
  * ConfigError naming the variable) instead of quietly falling back to a default. An unset or empty
- * variable takes its default. Each Worker parses only what it reads: the schema covers the API
- * Worker and the consumers (they share names such as APP_BASE_URL), every key has a default.
+ * variable takes its default. One schema for every Worker (they share names such as APP_BASE_URL);
+ * every key has a default, so a Worker that lacks a variable it never reads still parses cleanly.
  *
  * Parsed once per Worker: the result is reused for as long as the raw values stay the same (the
  * API Worker hands services a copy of env per request, so the cache compares values, not objects).
