@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../../lib/context'
 import { notFound } from '../../lib/errors'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
@@ -31,6 +33,13 @@ const cacheHeader = {
 }
 const cached = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ ...jsonContent(schema, description), headers: cacheHeader })
 
+/** A public read through the KV catalog cache: the value as JSON 200, with X-Cache HIT or MISS. */
+async function cachedJson<T>(c: Context<AppEnv>, kind: string, params: unknown, compute: () => Promise<T>, tags?: readonly string[]) {
+  const { value, hit } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, kind, params, compute, tags)
+  c.header('X-Cache', hit ? 'HIT' : 'MISS')
+  return c.json(value, 200)
+}
+
 export const publicCatalogRoutes = createRouter()
   .openapi(
     createRoute({
@@ -47,12 +56,10 @@ export const publicCatalogRoutes = createRouter()
     async (c) => {
       const { format } = c.req.valid('query')
       const db = c.get('db')
-      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'categories', { format }, async () => {
+      return cachedJson(c, 'categories', { format }, async () => {
         const flat = await listCategories(db)
         return { data: format === 'tree' ? categoryTree(flat) : flat }
       })
-      c.header('X-Cache', hit ? 'HIT' : 'MISS')
-      return c.json(value, 200)
     },
   )
   .openapi(
@@ -67,9 +74,7 @@ export const publicCatalogRoutes = createRouter()
     async (c) => {
       const { idOrSlug } = c.req.valid('param')
       const db = c.get('db')
-      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'category', idOrSlug, () => getCategoryDetail(db, idOrSlug))
-      c.header('X-Cache', hit ? 'HIT' : 'MISS')
-      return c.json(value, 200)
+      return cachedJson(c, 'category', idOrSlug, () => getCategoryDetail(db, idOrSlug))
     },
   )
   .openapi(
@@ -89,11 +94,7 @@ export const publicCatalogRoutes = createRouter()
     async (c) => {
       const query = c.req.valid('query')
       const db = c.get('db')
-      const { value, hit } = await cachedCatalogRead({ env: c.env, db }, 'products', query, () =>
-        searchProducts(db, { ...query, status: 'active' }),
-      )
-      c.header('X-Cache', hit ? 'HIT' : 'MISS')
-      return c.json(value, 200)
+      return cachedJson(c, 'products', query, () => searchProducts(db, { ...query, status: 'active' }))
     },
   )
   .openapi(
@@ -108,8 +109,8 @@ export const publicCatalogRoutes = createRouter()
     async (c) => {
       const { idOrSlug } = c.req.valid('param')
       const db = c.get('db')
-      const { value, hit } = await cachedCatalogRead(
-        { env: c.env, db },
+      return cachedJson(
+        c,
         'product',
         idOrSlug,
         async () => {
@@ -119,8 +120,6 @@ export const publicCatalogRoutes = createRouter()
         },
         [productTag(idOrSlug), CATEGORIES_TAG],
       )
-      c.header('X-Cache', hit ? 'HIT' : 'MISS')
-      return c.json(value, 200)
     },
   )
   .openapi(
