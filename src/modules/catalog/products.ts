@@ -269,6 +269,16 @@ export async function addVariant(db: DB, productId: string, scope: WriteScope, i
   return mustGet(db, product.id)
 }
 
+/** `variantId` is a variant of `productId`: the condition for reading or writing that row. */
+export const variantOf = (productId: string, variantId: string) =>
+  and(eq(productVariants.id, variantId), eq(productVariants.productId, productId))
+
+/** Throws 404 Variant unless `variantId` is a variant of `productId`. */
+export async function assertVariantOf(db: DB, productId: string, variantId: string): Promise<void> {
+  const own = await db.select({ id: productVariants.id }).from(productVariants).where(variantOf(productId, variantId)).get()
+  if (!own) throw notFound('Variant')
+}
+
 export async function updateVariant(
   db: DB,
   productId: string,
@@ -286,21 +296,10 @@ export async function updateVariant(
   if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes)
   if (patch.weight_grams !== undefined) set.weightGrams = patch.weight_grams
   if (patch.position !== undefined) set.position = patch.position
-  if (patch.stock !== undefined) {
-    // The history row must not be written for a variant of another product.
-    const own = await db
-      .select({ id: productVariants.id })
-      .from(productVariants)
-      .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
-      .get()
-    if (!own) throw notFound('Variant')
-  }
+  // The history row must not be written for a variant of another product.
+  if (patch.stock !== undefined) await assertVariantOf(db, product.id, variantId)
   const [updated] = (await runBatch(db, [
-    db
-      .update(productVariants)
-      .set(set)
-      .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
-      .returning({ id: productVariants.id }),
+    db.update(productVariants).set(set).where(variantOf(product.id, variantId)).returning({ id: productVariants.id }),
     ...(patch.stock !== undefined ? [stockAdjustmentInsert(db, product.id, variantId, scope.actorId, { stock: patch.stock })] : []),
     refreshProductAggregates(db, product.id),
   ]).catch((err: unknown) => {
@@ -313,12 +312,7 @@ export async function updateVariant(
 
 export async function deleteVariant(db: DB, productId: string, variantId: string, scope: WriteScope): Promise<Product> {
   const product = await productForWrite(db, productId, scope)
-  const variant = await db
-    .select({ id: productVariants.id })
-    .from(productVariants)
-    .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
-    .get()
-  if (!variant) throw notFound('Variant')
+  await assertVariantOf(db, product.id, variantId)
   try {
     // The NOT-last-variant guard is in the DELETE itself, so two concurrent deletes cannot empty a product.
     const [deleted] = (await runBatch(db, [

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors'
 import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, runBatch } from '../../lib/d1'
-import { mustGet, productForWrite, type WriteScope } from './products'
+import { assertVariantOf, mustGet, productForWrite, variantOf, type WriteScope } from './products'
 import type { Product, StockChange } from './schema'
 import { refreshProductAggregates, stockAdjustmentInsert } from './statements'
 import { users } from '../accounts/tables'
@@ -57,14 +57,12 @@ export async function changeStock(
     const earlier = await findByKey(db, scope.actorId, idempotencyKey)
     if (earlier) return replay(earlier)
   }
-  const target = and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id))
-  const variant = await db.select({ id: productVariants.id }).from(productVariants).where(target).get()
-  if (!variant) throw notFound('Variant')
+  await assertVariantOf(db, product.id, variantId)
   const stock = 'stock' in change ? change.stock : sql`${productVariants.stock} + ${change.delta}`
   try {
     await runBatch(db, [
       stockAdjustmentInsert(db, product.id, variantId, scope.actorId, change, idempotencyKey),
-      db.update(productVariants).set({ stock, updatedAt: nowIso() }).where(target),
+      db.update(productVariants).set({ stock, updatedAt: nowIso() }).where(variantOf(product.id, variantId)),
       refreshProductAggregates(db, product.id),
     ])
   } catch (err) {
@@ -104,12 +102,7 @@ export async function listStockAdjustments(
   cursor?: string,
 ): Promise<{ data: StockAdjustment[]; next_cursor: string | null }> {
   const product = await productForWrite(db, productId, scope)
-  const variant = await db
-    .select({ id: productVariants.id })
-    .from(productVariants)
-    .where(and(eq(productVariants.id, variantId), eq(productVariants.productId, product.id)))
-    .get()
-  if (!variant) throw notFound('Variant')
+  await assertVariantOf(db, product.id, variantId)
   const rows = await db
     .select({ a: stockAdjustments, userName: users.name })
     .from(stockAdjustments)
