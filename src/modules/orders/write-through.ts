@@ -24,6 +24,21 @@ import { orderHistory, orderLines, orders } from './tables'
  */
 export const writeThroughFaults: { inject: ((orderId: string, seq: number | 'converge') => boolean) | null } = { inject: null }
 
+/**
+ * Put the order's lines back in stock unless orders.stock_released_at says it was done, then set
+ * it (`at`) in the same batch: a retried or converging batch releases nothing twice.
+ */
+function releaseStockOnce(db: DB, state: OrderState, at: string): BatchItem<'sqlite'>[] {
+  const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
+  return [
+    ...releaseStockStatements(db, state.lines, notYetReleased),
+    db
+      .update(orders)
+      .set({ stockReleasedAt: at })
+      .where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)),
+  ]
+}
+
 export function writeThroughStatements(db: DB, state: OrderState, t: TransitionRecord): BatchItem<'sqlite'>[] {
   if (t.kind === 'line' && t.line) {
     const l = t.line
@@ -72,16 +87,7 @@ export function writeThroughStatements(db: DB, state: OrderState, t: TransitionR
     )
     return out
   }
-  if (RELEASES_STOCK.includes(t.to_status)) {
-    const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
-    out.push(...releaseStockStatements(db, state.lines, notYetReleased))
-    out.push(
-      db
-        .update(orders)
-        .set({ stockReleasedAt: t.at })
-        .where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)),
-    )
-  }
+  if (RELEASES_STOCK.includes(t.to_status)) out.push(...releaseStockOnce(db, state, t.at))
   if (t.to_status === 'shipped' && t.meta?.carrier && t.meta.tracking_number) {
     // Staff shipping the whole order: lines a seller has not shipped yet take this tracking.
     out.push(
@@ -133,16 +139,7 @@ export function convergeStatements(db: DB, state: OrderState): BatchItem<'sqlite
         .where(and(eq(orderLines.id, l.id), sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${newer})`)),
     )
   }
-  if (RELEASES_STOCK.includes(state.status)) {
-    const notYetReleased = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${state.id} AND ${orders.stockReleasedAt} IS NULL)`
-    out.push(...releaseStockStatements(db, state.lines, notYetReleased))
-    out.push(
-      db
-        .update(orders)
-        .set({ stockReleasedAt: state.updated_at })
-        .where(and(eq(orders.id, state.id), sql`${orders.stockReleasedAt} IS NULL`)),
-    )
-  }
+  if (RELEASES_STOCK.includes(state.status)) out.push(...releaseStockOnce(db, state, state.updated_at))
   out.push(...convergeReturnStatements(db, state))
   out.push(
     db
