@@ -9,12 +9,12 @@
  * 3. Apply it. Only after success is it marked processed; a transient failure (D1, the OrderDO,
  *    Stripe unreachable) answers 500 so Stripe retries, and the retry processes it again.
  */
-import { eq, and, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { getDb } from '../../lib/db'
 import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
-import { addSeconds, nowIso } from '../../lib/time'
+import { nowIso } from '../../lib/time'
 import { getOrder } from '../orders/service'
 import { AppError } from '../../lib/errors'
 import { applyProviderState, type Outcome, type PaymentsEnv } from './outcomes'
@@ -22,16 +22,11 @@ import { fromPaymentIntent, stripeProvider } from './providers/stripe'
 import { syncRefundsFromProvider } from './refunds'
 import { ensurePaymentRow, findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from './store'
 import { paymentEvents } from './tables'
+import { eventResponse, refuse, storeAndClaim } from './webhooks/events'
 
 export type WebhookEnv = PaymentsEnv & Pick<Env, 'STRIPE_WEBHOOK_SECRET'>
 
-/** Seconds a worker holds an event while applying it; another delivery meanwhile gets 409 and retries. */
-const LEASE_SECONDS = 60
-
 const cryptoProvider = Stripe.createSubtleCryptoProvider()
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 /** Verify the signature and return the event, or null if it is not a genuine, fresh Stripe event. */
 export async function verifyStripeEvent(
@@ -52,40 +47,19 @@ export async function verifyStripeEvent(
 export async function handleStripeWebhook(env: WebhookEnv, request: Request): Promise<Response> {
   const body = await request.text()
   const event = await verifyStripeEvent(env, body, request.headers.get('Stripe-Signature'))
-  if (!event) return json({ error: { code: 'invalid_signature', message: 'Missing, invalid or expired Stripe-Signature' } }, 400)
+  if (!event) return refuse(400, 'invalid_signature', 'Missing, invalid or expired Stripe-Signature')
 
   const db = getDb(env)
   const object = event.data.object as { id?: string; metadata?: Record<string, string> | null }
-  await db
-    .insert(paymentEvents)
-    .values({
-      id: event.id,
-      provider: 'stripe',
-      type: event.type,
-      objectId: object.id ?? null,
-      orderId: object.metadata?.order_id ?? null,
-      payload: body,
-      receivedAt: nowIso(),
-    })
-    .onConflictDoNothing()
-
-  const now = nowIso()
-  const [claimed] = await db
-    .update(paymentEvents)
-    .set({ attempts: sql`${paymentEvents.attempts} + 1`, lockedUntil: addSeconds(now, LEASE_SECONDS) })
-    .where(
-      and(
-        eq(paymentEvents.id, event.id),
-        sql`${paymentEvents.processedAt} IS NULL`,
-        sql`(${paymentEvents.lockedUntil} IS NULL OR ${paymentEvents.lockedUntil} < ${now})`,
-      ),
-    )
-    .returning({ attempts: paymentEvents.attempts })
-  if (!claimed) {
-    const [row] = await db.select().from(paymentEvents).where(eq(paymentEvents.id, event.id)).limit(1)
-    if (row?.processedAt) return json({ received: true, duplicate: true, outcome: row.outcome })
-    return json({ error: { code: 'conflict', message: 'This event is being processed; retry later' } }, 409)
-  }
+  // Stored under Stripe's own event id (no `stripe:` prefix, unlike the other providers' events).
+  const claimed = await storeAndClaim(db, event.id, {
+    provider: 'stripe',
+    type: event.type,
+    objectId: object.id ?? null,
+    orderId: object.metadata?.order_id ?? null,
+    payload: body,
+  })
+  if (claimed.kind !== 'claimed') return eventResponse(claimed)
 
   try {
     const outcome = await applyStripeEvent(env, event)
@@ -94,7 +68,7 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
       .set({ processedAt: nowIso(), outcome, lockedUntil: null, lastError: null })
       .where(eq(paymentEvents.id, event.id))
     log('info', 'stripe webhook: applied', { event_id: event.id, type: event.type, outcome, attempt: claimed.attempts })
-    return json({ received: true, outcome })
+    return eventResponse({ kind: 'applied', outcome })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     log('error', 'stripe webhook: processing failed, Stripe will retry', {
@@ -104,7 +78,7 @@ export async function handleStripeWebhook(env: WebhookEnv, request: Request): Pr
       stack: err instanceof Error ? err.stack : undefined,
     })
     await releaseLease(env, event.id, message)
-    return json({ error: { code: 'internal_error', message: 'Processing failed; retry later' } }, 500)
+    return eventResponse({ kind: 'failed' })
   }
 }
 

@@ -10,7 +10,7 @@
  *     retry applies it.
  */
 import { and, eq, sql } from 'drizzle-orm'
-import { getDb } from '../../../lib/db'
+import { getDb, type DB } from '../../../lib/db'
 import { AppError } from '../../../lib/errors'
 import { log } from '../../../lib/observability'
 import { addSeconds, nowIso } from '../../../lib/time'
@@ -23,6 +23,7 @@ import { syncRefundsFromProvider } from '../refunds'
 import { findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from '../store'
 import { paymentEvents } from '../tables'
 
+/** Seconds a worker holds an event while applying it; another delivery meanwhile gets 409 and retries. */
 const LEASE_SECONDS = 60
 
 export interface ProviderEvent {
@@ -41,40 +42,51 @@ export type EventResult =
   | { kind: 'busy' }
   | { kind: 'failed' }
 
+export type Claim = { kind: 'claimed'; attempts: number } | { kind: 'duplicate'; outcome: string | null } | { kind: 'busy' }
+
+/**
+ * Store the event in payment_events under `id` (once: a redelivery finds the row there) and claim it
+ * with a LEASE_SECONDS lease. Not claimed: a duplicate when the row was processed, else busy (another
+ * delivery holds the lease). D1 failures throw; the caller decides what they answer.
+ */
+export async function storeAndClaim(db: DB, id: string, event: Omit<ProviderEvent, 'id'>): Promise<Claim> {
+  await db
+    .insert(paymentEvents)
+    .values({
+      id,
+      provider: event.provider,
+      type: event.type,
+      objectId: event.objectId,
+      orderId: event.orderId,
+      payload: event.payload,
+      receivedAt: nowIso(),
+    })
+    .onConflictDoNothing()
+  const now = nowIso()
+  const [claimed] = await db
+    .update(paymentEvents)
+    .set({ attempts: sql`${paymentEvents.attempts} + 1`, lockedUntil: addSeconds(now, LEASE_SECONDS) })
+    .where(
+      and(
+        eq(paymentEvents.id, id),
+        sql`${paymentEvents.processedAt} IS NULL`,
+        sql`(${paymentEvents.lockedUntil} IS NULL OR ${paymentEvents.lockedUntil} < ${now})`,
+      ),
+    )
+    .returning({ attempts: paymentEvents.attempts })
+  if (claimed) return { kind: 'claimed', attempts: claimed.attempts }
+  const [row] = await db.select().from(paymentEvents).where(eq(paymentEvents.id, id)).limit(1)
+  if (row?.processedAt) return { kind: 'duplicate', outcome: row.outcome }
+  return { kind: 'busy' }
+}
+
 /** Store, claim and apply one authenticated event (see the file comment). Never throws. */
 export async function processEvent(env: PaymentsEnv, event: ProviderEvent, apply: () => Promise<string>): Promise<EventResult> {
   const db = getDb(env)
   const id = `${event.provider}:${event.id}`.slice(0, 500)
   try {
-    await db
-      .insert(paymentEvents)
-      .values({
-        id,
-        provider: event.provider,
-        type: event.type,
-        objectId: event.objectId,
-        orderId: event.orderId,
-        payload: event.payload,
-        receivedAt: nowIso(),
-      })
-      .onConflictDoNothing()
-    const now = nowIso()
-    const [claimed] = await db
-      .update(paymentEvents)
-      .set({ attempts: sql`${paymentEvents.attempts} + 1`, lockedUntil: addSeconds(now, LEASE_SECONDS) })
-      .where(
-        and(
-          eq(paymentEvents.id, id),
-          sql`${paymentEvents.processedAt} IS NULL`,
-          sql`(${paymentEvents.lockedUntil} IS NULL OR ${paymentEvents.lockedUntil} < ${now})`,
-        ),
-      )
-      .returning({ attempts: paymentEvents.attempts })
-    if (!claimed) {
-      const [row] = await db.select().from(paymentEvents).where(eq(paymentEvents.id, id)).limit(1)
-      if (row?.processedAt) return { kind: 'duplicate', outcome: row.outcome }
-      return { kind: 'busy' }
-    }
+    const claim = await storeAndClaim(db, id, event)
+    if (claim.kind !== 'claimed') return claim
   } catch (err) {
     log('error', 'payment webhook: could not store the event', { provider: event.provider, event_id: id, error: String(err) })
     return { kind: 'failed' }
