@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { desc, eq, inArray } from 'drizzle-orm'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
+import type { AppEnv } from '../../lib/context'
 import { createRouter } from '../../lib/router'
 import { authRoute, currentUser } from '../accounts/middleware'
 import { getLabel, orderShipments, shipmentView } from './labels'
-import { buyLabel } from '../../workflows/line-shipping'
+import { buyLabel, type BuyLabelInput } from '../../workflows/line-shipping'
 import { BuyLabelBodySchema, LabelIdempotencySchema, ShipmentQuerySchema, ShipmentSchema } from './schema'
 import { shipmentLines, shipments } from './tables'
 import { orderState } from '../orders/service'
@@ -21,6 +23,20 @@ const buyDescription =
   'The same Idempotency-Key returns the first purchase (200, Idempotent-Replayed); a line already in another ' +
   'shipment is 409. 502 when the carrier cannot be reached (nothing is bought; retry with the same key).'
 
+const buyRequest = { params: IdParamSchema, headers: LabelIdempotencySchema, ...jsonBody(BuyLabelBodySchema) }
+const buyResponses = {
+  201: jsonContent(ShipmentSchema, 'Label bought; lines shipped'),
+  200: jsonContent(ShipmentSchema, 'Replay of the purchase made earlier with this Idempotency-Key'),
+  ...errors(400, 401, 403, 404, 409, 422),
+}
+
+/** Both purchase routes: buy as the signed-in staff member or seller; a replay answers 200 with Idempotent-Replayed. */
+async function buyLabelAnswer(c: Context<AppEnv>, type: 'staff' | 'seller', orderId: string, input: BuyLabelInput, key: string) {
+  const out = await buyLabel(c.env, { type, id: currentUser(c).id }, orderId, input, key)
+  if (out.replayed) c.header('Idempotent-Replayed', 'true')
+  return out.replayed ? c.json(out.shipment, 200) : c.json(out.shipment, 201)
+}
+
 /** Mounted at /api/v1: labels, shipments and their tracking (docs/shipping.md). */
 export const shippingRoutes = createRouter()
   .openapi(
@@ -30,25 +46,10 @@ export const shippingRoutes = createRouter()
       path: '/admin/orders/{id}/shipments',
       summary: 'Buy a carrier label for lines of an order (staff)',
       description: buyDescription,
-      request: { params: IdParamSchema, headers: LabelIdempotencySchema, ...jsonBody(BuyLabelBodySchema) },
-      responses: {
-        201: jsonContent(ShipmentSchema, 'Label bought; lines shipped'),
-        200: jsonContent(ShipmentSchema, 'Replay of the purchase made earlier with this Idempotency-Key'),
-        ...errors(400, 401, 403, 404, 409, 422),
-      },
+      request: buyRequest,
+      responses: buyResponses,
     }),
-    async (c) => {
-      const user = currentUser(c)
-      const out = await buyLabel(
-        c.env,
-        { type: 'staff', id: user.id },
-        c.req.valid('param').id,
-        c.req.valid('json'),
-        c.req.valid('header')['idempotency-key'],
-      )
-      if (out.replayed) c.header('Idempotent-Replayed', 'true')
-      return out.replayed ? c.json(out.shipment, 200) : c.json(out.shipment, 201)
-    },
+    async (c) => buyLabelAnswer(c, 'staff', c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['idempotency-key']),
   )
   .openapi(
     createRoute({
@@ -110,25 +111,10 @@ export const shippingRoutes = createRouter()
       path: '/seller/orders/{id}/shipments',
       summary: 'Buy a carrier label for my lines of an order (seller)',
       description: `${buyDescription} A seller may only put their own lines in the parcel (others are 404).`,
-      request: { params: IdParamSchema, headers: LabelIdempotencySchema, ...jsonBody(BuyLabelBodySchema) },
-      responses: {
-        201: jsonContent(ShipmentSchema, 'Label bought; lines shipped'),
-        200: jsonContent(ShipmentSchema, 'Replay of the purchase made earlier with this Idempotency-Key'),
-        ...errors(400, 401, 403, 404, 409, 422),
-      },
+      request: buyRequest,
+      responses: buyResponses,
     }),
-    async (c) => {
-      const user = currentUser(c)
-      const out = await buyLabel(
-        c.env,
-        { type: 'seller', id: user.id },
-        c.req.valid('param').id,
-        c.req.valid('json'),
-        c.req.valid('header')['idempotency-key'],
-      )
-      if (out.replayed) c.header('Idempotent-Replayed', 'true')
-      return out.replayed ? c.json(out.shipment, 200) : c.json(out.shipment, 201)
-    },
+    async (c) => buyLabelAnswer(c, 'seller', c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['idempotency-key']),
   )
   .openapi(
     createRoute({
