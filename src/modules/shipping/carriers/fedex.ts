@@ -17,7 +17,7 @@
  *   dateAndTimes, scanEvents: [{date, eventType, eventDescription, scanLocation}]}]}]}}`.
  * Errors come as `{transactionId, errors: [{code, message}]}`.
  */
-import { authorizedFetch, base64ToBytes, carrierJson, decimalToMinor, kilograms, TokenSource } from './http'
+import { authorizedFetch, base64ToBytes, carrierJson, clientCredentialsTokens, credentialsSet, decimalToMinor, kilograms } from './http'
 import {
   CarrierError,
   type CarrierAdapter,
@@ -103,30 +103,29 @@ interface ScanEvent {
 
 export function createFedexAdapter(env: FedexEnv): CarrierAdapter {
   const base = config(env).FEDEX_API_BASE
-  const tokens = new TokenSource('fedex', `fedex|${base}|${env.FEDEX_CLIENT_ID}`, async () => {
-    let res: Response
-    try {
-      res = await fetch(`${base}/oauth/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: env.FEDEX_CLIENT_ID ?? '',
-          client_secret: env.FEDEX_CLIENT_SECRET ?? '',
-        }).toString(),
-      })
-    } catch (err) {
-      throw new CarrierError('fedex', 503, `unreachable: ${String(err)}`)
-    }
-    return carrierJson<{ access_token: string; expires_in: number }>('fedex', res, fedexError)
-  })
+  const creds = { clientId: env.FEDEX_CLIENT_ID, clientSecret: env.FEDEX_CLIENT_SECRET, accountNumber: env.FEDEX_ACCOUNT_NUMBER }
+  const tokens = clientCredentialsTokens(
+    'fedex',
+    base,
+    creds,
+    '/oauth/token',
+    () => ({
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: env.FEDEX_CLIENT_ID ?? '',
+        client_secret: env.FEDEX_CLIENT_SECRET ?? '',
+      }).toString(),
+    }),
+    (res) => carrierJson<{ access_token: string; expires_in: number }>('fedex', res, fedexError),
+  )
   const headers = { 'Content-Type': 'application/json', 'X-locale': 'en_US' }
   const account = () => ({ value: env.FEDEX_ACCOUNT_NUMBER ?? '' })
 
   return {
     name: 'fedex',
     maxBatch: 30,
-    configured: () => Boolean(env.FEDEX_CLIENT_ID && env.FEDEX_CLIENT_SECRET && env.FEDEX_ACCOUNT_NUMBER),
+    configured: () => credentialsSet(creds),
 
     async rate(req, signal) {
       const res = await authorizedFetch(

@@ -34,6 +34,40 @@ export class TokenSource {
   }
 }
 
+/** A carrier account's credentials: its <CARRIER>_CLIENT_ID, _CLIENT_SECRET and _ACCOUNT_NUMBER vars. */
+export interface CarrierCredentials {
+  clientId?: string
+  clientSecret?: string
+  accountNumber?: string
+}
+
+/** All three credentials are set, so the adapter can be used (CarrierAdapter.configured). */
+export const credentialsSet = (c: CarrierCredentials) => Boolean(c.clientId && c.clientSecret && c.accountNumber)
+
+/**
+ * The client-credentials token source of a carrier account at `base`: POSTs what `request` builds
+ * (each carrier's own form and headers) to `base + path`; a network failure is a 503 CarrierError,
+ * the answer is read by `read` (each carrier's own token shape).
+ */
+export function clientCredentialsTokens(
+  carrier: CarrierName,
+  base: string,
+  creds: CarrierCredentials,
+  path: string,
+  request: () => { headers: Record<string, string>; body: string },
+  read: (res: Response) => Promise<{ access_token: string; expires_in: number }>,
+): TokenSource {
+  return new TokenSource(carrier, `${carrier}|${base}|${creds.clientId}`, async () => {
+    let res: Response
+    try {
+      res = await fetch(`${base}${path}`, { method: 'POST', ...request() })
+    } catch (err) {
+      throw new CarrierError(carrier, 503, `unreachable: ${String(err)}`)
+    }
+    return read(res)
+  })
+}
+
 /** JSON (or the text) of a carrier response; throws CarrierError for a non-2xx answer. */
 export async function carrierJson<T>(carrier: CarrierName, res: Response, errorText: (body: unknown) => string | undefined): Promise<T> {
   const text = await res.text()

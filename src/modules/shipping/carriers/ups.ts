@@ -19,7 +19,7 @@
  * Labels: the Shipping API's label image formats are GIF, PNG, ZPL, EPL and SPL (no PDF); we ask for GIF,
  * the printable default, and store it with its content type.
  */
-import { authorizedFetch, base64ToBytes, carrierJson, decimalToMinor, kilograms, TokenSource } from './http'
+import { authorizedFetch, base64ToBytes, carrierJson, clientCredentialsTokens, credentialsSet, decimalToMinor, kilograms } from './http'
 import {
   CarrierError,
   type CarrierAdapter,
@@ -105,24 +105,25 @@ interface UpsActivity {
 
 export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
   const base = config(env).UPS_API_BASE
-  const tokens = new TokenSource('ups', `ups|${base}|${env.UPS_CLIENT_ID}`, async () => {
-    let res: Response
-    try {
-      res = await fetch(`${base}/security/v1/oauth/token`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Basic ${btoa(`${env.UPS_CLIENT_ID}:${env.UPS_CLIENT_SECRET}`)}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'x-merchant-id': env.UPS_ACCOUNT_NUMBER ?? '',
-        },
-        body: 'grant_type=client_credentials',
-      })
-    } catch (err) {
-      throw new CarrierError('ups', 503, `unreachable: ${String(err)}`)
-    }
-    const body = await carrierJson<{ access_token: string; expires_in: string }>('ups', res, upsError)
-    return { access_token: body.access_token, expires_in: Number(body.expires_in) || 3600 }
-  })
+  const creds = { clientId: env.UPS_CLIENT_ID, clientSecret: env.UPS_CLIENT_SECRET, accountNumber: env.UPS_ACCOUNT_NUMBER }
+  const tokens = clientCredentialsTokens(
+    'ups',
+    base,
+    creds,
+    '/security/v1/oauth/token',
+    () => ({
+      headers: {
+        Authorization: `Basic ${btoa(`${env.UPS_CLIENT_ID}:${env.UPS_CLIENT_SECRET}`)}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'x-merchant-id': env.UPS_ACCOUNT_NUMBER ?? '',
+      },
+      body: 'grant_type=client_credentials',
+    }),
+    async (res) => {
+      const body = await carrierJson<{ access_token: string; expires_in: string }>('ups', res, upsError)
+      return { access_token: body.access_token, expires_in: Number(body.expires_in) || 3600 }
+    },
+  )
   const headers = (transId: string) => ({ 'Content-Type': 'application/json', transId, transactionSrc: 'edge-commerce' })
   const shipper = (origin: CarrierAddress) => ({
     Name: origin.name ?? 'Shipper',
@@ -134,7 +135,7 @@ export function createUpsAdapter(env: UpsEnv): CarrierAdapter {
   return {
     name: 'ups',
     maxBatch: 1,
-    configured: () => Boolean(env.UPS_CLIENT_ID && env.UPS_CLIENT_SECRET && env.UPS_ACCOUNT_NUMBER),
+    configured: () => credentialsSet(creds),
 
     async rate(req, signal) {
       const res = await authorizedFetch(
