@@ -27,9 +27,19 @@ import { orderState, orderStub } from '../modules/orders/service'
 import { SHIPPABLE, type Actor } from '../modules/orders/state-machine'
 import { shippingMethods } from '../modules/pricing/tables'
 import { carrierAdapter } from '../modules/shipping/carriers'
-import { CARRIER_LABELS, CarrierError, type CarrierName } from '../modules/shipping/carriers/types'
+import { CARRIER_LABELS, type CarrierName } from '../modules/shipping/carriers/types'
 import { shipFrom } from '../modules/shipping/config'
-import { labelCreated, type LabelsEnv, loadShipment, orderAddress, type ShipmentView, toCarrierAddress } from '../modules/shipping/labels'
+import {
+  labelCreated,
+  type LabelsEnv,
+  loadShipment,
+  orderAddress,
+  purchaseLabel,
+  purchasingShipment,
+  type ShipmentView,
+  storeLabel,
+  toCarrierAddress,
+} from '../modules/shipping/labels'
 import { shipmentLines, shipments } from '../modules/shipping/tables'
 
 export interface BuyLabelInput {
@@ -126,33 +136,12 @@ export async function buyLabel(
   if (!adapter.configured()) throw new AppError('unprocessable', `${CARRIER_LABELS[carrier]} is not configured (credentials missing)`)
   const weight = input.weight_grams ?? (await linesWeight(db, lines))
 
-  const now = nowIso()
   const id = newId('shp')
   try {
     await db.batch([
-      db.insert(shipments).values({
-        id,
-        orderId,
-        kind: 'outbound',
-        returnId: null,
-        carrier,
-        serviceCode: service,
-        status: 'purchasing',
-        trackingNumber: null,
-        carrierShipmentId: null,
-        labelKey: null,
-        labelContentType: null,
-        costAmount: null,
-        costCurrency: null,
-        weightGrams: weight,
-        idempotencyKey,
-        createdByType: actor.type,
-        createdById: actor.id ?? null,
-        lastTrackedAt: null,
-        deliveredAt: null,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      db
+        .insert(shipments)
+        .values(purchasingShipment({ id, orderId, kind: 'outbound', returnId: null, carrier, service, weight, idempotencyKey, actor })),
       ...lines.map((l) => db.insert(shipmentLines).values({ lineId: l.id, shipmentId: id, orderId })),
     ])
   } catch (err) {
@@ -162,28 +151,19 @@ export async function buyLabel(
     throw err
   }
 
-  const release = () =>
-    db.batch([db.delete(shipmentLines).where(eq(shipmentLines.shipmentId, id)), db.delete(shipments).where(eq(shipments.id, id))])
-  let label
-  try {
-    label = await adapter.createLabel({
-      origin: shipFrom(env),
-      destination: toCarrierAddress(order.address),
-      weight_grams: weight,
-      service_code: service,
-      reference: id,
-    })
-  } catch (err) {
-    await release().catch((e: unknown) => log('error', 'could not release a failed label claim', { shipment_id: id, error: String(e) }))
-    log('warn', 'label purchase failed', { order_id: orderId, carrier, error: String(err) })
-    if (err instanceof CarrierError && err.status < 500 && err.status !== 401) {
-      throw new AppError('unprocessable', `${CARRIER_LABELS[carrier]} refused the label: ${err.message}`)
-    }
-    throw new AppError('upstream_error', `${CARRIER_LABELS[carrier]} could not be reached; retry with the same Idempotency-Key`)
-  }
-
-  const labelKey = `labels/${orderId}/${id}`
-  await env.SHIPPING_DOCS.put(labelKey, label.label, { httpMetadata: { contentType: label.label_content_type } })
+  const label = await purchaseLabel(
+    adapter,
+    { origin: shipFrom(env), destination: toCarrierAddress(order.address), weight_grams: weight, service_code: service, reference: id },
+    {
+      shipmentId: id,
+      what: 'label',
+      retry: 'retry with the same Idempotency-Key',
+      release: () =>
+        db.batch([db.delete(shipmentLines).where(eq(shipmentLines.shipmentId, id)), db.delete(shipments).where(eq(shipments.id, id))]),
+      logFields: { order_id: orderId },
+    },
+  )
+  const labelKey = await storeLabel(env, orderId, id, label)
 
   // The lines ship through the OrderDO exactly like a manual shipment.
   const stub = orderStub(env, orderId)

@@ -9,14 +9,20 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { getDb } from '../../lib/db'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { log } from '../../lib/observability'
-import { nowIso } from '../../lib/time'
 import type { Actor } from '../orders/state-machine'
 import type { OrderState, ReturnState } from '../orders/model'
 import { carrierAdapter } from '../shipping/carriers'
-import { CARRIER_LABELS, CarrierError, type CarrierName } from '../shipping/carriers/types'
+import { CARRIER_LABELS, type CarrierName } from '../shipping/carriers/types'
 import { shipFrom } from '../shipping/config'
-import { labelCreated, orderAddress, toCarrierAddress, type LabelsEnv } from '../shipping/labels'
+import {
+  labelCreated,
+  type LabelsEnv,
+  orderAddress,
+  purchaseLabel,
+  purchasingShipment,
+  storeLabel,
+  toCarrierAddress,
+} from '../shipping/labels'
 import { shipments } from '../shipping/tables'
 import { productVariants } from '../catalog/tables'
 
@@ -81,60 +87,45 @@ export async function buyReturnLabel(env: LabelsEnv, actor: Actor, state: OrderS
   const adapter = carrierAdapter(env, via.carrier)
   if (!adapter.configured()) throw new AppError('unprocessable', `${CARRIER_LABELS[via.carrier]} is not configured (credentials missing)`)
   const id = newId('shp')
-  const now = nowIso()
   const weight = await returnWeight(env, state, ret)
   try {
-    await db.insert(shipments).values({
-      id,
-      orderId: state.id,
-      kind: 'return',
-      returnId: ret.id,
-      carrier: via.carrier,
-      serviceCode: via.service,
-      status: 'purchasing',
-      trackingNumber: null,
-      carrierShipmentId: null,
-      labelKey: null,
-      labelContentType: null,
-      costAmount: null,
-      costCurrency: null,
-      weightGrams: weight,
-      idempotencyKey: key,
-      createdByType: actor.type,
-      createdById: actor.id ?? null,
-      lastTrackedAt: null,
-      deliveredAt: null,
-      createdAt: now,
-      updatedAt: now,
-    })
+    await db.insert(shipments).values(
+      purchasingShipment({
+        id,
+        orderId: state.id,
+        kind: 'return',
+        returnId: ret.id,
+        carrier: via.carrier,
+        service: via.service,
+        weight,
+        idempotencyKey: key,
+        actor,
+      }),
+    )
   } catch (err) {
     const raced = await find()
     if (raced) return waitFor(raced.id)
     throw err
   }
-  let label
-  try {
-    label = await adapter.createLabel({
+  const label = await purchaseLabel(
+    adapter,
+    {
       origin: toCarrierAddress(order.address),
       destination: shipFrom(env),
       weight_grams: weight,
       service_code: via.service,
       reference: ret.id,
       return: true,
-    })
-  } catch (err) {
-    await db
-      .delete(shipments)
-      .where(eq(shipments.id, id))
-      .catch((e: unknown) => log('error', 'could not release a failed return label claim', { shipment_id: id, error: String(e) }))
-    log('warn', 'return label purchase failed', { order_id: state.id, return_id: ret.id, carrier: via.carrier, error: String(err) })
-    if (err instanceof CarrierError && err.status < 500 && err.status !== 401) {
-      throw new AppError('unprocessable', `${CARRIER_LABELS[via.carrier]} refused the return label: ${err.message}`)
-    }
-    throw new AppError('upstream_error', `${CARRIER_LABELS[via.carrier]} could not be reached; approve again to retry`)
-  }
-  const labelKey = `labels/${state.id}/${id}`
-  await env.SHIPPING_DOCS.put(labelKey, label.label, { httpMetadata: { contentType: label.label_content_type } })
+    },
+    {
+      shipmentId: id,
+      what: 'return label',
+      retry: 'approve again to retry',
+      release: () => db.delete(shipments).where(eq(shipments.id, id)),
+      logFields: { order_id: state.id, return_id: ret.id },
+    },
+  )
+  const labelKey = await storeLabel(env, state.id, id, label)
   await db.update(shipments).set(labelCreated(label, labelKey)).where(eq(shipments.id, id))
   return { shipment_id: id, carrier: CARRIER_LABELS[via.carrier], tracking_number: label.tracking_number }
 }

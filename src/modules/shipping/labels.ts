@@ -5,13 +5,23 @@
  */
 import { eq, inArray } from 'drizzle-orm'
 import { getDb, type DB } from '../../lib/db'
-import { notFound } from '../../lib/errors'
+import { AppError, notFound } from '../../lib/errors'
+import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
 import type { ShippingAddress } from '../orders/schema'
 import { orderState } from '../orders/service'
+import type { Actor } from '../orders/state-machine'
 import { orders } from '../orders/tables'
 import type { CarrierEnv } from './carriers'
-import { CARRIER_LABELS, type CarrierAddress, type LabelResult } from './carriers/types'
+import {
+  CARRIER_LABELS,
+  type CarrierAdapter,
+  type CarrierAddress,
+  CarrierError,
+  type CarrierName,
+  type LabelRequest,
+  type LabelResult,
+} from './carriers/types'
 import type { ShippingEnv } from './config'
 import { shipmentEvents, shipmentLines, shipments } from './tables'
 
@@ -110,6 +120,84 @@ export function labelCreated(label: LabelResult, labelKey: string) {
     costCurrency: label.cost?.currency ?? null,
     updatedAt: nowIso(),
   }
+}
+
+/** The `purchasing` claim row of a label about to be bought (a sales label for order lines, or a return label). */
+export function purchasingShipment(claim: {
+  id: string
+  orderId: string
+  kind: 'outbound' | 'return'
+  returnId: string | null
+  carrier: CarrierName
+  service: string
+  weight: number
+  idempotencyKey: string
+  actor: Actor
+}): typeof shipments.$inferInsert {
+  const now = nowIso()
+  return {
+    id: claim.id,
+    orderId: claim.orderId,
+    kind: claim.kind,
+    returnId: claim.returnId,
+    carrier: claim.carrier,
+    serviceCode: claim.service,
+    status: 'purchasing',
+    trackingNumber: null,
+    carrierShipmentId: null,
+    labelKey: null,
+    labelContentType: null,
+    costAmount: null,
+    costCurrency: null,
+    weightGrams: claim.weight,
+    idempotencyKey: claim.idempotencyKey,
+    createdByType: claim.actor.type,
+    createdById: claim.actor.id ?? null,
+    lastTrackedAt: null,
+    deliveredAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+}
+
+/**
+ * Buy the label of the claimed shipment `failure.shipmentId`. When the carrier fails, the claim is
+ * released (`failure.release`; a failed release is logged) and the purchase answers 422 when the
+ * carrier refused the request (a 4xx other than 401), else 502 ending with `failure.retry`.
+ * `failure.what` names the label in logs and messages ("label", "return label").
+ */
+export async function purchaseLabel(
+  adapter: CarrierAdapter,
+  req: LabelRequest,
+  failure: { shipmentId: string; what: string; retry: string; release: () => Promise<unknown>; logFields: Record<string, unknown> },
+): Promise<LabelResult> {
+  try {
+    return await adapter.createLabel(req)
+  } catch (err) {
+    await failure
+      .release()
+      .catch((e: unknown) =>
+        log('error', `could not release a failed ${failure.what} claim`, { shipment_id: failure.shipmentId, error: String(e) }),
+      )
+    log('warn', `${failure.what} purchase failed`, { ...failure.logFields, carrier: adapter.name, error: String(err) })
+    const carrier = CARRIER_LABELS[adapter.name]
+    if (err instanceof CarrierError && err.status < 500 && err.status !== 401) {
+      throw new AppError('unprocessable', `${carrier} refused the ${failure.what}: ${err.message}`)
+    }
+    throw new AppError('upstream_error', `${carrier} could not be reached; ${failure.retry}`)
+  }
+}
+
+/** Put a bought label's file in R2 (SHIPPING_DOCS) under the order; returns its key. */
+export async function storeLabel(
+  env: Pick<Env, 'SHIPPING_DOCS'>,
+  orderId: string,
+  shipmentId: string,
+  label: LabelResult,
+): Promise<string> {
+  const labelKey = `labels/${orderId}/${shipmentId}`
+  await env.SHIPPING_DOCS.put(labelKey, label.label, { httpMetadata: { contentType: label.label_content_type } })
+  return labelKey
 }
 
 /** The label file of a shipment, for staff or a seller whose lines it carries (others: 404). */
