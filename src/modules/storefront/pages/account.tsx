@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { getDb } from '../../../lib/db'
+import type { Address } from '../../accounts/schema'
 import { getActiveUserById } from '../../accounts/service'
 import { startSession as startAccountSession } from '../../accounts/sessions'
 import { verifyAccessToken } from '../../accounts/tokens'
@@ -274,19 +275,6 @@ accountPages.post('/account/verify-email', async (c) => {
   else flash(c, 'notice', [c.get('locale') === 'ru' ? 'Письмо отправлено.' : 'We have sent the email.'])
   return c.redirect('/account', 303)
 })
-
-interface Address {
-  id: string
-  label: string | null
-  name: string
-  line1: string
-  line2: string | null
-  city: string
-  region: string | null
-  postal_code: string | null
-  country: string
-  is_default: boolean
-}
 
 async function addressesPage(c: ShopContext, values: Values = {}, errors: string[] = [], status: 200 | 400 = 200) {
   const l = c.get('locale')

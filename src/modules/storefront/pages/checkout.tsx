@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { Address } from '../../accounts/schema'
 import type { PaymentProviderName } from '../../orders/payment-providers'
 import { getCookie } from 'hono/cookie'
 import type { OrderDetail } from '../../orders/service'
@@ -21,19 +22,6 @@ interface ShippingMethod {
   amount: number
   currency: string
   free_over_amount: number | null
-}
-interface SavedAddress {
-  id: string
-  label: string | null
-  name: string
-  line1: string
-  line2: string | null
-  city: string
-  region: string | null
-  postal_code: string | null
-  country: string
-  phone: string | null
-  is_default: boolean
 }
 
 // Keyed by the provider names themselves, so a provider without a label (or a misspelt key) fails to compile.
@@ -83,7 +71,7 @@ async function checkoutPage(c: ShopContext, values: Values, errors: string[] = [
       'GET',
       `/api/v1/shipping-methods?${new URLSearchParams({ country, ...(cart.currency ? { currency: cart.currency } : {}) })}`,
     ),
-    customer ? callApi<{ data: SavedAddress[] }>(c, 'GET', '/api/v1/me/addresses', { headers: visitorHeaders(c) }) : Promise.resolve(null),
+    customer ? callApi<{ data: Address[] }>(c, 'GET', '/api/v1/me/addresses', { headers: visitorHeaders(c) }) : Promise.resolve(null),
     paymentMethods(c, cart.currency),
   ])
   const shipping = methods.status === 200 ? methods.body.data : []
