@@ -351,6 +351,27 @@ describe('storefront pages', () => {
     expect((await page('/account/sign-up')).html).not.toContain('cf-turnstile')
   })
 
+  it('forgot password: a refused request shows the form again with the email and the errors (400); an accepted one redirects to the notice', async () => {
+    const jar = new Map<string, string>()
+    const empty = await get('/forgot-password', jar)
+    expect(empty.status).toBe(200)
+    expect(empty.html).toContain('action="/forgot-password"')
+    expect(empty.html).not.toContain('class="alert')
+
+    const refused = await post('/forgot-password', { email: 'not-an-email' }, jar)
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('action="/forgot-password"')
+    expect(refused.html).toContain('value="not-an-email"')
+    expect(refused.html).toContain('class="alert error"')
+
+    const accepted = await post('/forgot-password', { email: 'nobody@example.test' }, jar)
+    expect(accepted.status).toBe(303)
+    expect(accepted.location).toBe('/forgot-password')
+    const notice = await get('/forgot-password', jar)
+    expect(notice.html).toContain('class="alert notice"')
+    expect(notice.html).toContain('If an account exists for that email')
+  })
+
   it('sitemaps list every active product and category; robots points at the index', async () => {
     const robots = await page('/robots.txt')
     expect(robots.html).toContain(`Sitemap: ${BASE}/sitemap.xml`)

@@ -395,25 +395,28 @@ accountPages.post('/account/password', async (c) => {
 
 export const accountFlowPages = new Hono<ShopEnv>()
 
-accountFlowPages.get('/forgot-password', (c) => {
+/** The reset-request form: empty (with a flashed notice), or again with the email and the API's errors (400). */
+function forgotPage(c: ShopContext, messages: { errors?: string[]; notice?: string }, email?: string, status: 200 | 400 = 200) {
   const l = c.get('locale')
-  const { notice } = takeFlash(c)
   return privatePage(
     c,
     { title: t(l, 'Reset your password'), turnstile: true },
     <section class="narrow">
       <h1>{t(l, 'Reset your password')}</h1>
-      <Messages notice={notice} locale={l} />
+      <Messages errors={messages.errors} notice={messages.notice} locale={l} />
       <form method="post" action="/forgot-password">
-        <Field label={t(l, 'Email')} name="email" type="email" required autocomplete="email" />
+        <Field label={t(l, 'Email')} name="email" type="email" value={email} required autocomplete="email" />
         <TurnstileWidget c={c} />
         <button type="submit" class="primary">
           {t(l, 'Send reset link')}
         </button>
       </form>
     </section>,
+    status,
   )
-})
+}
+
+accountFlowPages.get('/forgot-password', (c) => forgotPage(c, { notice: takeFlash(c).notice }))
 
 accountFlowPages.post('/forgot-password', async (c) => {
   const v = await form(c)
@@ -421,25 +424,7 @@ accountFlowPages.post('/forgot-password', async (c) => {
     body: { email: v.email ?? '' },
     headers: turnstileHeader(v),
   })
-  if (res.status === 400 || res.status === 403) {
-    const l = c.get('locale')
-    return privatePage(
-      c,
-      { title: t(l, 'Reset your password'), turnstile: true },
-      <section class="narrow">
-        <h1>{t(l, 'Reset your password')}</h1>
-        <Messages errors={errorMessages(res, fallback(c))} locale={l} />
-        <form method="post" action="/forgot-password">
-          <Field label={t(l, 'Email')} name="email" type="email" value={v.email} required autocomplete="email" />
-          <TurnstileWidget c={c} />
-          <button type="submit" class="primary">
-            {t(l, 'Send reset link')}
-          </button>
-        </form>
-      </section>,
-      400,
-    )
-  }
+  if (res.status === 400 || res.status === 403) return forgotPage(c, { errors: errorMessages(res, fallback(c)) }, v.email, 400)
   if (res.status === 429)
     flash(c, 'notice', [
       c.get('locale') === 'ru' ? 'Слишком много запросов. Попробуйте позже.' : 'Too many requests. Please try again later.',
