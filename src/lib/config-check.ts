@@ -14,6 +14,7 @@
  */
 import { ConfigError, config, type ConfigSource } from './config'
 import { log } from './observability'
+import { mapHandlerMethods } from './worker-handler'
 
 /** The ConfigError, logged, when the configuration is malformed; any other error is not ours to handle. */
 function check(env: unknown, handler: string): ConfigError | undefined {
@@ -29,19 +30,11 @@ function check(env: unknown, handler: string): ConfigError | undefined {
 
 /** `handler` with the configuration checked before each call of each of its methods. */
 export function withConfigCheck<H extends object>(handler: H): H {
-  const checked: Record<string, unknown> = {}
-  for (const [name, method] of Object.entries(handler)) {
-    if (typeof method !== 'function') {
-      checked[name] = method
-      continue
-    }
-    checked[name] = (event: unknown, env: unknown, ctx: unknown) => {
-      const err = check(env, name)
-      if (!err) return method.call(handler, event, env, ctx)
-      if (name !== 'fetch') return Promise.reject(err)
-      const message = `The service is misconfigured (invalid ${err.variables.join(', ')}); see the Worker's error log.`
-      return Response.json({ error: { code: 'misconfigured', message } }, { status: 500 })
-    }
-  }
-  return checked as H
+  return mapHandlerMethods(handler, (name, method) => (event, env, ctx) => {
+    const err = check(env, name)
+    if (!err) return method(event, env, ctx)
+    if (name !== 'fetch') return Promise.reject(err)
+    const message = `The service is misconfigured (invalid ${err.variables.join(', ')}); see the Worker's error log.`
+    return Response.json({ error: { code: 'misconfigured', message } }, { status: 500 })
+  })
 }

@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/cloudflare'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './context'
 import { config } from './config'
+import { mapHandlerMethods } from './worker-handler'
 
 /** One JSON line per log event, always carrying the request id when there is one. */
 export function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) {
@@ -38,15 +39,15 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
 /** Requests slower than this are logged as a warning. */
 export const SLOW_REQUEST_MS = 2000
 
+type SentryEnv = { SENTRY_DSN?: string; ENVIRONMENT?: string }
+
 /** Sentry options for withSentry(): on only when SENTRY_DSN is set. */
-export const sentryOptions = (env: { SENTRY_DSN?: string; ENVIRONMENT?: string }) => ({
+export const sentryOptions = (env: SentryEnv) => ({
   dsn: env.SENTRY_DSN || undefined,
   enabled: Boolean(env.SENTRY_DSN),
   environment: env.ENVIRONMENT,
   tracesSampleRate: 0.1,
 })
-
-type SentryEnv = { SENTRY_DSN?: string; ENVIRONMENT?: string }
 
 /**
  * A Worker's handler wrapped in Sentry only when SENTRY_DSN is set. Sentry.withSentry() sets up its
@@ -58,16 +59,11 @@ type SentryEnv = { SENTRY_DSN?: string; ENVIRONMENT?: string }
 export function withOptionalSentry<E extends SentryEnv, Q = unknown, H extends ExportedHandler<E, Q> = ExportedHandler<E, Q>>(
   handler: H & ExportedHandler<E, Q>,
 ): H {
-  const traced = Sentry.withSentry<E, Q>(sentryOptions, { ...handler })
-  const routed: Record<string, unknown> = {}
-  for (const [name, method] of Object.entries(handler)) {
-    if (typeof method !== 'function') continue
-    const tracedMethod = (traced as Record<string, unknown>)[name] as (...args: unknown[]) => unknown
-    routed[name] = (event: unknown, env: E, ctx: unknown) =>
-      env.SENTRY_DSN ? tracedMethod.call(traced, event, env, ctx) : method.call(handler, event, env, ctx)
-  }
-  // The handler's own type (its methods are all there, routed), so callers and tests see e.g. fetch(req, env).
-  return routed as H
+  const traced = Sentry.withSentry<E, Q>(sentryOptions, { ...handler }) as Record<string, (...args: unknown[]) => unknown>
+  return mapHandlerMethods(
+    handler,
+    (name, plain) => (event, env: E, ctx) => (env.SENTRY_DSN ? traced[name]!.call(traced, event, env, ctx) : plain(event, env, ctx)),
+  )
 }
 
 export const captureException = (err: unknown, requestId?: string) =>
