@@ -5,7 +5,10 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 const MAX_PARAMS = 100
 
 /** The row's keys that are columns of `table`. */
-const columnKeys = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) => Object.keys(row).filter((k) => k in getTableColumns(table))
+const columnKeys = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) => {
+  const columns = getTableColumns(table)
+  return Object.keys(row).filter((k) => k in columns)
+}
 
 /** As many rows per statement as the parameter limit allows. */
 const rowsPerStatement = <T extends SQLiteTable>(table: T, row: T['$inferInsert']) =>
