@@ -6,7 +6,7 @@ import { purgeIdempotencyKeys } from './workflows/checkout'
 import { sweepStaleOrders } from './modules/orders/sweep'
 import { reconcilePendingPayments } from './modules/payments/reconcile'
 import { trackShipments } from './modules/shipping/tracking'
-import { sendUnshippedDigests } from './modules/integrations/seller-alerts'
+import { sendUnshippedDigests } from './modules/notifications/seller-alerts'
 import { requeueStuckDeliveries } from './modules/integrations/webhooks'
 
 /** The daily cron in wrangler.toml [triggers]; every other cron is the 5-minute housekeeping. */

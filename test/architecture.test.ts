@@ -97,7 +97,6 @@ function moduleEdges(): Map<string, Map<string, string[]>> {
 const KNOWN_MUTUAL = [
   'accounts <-> integrations', // accounts/middleware.ts verifies API keys; integrations' tables reference users
   'catalog <-> orders', // catalog/reviews.ts checks a purchase in orders' tables; orders/write-through.ts invalidates catalog caches
-  'integrations <-> notifications', // integrations/seller-alerts.ts sends through notifications' providers; the notifications consumer calls it
   'orders <-> payments', // orders/order-do.ts cancels open payments and writes payment alerts
   'orders <-> returns', // orders/order-do.ts and write-through.ts run the return state and rows
 ]

@@ -109,20 +109,3 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
 )
-
-/**
- * Seller alerts already sent: (kind, seller, key) is unique, so a duplicated payment webhook or a
- * second cron run the same day claims nothing and sends nothing. `key` is the order id for
- * `order_paid` and the UTC date for `unshipped_digest`.
- */
-export const sellerAlerts = sqliteTable(
-  'seller_alerts',
-  {
-    id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['order_paid', 'unshipped_digest'] }).notNull(),
-    sellerId: text('seller_id').notNull(),
-    key: text('key').notNull(),
-    createdAt: text('created_at').notNull(),
-  },
-  (t) => [uniqueIndex('seller_alerts_unique').on(t.kind, t.sellerId, t.key)],
-)

@@ -1,7 +1,6 @@
 import { getDb, type DB } from '../../lib/db'
 import type { DomainEvent } from '../../lib/events'
 import { log } from '../../lib/observability'
-import { alertSellersOfPaidOrder } from '../integrations/seller-alerts'
 import { getUserById } from '../accounts/service'
 import { GUEST_SERVICE_EMAIL, orderLink, type OrderLinkEnv } from '../orders/order-link'
 import { providerFor, type ProviderEnv } from './providers'
@@ -16,6 +15,7 @@ import {
   skipDeselectedChannels,
   type DeliveryPlan,
 } from './service'
+import { alertSellersOfPaidOrder } from './seller-alerts'
 import { render, templateLocale, type TemplateContext } from './templates'
 import { config } from '../../lib/config'
 import { backoffDelay } from '../../lib/backoff'

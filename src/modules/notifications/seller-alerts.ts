@@ -2,8 +2,8 @@ import type { DomainEvent } from '../../lib/events'
 import { newId } from '../../lib/ids'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { providerFor, type ProviderEnv } from '../notifications/providers'
-import type { OutboundMessage } from '../notifications/providers/types'
+import { providerFor, type ProviderEnv } from './providers'
+import type { OutboundMessage } from './providers/types'
 import { config } from '../../lib/config'
 
 type AlertEnv = ProviderEnv & Pick<Env, 'DB'> & { SELLER_UNSHIPPED_ALERT_DAYS?: string; APP_BASE_URL?: string }

@@ -5,11 +5,11 @@ import { getDb } from '../../src/lib/db'
 import { domainEvent } from '../../src/lib/events'
 import { newId } from '../../src/lib/ids'
 import { users } from '../../src/modules/accounts/tables'
-import { alertSellersOfPaidOrder, sendUnshippedDigests } from '../../src/modules/integrations/seller-alerts'
+import { alertSellersOfPaidOrder, sendUnshippedDigests } from '../../src/modules/notifications/seller-alerts'
 import { orderHistory, orderLines, orders } from '../../src/modules/orders/tables'
 import { createProduct } from '../fixtures/catalog'
 import { createUser } from '../helpers'
-import { deliver, installProviderFakes } from '../notifications/harness'
+import { deliver, installProviderFakes } from './harness'
 import { flatShipping, placeOrder } from '../orders/fixtures'
 
 afterEach(() => vi.restoreAllMocks())
