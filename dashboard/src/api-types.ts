@@ -731,6 +731,104 @@ export interface paths {
       };
     };
   };
+  "/api/v1/admin/api-keys": {
+    /** API keys, newest first (never the key itself) */
+    get: {
+      responses: {
+        /** @description The keys */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ApiKeyList"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Create an API key with scopes; the key is in this answer only
+     * @description Send it as `Authorization: Bearer ec_…`. It acts for the creating admin, limited to its scopes, on the routes that list the apiKeyAuth security scheme, with its own rate limit.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ApiKeyCreate"];
+        };
+      };
+      responses: {
+        /** @description The new key */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ApiKeyCreated"];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/api-keys/{id}/revoke": {
+    /** Revoke an API key (its next request answers 401) */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The revoked key */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ApiKey"];
+          };
+        };
+        /** @description Missing or invalid access token */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not allowed for this role or owner */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/categories": {
     /** The category tree (or a flat list with parent_id), with active product counts */
     get: {
@@ -6236,104 +6334,6 @@ export interface paths {
       };
     };
   };
-  "/api/v1/admin/api-keys": {
-    /** API keys, newest first (never the key itself) */
-    get: {
-      responses: {
-        /** @description The keys */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ApiKeyList"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /**
-     * Create an API key with scopes; the key is in this answer only
-     * @description Send it as `Authorization: Bearer ec_…`. It acts for the creating admin, limited to its scopes, on the routes that list the apiKeyAuth security scheme, with its own rate limit.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["ApiKeyCreate"];
-        };
-      };
-      responses: {
-        /** @description The new key */
-        201: {
-          content: {
-            "application/json": components["schemas"]["ApiKeyCreated"];
-          };
-        };
-        /** @description Invalid input */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/admin/api-keys/{id}/revoke": {
-    /** Revoke an API key (its next request answers 401) */
-    post: {
-      parameters: {
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description The revoked key */
-        200: {
-          content: {
-            "application/json": components["schemas"]["ApiKey"];
-          };
-        };
-        /** @description Missing or invalid access token */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not allowed for this role or owner */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
   "/api/v1/admin/webhooks/event-types": {
     /** The event types an endpoint can subscribe to */
     get: {
@@ -7027,6 +7027,40 @@ export interface components {
        * @example correct horse battery
        */
       new_password: string;
+    };
+    ApiKeyList: {
+      data: components["schemas"]["ApiKey"][];
+    };
+    ApiKey: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      mode: "live" | "test";
+      /**
+       * @description The first characters of the key, to recognise it
+       * @example ec_test_Xh3k
+       */
+      start: string;
+      scopes: components["schemas"]["ApiScope"][];
+      created_by: string;
+      created_at: string;
+      /** @description Recorded at most once a minute */
+      last_used_at: string | null;
+      revoked_at: string | null;
+    };
+    /** @enum {string} */
+    ApiScope: "orders:read" | "orders:write" | "products:read" | "products:write" | "stock:write" | "webhooks:read" | "webhooks:write";
+    ApiKeyCreated: components["schemas"]["ApiKey"] & {
+      /**
+       * @description The key itself: shown only in this answer, store it now
+       * @example ec_test_…
+       */
+      key: string;
+    };
+    ApiKeyCreate: {
+      /** @example ERP sync */
+      name: string;
+      scopes: components["schemas"]["ApiScope"][];
     };
     CategoryTreeNode: components["schemas"]["Category"] & {
       /** @description Child categories, each a CategoryTreeNode */
@@ -8381,40 +8415,6 @@ export interface components {
     };
     InventorySettingsBody: {
       low_stock_threshold: number;
-    };
-    ApiKeyList: {
-      data: components["schemas"]["ApiKey"][];
-    };
-    ApiKey: {
-      id: string;
-      name: string;
-      /** @enum {string} */
-      mode: "live" | "test";
-      /**
-       * @description The first characters of the key, to recognise it
-       * @example ec_test_Xh3k
-       */
-      start: string;
-      scopes: components["schemas"]["ApiScope"][];
-      created_by: string;
-      created_at: string;
-      /** @description Recorded at most once a minute */
-      last_used_at: string | null;
-      revoked_at: string | null;
-    };
-    /** @enum {string} */
-    ApiScope: "orders:read" | "orders:write" | "products:read" | "products:write" | "stock:write" | "webhooks:read" | "webhooks:write";
-    ApiKeyCreated: components["schemas"]["ApiKey"] & {
-      /**
-       * @description The key itself: shown only in this answer, store it now
-       * @example ec_test_…
-       */
-      key: string;
-    };
-    ApiKeyCreate: {
-      /** @example ERP sync */
-      name: string;
-      scopes: components["schemas"]["ApiScope"][];
     };
     WebhookEventTypeList: {
       data: components["schemas"]["WebhookEventType"][];

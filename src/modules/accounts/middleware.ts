@@ -3,8 +3,8 @@ import type { AppEnv, AuthUser, Role } from '../../lib/context'
 import { AppError, forbidden, unauthorized } from '../../lib/errors'
 import { bearerSecurity } from '../../lib/openapi-schemas'
 import { rateLimitUser, spend } from '../../lib/ratelimit'
-import { verifyApiKey } from '../integrations/api-keys'
-import { looksLikeApiKey, type ApiScope } from '../integrations/scopes'
+import { verifyApiKey } from './api-keys'
+import { looksLikeApiKey, type ApiScope } from './scopes'
 import { verifyAccessToken } from './tokens'
 
 function bearer(header: string | undefined): string | undefined {

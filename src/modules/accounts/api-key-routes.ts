@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
-import { authRoute, currentUser } from '../accounts/middleware'
+import { authRoute, currentUser } from './middleware'
 import { ApiKeyCreatedSchema, ApiKeyCreateSchema, ApiKeyListSchema, ApiKeySchema } from './api-key-schema'
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys'
 

@@ -4,9 +4,9 @@ import { getDb, type DB } from '../../lib/db'
 import { AppError, notFound } from '../../lib/errors'
 import { base64url, newId, sha256Hex } from '../../lib/ids'
 import { nowIso } from '../../lib/time'
-import { users } from '../accounts/tables'
 import { API_KEY_PATTERN, type ApiScope } from './scopes'
-import { apiKeys } from './tables'
+import { apiKeys } from './api-key-tables'
+import { users } from './tables'
 
 /** last_used_at is written at most this often per key, so a busy integration does not write on every call. */
 export const LAST_USED_RESOLUTION_MS = 60_000
