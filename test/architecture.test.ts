@@ -95,7 +95,6 @@ function moduleEdges(): Map<string, Map<string, string[]>> {
  * one writer of an order, which cancels payments, decides returns and reads the return window.
  */
 const KNOWN_MUTUAL = [
-  'catalog <-> orders', // catalog/reviews.ts checks a purchase in orders' tables; orders/write-through.ts invalidates catalog caches
   'orders <-> payments', // orders/order-do.ts cancels open payments and writes payment alerts
   'orders <-> returns', // orders/order-do.ts and write-through.ts run the return state and rows
 ]

@@ -9,7 +9,7 @@ import { authRoute, currentUser } from '../accounts/middleware'
 import { CATEGORIES_TAG, cachedCatalogRead, productTag } from './cache'
 import { categoryTree, getCategoryDetail, listCategories } from './categories'
 import { getProduct } from './products'
-import { createReview, listReviews } from './reviews'
+import { listReviews } from './reviews'
 import {
   CategoryDetailSchema,
   CategoryListQuerySchema,
@@ -24,6 +24,7 @@ import {
   ReviewSchema,
 } from './schema'
 import { searchProducts } from './search'
+import { postReview } from '../../workflows/reviews'
 
 const cacheHeader = {
   'X-Cache': {
@@ -149,6 +150,6 @@ export const publicCatalogRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param')
-      return c.json(await createReview(c.get('db'), currentUser(c), id, c.req.valid('json')), 201)
+      return c.json(await postReview(c.get('db'), currentUser(c), id, c.req.valid('json')), 201)
     },
   )

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { AuthUser } from '../../lib/context'
 import type { DB } from '../../lib/db'
 import { AppError, forbidden, notFound } from '../../lib/errors'
@@ -6,19 +6,11 @@ import { newId } from '../../lib/ids'
 import { olderThanCursor, paginate } from '../../lib/pagination'
 import { nowIso } from '../../lib/time'
 import { users } from '../accounts/tables'
-import { orderLines, orders, type OrderStatus } from '../orders/tables'
 import { isUniqueViolation, runBatch } from '../../lib/d1'
 import type { AdminReview, AdminReviewListQuery, Review, ReviewCreate } from './schema'
 import { products, reviews } from './tables'
 
 type ReviewRow = typeof reviews.$inferSelect
-
-/**
- * The order states that prove a purchase: paid, on its way or delivered, or partly refunded (the
- * customer kept some of it). Pending, processing (payment not confirmed), failed, cancelled and
- * fully refunded orders do not.
- */
-export const PURCHASE_STATUSES = ['paid', 'shipped', 'delivered', 'partially_refunded'] as const satisfies readonly OrderStatus[]
 
 const toReview = (r: ReviewRow): Review => ({
   id: r.id,
@@ -40,19 +32,6 @@ async function activeProduct(db: DB, idOrSlug: string) {
   return row
 }
 
-/** The newest of the user's orders that proves they bought the product, or undefined. */
-async function purchaseOf(db: DB, userId: string, productId: string): Promise<string | undefined> {
-  const row = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
-    .where(and(eq(orders.userId, userId), eq(orderLines.productId, productId), inArray(orders.status, PURCHASE_STATUSES)))
-    .orderBy(desc(orders.createdAt))
-    .limit(1)
-    .get()
-  return row?.id
-}
-
 /** Published reviews only, newest first, keyset-paginated on (created_at, id). */
 export async function listReviews(db: DB, idOrSlug: string, limit: number, cursor?: string) {
   const product = await activeProduct(db, idOrSlug)
@@ -72,21 +51,23 @@ export async function listReviews(db: DB, idOrSlug: string, limit: number, curso
   return { data: page.data.map(toReview), next_cursor: page.next_cursor }
 }
 
-/**
- * Only a customer who bought the product (PURCHASE_STATUSES) may review it, once (the UNIQUE index
- * decides, so concurrent posts cannot both win). The product's rating sum/count/average move in the
- * same batch with SQL arithmetic on the row's current values, never a read-modify-write from the Worker.
- */
-export async function createReview(db: DB, user: AuthUser, idOrSlug: string, input: ReviewCreate): Promise<Review> {
+/** The active product `user` may review: 404 when there is none, 403 when it is their own. */
+export async function reviewableProduct(db: DB, user: AuthUser, idOrSlug: string): Promise<{ id: string }> {
   const product = await activeProduct(db, idOrSlug)
   if (product.sellerId === user.id) throw forbidden('Sellers cannot review their own products')
-  const orderId = await purchaseOf(db, user.id, product.id)
-  if (!orderId) {
-    throw new AppError('purchase_required', 'Only customers who bought this product can review it (a paid order of yours must include it)')
-  }
+  return { id: product.id }
+}
+
+/**
+ * Store `user`'s review of the product, proved by `orderId` (the reviews workflow,
+ * src/workflows/reviews.ts, finds that order first). Once per user and product: the UNIQUE index
+ * decides, so concurrent posts cannot both win. The product's rating sum/count/average move in the
+ * same batch with SQL arithmetic on the row's current values, never a read-modify-write from the Worker.
+ */
+export async function insertReview(db: DB, user: AuthUser, productId: string, input: ReviewCreate, orderId: string): Promise<Review> {
   const row: ReviewRow = {
     id: newId('rev'),
-    productId: product.id,
+    productId,
     userId: user.id,
     rating: input.rating,
     title: input.title || null,
@@ -111,7 +92,7 @@ export async function createReview(db: DB, user: AuthUser, idOrSlug: string, inp
           // Rounded half up to hundredths: (sum*100 + count/2) / count, all integers.
           ratingAvgX100: sql`((rating_sum + ${r}) * 100 + (rating_count + 1) / 2) / (rating_count + 1)`,
         })
-        .where(eq(products.id, product.id)),
+        .where(eq(products.id, productId)),
     ])
   } catch (err) {
     if (isUniqueViolation(err, 'reviews.product_id')) throw new AppError('already_reviewed', 'You have already reviewed this product')

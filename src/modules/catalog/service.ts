@@ -24,7 +24,7 @@ export {
 } from './products'
 export { uploadImage, deleteImage } from './images'
 export { changeStock, listStockAdjustments, type StockAdjustment } from './stock'
-export { listReviews, createReview } from './reviews'
+export { listReviews } from './reviews'
 export type { Product, ProductSummary, Variant, Category } from './schema'
 
 /** What cart/pricing/checkout need to price and reserve one variant. */
