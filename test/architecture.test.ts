@@ -96,7 +96,6 @@ function moduleEdges(): Map<string, Map<string, string[]>> {
  */
 const KNOWN_MUTUAL = [
   'orders <-> payments', // orders/order-do.ts cancels open payments and writes payment alerts
-  'orders <-> returns', // orders/order-do.ts and write-through.ts run the return state and rows
 ]
 
 /**

@@ -48,7 +48,7 @@ export const OrderEventDataSchema = z.object({
   lines: z.array(z.record(z.string(), z.unknown())).optional().catch(undefined),
   tracking: z.object({ carrier: z.string().nullish(), tracking_number: z.string().nullish(), url: z.string().nullish() }).nullish(),
   refund: MoneyInSchema.nullish(),
-  /** Return events (return.*): the return as src/modules/returns/events.ts sends it. */
+  /** Return events (return.*): the return as src/modules/orders/return-events.ts sends it. */
   return: z
     .object({
       id: z.string(),

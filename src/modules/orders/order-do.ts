@@ -43,9 +43,9 @@ import {
 } from './write-through'
 import { cancelOpenPayments } from '../payments/cancel'
 import { paymentAlerts } from '../payments/tables'
-import { RETURNABLE_ORDER_STATUSES, decideReturn } from '../returns/decide'
-import { returnEvent } from '../returns/events'
-import { deliveredAtFromHistory } from '../returns/write-through'
+import { RETURNABLE_ORDER_STATUSES, decideReturn } from './return-state'
+import { returnEvent } from './return-events'
+import { deliveredAtFromHistory } from './return-write-through'
 
 /** First retry of a failed D1 write-through; each further failure doubles it, up to RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 2_000
@@ -282,7 +282,7 @@ export class OrderDO extends DurableObject<Env> {
 
   /**
    * A return (RMA) step: requested, cancelled, approved, refused, received, refunded. The rules
-   * are src/modules/returns/decide.ts (window, quantities never above delivered minus already
+   * are src/modules/orders/return-state.ts (window, quantities never above delivered minus already
    * returned, the return's own state machine); the return lives in this state, is journalled
    * like a transition (a timeline entry, the return's D1 rows, its restock) and publishes
    * return.<status>. A repeated step (a duplicated or concurrent request) changes nothing and

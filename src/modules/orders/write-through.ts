@@ -11,7 +11,7 @@ import { domainEvent, publishCatalogChange, publishOrderStatusChange, type Domai
 import { log } from '../../lib/observability'
 import { invalidateAfterStockChange } from '../catalog/service'
 import { releaseStockStatements } from '../inventory/service'
-import { convergeReturnStatements, loadReturnsFromD1, returnStatements } from '../returns/write-through'
+import { convergeReturnStatements, loadReturnsFromD1, returnStatements } from './return-write-through'
 import { externalRefOf } from './import'
 import type { OrderState, TransitionRecord } from './model'
 import { RELEASES_STOCK, eventFor } from './state-machine'

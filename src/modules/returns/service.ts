@@ -16,12 +16,12 @@ import { orderState, orderStub } from '../orders/service'
 import type { Actor } from '../orders/state-machine'
 import { orderLines, orders } from '../orders/tables'
 import { returnWindowDays, shipFrom } from '../shipping/config'
-import { returnableUnits, returnDeadline, RETURNABLE_ORDER_STATUSES } from './decide'
+import { returnableUnits, returnDeadline, RETURNABLE_ORDER_STATUSES } from '../orders/return-state'
 import { buyReturnLabel, returnLabelFile } from './labels'
 import { latestAttempt, refundAttempts, type RefundAttempt } from './refunds'
 import type { ReturnQuery, ReturnRequestBody } from './schema'
-import { returnLines, returns } from './tables'
-import { deliveredAtFromHistory, returnFromRows } from './write-through'
+import { returnLines, returns } from '../orders/return-tables'
+import { deliveredAtFromHistory, returnFromRows } from '../orders/return-write-through'
 
 type LineInfo = Map<string, { product_name: string; variant_name: string; sku: string }>
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { RETURN_STATUSES } from '../orders/model'
-import { orderLines, orders } from '../orders/tables'
+import { RETURN_STATUSES } from './model'
+import { orderLines, orders } from './tables'
 
 /**
  * The read model of returns (RMA). The OrderDO owns each return (it lives in the order's state)

@@ -8,10 +8,10 @@ import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { DB } from '../../lib/db'
 import { releaseStockStatements } from '../inventory/service'
-import type { Actor } from '../orders/state-machine'
-import type { OrderState, ReturnState } from '../orders/model'
-import { orderHistory } from '../orders/tables'
-import { returnLines, returns } from './tables'
+import type { Actor } from './state-machine'
+import type { OrderState, ReturnState } from './model'
+import { orderHistory } from './tables'
+import { returnLines, returns } from './return-tables'
 
 /** The return's row and lines (upserted, never backwards), then its restock once received. */
 export function returnStatements(db: DB, state: OrderState, ret: ReturnState): BatchItem<'sqlite'>[] {

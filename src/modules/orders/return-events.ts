@@ -1,6 +1,6 @@
 import { domainEvent, type DomainEvent, type DomainEventType } from '../../lib/events'
-import type { OrderState, ReturnState, ReturnStatus } from '../orders/model'
-import { eventIdFor } from '../orders/write-through'
+import type { OrderState, ReturnState, ReturnStatus } from './model'
+import { eventIdFor } from './write-through'
 
 const EVENT_OF: Record<ReturnStatus, DomainEventType> = {
   requested: 'return.requested',

@@ -6,8 +6,8 @@
  *   requested → approved → received → refunded
  *   requested → refused | cancelled (by the customer)
  */
-import type { OrderState, OrderStateLine, ReturnAction, ReturnActionResult, ReturnState, ReturnStatus } from '../orders/model'
-import type { OrderStatus } from '../orders/tables'
+import type { OrderState, OrderStateLine, ReturnAction, ReturnActionResult, ReturnState, ReturnStatus } from './model'
+import type { OrderStatus } from './tables'
 
 /** Order statuses in which delivered lines can be returned (a partial refund does not end the right to return). */
 export const RETURNABLE_ORDER_STATUSES: readonly OrderStatus[] = ['delivered', 'partially_refunded']
