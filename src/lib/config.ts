@@ -58,6 +58,69 @@ const url = (fallback: string) =>
       .default(fallback),
   )
 
+/** A script's full URL (`…/v3`, `…/api.js`), kept as written apart from surrounding spaces. */
+const scriptUrl = (fallback: string) =>
+  z.preprocess(
+    (v) => blank(typeof v === 'string' ? v.trim() : v),
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default(fallback),
+  )
+
+/** Comma-separated origins (`https://admin.example.com, http://localhost:5173`): scheme, host and port only. */
+const origins = z.preprocess(
+  blank,
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((o) => URL.canParse(o) && /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o, {
+          error: 'expected comma-separated origins such as https://admin.example.com (no path)',
+        }),
+      ),
+    )
+    .default([]),
+)
+
+/** Where parcels leave from: a JSON address with a two-letter country (upper-cased); unknown keys refused. */
+const address = (fallback: { name: string; country: string; postal_code: string; city: string; region: string }) =>
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return JSON.parse(v) as unknown
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'expected a JSON address', input: v })
+          return z.NEVER
+        }
+      })
+      .pipe(
+        z.strictObject(
+          {
+            name: z.string().optional(),
+            line1: z.string().optional(),
+            line2: z.string().optional(),
+            city: z.string().optional(),
+            region: z.string().optional(),
+            postal_code: z.string().optional(),
+            country: z
+              .string()
+              .regex(/^[A-Za-z]{2}$/, { error: 'expected a two-letter country code' })
+              .transform((c) => c.toUpperCase()),
+            phone: z.string().optional(),
+          },
+          { error: 'expected a JSON address: name, line1, line2, city, region, postal_code, phone (strings) and a two-letter country' },
+        ),
+      )
+      .default(fallback),
+  )
+
 const schema = z.object({
   // Accounts: access tokens are short-lived; refresh tokens rotate.
   ACCESS_TOKEN_TTL_SECONDS: int(900, 1),
@@ -74,6 +137,7 @@ const schema = z.object({
   // Shipping: a live carrier rate is awaited at most 10 s; returns may be closed (0 days).
   CARRIER_RATE_TIMEOUT_MS: int(2500, 1).transform((n) => Math.min(n, 10_000)),
   RETURN_WINDOW_DAYS: int(30, 0),
+  SHIP_FROM_ADDRESS: address({ name: 'Edge Commerce Warehouse', country: 'US', postal_code: '40209', city: 'Louisville', region: 'KY' }),
   IMAGE_RESIZING: oneOf(['off', 'cloudflare'], 'off'),
   // Storefront: product URLs per sitemap file (the sitemap protocol allows at most 50,000).
   SITEMAP_PRODUCTS_PER_FILE: int(5000, 1).pipe(z.number().max(50_000, { error: 'expected at most 50000' })),
@@ -101,6 +165,12 @@ const schema = z.object({
   WHATSAPP_BASE_URL: url('https://graph.facebook.com'),
   TELEGRAM_BASE_URL: url('https://api.telegram.org'),
   TURNSTILE_BASE_URL: url('https://challenges.cloudflare.com'),
+  // Scripts the storefront loads (the CSP allows their origins): Stripe.js, and Turnstile's widget
+  // when TURNSTILE_SITE_KEY is set. Locally the fakes Worker serves stand-ins.
+  STRIPE_JS_URL: scriptUrl('https://js.stripe.com/v3'),
+  TURNSTILE_SCRIPT_URL: scriptUrl('https://challenges.cloudflare.com/turnstile/v0/api.js'),
+  // Browser origins allowed to call /api/ with credentials (src/lib/security.ts); none when unset.
+  CORS_ALLOWED_ORIGINS: origins,
   // Observability: the share of ordinary (fast, non-5xx) requests logged anyway (src/lib/observability.ts).
   LOG_SAMPLE_RATE: fraction(0),
 })
@@ -130,7 +200,11 @@ export function config(env: ConfigSource): Config {
   const parsed = schema.safeParse(Object.fromEntries(KEYS.map((k, i) => [k, raw[i]])))
   if (!parsed.success) {
     const keys = parsed.error.issues.map((i) => String(i.path[0]))
-    const problems = parsed.error.issues.map((i, n) => `${keys[n]}=${JSON.stringify(env[keys[n] as ConfigKey])}: ${i.message}`)
+    const problems = parsed.error.issues.map((i, n) => {
+      // A nested issue (a field of SHIP_FROM_ADDRESS) names the field too.
+      const field = i.path.slice(1).map((p) => `${String(p)}: `)
+      return `${keys[n]}=${JSON.stringify(env[keys[n] as ConfigKey])}: ${field.join('')}${i.message}`
+    })
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, [...new Set(keys)])
   }
   last = { raw, config: parsed.data }

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
+import { config, type ConfigSource } from './config'
 import type { AppEnv } from './context'
 import { errorBody } from './errors'
 
@@ -46,12 +47,8 @@ export const requireJsonContentType = createMiddleware<AppEnv>(async (c, next) =
   await next()
 })
 
-/** Origins allowed to call the API from a browser: CORS_ALLOWED_ORIGINS, comma-separated. */
-export const allowedOrigins = (env: { CORS_ALLOWED_ORIGINS?: string }) =>
-  (env.CORS_ALLOWED_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim().replace(/\/$/, ''))
-    .filter(Boolean)
+/** Origins allowed to call the API from a browser: CORS_ALLOWED_ORIGINS, comma-separated (parsed in src/lib/config.ts). */
+export const allowedOrigins = (env: ConfigSource): readonly string[] => config(env).CORS_ALLOWED_ORIGINS
 
 /**
  * CORS for /api/: only the configured storefront and dashboard origins get Access-Control-Allow-*
@@ -60,7 +57,7 @@ export const allowedOrigins = (env: { CORS_ALLOWED_ORIGINS?: string }) =>
  */
 export const apiCors: MiddlewareHandler<AppEnv> = (c, next) =>
   cors({
-    origin: (origin) => (allowedOrigins(c.env as { CORS_ALLOWED_ORIGINS?: string }).includes(origin) ? origin : null),
+    origin: (origin) => (allowedOrigins(c.env).includes(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Cart-Token', 'CF-Turnstile-Response', 'X-Session-Mode'],
@@ -68,24 +65,18 @@ export const apiCors: MiddlewareHandler<AppEnv> = (c, next) =>
     maxAge: 600,
   })(c, next)
 
-const origin = (url: string | undefined) => {
-  try {
-    return url ? new URL(url).origin : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * The Content-Security-Policy for HTML pages: scripts only from this origin (no inline scripts),
  * plus Stripe.js (STRIPE_JS_URL) for the storefront's payment page. /docs is served from this
  * origin too (the Scalar bundle in public/docs/, its web fonts off), so it needs no CDN. No
  * framing by anyone.
  */
-export function contentSecurityPolicy(env: { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }): string {
-  const stripe = origin(env.STRIPE_JS_URL) ?? 'https://js.stripe.com'
+export function contentSecurityPolicy(env: ConfigSource & { TURNSTILE_SITE_KEY?: string }): string {
+  // Both URLs are parsed (refused when malformed, defaulted when unset) in src/lib/config.ts.
+  const { STRIPE_JS_URL, TURNSTILE_SCRIPT_URL } = config(env)
+  const stripe = new URL(STRIPE_JS_URL).origin
   // The storefront's Turnstile widget script (Cloudflare's, or the offline stand-in) when it is on.
-  const turnstile = env.TURNSTILE_SITE_KEY ? (origin(env.TURNSTILE_SCRIPT_URL) ?? 'https://challenges.cloudflare.com') : undefined
+  const turnstile = env.TURNSTILE_SITE_KEY ? new URL(TURNSTILE_SCRIPT_URL).origin : undefined
   const scripts = ["'self'", stripe, ...(turnstile && turnstile !== stripe ? [turnstile] : [])]
   return [
     "default-src 'self'",
@@ -125,10 +116,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   h.set('Cross-Origin-Resource-Policy', 'cross-origin')
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(self)')
   if ((h.get('Content-Type') ?? '').startsWith('text/html')) {
-    h.set(
-      'Content-Security-Policy',
-      contentSecurityPolicy(c.env as { STRIPE_JS_URL?: string; TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }),
-    )
+    h.set('Content-Security-Policy', contentSecurityPolicy(c.env))
   }
   c.res = res
 })

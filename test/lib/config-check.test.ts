@@ -38,6 +38,24 @@ describe('configuration checked before every invocation', () => {
     expect(line.error).toContain('ACCESS_TOKEN_TTL_SECONDS="fifteen minutes"')
   })
 
+  it('fails on the vars once read straight from env with a default (script URLs, CORS origins, ship-from address)', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const bad: [string, string][] = [
+      ['STRIPE_JS_URL', 'js.stripe.com/v3'],
+      ['TURNSTILE_SCRIPT_URL', 'challenges.cloudflare.com/turnstile/v0/api.js'],
+      ['CORS_ALLOWED_ORIGINS', 'admin.example.com'],
+      ['SHIP_FROM_ADDRESS', '{"country":"United States"}'],
+    ]
+    for (const [key, value] of bad) {
+      const res = await get(api, '/health', { ...env, [key]: value } as unknown as Env)
+      expect(res.status, key).toBe(500)
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: 'misconfigured',
+        message: expect.stringContaining(key),
+      })
+    }
+  })
+
   it('fails the payment webhooks Worker the same way', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const res = await paymentWebhooks.fetch(

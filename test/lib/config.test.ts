@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, config } from '../../src/lib/config'
-import { rateTimeoutMs, returnWindowDays } from '../../src/modules/shipping/config'
+import { contentSecurityPolicy } from '../../src/lib/security'
+import { rateTimeoutMs, returnWindowDays, shipFrom } from '../../src/modules/shipping/config'
 import { accountLink } from '../../src/modules/accounts/verification'
 import { orderLink } from '../../src/modules/orders/order-link'
 import { paymentReturnUrl } from '../../src/modules/payments/providers/http'
@@ -91,6 +92,33 @@ describe('config', () => {
     })
   })
 
+  it('parses the script URLs, the CORS origins and the ship-from address; unset ones keep their defaults', () => {
+    expect(config({})).toMatchObject({
+      STRIPE_JS_URL: 'https://js.stripe.com/v3',
+      TURNSTILE_SCRIPT_URL: 'https://challenges.cloudflare.com/turnstile/v0/api.js',
+      CORS_ALLOWED_ORIGINS: [],
+      SHIP_FROM_ADDRESS: { name: 'Edge Commerce Warehouse', country: 'US', postal_code: '40209', city: 'Louisville', region: 'KY' },
+    })
+    const c = config({
+      STRIPE_JS_URL: 'http://localhost:8787/__fakes/stripe-js/v3/',
+      TURNSTILE_SCRIPT_URL: ' http://localhost:8787/__fakes/turnstile-fake/turnstile/v0/api.js ',
+      CORS_ALLOWED_ORIGINS: 'https://admin.example.com/, http://localhost:5173,',
+      SHIP_FROM_ADDRESS: '{"name":"Depot","city":"Leeds","postal_code":"LS1 1AA","country":"gb"}',
+    })
+    expect(c).toMatchObject({
+      STRIPE_JS_URL: 'http://localhost:8787/__fakes/stripe-js/v3/', // a script's URL is kept as written
+      TURNSTILE_SCRIPT_URL: 'http://localhost:8787/__fakes/turnstile-fake/turnstile/v0/api.js',
+      CORS_ALLOWED_ORIGINS: ['https://admin.example.com', 'http://localhost:5173'],
+      SHIP_FROM_ADDRESS: { name: 'Depot', city: 'Leeds', postal_code: 'LS1 1AA', country: 'GB' },
+    })
+    // Their readers go through config() now, so a malformed value throws there too instead of a default.
+    expect(shipFrom({ SHIP_FROM_ADDRESS: '{"country":"ke","city":"Nairobi"}' })).toEqual({ country: 'KE', city: 'Nairobi' })
+    expect(() => shipFrom({ SHIP_FROM_ADDRESS: '{"country":"KE"' })).toThrow('SHIP_FROM_ADDRESS=')
+    expect(() => shipFrom({ SHIP_FROM_ADDRESS: '{"country":"Kenya"}' })).toThrow('country: expected a two-letter country code')
+    expect(contentSecurityPolicy({ STRIPE_JS_URL: 'https://stripe-js.test/v3' })).toContain("script-src 'self' https://stripe-js.test;")
+    expect(() => contentSecurityPolicy({ STRIPE_JS_URL: 'stripe-js.test/v3' })).toThrow(ConfigError)
+  })
+
   it('refuses a bad value loudly, naming the variable and the value', () => {
     const bad: [string, string][] = [
       ['ORDER_PAYMENT_TIMEOUT_SECONDS', 'nonsense'],
@@ -104,6 +132,15 @@ describe('config', () => {
       ['LOG_SAMPLE_RATE', '2'],
       ['SENDGRID_BASE_URL', 'api.sendgrid.com'],
       ['MPESA_API_BASE', 'sandbox'],
+      ['STRIPE_JS_URL', 'js.stripe.com/v3'],
+      ['TURNSTILE_SCRIPT_URL', 'ftp://challenges.cloudflare.com/api.js'],
+      ['CORS_ALLOWED_ORIGINS', 'admin.example.com'],
+      ['CORS_ALLOWED_ORIGINS', 'https://admin.example.com/dashboard'],
+      ['CORS_ALLOWED_ORIGINS', 'https://shop.example.com, *'],
+      ['SHIP_FROM_ADDRESS', 'Louisville, KY'],
+      ['SHIP_FROM_ADDRESS', '{"city":"Louisville"}'],
+      ['SHIP_FROM_ADDRESS', '{"country":"USA"}'],
+      ['SHIP_FROM_ADDRESS', '{"country":"US","zip":"40209"}'],
     ]
     for (const [key, value] of bad) {
       expect(() => config({ [key]: value })).toThrow(ConfigError)

@@ -1,4 +1,3 @@
-import { log } from '../../lib/observability'
 import type { CarrierAddress } from './carriers/types'
 import { config } from '../../lib/config'
 
@@ -8,25 +7,13 @@ export interface ShippingEnv {
   RETURN_WINDOW_DAYS?: string
 }
 
-const DEFAULT_ORIGIN: CarrierAddress = {
-  name: 'Edge Commerce Warehouse',
-  country: 'US',
-  postal_code: '40209',
-  city: 'Louisville',
-  region: 'KY',
-}
-
-/** Where parcels leave from (SHIP_FROM_ADDRESS, JSON); a broken value is logged and the default used. */
+/**
+ * Where parcels leave from (SHIP_FROM_ADDRESS, JSON; the Louisville warehouse when unset). Parsed in
+ * src/lib/config.ts: a malformed address fails the Worker (ConfigError) instead of quietly quoting
+ * and buying labels from the default.
+ */
 export function shipFrom(env: ShippingEnv): CarrierAddress {
-  if (!env.SHIP_FROM_ADDRESS) return DEFAULT_ORIGIN
-  try {
-    const a = JSON.parse(env.SHIP_FROM_ADDRESS) as Partial<CarrierAddress>
-    if (typeof a.country === 'string' && /^[A-Za-z]{2}$/.test(a.country)) return { ...a, country: a.country.toUpperCase() }
-  } catch {
-    // fall through
-  }
-  log('error', 'SHIP_FROM_ADDRESS is not a JSON address with a country; using the default origin')
-  return DEFAULT_ORIGIN
+  return config(env).SHIP_FROM_ADDRESS
 }
 
 /** How long checkout waits for a live rate before charging the fallback price. */

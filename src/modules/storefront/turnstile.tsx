@@ -5,6 +5,7 @@
  * Worker's stand-in under `npm start`, fakes/turnstile.ts). The widget puts its token in the form
  * as `cf-turnstile-response`; the form handler passes it on in the CF-Turnstile-Response header.
  */
+import { config } from '../../lib/config'
 import { TURNSTILE_HEADER } from '../../lib/turnstile'
 import type { ShopContext } from './context'
 
@@ -13,13 +14,11 @@ export interface TurnstileConfig {
   scriptUrl: string
 }
 
-export const DEFAULT_TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js'
-
+/** The widget's settings, or null when TURNSTILE_SITE_KEY is unset; the script URL is parsed in src/lib/config.ts. */
 export function turnstileConfig(env: Env): TurnstileConfig | null {
-  const vars = env as { TURNSTILE_SITE_KEY?: string; TURNSTILE_SCRIPT_URL?: string }
-  const siteKey = vars.TURNSTILE_SITE_KEY?.trim()
+  const siteKey = (env as { TURNSTILE_SITE_KEY?: string }).TURNSTILE_SITE_KEY?.trim()
   if (!siteKey) return null
-  return { siteKey, scriptUrl: vars.TURNSTILE_SCRIPT_URL?.trim() || DEFAULT_TURNSTILE_SCRIPT }
+  return { siteKey, scriptUrl: config(env).TURNSTILE_SCRIPT_URL }
 }
 
 /** The widget's placeholder (Turnstile renders into it), or nothing when Turnstile is off. */

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { config } from '../../../lib/config'
 import { log } from '../../../lib/observability'
 import type { OrderDetail } from '../../orders/service'
 import { callApi, errorMessages } from '../api'
@@ -28,7 +29,7 @@ const UNPAID = new Set(['pending', 'processing'])
 function stripeConfig(env: Env): { publishableKey: string; jsUrl: string } | null {
   const publishableKey = env.STRIPE_PUBLISHABLE_KEY?.trim()
   if (!publishableKey || !/^pk_(test|live)_/.test(publishableKey)) return null
-  return { publishableKey, jsUrl: env.STRIPE_JS_URL || 'https://js.stripe.com/v3' }
+  return { publishableKey, jsUrl: config(env).STRIPE_JS_URL }
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
