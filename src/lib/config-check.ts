@@ -1,8 +1,9 @@
 /**
  * Configuration checked before a Worker does anything: every entry (src/index.ts, workers/*\/index.ts)
- * is wrapped in withConfigCheck(), which parses the whole schema of src/lib/config.ts on each
- * invocation (cached while the values stay the same, so after the first call it is a comparison of
- * a few strings). A malformed variable therefore fails every request of the Worker, with a
+ * is wrapped in withConfigCheck(), which checks the whole schema of src/lib/config.ts on each
+ * invocation (checkConfig: the values are read and compared with the last parse's, so after the
+ * first call it is a comparison of a few dozen strings; later config(env) reads of the invocation
+ * are a lookup). A malformed variable therefore fails every request of the Worker, with a
  * ConfigError naming it, instead of only the code path that happens to read it:
  *   - fetch: a 500 `misconfigured` envelope naming the variables (not their values) and an error
  *     log line with the full message;
@@ -12,14 +13,14 @@
  * Worker's start-up without a response or a log line we control, and the test pool imports the
  * API Worker once for every test file.
  */
-import { ConfigError, config, type ConfigSource } from './config'
+import { ConfigError, checkConfig, type ConfigSource } from './config'
 import { log } from './observability'
 import { mapHandlerMethods } from './worker-handler'
 
 /** The ConfigError, logged, when the configuration is malformed; any other error is not ours to handle. */
 function check(env: unknown, handler: string): ConfigError | undefined {
   try {
-    config(env as ConfigSource)
+    checkConfig(env as ConfigSource)
     return undefined
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err

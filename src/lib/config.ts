@@ -5,11 +5,12 @@
  * variable takes its default. One schema for every Worker (they share names such as APP_BASE_URL);
  * every key has a default, so a Worker that lacks a variable it never reads still parses cleanly.
  *
- * Parsed once per Worker: the result is reused for as long as the raw values stay the same (the
- * API Worker hands services a copy of env per request, so the cache compares values, not objects).
- * Every Worker entry is wrapped in withConfigCheck() (src/lib/config-check.ts), which parses the
- * whole schema before each invocation: a malformed variable fails every request of that Worker, not
- * only the code path that reads it.
+ * Every Worker entry is wrapped in withConfigCheck() (src/lib/config-check.ts), which checks the
+ * whole schema (checkConfig) before each invocation: a malformed variable fails every request of
+ * that Worker, not only the code path that reads it. That check reads all the values again and
+ * reuses the last parse when they are the same; it then remembers the result for that env object,
+ * so every later config(env) of the invocation is one WeakMap lookup (workerd hands an invocation
+ * one env object, and a deployed Worker's vars never change under it).
  */
 import { z } from 'zod'
 
@@ -191,12 +192,37 @@ export class ConfigError extends Error {
 }
 
 const KEYS = Object.keys(schema.shape) as ConfigKey[]
+/** The last parse, reused for any env (another object, or the same one later) holding the same values. */
 let last: { raw: unknown[]; config: Config } | undefined
+/** Each env object's checked configuration, so reads after the check cost a lookup, not ~45 reads. */
+const checked = new WeakMap<object, Config>()
 
-/** The parsed configuration; throws ConfigError naming every malformed variable and its value. */
+/**
+ * The parsed configuration; throws ConfigError naming every malformed variable and its value. The
+ * result of the last check of this env object when there is one (an env object whose values change
+ * in place, which only tests do, is seen anew at the next checkConfig: the next Worker invocation).
+ */
 export function config(env: ConfigSource): Config {
+  return checked.get(env) ?? checkConfig(env)
+}
+
+/**
+ * `copy`, a copy of `env` with other bindings (the D1 session of src/lib/db.ts), shares env's checked
+ * configuration: the copy's vars are env's, so comparing them again would only cost time.
+ */
+export function sameConfig<T extends object>(env: object, copy: T): T {
+  const found = checked.get(env)
+  if (found) checked.set(copy, found)
+  return copy
+}
+
+/** Read env's values now, whatever was checked before: parse them (or reuse the last parse of the same values). */
+export function checkConfig(env: ConfigSource): Config {
   const raw = KEYS.map((k) => env[k])
-  if (last?.raw.every((v, i) => v === raw[i])) return last.config
+  if (last?.raw.every((v, i) => v === raw[i])) {
+    checked.set(env, last.config)
+    return last.config
+  }
   const parsed = schema.safeParse(Object.fromEntries(KEYS.map((k, i) => [k, raw[i]])))
   if (!parsed.success) {
     const keys = parsed.error.issues.map((i) => String(i.path[0]))
@@ -208,5 +234,6 @@ export function config(env: ConfigSource): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, [...new Set(keys)])
   }
   last = { raw, config: parsed.data }
+  checked.set(env, parsed.data)
   return parsed.data
 }

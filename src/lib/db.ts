@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { createMiddleware } from 'hono/factory'
 import * as schema from '../db/schema'
+import { sameConfig } from './config'
 import type { AppEnv } from './context'
 
 export type DB = ReturnType<typeof getDb>
@@ -33,7 +34,8 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
     } catch {
       session = c.env.DB.withSession(fallback)
     }
-    c.env = { ...c.env, DB: session as unknown as D1Database }
+    // A copy (env is shared by concurrent requests) that keeps env's checked configuration.
+    c.env = sameConfig(c.env, { ...c.env, DB: session as unknown as D1Database })
   }
   c.set('db', getDb(c.env))
   await next()

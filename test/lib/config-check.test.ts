@@ -56,6 +56,16 @@ describe('configuration checked before every invocation', () => {
     }
   })
 
+  it('checks the same env object again on each invocation (a value changed in place is not served from the memo)', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const own = { ...env } as unknown as Record<string, string>
+    expect((await get(api, '/health', own as unknown as Env)).status).toBe(200)
+    own.CATALOG_CACHE_TTL_SECONDS = '5'
+    expect((await get(api, '/health', own as unknown as Env)).status).toBe(500)
+    own.CATALOG_CACHE_TTL_SECONDS = (env as unknown as Record<string, string>).CATALOG_CACHE_TTL_SECONDS!
+    expect((await get(api, '/health', own as unknown as Env)).status).toBe(200)
+  })
+
   it('fails the payment webhooks Worker the same way', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const res = await paymentWebhooks.fetch(

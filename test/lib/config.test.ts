@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, config } from '../../src/lib/config'
+import { checkConfig, ConfigError, config, sameConfig } from '../../src/lib/config'
 import { contentSecurityPolicy } from '../../src/lib/security'
 import { rateTimeoutMs, returnWindowDays, shipFrom } from '../../src/modules/shipping/config'
 import { accountLink } from '../../src/modules/accounts/verification'
@@ -147,5 +147,41 @@ describe('config', () => {
       expect(() => config({ [key]: value })).toThrow(`${key}=${JSON.stringify(value)}`)
       expect(() => config({ [key]: value })).toThrow(expect.objectContaining({ variables: [key] }))
     }
+  })
+
+  it('checks an env object once: later reads are a lookup; a check, a new object or a copy of other values parse again', () => {
+    /** The test's vars behind a counter of the reads of them. */
+    const counted = (vars: Record<string, string>) => {
+      const seen = { reads: 0 }
+      const env = new Proxy(vars, {
+        get: (target, key) => {
+          seen.reads++
+          return target[key as string]
+        },
+      })
+      return { env, vars, seen }
+    }
+    const { env: e, vars, seen } = counted({ LOG_SAMPLE_RATE: '0.5', RETURN_WINDOW_DAYS: '7' })
+    const first = config(e)
+    const perCheck = seen.reads
+    expect(perCheck).toBe(Object.keys(first).length) // each variable of the schema, once
+    expect(config(e)).toBe(first)
+    expect(config(e).LOG_SAMPLE_RATE).toBe(0.5)
+    expect(seen.reads).toBe(perCheck) // the second and third reads touched no value
+
+    // A copy sharing the check (d1Session's env with a D1 session) reads nothing either.
+    const copy = counted({ ...vars })
+    expect(config(sameConfig(e, copy.env))).toBe(first)
+    expect(copy.seen.reads).toBe(0)
+
+    // A changed env is validated again: another object with a bad value, or the same object at its
+    // next check (withConfigCheck runs one per invocation).
+    expect(() => config({ ...vars, LOG_SAMPLE_RATE: 'often' })).toThrow('LOG_SAMPLE_RATE="often"')
+    vars.RETURN_WINDOW_DAYS = '14'
+    expect(checkConfig(e).RETURN_WINDOW_DAYS).toBe(14)
+    expect(seen.reads).toBe(2 * perCheck)
+    expect(config(e).RETURN_WINDOW_DAYS).toBe(14)
+    vars.RETURN_WINDOW_DAYS = 'a fortnight'
+    expect(() => checkConfig(e)).toThrow(expect.objectContaining({ variables: ['RETURN_WINDOW_DAYS'] }))
   })
 })
