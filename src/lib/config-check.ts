@@ -12,21 +12,36 @@
  * Not at module scope (`import { env } from 'cloudflare:workers'`): a throw there would fail the
  * Worker's start-up without a response or a log line we control, and the test pool imports the
  * API Worker once for every test file.
+ *
+ * Durable Objects are not Worker entries, so withConfigCheck never sees their alarms (nor the RPC
+ * calls another Worker makes into them, with the DO's own env): they call assertConfig() instead.
  */
-import { ConfigError, checkConfig, type ConfigSource } from './config'
+import { ConfigError, checkConfig, config, type ConfigSource } from './config'
 import { log } from './observability'
 import { mapHandlerMethods } from './worker-handler'
 
 /** The ConfigError, logged, when the configuration is malformed; any other error is not ours to handle. */
-function check(env: unknown, handler: string): ConfigError | undefined {
+function check(env: unknown, handler: string, read: (env: ConfigSource) => unknown = checkConfig): ConfigError | undefined {
   try {
-    checkConfig(env as ConfigSource)
+    read(env as ConfigSource)
     return undefined
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     log('error', 'invalid configuration', { handler, variables: err.variables, error: err.message })
     return err
   }
+}
+
+/**
+ * For a Durable Object's own entry points (its alarm, the OrderDO's calls): the same check and log
+ * line, then the ConfigError thrown, so an alarm fails and is retried (with backoff) instead of
+ * running on a malformed configuration, and an RPC caller gets the error. It reads config(), the
+ * memo of the object's env: a DO's env cannot change while the object lives (a new deploy restarts
+ * it), so after the first call this is a lookup.
+ */
+export function assertConfig(env: unknown, entry: string): void {
+  const err = check(env, entry, config)
+  if (err) throw err
 }
 
 /** `handler` with the configuration checked before each call of each of its methods. */

@@ -1,9 +1,18 @@
 // Every Worker checks its whole configuration before each invocation (withConfigCheck in
 // src/lib/config-check.ts): a malformed var fails every request of the Worker with a ConfigError
 // naming it, not only the code path that reads it.
-import { createExecutionContext, createMessageBatch, env, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import api from '../../src/index'
+import type { CartDO } from '../../src/modules/cart/cart-do'
+import type { OrderDO } from '../../src/modules/orders/order-do'
 import notifications from '../../workers/notifications/index'
 import paymentWebhooks from '../../workers/payment-webhooks/index'
 
@@ -83,5 +92,48 @@ describe('configuration checked before every invocation', () => {
     await expect(notifications.queue(batch, bad)).rejects.toThrow(
       expect.objectContaining({ name: 'ConfigError', variables: ['NOTIFICATIONS_RETRY_BASE_SECONDS'] }),
     )
+  })
+
+  describe('Durable Objects (no Worker entry wraps their alarms)', () => {
+    /** Give the object behind `stub` a copy of env with `vars` changed, and arm its alarm. */
+    const misconfigure = (stub: DurableObjectStub, vars: Record<string, string>) =>
+      runInDurableObject(stub, async (instance, state) => {
+        const object = instance as unknown as { env: Env }
+        object.env = { ...object.env, ...vars }
+        await state.storage.setAlarm(Date.now() + 60_000)
+      })
+    const errorLine = (errors: { mock: { calls: unknown[][] } }) =>
+      JSON.parse(String(errors.mock.calls.at(-1)?.[0])) as { msg: string; handler: string; variables: string[] }
+
+    it('an OrderDO alarm runs on a valid configuration', async () => {
+      const stub = env.ORDER.get(env.ORDER.idFromName(`config-ok-${crypto.randomUUID()}`)) as DurableObjectStub<OrderDO>
+      await misconfigure(stub, {})
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+    })
+
+    it('an OrderDO alarm, and every call into the object, fails loudly: an error line, then the ConfigError thrown (the alarm is retried)', async () => {
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const stub = env.ORDER.get(env.ORDER.idFromName(`config-bad-${crypto.randomUUID()}`)) as DurableObjectStub<OrderDO>
+      await misconfigure(stub, { ORDER_PAYMENT_TIMEOUT_SECONDS: 'half an hour' })
+      await expect(runDurableObjectAlarm(stub)).rejects.toThrow('ORDER_PAYMENT_TIMEOUT_SECONDS="half an hour"')
+      expect(errorLine(errors)).toMatchObject({
+        msg: 'invalid configuration',
+        handler: 'OrderDO',
+        variables: ['ORDER_PAYMENT_TIMEOUT_SECONDS'],
+      })
+      // A call (run inside the object: through a real RPC stub workerd also reports the rejection as
+      // uncaught in the object, which the test pool counts as an error of the run).
+      await expect(runInDurableObject(stub, (order: OrderDO) => order.get('ord_missing'))).rejects.toThrow('ORDER_PAYMENT_TIMEOUT_SECONDS')
+    })
+
+    it('a CartDO alarm fails the same way and deletes nothing', async () => {
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const stub = env.CART.get(env.CART.idFromName(`guest:config-${crypto.randomUUID()}`)) as DurableObjectStub<CartDO>
+      await stub.add('var_config', 2, 10, 1500, new Date().toISOString())
+      await misconfigure(stub, { CATALOG_MEMO_MS: '-1' })
+      await expect(runDurableObjectAlarm(stub)).rejects.toThrow('CATALOG_MEMO_MS="-1"')
+      expect(errorLine(errors)).toMatchObject({ handler: 'CartDO.alarm', variables: ['CATALOG_MEMO_MS'] })
+      expect((await stub.lines()).map((l) => l.variant_id)).toEqual(['var_config'])
+    })
   })
 })

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { assertConfig } from '../../lib/config-check'
 
 /** What a cart remembers per line. Prices here are only "what the shopper saw", never what they pay. */
 export interface CartLine {
@@ -72,6 +73,9 @@ export class CartDO extends DurableObject<Env> {
 
   /** The idle timeout fired: drop everything this object stored. */
   override async alarm(): Promise<void> {
+    // Not behind withConfigCheck (its RPC calls come from API requests already checked with the same
+    // vars): a malformed configuration fails the alarm loudly, and it is retried.
+    assertConfig(this.env, 'CartDO.alarm')
     await this.ctx.storage.deleteAll()
     this.createSchema()
   }

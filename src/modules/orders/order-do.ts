@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { backoffDelay } from '../../lib/backoff'
 import { config } from '../../lib/config'
+import { assertConfig } from '../../lib/config-check'
 import { runBatch } from '../../lib/d1'
 import { getDb } from '../../lib/db'
 import { publishEvent, type DomainEvent } from '../../lib/events'
@@ -418,6 +419,9 @@ export class OrderDO extends DurableObject<Env> {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
+    // Every call and the alarm come through here: a malformed configuration fails them loudly (the
+    // alarm is retried) before anything is decided, as withConfigCheck does for Worker entries.
+    assertConfig(this.env, 'OrderDO')
     const run = this.chain.then(fn, fn)
     this.chain = run.catch(() => undefined)
     return run
