@@ -1,31 +1,83 @@
 // Builds the dashboard into public/admin/ (served by the API Worker's [assets] binding at /admin/):
-// one minified ES module bundle (app.js) plus index.html and styles.css copied from static/.
+// minified ES modules — the entry app.js (shell, sign-in page, English text) plus chunks/ loaded on
+// demand (one per page, the Russian dictionary, shared code), named by content hash so they can be
+// cached for good — and index.html and styles.css copied from static/.
 // Run by `npm run dashboard:build`, by wrangler's [build] command before `wrangler dev`/deploy,
 // by `npm start` and by the browser tests. `--watch` rebuilds on change.
-import { cpSync, mkdirSync, statSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url))
 const OUT = here('../public/admin/')
+const CHUNKS = `${OUT}chunks/`
 
 mkdirSync(OUT, { recursive: true })
 cpSync(here('./static/'), OUT, { recursive: true })
 
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
+const sizes = (file) => {
+  const bytes = readFileSync(file)
+  return { raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length }
+}
+
+// After each build: drop chunks of earlier builds (hashed names pile up otherwise, in --watch too)
+// and print the entry's size and the total.
+const report = {
+  name: 'report',
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return
+      const js = Object.keys(result.metafile.outputs)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => relative(OUT, f))
+      const keep = new Set(js.map((f) => f.replace(/^chunks\//, '')))
+      for (const f of readdirSync(CHUNKS, { withFileTypes: true })) {
+        const base = f.name.replace(/\.map$/, '')
+        if (f.isFile() && !keep.has(base)) rmSync(`${CHUNKS}${f.name}`)
+      }
+      // The entry with the chunks it imports statically: what the sign-in page waits for.
+      const first = new Set()
+      const visit = (f) => {
+        if (first.has(f)) return
+        first.add(f)
+        for (const i of result.metafile.outputs[f].imports) if (i.kind === 'import-statement') visit(i.path)
+      }
+      visit(Object.keys(result.metafile.outputs).find((f) => relative(OUT, f) === 'app.js'))
+      const sum = (files) =>
+        files.map((f) => sizes(`${OUT}${f}`)).reduce((a, b) => ({ raw: a.raw + b.raw, gz: a.gz + b.gz }), { raw: 0, gz: 0 })
+      const entry = sum([...first].map((f) => relative(OUT, f)))
+      const total = sum(js)
+      console.log(
+        `dashboard: built public/admin/: entry app.js with its ${first.size - 1} static chunks ${kib(entry.raw)} (${kib(entry.gz)} gz); ` +
+          `all ${js.length} files ${kib(total.raw)} (${kib(total.gz)} gz)`,
+      )
+    })
+  },
+}
+
+mkdirSync(CHUNKS, { recursive: true })
 const options = {
-  entryPoints: [here('./src/main.tsx')],
-  outfile: `${OUT}app.js`,
+  entryPoints: { app: here('./src/main.tsx') },
+  outdir: OUT,
   bundle: true,
+  splitting: true,
   format: 'esm',
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'es2022',
   minify: true,
   sourcemap: 'linked',
+  metafile: true,
   jsx: 'automatic',
   jsxImportSource: 'preact',
   logLevel: 'warning',
   legalComments: 'none',
   // Russian text as UTF-8, not \u escapes (a third of the size; module scripts are always UTF-8).
   charset: 'utf8',
+  plugins: [report],
 }
 
 if (process.argv.includes('--watch')) {
@@ -34,5 +86,4 @@ if (process.argv.includes('--watch')) {
   console.log('dashboard: watching dashboard/src')
 } else {
   await esbuild.build(options)
-  console.log(`dashboard: built public/admin/app.js (${(statSync(`${OUT}app.js`).size / 1024).toFixed(1)} KiB)`)
 }

@@ -45,7 +45,7 @@ cpSync('public/admin', out, { recursive: true })
 const index = readFileSync(`${out}/index.html`, 'utf8')
 writeFileSync(`${out}/index.html`, index.replace('<head>', `<head>\n    <meta name="api-origin" content="${apiOrigin}" />`))
 // Pages applies _headers to its responses: the same policy as the Worker-served copy, with the API
-// origin allowed for fetch.
+// origin allowed for fetch; the content-hashed chunks cached for a year (as src/app.ts does).
 writeFileSync(
   `${out}/_headers`,
   `/*
@@ -54,6 +54,8 @@ writeFileSync(
   X-Frame-Options: DENY
   Referrer-Policy: strict-origin-when-cross-origin
   Strict-Transport-Security: max-age=63072000; includeSubDomains
+/chunks/*
+  Cache-Control: public, max-age=31536000, immutable
 `,
 )
 console.log(`built ${out} for API ${apiOrigin}`)

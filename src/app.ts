@@ -88,7 +88,18 @@ app.doc31('/openapi.json', {
 // The dashboard's static files pass through the Worker (run_worker_first in wrangler.toml) so they
 // get the security headers above.
 app.get('/admin', (c) => c.redirect('/admin/', 301))
-app.get('/admin/*', (c) => c.env.ASSETS.fetch(c.req.raw))
+app.get('/admin/*', async (c) => {
+  const res = await c.env.ASSETS.fetch(c.req.raw)
+  // dashboard/build.mjs names every chunk by its content hash (chunks/<name>-<hash>.js): a new
+  // build gets new names, so a chunk can be cached for a year without asking again. index.html and
+  // app.js keep their names and the assets' default (revalidate with the ETag every time).
+  if (res.ok && c.req.path.startsWith('/admin/chunks/')) {
+    const cached = new Response(res.body, res)
+    cached.headers.set('Cache-Control', 'public, max-age=31536000, immutable')
+    return cached
+  }
+  return res
+})
 
 app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404))
 

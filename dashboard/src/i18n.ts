@@ -1,10 +1,11 @@
 // The dashboard's languages: English and Russian. Every piece of UI text goes through `t(key)`;
-// each key has an English and a Russian entry below (the type makes a missing Russian entry a
-// compile error, and test/dashboard/i18n.test.ts checks the two dictionaries match).
+// each key has an English and a Russian entry (the type makes a missing Russian entry a compile
+// error, and test/dashboard/i18n.test.ts checks the two dictionaries match).
 //
 // Adding text: add `'area.what': 'English {param}'` to the English dictionary and the same key to
-// the Russian one: a page's own text in its file under messages/, the shell's and shared text
-// (statuses, counts) in `core`/`coreRu` below. Counts are
+// the Russian one: a page's own text in messages/<page>.ts and messages/ru/<page>.ts, the shell's
+// and shared text (statuses, counts) in `core` below and messages/ru/core.ts. Russian is loaded
+// on demand (loadDictionary), so an English visit never downloads it. Counts are
 // plural entries, `{ one, other }` in English and `{ one, few, many, other }` in Russian, chosen
 // by Intl.PluralRules from the `count` parameter ({count} prints it in the chosen locale).
 // Numbers, money and dates go through `formatNumber`/`formatMoney`/`formatDate` in ui.tsx, which
@@ -35,6 +36,8 @@ const core = {
   'app.menu': 'Menu',
   'app.signOut': 'Sign out',
   'app.loading': 'Loading…',
+  'app.loadFailed': 'This page could not be loaded (the dashboard may have been updated). {link}',
+  'app.reload': 'Reload',
   'app.navLabel': 'Dashboard',
   'app.language': 'Language',
   'app.noDashboard.title': 'No dashboard for this account',
@@ -449,419 +452,10 @@ const core = {
 /** Russian must have every English key; plural entries need Russian's four forms. */
 export type RuOf<T extends Record<string, Entry>> = { [K in keyof T]: T[K] extends string ? string : RuPlural }
 
-const coreRu: RuOf<typeof core> = {
-  'app.name': 'Edge Commerce',
-  'app.admin': 'Администратор',
-  'app.seller': 'Продавец',
-  'app.title': '{page} · Edge Commerce',
-  'app.dashboard': 'Панель управления',
-  'app.skip': 'Перейти к содержимому',
-  'app.menu': 'Меню',
-  'app.signOut': 'Выйти',
-  'app.loading': 'Загрузка…',
-  'app.navLabel': 'Панель управления',
-  'app.language': 'Язык',
-  'app.noDashboard.title': 'Для этой учётной записи нет панели',
-  'app.noDashboard.body': 'Панель управления — для администраторов, сотрудников и продавцов. Вы вошли как {role}.',
-  'app.notFound.title': 'Страница не найдена',
-  'app.notFound.body': 'Страницы {path} нет.',
-  'app.notFound.start': 'Перейти на начальную страницу',
-  'app.toStorefront': 'Переходим в {link}…',
-  'app.toStorefront.link': 'ваш личный кабинет',
-  'nav.analytics': 'Аналитика',
-  'nav.orders': 'Заказы',
-  'nav.products': 'Товары',
-  'nav.inventory': 'Остатки',
-  'nav.categories': 'Категории',
-  'nav.customers': 'Покупатели и роли',
-  'nav.payments': 'Платежи',
-  'nav.discounts': 'Промокоды',
-  'nav.taxRates': 'Ставки налогов',
-  'nav.shipping': 'Способы доставки',
-  'nav.shipments': 'Отправления',
-  'nav.notifications': 'Уведомления',
-  'nav.marketplace': 'Синхронизация с маркетплейсами',
-  'nav.reviews': 'Отзывы',
-  'nav.sales': 'Мои продажи',
-  'nav.myProducts': 'Мои товары',
-  'nav.lines': 'Мои позиции заказов',
-  'nav.webhooks': 'Вебхуки',
-  'nav.apiKeys': 'API-ключи',
-
-  'login.pageTitle': 'Вход',
-  'login.title': 'Панель управления Edge Commerce',
-  'login.expired': 'Сеанс истёк. Войдите снова, чтобы продолжить.',
-  'login.intro': 'Войдите с учётной записью администратора, сотрудника или продавца.',
-  'login.email': 'Эл. почта',
-  'login.password': 'Пароль',
-  'login.submit': 'Войти',
-  'login.busy': 'Вход…',
-  'login.forgot': 'Забыли пароль?',
-
-  'pager.label': 'Страницы',
-  'pager.prev': '← Назад',
-  'pager.next': 'Вперёд →',
-  'pager.page': 'Страница {page}',
-  'common.loading': 'Загрузка…',
-  'common.cancel': 'Отмена',
-  'common.close': 'Закрыть',
-  'common.none': '—',
-  'sort.ascending': ', по возрастанию',
-  'sort.descending': ', по убыванию',
-  'sort.sort': ', сортировать',
-  'payment.provider': 'Провайдер',
-  'payment.status': 'Статус',
-  'payment.amount': 'Сумма',
-  'payment.received': 'Получено',
-  'payment.refunded': 'Возвращено',
-  'error.requestId': 'Идентификатор запроса {id}',
-  'error.field': '{label}: {problem}',
-  'error.required': 'обязательное поле',
-  'error.number': 'должно быть числом',
-  'error.integer': 'должно быть целым числом',
-  'path.amount': 'Сумма',
-  'path.refund_amount': 'Сумма возврата',
-  'path.price': 'Цена',
-  'path.compare_at_price': 'Цена до скидки',
-  'path.stock': 'Остаток',
-  'path.sku': 'Артикул',
-  'path.name': 'Название',
-  'path.slug': 'Адрес (slug)',
-  'path.email': 'Эл. почта',
-  'path.password': 'Пароль',
-  'path.rate': 'Ставка',
-  'path.carrier': 'Перевозчик',
-  'path.tracking_number': 'Трек-номер',
-  'path.reason': 'Причина',
-  'path.currency': 'Валюта',
-  'path.value': 'Значение',
-  'path.code': 'Код',
-  'path.variants': 'Вариант {n}',
-  'path.images': 'Изображение {n}',
-  'path.lines': 'Позиция {n}',
-  'path.countries': 'Страна {n}',
-  'path.items': 'Элемент {n}',
-  'path.rows': 'Строка {n}',
-
-  'search.open': 'Поиск',
-  'search.dialog': 'Поиск',
-  'search.label': 'Поиск заказов, покупателей и товаров',
-  'search.placeholder': 'Номер заказа, почта, имя или артикул',
-  'search.nothing': 'По запросу «{query}» ничего не найдено.',
-  'search.orders': 'Заказы',
-  'search.customers': 'Покупатели',
-  'search.products': 'Товары',
-
-  'chart.showNumbers': 'Показать числа',
-  'chart.day': 'День',
-  'chart.name': 'Название',
-  'chart.value': 'Значение',
-  'chart.empty': 'За этот период ничего нет.',
-
-  'count.orders': { one: '{count} заказ', few: '{count} заказа', many: '{count} заказов', other: '{count} заказа' },
-  'count.products': { one: '{count} товар', few: '{count} товара', many: '{count} товаров', other: '{count} товара' },
-  'count.variants': { one: '{count} вариант', few: '{count} варианта', many: '{count} вариантов', other: '{count} варианта' },
-  'count.units': { one: '{count} шт.', few: '{count} шт.', many: '{count} шт.', other: '{count} шт.' },
-  'count.rows': { one: '{count} строка', few: '{count} строки', many: '{count} строк', other: '{count} строки' },
-  'count.items': { one: '{count} элемент', few: '{count} элемента', many: '{count} элементов', other: '{count} элемента' },
-  'count.lines': { one: '{count} позиция', few: '{count} позиции', many: '{count} позиций', other: '{count} позиции' },
-  'count.errors': { one: '{count} ошибка', few: '{count} ошибки', many: '{count} ошибок', other: '{count} ошибки' },
-  'count.days': { one: '{count} день', few: '{count} дня', many: '{count} дней', other: '{count} дня' },
-
-  'status.accepted': 'принято',
-  'status.hidden': 'скрыт',
-  'status.published': 'опубликован',
-  'status.active': 'активен',
-  'status.inactive': 'неактивен',
-  'status.admin': 'администратор',
-  'status.staff': 'сотрудник',
-  'status.seller': 'продавец',
-  'status.customer': 'покупатель',
-  'status.applying': 'применяется',
-  'status.archived': 'в архиве',
-  'status.awaiting_confirmation': 'ждёт подтверждения',
-  'status.cancelled': 'отменён',
-  'status.dead': 'не доставлено',
-  'status.delivered': 'доставлен',
-  'status.disabled': 'отключён',
-  'status.enabled': 'включён',
-  'status.done': 'готово',
-  'status.draft': 'черновик',
-  'status.error': 'ошибка',
-  'status.exception': 'проблема',
-  'status.failed': 'сбой',
-  'status.in_transit': 'в пути',
-  'status.label_created': 'этикетка создана',
-  'status.out_for_delivery': 'передан курьеру',
-  'status.ok': 'ок',
-  'status.paid': 'оплачен',
-  'status.partially_refunded': 'частичный возврат',
-  'status.pending': 'ожидает',
-  'status.processing': 'в обработке',
-  'status.purchasing': 'покупка',
-  'status.ready': 'готов',
-  'status.refunded': 'возвращён',
-  'status.requires_payment': 'ждёт оплаты',
-  'status.requires_review': 'нужна проверка',
-  'status.retrying': 'повтор',
-  'status.sending': 'отправляется',
-  'status.sent': 'отправлено',
-  'status.shipped': 'отправлен',
-  'status.skipped': 'пропущено',
-  'status.succeeded': 'успешно',
-  'status.synced': 'синхронизировано',
-  'status.unfulfilled': 'не отправлен',
-  'status.fulfilled': 'отправлен',
-  'status.voided': 'аннулирован',
-  'status.note': 'заметка',
-
-  'analytics.title': 'Аналитика продаж',
-  'analytics.count': '{count}',
-  'analytics.revenuePerDay': 'Выручка по дням ({currency})',
-  'analytics.revenueChart': 'Выручка по дням в {currency}, с {from} по {to}',
-  'analytics.revenue': 'Выручка',
-  'analytics.revenueIn': 'Выручка {currency}',
-  'analytics.perStatus': 'Заказы по статусам',
-  'analytics.status': 'Статус',
-  'analytics.orders': 'Заказы',
-  'analytics.topProducts': 'Лучшие товары',
-  'analytics.topProductsChart': 'Лучшие товары по выручке ({currency}), в скобках продано штук',
-  'analytics.topSellers': 'Лучшие продавцы',
-  'analytics.topSellersChart': 'Лучшие продавцы по выручке ({currency}), в скобках продано штук',
-  'analytics.product': 'Товар',
-  'analytics.seller': 'Продавец',
-  'analytics.revenueUnits': 'Выручка (шт.)',
-  'analytics.range': 'Период',
-  'analytics.from': 'С',
-  'analytics.to': 'По',
-  'analytics.currency': 'Валюта',
-  'analytics.show': 'Показать',
-  'analytics.totals': 'Итоги',
-  'analytics.noPaid': 'За этот период оплаченных заказов нет',
-  'analytics.refunded': 'возвращено {amount}',
-
-  'common.actions': 'Действия',
-  'categories.deleteTitle': 'Удалить категорию {name}?',
-  'categories.deleteBody': 'Категорию, в которой ещё есть товары или подкатегории, удалить нельзя.',
-  'categories.deleteConfirm': 'Удалить категорию',
-  'categories.editForm': 'Изменить категорию {name}',
-  'categories.name': 'Название',
-  'categories.slug': 'Адрес (slug)',
-  'categories.parent': 'Родитель',
-  'categories.topLevel': '(верхний уровень)',
-  'categories.position': 'Позиция',
-  'categories.save': 'Сохранить',
-  'categories.edit': 'Изменить',
-  'categories.editOne': 'Изменить {name}',
-  'categories.delete': 'Удалить',
-  'categories.deleteOne': 'Удалить {name}',
-  'categories.created': 'Категория {name} создана.',
-  'categories.new': 'Новая категория',
-  'categories.newName': 'Название новой категории',
-  'categories.slugOptional': 'Адрес (slug, необязательно)',
-  'categories.create': 'Создать',
-  'categories.category': 'Категория',
-  'categories.products': 'Товары',
-  'categories.withSub': 'С подкатегориями',
-
-  'common.any': 'Любой',
-  'common.filter': 'Найти',
-  'payments.stripe': 'Stripe (карты)',
-  'payments.manual': 'Вручную (банковский перевод, наличные)',
-  'payments.enabled': 'Подключённые провайдеры',
-  'payments.noneEnabled': 'Ни один платёжный провайдер не подключён.',
-  'payments.enabledTable': 'Подключённые платёжные провайдеры',
-  'payments.currencies': 'Валюты',
-  'payments.confirmedBy': 'Оплату подтверждает',
-  'payments.refunds': 'Возвраты',
-  'payments.anyCurrency': 'любые',
-  'payments.byWebhook': 'провайдер (вебхук)',
-  'payments.byStaff': 'сотрудник',
-  'payments.refundThrough': 'через {provider}',
-  'payments.refundManual': 'вручную, с записью здесь',
-  'payments.refundCabinet': 'вручную в кабинете {provider}',
-  'payments.alerts': 'Предупреждения',
-  'payments.noAlerts': 'Предупреждений о платежах нет.',
-  'payments.when': 'Когда',
-  'payments.kind': 'Тип',
-  'payments.order': 'Заказ',
-  'payments.details': 'Подробности',
-  'payments.filter': 'Фильтр платежей',
-  'payments.orderId': 'Номер заказа',
-  'payments.noneMatch': 'Подходящих платежей нет.',
-  'payments.created': 'Создан',
-
-  'lines.shipForm': 'Отправить {sku} из заказа {order}',
-  'lines.ship': 'Отправить',
-  'lines.shipped': 'Позиция отправлена.',
-  'lines.filter': 'Фильтр позиций',
-  'lines.fulfilment': 'Отправка',
-  'lines.none': 'Позиций заказов нет.',
-  'lines.qty': 'Кол-во',
-  'lines.total': 'Сумма',
-  'lines.shipTo': 'Получатель',
-
-  'shipments.labelFailed': 'Не удалось скачать этикетку ({status})',
-  'shipments.label': 'Этикетка ({carrier} {tracking})',
-  'shipments.noScans': 'Сканов отслеживания пока нет.',
-  'shipments.hideScans': 'Скрыть сканы',
-  'shipments.scans': 'Сканы',
-  'shipments.intro':
-    'Этикетки, купленные у UPS и FedEx (купить можно на странице заказа или через API). Отслеживание опрашивается каждые 5 минут, полностью доставленные заказы получают статус «доставлен».',
-  'shipments.none': 'Отправлений нет.',
-  'shipments.bought': 'Куплена',
-  'shipments.tracking': 'Отслеживание',
-  'shipments.checkLine': 'Отметьте хотя бы одну позицию для посылки',
-  'shipments.labelBought': 'Этикетка куплена: {carrier} {tracking}',
-  'shipments.carrierShipments': 'Отправления перевозчиков',
-  'shipments.noLabels': 'У этого заказа нет этикеток перевозчиков.',
-  'shipments.boughtAt': 'куплена {at}',
-  'shipments.buyLegend': 'Купить этикетку',
-  'shipments.carrierHint': 'Пусто: способ доставки заказа',
-  'shipments.ordersMethod': 'как в заказе',
-  'shipments.service': 'Уровень услуги',
-  'shipments.serviceHint': 'Код услуги UPS (03) или serviceType FedEx (FEDEX_GROUND)',
-  'shipments.weight': 'Вес (г)',
-  'shipments.weightHint': 'Пусто: вес позиций из каталога',
-  'shipments.buying': 'Покупка…',
-  'shipments.buy': 'Купить этикетку',
-
-  'notifications.event': 'Событие',
-  'notifications.providerMessage': 'сообщение у провайдера',
-  'notifications.sentAt': 'отправлено {at}',
-  'notifications.lastError': 'Последняя ошибка: {error}',
-  'notifications.noBody': 'Текст сообщения хранится только для провайдера log.',
-  'notifications.dead': 'Недоставленные',
-  'notifications.noDead': 'Очередь не отказалась ни от одного события.',
-  'notifications.attempts': 'Попытки',
-  'notifications.filter': 'Фильтр отправок',
-  'notifications.channel': 'Канал',
-  'notifications.eventType': 'Тип события',
-  'notifications.nothing': 'Пока ничего не отправлено.',
-  'notifications.recipient': 'Получатель',
-  'notifications.hide': 'Скрыть',
-  'notifications.show': 'Показать',
-  'reviews.title': 'Отзывы',
-  'reviews.filterLabel': 'Фильтр отзывов',
-  'reviews.state': 'Состояние',
-  'reviews.any': 'Любое',
-  'reviews.product': 'Идентификатор товара',
-  'reviews.filter': 'Показать',
-  'reviews.clearProduct': 'Все товары',
-  'reviews.empty': 'Подходящих отзывов нет.',
-  'reviews.when': 'Когда',
-  'reviews.productCol': 'Товар',
-  'reviews.author': 'Автор',
-  'reviews.rating': 'Оценка',
-  'reviews.ratingValue': '{rating} из 5',
-  'reviews.text': 'Отзыв',
-  'reviews.stateCol': 'Состояние',
-  'reviews.actions': 'Действия',
-  'reviews.verified': 'Подтверждённая покупка',
-  'reviews.onlyThisProduct': 'Только этот товар',
-  'reviews.moderated': '{state}: {who}, {when}. Причина: {reason}',
-  'reviews.moderatedNoReason': '{state}: {who}, {when}',
-  'reviews.reason': 'Причина скрытия',
-  'reviews.hide': 'Скрыть',
-  'reviews.restore': 'Вернуть',
-  'reviews.hideTitle': 'Скрыть этот отзыв?',
-  'reviews.hideBody':
-    'Отзыв ({author}, оценка {rating}) о товаре «{product}» пропадёт со страницы товара и из его рейтинга. Причина: {reason}',
-  'reviews.hideConfirm': 'Скрыть отзыв',
-  'reviews.restoreTitle': 'Вернуть этот отзыв?',
-  'reviews.restoreBody':
-    'Отзыв ({author}, оценка {rating}) о товаре «{product}» снова появится на странице товара и будет учтён в рейтинге.',
-  'reviews.restoreConfirm': 'Вернуть отзыв',
-  'reviews.hidden': 'Отзыв скрыт.',
-  'reviews.restored': 'Отзыв возвращён.',
-  'reviews.reasonRequired': 'Укажите причину скрытия отзыва.',
-  'nav.returns': 'Возвраты',
-  'returns.title': 'Возвраты',
-  'returns.intro':
-    'Покупатели просят вернуть доставленные товары в течение срока возврата. Одобрите (этикетка перевозчика или инструкция) или отклоните с пояснением; когда посылка придёт, отметьте её полученной: выбранные товары вернутся в продажу, а деньги за возвращённое будут возвращены один раз.',
-  'returns.panelTitle': 'Возвраты',
-  'returns.filter.status': 'Статус',
-  'returns.filter.any': 'любой',
-  'returns.filter.order': 'Заказ',
-  'returns.filter.from': 'Создан с',
-  'returns.filter.to': 'Создан до',
-  'returns.filter.apply': 'Найти',
-  'returns.none': 'Возвратов нет.',
-  'returns.col.asked': 'Создан',
-  'returns.col.return': 'Возврат',
-  'returns.col.order': 'Заказ',
-  'returns.col.items': 'Товары',
-  'returns.col.refund': 'К возврату',
-  'returns.col.status': 'Статус',
-  'returns.col.actions': 'Действия',
-  'returns.col.item': 'Товар',
-  'returns.col.quantity': 'Количество',
-  'returns.col.amount': 'К возврату',
-  'returns.col.restock': 'В продажу',
-  'returns.open': 'Открыть',
-  'returns.hide': 'Скрыть',
-  'returns.yes': 'да',
-  'returns.no': 'нет',
-  'returns.busy': 'Выполняется…',
-  'returns.heading': 'Возврат {id}',
-  'returns.summary': 'Причина: {reason} · к возврату {amount} · создан {at}',
-  'returns.note': 'Комментарий сотрудника: {note}',
-  'returns.instructions': 'Инструкция: {text}',
-  'returns.label': 'Этикетка возврата ({carrier} {tracking})',
-  'returns.labelFailed': 'Не удалось скачать этикетку ({status})',
-  'returns.noteField': 'Комментарий (необязательно)',
-  'returns.approve.legend': 'Одобрить',
-  'returns.approve.instructionsField': 'Инструкция для покупателя',
-  'returns.approve.instructionsHint': 'Пусто: стандартный текст (или этикетка, если заказ отправлен перевозчиком)',
-  'returns.approve.button': 'Одобрить возврат',
-  'returns.approve.title': 'Одобрить возврат {id}?',
-  'returns.approve.body': 'Возвращаются: {items}; после получения покупателю вернётся {amount} (доставка не возвращается).',
-  'returns.approve.label':
-    'Если заказ отправлен с этикеткой перевозчика, сейчас будет куплена этикетка возврата того же перевозчика; иначе покупатель получит инструкцию.',
-  'returns.approve.confirm': 'Одобрить',
-  'returns.approved.label': 'Возврат {id} одобрен; куплена этикетка возврата {carrier}.',
-  'returns.approved.instructions': 'Возврат {id} одобрен; покупатель получил инструкцию.',
-  'returns.refuse.legend': 'Отклонить',
-  'returns.refuse.noteField': 'Причина (её увидит покупатель)',
-  'returns.refuse.noteRequired': 'Укажите, почему возврат отклонён.',
-  'returns.refuse.button': 'Отклонить возврат',
-  'returns.refuse.title': 'Отклонить возврат {id}?',
-  'returns.refuse.body': 'Товары ({items}) не принимаются, деньги не возвращаются (было бы {amount}). Покупатель увидит ваш комментарий:',
-  'returns.refuse.confirm': 'Отклонить',
-  'returns.refused': 'Возврат {id} отклонён.',
-  'returns.receive.legend': 'Посылка получена',
-  'returns.receive.restockLine': 'Вернуть в продажу: {item}',
-  'returns.receive.button': 'Отметить полученным и вернуть {amount}',
-  'returns.receive.title': 'Отметить возврат {id} полученным?',
-  'returns.receive.body': '{amount} вернётся покупателю через оплату заказа, один раз.',
-  'returns.receive.line': '{item}: {amount}',
-  'returns.receive.restock': 'Вернутся в продажу: {items}.',
-  'returns.receive.noRestock': 'В продажу ничего не возвращается.',
-  'returns.receive.confirm': 'Получено, вернуть {amount}',
-  'returns.receivedRefunded': 'Возврат {id} получен; возвращено {amount} ({provider}).',
-  'returns.refundPending': 'Получено, но деньги ещё не возвращены: {error}',
-  'returns.refundAttempt.pending':
-    'Возврат денег ожидает подтверждения {provider}; возврат станет завершённым, когда {provider} его подтвердит.',
-  'returns.refundAttempt.failed': 'Возврат денег через {provider} не прошёл ({reason}, {at}); деньги не возвращены. Повторите его ниже.',
-  'returns.retry.button': 'Повторить возврат {amount}',
-  'returns.retry.title': 'Повторить возврат денег по возврату {id}?',
-  'returns.retry.body': '{amount} вернётся покупателю (не больше одного раза).',
-  'returns.retry.confirm': 'Вернуть деньги',
-  'returns.refundedOnly': 'Возврат {id}: возвращено {amount}.',
-  'returns.status.requested': 'запрошен',
-  'returns.status.approved': 'одобрен',
-  'returns.status.refused': 'отклонён',
-  'returns.status.cancelled': 'отменён',
-  'returns.status.received': 'получен',
-  'returns.status.refunded': 'деньги возвращены',
-  'status.requested': 'запрошен',
-  'status.approved': 'одобрен',
-  'status.refused': 'отклонён',
-  'status.received': 'получен',
-}
+export type Core = typeof core
 
 // One dictionary per page keeps parallel work on different pages out of each other's way;
-// a page's file exports `en` and `ru` (typed RuOf<typeof en>) and is merged here.
+// a page's file exports `en` and is merged here; its Russian twin is messages/ru/<page>.ts.
 const en = {
   ...core,
   ...orders.en,
@@ -874,22 +468,25 @@ const en = {
   ...webhooks.en,
   ...apiKeys.en,
 }
-export type Key = keyof typeof en
-const ru: RuOf<typeof en> = {
-  ...coreRu,
-  ...orders.ru,
-  ...products.ru,
-  ...customers.ru,
-  ...inventory.ru,
-  ...importPage.ru,
-  ...pricing.ru,
-  ...marketplace.ru,
-  ...webhooks.ru,
-  ...apiKeys.ru,
+export type En = typeof en
+export type Key = keyof En
+export type Lang = 'en' | 'ru'
+type Dictionary = Record<Key, Entry | RuPlural>
+
+// English is in the entry chunk; Russian (messages/ru/, about half the text by size) is fetched
+// the first time it is chosen, so an English first visit does not download or parse it.
+const loaded: Partial<Record<Lang, Dictionary>> = { en }
+const loaders: Record<Lang, () => Promise<Dictionary>> = {
+  en: async () => en,
+  ru: async () => (await import('./messages/ru')).ru,
 }
 
-export const dictionaries = { en, ru } as const satisfies Record<string, Record<Key, Entry>>
-export type Lang = keyof typeof dictionaries
+/** Loads a language's dictionary (once); `t` falls back to English until it is there. */
+export async function loadDictionary(l: Lang): Promise<Dictionary> {
+  const d = loaded[l] ?? (loaded[l] = await loaders[l]())
+  return d
+}
+
 export const LANGS: { lang: Lang; name: string }[] = [
   { lang: 'en', name: 'English' },
   { lang: 'ru', name: 'Русский' },
@@ -942,8 +539,12 @@ export function locale(): string {
   return browserLangs().find((tag) => tag.toLowerCase().split('-')[0] === lang) ?? lang
 }
 
-/** Switches the language: saved in localStorage, `<html lang>` updated, listeners re-render. */
-export function setLang(next: Lang) {
+/**
+ * Switches the language once its dictionary is loaded: saved in localStorage, `<html lang>`
+ * updated, listeners re-render.
+ */
+export async function setLang(next: Lang) {
+  await loadDictionary(next)
   lang = next
   try {
     web.localStorage?.setItem(STORAGE_KEY, next)
@@ -957,6 +558,12 @@ export function setLang(next: Lang) {
 /** Sets `<html lang>` to the current language (called at start and on every switch). */
 export function applyLang() {
   if (web.document) web.document.documentElement.lang = lang
+}
+
+/** At start: loads the detected language's dictionary, then sets `<html lang>`. */
+export async function startLang() {
+  await loadDictionary(lang).catch(() => (lang = 'en'))
+  applyLang()
 }
 
 export function onLangChange(fn: (l: Lang) => void): () => void {
@@ -990,7 +597,7 @@ export function pluralForm(l: Lang, entry: Plural | RuPlural, count: number): st
 }
 
 function lookup(l: Lang, key: Key, params?: Params): string {
-  const entry: Entry | RuPlural = dictionaries[l][key] ?? en[key]
+  const entry: Entry | RuPlural = loaded[l]?.[key] ?? en[key]
   if (typeof entry === 'string') return interpolate(entry, params)
   return interpolate(pluralForm(l, entry, Number(params?.count ?? 0)), params)
 }

@@ -5,28 +5,12 @@ import { render } from 'preact'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { currentUser, handOffToStorefront, logout, onSessionChange, sessionRestored, type Role, type User } from './api'
-import { AnalyticsPage } from './pages/analytics'
-import { CategoriesPage } from './pages/categories'
-import { CustomerPage, CustomersPage } from './pages/customers'
-import { InventoryPage } from './pages/inventory'
 import { LoginPage } from './pages/login'
-import { MarketplacePage } from './pages/marketplace'
-import { NotificationsPage } from './pages/notifications'
-import { ShipmentsPage } from './pages/shipments'
-import { ReturnsPage } from './pages/returns'
-import { OrderDetailPage, OrdersPage } from './pages/orders'
-import { PaymentsPage } from './pages/payments'
-import { ImportPage } from './pages/import'
-import { DiscountsPage, ShippingMethodsPage, TaxRatesPage } from './pages/pricing'
-import { ProductEditPage, ProductsPage } from './pages/products'
-import { ReviewsPage } from './pages/reviews'
-import { SellerLinesPage } from './pages/seller-lines'
-import { ApiKeysPage } from './pages/api-keys'
-import { WebhooksPage } from './pages/webhooks'
+import { chunk } from './lazy'
 import { ConfirmHost, MessageArea, routeChanged } from './feedback'
 import { link, useRoute, type Route } from './router'
 import { GlobalSearch } from './search'
-import { applyLang, onLangChange, statusLabel, t, type Key } from './i18n'
+import { onLangChange, startLang, statusLabel, t, type Key } from './i18n'
 import { LanguageSwitch, tx } from './ui'
 
 /** The storefront's account page, where a customer who signs in here is sent. */
@@ -66,6 +50,59 @@ const SELLER_NAV: NavItem[] = [
   { path: 'products', label: 'nav.myProducts' },
   { path: 'lines', label: 'nav.lines' },
 ]
+
+// Every page module is its own chunk (esbuild splitting), loaded when a route first needs it.
+const chunks = {
+  analytics: chunk(() => import('./pages/analytics')),
+  categories: chunk(() => import('./pages/categories')),
+  customers: chunk(() => import('./pages/customers')),
+  inventory: chunk(() => import('./pages/inventory')),
+  marketplace: chunk(() => import('./pages/marketplace')),
+  notifications: chunk(() => import('./pages/notifications')),
+  shipments: chunk(() => import('./pages/shipments')),
+  returns: chunk(() => import('./pages/returns')),
+  orders: chunk(() => import('./pages/orders')),
+  payments: chunk(() => import('./pages/payments')),
+  import: chunk(() => import('./pages/import')),
+  pricing: chunk(() => import('./pages/pricing')),
+  products: chunk(() => import('./pages/products')),
+  reviews: chunk(() => import('./pages/reviews')),
+  lines: chunk(() => import('./pages/seller-lines')),
+  webhooks: chunk(() => import('./pages/webhooks')),
+  apiKeys: chunk(() => import('./pages/api-keys')),
+}
+const AnalyticsPage = chunks.analytics.page('AnalyticsPage')
+const CategoriesPage = chunks.categories.page('CategoriesPage')
+const CustomerPage = chunks.customers.page('CustomerPage')
+const CustomersPage = chunks.customers.page('CustomersPage')
+const InventoryPage = chunks.inventory.page('InventoryPage')
+const MarketplacePage = chunks.marketplace.page('MarketplacePage')
+const NotificationsPage = chunks.notifications.page('NotificationsPage')
+const ShipmentsPage = chunks.shipments.page('ShipmentsPage')
+const ReturnsPage = chunks.returns.page('ReturnsPage')
+const OrderDetailPage = chunks.orders.page('OrderDetailPage')
+const OrdersPage = chunks.orders.page('OrdersPage')
+const PaymentsPage = chunks.payments.page('PaymentsPage')
+const ImportPage = chunks.import.page('ImportPage')
+const DiscountsPage = chunks.pricing.page('DiscountsPage')
+const ShippingMethodsPage = chunks.pricing.page('ShippingMethodsPage')
+const TaxRatesPage = chunks.pricing.page('TaxRatesPage')
+const ProductEditPage = chunks.products.page('ProductEditPage')
+const ProductsPage = chunks.products.page('ProductsPage')
+const ReviewsPage = chunks.reviews.page('ReviewsPage')
+const SellerLinesPage = chunks.lines.page('SellerLinesPage')
+const WebhooksPage = chunks.webhooks.page('WebhooksPage')
+const ApiKeysPage = chunks.apiKeys.page('ApiKeysPage')
+
+/** The chunk of the page a URL section names (both roles' sections), to preload at start. */
+const SECTION_CHUNK: Record<string, { preload(): Promise<unknown> }> = {
+  ...chunks,
+  sales: chunks.analytics,
+  discounts: chunks.pricing,
+  'tax-rates': chunks.pricing,
+  shipping: chunks.pricing,
+  'api-keys': chunks.apiKeys,
+}
 
 const isStaff = (role: Role) => role === 'staff' || role === 'admin'
 
@@ -264,5 +301,9 @@ function App() {
   )
 }
 
-applyLang()
+// A link or a reload names its page: fetch that chunk while the session is restored.
+const section = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0]
+if (section && Object.hasOwn(SECTION_CHUNK, section)) SECTION_CHUNK[section]?.preload().catch(() => {})
+// Russian (when chosen) is loaded before the first render, so nothing flashes in English.
+await startLang()
 render(<App />, document.getElementById('app') as HTMLElement)

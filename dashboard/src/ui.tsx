@@ -191,7 +191,7 @@ export function LanguageSwitch() {
       <label for={id} class="sr-only">
         {t('app.language')}
       </label>
-      <select id={id} value={currentLang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+      <select id={id} value={currentLang()} onChange={(e) => void setLang(e.currentTarget.value as Lang)}>
         {LANGS.map((l) => (
           <option key={l.lang} value={l.lang} lang={l.lang}>
             {l.name}

@@ -1,10 +1,12 @@
-// The dashboard's two dictionaries (dashboard/src/i18n.ts) must match: every English key has a
+// The dashboard's two dictionaries (dashboard/src/i18n.ts, Russian loaded on demand) must match: every English key has a
 // Russian entry with the same placeholders, and every count has Russian's one/few/many/other.
 import { describe, expect, it } from 'vitest'
-import { detectLang, dictionaries, interpolate, pluralForm, type RuPlural } from '../../dashboard/src/i18n'
+import { detectLang, interpolate, loadDictionary, pluralForm, type Plural, type RuPlural } from '../../dashboard/src/i18n'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 const texts = (entry: string | Record<string, string>) => (typeof entry === 'string' ? [entry] : Object.values(entry))
+
+const dictionaries = { en: await loadDictionary('en'), ru: await loadDictionary('ru') }
 
 describe('dashboard dictionaries', () => {
   const en: Record<string, string | Record<string, string>> = dictionaries.en
@@ -52,7 +54,7 @@ describe('dashboard dictionaries', () => {
       '25 заказов',
       '101 заказ',
     ])
-    const en1 = dictionaries.en['count.orders']
+    const en1 = dictionaries.en['count.orders'] as Plural
     expect(interpolate(pluralForm('en', en1, 1), { count: '1' })).toBe('1 order')
     expect(interpolate(pluralForm('en', en1, 0), { count: '0' })).toBe('0 orders')
   })

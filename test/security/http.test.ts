@@ -95,6 +95,22 @@ describe('security headers', () => {
     expect(js.status).toBe(200)
     expect(js.headers.get('X-Content-Type-Options')).toBe('nosniff')
   })
+
+  it('caches the dashboard’s hashed chunks for a year, but not app.js, which keeps its name', async () => {
+    const app = await SELF.fetch(`${BASE}/admin/app.js`)
+    expect(app.headers.get('Cache-Control') ?? '').not.toContain('immutable')
+    const chunk = (await app.text()).match(/\.\/(chunks\/[\w-]+\.js)/)?.[1]
+    expect(chunk).toBeDefined()
+    const res = await SELF.fetch(`${BASE}/admin/${chunk}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toContain('javascript')
+    expect(res.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable')
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    // A name that is not there stays a 404, not cached.
+    const missing = await SELF.fetch(`${BASE}/admin/chunks/nope-AAAAAAAA.js`)
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('Cache-Control') ?? '').not.toContain('immutable')
+  })
 })
 
 describe('CORS', () => {

@@ -1,5 +1,5 @@
 // UI text of the dashboard's customers page, merged into the dictionaries by ../i18n.ts.
-import type { Entry, RuOf } from '../i18n'
+import type { Entry } from '../i18n'
 
 export const en = {
   // ---------- the list
@@ -56,63 +56,3 @@ export const en = {
   'customers.o.items': 'Items',
   'customers.o.total': 'Total',
 } satisfies Record<string, Entry>
-
-export const ru: RuOf<typeof en> = {
-  'customers.title': 'Покупатели и роли',
-  'customers.adminsOnly': 'Менять роли и блокировать учётные записи могут только администраторы.',
-  'customers.filterLabel': 'Фильтр учётных записей',
-  'customers.role': 'Роль',
-  'customers.any': 'Любая',
-  'customers.q': 'Email или имя содержит',
-  'customers.filter': 'Показать',
-  'customers.table': 'Учётные записи',
-  'customers.col.name': 'Имя',
-  'customers.col.email': 'Email',
-  'customers.col.role': 'Роль',
-  'customers.col.state': 'Состояние',
-  'customers.col.joined': 'Регистрация',
-  'customers.col.actions': 'Действия',
-  'customers.roleOf': 'Роль {email}',
-  'customers.saveRole': 'Сохранить роль',
-  'customers.roleSaved': 'Роль {email}: {role}.',
-  'customers.orders': 'Заказы',
-  'customers.enable': 'Разблокировать',
-  'customers.disable': 'Заблокировать',
-  'customers.disable.title': 'Заблокировать {name}?',
-  'customers.disable.body':
-    '{email} не сможет войти, а открытые сеансы перестанут работать, пока администратор не разблокирует учётную запись.',
-  'customers.disable.confirm': 'Заблокировать',
-  'customers.enabled': '{email} разблокирован.',
-  'customers.disabled': '{email} заблокирован.',
-
-  'customers.all': 'Все покупатели',
-  'customers.email': 'Email',
-  'customers.notVerified': '(не подтверждён)',
-  'customers.joined': 'Регистрация',
-  'customers.totals': 'Итоги',
-  'customers.noOrdersYet': 'Заказов пока нет.',
-  'customers.tot.currency': 'Валюта',
-  'customers.tot.orders': 'Заказы',
-  'customers.tot.paid': 'Оплачено',
-  'customers.tot.spent': 'Потрачено',
-  'customers.tot.refunded': 'Возвращено',
-  'customers.tot.ltv': 'Пожизненная ценность',
-  'customers.tot.average': 'Средний заказ',
-  'customers.tot.last': 'Последний заказ',
-  'customers.awaitingPayment': {
-    one: '{count} ждёт оплаты',
-    few: '{count} ждут оплаты',
-    many: '{count} ждут оплаты',
-    other: '{count} ждут оплаты',
-  },
-  'customers.addresses': 'Адреса',
-  'customers.noAddresses': 'Сохранённых адресов нет.',
-  'customers.default': '(по умолчанию)',
-  'customers.ordersTitle': 'Заказы',
-  'customers.noOrders': 'Заказов нет.',
-  'customers.o.order': 'Заказ',
-  'customers.o.created': 'Создан',
-  'customers.o.status': 'Статус',
-  'customers.o.items': 'Товаров',
-  'customers.o.total': 'Сумма',
-}

@@ -1,5 +1,5 @@
 // UI text of the dashboard's inventory page, merged into the dictionaries by ../i18n.ts.
-import type { Entry, RuOf } from '../i18n'
+import type { Entry } from '../i18n'
 
 export const en = {
   'inventory.title': 'Inventory',
@@ -47,60 +47,3 @@ export const en = {
   'inventory.col.adjust': 'Adjust',
   'inventory.soldOut': 'sold out',
 } satisfies Record<string, Entry>
-
-export const ru: RuOf<typeof en> = {
-  'inventory.title': 'Склад',
-  'inventory.reason.received': 'Поступление от поставщика',
-  'inventory.reason.damaged': 'Брак или потеря',
-  'inventory.reason.recount': 'Пересчёт',
-  'inventory.reason.returned': 'Возврат от покупателя',
-  'inventory.reason.other': 'Другое (укажите причину)',
-  'inventory.sayWhy': 'Укажите, почему меняется остаток.',
-  'inventory.noteForOther': 'обязательна, если выбрана причина «Другое»',
-  'inventory.noteTooLong': 'Заметка слишком длинная.',
-  'inventory.noteAtMost': 'должна быть не длиннее 500 символов (сейчас {count})',
-  'inventory.reason': 'Причина',
-  'inventory.choose': 'Выберите…',
-  'inventory.note': 'Заметка',
-  'inventory.noteHint': 'Обязательна для «Другое»',
-  'inventory.wholeNumber': 'Введите целое число единиц, которые нужно добавить (или −n, чтобы списать).',
-  'inventory.notZero': 'должно быть целым числом, не равным 0',
-  'inventory.onlyInStock': 'На складе всего {units}.',
-  'inventory.removeAtMost': 'можно списать не больше {count}',
-  'inventory.adjusted': '{sku}: остаток {from} → {to} ({reason}).',
-  'inventory.adjustOf': 'Изменить остаток {sku}',
-  'inventory.addUnits': 'Добавить, шт.',
-  'inventory.addUnitsHint': 'Отрицательное число — списать',
-  'inventory.adjust': 'Изменить',
-  'inventory.checkThreshold': 'Проверьте порог.',
-  'inventory.thresholdSaved': 'Порог низкого остатка для магазина: {count}.',
-  'inventory.storeThreshold': 'Порог низкого остатка для магазина',
-  'inventory.setBy': 'Установил {name}, {at}',
-  'inventory.default': 'Значение по умолчанию; действует для всех сотрудников',
-  'inventory.saveForStore': 'Сохранить для магазина',
-  'inventory.view': 'Низкие остатки',
-  'inventory.lowAt': 'Низкий остаток — не больше',
-  'inventory.storeDefault': 'Пусто: порог магазина, {count}',
-  'inventory.soldOutOnly': 'Только распроданные',
-  'inventory.show': 'Показать',
-  'inventory.soldOutCount': {
-    one: '{count} вариант распродан',
-    few: '{count} варианта распроданы',
-    many: '{count} вариантов распроданы',
-    other: '{count} варианта распроданы',
-  },
-  'inventory.lowCount': {
-    one: '{count} вариант с остатком не больше {threshold}',
-    few: '{count} варианта с остатком не больше {threshold}',
-    many: '{count} вариантов с остатком не больше {threshold}',
-    other: '{count} варианта с остатком не больше {threshold}',
-  },
-  'inventory.nothingLow': 'Товаров с низким остатком нет.',
-  'inventory.table': 'Низкие остатки',
-  'inventory.col.product': 'Товар',
-  'inventory.col.sku': 'Артикул',
-  'inventory.col.seller': 'Продавец',
-  'inventory.col.stock': 'Остаток',
-  'inventory.col.adjust': 'Изменить',
-  'inventory.soldOut': 'распродан',
-}

@@ -1,5 +1,5 @@
 // UI text of the dashboard's marketplace page, merged into the dictionaries by ../i18n.ts.
-import type { Entry, RuOf } from '../i18n'
+import type { Entry } from '../i18n'
 
 export const en = {
   'marketplace.title': 'Marketplace sync',
@@ -39,47 +39,3 @@ export const en = {
   'marketplace.col.lastSuccess': 'Last success',
   'marketplace.col.lastError': 'Last error',
 } satisfies Record<string, Entry>
-
-export const ru: RuOf<typeof en> = {
-  'marketplace.title': 'Синхронизация с маркетплейсами',
-  'marketplace.refresh': 'Обновить',
-  'marketplace.never': 'ещё не было',
-  'marketplace.trigger.queue': 'очередь',
-  'marketplace.trigger.cron': 'по расписанию',
-  'marketplace.trigger.admin': 'вручную',
-  'marketplace.summary.pushed': 'отправлено',
-  'marketplace.summary.skipped': 'пропущено',
-  'marketplace.summary.failed': 'с ошибкой',
-  'marketplace.summary.fetched': 'получено',
-  'marketplace.summary.imported': 'импортировано',
-  'marketplace.summary.existing': 'уже были',
-  'marketplace.summary.order_status_failed': 'не удалось обновить статус заказа',
-  'marketplace.count.products': { one: '{count} товар', few: '{count} товара', many: '{count} товаров', other: '{count} товара' },
-  'marketplace.count.messages': {
-    one: '{count} сообщении',
-    few: '{count} сообщениях',
-    many: '{count} сообщениях',
-    other: '{count} сообщениях',
-  },
-  'marketplace.queued': 'В очередь поставлено: {products} в {messages}.',
-  'marketplace.imported': 'Получено {fetched}, импортировано {imported}, уже были {existing}, с ошибкой {failed}.',
-  'marketplace.disabledWhy': 'Отключено, пока не заданы учётные данные (секреты).',
-  'marketplace.products': 'Товары',
-  'marketplace.counts': 'синхронизировано {synced} · ожидают {pending} · с ошибками {error}',
-  'marketplace.importedOrders': 'Импортировано заказов',
-  'marketplace.lastPush': 'Последняя отправка',
-  'marketplace.lastImport': 'Последний импорт',
-  'marketplace.queueing': 'Ставим в очередь…',
-  'marketplace.rerun': 'Синхронизировать заново',
-  'marketplace.importNow': 'Импортировать заказы сейчас',
-  'marketplace.filter': 'Фильтр строк синхронизации',
-  'marketplace.marketplace': 'Маркетплейс',
-  'marketplace.state': 'Состояние',
-  'marketplace.any': 'Любой',
-  'marketplace.filterButton': 'Показать',
-  'marketplace.noRows': 'Ни один товар ещё не синхронизирован.',
-  'marketplace.col.product': 'Товар',
-  'marketplace.col.attempts': 'Попыток',
-  'marketplace.col.lastSuccess': 'Последний успех',
-  'marketplace.col.lastError': 'Последняя ошибка',
-}
