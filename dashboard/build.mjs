@@ -1,10 +1,11 @@
 // Builds the dashboard into public/admin/ (served by the API Worker's [assets] binding at /admin/):
 // minified ES modules — the entry app.js (shell, sign-in page, English text) plus chunks/ loaded on
 // demand (one per page, the Russian dictionary, shared code), named by content hash so they can be
-// cached for good — and index.html and styles.css copied from static/.
+// cached for good — and index.html (with a modulepreload link per chunk the entry imports) and
+// styles.css from static/.
 // Run by `npm run dashboard:build`, by wrangler's [build] command before `wrangler dev`/deploy,
 // by `npm start` and by the browser tests. `--watch` rebuilds on change.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -48,7 +49,13 @@ const report = {
       visit(Object.keys(result.metafile.outputs).find((f) => relative(OUT, f) === 'app.js'))
       const sum = (files) =>
         files.map((f) => sizes(`${OUT}${f}`)).reduce((a, b) => ({ raw: a.raw + b.raw, gz: a.gz + b.gz }), { raw: 0, gz: 0 })
-      const entry = sum([...first].map((f) => relative(OUT, f)))
+      const firstFiles = [...first].map((f) => relative(OUT, f))
+      // index.html names the entry's static chunks too, so the browser fetches them alongside
+      // app.js instead of after parsing it.
+      const preloads = firstFiles.filter((f) => f !== 'app.js').map((f) => `\n    <link rel="modulepreload" href="./${f}" />`)
+      const html = readFileSync(here('./static/index.html'), 'utf8')
+      writeFileSync(`${OUT}index.html`, html.replace(/(<script type="module" src="\.\/app\.js"><\/script>)/, `$1${preloads.join('')}`))
+      const entry = sum(firstFiles)
       const total = sum(js)
       console.log(
         `dashboard: built public/admin/: entry app.js with its ${first.size - 1} static chunks ${kib(entry.raw)} (${kib(entry.gz)} gz); ` +

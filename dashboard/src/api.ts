@@ -41,8 +41,29 @@ const API_ORIGIN =
   (typeof document !== 'undefined' && document.querySelector<HTMLMetaElement>('meta[name="api-origin"]')?.content) || location.origin
 const COOKIE_MODE = { 'X-Session-Mode': 'cookie' }
 
+// Whether this browser has a session worth restoring (the refresh cookie itself is out of reach):
+// set on sign-in and every refresh, removed when the session ends. Without it a reload or a first
+// visit shows the sign-in form at once instead of waiting for a refresh call that can only fail.
+const SIGNED_IN_KEY = 'ec-dashboard-signed-in'
+function rememberSignedIn(yes: boolean) {
+  try {
+    if (yes) localStorage.setItem(SIGNED_IN_KEY, '1')
+    else localStorage.removeItem(SIGNED_IN_KEY)
+  } catch {
+    // storage blocked: every load asks the cookie (as if the key were set)
+  }
+}
+function mayBeSignedIn(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === '1'
+  } catch {
+    return true
+  }
+}
+
 function setSession(next: Session | null) {
   session = next
+  rememberSignedIn(next !== null)
   for (const fn of listeners) fn(next?.user ?? null)
 }
 
@@ -93,8 +114,8 @@ function refresh(): Promise<boolean> {
   return refreshing
 }
 
-/** A reload or a new tab: try to get an access token from the refresh cookie. */
-export const restoreSession = (): Promise<boolean> => refresh()
+/** A reload or a new tab: try to get an access token from the refresh cookie, if there may be one. */
+export const restoreSession = (): Promise<boolean> => (mayBeSignedIn() ? refresh() : Promise.resolve(false))
 
 function authorize(request: Request): Request {
   if (session) request.headers.set('Authorization', `Bearer ${session.access_token}`)
