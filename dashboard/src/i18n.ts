@@ -447,6 +447,22 @@ const core = {
   'status.approved': 'approved',
   'status.refused': 'refused',
   'status.received': 'received',
+  // ---------- saved views (Orders and Products lists)
+  'views.title': 'Saved views',
+  'views.none': 'No saved views yet: filter or sort the list, then save it under a name.',
+  'views.name': 'Save this view as',
+  'views.save': 'Save view',
+  'views.saved': 'View “{name}” saved.',
+  'views.nameRequired': 'Give the view a name.',
+  'views.nameTooLong': 'A view’s name is at most 60 characters.',
+  'views.nameTooLongField': 'must be at most 60 characters',
+  'views.tooMany': 'At most {max} saved views per list: delete one first.',
+  'views.delete': 'Delete',
+  'views.deleteLabel': 'Delete the view {name}',
+  'views.deleteTitle': 'Delete the view “{name}”?',
+  'views.deleteBody': 'Only the saved name and filters go; no orders or products change.',
+  'views.deleteConfirm': 'Delete view',
+  'views.deleted': 'View “{name}” deleted.',
 } satisfies Record<string, Entry>
 
 /** Russian must have every English key; plural entries need Russian's four forms. */

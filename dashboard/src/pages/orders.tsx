@@ -5,6 +5,7 @@ import { enums } from '../api-enums'
 import type { paths } from '../api-types'
 import { statusLabel, t, tMaybe, type Key } from '../i18n'
 import { link, navigate, type Route } from '../router'
+import { SavedViews } from '../saved-views'
 import { validateBody } from '../validate'
 import { providerLabel } from './payments'
 import {
@@ -142,6 +143,7 @@ export function OrdersPage({ route }: { route: Route }) {
         </Field>
         <button type="submit">{t('orders.filter')}</button>
       </form>
+      <SavedViews list="orders" route={route} />
       <Loading loaded={list} />
       {/* biome-ignore lint/nursery/noMisusedPromises: list.data is the loaded value (the rule reads the async loader's type) */}
       {list.data ? (

@@ -6,6 +6,7 @@ import { enums } from '../api-enums'
 import type { paths } from '../api-types'
 import { statusLabel, t, type Key } from '../i18n'
 import { link, navigate, type Route } from '../router'
+import { SavedViews } from '../saved-views'
 import {
   Badge,
   CANCELLED,
@@ -261,6 +262,7 @@ export function ProductsPage({ scope, route }: { scope: Scope; route: Route }) {
         </Field>
         <button type="submit">{t('products.filterButton')}</button>
       </form>
+      <SavedViews list="products" route={route} />
       <Loading loaded={list} />
       {selected.size > 0 ? <BulkBar scope={scope} selected={[...selected.values()]} onResult={bulkDone} /> : null}
       {[...failures].some(([id]) => !rows.some((p) => p.id === id)) ? (
