@@ -30,7 +30,7 @@ describe('saved views', () => {
 
     // A name is required, and the message is at the field.
     await views(page).getByRole('button', { name: 'Save view' }).click()
-    await views(page).getByText('Save this view as is required').waitFor()
+    await views(page).locator('.field-error').getByText('Save this view as is required').waitFor()
 
     await views(page).getByLabel('Save this view as').fill('Pending, smallest first')
     await views(page).getByRole('button', { name: 'Save view' }).click()
