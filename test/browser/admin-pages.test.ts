@@ -131,8 +131,14 @@ describe('admin pages', () => {
     const created = await call('POST', '/api/v1/auth/login', { body: { email, password: 'browser-test-pass-1' } })
     expect(created.status).toBe(200)
 
-    // No token in any storage a script can read: only the HttpOnly cookie.
-    expect(await page.evaluate('sessionStorage.length + localStorage.length + document.cookie.length')).toBe(0)
+    // No token in any storage a script can read: only the HttpOnly cookie. localStorage holds at
+    // most the "this browser may have a session" flag (dashboard/src/api.ts) and the language.
+    const readable = (await page.evaluate(
+      '({ session: sessionStorage.length, cookie: document.cookie, local: Object.fromEntries(Object.entries(localStorage)) })',
+    )) as { session: number; cookie: string; local: Record<string, string> }
+    expect(readable.session).toBe(0)
+    expect(readable.cookie).toBe('')
+    expect(readable.local).toEqual({ 'ec-dashboard-signed-in': '1' })
     // A new tab rotates the shared refresh cookie to get its own access token...
     const second = await page.context().newPage()
     await second.goto(`${baseUrl()}/admin/`)
