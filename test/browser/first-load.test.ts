@@ -26,9 +26,8 @@ describe('first load', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     await page.waitForLoadState('networkidle')
 
-    const preloaded = await page
-      .locator('link[rel="modulepreload"]')
-      .evaluateAll((links) => links.map((l) => new URL((l as HTMLLinkElement).href).pathname))
+    const hrefs = await page.locator('link[rel="modulepreload"]').evaluateAll((links) => links.map((l) => l.getAttribute('href') ?? ''))
+    const preloaded = hrefs.map((h) => new URL(h, `${baseUrl()}/admin/`).pathname)
     expect(preloaded.length).toBeGreaterThan(0)
     expect(scripts().sort()).toEqual(['/admin/app.js', ...preloaded].sort())
     // Never signed in here: no refresh call to wait for.
