@@ -80,7 +80,8 @@ const origins = z.preprocess(
     .pipe(
       z.array(
         z.string().refine((o) => URL.canParse(o) && /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o, {
-          error: 'expected comma-separated origins such as https://admin.example.com (no path)',
+          error:
+            'expected comma-separated origins such as https://admin.example.com (lower case as browsers send them: scheme, host and a non-default port only; no path)',
         }),
       ),
     )
