@@ -1,5 +1,5 @@
-import type { PaymentProviderName } from '../modules/orders/payment-providers'
-import { paymentForCheckout } from '../modules/payments/service'
+import type { PaymentProviderName } from '../modules/payments/providers/names'
+import { paymentForCheckout } from './pay-order'
 import type { OrderDetail } from '../modules/orders/service'
 
 /** What checkout tells the client about paying. Providers may add fields (e.g. Stripe's client_secret). */

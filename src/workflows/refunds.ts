@@ -1,11 +1,13 @@
 /**
- * A staff refund of an order: payments, orders and inventory in one flow. Money first, order second
- * (src/modules/payments/refunds.ts has the steps): the refund is reserved in D1, the provider is
- * asked with the refund row's id as its idempotency key, a succeeded refund puts the items back in
- * stock when asked (once per payment) and is copied onto the order through the OrderDO.
+ * Refunds across payments and orders. A staff refund of an order: payments, orders and inventory in
+ * one flow. Money first, order second (src/modules/payments/refunds.ts has the payments' steps): the
+ * refund is reserved in D1, the provider is asked with the refund row's id as its idempotency key, a
+ * succeeded refund puts the items back in stock when asked (once per payment) and is copied onto the
+ * order through the OrderDO (syncOrderRefunds). Refunds the provider reports (webhook, poll) follow
+ * the same last step (syncRefundsFromProvider), and complete a return whose refund it confirmed late.
  * The returns workflow (./returns.ts) refunds a received return through the same path.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, like, sql } from 'drizzle-orm'
 import type { AuthUser } from '../lib/context'
 import { isCheckViolation, isUniqueViolation, runBatch } from '../lib/d1'
 import { getDb, type DB } from '../lib/db'
@@ -14,20 +16,22 @@ import { newId } from '../lib/ids'
 import { log } from '../lib/observability'
 import { nowIso } from '../lib/time'
 import { releaseStockStatements } from '../modules/inventory/service'
-import { getOrder, orderState } from '../modules/orders/service'
-import { REFUNDABLE } from '../modules/orders/state-machine'
-import type { PaymentsEnv } from '../modules/payments/outcomes'
+import type { ReturnActionResult } from '../modules/orders/model'
+import { getOrder, orderState, orderStub, recordOrderRefunds } from '../modules/orders/service'
+import { REFUNDABLE, type Actor } from '../modules/orders/state-machine'
 import { getProvider } from '../modules/payments/providers'
 import { ProviderError, type ProviderRefund } from '../modules/payments/providers/types'
 import {
+  copyProviderRefunds,
   recordProviderRefund,
   refundView,
   releaseRefund,
   reserveRefund,
-  syncOrderRefunds,
+  succeededRefundTotal,
   type RefundInput,
 } from '../modules/payments/refunds'
-import { findPaymentForOrder, getPayment, type PaymentRow, type RefundRow } from '../modules/payments/store'
+import { RETURN_REFUND_PREFIX, returnIdOfRefundKey } from '../modules/payments/return-refunds'
+import { findPaymentForOrder, getPayment, type PaymentRow, type PaymentsEnv, type RefundRow } from '../modules/payments/store'
 import { payments, refunds } from '../modules/payments/tables'
 
 /** The refund an earlier request with this idempotency key reserved for the order, if any. */
@@ -151,4 +155,66 @@ async function restockOnce(env: PaymentsEnv, payment: PaymentRow) {
       .set({ restockedAt: nowIso() })
       .where(and(eq(payments.id, payment.id), sql`${payments.restockedAt} IS NULL`)),
   ])
+}
+
+/**
+ * After a provider's webhook or a poll: copy its refunds of the payment into D1
+ * (copyProviderRefunds), make the order's refunded amount follow, and complete any return whose
+ * refund the provider confirmed only now (pending → succeeded). Safe to run any number of times.
+ */
+export async function syncRefundsFromProvider(env: PaymentsEnv, payment: PaymentRow, actor: Actor, eventId?: string | null) {
+  await copyProviderRefunds(env, payment, eventId)
+  await syncOrderRefunds(env, await getPayment(env, payment.id), actor)
+  await completeReturnRefunds(env, payment.orderId, actor)
+}
+
+/**
+ * Make the order's refunded amount equal the sum of succeeded refunds. The OrderDO serializes and
+ * only ever moves the amount up, so concurrent or repeated calls are harmless. A refund of an
+ * order that never got paid (a late payment refunded automatically) leaves the order as it is.
+ */
+export async function syncOrderRefunds(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<void> {
+  const total = await succeededRefundTotal(env, payment.id)
+  if (total <= 0) return
+  try {
+    await recordOrderRefunds(env, payment.orderId, { refunded_total: total, actor, meta: { payment_id: payment.id } })
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === 'invalid_transition' || err.code === 'not_found'))) throw err
+    log('warn', 'refund not applied to the order in its status', {
+      order_id: payment.orderId,
+      payment_id: payment.id,
+      total,
+      error: err.message,
+    })
+  }
+}
+
+/**
+ * Move every received return of the order whose refund has since succeeded to `refunded`, through
+ * the OrderDO (which answers `changed: false` to a repeat, so a redelivered webhook or a race with
+ * staff's retry completes it once). Called by syncRefundsFromProvider once the provider's refunds are copied.
+ */
+export async function completeReturnRefunds(env: Pick<Env, 'DB' | 'ORDER'>, orderId: string, actor: Actor): Promise<number> {
+  const rows = await getDb(env)
+    .select({ id: refunds.id, key: refunds.idempotencyKey })
+    .from(refunds)
+    .where(and(eq(refunds.orderId, orderId), eq(refunds.status, 'succeeded'), like(refunds.idempotencyKey, `${RETURN_REFUND_PREFIX}%`)))
+  if (!rows.length) return 0
+  const state = await orderState(env, orderId)
+  let moved = 0
+  for (const row of rows) {
+    const returnId = returnIdOfRefundKey(row.key)
+    const ret = state?.returns?.find((r) => r.id === returnId)
+    if (!returnId || ret?.status !== 'received') continue
+    const out = (await orderStub(env, orderId).returnAction(orderId, {
+      kind: 'refunded',
+      return_id: returnId,
+      actor,
+      refund_id: row.id,
+    })) as ReturnActionResult
+    if (out.ok) {
+      if (out.changed) moved++
+    } else log('warn', 'return refund not applied', { order_id: orderId, return_id: returnId, refund_id: row.id, error: out.code })
+  }
+  return moved
 }

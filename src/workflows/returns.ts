@@ -9,12 +9,11 @@ import { getDb } from '../lib/db'
 import { AppError } from '../lib/errors'
 import { money } from '../lib/money'
 import type { OrderState, ReturnState } from '../modules/orders/model'
-import { syncRefundsFromProvider } from '../modules/payments/refunds'
 import { findPaymentForOrder } from '../modules/payments/store'
 import { refunds } from '../modules/payments/tables'
 import { refundAttempts, refundKeyFor } from '../modules/returns/refunds'
 import { act, liveReturn, returnLocation, staffActor, viewOf } from '../modules/returns/service'
-import { refundOrder } from './refunds'
+import { refundOrder, syncRefundsFromProvider } from './refunds'
 import { eq } from 'drizzle-orm'
 
 /**

@@ -4,7 +4,7 @@ import { checkConfig, ConfigError, config, sameConfig } from '../../src/lib/conf
 import { contentSecurityPolicy } from '../../src/lib/security'
 import { rateTimeoutMs, returnWindowDays, shipFrom } from '../../src/modules/shipping/config'
 import { accountLink } from '../../src/modules/accounts/verification'
-import { orderLink } from '../../src/modules/orders/order-link'
+import { orderLink } from '../../src/lib/order-link'
 import { paymentReturnUrl } from '../../src/modules/payments/providers/http'
 
 describe('config', () => {

@@ -253,7 +253,7 @@ describe('returns: who sees and touches what', () => {
   it('a guest asks for a return through the signed order link; a wrong signature is 404', async () => {
     const { customer, order, lineOf } = await deliveredOrder({ quantities: [1] })
     void customer
-    const { signOrderId } = await import('../../src/modules/orders/order-link')
+    const { signOrderId } = await import('../../src/lib/order-link')
     const sig = await signOrderId(env, order.id)
     expect((await api('GET', `/api/v1/guest-orders/${order.id}/returns?sig=bad`)).status).toBe(404)
     const list = await api('GET', `/api/v1/guest-orders/${order.id}/returns?sig=${sig}`)

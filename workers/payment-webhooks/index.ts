@@ -2,12 +2,12 @@ import { recordEvent } from '../../src/lib/metrics'
 import type { OrderDO } from '../../src/modules/orders/order-do'
 import { withConfigCheck } from '../../src/lib/config-check'
 import { withOptionalSentry } from '../../src/lib/observability'
-import { handleStripeWebhook } from '../../src/modules/payments/webhook'
-import { handleChapaWebhook } from '../../src/modules/payments/webhooks/chapa'
-import { handleKaspiWebhook } from '../../src/modules/payments/webhooks/kaspi'
-import { handleMpesaCallback } from '../../src/modules/payments/webhooks/mpesa'
-import { handlePaypalWebhook } from '../../src/modules/payments/webhooks/paypal'
-import { handlePaystackWebhook } from '../../src/modules/payments/webhooks/paystack'
+import { handleStripeWebhook } from '../../src/workflows/payment-webhooks/stripe'
+import { handleChapaWebhook } from '../../src/workflows/payment-webhooks/chapa'
+import { handleKaspiWebhook } from '../../src/workflows/payment-webhooks/kaspi'
+import { handleMpesaCallback } from '../../src/workflows/payment-webhooks/mpesa'
+import { handlePaypalWebhook } from '../../src/workflows/payment-webhooks/paypal'
+import { handlePaystackWebhook } from '../../src/workflows/payment-webhooks/paystack'
 
 import { readLimited, stripeTimestampInFuture, WEBHOOK_BODY_LIMIT } from './limits'
 
@@ -52,7 +52,7 @@ async function handleRoute(
 
 /**
  * The payment webhooks Worker: one route per provider (/webhooks/stripe, /webhooks/paypal, …).
- * Everything but routing lives in src/modules/payments (webhook.ts and webhooks/), which the vitest
+ * Everything but routing lives in src/workflows/payment-webhooks/, which the vitest
  * suite also runs against the API Worker's bindings.
  */
 export default withOptionalSentry(

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
-import { startPayment } from '../payments/service'
+import { startPayment } from '../../workflows/pay-order'
 import { PayBodySchema, StartedPaymentSchema } from '../payments/schema'
 import { getOrderBySignature } from './guest'
 import { OrderDetailSchema } from './schema'

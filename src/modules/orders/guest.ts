@@ -8,13 +8,13 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { DB } from '../../lib/db'
 import { notFound } from '../../lib/errors'
-import { GUEST_SERVICE_EMAIL, verifyOrderSignature } from './order-link'
+import { GUEST_SERVICE_EMAIL, verifyOrderSignature } from '../../lib/order-link'
 import { log } from '../../lib/observability'
 import { ensureServiceUser } from '../accounts/service-users'
 import { getOrder, type OrderDetail } from './service'
 import { orders } from './tables'
 
-export { GUEST_SERVICE_EMAIL, orderLink, signOrderId, verifyOrderSignature, type OrderLinkEnv } from './order-link'
+export { GUEST_SERVICE_EMAIL, orderLink, signOrderId, verifyOrderSignature, type OrderLinkEnv } from '../../lib/order-link'
 
 /** The service user that owns every guest order until its shopper signs up. */
 export const guestUserId = (db: DB) => ensureServiceUser(db, GUEST_SERVICE_EMAIL, 'Guest checkout')

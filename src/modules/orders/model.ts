@@ -1,4 +1,4 @@
-import type { PaymentProviderName } from './payment-providers'
+import type { PaymentProviderName } from '../payments/providers/names'
 import type { Actor } from './state-machine'
 import type { FulfilmentStatus, OrderStatus } from './tables'
 

@@ -3,14 +3,8 @@ import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
 import { ACTOR_TYPES, AWAITING_PAYMENT, TRANSITIONS } from './state-machine'
 import { FULFILMENT_STATUSES, ORDER_STATUSES } from './tables'
-import { PAYMENT_PROVIDER_NAMES } from './payment-providers'
-
-/** A Kenyan mobile number in E.164 (Safaricom M-Pesa lines are +2547… and +2541…). */
-export const KenyanPhoneSchema = z
-  .string()
-  .trim()
-  .regex(/^\+254[17]\d{8}$/, 'phone must be a Kenyan mobile number in E.164 form, e.g. +254712345678')
-  .openapi({ example: '+254712345678' })
+import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
+import { KenyanPhoneSchema } from '../payments/schema'
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus')
 

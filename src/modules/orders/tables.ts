@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { users } from '../accounts/tables'
-import { PAYMENT_PROVIDER_NAMES } from './payment-providers'
+import { PAYMENT_PROVIDER_NAMES } from '../payments/providers/names'
 
 export const ORDER_STATUSES = [
   'pending',

@@ -4,25 +4,21 @@
  *      payments.amount_refunded; the CHECK amount_refunded <= amount_received aborts the batch if
  *      the refund would exceed what was paid, however many refunds race;
  *   2. ask the provider, with the refund row id as its idempotency key (a retry never refunds twice);
- *   3. copy succeeded refunds onto the order (refunded / partially_refunded) under a short lease.
+ *   3. copy succeeded refunds onto the order (refunded / partially_refunded) through the OrderDO.
  * Refunds made outside the API (Stripe dashboard) arrive by webhook and go through steps 1 and 3.
- * A staff refund (with its restock) is the flow src/workflows/refunds.ts composes from these steps.
+ * This file has the payments' own steps (1, 2 and copying the provider's refunds into D1); step 3
+ * and the flows made of them (a staff refund with its restock, syncing after a webhook) are in
+ * src/workflows/refunds.ts, so payments never imports orders.
  */
 import { and, eq, sql } from 'drizzle-orm'
-import { isCheckViolation, isUniqueViolation } from '../../lib/d1'
+import { isCheckViolation } from '../../lib/d1'
 import { getDb } from '../../lib/db'
-import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { recordEvent } from '../../lib/metrics'
-import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { noteOnOrder, recordOrderRefunds } from '../orders/service'
-import type { Actor } from '../orders/state-machine'
-import type { ApplyContext, PaymentsEnv } from './outcomes'
 import { getProvider } from './providers'
-import { ProviderError, type ProviderRefund } from './providers/types'
-import { completeReturnRefunds } from './return-refunds'
-import { getPayment, raiseAlert, type PaymentRow, type RefundRow } from './store'
+import type { ProviderRefund } from './providers/types'
+import { raiseAlert, type PaymentRow, type PaymentsEnv, type RefundRow } from './store'
 import { payments, refunds } from './tables'
 
 export interface RefundInput {
@@ -103,9 +99,10 @@ export async function releaseRefund(env: PaymentsEnv, row: RefundRow, reason: st
 /**
  * Copy the provider's refunds for a payment into D1: ours (matched by provider id or by
  * metadata.refund_id) get their final status, unknown ones (made in the Stripe dashboard) are
- * inserted and reserved like ours. Then the order follows. Safe to run any number of times.
+ * inserted and reserved like ours. Safe to run any number of times. The order follows in
+ * syncRefundsFromProvider (src/workflows/refunds.ts).
  */
-export async function syncRefundsFromProvider(env: PaymentsEnv, payment: PaymentRow, actor: Actor, eventId?: string | null) {
+export async function copyProviderRefunds(env: PaymentsEnv, payment: PaymentRow, eventId?: string | null) {
   const db = getDb(env)
   const found = await getProvider(payment.provider).listRefunds(env, payment.providerRef)
   for (const r of found) {
@@ -165,153 +162,13 @@ export async function syncRefundsFromProvider(env: PaymentsEnv, payment: Payment
       })
     }
   }
-  await syncOrderRefunds(env, await getPayment(env, payment.id), actor)
-  // A return whose refund the provider confirmed only now (pending → succeeded) becomes refunded.
-  await completeReturnRefunds(env, payment.orderId, actor)
 }
 
-/**
- * Make the order's refunded amount equal the sum of succeeded refunds. The OrderDO serializes and
- * only ever moves the amount up, so concurrent or repeated calls are harmless. A refund of an
- * order that never got paid (a late payment refunded automatically) leaves the order as it is.
- */
-export async function syncOrderRefunds(env: PaymentsEnv, payment: PaymentRow, actor: Actor): Promise<void> {
-  const total = await succeededRefundTotal(env, payment.id)
-  if (total <= 0) return
-  try {
-    await recordOrderRefunds(env, payment.orderId, { refunded_total: total, actor, meta: { payment_id: payment.id } })
-  } catch (err) {
-    if (!(err instanceof AppError && (err.code === 'invalid_transition' || err.code === 'not_found'))) throw err
-    log('warn', 'refund not applied to the order in its status', {
-      order_id: payment.orderId,
-      payment_id: payment.id,
-      total,
-      error: err.message,
-    })
-  }
-}
-
-async function succeededRefundTotal(env: PaymentsEnv, paymentId: string): Promise<number> {
+/** The sum of the payment's succeeded refunds (what the order must show as refunded). */
+export async function succeededRefundTotal(env: PaymentsEnv, paymentId: string): Promise<number> {
   const [row] = await getDb(env)
     .select({ total: sql<number>`COALESCE(SUM(${refunds.amount}), 0)` })
     .from(refunds)
     .where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded')))
   return Number(row?.total ?? 0)
-}
-
-/**
- * A payment that succeeded for an order already failed or cancelled (it expired, or was cancelled
- * while the shopper was paying): give the money back through the provider at once and record it,
- * as a refund row and an entry in the order's history. Idempotent per payment (the refund's key is
- * derived from it). Returns false when the provider refused, after raising an alert so a human
- * refunds by hand; throws when the provider could not be reached (the caller's retry resumes).
- */
-export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContext, orderStatus: string): Promise<boolean> {
-  const db = getDb(env)
-  const key = `late-payment:${payment.id}`
-  const [existing] = await db
-    .select()
-    .from(refunds)
-    .where(and(eq(refunds.orderId, payment.orderId), eq(refunds.idempotencyKey, key)))
-    .limit(1)
-  if (existing?.status === 'succeeded' || (existing?.status === 'pending' && existing.providerRef)) return true
-  // The provider refused it for good and staff were alerted then; a duplicate delivery or a later
-  // poll of the same payment must not refund-attempt and alert again.
-  if (existing?.status === 'failed') return false
-  let row = existing
-  if (!row) {
-    const fresh = await getPayment(env, payment.id)
-    const amount = fresh.amountReceived - fresh.amountRefunded
-    if (amount <= 0) return true // refunded already (e.g. by hand at the provider)
-    const now = nowIso()
-    row = {
-      id: newId('ref'),
-      paymentId: payment.id,
-      orderId: payment.orderId,
-      provider: payment.provider,
-      providerRef: null,
-      amount,
-      currency: payment.currency,
-      reason: `late payment: the order was ${orderStatus}`,
-      status: 'pending',
-      restock: false,
-      idempotencyKey: key,
-      requestedBy: null,
-      failureReason: null,
-      createdAt: now,
-      updatedAt: now,
-    }
-    try {
-      await reserveRefund(env, row)
-    } catch (err) {
-      if (!isUniqueViolation(err, 'refunds')) throw err
-      return refundLatePayment(env, payment, ctx, orderStatus) // a concurrent delivery reserved it
-    }
-  }
-  let result: ProviderRefund
-  try {
-    result = await getProvider(row.provider).refund(
-      env,
-      { ref: payment.providerRef, currency: payment.currency },
-      {
-        amount: row.amount,
-        reason: 'duplicate',
-        idempotencyKey: `ec-refund-${row.id}`,
-        metadata: { order_id: row.orderId, refund_id: row.id },
-      },
-    )
-  } catch (err) {
-    const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
-    if (pe.retryable) throw pe
-    await releaseRefund(env, row, pe.message)
-    // A provider with no refund API (Kaspi Pay) says so with `unsupported`: only a person can
-    // give the money back, in the provider's own cabinet.
-    const manual = pe.providerCode === 'unsupported'
-    await raiseAlert(env, 'paid_after_terminal', {
-      orderId: payment.orderId,
-      paymentId: payment.id,
-      eventId: ctx.eventId,
-      details: {
-        order_status: orderStatus,
-        amount: row.amount,
-        currency: row.currency,
-        provider: payment.provider,
-        provider_ref: payment.providerRef,
-        refund_error: pe.message,
-        manual_refund_needed: manual,
-        action: manual
-          ? `manual refund needed: ${payment.provider} cannot refund through its API; refund the customer in the ${payment.provider} merchant cabinet and record it`
-          : 'refund the customer',
-      },
-    })
-    return false
-  }
-  const recorded = await recordProviderRefund(env, row, result)
-  if (recorded.status === 'failed') {
-    await raiseAlert(env, 'paid_after_terminal', {
-      orderId: payment.orderId,
-      paymentId: payment.id,
-      eventId: ctx.eventId,
-      details: { order_status: orderStatus, amount: row.amount, currency: row.currency, refund_id: row.id, action: 'refund the customer' },
-    })
-    return false
-  }
-  await noteOnOrder(env, payment.orderId, {
-    actor: ctx.actor,
-    reason: 'late payment refunded automatically',
-    meta: {
-      payment_id: payment.id,
-      refund_id: row.id,
-      refund_amount: row.amount,
-      provider_ref: payment.providerRef,
-      refund_status: recorded.status,
-    },
-  })
-  log('warn', 'late payment refunded automatically', {
-    order_id: payment.orderId,
-    payment_id: payment.id,
-    refund_id: row.id,
-    amount: row.amount,
-  })
-  return true
 }

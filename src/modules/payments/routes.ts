@@ -19,7 +19,8 @@ import {
   StartedPaymentSchema,
 } from './schema'
 import { enabledProviders } from './providers'
-import { confirmManualPayment, listAlerts, listPayments, orderPayments, payOwnOrder } from './service'
+import { confirmManualPayment, orderPayments, payOwnOrder } from '../../workflows/pay-order'
+import { listAlerts, listPayments } from './service'
 
 const customer = { tags: ['payments'], ...authRoute() }
 const staff = { tags: ['admin'], ...authRoute({ roles: ['staff', 'admin'] }) }

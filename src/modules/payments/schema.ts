@@ -2,7 +2,13 @@ import { z } from '@hono/zod-openapi'
 import { MoneySchema } from '../../lib/money'
 import { PageQuerySchema, pageOf } from '../../lib/pagination'
 import { paymentAlerts } from './tables'
-import { KenyanPhoneSchema } from '../orders/schema'
+
+/** A Kenyan mobile number in E.164 (Safaricom M-Pesa lines are +2547… and +2541…). */
+export const KenyanPhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+254[17]\d{8}$/, 'phone must be a Kenyan mobile number in E.164 form, e.g. +254712345678')
+  .openapi({ example: '+254712345678' })
 
 export const PaymentStatusSchema = z.enum(['pending', 'succeeded', 'failed', 'cancelled', 'requires_review']).openapi('PaymentStatus')
 

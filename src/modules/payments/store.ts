@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids'
 import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
+import type { ProviderEnv } from './providers/types'
 import { paymentAlerts, paymentEvents, payments, type refunds } from './tables'
 
 export type PaymentRow = typeof payments.$inferSelect
@@ -16,6 +17,9 @@ export type RefundRow = typeof refunds.$inferSelect
 export type AlertKind = (typeof paymentAlerts.$inferInsert)['kind']
 
 export type DbEnv = Pick<Env, 'DB'>
+
+/** What the payment flows need: D1, the OrderDO namespace and the providers' credentials. */
+export type PaymentsEnv = Pick<Env, 'DB' | 'ORDER'> & ProviderEnv
 
 export async function findPaymentByRef(env: DbEnv, provider: string, ref: string): Promise<PaymentRow | undefined> {
   const [row] = await getDb(env)

@@ -3,8 +3,8 @@
  * return: `return:<id>` for the first, `return:<id>:<n>` for the n-th after n-1 failed ones (a
  * failed refund gave its reservation back, so a new attempt is safe; two racing retries derive the
  * same key and the UNIQUE (order, key) index keeps one). A refund that the provider confirms later
- * (Stripe `pending` → `succeeded` by webhook) completes its return in the payments module
- * (payments/return-refunds.ts, through the OrderDO, once), so payments never imports returns.
+ * (Stripe `pending` → `succeeded` by webhook) completes its return through the OrderDO, once
+ * (completeReturnRefunds in src/workflows/refunds.ts), so payments never imports returns.
  */
 import { asc, inArray, like, or } from 'drizzle-orm'
 import { getDb } from '../../lib/db'

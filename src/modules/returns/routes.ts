@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { errors, IdParamSchema, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { createRouter } from '../../lib/router'
 import { authRoute, currentUser } from '../accounts/middleware'
-import { signOrderId, verifyOrderSignature } from '../orders/order-link'
+import { signOrderId, verifyOrderSignature } from '../../lib/order-link'
 import { notFound } from '../../lib/errors'
 import {
   ApproveBodySchema,

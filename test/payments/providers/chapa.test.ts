@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createChapaFake, signChapa, type ChapaDelivery } from '../../../fakes/chapa'
-import { reconcilePendingPayments } from '../../../src/modules/payments/reconcile'
+import { reconcilePendingPayments } from '../../../src/workflows/payment-reconcile'
 import { variantStock } from '../../fixtures/catalog'
 import { routeFetch } from '../../fakes'
 import { age, alertsFor, eventsOf, orderStatus, paymentRow, placeOrder, post, refund, shuffled, transitionsTo } from './harness'

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createKaspiPayFake, signKaspiNotification } from '../../../fakes/kaspi-pay'
-import { reconcilePendingPayments } from '../../../src/modules/payments/reconcile'
+import { reconcilePendingPayments } from '../../../src/workflows/payment-reconcile'
 import { variantStock } from '../../fixtures/catalog'
 import { routeFetch } from '../../fakes'
 import { api } from '../../helpers'

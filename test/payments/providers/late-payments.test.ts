@@ -12,7 +12,7 @@ import { createKaspiPayFake, signKaspiNotification } from '../../../fakes/kaspi-
 import { createMpesaFake } from '../../../fakes/mpesa'
 import { createPaypalFake } from '../../../fakes/paypal'
 import { createPaystackFake } from '../../../fakes/paystack'
-import { reconcilePendingPayments } from '../../../src/modules/payments/reconcile'
+import { reconcilePendingPayments } from '../../../src/workflows/payment-reconcile'
 import { routeFetch } from '../../fakes'
 import { api, createUser } from '../../helpers'
 import { age, alertsFor, orderDetail, orderStatus, paymentRow, placeOrder, post, refundRows, type PlacedOrder } from './harness'

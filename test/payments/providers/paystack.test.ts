@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createPaystackFake, signPaystack, type PaystackDelivery } from '../../../fakes/paystack'
-import { reconcilePendingPayments } from '../../../src/modules/payments/reconcile'
+import { reconcilePendingPayments } from '../../../src/workflows/payment-reconcile'
 import { variantStock } from '../../fixtures/catalog'
 import { routeFetch } from '../../fakes'
 import { BASE } from '../../helpers'

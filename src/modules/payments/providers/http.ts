@@ -4,7 +4,7 @@
  * decimal strings some of them want.
  */
 import { currencyExponent } from '../../../lib/money'
-import { signOrderId } from '../../orders/order-link'
+import { signOrderId } from '../../../lib/order-link'
 import { ProviderError, type ProviderEnv } from './types'
 import { config } from '../../../lib/config'
 

@@ -8,7 +8,7 @@ import { paystackProvider } from './paystack'
 import { stripeProvider } from './stripe'
 import type { PaymentProvider, ProviderEnv } from './types'
 
-export { PAYMENT_PROVIDER_NAMES, type PaymentProviderName } from '../../orders/payment-providers'
+export { PAYMENT_PROVIDER_NAMES, type PaymentProviderName } from './names'
 
 /** Every payment provider by its key. A new provider is one file plus one line here. */
 export const PROVIDERS: Readonly<Record<string, PaymentProvider>> = {

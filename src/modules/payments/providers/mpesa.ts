@@ -7,7 +7,7 @@
  *   retrieve: POST /mpesa/stkpushquery/v1/query → ResultCode (0 paid, 1032 cancelled, 1037 timed
  *             out, …); "The transaction is being processed" (500.001.1001) means still pending;
  *   refund:   POST /mpesa/reversal/v1/request (TransactionReversal of the M-Pesa receipt), whose
- *             result arrives later at our ResultURL (webhooks/mpesa.ts).
+ *             result arrives later at our ResultURL (src/workflows/payment-webhooks/mpesa.ts).
  * The result callback is not signed, so the CallBackURL carries a per-order secret
  * (`<order id>.<HMAC of the order id keyed by MPESA_CALLBACK_SECRET>`), and a callback is only ever
  * applied after the STK push query confirms it.

@@ -281,7 +281,7 @@ export const paypalProvider: PaymentProvider = {
 
   async cancel() {
     // Orders v2 cannot void a CAPTURE order; an uncaptured one moves no money and expires at PayPal.
-    // A capture that raced the cancel is refunded as a late payment (outcomes.ts, refunds.ts).
+    // A capture that raced the cancel is refunded as a late payment (src/workflows/payment-outcomes.ts).
   },
 
   async listRefunds(env, ref) {

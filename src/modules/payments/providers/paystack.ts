@@ -12,7 +12,7 @@
  * Docs used:
  *   https://paystack.com/docs/api/transaction/#initialize and #verify
  *   https://paystack.com/docs/api/refund/ (create, list; statuses pending/processing/processed/failed)
- *   https://paystack.com/docs/payments/webhooks/ (x-paystack-signature, see webhooks/paystack.ts)
+ *   https://paystack.com/docs/payments/webhooks/ (x-paystack-signature, see src/workflows/payment-webhooks/paystack.ts)
  *   https://paystack.com/docs/api/#supported-currency (amounts in the subunit: kobo, pesewas, cents)
  */
 import { fetchJson, paymentReturnUrl } from './http'

@@ -10,18 +10,18 @@
  *     retry applies it.
  */
 import { and, eq, sql } from 'drizzle-orm'
-import { getDb, type DB } from '../../../lib/db'
-import { AppError } from '../../../lib/errors'
-import { log } from '../../../lib/observability'
-import { addSeconds, nowIso } from '../../../lib/time'
-import { getOrder, orderState, type OrderDetail } from '../../orders/service'
-import type { Actor } from '../../orders/state-machine'
-import { applyProviderState, type Outcome, type PaymentsEnv } from '../outcomes'
-import { getProvider } from '../providers'
-import type { PayableOrder } from '../providers/types'
+import { getDb, type DB } from '../../lib/db'
+import { AppError } from '../../lib/errors'
+import { log } from '../../lib/observability'
+import { addSeconds, nowIso } from '../../lib/time'
+import { getOrder, orderState, type OrderDetail } from '../../modules/orders/service'
+import type { Actor } from '../../modules/orders/state-machine'
+import { applyProviderState, type Outcome } from '../payment-outcomes'
+import { getProvider } from '../../modules/payments/providers'
+import type { PayableOrder } from '../../modules/payments/providers/types'
 import { syncRefundsFromProvider } from '../refunds'
-import { findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from '../store'
-import { paymentEvents } from '../tables'
+import { findPaymentByRef, raiseAlert, releaseLease, type PaymentRow, type PaymentsEnv } from '../../modules/payments/store'
+import { paymentEvents } from '../../modules/payments/tables'
 
 /** Seconds a worker holds an event while applying it; another delivery meanwhile gets 409 and retries. */
 const LEASE_SECONDS = 60

@@ -13,14 +13,14 @@
  *       https://developer.safaricom.co.ke/APIs/Reversal (result body)
  */
 import { and, eq } from 'drizzle-orm'
-import { getDb } from '../../../lib/db'
-import { log } from '../../../lib/observability'
-import { getOrder } from '../../orders/service'
-import { applyProviderState, type PaymentsEnv } from '../outcomes'
-import { timingSafeEqual } from '../providers/http'
-import { mpesaCallbackToken, mpesaProvider } from '../providers/mpesa'
-import { findPaymentByRef, raiseAlert } from '../store'
-import { payments, refunds } from '../tables'
+import { getDb } from '../../lib/db'
+import { log } from '../../lib/observability'
+import { getOrder } from '../../modules/orders/service'
+import { applyProviderState } from '../payment-outcomes'
+import { timingSafeEqual } from '../../modules/payments/providers/http'
+import { mpesaCallbackToken, mpesaProvider } from '../../modules/payments/providers/mpesa'
+import { findPaymentByRef, raiseAlert, type PaymentsEnv } from '../../modules/payments/store'
+import { payments, refunds } from '../../modules/payments/tables'
 import { applyRefunds, parseJson, payableOf, processEvent, readBody, refuse, type EventResult } from './events'
 
 interface StkCallback {

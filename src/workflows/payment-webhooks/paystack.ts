@@ -8,9 +8,9 @@
  * Docs: https://paystack.com/docs/payments/webhooks/ (signature, retries, events charge.success,
  *       refund.processed / refund.failed / refund.pending).
  */
-import { log } from '../../../lib/observability'
-import type { PaymentsEnv } from '../outcomes'
-import { verifyHmacHex } from '../providers/http'
+import { log } from '../../lib/observability'
+import type { PaymentsEnv } from '../../modules/payments/store'
+import { verifyHmacHex } from '../../modules/payments/providers/http'
 import { applyFromProvider, applyRefunds, eventResponse, parseJson, paymentOfRef, processEvent, readBody, refuse } from './events'
 
 interface PaystackEvent {

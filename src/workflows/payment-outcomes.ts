@@ -8,16 +8,27 @@
  *     the shopper was paying) is refunded automatically through the provider and recorded;
  *   - everything here is safe to run twice.
  */
-import { AppError } from '../../lib/errors'
-import { log } from '../../lib/observability'
-import { signalPayment } from '../orders/service'
-import type { Actor } from '../orders/state-machine'
-import { getProvider } from './providers'
-import type { ProviderEnv, ProviderPayment } from './providers/types'
-import { refundLatePayment } from './refunds'
-import { markPaymentSucceeded, markPaymentUnsuccessful, raiseAlert, type PaymentRow } from './store'
-
-export type PaymentsEnv = Pick<Env, 'DB' | 'ORDER'> & ProviderEnv
+import { and, eq } from 'drizzle-orm'
+import { isUniqueViolation } from '../lib/d1'
+import { getDb } from '../lib/db'
+import { AppError } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { log } from '../lib/observability'
+import { nowIso } from '../lib/time'
+import { noteOnOrder, signalPayment } from '../modules/orders/service'
+import type { Actor } from '../modules/orders/state-machine'
+import { getProvider } from '../modules/payments/providers'
+import { ProviderError, type ProviderPayment, type ProviderRefund } from '../modules/payments/providers/types'
+import { recordProviderRefund, releaseRefund, reserveRefund } from '../modules/payments/refunds'
+import {
+  getPayment,
+  markPaymentSucceeded,
+  markPaymentUnsuccessful,
+  raiseAlert,
+  type PaymentRow,
+  type PaymentsEnv,
+} from '../modules/payments/store'
+import { refunds } from '../modules/payments/tables'
 
 /** What applying something did; stored on the webhook event row and returned by reconciliation. */
 export type Outcome =
@@ -163,4 +174,121 @@ async function applyFailed(env: PaymentsEnv, payment: PaymentRow, truth: Provide
     }
   }
   return result.outcome === 'order_failed' ? 'order_failed' : 'already_failed'
+}
+
+/**
+ * A payment that succeeded for an order already failed or cancelled (it expired, or was cancelled
+ * while the shopper was paying): give the money back through the provider at once and record it,
+ * as a refund row and an entry in the order's history. Idempotent per payment (the refund's key is
+ * derived from it). Returns false when the provider refused, after raising an alert so a human
+ * refunds by hand; throws when the provider could not be reached (the caller's retry resumes).
+ */
+export async function refundLatePayment(env: PaymentsEnv, payment: PaymentRow, ctx: ApplyContext, orderStatus: string): Promise<boolean> {
+  const db = getDb(env)
+  const key = `late-payment:${payment.id}`
+  const [existing] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.orderId, payment.orderId), eq(refunds.idempotencyKey, key)))
+    .limit(1)
+  if (existing?.status === 'succeeded' || (existing?.status === 'pending' && existing.providerRef)) return true
+  // The provider refused it for good and staff were alerted then; a duplicate delivery or a later
+  // poll of the same payment must not refund-attempt and alert again.
+  if (existing?.status === 'failed') return false
+  let row = existing
+  if (!row) {
+    const fresh = await getPayment(env, payment.id)
+    const amount = fresh.amountReceived - fresh.amountRefunded
+    if (amount <= 0) return true // refunded already (e.g. by hand at the provider)
+    const now = nowIso()
+    row = {
+      id: newId('ref'),
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      provider: payment.provider,
+      providerRef: null,
+      amount,
+      currency: payment.currency,
+      reason: `late payment: the order was ${orderStatus}`,
+      status: 'pending',
+      restock: false,
+      idempotencyKey: key,
+      requestedBy: null,
+      failureReason: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await reserveRefund(env, row)
+    } catch (err) {
+      if (!isUniqueViolation(err, 'refunds')) throw err
+      return refundLatePayment(env, payment, ctx, orderStatus) // a concurrent delivery reserved it
+    }
+  }
+  let result: ProviderRefund
+  try {
+    result = await getProvider(row.provider).refund(
+      env,
+      { ref: payment.providerRef, currency: payment.currency },
+      {
+        amount: row.amount,
+        reason: 'duplicate',
+        idempotencyKey: `ec-refund-${row.id}`,
+        metadata: { order_id: row.orderId, refund_id: row.id },
+      },
+    )
+  } catch (err) {
+    const pe = err instanceof ProviderError ? err : new ProviderError(String(err), true)
+    if (pe.retryable) throw pe
+    await releaseRefund(env, row, pe.message)
+    // A provider with no refund API (Kaspi Pay) says so with `unsupported`: only a person can
+    // give the money back, in the provider's own cabinet.
+    const manual = pe.providerCode === 'unsupported'
+    await raiseAlert(env, 'paid_after_terminal', {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      eventId: ctx.eventId,
+      details: {
+        order_status: orderStatus,
+        amount: row.amount,
+        currency: row.currency,
+        provider: payment.provider,
+        provider_ref: payment.providerRef,
+        refund_error: pe.message,
+        manual_refund_needed: manual,
+        action: manual
+          ? `manual refund needed: ${payment.provider} cannot refund through its API; refund the customer in the ${payment.provider} merchant cabinet and record it`
+          : 'refund the customer',
+      },
+    })
+    return false
+  }
+  const recorded = await recordProviderRefund(env, row, result)
+  if (recorded.status === 'failed') {
+    await raiseAlert(env, 'paid_after_terminal', {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      eventId: ctx.eventId,
+      details: { order_status: orderStatus, amount: row.amount, currency: row.currency, refund_id: row.id, action: 'refund the customer' },
+    })
+    return false
+  }
+  await noteOnOrder(env, payment.orderId, {
+    actor: ctx.actor,
+    reason: 'late payment refunded automatically',
+    meta: {
+      payment_id: payment.id,
+      refund_id: row.id,
+      refund_amount: row.amount,
+      provider_ref: payment.providerRef,
+      refund_status: recorded.status,
+    },
+  })
+  log('warn', 'late payment refunded automatically', {
+    order_id: payment.orderId,
+    payment_id: payment.id,
+    refund_id: row.id,
+    amount: row.amount,
+  })
+  return true
 }

@@ -10,9 +10,9 @@
  *       https://developer.paypal.com/api/webhooks/v1/#verify-webhook-signature_post,
  *       https://developer.paypal.com/api/rest/webhooks/event-names/ (CHECKOUT.ORDER.APPROVED, PAYMENT.CAPTURE.*)
  */
-import { log } from '../../../lib/observability'
-import type { PaymentsEnv } from '../outcomes'
-import { paypalCall, paypalOrderOfCapture } from '../providers/paypal'
+import { log } from '../../lib/observability'
+import type { PaymentsEnv } from '../../modules/payments/store'
+import { paypalCall, paypalOrderOfCapture } from '../../modules/payments/providers/paypal'
 import { applyFromProvider, applyRefunds, eventResponse, parseJson, paymentOfRef, processEvent, readBody, refuse } from './events'
 
 export type PaypalWebhookEnv = PaymentsEnv

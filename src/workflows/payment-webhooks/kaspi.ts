@@ -6,9 +6,9 @@
  * convention, to adapt once Kaspi specifies one — and treats it purely as "poll this payment now":
  * the status API decides, so even a notification format we guessed wrong cannot pay an order.
  */
-import { log } from '../../../lib/observability'
-import type { PaymentsEnv } from '../outcomes'
-import { verifyHmacHex } from '../providers/http'
+import { log } from '../../lib/observability'
+import type { PaymentsEnv } from '../../modules/payments/store'
+import { verifyHmacHex } from '../../modules/payments/providers/http'
 import { applyFromProvider, eventResponse, parseJson, paymentOfRef, processEvent, readBody, refuse } from './events'
 
 export async function handleKaspiWebhook(env: PaymentsEnv, request: Request): Promise<Response> {

@@ -10,19 +10,18 @@
  * Candidates are found in D1; every decision is the OrderDO's.
  */
 import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm'
-import { getDb } from '../../lib/db'
-import { log } from '../../lib/observability'
-import { nowIso } from '../../lib/time'
-import { orderExternalRefs } from '../orders/import-tables'
-import { getOrder, orderState, signalPayment } from '../orders/service'
-import { PAID_OR_LATER } from '../orders/state-machine'
-import { orders } from '../orders/tables'
-import { applyProviderState, type Outcome, type PaymentsEnv } from './outcomes'
-import { PROVIDERS } from './providers'
-import { refundLatePayment } from './refunds'
-import { markPaymentUnsuccessful, raiseAlert } from './store'
-import { paymentAlerts, payments } from './tables'
-import { config } from '../../lib/config'
+import { getDb } from '../lib/db'
+import { log } from '../lib/observability'
+import { nowIso } from '../lib/time'
+import { orderExternalRefs } from '../modules/orders/import-tables'
+import { getOrder, orderState, signalPayment } from '../modules/orders/service'
+import { PAID_OR_LATER } from '../modules/orders/state-machine'
+import { orders } from '../modules/orders/tables'
+import { applyProviderState, refundLatePayment, type Outcome } from './payment-outcomes'
+import { PROVIDERS } from '../modules/payments/providers'
+import { markPaymentUnsuccessful, raiseAlert, type PaymentsEnv } from '../modules/payments/store'
+import { paymentAlerts, payments } from '../modules/payments/tables'
+import { config } from '../lib/config'
 
 const BATCH = 50
 

@@ -8,9 +8,9 @@
  *
  * Docs: https://developer.chapa.co/integrations/webhooks
  */
-import { log } from '../../../lib/observability'
-import type { PaymentsEnv } from '../outcomes'
-import { hmacHex, timingSafeEqual, verifyHmacHex } from '../providers/http'
+import { log } from '../../lib/observability'
+import type { PaymentsEnv } from '../../modules/payments/store'
+import { hmacHex, timingSafeEqual, verifyHmacHex } from '../../modules/payments/providers/http'
 import { applyFromProvider, eventResponse, parseJson, paymentOfRef, processEvent, readBody, refuse } from './events'
 
 interface ChapaEvent {

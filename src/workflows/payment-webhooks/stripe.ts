@@ -15,14 +15,21 @@ import { getDb } from '../../lib/db'
 import { recordEvent } from '../../lib/metrics'
 import { log } from '../../lib/observability'
 import { nowIso } from '../../lib/time'
-import { getOrder } from '../orders/service'
+import { getOrder } from '../../modules/orders/service'
 import { AppError } from '../../lib/errors'
-import { applyProviderState, type Outcome, type PaymentsEnv } from './outcomes'
-import { fromPaymentIntent, stripeProvider } from './providers/stripe'
-import { syncRefundsFromProvider } from './refunds'
-import { ensurePaymentRow, findPaymentByRef, raiseAlert, releaseLease, type PaymentRow } from './store'
-import { paymentEvents } from './tables'
-import { eventResponse, refuse, storeAndClaim } from './webhooks/events'
+import { applyProviderState, type Outcome } from '../payment-outcomes'
+import { fromPaymentIntent, stripeProvider } from '../../modules/payments/providers/stripe'
+import { syncRefundsFromProvider } from '../refunds'
+import {
+  ensurePaymentRow,
+  findPaymentByRef,
+  raiseAlert,
+  releaseLease,
+  type PaymentRow,
+  type PaymentsEnv,
+} from '../../modules/payments/store'
+import { paymentEvents } from '../../modules/payments/tables'
+import { eventResponse, refuse, storeAndClaim } from './events'
 
 export type WebhookEnv = PaymentsEnv & Pick<Env, 'STRIPE_WEBHOOK_SECRET'>
 

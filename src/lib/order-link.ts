@@ -1,9 +1,10 @@
 /**
  * Signed order links: whoever holds `/orders/<id>?sig=<HMAC-SHA256(order id)>` may read that one
- * order (guest checkout). Dependency-free so the notifications consumer can mail the link too.
+ * order (guest checkout). In lib, with no module import, because orders (guest pages), returns,
+ * notifications (the mailed link) and payments (the provider's return URL) all sign or check them.
  */
-import { base64url, fromBase64url } from '../../lib/ids'
-import { config } from '../../lib/config'
+import { base64url, fromBase64url } from './ids'
+import { config } from './config'
 
 export const GUEST_SERVICE_EMAIL = 'guest-checkout@service.invalid'
 
