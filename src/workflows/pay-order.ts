@@ -15,6 +15,7 @@ import { applyProviderState } from './payment-outcomes'
 import { assertUsable, getProvider } from '../modules/payments/providers'
 import { ProviderError, type PayableOrder, type ProviderPayment } from '../modules/payments/providers/types'
 import { ensurePaymentRow, findPaymentForOrder, markPaymentSucceeded, type PaymentRow, type PaymentsEnv } from '../modules/payments/store'
+import { hostedPaymentUrl } from '../modules/payments/hosted-page'
 import { refundView } from '../modules/payments/refunds'
 import { paymentView } from '../modules/payments/service'
 import { payments, refunds } from '../modules/payments/tables'
@@ -88,7 +89,8 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
       result = await provider.complete(env, existing.providerRef, payable(order))
     }
     // The hosted page's link comes only from initiate: hand the recorded one out again.
-    if (existing.payUrl && !hostedUrl(result.client)) result = { ...result, client: { ...result.client, payment_url: existing.payUrl } }
+    if (existing.payUrl && !hostedPaymentUrl(result.client))
+      result = { ...result, client: { ...result.client, payment_url: existing.payUrl } }
     row = existing
   } else {
     assertUsable(env, provider.name, order.currency)
@@ -104,7 +106,7 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
       providerRef: result.ref,
       amount: order.total.amount,
       currency: order.currency,
-      payUrl: provider.name === 'stripe' ? null : hostedUrl(result.client),
+      payUrl: provider.name === 'stripe' ? null : hostedPaymentUrl(result.client),
     })
     // Defensive: should a different provider object already be recorded (keys expire after 24 h
     // at Stripe), hand out the recorded one, the only one the webhook will accept for this order.
@@ -140,11 +142,6 @@ async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor
         ? { type: 'stripe_payment_intent', ...result.client }
         : { type: `${provider.name}_payment`, pay_before: order.payment_due_at, ...result.client },
   }
-}
-
-/** The first http(s) URL among a provider's client fields (its hosted payment page), if any. */
-function hostedUrl(client: Record<string, unknown> | undefined): string | null {
-  return Object.values(client ?? {}).find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v)) ?? null
 }
 
 /** POST /orders/:id/pay: the owner only; anyone else's order is a 404. */

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { config } from '../../../lib/config'
 import { log } from '../../../lib/observability'
 import type { OrderDetail } from '../../orders/service'
+import { hostedPaymentUrl } from '../../payments/hosted-page'
 import { callApi, errorMessages } from '../api'
 import { Field } from '../components/forms'
 import { Messages } from '../components/layout'
@@ -37,9 +38,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
 /** Instructions and redirect links a provider returned, shown as text and links (never executed). */
 function PaymentInstructions(props: { action: Record<string, unknown>; locale: Locale }) {
   const entries = Object.entries(props.action).filter(([k]) => k !== 'type')
-  const url = ['redirect_url', 'url', 'approve_url', 'checkout_url', 'authorization_url', 'payment_url', 'payment_link']
-    .map((k) => props.action[k])
-    .find((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v))
+  const url = hostedPaymentUrl(props.action)
   return (
     <section class="instructions" aria-labelledby="pay-instr">
       <h2 id="pay-instr">{t(props.locale, 'Payment instructions')}</h2>
