@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { d1DatabaseId, localD1File, openLocalD1 } from './local-d1.mjs'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const BIN = join(ROOT, 'node_modules', '.bin')
@@ -128,7 +129,7 @@ async function loadSeedModule() {
 }
 
 // workerd complains once per Durable Object binding because getPlatformProxy does not run the
-// API Worker's code; harmless here (the seed uses only D1 and R2), so keep it off the console.
+// API Worker's code; harmless here (the seed uses only R2 through it), so keep it off the console.
 const DO_NOISE = /DurableObjectNamespace in the config referenced the class|no such Durable Object class is exported/
 
 function quietly(stream) {
@@ -139,9 +140,16 @@ function quietly(stream) {
   }
 }
 
+/** The local D1 database of wrangler.toml in .wrangler/state (or `persistTo`), opened in this process. */
+async function openLocalDb(persistTo) {
+  return openLocalD1(localD1File(persistTo ?? join(ROOT, '.wrangler', 'state'), d1DatabaseId(join(ROOT, 'wrangler.toml'))))
+}
+
 /**
  * Runs `fn(bindings)` with the local D1 and R2 of wrangler.toml, persisted to the same
  * .wrangler/state that `wrangler dev` uses (or to `persistTo`, like `wrangler dev --persist-to`).
+ * D1 is the database file itself (scripts/lib/local-d1.mjs); R2 goes through the local bindings
+ * proxy (getPlatformProxy), whose storage format is Miniflare's own.
  */
 async function withLocalBindings(persistTo, fn) {
   // Only for this call: child processes started later (wrangler dev) inherit process.env.
@@ -156,9 +164,14 @@ async function withLocalBindings(persistTo, fn) {
     if (logLevel === undefined) delete process.env.WRANGLER_LOG
     else process.env.WRANGLER_LOG = logLevel
   })
+  const local = await openLocalDb(persistTo).catch(async (err) => {
+    await proxy.dispose()
+    throw err
+  })
   try {
-    return await fn({ db: proxy.env.DB, images: proxy.env.IMAGES })
+    return await fn({ db: local.db, images: proxy.env.IMAGES })
   } finally {
+    local.close()
     await proxy.dispose()
   }
 }
@@ -228,7 +241,8 @@ export async function waitForOk(url, { timeoutMs = 90_000, isAlive = () => true,
  * before `wrangler dev` starts on the same state, never beside it.
  */
 export async function ensureBenchUsers({ count, persistTo }) {
-  return withLocalBindings(persistTo, async ({ db }) => {
+  const { db, close } = await openLocalDb(persistTo)
+  try {
     const now = new Date().toISOString()
     const stmt = db.prepare(
       `INSERT OR IGNORE INTO users (id, email, name, role, password_hash, password_salt, password_iterations, created_at, updated_at)
@@ -240,7 +254,9 @@ export async function ensureBenchUsers({ count, persistTo }) {
         batch.push(stmt.bind(`bench_usr_${j}`, `bench-${j}@bench.example`, `Bench shopper ${j}`, now, now))
       await db.batch(batch)
     }
-  })
+  } finally {
+    close()
+  }
 }
 
 /** KEY=value lines of .dev.vars (the local secrets wrangler dev reads). */

@@ -88,7 +88,15 @@ export async function isSeeded(db: D1Database, options: SeedOptions = {}): Promi
 export async function seed(bindings: SeedBindings, options: SeedRunOptions = {}): Promise<SeedCounts> {
   const { db, images } = bindings
   const log = options.log ?? (() => {})
-  const progress = (label: string) => (done: number, total: number) => log(`${label} ${done}/${total}`)
+  // About every tenth of the way and at the end: a few lines per table, also for 100k products.
+  const progress = (label: string) => {
+    let shown = 0
+    return (done: number, total: number) => {
+      if (done < total && done - shown < total / 10) return
+      shown = done
+      log(`${label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`)
+    }
+  }
   const plan = buildSeedPlan(options)
 
   await assertEmailsFree(db, plan)
@@ -118,17 +126,29 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
   await upsertInBatches(db, productVariants, plan.variants, progress('variants'))
 
   // Objects first, rows second: a product_images row must never point at a missing object.
-  const CONCURRENCY = 16
+  const CONCURRENCY = 64
+  const imageFiles = progress('image files')
+  // At most 360 hues x 8 patterns: a large catalog repeats pictures, so each is drawn once.
+  const drawn = new Map<string, Uint8Array>()
+  const picture = (hue: number, pattern: number) => {
+    const key = `${hue}:${pattern}`
+    let png = drawn.get(key)
+    if (!png) {
+      png = drawProductImage(hue, pattern)
+      drawn.set(key, png)
+    }
+    return png
+  }
   for (let i = 0; i < plan.images.length; i += CONCURRENCY) {
     await Promise.all(
       plan.images.slice(i, i + CONCURRENCY).map(async (img) => {
-        const png = drawProductImage(img.hue, img.pattern)
+        const png = picture(img.hue, img.pattern)
         img.row.size = png.byteLength
         await images.put(img.row.key, png, { httpMetadata: { contentType: 'image/png' } })
       }),
     )
     const done = Math.min(plan.images.length, i + CONCURRENCY)
-    if (done % 400 < CONCURRENCY || done === plan.images.length) log(`image files ${done}/${plan.images.length}`)
+    imageFiles(done, plan.images.length)
   }
   const imageRows = plan.images.map((i) => i.row)
   await upsertInBatches(db, productImages, imageRows, progress('images'))
