@@ -120,29 +120,39 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
   if (o.min_price !== undefined) where.push(sql`p.price_min >= ${o.min_price}`)
   if (o.max_price !== undefined) where.push(sql`p.price_min <= ${o.max_price}`)
   if (o.in_stock) where.push(sql`p.stock_total > 0`)
-  if (match && sort !== 'relevance') where.push(sql`p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH ${match})`)
+  // Product ids of the matches through products_fts_docs: reading product_id from the FTS table
+  // loads each match's stored text, several times slower at 100k products (docs/benchmarks.md).
+  if (match && sort !== 'relevance')
+    where.push(
+      sql`p.id IN (SELECT product_id FROM products_fts_docs WHERE docid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}))`,
+    )
   if (after) where.push(sql`(${order.key}, p.id) ${sql.raw(order.desc ? '<' : '>')} (${after[0]}, ${after[1]})`)
 
+  // Relevance ranks every match, so at 100k products a common word means thousands of rows. Each
+  // is joined through products_fts_docs by rowid (no read of the FTS text) and filtered on
+  // products_id_filters_idx (no read of the product row); CROSS JOIN keeps the FTS match as the
+  // outer loop (SQLite may otherwise walk a price index and run the MATCH once per product).
   const from =
     sort === 'relevance'
-      ? sql`(SELECT product_id, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h
-            JOIN products p ON p.id = h.product_id`
+      ? sql`(SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h
+            CROSS JOIN products_fts_docs d ON d.docid = h.docid
+            CROSS JOIN products p ON p.id = d.product_id`
       : sql`products p`
   const dir = sql.raw(order.desc ? 'DESC' : 'ASC')
-  // The first image is looked up for the page's rows only: in the select list of the inner query
-  // it ran for every match before the sort (thousands of lookups for a popular search word).
+  // The inner query picks the page's ids only; the columns and the first image are read for the
+  // page's rows alone, not for every match the sort had to look at.
   const rows = await db.all<SummaryRow>(sql`
-    SELECT page.*,
-      (SELECT i.key FROM product_images i WHERE i.product_id = page.id ORDER BY i.position, i.id LIMIT 1) AS image_key
+    SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
+      p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at, page.sort_key,
+      (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key
     FROM (
-      SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
-        p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at,
-        ${order.key} AS sort_key
+      SELECT p.id, ${order.key} AS sort_key
       FROM ${from}
       ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
       ORDER BY ${order.key} ${dir}, p.id ${dir}
       LIMIT ${o.limit + 1}
     ) page
+    CROSS JOIN products p ON p.id = page.id
     ORDER BY page.sort_key ${dir}, page.id ${dir}`)
   const page = paginate(rows, o.limit, (row) => [sort, row.sort_key, row.id])
   return { data: page.data.map(toSummary), next_cursor: page.next_cursor }

@@ -52,6 +52,12 @@ export const products = sqliteTable(
     index('products_status_rating_idx').on(t.status, t.ratingAvgX100, t.id),
     index('products_category_idx').on(t.categoryId, t.status),
     index('products_seller_idx').on(t.sellerId, t.createdAt),
+    // Issue 12 at 100k products (docs/benchmarks.md, fourth pass). The category tree counts active
+    // products per category from this index alone instead of reading every active product row.
+    index('products_status_category_idx').on(t.status, t.categoryId),
+    // Relevance search joins every FTS match by id: the public filters are answered from this
+    // index, so only the page's product rows are read.
+    index('products_id_filters_idx').on(t.id, t.status, t.priceMin, t.stockTotal, t.categoryId),
   ],
 )
 
@@ -130,6 +136,9 @@ export const reviews = sqliteTable(
     uniqueIndex('reviews_product_user_unique').on(t.productId, t.userId),
     index('reviews_product_idx').on(t.productId, t.createdAt),
     index('reviews_status_created_idx').on(t.status, t.createdAt, t.id),
+    // A product's published reviews (its list, its rating recomputed on moderation and by the seed).
+    // With only the two indexes above SQLite may walk every published review of the store instead.
+    index('reviews_product_status_created_idx').on(t.productId, t.status, t.createdAt, t.id),
     check('reviews_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
   ],
 )
