@@ -1,13 +1,40 @@
-import { drizzle } from 'drizzle-orm/d1'
+import { DrizzleD1Database } from 'drizzle-orm/d1'
+import { SQLiteD1Session } from 'drizzle-orm/d1/session'
+import { createTableRelationsHelpers, extractTablesRelationalConfig, type ExtractTablesWithRelations } from 'drizzle-orm/relations'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import { createMiddleware } from 'hono/factory'
 import * as schema from '../db/schema'
 import { sameConfig } from './config'
 import type { AppEnv } from './context'
 
-export type DB = ReturnType<typeof getDb>
+export type DB = DrizzleD1Database<typeof schema> & { $client: D1Database }
 
-/** A drizzle handle over the D1 binding; cheap to create, so one per request. */
-export const getDb = (env: Pick<Env, 'DB'>) => drizzle(env.DB, { schema })
+type Relations = { fullSchema: typeof schema; schema: ExtractTablesWithRelations<typeof schema>; tableNamesMap: Record<string, string> }
+let relations: Relations | undefined
+const dialect = new SQLiteAsyncDialect()
+const handles = new WeakMap<object, DB>()
+
+/**
+ * A drizzle handle over the D1 binding (or the request's D1 session), one per binding object.
+ * `drizzle(client, { schema })` walks every table of the schema on each call
+ * (extractTablesRelationalConfig): under `npm run bench` that walk and its garbage were most of the
+ * marketplace-sync consumer's CPU and a few percent of the API Worker's, since services call getDb
+ * many times per request. So the walk runs once per isolate, and each binding object gets its handle
+ * once; what drizzle() would build from them is built the same way here.
+ */
+export function getDb(env: Pick<Env, 'DB'>): DB {
+  const client = env.DB
+  const known = typeof client === 'object' && client !== null ? handles.get(client) : undefined
+  if (known) return known
+  if (!relations) {
+    const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers)
+    relations = { fullSchema: schema, schema: tables.tables as Relations['schema'], tableNamesMap: tables.tableNamesMap }
+  }
+  const session = new SQLiteD1Session(client, dialect, relations, {})
+  const db = Object.assign(new DrizzleD1Database('async', dialect, session, relations), { $client: client }) as DB
+  if (typeof client === 'object' && client !== null) handles.set(client, db)
+  return db
+}
 
 /** Request and response header carrying a D1 Sessions bookmark (read-your-own-writes across requests). */
 export const BOOKMARK_HEADER = 'X-D1-Bookmark'

@@ -102,11 +102,13 @@ export function contentSecurityPolicy(env: ConfigSource & { TURNSTILE_SITE_KEY?:
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next()
   let res = c.res
+  let copied = false
   try {
     res.headers.set('X-Content-Type-Options', 'nosniff')
   } catch {
     res = new Response(res.body, res)
     res.headers.set('X-Content-Type-Options', 'nosniff')
+    copied = true
   }
   const h = res.headers
   h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
@@ -118,5 +120,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   if ((h.get('Content-Type') ?? '').startsWith('text/html')) {
     h.set('Content-Security-Policy', contentSecurityPolicy(c.env))
   }
-  c.res = res
+  // Only a copy needs handing back: assigning c.res makes Hono build yet another Response and copy
+  // every header into it, even when it is the same object (a measurable share of a cached catalog hit).
+  if (copied) c.res = res
 })

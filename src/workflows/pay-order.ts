@@ -55,9 +55,16 @@ export interface StartedPayment {
  * by webhook) moves the order to processing. Calling it again returns the same provider object
  * and client secret.
  */
-export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: Actor, options: PayOptions = {}): Promise<StartedPayment> {
+export async function startPayment(
+  env: PaymentsEnv,
+  order: OrderDetail,
+  actor: Actor,
+  options: PayOptions = {},
+  /** Checkout only: the order was committed moments ago (see startPaymentAt). */
+  fresh = false,
+): Promise<StartedPayment> {
   try {
-    return await startPaymentAt(env, order, actor, options)
+    return await startPaymentAt(env, order, actor, options, fresh)
   } catch (err) {
     // A provider that is unreachable or refuses is the provider's failure, not ours: 502, retryable.
     // An amount the provider cannot take (e.g. Stripe's three-decimal rule) is the request's problem: 422.
@@ -68,17 +75,29 @@ export async function startPayment(env: PaymentsEnv, order: OrderDetail, actor: 
   }
 }
 
-async function startPaymentAt(env: PaymentsEnv, order: OrderDetail, actor: Actor, options: PayOptions): Promise<StartedPayment> {
+async function startPaymentAt(
+  env: PaymentsEnv,
+  order: OrderDetail,
+  actor: Actor,
+  options: PayOptions,
+  fresh: boolean,
+): Promise<StartedPayment> {
   const provider = getProvider(order.payment_provider)
-  const existing = await findPaymentForOrder(env, order.id, provider.name)
+  // A checkout's own order (`fresh`) was committed moments ago and its id has not been answered to
+  // anyone yet: it has no payment row and its OrderDO holds it pending, so neither is read (one D1
+  // read and one OrderDO call less per checkout). A provider that confirms by webhook still asks the
+  // DO below (`initiated`), which refuses an order that closed meanwhile.
+  const existing = fresh ? undefined : await findPaymentForOrder(env, order.id, provider.name)
   if (existing?.status === 'succeeded') {
     return { payment: paymentView(existing), provider: provider.name, status: 'succeeded', next_action: null }
   }
-  // Whether the order can still be paid is the OrderDO's call, not D1's (which may lag behind it).
-  const live = await orderState(env, order.id)
-  if (!live) throw notFound('Order')
-  if (!AWAITING_PAYMENT.includes(live.status)) {
-    throw new AppError('invalid_transition', `A ${live.status} order cannot be paid`)
+  if (!fresh) {
+    // Whether the order can still be paid is the OrderDO's call, not D1's (which may lag behind it).
+    const live = await orderState(env, order.id)
+    if (!live) throw notFound('Order')
+    if (!AWAITING_PAYMENT.includes(live.status)) {
+      throw new AppError('invalid_transition', `A ${live.status} order cannot be paid`)
+    }
   }
   let result: ProviderPayment
   let row: PaymentRow
@@ -155,7 +174,7 @@ export async function payOwnOrder(env: PaymentsEnv, user: AuthUser, orderId: str
  * committed, so the checkout response already carries the client secret or the instructions.
  */
 export async function paymentForCheckout(env: PaymentsEnv, order: OrderDetail, options: PayOptions = {}) {
-  const started = await startPayment(env, order, { type: 'system' }, options)
+  const started = await startPayment(env, order, { type: 'system' }, options, true)
   return {
     provider: order.payment_provider,
     status: started.status,

@@ -94,7 +94,14 @@ export class CartDO extends DurableObject<Env> {
    * worked out by the caller from the catalog). The shopper has just seen `price`, so it becomes
    * the line's reference price.
    */
-  async add(variantId: string, quantity: number, cap: number, price: number, now: string, ttlMs: number | null = null): Promise<CartWrite> {
+  async add(
+    variantId: string,
+    quantity: number,
+    cap: number,
+    price: number,
+    now: string,
+    ttlMs: number | null = null,
+  ): Promise<(CartWrite & { ok: false }) | (CartWrite & { ok: true; lines: CartLine[] })> {
     const existing = this.get(variantId)
     if (!existing && this.count() >= MAX_CART_LINES) return { ok: false, reason: 'cart_full' }
     const wanted = (existing?.quantity ?? 0) + quantity
@@ -106,7 +113,8 @@ export class CartDO extends DurableObject<Env> {
     }
     this.put(line)
     await this.expireAfter(ttlMs)
-    return { ok: true, line, capped: line.quantity < wanted }
+    // Every line after the write, so the caller can show the cart without asking again.
+    return { ok: true, line, capped: line.quantity < wanted, lines: this.lines() }
   }
 
   /** Set an existing line's quantity, never above `cap`. */

@@ -93,8 +93,8 @@ export const cartRoutes = createRouter()
     async (c) => {
       const { owner, token } = resolveOwner(c, c.req.valid('header')['x-cart-token'], true)
       const body = c.req.valid('json')
-      const changed = await addItem(c.env, owner!, body.variant_id, body.quantity)
-      const view = await getCartView(c.env, owner, userPreview(c))
+      const { changed, after } = await addItem(c.env, owner!, body.variant_id, body.quantity)
+      const view = await getCartView(c.env, owner, userPreview(c), after)
       return c.json(withToken(c, { ...view, changed }, token), 200)
     },
   )

@@ -60,15 +60,18 @@ export async function ensurePaymentRow(
 ): Promise<PaymentRow> {
   const now = nowIso()
   const db = getDb(env)
-  await db
-    .insert(payments)
-    .values({ id: newId('pay'), ...input, status: 'pending', createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-  const [row] = await db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.orderId, input.orderId), eq(payments.provider, input.provider)))
-    .limit(1)
+  // One round trip: the insert (a no-op when a row exists) and the read of whichever row won.
+  const [, [row]] = await db.batch([
+    db
+      .insert(payments)
+      .values({ id: newId('pay'), ...input, status: 'pending', createdAt: now, updatedAt: now })
+      .onConflictDoNothing(),
+    db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.orderId, input.orderId), eq(payments.provider, input.provider)))
+      .limit(1),
+  ])
   if (!row) throw new Error(`payment row for ${input.orderId} missing after insert`)
   if (!row.providerRef && input.providerRef) {
     await db

@@ -130,15 +130,22 @@ function mergeLines(lines: QuoteInput['lines']) {
  * Never throws for a business problem: unavailable variants, shortages, mixed currencies and
  * unusable codes/methods are listed in `problems` (a rejected code is simply not applied).
  */
-export async function quote(env: Env, input: QuoteInput): Promise<Quote> {
+export async function quote(
+  env: Env,
+  input: QuoteInput,
+  /** The lines' variants when the caller read them moments ago in this request (the cart's add); else read here. */
+  loaded?: readonly PricingVariant[],
+): Promise<Quote> {
   const db = getDb(env)
   const policy = input.stock_policy ?? 'flag'
   const problems: QuoteProblem[] = []
   const requested = mergeLines(input.lines)
-  const variants = await loadPricingVariants(
-    db,
-    requested.map((l) => l.variant_id),
-  )
+  const variants =
+    loaded ??
+    (await loadPricingVariants(
+      db,
+      requested.map((l) => l.variant_id),
+    ))
   const byId = new Map(variants.map((v) => [v.variant_id, v]))
 
   let currency: string | null = null
