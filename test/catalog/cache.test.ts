@@ -52,3 +52,27 @@ describe('KV catalog cache', () => {
     expect(after.body.data.map((c: { id: string }) => c.id)).toContain(created.body.id)
   })
 })
+
+describe('product list queries seen valid before', () => {
+  it('are answered like the first time, while a query that fails validation keeps failing (also after valid ones)', async () => {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    await makeProduct(seller, { name: `${word} teapot`, variants: [{ sku: sku(), price: 700, stock: 3 }] })
+    const good = `/api/v1/products?q=${word}&limit=5&in_stock=1`
+    const first = await api('GET', good)
+    expect(first.status).toBe(200)
+    expect(first.body.data.map((p: { name: string }) => p.name)).toEqual([`${word} teapot`])
+    // The second answer skips the validator (the string was seen valid): same page, same parsed filters.
+    const again = await api('GET', good)
+    expect(again.status).toBe(200)
+    expect(again.headers.get('X-Cache')).toBe('HIT')
+    expect(again.body).toEqual(first.body)
+    for (const bad of [`/api/v1/products?q=${word}&limit=5&in_stock=yes`, `/api/v1/products?q=${word}&limit=0`, '/api/v1/products?min_price=-1']) {
+      for (let i = 0; i < 2; i++) {
+        const res = await api('GET', bad)
+        expect(res.status).toBe(400)
+        expect(res.body.error.code).toBe('validation_error')
+      }
+    }
+  })
+})
