@@ -67,7 +67,11 @@ describe('product list queries seen valid before', () => {
     expect(again.status).toBe(200)
     expect(again.headers.get('X-Cache')).toBe('HIT')
     expect(again.body).toEqual(first.body)
-    for (const bad of [`/api/v1/products?q=${word}&limit=5&in_stock=yes`, `/api/v1/products?q=${word}&limit=0`, '/api/v1/products?min_price=-1']) {
+    for (const bad of [
+      `/api/v1/products?q=${word}&limit=5&in_stock=yes`,
+      `/api/v1/products?q=${word}&limit=0`,
+      '/api/v1/products?min_price=-1',
+    ]) {
       for (let i = 0; i < 2; i++) {
         const res = await api('GET', bad)
         expect(res.status).toBe(400)
