@@ -64,6 +64,9 @@ describe('signing in', () => {
   it('an expired session returns to sign-in and says why', async () => {
     const { page } = browser
     await signIn(page, DEMO.staff)
+    // The first page (its chunk, then its calls) has finished loading, so the click below is what meets the 401.
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await page.waitForLoadState('networkidle')
     // The server no longer accepts the session: every call and the refresh answer 401.
     const expired = {
       status: 401,

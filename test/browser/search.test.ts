@@ -1,9 +1,11 @@
 // Global search (Ctrl/Cmd-K) and the orders filter by customer email (issue 13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, DEMO, openBrowser, paidOrder, signIn, someVariants, token, type Browser } from './harness'
+import { call, DEMO, openBrowser, paidOrder, placedOrder, signIn, someVariants, token, type Browser } from './harness'
 
 let browser: Browser
 let order: { id: string }
+/** Another customer's order, which the email filter must leave out. */
+let other: { id: string }
 let sku: string
 let productName: string
 
@@ -14,6 +16,7 @@ beforeAll(async () => {
   productName = v!.productName
   sku = (await call('GET', `/api/v1/products/${v!.slug}`)).body.variants[0].sku
   order = await paidOrder(staff, [{ variantId: v!.variantId, quantity: 1 }])
+  other = await placedOrder(staff, [{ variantId: v!.variantId, quantity: 1 }])
   await signIn(browser.page, DEMO.staff)
 })
 afterAll(async () => {
@@ -51,6 +54,8 @@ describe('global search', () => {
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.getByRole('link', { name: order.id }).waitFor()
     expect(page.url()).toContain(`email=${encodeURIComponent(email)}`)
+    // Only that customer's orders: another customer's newer order is not listed.
+    expect(await page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: other.id }).count()).toBe(0)
 
     await page.getByLabel('Customer email or id').fill('nobody-here@example.com')
     await page.getByRole('button', { name: 'Filter' }).click()
