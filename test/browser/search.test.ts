@@ -52,10 +52,14 @@ describe('global search', () => {
     await page.getByRole('link', { name: 'Orders', exact: true }).click()
     await page.getByLabel('Customer email or id').fill(email)
     await page.getByRole('button', { name: 'Filter' }).click()
-    await page.getByRole('link', { name: order.id }).waitFor()
+    await page.waitForURL(/email=/)
     expect(page.url()).toContain(`email=${encodeURIComponent(email)}`)
-    // Only that customer's orders: another customer's newer order is not listed.
-    expect(await page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: other.id }).count()).toBe(0)
+    // Only that customer's orders: another customer's newer order leaves the list (polled: the
+    // unfiltered list stays on screen until the filtered one arrives).
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Orders' }).getByRole('link', { name: other.id }).count(), { timeout: 15_000 })
+      .toBe(0)
+    await page.getByRole('link', { name: order.id }).waitFor()
 
     await page.getByLabel('Customer email or id').fill('nobody-here@example.com')
     await page.getByRole('button', { name: 'Filter' }).click()
