@@ -55,15 +55,15 @@ export const allowedOrigins = (env: ConfigSource): readonly string[] => config(e
  * (with credentials, for the dashboard's refresh cookie); any other origin gets no CORS headers,
  * so the browser refuses the response.
  */
-export const apiCors: MiddlewareHandler<AppEnv> = (c, next) =>
-  cors({
-    origin: (origin) => (allowedOrigins(c.env).includes(origin) ? origin : null),
-    credentials: true,
-    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Cart-Token', 'CF-Turnstile-Response', 'X-Session-Mode'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'X-Cache', 'Location'],
-    maxAge: 600,
-  })(c, next)
+// Built once (the origin check reads the request's env), not once per request.
+export const apiCors: MiddlewareHandler<AppEnv> = cors({
+  origin: (origin, c) => (allowedOrigins((c as Context<AppEnv>).env).includes(origin) ? origin : null),
+  credentials: true,
+  allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Cart-Token', 'CF-Turnstile-Response', 'X-Session-Mode'],
+  exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'X-Cache', 'Location'],
+  maxAge: 600,
+})
 
 /**
  * The Content-Security-Policy for HTML pages: scripts only from this origin (no inline scripts),
