@@ -126,7 +126,9 @@ export async function seed(bindings: SeedBindings, options: SeedRunOptions = {})
   await upsertInBatches(db, productVariants, plan.variants, progress('variants'))
 
   // Objects first, rows second: a product_images row must never point at a missing object.
-  const CONCURRENCY = 64
+  // More uploads at once were not faster through the local proxy (5,000 PNGs on a busy 2-core box:
+  // 12-26 s at 16 at a time, 21 s at 64, 28 s at 256).
+  const CONCURRENCY = 16
   const imageFiles = progress('image files')
   // At most 360 hues x 8 patterns: a large catalog repeats pictures, so each is drawn once.
   const drawn = new Map<string, Uint8Array>()
