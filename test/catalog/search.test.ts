@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { env } from 'cloudflare:test'
 import { api, createUser } from '../helpers'
 import { makeCategory, makeProduct, sku, uniqueWord } from './fixtures'
 import { buyerOf } from './review-fixtures'
@@ -200,5 +201,65 @@ describe('pagination stability', () => {
     const p2 = await list(`q=${word}&limit=2&cursor=${p1.body.next_cursor}`)
     const p3 = await list(`q=${word}&limit=2&cursor=${p2.body.next_cursor}`)
     expect([...ids(p1.body), ...ids(p2.body), ...ids(p3.body)]).toEqual(all)
+  })
+})
+
+describe('relevance over many matches (the page is cut from the best-ranked matches first)', () => {
+  /** 260 matching products written straight to D1 (the FTS triggers index them): more than the
+   * candidates the first read takes, with ties in rank, drafts and prices spread for the filters. */
+  async function manyMatches() {
+    const seller = await createUser('seller')
+    const word = uniqueWord()
+    const now = new Date().toISOString()
+    const rows = Array.from({ length: 260 }, (_, i) => {
+      const id = `prd_${word}_${String(i).padStart(3, '0')}`
+      // Three name shapes and a description-only match give a few distinct ranks with many ties.
+      const name =
+        i % 4 === 0 ? `${word} ${word} lamp` : i % 4 === 1 ? `${word} lamp` : i % 4 === 2 ? `Lamp ${i}` : `${word} lamp with shade`
+      const description = i % 4 === 2 ? `goes with ${word}` : 'plain'
+      const status = i % 9 === 0 ? 'draft' : 'active'
+      const price = 100 + ((i * 37) % 260) * 10
+      return env.DB.prepare(
+        `INSERT INTO products (id, seller_id, name, slug, description, status, currency, price_min, price_max, stock_total, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, 1, ?, ?)`,
+      ).bind(id, seller.id, name, `${id}-slug`, description, status, price, price, now, now)
+    })
+    await env.DB.batch(rows)
+    return word
+  }
+
+  /** The order every match would take with no shortcut: bm25 over all matches, then id. */
+  async function expected(word: string, minPrice = 0) {
+    const { results } = await env.DB.prepare(
+      `SELECT p.id FROM (SELECT rowid AS docid, bm25(products_fts, 0.0, 10.0, 1.0) AS rank FROM products_fts WHERE products_fts MATCH ?) h
+       JOIN products_fts_docs d ON d.docid = h.docid JOIN products p ON p.id = d.product_id
+       WHERE p.status = 'active' AND p.price_min >= ? ORDER BY h.rank, p.id`,
+    )
+      .bind(`"${word}"*`, minPrice)
+      .all<{ id: string }>()
+    return results.map((r) => r.id)
+  }
+
+  async function pageThrough(query: string) {
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const res: { status: number; body: Page } = await list(`${query}&limit=40${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(res.status).toBe(200)
+      seen.push(...ids(res.body))
+      cursor = res.body.next_cursor
+    } while (cursor)
+    return seen
+  }
+
+  it('pages give exactly the full ranking, ties broken by id, with and without a filter few of the best pass', async () => {
+    const word = await manyMatches()
+    const all = await expected(word)
+    expect(all.length).toBeGreaterThan(220)
+    expect(await pageThrough(`q=${word}`)).toEqual(all)
+    const expensive = await expected(word, 2500)
+    expect(expensive.length).toBeGreaterThan(0)
+    expect(expensive.length).toBeLessThan(all.length / 2)
+    expect(await pageThrough(`q=${word}&min_price=2500`)).toEqual(expensive)
   })
 })

@@ -128,32 +128,65 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
     )
   if (after) where.push(sql`(${order.key}, p.id) ${sql.raw(order.desc ? '<' : '>')} (${after[0]}, ${after[1]})`)
 
-  // Relevance ranks every match, so at 100k products a common word means thousands of rows. Each
-  // is joined through products_fts_docs by rowid (no read of the FTS text) and filtered on
-  // products_id_filters_idx (no read of the product row); CROSS JOIN keeps the FTS match as the
-  // outer loop (SQLite may otherwise walk a price index and run the MATCH once per product).
-  const from =
-    sort === 'relevance'
-      ? sql`(SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h
-            CROSS JOIN products_fts_docs d ON d.docid = h.docid
-            CROSS JOIN products p ON p.id = d.product_id`
-      : sql`products p`
   const dir = sql.raw(order.desc ? 'DESC' : 'ASC')
+  const filters = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
   // The inner query picks the page's ids only; the columns and the first image are read for the
   // page's rows alone, not for every match the sort had to look at.
-  const rows = await db.all<SummaryRow>(sql`
+  const pageQuery = (from: SQL, head: SQL = sql``, extra: SQL = sql``) => sql`${head}
     SELECT p.id, p.seller_id, p.category_id, p.name, p.slug, p.status, p.currency, p.price_min, p.price_max,
       p.stock_total, p.rating_count, p.rating_avg_x100, p.created_at, p.updated_at, page.sort_key,
-      (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key
+      (SELECT i.key FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) AS image_key ${extra}
     FROM (
       SELECT p.id, ${order.key} AS sort_key
       FROM ${from}
-      ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+      ${filters}
       ORDER BY ${order.key} ${dir}, p.id ${dir}
       LIMIT ${o.limit + 1}
     ) page
     CROSS JOIN products p ON p.id = page.id
-    ORDER BY page.sort_key ${dir}, page.id ${dir}`)
+    ORDER BY page.sort_key ${dir}, page.id ${dir}`
+  const rows =
+    sort === 'relevance' ? await relevancePage(db, match!, after, o.limit, pageQuery) : await db.all<SummaryRow>(pageQuery(sql`products p`))
   const page = paginate(rows, o.limit, (row) => [sort, row.sort_key, row.id])
   return { data: page.data.map(toSummary), next_cursor: page.next_cursor }
+}
+
+/** How many of the best-ranked matches relevancePage() filters before it falls back to all of them. */
+const RELEVANCE_CANDIDATES = 200
+
+/**
+ * A relevance page. bm25 must rank every match, but joining and filtering every match is what grew
+ * with the catalog (thousands of rows for a common word at 100k products). So the page is first cut
+ * from the best RELEVANCE_CANDIDATES matches (after the cursor's rank), ranked inside FTS5; that page
+ * is the true one when the candidates were all the matches, or when its last row ranks strictly better
+ * than the worst candidate (every match left out ranks no better than that one). Otherwise, e.g.
+ * a filter that few of the best matches pass, the page is read from all matches as before.
+ * Each match is joined through products_fts_docs by rowid (no read of the FTS text) and filtered on
+ * products_id_filters_idx (no read of the product row); CROSS JOIN keeps the FTS match as the outer
+ * loop (SQLite may otherwise walk a price index and run the MATCH once per product).
+ */
+async function relevancePage(
+  db: DB,
+  match: string,
+  after: [string | number, string] | undefined,
+  limit: number,
+  pageQuery: (from: SQL, head?: SQL, extra?: SQL) => SQL,
+): Promise<SummaryRow[]> {
+  const join = sql`CROSS JOIN products_fts_docs d ON d.docid = h.docid CROSS JOIN products p ON p.id = d.product_id`
+  const candidates = Math.max(RELEVANCE_CANDIDATES, 4 * (limit + 1))
+  const fromRank = after ? sql`AND ${BM25} >= ${after[0]}` : sql``
+  const rows = await db.all<SummaryRow & { candidates: number; worst: number | null }>(
+    pageQuery(
+      sql`h ${join}`,
+      sql`WITH h AS MATERIALIZED (SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match} ${fromRank} ORDER BY rank LIMIT ${candidates})`,
+      sql`, (SELECT count(*) FROM h) AS candidates, (SELECT max(rank) FROM h) AS worst`,
+    ),
+  )
+  const first = rows[0]
+  const last = rows.at(-1)
+  if (first && last && (first.candidates < candidates || (rows.length > limit && Number(last.sort_key) < (first.worst ?? 0)))) return rows
+  // (An empty answer cannot say how many candidates there were: the full read decides.)
+  return db.all<SummaryRow>(
+    pageQuery(sql`(SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h ${join}`),
+  )
 }
