@@ -145,8 +145,14 @@ export async function searchProducts(db: DB, o: ProductSearch): Promise<{ data: 
     ) page
     CROSS JOIN products p ON p.id = page.id
     ORDER BY page.sort_key ${dir}, page.id ${dir}`
+  // Shoppers' plain searches (no filter beyond the status) may take relevancePage's shortcut; with a
+  // price, category, stock, seller or SKU filter few of the best matches may pass, and the shortcut's
+  // failed try would only add to the full read.
+  const filtered = Boolean(o.category || o.sellerId || o.sku || o.in_stock || o.min_price !== undefined || o.max_price !== undefined)
   const rows =
-    sort === 'relevance' ? await relevancePage(db, match!, after, o.limit, pageQuery) : await db.all<SummaryRow>(pageQuery(sql`products p`))
+    sort === 'relevance'
+      ? await relevancePage(db, match!, after, o.limit, pageQuery, !filtered)
+      : await db.all<SummaryRow>(pageQuery(sql`products p`))
   const page = paginate(rows, o.limit, (row) => [sort, row.sort_key, row.id])
   return { data: page.data.map(toSummary), next_cursor: page.next_cursor }
 }
@@ -159,8 +165,9 @@ const RELEVANCE_CANDIDATES = 200
  * with the catalog (thousands of rows for a common word at 100k products). So the page is first cut
  * from the best RELEVANCE_CANDIDATES matches (after the cursor's rank), ranked inside FTS5; that page
  * is the true one when the candidates were all the matches, or when its last row ranks strictly better
- * than the worst candidate (every match left out ranks no better than that one). Otherwise, e.g.
- * a filter that few of the best matches pass, the page is read from all matches as before.
+ * than the worst candidate (every match left out ranks no better than that one). Otherwise (many
+ * drafts among the best, say), and for filtered searches (tryBest false), the page is read from all
+ * matches. Ranking is the part no index avoids: the try costs about as much as bm25 over every match.
  * Each match is joined through products_fts_docs by rowid (no read of the FTS text) and filtered on
  * products_id_filters_idx (no read of the product row); CROSS JOIN keeps the FTS match as the outer
  * loop (SQLite may otherwise walk a price index and run the MATCH once per product).
@@ -171,8 +178,14 @@ async function relevancePage(
   after: [string | number, string] | undefined,
   limit: number,
   pageQuery: (from: SQL, head?: SQL, extra?: SQL) => SQL,
+  tryBest: boolean,
 ): Promise<SummaryRow[]> {
   const join = sql`CROSS JOIN products_fts_docs d ON d.docid = h.docid CROSS JOIN products p ON p.id = d.product_id`
+  const all = () =>
+    db.all<SummaryRow>(
+      pageQuery(sql`(SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h ${join}`),
+    )
+  if (!tryBest) return all()
   const candidates = Math.max(RELEVANCE_CANDIDATES, 4 * (limit + 1))
   const fromRank = after ? sql`AND ${BM25} >= ${after[0]}` : sql``
   const rows = await db.all<SummaryRow & { candidates: number; worst: number | null }>(
@@ -186,7 +199,5 @@ async function relevancePage(
   const last = rows.at(-1)
   if (first && last && (first.candidates < candidates || (rows.length > limit && Number(last.sort_key) < (first.worst ?? 0)))) return rows
   // (An empty answer cannot say how many candidates there were: the full read decides.)
-  return db.all<SummaryRow>(
-    pageQuery(sql`(SELECT rowid AS docid, ${BM25} AS rank FROM products_fts WHERE products_fts MATCH ${match}) h ${join}`),
-  )
+  return all()
 }
