@@ -36,11 +36,13 @@ export function chunk<M extends Module>(load: () => Promise<M>): Chunk<M> {
       const [, setReady] = useState(false)
       const [failed, setFailed] = useState(false)
       useEffect(() => {
-        if (!loaded)
-          preload().then(
-            () => setReady(true),
-            () => setFailed(true),
-          )
+        // Always through preload(), even when `loaded` is already set: the chunk may have arrived
+        // (from the start-up preload) between this render and the effect, and only this state
+        // change re-renders the page; a bare `if (!loaded)` left it on "Loading…" for good.
+        preload().then(
+          () => setReady(true),
+          () => setFailed(true),
+        )
       }, [])
       if (loaded) {
         const Page = loaded[name] as FunctionComponent<Props<M[K]>>
