@@ -62,4 +62,35 @@ describe('rate limits (Workers Rate Limiting binding)', () => {
     }
     expect((await apiWith(tiny, 'GET', '/api/v1/products', { headers: { 'CF-Connecting-IP': ip } })).status).toBe(200)
   })
+
+  it('a cached catalog read spends the per-IP read allowance only when it misses the cache', async () => {
+    const tiny = { RATE_LIMIT_READ: env.RATE_LIMIT_TINY }
+    const headers = { 'CF-Connecting-IP': uniqueIp() }
+    // A price floor no other test asks for: the first read of each of these three is a miss.
+    const floor = 1 + Math.floor(Math.random() * 1_000_000)
+    const pages = [0, 1, 2].map((i) => `/api/v1/products?limit=5&min_price=${floor + i}`)
+    for (const path of pages) {
+      const miss = await apiWith(tiny, 'GET', path, { headers })
+      expect(miss.status).toBe(200)
+      expect(miss.headers.get('X-Cache')).toBe('MISS')
+    }
+    // The allowance (3) is spent, yet cached answers keep coming: a hit reads no D1.
+    for (let i = 0; i < 5; i++) {
+      const hit = await apiWith(tiny, 'GET', pages[i % 3]!, { headers })
+      expect(hit.status).toBe(200)
+      expect(hit.headers.get('X-Cache')).toBe('HIT')
+    }
+    // A fourth miss, and any read that is not a cached catalog read, is refused.
+    const refused = await apiWith(tiny, 'GET', `/api/v1/products?limit=5&min_price=${floor + 3}`, { headers })
+    expect(refused.status).toBe(429)
+    expect(refused.body.error.code).toBe('rate_limited')
+    expect(refused.body.error.details[0].scope).toBe('ip')
+    expect((await apiWith(tiny, 'GET', '/api/v1/categories/no-such-category-anywhere', { headers })).status).toBe(429)
+    expect((await apiWith(tiny, 'GET', '/api/v1/products/prd_none/reviews', { headers })).status).toBe(429)
+    // Another IP has its own allowance.
+    expect(
+      (await apiWith(tiny, 'GET', `/api/v1/products?limit=5&min_price=${floor + 3}`, { headers: { 'CF-Connecting-IP': uniqueIp() } }))
+        .status,
+    ).toBe(200)
+  })
 })

@@ -32,6 +32,8 @@ interface CacheContext {
   env: Pick<Env, 'CATALOG_CACHE' | 'CATALOG_CACHE_TTL_SECONDS'> & { CATALOG_MEMO_MS?: string }
   /** Unused on a hit; kept so callers pass the handle their `compute` uses. */
   db?: DB
+  /** Runs on a miss before `compute` (the per-IP rate limit; it may throw 429). */
+  onMiss?: () => Promise<void>
 }
 
 interface Entry<T> {
@@ -97,6 +99,7 @@ export async function cachedCatalogRead<T>(
     readable = false
     log('warn', 'catalog cache read failed', { key, error: String(err) })
   }
+  await ctx.onMiss?.()
   const value = await compute()
   if (readable) {
     const ttl = config(ctx.env).CATALOG_CACHE_TTL_SECONDS

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../lib/context'
 import { notFound } from '../../lib/errors'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
+import { spendIpOnMiss } from '../../lib/ratelimit'
 import { createRouter } from '../../lib/router'
 import { authRoute, currentUser } from '../accounts/middleware'
 import { CATEGORIES_TAG, cachedCatalogRead, productTag } from './cache'
@@ -36,9 +37,13 @@ const cacheHeader = {
 }
 const cached = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ ...jsonContent(schema, description), headers: cacheHeader })
 
-/** A public read through the KV catalog cache: the value as JSON 200, with X-Cache HIT or MISS. */
+/**
+ * A public read through the KV catalog cache: the value as JSON 200, with X-Cache HIT or MISS. The
+ * client's per-IP read allowance is spent only on a miss (src/lib/ratelimit.ts, CACHED_READS).
+ */
 async function cachedJson<T>(c: Context<AppEnv>, kind: string, params: unknown, compute: () => Promise<T>, tags?: readonly string[]) {
-  const { value, hit } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, kind, params, compute, tags)
+  const cache = { env: c.env, db: c.get('db'), onMiss: () => spendIpOnMiss(c) }
+  const { value, hit } = await cachedCatalogRead(cache, kind, params, compute, tags)
   c.header('X-Cache', hit ? 'HIT' : 'MISS')
   return c.json(value, 200)
 }
