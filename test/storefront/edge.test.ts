@@ -9,6 +9,7 @@ import { clearCatalogMemo } from '../../src/modules/catalog/cache'
 import { seedStoreSettings } from '../../src/seed'
 import { createProduct } from '../fixtures/catalog'
 import { api, createUser } from '../helpers'
+import { uniqueIp } from '../accounts/util'
 import { cookieHeader, get, guestForm, instrumentedD1, post, rawGet, type Jar } from './helpers'
 
 const selected = (html: string, id: string) =>
@@ -100,5 +101,47 @@ describe('the order page when the order cannot be read', () => {
     const wrong = placed.location!.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A'))
     expect((await get(wrong, jar)).status).toBe(404)
     expect((await get(placed.location!.replace(/sig=.*/, 'sig=short'), jar)).status).toBe(404)
+  })
+})
+
+describe('a catalog page whose API read failed for a moment', () => {
+  it('answers 503 "try again" and stores nothing, so the next shopper gets the page (not a cached "not found")', async () => {
+    const fresh = await createProduct({ name: 'Blip Kettle', variants: [{ price: 3000, stock: 5 }] })
+    const slug = `blip-kettle-${fresh.id.slice(-8)}`
+    const busy = instrumentedD1(env.DB, { fail: true })
+    const down = await rawGet(`/p/${slug}`, { patch: { DB: busy.db } })
+    expect(down.status).toBe(503)
+    expect(down.html).toContain('data-error="page-unavailable"')
+    expect(down.html).not.toContain('Page not found')
+    expect(down.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(down.headers.get('Retry-After')).toBe('5')
+    clearCatalogMemo()
+    const next = await rawGet(`/p/${slug}`)
+    expect(next.status).toBe(200)
+    expect(next.headers.get('X-Cache')).toBe('MISS')
+    expect(next.html).toContain('Blip Kettle')
+  })
+
+  it('one visitor over the read limit gets 429 with Retry-After; other shoppers never see it', async () => {
+    const tiny = { RATE_LIMIT_READ: env.RATE_LIMIT_TINY }
+    const ip = uniqueIp()
+    // Spend the visitor's allowance (3) on API reads that miss the catalog cache.
+    const floor = 1 + Math.floor(Math.random() * 1_000_000)
+    for (let i = 0; i < 3; i++) {
+      const r = await rawGet(`/api/v1/products?limit=3&min_price=${floor + i}`, { patch: tiny, headers: { 'CF-Connecting-IP': ip } })
+      expect(r.status).toBe(200)
+    }
+    // A new product: its page and its API entry are not cached, so the page's API read spends.
+    const other = await createProduct({ name: 'Limit Teacup', variants: [{ price: 1000, stock: 5 }] })
+    const otherSlug = `limit-teacup-${other.id.slice(-8)}`
+    const limited = await rawGet(`/p/${otherSlug}`, { patch: tiny, headers: { 'CF-Connecting-IP': ip } })
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('Retry-After')).toBe('60')
+    expect(limited.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(limited.html).toContain('Too many requests from your network')
+    clearCatalogMemo()
+    const shopper = await rawGet(`/p/${otherSlug}`, { patch: tiny, headers: { 'CF-Connecting-IP': uniqueIp() } })
+    expect(shopper.status).toBe(200)
+    expect(shopper.html).toContain('Limit Teacup')
   })
 })

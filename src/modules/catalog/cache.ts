@@ -28,12 +28,14 @@ import { config } from '../../lib/config'
  * Worker that dies in between leaves the old entries until their TTL (CATALOG_CACHE_TTL_SECONDS).
  */
 
-interface CacheContext {
+interface CacheContext<T> {
   env: Pick<Env, 'CATALOG_CACHE' | 'CATALOG_CACHE_TTL_SECONDS'> & { CATALOG_MEMO_MS?: string }
   /** Unused on a hit; kept so callers pass the handle their `compute` uses. */
   db?: DB
   /** Runs on a miss before `compute` (the per-IP rate limit; it may throw 429). */
   onMiss?: () => Promise<void>
+  /** Whether a computed value may be stored (default: always); a value of the moment is served once, not cached. */
+  keep?: (value: T) => boolean
 }
 
 interface Entry<T> {
@@ -54,7 +56,7 @@ export const productTag = (idOrSlug: string) => `product:${idOrSlug}`
 const memo = new Map<string, { at: number; value: unknown }>()
 const MEMO_MAX = 2000
 
-function memoMs(env: CacheContext['env']): number {
+function memoMs(env: CacheContext<unknown>['env']): number {
   return config(env).CATALOG_MEMO_MS
 }
 
@@ -71,7 +73,7 @@ async function cacheKey(kind: string, params: unknown): Promise<string> {
  * so writes to other products and their sales leave it cached.
  */
 export async function cachedCatalogRead<T>(
-  ctx: CacheContext,
+  ctx: CacheContext<T>,
   kind: string,
   params: unknown,
   compute: () => Promise<T>,
@@ -101,7 +103,7 @@ export async function cachedCatalogRead<T>(
   }
   await ctx.onMiss?.()
   const value = await compute()
-  if (readable) {
+  if (readable && (ctx.keep?.(value) ?? true)) {
     const ttl = config(ctx.env).CATALOG_CACHE_TTL_SECONDS
     const entry: Entry<T> = { tags: current, value }
     // Awaited rather than waitUntil: a miss costs one KV write, and the next reader then hits.

@@ -10,10 +10,16 @@
 import { cachedCatalogRead, LIST_TAG } from '../catalog/cache'
 import type { ShopContext } from './context'
 
-interface CachedPage {
+export interface CachedPage {
   html: string
+  /** 200 and 404 are stored; any other status (429, 503: a failure of the moment) is served once, never stored. */
   status: number
+  /** Extra headers of a page that is not stored (e.g. Retry-After). */
+  headers?: Record<string, string>
 }
+
+/** Only a page that is the same for every visitor may be stored: the page, or a real "not found". */
+const keepable = (page: CachedPage) => page.status === 200 || page.status === 404
 
 export async function cachedPage(
   c: ShopContext,
@@ -23,12 +29,14 @@ export async function cachedPage(
   tags: readonly string[] = [LIST_TAG],
 ): Promise<Response> {
   const key = { ...params, locale: c.get('locale'), origin: new URL(c.req.url).origin }
-  const { value, hit } = await cachedCatalogRead({ env: c.env, db: c.get('db') }, `html:${kind}`, key, render, tags)
+  const { value, hit } = await cachedCatalogRead({ env: c.env, db: c.get('db'), keep: keepable }, `html:${kind}`, key, render, tags)
+  const kept = keepable(value)
   return c.body(value.html, value.status as 200, {
     'Content-Type': 'text/html; charset=utf-8',
     // Browsers revalidate every time (prices change); the edge copy is what makes it fast.
-    'Cache-Control': 'public, max-age=0, must-revalidate',
+    'Cache-Control': kept ? 'public, max-age=0, must-revalidate' : 'private, no-store',
     Vary: 'Accept-Language, Cookie',
     'X-Cache': hit ? 'HIT' : 'MISS',
+    ...(kept ? {} : value.headers),
   })
 }

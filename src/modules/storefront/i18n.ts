@@ -72,6 +72,10 @@ const ru: Record<string, string> = {
   'We could not load your order just now. This page tries again in a few seconds.':
     'Сейчас не удалось загрузить заказ. Страница повторит попытку через несколько секунд.',
   'We could not load your order just now. Please try again.': 'Сейчас не удалось загрузить заказ. Попробуйте ещё раз.',
+  'Please try again': 'Попробуйте ещё раз',
+  'We could not load this page just now. Please try again.': 'Сейчас не удалось загрузить страницу. Попробуйте ещё раз.',
+  'Too many requests from your network. Please try again in a minute.':
+    'Слишком много запросов из вашей сети. Попробуйте ещё раз через минуту.',
   'M-Pesa phone number (for M-Pesa only)': 'Номер телефона M-Pesa (только для M-Pesa)',
   'M-Pesa phone number': 'Номер телефона M-Pesa',
   'pay before': 'Оплатить до',

@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
 import { ftsQuery } from '../../catalog/fts'
-import { callApi } from '../api'
+import { callApi, type ApiResult } from '../api'
 import { ProductGrid, PriceRange, Stars, imageSources, type ProductSummary } from '../components/product-card'
 import { Messages, jsonForScript } from '../components/layout'
 import type { ShopContext, ShopEnv } from '../context'
 import { LIST_TAG, productTag } from '../../catalog/cache'
-import { cachedPage } from '../html-cache'
+import { cachedPage, type CachedPage } from '../html-cache'
 import { t } from '../i18n'
 import { parseMajor, price, toMajor } from '../format'
 import { brandOf, originOf, renderPage, resizingOf } from '../render'
@@ -59,6 +59,36 @@ const sortLabel: Record<string, string> = {
   price_desc: 'Price: high to low',
   rating: 'Top rated',
   relevance: 'Relevance',
+}
+
+/** An API read that failed for a reason of the moment: this visitor over the read limit (429), or D1 or the Worker failing (5xx). */
+const failedNow = (...results: ApiResult<unknown>[]) => results.find((r) => r.status === 429 || r.status >= 500)
+
+/**
+ * The page when one of its API reads failed for a reason of the moment. It says so (429 with the
+ * limit's Retry-After, or 503) and is never stored in the catalog cache (html-cache.ts keeps 200 and
+ * 404 only), so one visitor's rate limit or a database blip never becomes every shopper's page.
+ */
+async function unavailablePage(c: ShopContext, failed: ApiResult<unknown>): Promise<CachedPage> {
+  const l = c.get('locale')
+  const limited = failed.status === 429
+  const message = limited
+    ? t(l, 'Too many requests from your network. Please try again in a minute.')
+    : t(l, 'We could not load this page just now. Please try again.')
+  return {
+    status: limited ? 429 : 503,
+    headers: { 'Retry-After': (limited && failed.headers.get('Retry-After')) || '5' },
+    html: await renderPage(
+      c,
+      { title: t(l, 'Please try again'), noindex: true },
+      <section>
+        <h1>{t(l, 'Please try again')}</h1>
+        <p class="alert error" role="alert" data-error="page-unavailable">
+          {message}
+        </p>
+      </section>,
+    ),
+  }
 }
 
 async function notFoundPage(c: ShopContext) {
@@ -215,6 +245,8 @@ catalogPages.get('/', (c) =>
       callApi<Page<ProductSummary>>(c, 'GET', '/api/v1/products?sort=rating&limit=8'),
       callApi<Page<ProductSummary>>(c, 'GET', '/api/v1/products?sort=newest&limit=8'),
     ])
+    const failed = failedNow(cats, featured, fresh)
+    if (failed) return unavailablePage(c, failed)
     const origin = originOf(c)
     const resizing = resizingOf(c.env)
     const html = await renderPage(
@@ -270,9 +302,11 @@ catalogPages.get('/c/:slug', (c) => {
   return cachedPage(c, 'category', { slug, q: lq.apiQuery.toString(), inStock: lq.inStock, errors: lq.errors }, async () => {
     const l = c.get('locale')
     const cat = await callApi<CategoryDetail>(c, 'GET', `/api/v1/categories/${encodeURIComponent(slug)}`)
+    if (failedNow(cat)) return unavailablePage(c, cat)
     if (cat.status !== 200) return notFoundPage(c)
     lq.apiQuery.set('category', cat.body.id)
     const list = await callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`)
+    if (failedNow(list)) return unavailablePage(c, list)
     const errors = [...lq.errors]
     if (list.status !== 200)
       errors.push(
@@ -350,6 +384,7 @@ catalogPages.get('/search', (c) => {
       callApi<Page<ProductSummary>>(c, 'GET', `/api/v1/products?${lq.apiQuery}`),
       q ? searchFacets(c, q) : Promise.resolve([]),
     ])
+    if (failedNow(list)) return unavailablePage(c, list)
     const errors = [...lq.errors]
     if (list.status !== 200)
       errors.push(
@@ -401,9 +436,11 @@ catalogPages.get('/p/:slug', (c) => {
     async () => {
       const l = c.get('locale')
       const res = await callApi<Product>(c, 'GET', `/api/v1/products/${encodeURIComponent(slug)}`)
+      if (failedNow(res)) return unavailablePage(c, res)
       if (res.status !== 200) return notFoundPage(c)
       const p = res.body
       const reviews = await callApi<Page<Review>>(c, 'GET', `/api/v1/products/${p.id}/reviews?limit=10`)
+      if (failedNow(reviews)) return unavailablePage(c, reviews)
       const origin = originOf(c)
       const resizing = resizingOf(c.env)
       const firstAvailable = p.variants.find((v) => v.stock > 0) ?? p.variants[0]
