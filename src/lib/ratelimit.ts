@@ -65,8 +65,7 @@ export async function spend(c: Context, key: string): Promise<void> {
 /**
  * The public catalog reads answered through the KV catalog cache (src/modules/catalog/cache.ts):
  * product list and search, product detail, the category tree and a category. Their per-IP read
- * allowance is spent by the cache on a miss, right before it reads D1 (`spendIpOnMiss`), not up
- * front: the limit guards the work a request causes, and a cached answer causes one KV read. The
+ * allowance is spent by the cache on a miss, right before it reads D1 (`spendIp`), not up front: the limit guards the work a request causes, and a cached answer causes one KV read. The
  * cost: one IP can read cached catalog pages without limit through the Worker (Cloudflare's own
  * DDoS protection and any WAF rate-limiting rule still apply in front of it).
  */
@@ -75,13 +74,12 @@ const CACHED_READS = /^\/api\/v1\/(products|categories)(\/[^/]+)?$/
 /** Global middleware: the per-IP limit of the request's tier (cached catalog reads: on a miss only). */
 export const rateLimitByIp = createMiddleware<AppEnv>(async (c, next) => {
   const path = c.req.path
-  const cachedRead = rateTier(c.req.method, path) === 'read' && CACHED_READS.test(path)
-  if (path.startsWith('/api/') && !cachedRead) await spend(c, `ip:${clientIp(c)}`)
+  if (path.startsWith('/api/') && !(rateTier(c.req.method, path) === 'read' && CACHED_READS.test(path))) await spendIp(c)
   await next()
 })
 
-/** Spend the request's per-IP allowance because it missed the catalog cache and is about to read D1. */
-export const spendIpOnMiss = (c: Context) => spend(c, `ip:${clientIp(c)}`)
+/** Spend one unit of the client IP's allowance in the request's tier (a cached read calls it on a miss). */
+export const spendIp = (c: Context) => spend(c, `ip:${clientIp(c)}`)
 
 /** Called by the auth middleware once the user is known: the per-user limit of the request's tier. */
 export const rateLimitUser = (c: Context, user: AuthUser) => spend(c, `user:${user.id}`)

@@ -107,7 +107,7 @@ describe('the order page when the order cannot be read', () => {
 describe('a catalog page whose API read failed for a moment', () => {
   it('answers 503 "try again" and stores nothing, so the next shopper gets the page (not a cached "not found")', async () => {
     const fresh = await createProduct({ name: 'Blip Kettle', variants: [{ price: 3000, stock: 5 }] })
-    const slug = `blip-kettle-${fresh.id.slice(-8)}`
+    const slug = fresh.slug
     const busy = instrumentedD1(env.DB, { fail: true })
     const down = await rawGet(`/p/${slug}`, { patch: { DB: busy.db } })
     expect(down.status).toBe(503)
@@ -133,7 +133,7 @@ describe('a catalog page whose API read failed for a moment', () => {
     }
     // A new product: its page and its API entry are not cached, so the page's API read spends.
     const other = await createProduct({ name: 'Limit Teacup', variants: [{ price: 1000, stock: 5 }] })
-    const otherSlug = `limit-teacup-${other.id.slice(-8)}`
+    const otherSlug = other.slug
     const limited = await rawGet(`/p/${otherSlug}`, { patch: tiny, headers: { 'CF-Connecting-IP': ip } })
     expect(limited.status).toBe(429)
     expect(limited.headers.get('Retry-After')).toBe('60')

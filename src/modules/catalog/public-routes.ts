@@ -5,7 +5,7 @@ import type { AppEnv } from '../../lib/context'
 import { notFound } from '../../lib/errors'
 import { errors, jsonBody, jsonContent } from '../../lib/openapi-schemas'
 import { pageOf, PageQuerySchema } from '../../lib/pagination'
-import { spendIpOnMiss } from '../../lib/ratelimit'
+import { spendIp } from '../../lib/ratelimit'
 import { createRouter } from '../../lib/router'
 import { authRoute, currentUser } from '../accounts/middleware'
 import { CATEGORIES_TAG, cachedCatalogRead, productTag } from './cache'
@@ -42,7 +42,7 @@ const cached = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ ..
  * client's per-IP read allowance is spent only on a miss (src/lib/ratelimit.ts, CACHED_READS).
  */
 async function cachedJson<T>(c: Context<AppEnv>, kind: string, params: unknown, compute: () => Promise<T>, tags?: readonly string[]) {
-  const cache = { env: c.env, db: c.get('db'), onMiss: () => spendIpOnMiss(c) }
+  const cache = { env: c.env, db: c.get('db'), onMiss: () => spendIp(c) }
   const { value, hit } = await cachedCatalogRead(cache, kind, params, compute, tags)
   c.header('X-Cache', hit ? 'HIT' : 'MISS')
   return c.json(value, 200)
